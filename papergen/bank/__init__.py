@@ -1,0 +1,1 @@
+"""Question banks: the file format, loading, validation and statistics."""

@@ -1,0 +1,30 @@
+"""The ``papergen`` command line: a thin click layer over the library.
+
+Each command parses options, calls one library function and prints its
+result; the library writes the error messages (see :mod:`papergen.errors`).
+"""
+
+from __future__ import annotations
+
+import click
+
+from papergen import __version__
+from papergen.cli.common import CONTEXT_SETTINGS
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="papergen")
+def main() -> None:
+    """Build Chinese certification exam papers and grade their scanned answer sheets.
+
+    \b
+    A typical sitting:
+      papergen validate banks/customer-service.json --format formats/cs-180.json
+      papergen build banks/customer-service.json --format formats/cs-180.json --variants 4 --seed 7 --out exam/
+      papergen grade scans/ --key exam/key.json --out results/
+      papergen report results/ --out reports/
+    """
+
+
+# Command registration: one line per command module.
+# (commands are added below as their modules land)

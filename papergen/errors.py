@@ -1,0 +1,40 @@
+"""Named exceptions, one per stage; the CLI turns them into clean error messages.
+
+Messages follow ``<where>: <what is wrong> (got <value>)[; how to fix]``.
+"""
+
+
+class PapergenError(Exception):
+    """Base class of every error papergen reports to a user."""
+
+
+class BankError(PapergenError):
+    """A bank file cannot be read or is invalid."""
+
+
+class FormatError(PapergenError):
+    """A paper-format file cannot be read or is invalid."""
+
+
+class ImportTextError(PapergenError):
+    """A source text or Moodle XML file cannot be imported."""
+
+
+class AssemblyError(PapergenError):
+    """No paper satisfies the format's constraints with this bank."""
+
+
+class RenderError(PapergenError):
+    """A paper or sheet cannot be rendered (missing glyph, overflow...)."""
+
+
+class ManifestError(PapergenError):
+    """A key manifest cannot be read or does not match a sheet."""
+
+
+class GradeError(PapergenError):
+    """A grading run cannot start (bad key, bad output folder...)."""
+
+
+class ReportError(PapergenError):
+    """A report cannot be produced from the store."""

@@ -1,0 +1,55 @@
+"""Files bundled with the package: the font, banks, formats and layouts.
+
+In a source checkout these are the top-level ``banks/``, ``formats/`` and
+``layouts/`` folders; an installed wheel carries the same files as
+``papergen.bundled.*`` package data.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["font_path", "bundled_file", "bundled_layout_path", "bundled_format_path", "bundled_bank_path"]
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def font_path() -> Path:
+    """The embedded CJK TrueType font (WenQuanYi Micro Hei, subset)."""
+    return Path(str(resources.files("papergen.fonts").joinpath("wqy-microhei-subset.ttf")))
+
+
+def bundled_file(kind: str, name: str) -> Path:
+    """Path of a bundled file; kind is 'banks', 'formats' or 'layouts'.
+
+    Raises
+    ------
+    FileNotFoundError
+        If no such bundled file exists.
+    """
+    checkout = _REPO_ROOT / kind / name
+    if checkout.is_file():
+        return checkout
+    try:
+        candidate = Path(str(resources.files(f"papergen.bundled.{kind}").joinpath(name)))
+    except ModuleNotFoundError:
+        candidate = checkout
+    if not candidate.is_file():
+        raise FileNotFoundError(f"no bundled {kind[:-1]} named {name!r}")
+    return candidate
+
+
+def bundled_layout_path(layout_id: str) -> Path:
+    """The bundled layout file for a layout id (``layouts/<id>.json``)."""
+    return bundled_file("layouts", f"{layout_id}.json")
+
+
+def bundled_format_path(format_id: str) -> Path:
+    """The bundled format file for a format id (``formats/<id>.json``)."""
+    return bundled_file("formats", f"{format_id}.json")
+
+
+def bundled_bank_path(bank_id: str) -> Path:
+    """The bundled bank file for a bank id (``banks/<id>.json``)."""
+    return bundled_file("banks", f"{bank_id}.json")

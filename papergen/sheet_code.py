@@ -1,0 +1,52 @@
+"""The text carried by an answer sheet's QR code.
+
+``PG1|<exam id>|<variant>|<checksum>|<candidate number or empty>``, kept
+short (about 30 characters) so that a 30 mm code reads from 150 dpi scans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["SheetCode", "encode_sheet_code", "decode_sheet_code", "SheetCodeError"]
+
+_PREFIX = "PG1"
+
+
+class SheetCodeError(ValueError):
+    """A QR payload is not a papergen sheet code."""
+
+
+@dataclass(frozen=True, slots=True)
+class SheetCode:
+    """What a sheet's QR code says."""
+
+    exam_id: str
+    variant: str
+    checksum: str
+    candidate: str = ""
+
+
+def encode_sheet_code(code: SheetCode) -> str:
+    """The QR payload of a sheet."""
+    for name in ("exam_id", "variant", "checksum", "candidate"):
+        if "|" in getattr(code, name):
+            raise SheetCodeError(f"sheet code {name} may not contain '|' (got {getattr(code, name)!r})")
+    return "|".join((_PREFIX, code.exam_id, code.variant, code.checksum, code.candidate))
+
+
+def decode_sheet_code(payload: str) -> SheetCode:
+    """Parse a QR payload.
+
+    Raises
+    ------
+    SheetCodeError
+        If the payload is not a papergen sheet code.
+    """
+    parts = payload.split("|")
+    if len(parts) != 5 or parts[0] != _PREFIX:
+        raise SheetCodeError(f"QR code is not a papergen sheet code (got {payload[:40]!r})")
+    _, exam_id, variant, checksum, candidate = parts
+    if not exam_id or not variant or len(checksum) != 8:
+        raise SheetCodeError(f"QR code lacks exam, variant or checksum (got {payload[:40]!r})")
+    return SheetCode(exam_id, variant, checksum, candidate)
