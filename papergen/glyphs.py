@@ -1,0 +1,35 @@
+"""Which characters the bundled font can draw.
+
+reportlab silently draws nothing for a character its font lacks, so every
+text that will be printed is checked against the font's character map first.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from reportlab.pdfbase.ttfonts import TTFontFile
+
+from papergen.resources import font_path
+
+__all__ = ["font_codepoints", "missing_glyphs"]
+
+_ALWAYS_OK = frozenset({0x0A, 0x0D, 0x09})
+
+
+@lru_cache(maxsize=1)
+def font_codepoints() -> frozenset[int]:
+    """Unicode code points the bundled font has glyphs for."""
+    face = TTFontFile(str(font_path()))
+    return frozenset(face.charToGlyph)
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """Characters of ``text`` the bundled font cannot draw, in order of first appearance."""
+    have = font_codepoints()
+    seen: dict[str, None] = {}
+    for ch in text:
+        cp = ord(ch)
+        if cp not in have and cp not in _ALWAYS_OK:
+            seen.setdefault(ch)
+    return list(seen)
