@@ -103,7 +103,7 @@ class Item(_Model):
         None, description="Items sharing a group cue each other's answers; at most one per paper."
     )
     explanation: str | None = Field(None, description="Why the answer is right, for instructors.")
-    provenance: Provenance
+    provenance: Provenance = Field(description="Where the item comes from.")
     stats: ItemStats | None = Field(None, description="Latest item-analysis statistics, if any.")
 
     @field_validator("answer", mode="before")
@@ -141,11 +141,11 @@ class Bank(_Model):
 
     schema_version: Literal[1] = Field(description="Version of this file format.")
     id: Annotated[str, Field(pattern=_ID_PATTERN)] = Field(description="Stable bank identifier.")
-    title: NonEmpty
+    title: NonEmpty = Field(description="Bank title, e.g. '客户服务管理师 理论知识题库'.")
     language: str = Field("zh-CN", description="BCP 47 language tag of the items.")
     version: NonEmpty = Field(description="Bank content version, e.g. '2026.11'.")
-    topics: list[Topic] = Field(min_length=1)
-    items: list[Item]
+    topics: list[Topic] = Field(min_length=1, description="Knowledge areas (鉴定要素) with their weights.")
+    items: list[Item] = Field(description="The questions.")
 
     def topic_names(self) -> dict[str, str]:
         """Topic code -> name."""
