@@ -38,3 +38,7 @@ class GradeError(PapergenError):
 
 class ReportError(PapergenError):
     """A report cannot be produced from the store."""
+
+
+class StoreError(PapergenError):
+    """A results store cannot be opened, is not a papergen store, or is from a newer version."""

@@ -1,0 +1,798 @@
+"""The results store: one SQLite file (``results.sqlite``) in a grading output folder.
+
+This is the only module that speaks SQL.  The store keeps every page a
+grading run saw (one row per page image, unique by content hash), every
+bubble's fill and state (one row per question, arrays as JSON), the score of
+each graded sheet, sheet-level flags, the key manifests used, and a log of
+rescoring runs.  Each page is written in its own transaction, so stopping a
+run loses at most the page in flight; the database runs in WAL mode so a
+report can read while a run writes.
+
+Tables (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``)
+------------------------------------------------------------------------------
+batch
+    One row per grading run: start and end time, arguments, summary (JSON).
+exam
+    The key manifest (JSON) of every exam graded, as last applied.
+page
+    One row per page image: source file, page number, ``sha256`` (UNIQUE),
+    status (:data:`StoredStatus`), reason, exam id, variant, candidate, QR
+    text, candidate-grid read, registration fit error, timings.
+question
+    One row per question read on a page: options, fills, states (one letter
+    per option: ``m`` marked, ``b`` blank, ``a`` ambiguous), marked options,
+    reader flags, confidence; and, for graded sheets, the score columns
+    (section, answer, points, max points, status, review reasons).
+score
+    One row per graded sheet: variant, key checksum, total, maximum,
+    per-section points (JSON), number of questions under review.
+flag
+    Sheet-level flags (candidate mismatch, duplicate scan...).
+rescore, rescore_change
+    Rescoring runs (after a key correction) and the sheets whose score changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
+from papergen.errors import ManifestError, StoreError
+from papergen.manifest import ExamManifest
+from papergen.scoring import QuestionScore, SectionScore, SheetScore, score_sheet
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "STORE_FILENAME",
+    "StoredStatus",
+    "StoreParams",
+    "Flag",
+    "PageRecord",
+    "PageRow",
+    "GradedSheet",
+    "StoredMarks",
+    "ScoreChange",
+    "RescoreResult",
+    "Store",
+]
+
+SCHEMA_VERSION = 1
+STORE_FILENAME = "results.sqlite"
+
+StoredStatus = Literal["graded", "refused", "blank", "not_a_sheet", "quarantined", "error"]
+"""graded: read, identified and scored; refused: read but not identified (no QR,
+other exam, unknown variant, checksum mismatch), never scored; blank,
+not_a_sheet, quarantined: as the reader said; error: the page could not be
+decoded or the reader failed (such a page is tried again on the next run)."""
+
+_READ_STATUS = {"graded": "read", "refused": "read", "blank": "blank",
+                "not_a_sheet": "not_a_sheet", "quarantined": "quarantined", "error": "quarantined"}
+_STATE_LETTER = {MarkState.MARKED: "m", MarkState.BLANK: "b", MarkState.AMBIGUOUS: "a"}
+_LETTER_STATE = {letter: state for state, letter in _STATE_LETTER.items()}
+
+_SCHEMA = """
+CREATE TABLE batch (
+    id INTEGER PRIMARY KEY,
+    started TEXT NOT NULL,
+    finished TEXT,
+    args TEXT NOT NULL,
+    summary TEXT
+);
+CREATE TABLE exam (
+    exam_id TEXT PRIMARY KEY,
+    manifest TEXT NOT NULL,
+    manifest_sha256 TEXT NOT NULL,
+    saved TEXT NOT NULL
+);
+CREATE TABLE page (
+    id INTEGER PRIMARY KEY,
+    batch_id INTEGER NOT NULL REFERENCES batch(id),
+    source TEXT NOT NULL,
+    page_no INTEGER NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN
+        ('graded', 'refused', 'blank', 'not_a_sheet', 'quarantined', 'error')),
+    reason TEXT NOT NULL DEFAULT '',
+    exam_id TEXT,
+    variant TEXT,
+    candidate TEXT,
+    qr_text TEXT,
+    read_reason TEXT NOT NULL DEFAULT '',
+    grid_digits TEXT,
+    grid_flags TEXT,
+    grid_fills TEXT,
+    rotation_deg INTEGER,
+    fit_error_px REAL,
+    dpi REAL,
+    elapsed_ms REAL,
+    timings TEXT NOT NULL DEFAULT '{}',
+    read_at TEXT NOT NULL
+);
+CREATE INDEX page_exam_candidate ON page (exam_id, candidate);
+CREATE INDEX page_status ON page (status);
+CREATE TABLE question (
+    page_id INTEGER NOT NULL REFERENCES page(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    options TEXT NOT NULL,
+    fills TEXT NOT NULL,
+    states TEXT NOT NULL,
+    marked TEXT NOT NULL,
+    read_flags TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    section TEXT,
+    answer TEXT,
+    points REAL,
+    max_points REAL,
+    status TEXT,
+    review TEXT,
+    PRIMARY KEY (page_id, number)
+) WITHOUT ROWID;
+CREATE TABLE score (
+    page_id INTEGER PRIMARY KEY REFERENCES page(id) ON DELETE CASCADE,
+    variant TEXT NOT NULL,
+    key_checksum TEXT NOT NULL,
+    total REAL NOT NULL,
+    max_total REAL NOT NULL,
+    sections TEXT NOT NULL,
+    review_count INTEGER NOT NULL,
+    scored_at TEXT NOT NULL
+);
+CREATE TABLE flag (
+    id INTEGER PRIMARY KEY,
+    page_id INTEGER NOT NULL REFERENCES page(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX flag_page ON flag (page_id);
+CREATE TABLE rescore (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    exam_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    old_manifest_sha256 TEXT,
+    new_manifest_sha256 TEXT NOT NULL,
+    sheets INTEGER NOT NULL
+);
+CREATE TABLE rescore_change (
+    rescore_id INTEGER NOT NULL REFERENCES rescore(id) ON DELETE CASCADE,
+    page_id INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    page_no INTEGER NOT NULL,
+    candidate TEXT,
+    variant TEXT NOT NULL,
+    old_total REAL NOT NULL,
+    new_total REAL NOT NULL,
+    questions TEXT NOT NULL
+);
+"""
+
+_PAGE_COLUMNS = (
+    "page.id, page.batch_id, page.source, page.page_no, page.sha256, page.status, page.reason, "
+    "page.exam_id, page.variant, page.candidate, page.qr_text, page.fit_error_px, page.read_at"
+)
+
+
+@dataclass(frozen=True)
+class StoreParams:
+    """Tunables of the store.
+
+    Attributes
+    ----------
+    fill_decimals : int
+        Bubble fills (ratios in [0, 1]) are stored rounded to this many decimals.
+    busy_timeout_ms : int
+        How long a writer waits for another connection's lock, milliseconds.
+    """
+
+    fill_decimals: int = 3
+    busy_timeout_ms: int = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A sheet-level reason for review, e.g. ``Flag("duplicate_scan", "same marks as a.pdf page 2")``."""
+
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """Everything known about one page image, as handed to :meth:`Store.save_page`.
+
+    Attributes
+    ----------
+    source : str
+        The scan file the page came from.
+    page_no : int
+        1-based page number within the file.
+    sha256 : str
+        Content hash of the page image; a page is stored once.
+    status : StoredStatus
+        Outcome of the page.
+    reason : str
+        Why the page is not graded (or notes); empty if none.
+    read : SheetRead or None
+        The reader's output; None if the page was never read.
+    exam_id, variant, candidate : str or None
+        Identity of the sheet, as far as known.
+    elapsed_ms : float or None
+        Wall time spent on the page, milliseconds.
+    """
+
+    source: str
+    page_no: int
+    sha256: str
+    status: StoredStatus
+    reason: str = ""
+    read: SheetRead | None = None
+    exam_id: str | None = None
+    variant: str | None = None
+    candidate: str | None = None
+    elapsed_ms: float | None = None
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """One stored page, without its marks."""
+
+    page_id: int
+    batch_id: int
+    source: str
+    page_no: int
+    sha256: str
+    status: StoredStatus
+    reason: str
+    exam_id: str | None
+    variant: str | None
+    candidate: str | None
+    qr_text: str | None
+    fit_error_px: float | None
+    read_at: str
+
+
+@dataclass(frozen=True)
+class GradedSheet:
+    """A graded page with its score and sheet-level flags."""
+
+    page: PageRow
+    score: SheetScore
+    flags: tuple[Flag, ...] = ()
+
+    @property
+    def needs_review(self) -> bool:
+        """True if the sheet carries a flag or a question under review."""
+        return bool(self.flags) or self.score.needs_review
+
+
+@dataclass(frozen=True)
+class StoredMarks:
+    """A graded page's marked options per key question (for duplicate checks)."""
+
+    page: PageRow
+    marked: dict[int, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """How one sheet's score changed in a rescoring run.
+
+    ``questions`` holds ``(number, old points, new points)`` for every question
+    whose points or status changed.
+    """
+
+    page_id: int
+    source: str
+    page_no: int
+    candidate: str | None
+    variant: str
+    old_total: float
+    new_total: float
+    questions: tuple[tuple[int, float, float], ...]
+
+
+@dataclass(frozen=True)
+class RescoreResult:
+    """One rescoring run of one exam's stored sheets."""
+
+    exam_id: str
+    at: str
+    reason: str
+    sheets: int
+    changes: tuple[ScoreChange, ...] = field(default_factory=tuple)
+
+
+class Store:
+    """The SQLite results store of one output folder.
+
+    Open it with :meth:`Store.open` and use it as a context manager::
+
+        with Store.open(out_dir / STORE_FILENAME) as store:
+            if not store.has_page(sha256):
+                store.save_page(record, batch_id=batch_id, score=score)
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, params: StoreParams) -> None:
+        self._db = connection
+        self.path = path
+        self.params = params
+
+    # -- opening -----------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, params: StoreParams = StoreParams()) -> "Store":
+        """Open (creating if needed) the store at ``path``.
+
+        Raises
+        ------
+        StoreError
+            If the file cannot be opened, is not a papergen store, or was
+            written by a newer schema version.
+        """
+        path = Path(path)
+        try:
+            connection = sqlite3.connect(path, isolation_level=None, timeout=params.busy_timeout_ms / 1000)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open results store ({exc})") from exc
+        connection.row_factory = sqlite3.Row
+        try:
+            _prepare(connection, path, params)
+        except (sqlite3.Error, StoreError) as exc:
+            connection.close()
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"{path}: not a usable results store ({exc})") from exc
+        return cls(connection, path, params)
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self._db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in the file."""
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- batches and keys --------------------------------------------------
+
+    def begin_batch(self, args: Mapping[str, Any]) -> int:
+        """Record the start of a grading run; returns its batch id."""
+        with self._transaction() as db:
+            cursor = db.execute("INSERT INTO batch (started, args) VALUES (?, ?)", (_now(), _json(args)))
+        return int(cursor.lastrowid)
+
+    def finish_batch(self, batch_id: int, summary: Mapping[str, Any]) -> None:
+        """Record the end of a grading run with its summary."""
+        with self._transaction() as db:
+            db.execute("UPDATE batch SET finished = ?, summary = ? WHERE id = ?", (_now(), _json(summary), batch_id))
+
+    def batches(self) -> list[dict[str, Any]]:
+        """Every run as ``{"id", "started", "finished", "args", "summary"}``, oldest first."""
+        rows = self._db.execute("SELECT id, started, finished, args, summary FROM batch ORDER BY id")
+        return [
+            {"id": r["id"], "started": r["started"], "finished": r["finished"],
+             "args": json.loads(r["args"]), "summary": json.loads(r["summary"]) if r["summary"] else None}
+            for r in rows
+        ]
+
+    def save_manifest(self, manifest: ExamManifest) -> None:
+        """Store (or replace) the key manifest of an exam."""
+        with self._transaction() as db:
+            _upsert_manifest(db, manifest)
+
+    def manifest(self, exam_id: str) -> ExamManifest | None:
+        """The stored manifest of an exam, None if the exam was never graded here."""
+        row = self._db.execute("SELECT manifest FROM exam WHERE exam_id = ?", (exam_id,)).fetchone()
+        return ExamManifest.model_validate_json(row["manifest"]) if row else None
+
+    def manifests(self) -> dict[str, ExamManifest]:
+        """Every stored manifest by exam id."""
+        rows = self._db.execute("SELECT manifest FROM exam ORDER BY exam_id")
+        manifests = [ExamManifest.model_validate_json(r["manifest"]) for r in rows]
+        return {m.exam_id: m for m in manifests}
+
+    # -- pages -------------------------------------------------------------
+
+    def has_page(self, sha256: str) -> bool:
+        """True if a page with this content hash is stored with a final outcome.
+
+        Pages stored with status ``"error"`` do not count: they are tried again.
+        """
+        row = self._db.execute("SELECT status FROM page WHERE sha256 = ?", (sha256,)).fetchone()
+        return row is not None and row["status"] != "error"
+
+    def save_page(
+        self,
+        record: PageRecord,
+        *,
+        batch_id: int,
+        score: SheetScore | None = None,
+        flags: Sequence[Flag] = (),
+        related: Sequence[tuple[int, Flag]] = (),
+    ) -> int:
+        """Store one page in one transaction; returns its page id.
+
+        A page already stored under the same ``sha256`` (an earlier error or
+        refusal) is replaced.
+
+        Parameters
+        ----------
+        record : PageRecord
+            The page and its read.
+        batch_id : int
+            The run saving it (:meth:`begin_batch`).
+        score : SheetScore, optional
+            The score of a graded sheet.
+        flags : sequence of Flag
+            Sheet-level flags of this page.
+        related : sequence of (page id, Flag)
+            Flags to add to other stored pages (e.g. the other half of a duplicate).
+        """
+        with self._transaction() as db:
+            db.execute("DELETE FROM page WHERE sha256 = ?", (record.sha256,))
+            page_id = _insert_page(db, record, batch_id)
+            if record.read is not None:
+                _insert_questions(db, page_id, record.read.questions, self.params.fill_decimals)
+            if score is not None:
+                _write_score(db, page_id, score)
+            db.executemany(
+                "INSERT INTO flag (page_id, kind, detail) VALUES (?, ?, ?)",
+                [(page_id, f.kind, f.detail) for f in flags] + [(pid, f.kind, f.detail) for pid, f in related],
+            )
+        return page_id
+
+    def pages(self, statuses: Iterable[StoredStatus] | None = None) -> list[PageRow]:
+        """Stored pages (all, or those with the given statuses), by source file and page number."""
+        sql = f"SELECT {_PAGE_COLUMNS} FROM page"
+        wanted = list(statuses) if statuses is not None else None
+        if wanted is not None:
+            sql += f" WHERE status IN ({', '.join('?' * len(wanted))})"
+        rows = self._db.execute(sql + " ORDER BY source, page_no, id", wanted or [])
+        return [_page_row(r) for r in rows]
+
+    def sheet_read(self, page_id: int) -> SheetRead:
+        """Rebuild the reader's output of a stored page (no image is read).
+
+        Raises
+        ------
+        StoreError
+            If no page has this id.
+        """
+        page = self._db.execute("SELECT * FROM page WHERE id = ?", (page_id,)).fetchone()
+        if page is None:
+            raise StoreError(f"{self.path}: no page with id {page_id}")
+        rows = self._db.execute("SELECT * FROM question WHERE page_id = ? ORDER BY number", (page_id,))
+        return _sheet_read(page, [_question_read(r) for r in rows])
+
+    def marks_for_candidate(self, exam_id: str, candidate: str) -> list[StoredMarks]:
+        """Graded sheets of an exam carrying this candidate number, with their marks."""
+        rows = self._db.execute(
+            f"SELECT {_PAGE_COLUMNS} FROM page WHERE status = 'graded' AND exam_id = ? AND candidate = ? "
+            "ORDER BY id",
+            (exam_id, candidate),
+        ).fetchall()
+        out = []
+        for row in rows:
+            marks = self._db.execute(
+                "SELECT number, marked FROM question WHERE page_id = ? AND status IS NOT NULL", (row["id"],)
+            )
+            out.append(StoredMarks(_page_row(row), {m["number"]: tuple(json.loads(m["marked"])) for m in marks}))
+        return out
+
+    def graded_sheets(self, exam_id: str | None = None) -> list[GradedSheet]:
+        """Graded sheets with scores and flags, ordered by exam, candidate, file and page."""
+        where, args = ("AND page.exam_id = ?", [exam_id]) if exam_id is not None else ("", [])
+        pages = self._db.execute(
+            f"SELECT {_PAGE_COLUMNS}, score.variant AS score_variant, score.key_checksum, score.sections FROM page JOIN score ON score.page_id = page.id "
+            f"WHERE page.status = 'graded' {where} "
+            "ORDER BY page.exam_id, page.candidate, page.source, page.page_no",
+            args,
+        ).fetchall()
+        questions = self._question_scores(where, args)
+        flags = self.flags()
+        return [
+            GradedSheet(_page_row(p), _sheet_score(p, questions.get(p["id"], [])), tuple(flags.get(p["id"], ())))
+            for p in pages
+        ]
+
+    def flags(self) -> dict[int, list[Flag]]:
+        """Sheet-level flags by page id."""
+        out: dict[int, list[Flag]] = defaultdict(list)
+        for row in self._db.execute("SELECT page_id, kind, detail FROM flag ORDER BY id"):
+            out[row["page_id"]].append(Flag(row["kind"], row["detail"]))
+        return dict(out)
+
+    def _question_scores(self, where: str, args: list[Any]) -> dict[int, list[QuestionScore]]:
+        rows = self._db.execute(
+            "SELECT question.* FROM question JOIN page ON page.id = question.page_id "
+            f"WHERE page.status = 'graded' AND question.status IS NOT NULL {where} "
+            "ORDER BY question.page_id, question.number",
+            args,
+        )
+        out: dict[int, list[QuestionScore]] = defaultdict(list)
+        for row in rows:
+            out[row["page_id"]].append(_question_score(row))
+        return out
+
+    # -- rescoring ---------------------------------------------------------
+
+    def rescore(self, manifest: ExamManifest, *, reason: str = "key correction") -> RescoreResult:
+        """Recompute every stored score of an exam from the stored marks, and log what changed.
+
+        The manifest replaces the stored one.  No image is read.
+
+        Raises
+        ------
+        ManifestError
+            If a stored sheet's variant is missing from the manifest or its key
+            checksum differs (the manifest is of another build of the exam).
+        """
+        sheets = self.graded_sheets(manifest.exam_id)
+        _check_rescorable(manifest, sheets)
+        rescored = [
+            (sheet, score_sheet(self.sheet_read(sheet.page.page_id),
+                                manifest.variant(sheet.score.variant), manifest.format))
+            for sheet in sheets
+        ]
+        changes = tuple(c for c in (_score_change(old, new) for old, new in rescored) if c is not None)
+        result = RescoreResult(manifest.exam_id, _now(), reason, len(sheets), changes)
+        old_row = self._db.execute("SELECT manifest_sha256 FROM exam WHERE exam_id = ?", (manifest.exam_id,)).fetchone()
+        with self._transaction() as db:
+            for old, new in rescored:
+                _write_score(db, old.page.page_id, new)
+            _log_rescore(db, result, old_row["manifest_sha256"] if old_row else None, _manifest_sha256(manifest))
+            _upsert_manifest(db, manifest)
+        return result
+
+    def rescore_history(self, exam_id: str | None = None) -> list[RescoreResult]:
+        """Logged rescoring runs (of one exam or all), oldest first."""
+        where, args = ("WHERE exam_id = ?", [exam_id]) if exam_id is not None else ("", [])
+        runs = self._db.execute(f"SELECT * FROM rescore {where} ORDER BY id", args).fetchall()
+        out = []
+        for run in runs:
+            rows = self._db.execute("SELECT * FROM rescore_change WHERE rescore_id = ? ORDER BY page_id", (run["id"],))
+            changes = tuple(_change_from_row(r) for r in rows)
+            out.append(RescoreResult(run["exam_id"], run["at"], run["reason"], run["sheets"], changes))
+        return out
+
+
+# -- schema ----------------------------------------------------------------
+
+
+def _prepare(connection: sqlite3.Connection, path: Path, params: StoreParams) -> None:
+    connection.execute(f"PRAGMA busy_timeout = {int(params.busy_timeout_ms)}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: results store has schema version {version}, this papergen reads up to "
+            f"{SCHEMA_VERSION}; upgrade papergen or grade into a new folder"
+        )
+    if version == 0:
+        tables = connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        if tables:
+            raise StoreError(f"{path}: not a papergen results store (got an SQLite file with {tables} other tables)")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+    connection.execute("PRAGMA synchronous = NORMAL")
+
+
+# -- writing ---------------------------------------------------------------
+
+
+def _insert_page(db: sqlite3.Connection, record: PageRecord, batch_id: int) -> int:
+    read = record.read
+    grid = read.candidate if read is not None else None
+    timings = dict(read.timings_ms) if read is not None else {}
+    cursor = db.execute(
+        "INSERT INTO page (batch_id, source, page_no, sha256, status, reason, exam_id, variant, candidate, "
+        "qr_text, read_reason, grid_digits, grid_flags, grid_fills, rotation_deg, fit_error_px, dpi, "
+        "elapsed_ms, timings, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            batch_id, record.source, record.page_no, record.sha256, record.status, record.reason,
+            record.exam_id, record.variant, record.candidate,
+            read.qr_text if read else None, read.reason if read else "",
+            grid.digits if grid else None, _json(list(grid.flags)) if grid else None,
+            _json([list(col) for col in grid.fills]) if grid else None,
+            read.rotation_deg if read else None, read.fit_error_px if read else None, read.dpi if read else None,
+            record.elapsed_ms, _json(timings), _now(),
+        ),
+    )
+    return int(cursor.lastrowid)
+
+
+def _insert_questions(db: sqlite3.Connection, page_id: int, questions: Sequence[QuestionRead], decimals: int) -> None:
+    db.executemany(
+        "INSERT INTO question (page_id, number, options, fills, states, marked, read_flags, confidence) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                page_id, q.number, _json(list(q.options)), _json([round(float(f), decimals) for f in q.fills]),
+                "".join(_STATE_LETTER[MarkState(s)] for s in q.states), _json(list(q.marked)),
+                _json(list(q.flags)), float(q.confidence),
+            )
+            for q in questions
+        ],
+    )
+
+
+def _write_score(db: sqlite3.Connection, page_id: int, score: SheetScore) -> None:
+    db.executemany(
+        "UPDATE question SET section = ?, answer = ?, points = ?, max_points = ?, status = ?, review = ? "
+        "WHERE page_id = ? AND number = ?",
+        [
+            (q.section, _json(list(q.answer)), q.points, q.max_points, q.status, _json(list(q.review)),
+             page_id, q.number)
+            for q in score.questions
+        ],
+    )
+    sections = [[s.key, s.title, s.points, s.max_points] for s in score.sections]
+    db.execute(
+        "INSERT OR REPLACE INTO score (page_id, variant, key_checksum, total, max_total, sections, review_count, "
+        "scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (page_id, score.variant, score.key_checksum, score.total, score.max_total, _json(sections),
+         len(score.review_questions), _now()),
+    )
+
+
+def _upsert_manifest(db: sqlite3.Connection, manifest: ExamManifest) -> None:
+    db.execute(
+        "INSERT INTO exam (exam_id, manifest, manifest_sha256, saved) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (exam_id) DO UPDATE SET manifest = excluded.manifest, "
+        "manifest_sha256 = excluded.manifest_sha256, saved = excluded.saved",
+        (manifest.exam_id, manifest.model_dump_json(), _manifest_sha256(manifest), _now()),
+    )
+
+
+def _log_rescore(db: sqlite3.Connection, result: RescoreResult, old_sha: str | None, new_sha: str) -> None:
+    cursor = db.execute(
+        "INSERT INTO rescore (at, exam_id, reason, old_manifest_sha256, new_manifest_sha256, sheets) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (result.at, result.exam_id, result.reason, old_sha, new_sha, result.sheets),
+    )
+    db.executemany(
+        "INSERT INTO rescore_change (rescore_id, page_id, source, page_no, candidate, variant, old_total, "
+        "new_total, questions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (cursor.lastrowid, c.page_id, c.source, c.page_no, c.candidate, c.variant, c.old_total, c.new_total,
+             _json([list(q) for q in c.questions]))
+            for c in result.changes
+        ],
+    )
+
+
+# -- reading ---------------------------------------------------------------
+
+
+def _page_row(row: sqlite3.Row) -> PageRow:
+    return PageRow(
+        page_id=row["id"], batch_id=row["batch_id"], source=row["source"], page_no=row["page_no"],
+        sha256=row["sha256"], status=row["status"], reason=row["reason"], exam_id=row["exam_id"],
+        variant=row["variant"], candidate=row["candidate"], qr_text=row["qr_text"],
+        fit_error_px=row["fit_error_px"], read_at=row["read_at"],
+    )
+
+
+def _question_read(row: sqlite3.Row) -> QuestionRead:
+    return QuestionRead(
+        number=row["number"],
+        options=tuple(json.loads(row["options"])),
+        fills=tuple(json.loads(row["fills"])),
+        states=tuple(_LETTER_STATE[letter] for letter in row["states"]),
+        marked=tuple(json.loads(row["marked"])),
+        flags=tuple(json.loads(row["read_flags"])),
+        confidence=row["confidence"],
+    )
+
+
+def _sheet_read(page: sqlite3.Row, questions: list[QuestionRead]) -> SheetRead:
+    candidate = None
+    if page["grid_digits"] is not None:
+        candidate = CandidateRead(
+            page["grid_digits"],
+            tuple(json.loads(page["grid_flags"])),
+            tuple(tuple(col) for col in json.loads(page["grid_fills"])),
+        )
+    return SheetRead(
+        status=_READ_STATUS[page["status"]],  # type: ignore[arg-type]
+        reason=page["read_reason"],
+        qr_text=page["qr_text"],
+        candidate=candidate,
+        questions=tuple(questions),
+        rotation_deg=page["rotation_deg"] or 0,
+        fit_error_px=page["fit_error_px"] or 0.0,
+        dpi=page["dpi"] or 0.0,
+        timings_ms=json.loads(page["timings"]),
+    )
+
+
+def _question_score(row: sqlite3.Row) -> QuestionScore:
+    return QuestionScore(
+        number=row["number"], section=row["section"], marked=tuple(json.loads(row["marked"])),
+        answer=tuple(json.loads(row["answer"])), points=row["points"], max_points=row["max_points"],
+        status=row["status"], review=tuple(json.loads(row["review"])),
+    )
+
+
+def _sheet_score(row: sqlite3.Row, questions: list[QuestionScore]) -> SheetScore:
+    sections = tuple(SectionScore(k, title, p, m) for k, title, p, m in json.loads(row["sections"]))
+    return SheetScore(row["score_variant"], row["key_checksum"], tuple(questions), sections)
+
+
+def _change_from_row(row: sqlite3.Row) -> ScoreChange:
+    return ScoreChange(
+        row["page_id"], row["source"], row["page_no"], row["candidate"], row["variant"],
+        row["old_total"], row["new_total"], tuple(tuple(q) for q in json.loads(row["questions"])),
+    )
+
+
+# -- rescoring helpers -------------------------------------------------------
+
+
+def _check_rescorable(manifest: ExamManifest, sheets: list[GradedSheet]) -> None:
+    keys = {v.variant: v.checksum for v in manifest.variants}
+    problems = sorted({
+        f"variant {s.score.variant}: stored sheets were scored with key {s.score.key_checksum}, "
+        f"the manifest has {keys.get(s.score.variant, 'no such variant')}"
+        for s in sheets
+        if keys.get(s.score.variant) != s.score.key_checksum
+    })
+    if problems:
+        raise ManifestError(
+            f"exam {manifest.exam_id}: cannot rescore: {'; '.join(problems)}; "
+            "the key is of another build of this exam"
+        )
+
+
+def _score_change(old: GradedSheet, new: SheetScore) -> ScoreChange | None:
+    before = {q.number: q for q in old.score.questions}
+    changed = []
+    for q in new.questions:
+        was = before.get(q.number)
+        if was is None or (was.points, was.status, was.max_points) != (q.points, q.status, q.max_points):
+            changed.append((q.number, was.points if was else 0.0, q.points))
+    if not changed and old.score.total == new.total and old.score.max_total == new.max_total:
+        return None
+    page = old.page
+    return ScoreChange(page.page_id, page.source, page.page_no, page.candidate, new.variant,
+                       old.score.total, new.total, tuple(changed))
+
+
+def _manifest_sha256(manifest: ExamManifest) -> str:
+    return hashlib.sha256(manifest.model_dump_json().encode("utf-8")).hexdigest()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
