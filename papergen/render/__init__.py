@@ -1,0 +1,11 @@
+"""PDF output: the question booklet, the answer sheet and the instructors' key.
+
+Only this package speaks reportlab.  Each renderer writes a reproducible PDF
+(identical input gives identical bytes) with the bundled font embedded.
+"""
+
+from papergen.render.booklet import render_booklet
+from papergen.render.key_pdf import render_key
+from papergen.render.sheet import SheetPrint, render_sheets
+
+__all__ = ["render_booklet", "render_sheets", "render_key", "SheetPrint"]

@@ -1,0 +1,379 @@
+"""The question booklet (试卷): one PDF per variant, A4, embedded Chinese font.
+
+Page 1 opens with the title, exam id, variant code (试卷代号), duration and the
+candidate instructions (注意事项); then come the sections in format order,
+each with its heading (一、单项选择题（共140题，每题0.5分）) and instruction line,
+and the numbered questions.  Options share a line when their measured widths
+allow (4 per line, else 2, else 1).  A question never breaks across pages.
+Every page carries a header with the exam title and variant and a
+第x页 共y页 footer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.colors import Color
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table, TableStyle
+from reportlab.pdfgen.canvas import Canvas
+
+from papergen.errors import RenderError
+from papergen.paper import Paper, PaperQuestion
+from papergen.paper_format import Section
+from papergen.render.document import INVARIANT, PdfInfo, decorated_canvas_maker
+from papergen.render.draw import TextRun, draw_text
+from papergen.render.flowables import BoldLine, TextRow, Unsplittable
+from papergen.render.fonts import (
+    CjkParagraph,
+    TextStyle,
+    hanging_paragraph,
+    markup,
+    paragraph_style,
+    register_font,
+    require_glyphs,
+    text_width_pt,
+)
+from papergen.render.text import (
+    JUDGE_BLANK,
+    chinese_numeral,
+    format_points,
+    option_text,
+    question_label,
+    section_heading,
+)
+from papergen.render.units import mm_to_pt
+
+__all__ = ["BookletStyle", "render_booklet", "options_per_line"]
+
+
+@dataclass(frozen=True)
+class BookletStyle:
+    """Page geometry (mm) and typography (pt) of the booklet."""
+
+    page_width_mm: float = 210.0
+    page_height_mm: float = 297.0
+    margin_left_mm: float = 20.0
+    margin_right_mm: float = 20.0
+    margin_top_mm: float = 22.0
+    margin_bottom_mm: float = 20.0
+    header_baseline_mm: float = 13.0
+    header_rule_mm: float = 15.0
+    footer_baseline_mm: float = 11.0
+    rule_width_pt: float = 0.5
+    header_size_pt: float = 8.5
+    footer_size_pt: float = 9.0
+    decoration_grey: float = 0.25
+    title_size_pt: float = 18.0
+    title_leading_pt: float = 28.0
+    info_size_pt: float = 10.5
+    info_leading_pt: float = 18.0
+    notice_size_pt: float = 9.5
+    notice_leading_pt: float = 14.0
+    notice_padding_pt: float = 6.0
+    table_size_pt: float = 9.5
+    table_row_pt: float = 15.0
+    block_gap_pt: float = 10.0
+    heading_size_pt: float = 12.0
+    heading_leading_pt: float = 20.0
+    heading_space_before_pt: float = 8.0
+    section_note_size_pt: float = 10.0
+    section_note_leading_pt: float = 16.0
+    text_size_pt: float = 10.5
+    text_leading_pt: float = 15.5
+    question_gap_pt: float = 5.0
+    option_gutter_pt: float = 8.0
+    option_choices: tuple[int, ...] = (4, 2, 1)
+
+    @property
+    def frame_width_pt(self) -> float:
+        """Width of the text frame, points."""
+        return mm_to_pt(self.page_width_mm - self.margin_left_mm - self.margin_right_mm)
+
+    @property
+    def frame_height_pt(self) -> float:
+        """Height of the text frame, points."""
+        return mm_to_pt(self.page_height_mm - self.margin_top_mm - self.margin_bottom_mm)
+
+
+DEFAULT_STYLE = BookletStyle()
+
+
+def render_booklet(paper: Paper, path: str | Path, *, style: BookletStyle = DEFAULT_STYLE) -> int:
+    """Write the question booklet of one variant as a PDF.
+
+    Parameters
+    ----------
+    paper : Paper
+        The assembled variant.
+    path : str or Path
+        Output PDF file; overwritten.
+    style : BookletStyle, optional
+        Page geometry and typography.
+
+    Returns
+    -------
+    int
+        Number of pages written.
+
+    Raises
+    ------
+    RenderError
+        If a text uses a character the bundled font lacks (naming every item
+        id and character), or a question is taller than a page.
+    """
+    register_font()
+    require_glyphs(_booklet_texts(paper), document=f"booklet {paper.exam_id} variant {paper.variant}")
+    story = _title_block(paper, style) + list(_section_flowables(paper, style))
+    _check_question_heights(story, style, paper)
+    doc = _document(paper, path, style)
+    doc.build(story, canvasmaker=decorated_canvas_maker(_page_decorator(paper, style), _info(paper)))
+    return doc.page
+
+
+# -- texts and checks --------------------------------------------------------
+
+
+def _booklet_texts(paper: Paper) -> Iterator[tuple[str, str]]:
+    fmt = paper.format
+    yield "format title", fmt.title
+    yield "exam id", paper.exam_id
+    yield "variant", paper.variant
+    for i, line in enumerate(fmt.instructions):
+        yield f"format instructions[{i}]", line
+    for section in fmt.sections:
+        yield f"section {section.key} title", section.title
+        yield f"section {section.key} instructions", section.instructions
+    for q in paper.questions:
+        yield f"item {q.item_id} (question {q.number}) stem", q.stem
+        for option in q.options:
+            yield f"item {q.item_id} (question {q.number}) option {option.label}", option.text
+
+
+def _check_question_heights(story: Sequence[Flowable], style: BookletStyle, paper: Paper) -> None:
+    numbers = iter(paper.questions)
+    for flowable in story:
+        if not isinstance(flowable, Unsplittable):
+            continue
+        question = next(numbers)
+        height = flowable.wrap(style.frame_width_pt, style.frame_height_pt)[1]
+        if height > style.frame_height_pt:
+            raise RenderError(
+                f"booklet {paper.exam_id} variant {paper.variant}: item {question.item_id} "
+                f"(question {question.number}) is taller than a page "
+                f"(got {height:.0f} pt, page holds {style.frame_height_pt:.0f} pt); shorten the stem or options"
+            )
+
+
+# -- document and page decorations ------------------------------------------
+
+
+def _info(paper: Paper) -> PdfInfo:
+    return PdfInfo(
+        title=f"{paper.format.title} 试卷代号 {paper.variant}",
+        subject=f"exam {paper.exam_id} variant {paper.variant} booklet",
+    )
+
+
+def _document(paper: Paper, path: str | Path, style: BookletStyle) -> BaseDocTemplate:
+    page_size = (mm_to_pt(style.page_width_mm), mm_to_pt(style.page_height_mm))
+    frame = Frame(
+        mm_to_pt(style.margin_left_mm),
+        mm_to_pt(style.margin_bottom_mm),
+        style.frame_width_pt,
+        style.frame_height_pt,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    doc = BaseDocTemplate(str(path), pagesize=page_size, invariant=INVARIANT, title=_info(paper).title)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    return doc
+
+
+def _page_decorator(paper: Paper, style: BookletStyle):
+    left = mm_to_pt(style.margin_left_mm)
+    right = mm_to_pt(style.page_width_mm - style.margin_right_mm)
+    top = mm_to_pt(style.page_height_mm)
+    header = TextRun(style.header_size_pt, grey=style.decoration_grey)
+    header_right = TextRun(style.header_size_pt, align="right", grey=style.decoration_grey)
+    footer = TextRun(style.footer_size_pt, align="centre", grey=style.decoration_grey)
+    variant_text = f"考试编号 {paper.exam_id}　试卷代号 {paper.variant}"
+
+    def decorate(canvas: Canvas, page_number: int, page_count: int) -> None:
+        draw_text(canvas, left, top - mm_to_pt(style.header_baseline_mm), paper.format.title, header)
+        draw_text(canvas, right, top - mm_to_pt(style.header_baseline_mm), variant_text, header_right)
+        canvas.saveState()
+        canvas.setStrokeGray(style.decoration_grey)
+        canvas.setLineWidth(style.rule_width_pt)
+        rule_y = top - mm_to_pt(style.header_rule_mm)
+        canvas.line(left, rule_y, right, rule_y)
+        canvas.restoreState()
+        footer_text = f"第{page_number}页 共{page_count}页"
+        draw_text(canvas, (left + right) / 2, mm_to_pt(style.footer_baseline_mm), footer_text, footer)
+
+    return decorate
+
+
+# -- title block ---------------------------------------------------------------
+
+
+def _title_block(paper: Paper, style: BookletStyle) -> list[Flowable]:
+    fmt = paper.format
+    info = TextStyle(style.info_size_pt, style.info_leading_pt, align="centre")
+    facts = (
+        f"考试编号：{paper.exam_id}　　试卷代号：{paper.variant}　　"
+        f"考试时间：{fmt.duration_min}分钟　　满分：{format_points(fmt.computed_total)}分"
+    )
+    return [
+        BoldLine(fmt.title, TextRun(style.title_size_pt, align="centre", bold=True), style.title_leading_pt),
+        CjkParagraph(markup(facts), paragraph_style(info)),
+        Spacer(0, style.block_gap_pt / 2),
+        _score_table(paper, style),
+        Spacer(0, style.block_gap_pt),
+        _notice_box(paper, style),
+        Spacer(0, style.block_gap_pt / 2),
+    ]
+
+
+def _score_table(paper: Paper, style: BookletStyle) -> Table:
+    sections = paper.format.sections
+    header = ["题　型"] + [chinese_numeral(i + 1) for i in range(len(sections))] + ["总　分"]
+    counts = ["题　量"] + [f"{len(paper.section_questions(s.key))}题" for s in sections] + [f"{len(paper.questions)}题"]
+    points = ["分　值"] + [f"{format_points(_section_total(paper, s))}分" for s in sections]
+    points.append(f"{format_points(sum(q.points for q in paper.questions))}分")
+    column = style.frame_width_pt / len(header)
+    table = Table([header, counts, points], colWidths=[column] * len(header), rowHeights=style.table_row_pt)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), register_font(), style.table_size_pt),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("GRID", (0, 0), (-1, -1), style.rule_width_pt, Color(0, 0, 0)),
+                ("BACKGROUND", (0, 0), (-1, 0), Color(0.92, 0.92, 0.92)),
+            ]
+        )
+    )
+    return table
+
+
+def _notice_box(paper: Paper, style: BookletStyle) -> Table:
+    body = TextStyle(style.notice_size_pt, style.notice_leading_pt)
+    rows: list[Flowable] = [
+        BoldLine("注　意　事　项", TextRun(style.notice_size_pt + 1, align="centre", bold=True), style.notice_leading_pt)
+    ]
+    for i, line in enumerate(paper.format.instructions, start=1):
+        rows.append(hanging_paragraph(f"{i}．", line, body))
+    table = Table([[rows]], colWidths=[style.frame_width_pt])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), register_font(), style.notice_size_pt),
+                ("BOX", (0, 0), (-1, -1), style.rule_width_pt, Color(0, 0, 0)),
+                ("LEFTPADDING", (0, 0), (-1, -1), style.notice_padding_pt),
+                ("RIGHTPADDING", (0, 0), (-1, -1), style.notice_padding_pt),
+                ("TOPPADDING", (0, 0), (-1, -1), style.notice_padding_pt / 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), style.notice_padding_pt),
+            ]
+        )
+    )
+    return table
+
+
+# -- sections and questions ----------------------------------------------------
+
+
+def _section_flowables(paper: Paper, style: BookletStyle) -> Iterator[Flowable]:
+    note = TextStyle(style.section_note_size_pt, style.section_note_leading_pt, grey=style.decoration_grey)
+    for index, section in enumerate(paper.format.sections):
+        questions = paper.section_questions(section.key)
+        if not questions:
+            continue
+        heading = section_heading(index, section, len(questions))
+        yield Spacer(0, style.heading_space_before_pt)
+        yield _keep_with_next(BoldLine(heading, TextRun(style.heading_size_pt, bold=True), style.heading_leading_pt))
+        if section.instructions:
+            yield _keep_with_next(CjkParagraph(markup(section.instructions), paragraph_style(note)))
+        yield Spacer(0, style.question_gap_pt / 2)
+        for question in questions:
+            yield _question_flowable(question, section, style)
+
+
+def _question_flowable(question: PaperQuestion, section: Section, style: BookletStyle) -> Unsplittable:
+    body = TextStyle(style.text_size_pt, style.text_leading_pt)
+    stem = question.stem
+    if question.type == "judge" and not stem.rstrip().endswith(JUDGE_BLANK):
+        stem = stem.rstrip() + JUDGE_BLANK
+    parts: list[Flowable] = [hanging_paragraph(question_label(question.number), stem, body)]
+    parts.extend(_option_flowables(question, style))
+    return Unsplittable(parts, space_after_pt=style.question_gap_pt)
+
+
+def _option_flowables(question: PaperQuestion, style: BookletStyle) -> list[Flowable]:
+    if not question.options:
+        return []
+    texts = [option_text(o.label, o.text) for o in question.options]
+    indent = text_width_pt(question_label(question.number), style.text_size_pt)
+    available = style.frame_width_pt - indent
+    widths = [text_width_pt(t, style.text_size_pt) for t in texts]
+    per_line = options_per_line(widths, available, style.option_gutter_pt, style.option_choices)
+    if per_line == 1:
+        body = TextStyle(style.text_size_pt, style.text_leading_pt, left_indent_pt=indent)
+        return [
+            hanging_paragraph(option_text(o.label, ""), o.text, body) for o in question.options
+        ]
+    column = available / per_line
+    rows = []
+    for start in range(0, len(texts), per_line):
+        chunk = texts[start : start + per_line]
+        offsets = [indent + i * column for i in range(len(chunk))]
+        rows.append(TextRow(chunk, offsets, style.text_size_pt, style.text_leading_pt))
+    return rows
+
+
+def options_per_line(
+    widths_pt: Sequence[float], available_pt: float, gutter_pt: float, choices: Sequence[int]
+) -> int:
+    """How many options share a line: the largest choice whose columns hold every option.
+
+    Parameters
+    ----------
+    widths_pt : sequence of float
+        Measured width of each option's printed text (label included), points.
+    available_pt : float
+        Width of the option area, points.
+    gutter_pt : float
+        Minimum space between the end of one option and the next column, points.
+    choices : sequence of int
+        Candidate options-per-line counts, tried largest first; 1 always fits
+        (a single option wraps over several lines).
+
+    Examples
+    --------
+    >>> options_per_line([40, 50, 45, 60], 400, 8, (4, 2, 1))
+    4
+    >>> options_per_line([40, 150, 45, 60], 400, 8, (4, 2, 1))
+    2
+    >>> options_per_line([40, 250, 45, 60], 400, 8, (4, 2, 1))
+    1
+    """
+    for per_line in sorted(set(choices), reverse=True):
+        if per_line <= 1 or per_line > len(widths_pt):
+            continue
+        column = available_pt / per_line
+        if max(widths_pt) + gutter_pt <= column:
+            return per_line
+    return 1
+
+
+def _keep_with_next(flowable: Flowable) -> Flowable:
+    flowable.keepWithNext = True
+    return flowable
+
+
+def _section_total(paper: Paper, section: Section) -> float:
+    return sum(q.points for q in paper.section_questions(section.key))

@@ -1,0 +1,298 @@
+"""The instructors' answer key (参考答案): every variant of an exam in one PDF.
+
+Per variant: the variant code and key checksum, then per section a compact
+table of question number, answer (对/错 for true/false) and item id, the
+section subtotal and answer distribution, and the paper total.  Questions
+dropped by a key correction print as 作废; further accepted answers follow
+the answer after a slash.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.colors import Color
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer, Table, TableStyle
+
+from papergen.manifest import ExamManifest, KeyQuestion, VariantKey
+from papergen.paper_format import Section
+from papergen.render.document import INVARIANT, PdfInfo, decorated_canvas_maker
+from papergen.render.draw import TextRun, draw_text
+from papergen.render.flowables import BoldLine
+from papergen.render.fonts import CjkParagraph, TextStyle, markup, paragraph_style, register_font, require_glyphs, text_width_pt
+from papergen.render.text import JUDGE_DISPLAY, answer_display, chinese_numeral, format_points
+from papergen.render.units import mm_to_pt
+
+__all__ = ["KeyStyle", "render_key"]
+
+DROPPED = "作废"
+"""Printed instead of the answer of a question dropped from scoring."""
+
+
+@dataclass(frozen=True)
+class KeyStyle:
+    """Page geometry (mm) and typography (pt) of the answer key."""
+
+    page_width_mm: float = 210.0
+    page_height_mm: float = 297.0
+    margin_left_mm: float = 18.0
+    margin_right_mm: float = 18.0
+    margin_top_mm: float = 20.0
+    margin_bottom_mm: float = 16.0
+    header_baseline_mm: float = 12.0
+    header_rule_mm: float = 14.0
+    footer_baseline_mm: float = 9.0
+    rule_width_pt: float = 0.5
+    decoration_grey: float = 0.25
+    header_size_pt: float = 8.5
+    title_size_pt: float = 15.0
+    title_leading_pt: float = 24.0
+    info_size_pt: float = 8.5
+    info_leading_pt: float = 13.0
+    heading_size_pt: float = 10.5
+    heading_leading_pt: float = 18.0
+    cell_size_pt: float = 9.0
+    answer_size_pt: float = 10.0
+    id_size_pt: float = 6.5
+    id_grey: float = 0.35
+    row_pt: float = 11.5
+    number_col_mm: float = 8.0
+    answer_col_min_mm: float = 10.0
+    cell_pad_mm: float = 1.5
+    max_groups: int = 6
+    band_rows: int = 5
+    band_grey: float = 0.94
+    header_grey: float = 0.85
+    grid_grey: float = 0.6
+    grid_line_pt: float = 0.3
+    note_size_pt: float = 8.5
+    note_leading_pt: float = 14.0
+    section_gap_pt: float = 4.0
+
+    @property
+    def frame_width_pt(self) -> float:
+        """Width of the text frame, points."""
+        return mm_to_pt(self.page_width_mm - self.margin_left_mm - self.margin_right_mm)
+
+
+DEFAULT_STYLE = KeyStyle()
+
+
+def render_key(manifest: ExamManifest, path: str | Path, *, style: KeyStyle = DEFAULT_STYLE) -> int:
+    """Write the instructors' answer key of every variant as a PDF.
+
+    Parameters
+    ----------
+    manifest : ExamManifest
+        The exam's key manifest (all variants).
+    path : str or Path
+        Output PDF file; overwritten.
+    style : KeyStyle, optional
+        Page geometry and typography.
+
+    Returns
+    -------
+    int
+        Number of pages written.
+
+    Raises
+    ------
+    RenderError
+        If a text uses a character the bundled font lacks (naming the variant
+        and question).
+    """
+    register_font()
+    require_glyphs(_key_texts(manifest), document=f"answer key {manifest.exam_id}")
+    story: list[Flowable] = []
+    for index, variant in enumerate(manifest.variants):
+        if index:
+            story.append(PageBreak())
+        story.extend(_variant_flowables(manifest, variant, style))
+    doc = _document(manifest, path, style)
+    info = PdfInfo(title=f"{manifest.title} 参考答案", subject=f"exam {manifest.exam_id} answer key")
+    doc.build(story, canvasmaker=decorated_canvas_maker(_page_decorator(manifest, style), info))
+    return doc.page
+
+
+def _key_texts(manifest: ExamManifest) -> Iterator[tuple[str, str]]:
+    yield "title", manifest.title
+    yield "exam id", manifest.exam_id
+    for section in manifest.format.sections:
+        yield f"section {section.key} title", section.title
+    for variant in manifest.variants:
+        yield f"variant {variant.variant} name", variant.variant
+        for q in variant.questions:
+            yield f"variant {variant.variant} question {q.number} item id", q.item_id
+            yield f"variant {variant.variant} question {q.number} answer", _answer_text(q)
+
+
+def _document(manifest: ExamManifest, path: str | Path, style: KeyStyle) -> BaseDocTemplate:
+    page_size = (mm_to_pt(style.page_width_mm), mm_to_pt(style.page_height_mm))
+    frame = Frame(
+        mm_to_pt(style.margin_left_mm),
+        mm_to_pt(style.margin_bottom_mm),
+        style.frame_width_pt,
+        mm_to_pt(style.page_height_mm - style.margin_top_mm - style.margin_bottom_mm),
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    doc = BaseDocTemplate(str(path), pagesize=page_size, invariant=INVARIANT)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    return doc
+
+
+def _page_decorator(manifest: ExamManifest, style: KeyStyle):
+    left = mm_to_pt(style.margin_left_mm)
+    right = mm_to_pt(style.page_width_mm - style.margin_right_mm)
+    top = mm_to_pt(style.page_height_mm)
+    header = TextRun(style.header_size_pt, grey=style.decoration_grey)
+    header_right = TextRun(style.header_size_pt, align="right", grey=style.decoration_grey)
+    footer = TextRun(style.header_size_pt, align="centre", grey=style.decoration_grey)
+
+    def decorate(canvas: Canvas, page_number: int, page_count: int) -> None:
+        baseline = top - mm_to_pt(style.header_baseline_mm)
+        draw_text(canvas, left, baseline, f"{manifest.title} 参考答案（教师用，请妥善保管）", header)
+        draw_text(canvas, right, baseline, f"考试编号 {manifest.exam_id}", header_right)
+        canvas.saveState()
+        canvas.setStrokeGray(style.decoration_grey)
+        canvas.setLineWidth(style.rule_width_pt)
+        canvas.line(left, top - mm_to_pt(style.header_rule_mm), right, top - mm_to_pt(style.header_rule_mm))
+        canvas.restoreState()
+        draw_text(canvas, (left + right) / 2, mm_to_pt(style.footer_baseline_mm), f"第{page_number}页 共{page_count}页", footer)
+
+    return decorate
+
+
+# -- one variant ---------------------------------------------------------------
+
+
+def _variant_flowables(manifest: ExamManifest, variant: VariantKey, style: KeyStyle) -> list[Flowable]:
+    info = TextStyle(style.info_size_pt, style.info_leading_pt, grey=style.decoration_grey)
+    facts = (
+        f"考试编号 {manifest.exam_id}　试卷代号 {variant.variant}　校验码 {variant.checksum}　"
+        f"题库 {manifest.bank_id} {manifest.bank_version}　随机种子 {manifest.seed}　答题卡 {manifest.layout_id}"
+    )
+    title = f"{manifest.title}　试卷代号 {variant.variant}　参考答案"
+    flowables: list[Flowable] = [
+        BoldLine(title, TextRun(style.title_size_pt, align="centre", bold=True), style.title_leading_pt),
+        CjkParagraph(markup(facts), paragraph_style(TextStyle(info.size_pt, info.leading_pt, align="centre", grey=info.grey))),
+    ]
+    total_points, total_count = 0.0, 0
+    for index, section in enumerate(manifest.format.sections):
+        questions = [q for q in variant.questions if q.section == section.key]
+        if not questions:
+            continue
+        flowables.extend(_section_flowables(index, section, questions, style))
+        total_points += _scored_points(questions)
+        total_count += len(questions)
+    total = f"合计：{total_count}题，{format_points(total_points)}分"
+    flowables.append(BoldLine(total, TextRun(style.heading_size_pt, align="right", bold=True), style.heading_leading_pt))
+    return flowables
+
+
+def _section_flowables(index: int, section: Section, questions: Sequence[KeyQuestion], style: KeyStyle) -> list[Flowable]:
+    subtotal = _scored_points(questions)
+    heading = (
+        f"{chinese_numeral(index + 1)}、{section.title}"
+        f"（共{len(questions)}题，每题{format_points(section.points)}分，小计{format_points(subtotal)}分）"
+    )
+    note = TextStyle(style.note_size_pt, style.note_leading_pt, grey=style.decoration_grey)
+    return [
+        Spacer(0, style.section_gap_pt),
+        BoldLine(heading, TextRun(style.heading_size_pt, bold=True), style.heading_leading_pt),
+        _answer_table(questions, style),
+        CjkParagraph(markup(_distribution(questions, section)), paragraph_style(note)),
+    ]
+
+
+def _answer_text(question: KeyQuestion) -> str:
+    if question.dropped:
+        return DROPPED
+    answers = [question.answer] + list(question.also_accept)
+    return "/".join(answer_display(a, question.type) for a in answers)
+
+
+def _scored_points(questions: Sequence[KeyQuestion]) -> float:
+    return sum(q.points for q in questions if not q.dropped)
+
+
+def _distribution(questions: Sequence[KeyQuestion], section: Section) -> str:
+    """'答案分布：A 35　B 35 …' over the (undropped) keys, plus the dropped count."""
+    counts = Counter(label for q in questions if not q.dropped for label in q.answer)
+    if section.type == "judge":
+        parts = [f"{JUDGE_DISPLAY[k]} {counts.get(k, 0)}" for k in JUDGE_DISPLAY]
+    else:
+        parts = [f"{label} {counts[label]}" for label in sorted(counts)]
+    dropped = sum(q.dropped for q in questions)
+    tail = f"；作废 {dropped} 题" if dropped else ""
+    return "答案分布：" + "　".join(parts) + tail
+
+
+# -- the table -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    groups: int
+    widths_pt: tuple[float, ...]
+
+
+def _columns(questions: Sequence[KeyQuestion], style: KeyStyle) -> _Columns:
+    pad = 2 * mm_to_pt(style.cell_pad_mm)
+    answer = max(mm_to_pt(style.answer_col_min_mm), max(text_width_pt(_answer_text(q), style.answer_size_pt) for q in questions) + pad)
+    item = max(text_width_pt(q.item_id, style.id_size_pt) for q in questions) + pad
+    number = mm_to_pt(style.number_col_mm)
+    natural = number + answer + item
+    groups = max(1, min(style.max_groups, int(style.frame_width_pt // natural), len(questions)))
+    scale = style.frame_width_pt / (groups * natural)
+    return _Columns(groups, tuple(w * scale for w in (number, answer, item)) * groups)
+
+
+def _answer_table(questions: Sequence[KeyQuestion], style: KeyStyle) -> Table:
+    columns = _columns(questions, style)
+    rows = -(-len(questions) // columns.groups)
+    header = ["题号", "答案", "题目编号"] * columns.groups
+    body = []
+    for r in range(rows):
+        cells = []
+        for g in range(columns.groups):
+            i = g * rows + r
+            q = questions[i] if i < len(questions) else None
+            cells.extend([str(q.number), _answer_text(q), q.item_id] if q else ["", "", ""])
+        body.append(cells)
+    table = Table([header] + body, colWidths=list(columns.widths_pt), rowHeights=style.row_pt, repeatRows=1)
+    table.setStyle(TableStyle(_table_commands(columns.groups, rows, style)))
+    return table
+
+
+def _table_commands(groups: int, rows: int, style: KeyStyle) -> list[tuple]:
+    font = register_font()
+    grid = Color(style.grid_grey, style.grid_grey, style.grid_grey)
+    commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), font, style.cell_size_pt),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (-1, 0), Color(style.header_grey, style.header_grey, style.header_grey)),
+        ("LINEBELOW", (0, 0), (-1, 0), style.grid_line_pt, grid),
+        ("BOX", (0, 0), (-1, -1), style.rule_width_pt, Color(0, 0, 0)),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]
+    for g in range(groups):
+        answer_col, id_col = 3 * g + 1, 3 * g + 2
+        commands.append(("FONT", (answer_col, 1), (answer_col, -1), font, style.answer_size_pt))
+        commands.append(("FONT", (id_col, 1), (id_col, -1), font, style.id_size_pt))
+        commands.append(("TEXTCOLOR", (id_col, 1), (id_col, -1), Color(style.id_grey, style.id_grey, style.id_grey)))
+        if g:
+            commands.append(("LINEBEFORE", (3 * g, 0), (3 * g, -1), style.rule_width_pt, Color(0, 0, 0)))
+    for start in range(1 + style.band_rows, rows + 1, 2 * style.band_rows):
+        end = min(start + style.band_rows - 1, rows)
+        commands.append(("BACKGROUND", (0, start), (-1, end), Color(style.band_grey, style.band_grey, style.band_grey)))
+    return commands
