@@ -1,0 +1,454 @@
+"""Bank validation: every schema and cross-field problem at once, with JSON paths and item ids.
+
+The pydantic model (:mod:`papergen.bank.model`) checks each value on its own;
+this module checks what needs several values together: answers against
+options, option labels and pins, duplicate ids and questions, topic codes,
+printable characters, provenance quotes, and (given a paper format) whether
+each item fits the section that prints it.
+
+Errors make a bank unusable; warnings are fixable weaknesses (near-duplicate
+questions outside an enemy group, options that cite other options yet may be
+shuffled, lone enemy-group members, true/false questions typed single).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from papergen.bank.io import read_bank_json
+from papergen.bank.model import OPTION_LABELS, Bank, Item, normalise_stem
+from papergen.bank.problems import Problem, Severity, ValidationReport, schema_problems
+from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
+from papergen.glyphs import missing_glyphs
+from papergen.paper_format import PaperFormat, Section
+
+__all__ = ["Problem", "ValidationReport", "ValidationParams", "validate_bank", "validate_bank_file"]
+
+@dataclass(frozen=True)
+class ValidationParams:
+    """Thresholds of the cross-field checks."""
+
+    min_single_options: int = 2
+    """Fewer options than this make a single-choice item an error."""
+    min_multi_options: int = 3
+    """Fewer options than this make a multiple-choice item an error (two right, one wrong at least)."""
+    min_multi_answers: int = 2
+    """A multiple-choice answer names at least this many labels."""
+    few_single_options: int = 3
+    """Single-choice items with fewer options than this get a warning (a 50 % guess)."""
+    similarity: SimilarityParams = SimilarityParams()
+    """Near-duplicate detection settings."""
+
+
+_TRUE_FALSE_OPTIONS = frozenset({"对", "错", "正确", "错误", "是", "否", "√", "×", "不对", "不正确"})
+_CITES_LETTERS = re.compile(
+    r"(?<![A-Za-z])[A-F]\s*(?:[和与及或、,，/]\s*[A-F](?![A-Za-z])\s*)+"
+    r"|(?<![A-Za-z])[A-F]{2,}\s*(?=都|均|全|皆)"
+    r"|选项\s*[A-F](?![A-Za-z])"
+)
+_CITES_ALL = re.compile(
+    r"以上|上述|前述|^(?:全部|都|均|皆)(?:是|对|正确|不是|不对|不正确|错|错误)$"
+)
+_JUDGE_WORDS = {True: "对", False: "错"}
+
+
+def validate_bank(
+    bank: Bank,
+    *,
+    source: str,
+    paper_format: PaperFormat | None = None,
+    params: ValidationParams = ValidationParams(),
+) -> ValidationReport:
+    """Check a schema-valid bank for every cross-field problem.
+
+    Parameters
+    ----------
+    bank : Bank
+        The bank, as returned by :func:`papergen.bank.io.load_bank`.
+    source : str
+        Name of the bank for the report (usually its file name).
+    paper_format : PaperFormat, optional
+        Also check that every item fits the section of its type.
+    params : ValidationParams, optional
+        Thresholds.
+
+    Returns
+    -------
+    ValidationReport
+        Every problem found; never raises for a bad bank.
+    """
+    topic_codes = [t.code for t in bank.topics]
+    problems = _topic_problems(topic_codes)
+    problems += _entry_problems(list(enumerate(bank.items)), set(topic_codes), paper_format, params)
+    return ValidationReport(source, _ordered(problems), len(bank.items), bank)
+
+
+def validate_bank_file(
+    path: str | Path,
+    paper_format: PaperFormat | None = None,
+    params: ValidationParams = ValidationParams(),
+) -> ValidationReport:
+    """Read a bank file and report schema and cross-field problems together.
+
+    When the file breaks the schema, every schema problem is reported and the
+    cross-field checks still run over the items that pass the schema.
+
+    Raises
+    ------
+    BankError
+        If the file cannot be read or is not JSON.
+    """
+    data, _ = read_bank_json(path)
+    try:
+        bank = Bank.model_validate(data)
+    except ValidationError as exc:
+        return _salvage_report(str(path), data, exc, paper_format, params)
+    return validate_bank(bank, source=str(path), paper_format=paper_format, params=params)
+
+
+def _salvage_report(
+    source: str, data: object, exc: ValidationError, paper_format: PaperFormat | None, params: ValidationParams
+) -> ValidationReport:
+    """Schema problems plus cross-field problems of the items that are schema-valid."""
+    problems = schema_problems(exc, data)
+    raw = data if isinstance(data, dict) else {}
+    raw_items = raw.get("items") if isinstance(raw.get("items"), list) else []
+    raw_topics = raw.get("topics") if isinstance(raw.get("topics"), list) else []
+    topic_codes = {t["code"] for t in raw_topics if isinstance(t, dict) and isinstance(t.get("code"), str)}
+    entries = []
+    for index, raw_item in enumerate(raw_items):
+        try:
+            entries.append((index, Item.model_validate(raw_item)))
+        except ValidationError:
+            continue  # already reported by the whole-bank validation
+    problems += _entry_problems(entries, topic_codes, paper_format, params)
+    return ValidationReport(source, _ordered(problems), len(raw_items), None)
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    """Bank-level problems first, then by item index; stable otherwise."""
+
+    def item_index(problem: Problem) -> int:
+        match = re.match(r"items\[(\d+)\]", problem.path)
+        return int(match.group(1)) if match else -1
+
+    return sorted(problems, key=item_index)
+
+
+def _entry_problems(
+    entries: list[tuple[int, Item]],
+    topic_codes: set[str],
+    paper_format: PaperFormat | None,
+    params: ValidationParams,
+) -> list[Problem]:
+    """Per-item and cross-item checks over ``(index in the file, item)`` pairs."""
+    sections = paper_format.sections if paper_format else ()
+    texts = {index: _Normalised.of(item) for index, item in entries}
+    unprintable = _unprintable_characters(item for _, item in entries)
+    problems = []
+    for index, item in entries:
+        problems += _item_problems(index, item, texts[index], topic_codes, sections, params)
+        problems += _glyph_problems(index, item, unprintable)
+    problems += _duplicate_id_problems(entries)
+    problems += _duplicate_question_problems(entries, texts)
+    problems += _near_duplicate_problems(entries, texts, params.similarity)
+    problems += _enemy_group_problems(entries)
+    if paper_format is not None:
+        problems += _missing_type_problems(entries, paper_format)
+    return problems
+
+
+@dataclass(frozen=True)
+class _Normalised:
+    """An item's stem and option texts reduced for comparison (:func:`normalise_stem`)."""
+
+    stem: str
+    options: tuple[str, ...]
+
+    @classmethod
+    def of(cls, item: Item) -> _Normalised:
+        return cls(normalise_stem(item.stem), tuple(normalise_stem(o.text) for o in item.options))
+
+    def question_key(self, item: Item) -> tuple[str, str, frozenset[str]]:
+        """What makes two items the same question: type, stem and option texts (any order)."""
+        return item.type, self.stem, frozenset(self.options)
+
+    def answer_key(self, item: Item) -> object:
+        """The answer independent of option order: the set of correct option texts, or the boolean."""
+        if isinstance(item.answer, bool):
+            return item.answer
+        right = set(item.answer_labels)
+        return frozenset(text for text, option in zip(self.options, item.options) if option.label in right)
+
+
+def _topic_problems(codes: Sequence[str]) -> list[Problem]:
+    first: dict[str, int] = {}
+    problems = []
+    for index, code in enumerate(codes):
+        if code in first:
+            problems.append(
+                Problem("error", f"topics[{index}].code", None, f'topic code "{code}" repeats topics[{first[code]}]')
+            )
+        first.setdefault(code, index)
+    return problems
+
+
+# ---------------------------------------------------------------- single items
+
+
+def _problem(severity: Severity, index: int, item: Item, where: str, message: str) -> Problem:
+    return Problem(severity, f"items[{index}]{where}", item.id, message)
+
+
+def _item_problems(
+    index: int,
+    item: Item,
+    texts: _Normalised,
+    topic_codes: set[str],
+    sections: Sequence[Section],
+    params: ValidationParams,
+) -> Iterator[Problem]:
+    """Every problem of one item on its own."""
+    checks = (
+        _answer_problems(index, item, params),
+        _option_problems(index, item, texts, params),
+        _format_problems(index, item, sections),
+        _citation_problems(index, item),
+    )
+    for problems in checks:
+        yield from problems
+    if item.topic not in topic_codes:
+        known = ", ".join(sorted(topic_codes)) or "none"
+        yield _problem("error", index, item, ".topic", f'unknown topic code "{item.topic}" (bank topics: {known})')
+    if item.provenance.kind == "authored" and not item.provenance.quote:
+        yield _problem(
+            "error", index, item, ".provenance.quote",
+            "an authored item needs the verbatim source passage it tests; add provenance.quote",
+        )
+
+
+def _show(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _answer_problems(index: int, item: Item, params: ValidationParams) -> Iterator[Problem]:
+    """The answer's shape matches the item type, and its labels are among the options."""
+    answer = item.answer
+    if item.type == "judge":
+        if not isinstance(answer, bool):
+            yield _problem("error", index, item, ".answer", f"a true/false answer is true (对) or false (错) (got {_show(answer)})")
+        return
+    if item.type == "single" and not isinstance(answer, str):
+        yield _problem("error", index, item, ".answer", f'a single-choice answer is one label such as "B" (got {_show(answer)})')
+        return
+    if item.type == "multi":
+        shape = _multi_answer_shape(answer, params)
+        if shape:
+            yield _problem("error", index, item, ".answer", shape)
+            return
+    absent = [label for label in item.answer_labels if label not in item.labels]
+    if absent and item.type != "judge":
+        yield _problem(
+            "error", index, item, ".answer",
+            f"{', '.join(_show(a) for a in absent)} not among the options ({', '.join(item.labels) or 'none'})",
+        )
+
+
+def _multi_answer_shape(answer: object, params: ValidationParams) -> str | None:
+    if not isinstance(answer, list):
+        return f'a multiple-choice answer is a list of labels such as ["A", "C"] (got {_show(answer)})'
+    if len(set(answer)) != len(answer):
+        return f"the answer repeats a label (got {_show(answer)})"
+    if len(answer) < params.min_multi_answers:
+        return (
+            f"a multiple-choice answer names at least {params.min_multi_answers} labels (got {_show(answer)}); "
+            "an item with one right option is single-choice"
+        )
+    return None
+
+
+def _option_problems(index: int, item: Item, texts: _Normalised, params: ValidationParams) -> Iterator[Problem]:
+    """Option count, labels A, B, C... in order, pinned options last, distinct texts."""
+    count = len(item.options)
+    if item.type == "judge":
+        if count:
+            yield _problem("error", index, item, ".options", f"true/false items carry no options (got {count}); remove them")
+        return
+    least = params.min_single_options if item.type == "single" else params.min_multi_options
+    if count < least:
+        yield _problem("error", index, item, ".options", f"a {item.type} item needs at least {least} options (got {count})")
+    expected = OPTION_LABELS[:count]
+    if item.labels != expected:
+        yield _problem(
+            "error", index, item, ".options",
+            f"option labels must run {', '.join(expected)} in order without repeats (got {', '.join(item.labels)})",
+        )
+    yield from _pin_problems(index, item)
+    yield from _same_text_problems(index, item, texts)
+    if item.type == "single" and least <= count < params.few_single_options:
+        yield _few_options_warning(index, item, texts)
+
+
+def _pin_problems(index: int, item: Item) -> Iterator[Problem]:
+    pinned = [i for i, option in enumerate(item.options) if option.pinned]
+    if pinned and pinned != list(range(len(item.options) - len(pinned), len(item.options))):
+        first = item.options[pinned[0]]
+        yield _problem(
+            "error", index, item, f".options[{pinned[0]}].pinned",
+            f"pinned option {first.label} is followed by an unpinned option; pinned options must be the last ones",
+        )
+
+
+def _same_text_problems(index: int, item: Item, texts: _Normalised) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for i, (option, key) in enumerate(zip(item.options, texts.options)):
+        if key in seen:
+            yield _problem("error", index, item, f".options[{i}].text", f"option {option.label} repeats the text of option {seen[key]}")
+        seen.setdefault(key, option.label)
+
+
+def _few_options_warning(index: int, item: Item, texts: _Normalised) -> Problem:
+    if set(texts.options) <= _TRUE_FALSE_OPTIONS:
+        message = f"the options are {'/'.join(o.text for o in item.options)}: a true/false question; make it a judge item"
+    else:
+        message = f"only {len(item.options)} options, so a guess is right half the time; add distractors"
+    return _problem("warning", index, item, ".options", message)
+
+
+def _format_problems(index: int, item: Item, sections: Sequence[Section]) -> Iterator[Problem]:
+    """An item cannot have more options than the section of its type prints."""
+    if item.type == "judge":
+        return
+    for section in sections:
+        if section.type == item.type and len(item.options) > section.options:
+            yield _problem(
+                "error", index, item, ".options",
+                f"{len(item.options)} options, but section {section.key} prints {section.options}; "
+                f"drop {len(item.options) - section.options} or use a format that prints more",
+            )
+
+
+def _citation_problems(index: int, item: Item) -> Iterator[Problem]:
+    """Options that refer to other options must not be reordered."""
+    if item.no_shuffle:
+        return
+    for i, option in enumerate(item.options):
+        if _CITES_LETTERS.search(option.text):
+            yield _problem(
+                "warning", index, item, f".options[{i}].text",
+                f'option {option.label} cites other options ({_show(option.text)}); set "no_shuffle": true on the item',
+            )
+        elif _CITES_ALL.search(option.text) and not option.pinned:
+            yield _problem(
+                "warning", index, item, f".options[{i}].text",
+                f'option {option.label} refers to the options above ({_show(option.text)}); set "pinned": true on it',
+            )
+
+
+def _printed_texts(item: Item) -> list[tuple[str, str]]:
+    """(JSON path suffix, text) of everything of an item a paper prints."""
+    return [(".stem", item.stem)] + [(f".options[{i}].text", o.text) for i, o in enumerate(item.options)]
+
+
+def _unprintable_characters(items: Iterable[Item]) -> frozenset[str]:
+    """Characters of all printed texts that the bundled font cannot draw (one font lookup per character)."""
+    characters: set[str] = set()
+    for item in items:
+        characters.update(item.stem)
+        for option in item.options:
+            characters.update(option.text)
+    return frozenset(missing_glyphs("".join(sorted(characters))))
+
+
+def _glyph_problems(index: int, item: Item, unprintable: frozenset[str]) -> Iterator[Problem]:
+    """Characters the bundled font cannot draw would print as nothing."""
+    if not unprintable:
+        return
+    for where, text in _printed_texts(item):
+        missing = [ch for ch in dict.fromkeys(text) if ch in unprintable]
+        if missing:
+            shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing)
+            yield _problem("error", index, item, where, f"the bundled font cannot print {shown}; replace them")
+
+
+# ---------------------------------------------------------------- across items
+
+
+def _duplicate_id_problems(entries: Iterable[tuple[int, Item]]) -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for index, item in entries:
+        if item.id in first:
+            yield _problem("error", index, item, ".id", f'id "{item.id}" is already used by items[{first[item.id]}]')
+        first.setdefault(item.id, index)
+
+
+def _show_answer(item: Item) -> str:
+    if isinstance(item.answer, bool):
+        return _JUDGE_WORDS[item.answer]
+    return "".join(item.answer_labels)
+
+
+def _duplicate_question_problems(
+    entries: Sequence[tuple[int, Item]], texts: dict[int, _Normalised]
+) -> Iterator[Problem]:
+    """The same question twice is an error; with different answers it says so."""
+    groups: dict[tuple[str, str, frozenset[str]], list[tuple[int, Item]]] = defaultdict(list)
+    for index, item in entries:
+        groups[texts[index].question_key(item)].append((index, item))
+    for members in groups.values():
+        first_index, first = members[0]
+        for index, item in members[1:]:
+            ref = f"item {first.id} (items[{first_index}])"
+            if texts[index].answer_key(item) == texts[first_index].answer_key(first):
+                message = f"the same question as {ref}; remove one"
+            else:
+                message = (
+                    f"the same question as {ref} with a different answer "
+                    f"({first.id}: {_show_answer(first)}, this: {_show_answer(item)}); correct the wrong one"
+                )
+            yield _problem("error", index, item, ".stem", message)
+
+
+def _near_duplicate_problems(
+    entries: Sequence[tuple[int, Item]], texts: dict[int, _Normalised], params: SimilarityParams
+) -> Iterator[Problem]:
+    """Nearly identical questions cue each other: they belong in one enemy group."""
+    questions = [" ".join([item.stem, *(o.text for o in item.options)]) for _, item in entries]
+    for i, j, similarity in near_duplicate_pairs(questions, params):
+        (index_a, a), (index_b, b) = entries[i], entries[j]
+        if texts[index_a].question_key(a) == texts[index_b].question_key(b):
+            continue  # reported as an exact duplicate
+        if a.enemy_group is not None and a.enemy_group == b.enemy_group:
+            continue
+        yield _problem(
+            "warning", index_b, b, ".stem",
+            f"nearly the same question as item {a.id} (items[{index_a}], {similarity:.0%} similar) "
+            'outside a shared enemy group; give both one "enemy_group" or reword one',
+        )
+
+
+def _enemy_group_problems(entries: Sequence[tuple[int, Item]]) -> Iterator[Problem]:
+    sizes = Counter(item.enemy_group for _, item in entries if item.enemy_group is not None)
+    for index, item in entries:
+        if item.enemy_group is not None and sizes[item.enemy_group] == 1:
+            yield _problem(
+                "warning", index, item, ".enemy_group",
+                f'enemy group "{item.enemy_group}" has no other member; remove it or add the items it cues',
+            )
+
+
+def _missing_type_problems(entries: Sequence[tuple[int, Item]], paper_format: PaperFormat) -> Iterator[Problem]:
+    present = {item.type for _, item in entries}
+    for section in paper_format.sections:
+        if section.type not in present:
+            yield Problem(
+                "error", "items", None,
+                f"format {paper_format.id} section {section.key} needs {section.type} items; the bank has none",
+            )
