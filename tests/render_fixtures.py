@@ -73,7 +73,16 @@ _LONG_OPTIONS = (
     "通过优质产品、服务和客户关怀等手段提升客户忠诚度，保持客户长期稳定关系，并据此制定差异化的服务策略",
 )
 _LONG_OPTION_ONE_IN = 6
-_CLAUSE = "结合企业实际情况、客户类型和服务渠道的特点，综合考虑成本与效益，"
+_CLAUSES = (
+    "结合企业实际情况、客户类型和服务渠道的特点，",
+    "综合考虑成本与效益，",
+    "在“以客户为中心”的服务理念指导下，",
+    "按照《客户服务管理规范》的要求；",
+    "面对情绪激动、反复投诉的客户时，",
+    "若客户提出超出服务承诺的要求：",
+    "根据上一季度满意度调查的结果，",
+    "为缩短平均响应时间并提高一次解决率，",
+)
 
 
 def _hash_int(*key: object) -> int:
@@ -108,7 +117,8 @@ def _stem(kind: str, seed: int, number: int, stem_sentences: int) -> str:
     templates = {"single": _SINGLE_TEMPLATES, "multi": _MULTI_TEMPLATES, "judge": _JUDGE_TEMPLATES}[kind]
     template = _pick(templates, seed, number, "template")
     text = template.format(actor=_pick(_ACTORS, seed, number, "actor"), task=_pick(_TASKS, seed, number, "task"))
-    return _CLAUSE * (stem_sentences - 1) + text
+    lead = "".join(_pick(_CLAUSES, seed, number, "clause", k) for k in range(stem_sentences - 1))
+    return lead + text
 
 
 def _options(count: int, seed: int, number: int) -> tuple[PaperOption, ...]:
@@ -168,7 +178,7 @@ def make_paper(
     exam_id, variant : str
         Identity of the paper.
     stem_sentences : int
-        Lengthens every stem by repeating a clause (``> 1`` for long stems).
+        Lengthens every stem by ``stem_sentences - 1`` leading clauses (``> 1`` for long stems).
     """
     paper_format = format_with_counts(n_single, n_judge, n_multi)
     text_seed = _hash_int(seed, exam_id, variant) % 100

@@ -7,7 +7,8 @@ reportlab needs three corrections to typeset Chinese well, all made here:
   it in every PDF.
 - Line breaking: reportlab's list of characters that may not start a line is
   Japanese-oriented, so Chinese punctuation such as ``，；：？！》”`` could
-  start a line.  :func:`install_cjk_line_breaking` adds them.
+  start a line.  :func:`install_cjk_line_breaking` adds them (a character that
+  may not start a line hangs at the end of the previous one).
 - Blanks: reportlab collapses runs of whitespace, including U+3000
   (ideographic space), so the blank ``（　　）`` of a stem would print as
   ``( )``.  :class:`CjkParagraph` keeps every U+3000 at its full width.
@@ -28,6 +29,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
+from reportlab.lib import textsplit as rl_textsplit
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import Paragraph, cleanBlockQuotedText
@@ -87,13 +89,16 @@ def register_font() -> str:
 def install_cjk_line_breaking() -> None:
     """Forbid Chinese closing punctuation at the start of a line (idempotent).
 
-    Extends ``reportlab.platypus.paragraph.ALL_CANNOT_START``, the set that
-    reportlab's CJK line splitter consults, with :data:`NO_LINE_START`.
+    reportlab's two CJK line splitters (``textsplit.dumbSplit`` for
+    single-style paragraphs, ``paragraph.cjkFragSplit`` for mixed styles) each
+    read a module-level ``ALL_CANNOT_START``; both are extended with
+    :data:`NO_LINE_START`.
     """
-    current = rl_paragraph.ALL_CANNOT_START
-    extra = "".join(ch for ch in dict.fromkeys(NO_LINE_START) if ch not in current)
-    if extra:
-        rl_paragraph.ALL_CANNOT_START = current + extra
+    for module in (rl_textsplit, rl_paragraph):
+        current = module.ALL_CANNOT_START
+        extra = "".join(ch for ch in dict.fromkeys(NO_LINE_START) if ch not in current)
+        if extra:
+            module.ALL_CANNOT_START = current + extra
 
 
 def _clean_keeping_ideographic_space(text: str) -> str:
