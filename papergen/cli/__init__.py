@@ -28,3 +28,7 @@ def main() -> None:
 
 # Command registration: one line per command module.
 # (commands are added below as their modules land)
+from papergen.cli import validate_command  # noqa: E402
+
+main.add_command(validate_command.validate)
+main.add_command(validate_command.schema)

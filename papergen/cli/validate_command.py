@@ -1,0 +1,75 @@
+"""``papergen validate`` and ``papergen schema``: check a bank, export the file-format schemas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from papergen.bank.capacity import capacity, format_capacity_table
+from papergen.bank.schema import write_schemas
+from papergen.bank.validate import validate_bank_file
+from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
+from papergen.errors import FormatError
+from papergen.paper_format import PaperFormat, load_format
+from papergen.resources import bundled_format_path
+
+
+def load_format_ref(ref: str) -> PaperFormat:
+    """A paper format from a file path or a bundled format id such as ``cs-180``.
+
+    Raises
+    ------
+    FormatError
+        If ``ref`` is neither an existing file nor a bundled format id.
+    """
+    if Path(ref).is_file():
+        return load_format(ref)
+    try:
+        return load_format(bundled_format_path(ref))
+    except FileNotFoundError as exc:
+        raise FormatError(f"--format {ref}: no such file or bundled format id") from exc
+
+
+@click.command("validate", context_settings=CONTEXT_SETTINGS)
+@click.argument("bank", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "format_ref", metavar="FORMAT", help="Paper format file or bundled id; adds the capacity table.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@reports_errors
+def validate(bank: Path, format_ref: str | None, strict: bool) -> None:
+    """Check a question bank and print every problem with its JSON path and item id.
+
+    Exits with status 1 when the bank has errors (or, with --strict, warnings).
+    With --format it also checks that items fit the format's sections and
+    prints how many non-overlapping papers the bank can fill.
+
+    \b
+    Example:
+      papergen validate banks/customer-service.json --format cs-180 --strict
+    """
+    paper_format = load_format_ref(format_ref) if format_ref else None
+    report = validate_bank_file(bank, paper_format)
+    for problem in report.problems:
+        click.echo(f"{problem.severity}: {problem}")
+    click.echo(report.summary())
+    if paper_format is not None and report.bank is not None:
+        click.echo()
+        click.echo(format_capacity_table(capacity(report.bank, paper_format)))
+    if report.errors or (strict and report.warnings):
+        raise click.exceptions.Exit(1)
+
+
+@click.command("schema", context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--out-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    help="Folder holding banks/, formats/ and layouts/.",
+)
+def schema(out_dir: Path) -> None:
+    """Write the JSON Schemas of bank, format and layout files for editors.
+
+    \b
+    Example:
+      papergen schema --out-dir .
+    """
+    for path in write_schemas(out_dir):
+        click.echo(str(path))
