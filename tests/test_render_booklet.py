@@ -115,6 +115,16 @@ def test_booklet_never_splits_a_question_across_pages(tmp_path):
     assert split == []
 
 
+def test_booklet_keeps_each_section_heading_with_its_first_question(paper, texts):
+    pages = [squash(t) for t in texts]
+    for index, key in enumerate(("single", "judge", "multi")):
+        first = paper.section_questions(key)[0]
+        heading = squash(paper.format.sections[index].instructions)
+        on_pages = [i for i, t in enumerate(pages) if heading in t]
+        assert len(on_pages) == 1
+        assert squash(first.stem) in pages[on_pages[0]]
+
+
 def test_booklet_rejects_a_character_the_font_lacks_naming_the_item(tmp_path):
     paper = make_paper(5, 2, 2)
     bad = dataclasses.replace(paper.questions[3], stem="客户满意😀度是指（　）。")
@@ -151,8 +161,11 @@ def test_booklet_differs_between_variants(paper, booklet, tmp_path):
         ([40, 232, 45, 60], 2),
         ([40, 233, 45, 60], 1),
         ([40, 50], 2),
-        ([40, 50, 45, 60, 30], 4),
+        ([40, 50, 45, 60, 30], 5),
+        ([40, 50, 45, 90, 30], 2),
+        ([40, 50, 45, 120, 30], 2),
+        ([40, 50, 45, 240, 30], 1),
     ],
 )
 def test_options_share_a_line_when_their_widths_fit(widths, expected):
-    assert options_per_line(widths, 480, 8, (4, 2, 1)) == expected
+    assert options_per_line(widths, 480, 8, (5, 4, 2, 1)) == expected

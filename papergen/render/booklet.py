@@ -84,7 +84,7 @@ class BookletStyle:
     text_leading_pt: float = 15.5
     question_gap_pt: float = 5.0
     option_gutter_pt: float = 8.0
-    option_choices: tuple[int, ...] = (4, 2, 1)
+    option_choices: tuple[int, ...] = (5, 4, 2, 1)
 
     @property
     def frame_width_pt(self) -> float:
@@ -126,7 +126,6 @@ def render_booklet(paper: Paper, path: str | Path, *, style: BookletStyle = DEFA
     register_font()
     require_glyphs(_booklet_texts(paper), document=f"booklet {paper.exam_id} variant {paper.variant}")
     story = _title_block(paper, style) + list(_section_flowables(paper, style))
-    _check_question_heights(story, style, paper)
     doc = _document(paper, path, style)
     doc.build(story, canvasmaker=decorated_canvas_maker(_page_decorator(paper, style), _info(paper)))
     return doc.page
@@ -151,19 +150,13 @@ def _booklet_texts(paper: Paper) -> Iterator[tuple[str, str]]:
             yield f"item {q.item_id} (question {q.number}) option {option.label}", option.text
 
 
-def _check_question_heights(story: Sequence[Flowable], style: BookletStyle, paper: Paper) -> None:
-    numbers = iter(paper.questions)
-    for flowable in story:
-        if not isinstance(flowable, Unsplittable):
-            continue
-        question = next(numbers)
-        height = flowable.wrap(style.frame_width_pt, style.frame_height_pt)[1]
-        if height > style.frame_height_pt:
-            raise RenderError(
-                f"booklet {paper.exam_id} variant {paper.variant}: item {question.item_id} "
-                f"(question {question.number}) is taller than a page "
-                f"(got {height:.0f} pt, page holds {style.frame_height_pt:.0f} pt); shorten the stem or options"
-            )
+def _check_height(flowable: Unsplittable, question: PaperQuestion, style: BookletStyle, where: str) -> None:
+    height = flowable.wrap(style.frame_width_pt, style.frame_height_pt)[1]
+    if height > style.frame_height_pt:
+        raise RenderError(
+            f"{where}: item {question.item_id} (question {question.number}) is taller than a page "
+            f"(got {height:.0f} pt, page holds {style.frame_height_pt:.0f} pt); shorten the stem or options"
+        )
 
 
 # -- document and page decorations ------------------------------------------
@@ -241,7 +234,7 @@ def _title_block(paper: Paper, style: BookletStyle) -> list[Flowable]:
 
 def _score_table(paper: Paper, style: BookletStyle) -> Table:
     sections = paper.format.sections
-    header = ["题　型"] + [chinese_numeral(i + 1) for i in range(len(sections))] + ["总　分"]
+    header = ["题　号"] + [chinese_numeral(i + 1) for i in range(len(sections))] + ["总　分"]
     counts = ["题　量"] + [f"{len(paper.section_questions(s.key))}题" for s in sections] + [f"{len(paper.questions)}题"]
     points = ["分　值"] + [f"{format_points(_section_total(paper, s))}分" for s in sections]
     points.append(f"{format_points(sum(q.points for q in paper.questions))}分")
@@ -288,29 +281,45 @@ def _notice_box(paper: Paper, style: BookletStyle) -> Table:
 
 
 def _section_flowables(paper: Paper, style: BookletStyle) -> Iterator[Flowable]:
-    note = TextStyle(style.section_note_size_pt, style.section_note_leading_pt, grey=style.decoration_grey)
+    where = f"booklet {paper.exam_id} variant {paper.variant}"
     for index, section in enumerate(paper.format.sections):
         questions = paper.section_questions(section.key)
-        if not questions:
-            continue
-        heading = section_heading(index, section, len(questions))
-        yield Spacer(0, style.heading_space_before_pt)
-        yield _keep_with_next(BoldLine(heading, TextRun(style.heading_size_pt, bold=True), style.heading_leading_pt))
-        if section.instructions:
-            yield _keep_with_next(CjkParagraph(markup(section.instructions), paragraph_style(note)))
-        yield Spacer(0, style.question_gap_pt / 2)
-        for question in questions:
-            yield _question_flowable(question, section, style)
+        if questions:
+            yield _section_heading(index, section, len(questions), style)
+            for question in questions:
+                yield _question_flowable(question, style, where)
 
 
-def _question_flowable(question: PaperQuestion, section: Section, style: BookletStyle) -> Unsplittable:
+def _section_heading(index: int, section: Section, count: int, style: BookletStyle) -> Unsplittable:
+    """Heading and instruction line, kept on the page of the section's first question."""
+    heading = section_heading(index, section, count)
+    parts: list[Flowable] = [BoldLine(heading, TextRun(style.heading_size_pt, bold=True), style.heading_leading_pt)]
+    if section.instructions:
+        note = TextStyle(style.section_note_size_pt, style.section_note_leading_pt, grey=style.decoration_grey)
+        parts.append(CjkParagraph(markup(section.instructions), paragraph_style(note)))
+    group = Unsplittable(parts, space_after_pt=style.question_gap_pt / 2)
+    group.spaceBefore = style.heading_space_before_pt
+    group.keepWithNext = True
+    return group
+
+
+def _question_flowable(question: PaperQuestion, style: BookletStyle, where: str) -> Unsplittable:
+    """Stem and options of one question, never split across pages.
+
+    Raises
+    ------
+    RenderError
+        If the question alone is taller than a page.
+    """
     body = TextStyle(style.text_size_pt, style.text_leading_pt)
     stem = question.stem
     if question.type == "judge" and not stem.rstrip().endswith(JUDGE_BLANK):
         stem = stem.rstrip() + JUDGE_BLANK
     parts: list[Flowable] = [hanging_paragraph(question_label(question.number), stem, body)]
     parts.extend(_option_flowables(question, style))
-    return Unsplittable(parts, space_after_pt=style.question_gap_pt)
+    flowable = Unsplittable(parts, space_after_pt=style.question_gap_pt)
+    _check_height(flowable, question, style, where)
+    return flowable
 
 
 def _option_flowables(question: PaperQuestion, style: BookletStyle) -> list[Flowable]:
@@ -340,6 +349,9 @@ def options_per_line(
 ) -> int:
     """How many options share a line: the largest choice whose columns hold every option.
 
+    A choice that would leave one option alone under a fuller line (4 + 1)
+    is skipped; 2 + 2 + 1 is fine.
+
     Parameters
     ----------
     widths_pt : sequence of float
@@ -360,19 +372,16 @@ def options_per_line(
     2
     >>> options_per_line([40, 250, 45, 60], 400, 8, (4, 2, 1))
     1
+    >>> options_per_line([40, 50, 45, 60, 90], 400, 8, (5, 4, 2, 1))
+    2
     """
+    count = len(widths_pt)
     for per_line in sorted(set(choices), reverse=True):
-        if per_line <= 1 or per_line > len(widths_pt):
+        if per_line <= 1 or per_line > count or (per_line > 2 and count % per_line == 1):
             continue
-        column = available_pt / per_line
-        if max(widths_pt) + gutter_pt <= column:
+        if max(widths_pt) + gutter_pt <= available_pt / per_line:
             return per_line
     return 1
-
-
-def _keep_with_next(flowable: Flowable) -> Flowable:
-    flowable.keepWithNext = True
-    return flowable
 
 
 def _section_total(paper: Paper, section: Section) -> float:
