@@ -89,13 +89,14 @@ def write_exports(store: Store, out_dir: str | Path) -> list[Path]:
 def scores_table(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamManifest]) -> Table:
     """Header and rows of scores.csv (see the module docstring)."""
     sections = _section_columns(manifests.values())
+    names = _roster_names(manifests)
     header = ["candidate", "name", "exam_id", "variant", *(title for _, title in sections),
               "total", "max", "flags", "file", "page"]
     rows = []
     for sheet in sheets:
         points = {s.key: format_points(s.points) for s in sheet.score.sections}
         rows.append([
-            *_identity_cells(sheet.page, manifests),
+            *_identity_cells(sheet.page, names),
             *(points.get(key, "") for key, _ in sections),
             format_points(sheet.score.total), format_points(sheet.score.max_total), _flags_cell(sheet),
             sheet.page.source, str(sheet.page.page_no),
@@ -106,13 +107,14 @@ def scores_table(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamMani
 def responses_table(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamManifest]) -> Table:
     """Header and rows of responses.csv (see the module docstring)."""
     count = max((q.number for m in manifests.values() for v in m.variants for q in v.questions), default=0)
+    names = _roster_names(manifests)
     count = max([count, *(q.number for s in sheets for q in s.score.questions)])
     header = ["candidate", "name", "exam_id", "variant", "file", "page", *(str(n) for n in range(1, count + 1))]
     rows = []
     for sheet in sheets:
         cells = {q.number: _response_cell(q) for q in sheet.score.questions}
         rows.append([
-            *_identity_cells(sheet.page, manifests), sheet.page.source, str(sheet.page.page_no),
+            *_identity_cells(sheet.page, names), sheet.page.source, str(sheet.page.page_no),
             *(cells.get(n, "") for n in range(1, count + 1)),
         ])
     return header, rows
@@ -164,11 +166,14 @@ def _section_columns(manifests: Iterable[ExamManifest]) -> list[tuple[str, str]]
     return [(key, f"{title} ({key})" if title in repeated else title) for key, title in titles.items()]
 
 
-def _identity_cells(page: PageRow, manifests: Mapping[str, ExamManifest]) -> list[str]:
-    manifest = manifests.get(page.exam_id or "")
-    names = {c.number: c.name for c in manifest.candidates} if manifest else {}
-    candidate = page.candidate or ""
-    return [candidate, names.get(candidate, ""), page.exam_id or "", page.variant or ""]
+def _roster_names(manifests: Mapping[str, ExamManifest]) -> dict[tuple[str, str], str]:
+    """Candidate names by (exam id, candidate number), from the manifests' rosters."""
+    return {(m.exam_id, c.number): c.name for m in manifests.values() for c in m.candidates}
+
+
+def _identity_cells(page: PageRow, names: Mapping[tuple[str, str], str]) -> list[str]:
+    exam_id, candidate = page.exam_id or "", page.candidate or ""
+    return [candidate, names.get((exam_id, candidate), ""), exam_id, page.variant or ""]
 
 
 def _flags_cell(sheet: GradedSheet) -> str:

@@ -215,23 +215,26 @@ def score_question(question: KeyQuestion, read: QuestionRead, scoring: Scoring) 
     """
     marked = tuple(read.marked)
     answer = tuple(question.answer)
-    reasons = _reader_reasons(read)
-
-    def result(points: float, status: QuestionStatus, review: tuple[str, ...] = reasons) -> QuestionScore:
-        return QuestionScore(
-            question.number, question.section, marked, answer, points, question.points, status, review
-        )
-
     if question.dropped:
         return QuestionScore(question.number, question.section, marked, answer, 0.0, 0.0, "dropped")
+    reasons = _reader_reasons(read)
+    status: QuestionStatus
+    points = 0.0
     if not marked:
-        return result(0.0, "blank")
-    if question.type in SINGLE_ANSWER_TYPES and len(marked) > 1:
-        if scoring.multiple_marks == "review":
-            return result(0.0, "review", _with_reason(reasons, MULTIPLE_FLAG))
-        return result(0.0, "wrong", tuple(r for r in reasons if r != MULTIPLE_FLAG))
-    points = _best_points(frozenset(marked), question, scoring)
-    return result(points, _status_of(points, question.points))
+        status = "blank"
+    elif len(marked) > 1 and question.type in SINGLE_ANSWER_TYPES:
+        status, reasons = _multiple_marks(reasons, scoring)
+    else:
+        points = _best_points(frozenset(marked), question, scoring)
+        status = _status_of(points, question.points)
+    return QuestionScore(question.number, question.section, marked, answer, points, question.points, status, reasons)
+
+
+def _multiple_marks(reasons: tuple[str, ...], scoring: Scoring) -> tuple[QuestionStatus, tuple[str, ...]]:
+    """Status and review reasons of a single-answer question with several marks."""
+    if scoring.multiple_marks == "review":
+        return "review", _with_reason(reasons, MULTIPLE_FLAG)
+    return "wrong", tuple(r for r in reasons if r != MULTIPLE_FLAG)
 
 
 def _question_read(reads: Mapping[int, QuestionRead], number: int, variant: str) -> QuestionRead:
@@ -245,7 +248,7 @@ def _question_read(reads: Mapping[int, QuestionRead], number: int, variant: str)
 
 
 def _reader_reasons(read: QuestionRead) -> tuple[str, ...]:
-    reasons = tuple(dict.fromkeys(read.flags))
+    reasons = tuple(dict.fromkeys(read.flags)) if read.flags else ()
     if MarkState.AMBIGUOUS in read.states:
         reasons = _with_reason(reasons, AMBIGUOUS_FLAG)
     return reasons
@@ -256,26 +259,25 @@ def _with_reason(reasons: tuple[str, ...], reason: str) -> tuple[str, ...]:
 
 
 def _best_points(marked: frozenset[str], question: KeyQuestion, scoring: Scoring) -> float:
-    accepted = [question.answer, *question.also_accept]
-    best = max(_rule_points(marked, frozenset(answer), question.points, scoring) for answer in accepted)
-    return round(best, POINT_DECIMALS)
+    best = _rule_points(marked, frozenset(question.answer), question.points, scoring)
+    for answer in question.also_accept:
+        best = max(best, _rule_points(marked, frozenset(answer), question.points, scoring))
+    return best
 
 
 def _rule_points(marked: frozenset[str], answer: frozenset[str], points: float, scoring: Scoring) -> float:
-    if not answer:
-        return 0.0
     if marked == answer:
         return points
+    if not answer or scoring.rule == "exact":
+        return 0.0
     if scoring.rule == "subset":
-        return points * scoring.partial_fraction if marked < answer else 0.0
-    if scoring.rule == "per_option":
-        right, wrong = len(marked & answer), len(marked - answer)
-        return max(0, right - wrong) * points / len(answer)
-    return 0.0
+        return round(points * scoring.partial_fraction, POINT_DECIMALS) if marked < answer else 0.0
+    right, wrong = len(marked & answer), len(marked - answer)
+    return round(max(0, right - wrong) * points / len(answer), POINT_DECIMALS)
 
 
 def _status_of(points: float, max_points: float) -> QuestionStatus:
-    if points >= round(max_points, POINT_DECIMALS):
+    if points >= max_points:
         return "correct"
     return "partial" if points > 0 else "wrong"
 

@@ -2,8 +2,8 @@
 
 This is the only module that speaks SQL.  The store keeps every page a
 grading run saw (one row per page image, unique by content hash), every
-bubble's fill and state (one row per question, arrays as JSON), the score of
-each graded sheet, sheet-level flags, the key manifests used, and a log of
+bubble's fill and state (one JSON document per page), the score of each
+graded sheet, sheet-level flags, the key manifests used, and a log of
 rescoring runs.  Each page is written in its own transaction, so stopping a
 run loses at most the page in flight; the database runs in WAL mode so a
 report can read while a run writes.
@@ -18,14 +18,16 @@ page
     One row per page image: source file, page number, ``sha256`` (UNIQUE),
     status (:data:`StoredStatus`), reason, exam id, variant, candidate, QR
     text, candidate-grid read, registration fit error, timings.
-question
-    One row per question read on a page: options, fills, states (one letter
-    per option: ``m`` marked, ``b`` blank, ``a`` ambiguous), marked options,
-    reader flags, confidence; and, for graded sheets, the score columns
-    (section, answer, points, max points, status, review reasons).
+marks
+    One row per read page: every question's options, fills, states, marked
+    options, reader flags and confidence as one JSON document of parallel
+    arrays (see :func:`_encode_marks`); one document per page keeps a
+    180-question sheet at about 6 KB and one write.
 score
     One row per graded sheet: variant, key checksum, total, maximum,
-    per-section points (JSON), number of questions under review.
+    per-section points and per-question results (JSON: number, section,
+    marked, answer, points, max points, status, review reasons), number of
+    questions under review.
 flag
     Sheet-level flags (candidate mismatch, duplicate scan...).
 rescore, rescore_change
@@ -40,11 +42,14 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
+
+import numpy as np
 
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
 from papergen.errors import ManifestError, StoreError
@@ -120,23 +125,10 @@ CREATE TABLE page (
 );
 CREATE INDEX page_exam_candidate ON page (exam_id, candidate);
 CREATE INDEX page_status ON page (status);
-CREATE TABLE question (
-    page_id INTEGER NOT NULL REFERENCES page(id) ON DELETE CASCADE,
-    number INTEGER NOT NULL,
-    options TEXT NOT NULL,
-    fills TEXT NOT NULL,
-    states TEXT NOT NULL,
-    marked TEXT NOT NULL,
-    read_flags TEXT NOT NULL,
-    confidence REAL NOT NULL,
-    section TEXT,
-    answer TEXT,
-    points REAL,
-    max_points REAL,
-    status TEXT,
-    review TEXT,
-    PRIMARY KEY (page_id, number)
-) WITHOUT ROWID;
+CREATE TABLE marks (
+    page_id INTEGER PRIMARY KEY REFERENCES page(id) ON DELETE CASCADE,
+    questions TEXT NOT NULL
+);
 CREATE TABLE score (
     page_id INTEGER PRIMARY KEY REFERENCES page(id) ON DELETE CASCADE,
     variant TEXT NOT NULL,
@@ -144,6 +136,7 @@ CREATE TABLE score (
     total REAL NOT NULL,
     max_total REAL NOT NULL,
     sections TEXT NOT NULL,
+    questions TEXT NOT NULL,
     review_count INTEGER NOT NULL,
     scored_at TEXT NOT NULL
 );
@@ -189,7 +182,8 @@ class StoreParams:
     Attributes
     ----------
     fill_decimals : int
-        Bubble fills (ratios in [0, 1]) are stored rounded to this many decimals.
+        Bubble fills and confidences (ratios in [0, 1]) are stored rounded to
+        this many decimals.
     busy_timeout_ms : int
         How long a writer waits for another connection's lock, milliseconds.
     """
@@ -460,7 +454,8 @@ class Store:
             db.execute("DELETE FROM page WHERE sha256 = ?", (record.sha256,))
             page_id = _insert_page(db, record, batch_id)
             if record.read is not None:
-                _insert_questions(db, page_id, record.read.questions, self.params.fill_decimals)
+                db.execute("INSERT INTO marks (page_id, questions) VALUES (?, ?)",
+                           (page_id, _encode_marks(record.read.questions, self.params.fill_decimals)))
             if score is not None:
                 _write_score(db, page_id, score)
             db.executemany(
@@ -489,39 +484,34 @@ class Store:
         page = self._db.execute("SELECT * FROM page WHERE id = ?", (page_id,)).fetchone()
         if page is None:
             raise StoreError(f"{self.path}: no page with id {page_id}")
-        rows = self._db.execute("SELECT * FROM question WHERE page_id = ? ORDER BY number", (page_id,))
-        return _sheet_read(page, [_question_read(r) for r in rows])
+        marks = self._db.execute("SELECT questions FROM marks WHERE page_id = ?", (page_id,)).fetchone()
+        return _sheet_read(page, _decode_marks(marks["questions"]) if marks else ())
 
     def marks_for_candidate(self, exam_id: str, candidate: str) -> list[StoredMarks]:
         """Graded sheets of an exam carrying this candidate number, with their marks."""
         rows = self._db.execute(
-            f"SELECT {_PAGE_COLUMNS} FROM page WHERE status = 'graded' AND exam_id = ? AND candidate = ? "
-            "ORDER BY id",
+            f"SELECT {_PAGE_COLUMNS}, score.questions AS score_questions FROM page "
+            "JOIN score ON score.page_id = page.id "
+            "WHERE page.status = 'graded' AND page.exam_id = ? AND page.candidate = ? ORDER BY page.id",
             (exam_id, candidate),
-        ).fetchall()
-        out = []
-        for row in rows:
-            marks = self._db.execute(
-                "SELECT number, marked FROM question WHERE page_id = ? AND status IS NOT NULL", (row["id"],)
-            )
-            out.append(StoredMarks(_page_row(row), {m["number"]: tuple(json.loads(m["marked"])) for m in marks}))
-        return out
+        )
+        return [
+            StoredMarks(_page_row(row), {q[0]: tuple(q[2]) for q in json.loads(row["score_questions"])})
+            for row in rows
+        ]
 
     def graded_sheets(self, exam_id: str | None = None) -> list[GradedSheet]:
         """Graded sheets with scores and flags, ordered by exam, candidate, file and page."""
         where, args = ("AND page.exam_id = ?", [exam_id]) if exam_id is not None else ("", [])
         pages = self._db.execute(
-            f"SELECT {_PAGE_COLUMNS}, score.variant AS score_variant, score.key_checksum, score.sections FROM page JOIN score ON score.page_id = page.id "
+            f"SELECT {_PAGE_COLUMNS}, score.variant AS score_variant, score.key_checksum, score.sections, "
+            "score.questions AS score_questions FROM page JOIN score ON score.page_id = page.id "
             f"WHERE page.status = 'graded' {where} "
             "ORDER BY page.exam_id, page.candidate, page.source, page.page_no",
             args,
         ).fetchall()
-        questions = self._question_scores(where, args)
         flags = self.flags()
-        return [
-            GradedSheet(_page_row(p), _sheet_score(p, questions.get(p["id"], [])), tuple(flags.get(p["id"], ())))
-            for p in pages
-        ]
+        return [GradedSheet(_page_row(p), _sheet_score(p), tuple(flags.get(p["id"], ()))) for p in pages]
 
     def flags(self) -> dict[int, list[Flag]]:
         """Sheet-level flags by page id."""
@@ -529,18 +519,6 @@ class Store:
         for row in self._db.execute("SELECT page_id, kind, detail FROM flag ORDER BY id"):
             out[row["page_id"]].append(Flag(row["kind"], row["detail"]))
         return dict(out)
-
-    def _question_scores(self, where: str, args: list[Any]) -> dict[int, list[QuestionScore]]:
-        rows = self._db.execute(
-            "SELECT question.* FROM question JOIN page ON page.id = question.page_id "
-            f"WHERE page.status = 'graded' AND question.status IS NOT NULL {where} "
-            "ORDER BY question.page_id, question.number",
-            args,
-        )
-        out: dict[int, list[QuestionScore]] = defaultdict(list)
-        for row in rows:
-            out[row["page_id"]].append(_question_score(row))
-        return out
 
     # -- rescoring ---------------------------------------------------------
 
@@ -629,37 +607,64 @@ def _insert_page(db: sqlite3.Connection, record: PageRecord, batch_id: int) -> i
     return int(cursor.lastrowid)
 
 
-def _insert_questions(db: sqlite3.Connection, page_id: int, questions: Sequence[QuestionRead], decimals: int) -> None:
-    db.executemany(
-        "INSERT INTO question (page_id, number, options, fills, states, marked, read_flags, confidence) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                page_id, q.number, _json(list(q.options)), _json([round(float(f), decimals) for f in q.fills]),
-                "".join(_STATE_LETTER[MarkState(s)] for s in q.states), _json(list(q.marked)),
-                _json(list(q.flags)), float(q.confidence),
-            )
-            for q in questions
-        ],
-    )
+def _encode_marks(questions: Sequence[QuestionRead], decimals: int) -> str:
+    """One page's question reads as JSON of parallel arrays.
+
+    Fills and confidences become integers in units of ``10**-decimals``
+    (``"scale"``), flattened over the page; states one letter per option;
+    option labels a string where every label is one character (see :func:`_labels`).
+    """
+    scale = 10**decimals
+    fills = np.fromiter(chain.from_iterable(q.fills for q in questions), dtype=np.float64)
+    confidence = np.fromiter((q.confidence for q in questions), dtype=np.float64, count=len(questions))
+    return _json({
+        "scale": scale,
+        "number": [q.number for q in questions],
+        "options": [_labels(q.options) for q in questions],
+        "fills": np.rint(fills * scale).astype(np.int64).tolist(),
+        "states": ["".join(_STATE_LETTER[s] for s in q.states) for q in questions],
+        "marked": [_labels(q.marked) for q in questions],
+        "flags": [list(q.flags) for q in questions],
+        "confidence": np.rint(confidence * scale).astype(np.int64).tolist(),
+    })
+
+
+def _decode_marks(text: str) -> tuple[QuestionRead, ...]:
+    data = json.loads(text)
+    scale = data["scale"]
+    fills = [f / scale for f in data["fills"]]
+    out, start = [], 0
+    for i, options in enumerate(data["options"]):
+        end = start + len(options)
+        out.append(QuestionRead(
+            number=data["number"][i], options=tuple(options), fills=tuple(fills[start:end]),
+            states=tuple(_LETTER_STATE[letter] for letter in data["states"][i]),
+            marked=tuple(data["marked"][i]), flags=tuple(data["flags"][i]),
+            confidence=data["confidence"][i] / scale,
+        ))
+        start = end
+    return tuple(out)
+
+
+def _labels(labels: Sequence[str]) -> str | list[str]:
+    """Option labels for JSON: ``"ACD"`` when every label is one character, else a list.
+
+    ``tuple()`` of either form gives the labels back.
+    """
+    return "".join(labels) if all(len(label) == 1 for label in labels) else list(labels)
 
 
 def _write_score(db: sqlite3.Connection, page_id: int, score: SheetScore) -> None:
-    db.executemany(
-        "UPDATE question SET section = ?, answer = ?, points = ?, max_points = ?, status = ?, review = ? "
-        "WHERE page_id = ? AND number = ?",
-        [
-            (q.section, _json(list(q.answer)), q.points, q.max_points, q.status, _json(list(q.review)),
-             page_id, q.number)
-            for q in score.questions
-        ],
-    )
     sections = [[s.key, s.title, s.points, s.max_points] for s in score.sections]
+    questions = [
+        [q.number, q.section, _labels(q.marked), _labels(q.answer), q.points, q.max_points, q.status, list(q.review)]
+        for q in score.questions
+    ]
     db.execute(
-        "INSERT OR REPLACE INTO score (page_id, variant, key_checksum, total, max_total, sections, review_count, "
-        "scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO score (page_id, variant, key_checksum, total, max_total, sections, questions, "
+        "review_count, scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (page_id, score.variant, score.key_checksum, score.total, score.max_total, _json(sections),
-         len(score.review_questions), _now()),
+         _json(questions), len(score.review_questions), _now()),
     )
 
 
@@ -701,19 +706,7 @@ def _page_row(row: sqlite3.Row) -> PageRow:
     )
 
 
-def _question_read(row: sqlite3.Row) -> QuestionRead:
-    return QuestionRead(
-        number=row["number"],
-        options=tuple(json.loads(row["options"])),
-        fills=tuple(json.loads(row["fills"])),
-        states=tuple(_LETTER_STATE[letter] for letter in row["states"]),
-        marked=tuple(json.loads(row["marked"])),
-        flags=tuple(json.loads(row["read_flags"])),
-        confidence=row["confidence"],
-    )
-
-
-def _sheet_read(page: sqlite3.Row, questions: list[QuestionRead]) -> SheetRead:
+def _sheet_read(page: sqlite3.Row, questions: tuple[QuestionRead, ...]) -> SheetRead:
     candidate = None
     if page["grid_digits"] is not None:
         candidate = CandidateRead(
@@ -726,7 +719,7 @@ def _sheet_read(page: sqlite3.Row, questions: list[QuestionRead]) -> SheetRead:
         reason=page["read_reason"],
         qr_text=page["qr_text"],
         candidate=candidate,
-        questions=tuple(questions),
+        questions=questions,
         rotation_deg=page["rotation_deg"] or 0,
         fit_error_px=page["fit_error_px"] or 0.0,
         dpi=page["dpi"] or 0.0,
@@ -734,17 +727,13 @@ def _sheet_read(page: sqlite3.Row, questions: list[QuestionRead]) -> SheetRead:
     )
 
 
-def _question_score(row: sqlite3.Row) -> QuestionScore:
-    return QuestionScore(
-        number=row["number"], section=row["section"], marked=tuple(json.loads(row["marked"])),
-        answer=tuple(json.loads(row["answer"])), points=row["points"], max_points=row["max_points"],
-        status=row["status"], review=tuple(json.loads(row["review"])),
-    )
-
-
-def _sheet_score(row: sqlite3.Row, questions: list[QuestionScore]) -> SheetScore:
+def _sheet_score(row: sqlite3.Row) -> SheetScore:
     sections = tuple(SectionScore(k, title, p, m) for k, title, p, m in json.loads(row["sections"]))
-    return SheetScore(row["score_variant"], row["key_checksum"], tuple(questions), sections)
+    questions = tuple(
+        QuestionScore(number, section, tuple(marked), tuple(answer), points, max_points, status, tuple(review))
+        for number, section, marked, answer, points, max_points, status, review in json.loads(row["score_questions"])
+    )
+    return SheetScore(row["score_variant"], row["key_checksum"], questions, sections)
 
 
 def _change_from_row(row: sqlite3.Row) -> ScoreChange:

@@ -47,7 +47,7 @@ def test_new_store_has_versioned_schema_in_wal_mode(store, tmp_path):
     assert store.schema_version == SCHEMA_VERSION
     db = sqlite3.connect(tmp_path / STORE_FILENAME)
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"batch", "exam", "page", "question", "score", "flag", "rescore", "rescore_change"} <= tables
+    assert {"batch", "exam", "page", "marks", "score", "flag", "rescore", "rescore_change"} <= tables
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.close()
 
@@ -118,7 +118,7 @@ def test_failed_page_write_leaves_nothing_behind(store):
     record, score = graded_record()
     bad_question = QuestionRead(99, ("A",), (0.5,), ("unknown-state",), ())  # type: ignore[arg-type]
     bad = replace(record, read=replace(record.read, questions=record.read.questions + (bad_question,)))
-    with pytest.raises(ValueError, match="unknown-state"):
+    with pytest.raises(KeyError, match="unknown-state"):
         store.save_page(bad, batch_id=store.begin_batch({}), score=score)
     assert not store.has_page(record.sha256)
     assert store.pages() == []
