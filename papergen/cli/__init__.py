@@ -32,3 +32,6 @@ from papergen.cli import validate_command  # noqa: E402
 
 main.add_command(validate_command.validate)
 main.add_command(validate_command.schema)
+from papergen.cli import grade_command  # noqa: E402
+
+main.add_command(grade_command.grade)
