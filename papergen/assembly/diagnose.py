@@ -1,0 +1,171 @@
+"""Why a request cannot be met, in words: shortfalls from counts, and the rule that blocks.
+
+Before solving, :func:`check_counts` tests necessary conditions on counts
+alone: each section, topic and difficulty has enough usable items (an enemy
+group counts once per form), the topic and difficulty quotas can be met
+jointly (a transportation problem; with three difficulties the min-cut test
+enumerates the 8 subsets of difficulties exactly), and the 对/错 share, the
+answer-count variety and the ledger overlap cap leave enough items.  Every
+failure is reported, with its shortfall.
+
+After an infeasible solve, :func:`explain_infeasible` leaves out one rule
+family at a time and names the families whose removal makes it feasible.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from itertools import combinations
+
+from papergen.assembly.plan import PaperPlan, SectionPlan, key_class
+from papergen.assembly.pool import Pool
+from papergen.bank.model import Item
+from papergen.errors import AssemblyError
+
+__all__ = ["check_counts", "explain_infeasible"]
+
+
+def usable(items: Iterable[Item], forms: int) -> int:
+    """Items usable over ``forms`` forms: an enemy group gives at most one per form."""
+    loose = 0
+    per_group: Counter[str] = Counter()
+    for item in items:
+        if item.enemy_group:
+            per_group[item.enemy_group] += 1
+        else:
+            loose += 1
+    return loose + sum(min(n, forms) for n in per_group.values())
+
+
+def _need(quota: int, forms: int) -> str:
+    return f"{quota}" if forms == 1 else f"{quota} x {forms} forms = {quota * forms}"
+
+
+def _section_problems(pool: Pool, sp: SectionPlan, forms: int) -> list[str]:
+    items = [i for i in pool.sections[sp.key] if i.topic in sp.topics and i.difficulty in sp.difficulties]
+    where = f"cannot assemble: section {sp.key}"
+    excluded = pool.excluded.get(sp.key, 0)
+    note = f" ({excluded} more excluded by the caller or the usage ledger)" if excluded else ""
+    have = usable(items, forms)
+    if have < sp.count * forms:
+        return [f"{where}: need {_need(sp.count, forms)}, bank has {have} usable items{note}"]
+    problems = []
+    for label, quotas, groups in (
+        ("topic ", sp.topics, _group(items, lambda i: i.topic)),
+        ("", sp.difficulties, _group(items, lambda i: i.difficulty)),
+    ):
+        for value, quota in quotas.items():
+            have = usable(groups.get(value, ()), forms)
+            if have < quota * forms:
+                problems.append(f"{where}, {label}{value}: need {_need(quota, forms)}, bank has {have}{note}")
+    if not problems:
+        problems += _joint_problems(items, sp, forms, where)
+    return problems + _key_problems(items, sp, forms, where)
+
+
+def _group(items: Iterable[Item], key: Callable[[Item], str]) -> dict[str, list[Item]]:
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return groups
+
+
+def _joint_problems(items: list[Item], sp: SectionPlan, forms: int, where: str) -> list[str]:
+    """The worst violated cut of the topic x difficulty transportation problem, if any."""
+    cells = _group(items, lambda i: (i.topic, i.difficulty))
+    avail = {cell: usable(group, forms) for cell, group in cells.items()}
+    worst: tuple[int, str] | None = None
+    levels = list(sp.difficulties)
+    for size in range(1, len(levels)):
+        for capped in combinations(levels, size):
+            others = [d for d in levels if d not in capped]
+            excess = {t: q * forms - sum(avail.get((t, d), 0) for d in others) for t, q in sp.topics.items()}
+            topics = sorted(t for t, e in excess.items() if e > 0)
+            cap = sum(sp.difficulties[d] for d in capped) * forms
+            short = sum(excess[t] for t in topics) - cap
+            if topics and short > 0 and (worst is None or short > worst[0]):
+                need = sum(sp.topics[t] for t in topics) * forms
+                outside = need - sum(excess[t] for t in topics)
+                worst = (short, (
+                    f"{where}, topic {', '.join(topics)}: need {need}, but the bank has only {outside} "
+                    f"{'/'.join(others)} items there and the {'/'.join(capped)} quota allows {cap} "
+                    f"(short by {short})"
+                ))
+    return [worst[1]] if worst else []
+
+
+def _key_problems(items: list[Item], sp: SectionPlan, forms: int, where: str) -> list[str]:
+    by_class = _group(items, key_class)
+    problems = []
+    if sp.true_range is not None:
+        low, high = sp.true_range
+        for cls, least, name in (("T", low, "对"), ("F", sp.count - high, "错")):
+            have = usable(by_class[cls], forms)
+            if have < least * forms:
+                problems.append(f"{where}: need at least {_need(least, forms)} {name} items, bank has {have}")
+    if sp.same_count_cap is not None:
+        reach = sum(min(usable(group, forms), sp.same_count_cap * forms) for group in by_class.values())
+        if reach < sp.count * forms:
+            counts = ", ".join(f"{k} correct: {len(g)}" for k, g in sorted(by_class.items()))
+            problems.append(
+                f"{where}: at most {sp.same_count_cap} of {sp.count} items may have the same number of correct "
+                f"options, so {_need(sp.count, forms)} items need more variety, bank has {counts}"
+            )
+    return problems
+
+
+def _recent_problems(pool: Pool, plan: PaperPlan, forms: int) -> list[str]:
+    if plan.max_recent is None:
+        return []
+    fresh = usable((i for i in pool.items() if i.id not in pool.recent), forms)
+    need = plan.question_count - plan.max_recent
+    if fresh < need * forms:
+        return [
+            f"cannot assemble: at most {plan.max_recent} of {plan.question_count} items may come from the recent "
+            f"sittings, so {_need(need, forms)} must be new, bank has {fresh} unused items"
+        ]
+    return []
+
+
+def check_counts(pool: Pool, plan: PaperPlan, forms: int) -> None:
+    """Raise one :class:`AssemblyError` listing every count shortfall, if any.
+
+    Passing is necessary, not sufficient: conflicts between items can still
+    make a request infeasible (see :func:`explain_infeasible`).
+    """
+    problems = [p for sp in plan.sections for p in _section_problems(pool, sp, forms)]
+    problems += _recent_problems(pool, plan, forms)
+    if problems:
+        raise AssemblyError("\n".join(problems))
+
+
+def explain_infeasible(
+    feasible_without: Callable[[frozenset[str]], bool], families: Iterable[str], forms: int
+) -> AssemblyError:
+    """The error for a request whose counts suffice but whose solve is infeasible.
+
+    Parameters
+    ----------
+    feasible_without : callable
+        Re-solves with the named families left out; True when that is feasible.
+    families : iterable of str
+        Rule families present in the request.
+    """
+    families = list(families)
+    blockers = [f for f in families if feasible_without(frozenset({f}))]
+    scope = "one paper" if forms == 1 else f"{forms} forms"
+    if blockers:
+        return AssemblyError(
+            f"cannot assemble: the quotas of {scope} can be met only by breaking the rule on "
+            f"{' or '.join(blockers)}; add items or relax the blueprint"
+        )
+    if families and feasible_without(frozenset(families)):
+        return AssemblyError(
+            f"cannot assemble: the quotas of {scope} conflict with the rules on {', '.join(families)} taken "
+            "together; add items or relax the blueprint"
+        )
+    return AssemblyError(
+        f"cannot assemble: the topic and difficulty quotas of {scope} cannot be met jointly with this bank; "
+        "add items or relax the blueprint"
+    )

@@ -1,0 +1,236 @@
+"""Independent checks of assembled papers: every rule, recounted from the papers alone.
+
+Nothing here reuses the selection or shuffling code: counts are recounted
+from the printed questions, near-duplicates are compared pair by pair, keys
+are rebuilt from the bank's answers through the printed permutation.  A
+failed check is a bug upstream; all failures of an exam are reported at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from papergen.assembly.plan import PaperPlan, SectionPlan
+from papergen.assembly.rules import AssemblyRules, letter_bounds
+from papergen.bank.model import OPTION_LABELS, Bank, Item
+from papergen.bank.similarity import bigrams, jaccard
+from papergen.errors import AssemblyError
+from papergen.paper import Paper, PaperQuestion
+
+__all__ = ["SectionBalance", "key_balance", "longest_run", "verify_paper", "verify_exam"]
+
+
+@dataclass(frozen=True)
+class SectionBalance:
+    """How one section's answer keys fall on one variant."""
+
+    section: str
+    type: str
+    keys: dict[str, int]
+    """Single: uses per letter; judge: uses of T (对) and F (错); multi: items per number of correct options."""
+    longest_run: int
+    """Longest run of equal keys (multi: of identical answer sets)."""
+
+    def describe(self) -> str:
+        """One line, e.g. ``single A 35 B 35 C 35 D 35, run<=3``."""
+        name = {"single": "", "judge": "", "multi": "correct options "}[self.type]
+        keys = " ".join(f"{k} {n}" for k, n in self.keys.items())
+        return f"{self.section} {name}{keys}, longest run {self.longest_run}"
+
+
+def longest_run(keys: Sequence[object]) -> int:
+    """Length of the longest run of equal consecutive values (0 for no values).
+
+    Examples
+    --------
+    >>> longest_run("AABBBCA")
+    3
+    """
+    longest = run = 0
+    for k, key in enumerate(keys):
+        run = run + 1 if k and key == keys[k - 1] else 1
+        longest = max(longest, run)
+    return longest
+
+
+def key_balance(paper: Paper) -> list[SectionBalance]:
+    """Per section, how the answer keys of a paper fall."""
+    out = []
+    for section in paper.format.sections:
+        questions = paper.section_questions(section.key)
+        answers = ["".join(q.answer) for q in questions]
+        if section.type == "multi":
+            keys = dict(sorted(Counter(str(len(q.answer)) for q in questions).items()))
+        elif section.type == "judge":
+            keys = {k: answers.count(k) for k in ("T", "F")}
+        else:
+            width = max((len(q.options) for q in questions), default=0)
+            keys = {letter: answers.count(letter) for letter in OPTION_LABELS[:width]}
+        out.append(SectionBalance(section.key, section.type, keys, longest_run(answers)))
+    return out
+
+
+def _check_structure(paper: Paper, plan: PaperPlan) -> list[str]:
+    problems = []
+    numbers = [q.number for q in paper.questions]
+    if numbers != list(range(1, len(numbers) + 1)):
+        problems.append(f"questions are not numbered 1..{len(numbers)} in order")
+    expected = [sp.key for sp in plan.sections for _ in range(sp.count)]
+    if [q.section for q in paper.questions] != expected:
+        problems.append("section counts or order differ from the format "
+                        f"(got {dict(Counter(q.section for q in paper.questions))})")
+    repeated = [i for i, n in Counter(q.item_id for q in paper.questions).items() if n > 1]
+    if repeated:
+        problems.append(f"items appear twice: {sorted(repeated)}")
+    return problems
+
+
+def _check_question(q: PaperQuestion, item: Item | None, sp: SectionPlan) -> list[str]:
+    where = f"question {q.number} ({q.item_id})"
+    if item is None:
+        return [f"{where}: not in the bank"]
+    problems = []
+    if item.type != sp.section.type or q.type != item.type:
+        problems.append(f"{where}: type {item.type} in a {sp.section.type} section")
+    if len(item.options) > sp.section.options:
+        problems.append(f"{where}: {len(item.options)} options, the section prints {sp.section.options}")
+    if (q.stem, q.topic, q.difficulty, q.points) != (item.stem, item.topic, item.difficulty, sp.section.points):
+        problems.append(f"{where}: stem, topic, difficulty or points differ from the bank")
+    return problems + _check_options(q, item, where)
+
+
+def _check_options(q: PaperQuestion, item: Item, where: str) -> list[str]:
+    if item.type == "judge":
+        return [] if q.answer == item.answer_labels and not q.options else [f"{where}: key differs from the bank"]
+    source = {o.label: o for o in item.options}
+    perm = [o.source_label for o in q.options]
+    if sorted(perm) != sorted(source) or any(o.text != source[o.source_label].text for o in q.options):
+        return [f"{where}: printed options are not a permutation of the item's options"]
+    problems = []
+    if [o.label for o in q.options] != list(OPTION_LABELS[: len(q.options)]):
+        problems.append(f"{where}: printed labels are not A, B, ... in order")
+    pinned = [o.label for o in item.options if o.pinned]
+    if pinned and perm[-len(pinned):] != pinned:
+        problems.append(f"{where}: pinned options {pinned} are not printed last (got {perm})")
+    if item.no_shuffle and perm != list(item.labels):
+        problems.append(f"{where}: options of a no_shuffle item were reordered (got {perm})")
+    correct = set(item.answer_labels)
+    expected = tuple(o.label for o in q.options if o.source_label in correct)
+    if q.answer != expected:
+        problems.append(f"{where}: key {list(q.answer)} does not match the bank's answer (expected {list(expected)})")
+    return problems
+
+
+def _check_quotas(paper: Paper, plan: PaperPlan) -> list[str]:
+    problems = []
+    for sp in plan.sections:
+        questions = paper.section_questions(sp.key)
+        for attr, quotas in (("topic", sp.topics), ("difficulty", sp.difficulties)):
+            got = Counter(getattr(q, attr) for q in questions)
+            if {k: n for k, n in got.items() if n} != quotas:
+                problems.append(f"section {sp.key}: {attr} counts {dict(sorted(got.items()))} differ from the "
+                                f"quotas {dict(sorted(quotas.items()))}")
+    return problems
+
+
+def _check_conflicts(paper: Paper, bank_items: dict[str, Item], rules: AssemblyRules) -> list[str]:
+    items = [bank_items[q.item_id] for q in paper.questions if q.item_id in bank_items]
+    groups = Counter(i.enemy_group for i in items if i.enemy_group)
+    problems = [f"enemy group {g!r} has {n} items on the paper" for g, n in sorted(groups.items()) if n > 1]
+    grams = [bigrams(i.stem) for i in items]
+    for a, b in _sharing_pairs(grams):
+        if jaccard(grams[a], grams[b]) >= rules.similarity.threshold:
+            problems.append(f"items {items[a].id} and {items[b].id} have near-duplicate stems")
+    return problems
+
+
+def _sharing_pairs(grams: Sequence[frozenset[str]]) -> list[tuple[int, int]]:
+    """Index pairs of stems sharing at least one bigram (the only pairs that can be similar)."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for k, g in enumerate(grams):
+        for gram in g:
+            postings[gram].append(k)
+    pairs = {pair for ids in postings.values() for pair in combinations(ids, 2)}
+    return sorted(pairs)
+
+
+def _check_exposure(paper: Paper, plan: PaperPlan, excluded: frozenset[str], recent: frozenset[str]) -> list[str]:
+    ids = {q.item_id for q in paper.questions}
+    problems = []
+    if ids & excluded:
+        problems.append(f"excluded items were drawn: {sorted(ids & excluded)[:10]}")
+    if plan.max_recent is not None and len(ids & recent) > plan.max_recent:
+        problems.append(f"{len(ids & recent)} items come from recent sittings, at most {plan.max_recent} may")
+    return problems
+
+
+def _check_keys(paper: Paper, plan: PaperPlan, rules: AssemblyRules) -> list[str]:
+    problems = []
+    for sp, balance in zip(plan.sections, key_balance(paper)):
+        if balance.longest_run > rules.max_key_run:
+            problems.append(f"section {sp.key}: {balance.longest_run} equal keys in a row (at most {rules.max_key_run})")
+        if sp.section.type == "single" and balance.keys:
+            low, high = letter_bounds(sp.count, len(balance.keys), rules.letter_tolerance)
+            if not all(low <= n <= high for n in balance.keys.values()):
+                problems.append(f"section {sp.key}: answer letters {balance.keys} outside {low}-{high} each")
+        if sp.true_range is not None and not sp.true_range[0] <= balance.keys["T"] <= sp.true_range[1]:
+            problems.append(f"section {sp.key}: {balance.keys['T']} 对 keys, allowed {sp.true_range[0]}-{sp.true_range[1]}")
+        if sp.same_count_cap is not None and max(balance.keys.values(), default=0) > sp.same_count_cap:
+            problems.append(f"section {sp.key}: more than {sp.same_count_cap} items share a number of correct "
+                            f"options {balance.keys}")
+    return problems
+
+
+def _paper_problems(paper: Paper, bank_items: dict[str, Item], plan: PaperPlan, rules: AssemblyRules,
+                    excluded: frozenset[str], recent: frozenset[str]) -> list[str]:
+    problems = _check_structure(paper, plan)
+    sections = {sp.key: sp for sp in plan.sections}
+    for q in paper.questions:
+        if q.section in sections:
+            problems += _check_question(q, bank_items.get(q.item_id), sections[q.section])
+    problems += _check_quotas(paper, plan) + _check_conflicts(paper, bank_items, rules)
+    problems += _check_exposure(paper, plan, excluded, recent) + _check_keys(paper, plan, rules)
+    return [f"variant {paper.variant}: {p}" for p in problems]
+
+
+def verify_paper(paper: Paper, bank: Bank, plan: PaperPlan, *, rules: AssemblyRules = AssemblyRules(),
+                 excluded: frozenset[str] = frozenset(), recent: frozenset[str] = frozenset()) -> None:
+    """Re-check every rule on one paper.
+
+    Raises
+    ------
+    AssemblyError
+        Listing every broken rule (counts, quotas, enemies, near-duplicates,
+        exposure, option permutations and keys, key balance).
+    """
+    problems = _paper_problems(paper, {i.id: i for i in bank.items}, plan, rules, excluded, recent)
+    if problems:
+        raise AssemblyError("assembled paper fails verification:\n" + "\n".join(problems))
+
+
+def verify_exam(papers: Sequence[Paper], bank: Bank, plan: PaperPlan, *, mode: str,
+                rules: AssemblyRules = AssemblyRules(), excluded: frozenset[str] = frozenset(),
+                recent: frozenset[str] = frozenset()) -> None:
+    """Re-check every paper and the rules between them (parallel: no shared item; shuffle: same items).
+
+    Raises
+    ------
+    AssemblyError
+        Listing every broken rule of every paper.
+    """
+    bank_items = {i.id: i for i in bank.items}
+    problems = [p for paper in papers for p in _paper_problems(paper, bank_items, plan, rules, excluded, recent)]
+    names = [p.variant for p in papers]
+    if len(set(names)) != len(names):
+        problems.append(f"variant names repeat (got {names})")
+    item_sets = [frozenset(q.item_id for q in p.questions) for p in papers]
+    for (a, ids_a), (b, ids_b) in combinations(zip(names, item_sets), 2):
+        if mode == "parallel" and ids_a & ids_b:
+            problems.append(f"parallel variants {a} and {b} share items {sorted(ids_a & ids_b)[:10]}")
+        if mode == "shuffle" and ids_a != ids_b:
+            problems.append(f"shuffled variants {a} and {b} hold different items")
+    if problems:
+        raise AssemblyError("assembled exam fails verification:\n" + "\n".join(problems))
