@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
 
-from omr.layout import DigitGrid, QuestionBlock, SheetLayout, TextField
+from omr.layout import QuestionBlock, SheetLayout, TextField
 from papergen.errors import RenderError
 from papergen.render.document import PdfInfo, new_canvas
 from papergen.render.draw import TextRun
@@ -167,8 +167,10 @@ def render_sheets(
     first = sheets[0]
     info = PdfInfo(title=f"{first.title} 答题卡", subject=f"exam {first.exam_id} answer sheets, layout {layout.id}")
     canvas = new_canvas(path, space.size_pt, info)
+    forms: dict[tuple[str, tuple[str, ...]], str] = {}
     for sheet in sheets:
-        _draw_sheet(canvas, space, layout, sheet, style)
+        canvas.doForm(_static_form(canvas, space, layout, sheet, style, forms))
+        _draw_personal(canvas, space, layout, sheet, style)
         canvas.showPage()
     canvas.save()
 
@@ -212,19 +214,45 @@ def _check_sheets(layout: SheetLayout, sheets: Sequence[SheetPrint], style: Shee
 # -- one page ----------------------------------------------------------------
 
 
-def _draw_sheet(canvas: Canvas, space: PageSpace, layout: SheetLayout, sheet: SheetPrint, style: SheetStyle) -> None:
-    for cx, cy in layout.fiducials.centres_mm:
-        draw_solid_square(canvas, space, cx, cy, layout.fiducials.size_mm)
-    _draw_title(canvas, space, layout, sheet, style)
+def _static_form(
+    canvas: Canvas,
+    space: PageSpace,
+    layout: SheetLayout,
+    sheet: SheetPrint,
+    style: SheetStyle,
+    forms: dict[tuple[str, tuple[str, ...]], str],
+) -> str:
+    """Name of the form holding everything a page shares with the others (drawn once per title and instructions).
+
+    A roster of a thousand sheets stores the 1,000 bubbles, boxes and
+    labels once; each page adds only its QR code and candidate data.
+    """
+    instructions = sheet.instructions or style.default_instructions
+    key = (sheet.title, instructions)
+    if key not in forms:
+        forms[key] = f"SheetStatic{len(forms)}"
+        canvas.beginForm(forms[key])
+        for cx, cy in layout.fiducials.centres_mm:
+            draw_solid_square(canvas, space, cx, cy, layout.fiducials.size_mm)
+        _draw_title(canvas, space, layout, sheet, style)
+        for text_field in layout.fields:
+            _draw_field(canvas, space, text_field, style)
+        _draw_candidate_grid(canvas, space, layout, style)
+        _draw_instructions(canvas, space, layout, instructions, style)
+        for block in layout.blocks:
+            _draw_block(canvas, space, layout, block, style)
+        _draw_legend(canvas, space, layout, style)
+        canvas.endForm()
+    return forms[key]
+
+
+def _draw_personal(canvas: Canvas, space: PageSpace, layout: SheetLayout, sheet: SheetPrint, style: SheetStyle) -> None:
+    """What differs between pages: the QR code and its caption, the prefilled candidate data."""
     _draw_qr(canvas, space, layout, sheet, style)
     values = {"name": sheet.candidate_name, "room": sheet.room, "seat": sheet.seat}
     for text_field in layout.fields:
-        _draw_field(canvas, space, text_field, values.get(text_field.key, ""), style)
-    _draw_candidate_grid(canvas, space, layout, sheet.candidate_number, style)
-    _draw_instructions(canvas, space, layout, sheet.instructions or style.default_instructions, style)
-    for block in layout.blocks:
-        _draw_block(canvas, space, layout, block, style)
-    _draw_legend(canvas, space, layout, style)
+        _draw_field_value(canvas, space, text_field, values.get(text_field.key, ""), style)
+    _draw_write_in_digits(canvas, space, layout, sheet.candidate_number, style)
 
 
 def _draw_title(canvas: Canvas, space: PageSpace, layout: SheetLayout, sheet: SheetPrint, style: SheetStyle) -> None:
@@ -244,49 +272,76 @@ def _draw_qr(canvas: Canvas, space: PageSpace, layout: SheetLayout, sheet: Sheet
         baseline += style.caption_leading_mm
 
 
-def _draw_field(canvas: Canvas, space: PageSpace, box: TextField, value: str, style: SheetStyle) -> None:
+def _field_divider_mm(box: TextField, style: SheetStyle) -> float:
+    """x of the line between a text field's label and its writing space, mm."""
+    return box.x_mm + 2 * style.label_pad_mm + text_width_pt(box.label, style.label_size_pt) / PT_PER_MM
+
+
+def _draw_field(canvas: Canvas, space: PageSpace, box: TextField, style: SheetStyle) -> None:
     draw_box(canvas, space, (box.x_mm, box.y_mm, box.width_mm, box.height_mm), line_width_pt=style.box_line_pt)
     middle = box.y_mm + box.height_mm / 2
-    label_width = draw_text_middle_mm(
-        canvas, space, box.x_mm + style.label_pad_mm, middle, box.label, TextRun(style.label_size_pt)
-    )
-    divider_x = box.x_mm + 2 * style.label_pad_mm + label_width
+    draw_text_middle_mm(canvas, space, box.x_mm + style.label_pad_mm, middle, box.label, TextRun(style.label_size_pt))
+    divider_x = _field_divider_mm(box, style)
     canvas.saveState()
     canvas.setLineWidth(style.thin_line_pt)
     canvas.line(*space.point(divider_x, box.y_mm), *space.point(divider_x, box.y_mm + box.height_mm))
     canvas.restoreState()
+
+
+def _draw_field_value(canvas: Canvas, space: PageSpace, box: TextField, value: str, style: SheetStyle) -> None:
     if value:
-        draw_text_middle_mm(canvas, space, divider_x + style.label_pad_mm, middle, value, TextRun(style.value_size_pt))
+        x = _field_divider_mm(box, style) + style.label_pad_mm
+        draw_text_middle_mm(canvas, space, x, box.y_mm + box.height_mm / 2, value, TextRun(style.value_size_pt))
 
 
-def _draw_candidate_grid(canvas: Canvas, space: PageSpace, layout: SheetLayout, number: str, style: SheetStyle) -> None:
+@dataclass(frozen=True, slots=True)
+class _GridFrame:
+    """Where the candidate-number grid's write-in boxes and frame go, mm (derived from the layout)."""
+
+    left_mm: float
+    width_mm: float
+    boxes_top_mm: float
+    frame_top_mm: float
+    frame_bottom_mm: float
+
+
+def _grid_frame(layout: SheetLayout, style: SheetStyle) -> _GridFrame:
+    grid, bubble = layout.candidate_id, layout.bubble
+    boxes_top = grid.y_mm - bubble.height_mm / 2 - style.write_in_gap_mm - grid.write_in_height_mm
+    last_row = grid.y_mm + (DIGIT_VALUES - 1) * grid.row_pitch_mm
+    return _GridFrame(
+        left_mm=grid.x_mm - grid.col_pitch_mm / 2,
+        width_mm=grid.digits * grid.col_pitch_mm,
+        boxes_top_mm=boxes_top,
+        frame_top_mm=boxes_top - style.grid_label_mm,
+        frame_bottom_mm=last_row + bubble.height_mm / 2 + style.grid_pad_mm,
+    )
+
+
+def _draw_candidate_grid(canvas: Canvas, space: PageSpace, layout: SheetLayout, style: SheetStyle) -> None:
     grid = layout.candidate_id
-    bubble = layout.bubble
-    left = grid.x_mm - grid.col_pitch_mm / 2
-    width = grid.digits * grid.col_pitch_mm
-    boxes_bottom = grid.y_mm - bubble.height_mm / 2 - style.write_in_gap_mm
-    boxes_top = boxes_bottom - grid.write_in_height_mm
-    frame_top = boxes_top - style.grid_label_mm
-    frame_bottom = grid.y_mm + (DIGIT_VALUES - 1) * grid.row_pitch_mm + bubble.height_mm / 2 + style.grid_pad_mm
-    draw_box(canvas, space, (left - style.grid_pad_mm, frame_top, width + 2 * style.grid_pad_mm, frame_bottom - frame_top),
-             line_width_pt=style.box_line_pt)
+    f = _grid_frame(layout, style)
+    pad = style.grid_pad_mm
+    frame = (f.left_mm - pad, f.frame_top_mm, f.width_mm + 2 * pad, f.frame_bottom_mm - f.frame_top_mm)
+    draw_box(canvas, space, frame, line_width_pt=style.box_line_pt)
     label_run = TextRun(style.label_size_pt, align="centre", bold=True)
-    draw_text_middle_mm(canvas, space, left + width / 2, frame_top + style.grid_label_mm / 2, grid.label, label_run)
-    _draw_write_in_boxes(canvas, space, grid, left, boxes_top, number, style)
-    bubbles = [Bubble(x, y, str(value)) for _, value, x, y in layout.digit_bubbles()]
-    draw_bubbles(canvas, space, bubbles, bubble, _bubble_ink(style))
-
-
-def _draw_write_in_boxes(
-    canvas: Canvas, space: PageSpace, grid: DigitGrid, left_mm: float, top_mm: float, number: str, style: SheetStyle
-) -> None:
-    run = TextRun(style.write_in_size_pt, align="centre")
+    label_middle = f.frame_top_mm + style.grid_label_mm / 2
+    draw_text_middle_mm(canvas, space, f.left_mm + f.width_mm / 2, label_middle, grid.label, label_run)
     for d in range(grid.digits):
-        x = left_mm + d * grid.col_pitch_mm
-        draw_box(canvas, space, (x, top_mm, grid.col_pitch_mm, grid.write_in_height_mm), line_width_pt=style.thin_line_pt)
-        if d < len(number):
-            middle = top_mm + grid.write_in_height_mm / 2
-            draw_text_middle_mm(canvas, space, x + grid.col_pitch_mm / 2, middle, number[d], run)
+        box = (f.left_mm + d * grid.col_pitch_mm, f.boxes_top_mm, grid.col_pitch_mm, grid.write_in_height_mm)
+        draw_box(canvas, space, box, line_width_pt=style.thin_line_pt)
+    bubbles = [Bubble(x, y, str(value)) for _, value, x, y in layout.digit_bubbles()]
+    draw_bubbles(canvas, space, bubbles, layout.bubble, _bubble_ink(style))
+
+
+def _draw_write_in_digits(canvas: Canvas, space: PageSpace, layout: SheetLayout, number: str, style: SheetStyle) -> None:
+    """A prefilled candidate number, one digit per write-in box; the bubbles stay empty."""
+    grid = layout.candidate_id
+    f = _grid_frame(layout, style)
+    run = TextRun(style.write_in_size_pt, align="centre")
+    middle = f.boxes_top_mm + grid.write_in_height_mm / 2
+    for d, digit in enumerate(number):
+        draw_text_middle_mm(canvas, space, f.left_mm + (d + 0.5) * grid.col_pitch_mm, middle, digit, run)
 
 
 def _draw_instructions(
