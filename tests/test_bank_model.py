@@ -94,3 +94,13 @@ def test_bank_that_is_not_an_object_is_one_root_problem(write_json):
     [problem] = report.errors
     assert problem.path == "<root>"
     assert report.item_count == 0
+
+
+def test_topic_checks_still_run_when_a_topic_breaks_the_schema(make_item, make_bank_data, write_json):
+    topics = [{"code": "01", "name": "甲", "weight": 1}, {"code": "01", "name": "乙", "weight": -1}]
+    report = validate_bank_file(write_json("bank.json", make_bank_data([make_item("s1", topic="02")], topics)))
+    assert [(p.path, p.message.split(" (")[0]) for p in report.errors] == [
+        ("topics[1].weight", "Input should be greater than 0"),
+        ("topics[1].code", 'topic code "01" repeats topics[0]'),
+        ("items[0].topic", 'unknown topic code "02"'),
+    ]

@@ -282,7 +282,8 @@ def format_capacity_table(report: CapacityReport) -> str:
     aligned for Chinese topic names.
     """
     lines = [
-        f"bank {report.bank_id}, format {report.format_id}: enough items for {report.papers} non-overlapping papers",
+        f"bank {report.bank_id}, format {report.format_id}: "
+        f"enough items for {_count(report.papers, 'non-overlapping paper')}",
         f"  one more paper fails at {report.limit}",
     ]
     for section in report.sections:
@@ -290,22 +291,37 @@ def format_capacity_table(report: CapacityReport) -> str:
     return "\n".join(lines)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _section_lines(section: SectionCapacity, names: dict[str, str]) -> list[str]:
-    quota = section.quota
-    header = f"{section.title} ({section.key}): {quota.count} per paper, enough for {section.papers} papers"
-    topics = [t for t in names if quota.topics.get(t, 0) or any(section.available.get((t, d)) for d in DIFFICULTIES)]
-    rows = [["topic", *(f"{_DIFFICULTY_NAMES[d]} {d}" for d in DIFFICULTIES), "total", "per paper"]]
-    for topic in topics:
-        counts = [section.available.get((topic, d), 0) for d in DIFFICULTIES]
-        rows.append([f"{topic} {names[topic]}", *map(str, counts), str(sum(counts)), str(quota.topics.get(topic, 0))])
-    column_sums = [sum(section.available.get((t, d), 0) for t in topics) for d in DIFFICULTIES]
-    rows.append(["all topics", *map(str, column_sums), str(sum(column_sums)), str(quota.count)])
-    rows.append(["per paper", *(str(quota.difficulties.get(d, 0)) for d in DIFFICULTIES), str(quota.count), ""])
-    lines = [header, *_align(rows)]
+    header = (
+        f"{section.title} ({section.key}): {section.quota.count} per paper, "
+        f"enough for {_count(section.papers, 'paper')}"
+    )
+    lines = [header, *_align(_table_rows(section, names))]
     if section.excluded:
-        lines.append(f"  not counted: {section.excluded} {section.type} items with more options than the section prints")
+        lines.append(
+            f"  not counted: {_count(section.excluded, section.type + ' item')} "
+            "with more options than the section prints"
+        )
     lines.append(f"  one more paper fails at {section.limit}")
     return lines
+
+
+def _table_rows(section: SectionCapacity, names: dict[str, str]) -> list[list[str]]:
+    """Header, one row per topic with items or a quota, the column totals, the quota per paper."""
+    quota, available = section.quota, section.available
+    topics = [t for t in names if quota.topics.get(t, 0) or any(available.get((t, d)) for d in DIFFICULTIES)]
+    rows = [["topic", *(f"{_DIFFICULTY_NAMES[d]} {d}" for d in DIFFICULTIES), "total", "per paper"]]
+    for topic in topics:
+        counts = [available.get((topic, d), 0) for d in DIFFICULTIES]
+        rows.append([f"{topic} {names[topic]}", *map(str, counts), str(sum(counts)), str(quota.topics.get(topic, 0))])
+    column_sums = [sum(available.get((t, d), 0) for t in topics) for d in DIFFICULTIES]
+    rows.append(["all topics", *map(str, column_sums), str(sum(column_sums)), str(quota.count)])
+    rows.append(["per paper", *(str(quota.difficulties.get(d, 0)) for d in DIFFICULTIES), str(quota.count), ""])
+    return rows
 
 
 def _align(rows: list[list[str]]) -> list[str]:

@@ -24,12 +24,13 @@ from pydantic import ValidationError
 
 from papergen.bank.io import read_bank_json
 from papergen.bank.model import OPTION_LABELS, Bank, Item, normalise_stem
-from papergen.bank.problems import Problem, Severity, ValidationReport, schema_problems
+from papergen.bank.problems import Problem, ValidationReport, schema_problems
 from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
 from papergen.glyphs import missing_glyphs
 from papergen.paper_format import PaperFormat, Section
 
 __all__ = ["Problem", "ValidationReport", "ValidationParams", "validate_bank", "validate_bank_file"]
+
 
 @dataclass(frozen=True)
 class ValidationParams:
@@ -42,7 +43,7 @@ class ValidationParams:
     min_multi_answers: int = 2
     """A multiple-choice answer names at least this many labels."""
     few_single_options: int = 3
-    """Single-choice items with fewer options than this get a warning (a 50 % guess)."""
+    """Single-choice items with fewer options than this get a warning (a guess is too often right)."""
     similarity: SimilarityParams = SimilarityParams()
     """Near-duplicate detection settings."""
 
@@ -84,9 +85,9 @@ def validate_bank(
     ValidationReport
         Every problem found; never raises for a bad bank.
     """
-    topic_codes = [t.code for t in bank.topics]
+    topic_codes = dict(enumerate(t.code for t in bank.topics))
     problems = _topic_problems(topic_codes)
-    problems += _entry_problems(list(enumerate(bank.items)), set(topic_codes), paper_format, params)
+    problems += _entry_problems(list(enumerate(bank.items)), set(topic_codes.values()), paper_format, params)
     return ValidationReport(source, _ordered(problems), len(bank.items), bank)
 
 
@@ -121,14 +122,19 @@ def _salvage_report(
     raw = data if isinstance(data, dict) else {}
     raw_items = raw.get("items") if isinstance(raw.get("items"), list) else []
     raw_topics = raw.get("topics") if isinstance(raw.get("topics"), list) else []
-    topic_codes = {t["code"] for t in raw_topics if isinstance(t, dict) and isinstance(t.get("code"), str)}
+    topic_codes = {
+        index: topic["code"]
+        for index, topic in enumerate(raw_topics)
+        if isinstance(topic, dict) and isinstance(topic.get("code"), str)
+    }
+    problems += _topic_problems(topic_codes)
     entries = []
     for index, raw_item in enumerate(raw_items):
         try:
             entries.append((index, Item.model_validate(raw_item)))
         except ValidationError:
             continue  # already reported by the whole-bank validation
-    problems += _entry_problems(entries, topic_codes, paper_format, params)
+    problems += _entry_problems(entries, set(topic_codes.values()), paper_format, params)
     return ValidationReport(source, _ordered(problems), len(raw_items), None)
 
 
@@ -188,10 +194,11 @@ class _Normalised:
         return frozenset(text for text, option in zip(self.options, item.options) if option.label in right)
 
 
-def _topic_problems(codes: Sequence[str]) -> list[Problem]:
+def _topic_problems(codes: dict[int, str]) -> list[Problem]:
+    """Topic codes used twice, given ``{index in topics: code}``."""
     first: dict[str, int] = {}
     problems = []
-    for index, code in enumerate(codes):
+    for index, code in codes.items():
         if code in first:
             problems.append(
                 Problem("error", f"topics[{index}].code", None, f'topic code "{code}" repeats topics[{first[code]}]')
@@ -203,8 +210,14 @@ def _topic_problems(codes: Sequence[str]) -> list[Problem]:
 # ---------------------------------------------------------------- single items
 
 
-def _problem(severity: Severity, index: int, item: Item, where: str, message: str) -> Problem:
-    return Problem(severity, f"items[{index}]{where}", item.id, message)
+def _error(index: int, item: Item, where: str, message: str) -> Problem:
+    """An error at ``items[index]<where>``."""
+    return Problem("error", f"items[{index}]{where}", item.id, message)
+
+
+def _warning(index: int, item: Item, where: str, message: str) -> Problem:
+    """A warning at ``items[index]<where>``."""
+    return Problem("warning", f"items[{index}]{where}", item.id, message)
 
 
 def _item_problems(
@@ -226,10 +239,10 @@ def _item_problems(
         yield from problems
     if item.topic not in topic_codes:
         known = ", ".join(sorted(topic_codes)) or "none"
-        yield _problem("error", index, item, ".topic", f'unknown topic code "{item.topic}" (bank topics: {known})')
+        yield _error(index, item, ".topic", f'unknown topic code "{item.topic}" (bank topics: {known})')
     if item.provenance.kind == "authored" and not item.provenance.quote:
-        yield _problem(
-            "error", index, item, ".provenance.quote",
+        yield _error(
+            index, item, ".provenance.quote",
             "an authored item needs the verbatim source passage it tests; add provenance.quote",
         )
 
@@ -240,25 +253,26 @@ def _show(value: object) -> str:
 
 def _answer_problems(index: int, item: Item, params: ValidationParams) -> Iterator[Problem]:
     """The answer's shape matches the item type, and its labels are among the options."""
-    answer = item.answer
-    if item.type == "judge":
-        if not isinstance(answer, bool):
-            yield _problem("error", index, item, ".answer", f"a true/false answer is true (对) or false (错) (got {_show(answer)})")
+    shape = _answer_shape(item, params)
+    if shape:
+        yield _error(index, item, ".answer", shape)
         return
-    if item.type == "single" and not isinstance(answer, str):
-        yield _problem("error", index, item, ".answer", f'a single-choice answer is one label such as "B" (got {_show(answer)})')
-        return
-    if item.type == "multi":
-        shape = _multi_answer_shape(answer, params)
-        if shape:
-            yield _problem("error", index, item, ".answer", shape)
-            return
     absent = [label for label in item.answer_labels if label not in item.labels]
     if absent and item.type != "judge":
-        yield _problem(
-            "error", index, item, ".answer",
-            f"{', '.join(_show(a) for a in absent)} not among the options ({', '.join(item.labels) or 'none'})",
-        )
+        shown = ", ".join(_show(a) for a in absent)
+        yield _error(index, item, ".answer", f"{shown} not among the options ({', '.join(item.labels) or 'none'})")
+
+
+def _answer_shape(item: Item, params: ValidationParams) -> str | None:
+    """What is wrong with the form of an item's answer for its type, if anything."""
+    answer = item.answer
+    if item.type == "judge" and not isinstance(answer, bool):
+        return f"a true/false answer is true (对) or false (错) (got {_show(answer)})"
+    if item.type == "single" and not isinstance(answer, str):
+        return f'a single-choice answer is one label such as "B" (got {_show(answer)})'
+    if item.type == "multi":
+        return _multi_answer_shape(answer, params)
+    return None
 
 
 def _multi_answer_shape(answer: object, params: ValidationParams) -> str | None:
@@ -279,15 +293,15 @@ def _option_problems(index: int, item: Item, texts: _Normalised, params: Validat
     count = len(item.options)
     if item.type == "judge":
         if count:
-            yield _problem("error", index, item, ".options", f"true/false items carry no options (got {count}); remove them")
+            yield _error(index, item, ".options", f"true/false items carry no options (got {count}); remove them")
         return
     least = params.min_single_options if item.type == "single" else params.min_multi_options
     if count < least:
-        yield _problem("error", index, item, ".options", f"a {item.type} item needs at least {least} options (got {count})")
+        yield _error(index, item, ".options", f"a {item.type} item needs at least {least} options (got {count})")
     expected = OPTION_LABELS[:count]
     if item.labels != expected:
-        yield _problem(
-            "error", index, item, ".options",
+        yield _error(
+            index, item, ".options",
             f"option labels must run {', '.join(expected)} in order without repeats (got {', '.join(item.labels)})",
         )
     yield from _pin_problems(index, item)
@@ -300,8 +314,8 @@ def _pin_problems(index: int, item: Item) -> Iterator[Problem]:
     pinned = [i for i, option in enumerate(item.options) if option.pinned]
     if pinned and pinned != list(range(len(item.options) - len(pinned), len(item.options))):
         first = item.options[pinned[0]]
-        yield _problem(
-            "error", index, item, f".options[{pinned[0]}].pinned",
+        yield _error(
+            index, item, f".options[{pinned[0]}].pinned",
             f"pinned option {first.label} is followed by an unpinned option; pinned options must be the last ones",
         )
 
@@ -310,16 +324,19 @@ def _same_text_problems(index: int, item: Item, texts: _Normalised) -> Iterator[
     seen: dict[str, str] = {}
     for i, (option, key) in enumerate(zip(item.options, texts.options)):
         if key in seen:
-            yield _problem("error", index, item, f".options[{i}].text", f"option {option.label} repeats the text of option {seen[key]}")
+            message = f"option {option.label} repeats the text of option {seen[key]}"
+            yield _error(index, item, f".options[{i}].text", message)
         seen.setdefault(key, option.label)
 
 
 def _few_options_warning(index: int, item: Item, texts: _Normalised) -> Problem:
     if set(texts.options) <= _TRUE_FALSE_OPTIONS:
-        message = f"the options are {'/'.join(o.text for o in item.options)}: a true/false question; make it a judge item"
+        shown = "/".join(o.text for o in item.options)
+        message = f"the options are {shown}: a true/false question; make it a judge item"
     else:
-        message = f"only {len(item.options)} options, so a guess is right half the time; add distractors"
-    return _problem("warning", index, item, ".options", message)
+        count = len(item.options)
+        message = f"only {count} options, so a guess is right {1 / count:.0%} of the time; add distractors"
+    return _warning(index, item, ".options", message)
 
 
 def _format_problems(index: int, item: Item, sections: Sequence[Section]) -> Iterator[Problem]:
@@ -328,8 +345,8 @@ def _format_problems(index: int, item: Item, sections: Sequence[Section]) -> Ite
         return
     for section in sections:
         if section.type == item.type and len(item.options) > section.options:
-            yield _problem(
-                "error", index, item, ".options",
+            yield _error(
+                index, item, ".options",
                 f"{len(item.options)} options, but section {section.key} prints {section.options}; "
                 f"drop {len(item.options) - section.options} or use a format that prints more",
             )
@@ -341,13 +358,13 @@ def _citation_problems(index: int, item: Item) -> Iterator[Problem]:
         return
     for i, option in enumerate(item.options):
         if _CITES_LETTERS.search(option.text):
-            yield _problem(
-                "warning", index, item, f".options[{i}].text",
+            yield _warning(
+                index, item, f".options[{i}].text",
                 f'option {option.label} cites other options ({_show(option.text)}); set "no_shuffle": true on the item',
             )
         elif _CITES_ALL.search(option.text) and not option.pinned:
-            yield _problem(
-                "warning", index, item, f".options[{i}].text",
+            yield _warning(
+                index, item, f".options[{i}].text",
                 f'option {option.label} refers to the options above ({_show(option.text)}); set "pinned": true on it',
             )
 
@@ -375,7 +392,7 @@ def _glyph_problems(index: int, item: Item, unprintable: frozenset[str]) -> Iter
         missing = [ch for ch in dict.fromkeys(text) if ch in unprintable]
         if missing:
             shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing)
-            yield _problem("error", index, item, where, f"the bundled font cannot print {shown}; replace them")
+            yield _error(index, item, where, f"the bundled font cannot print {shown}; replace them")
 
 
 # ---------------------------------------------------------------- across items
@@ -385,7 +402,7 @@ def _duplicate_id_problems(entries: Iterable[tuple[int, Item]]) -> Iterator[Prob
     first: dict[str, int] = {}
     for index, item in entries:
         if item.id in first:
-            yield _problem("error", index, item, ".id", f'id "{item.id}" is already used by items[{first[item.id]}]')
+            yield _error(index, item, ".id", f'id "{item.id}" is already used by items[{first[item.id]}]')
         first.setdefault(item.id, index)
 
 
@@ -413,7 +430,7 @@ def _duplicate_question_problems(
                     f"the same question as {ref} with a different answer "
                     f"({first.id}: {_show_answer(first)}, this: {_show_answer(item)}); correct the wrong one"
                 )
-            yield _problem("error", index, item, ".stem", message)
+            yield _error(index, item, ".stem", message)
 
 
 def _near_duplicate_problems(
@@ -427,8 +444,8 @@ def _near_duplicate_problems(
             continue  # reported as an exact duplicate
         if a.enemy_group is not None and a.enemy_group == b.enemy_group:
             continue
-        yield _problem(
-            "warning", index_b, b, ".stem",
+        yield _warning(
+            index_b, b, ".stem",
             f"nearly the same question as item {a.id} (items[{index_a}], {similarity:.0%} similar) "
             'outside a shared enemy group; give both one "enemy_group" or reword one',
         )
@@ -438,8 +455,8 @@ def _enemy_group_problems(entries: Sequence[tuple[int, Item]]) -> Iterator[Probl
     sizes = Counter(item.enemy_group for _, item in entries if item.enemy_group is not None)
     for index, item in entries:
         if item.enemy_group is not None and sizes[item.enemy_group] == 1:
-            yield _problem(
-                "warning", index, item, ".enemy_group",
+            yield _warning(
+                index, item, ".enemy_group",
                 f'enemy group "{item.enemy_group}" has no other member; remove it or add the items it cues',
             )
 

@@ -33,7 +33,9 @@ def load_format_ref(ref: str) -> PaperFormat:
 
 @click.command("validate", context_settings=CONTEXT_SETTINGS)
 @click.argument("bank", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "format_ref", metavar="FORMAT", help="Paper format file or bundled id; adds the capacity table.")
+@click.option(
+    "--format", "format_ref", metavar="FORMAT", help="Paper format file or bundled id; adds the capacity table."
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @reports_errors
 def validate(bank: Path, format_ref: str | None, strict: bool) -> None:
