@@ -218,15 +218,19 @@ def test_option_citing_other_options_needs_no_shuffle(check, make_item, text):
     assert check([make_item("s1", options=options, no_shuffle=True)]) == []
 
 
-def test_abbreviation_in_an_option_is_not_a_citation(check, make_item):
-    assert check([make_item("s1", options=_options("ABC分类法", "CRM系统", "B2B模式", "A类客户"))]) == []
+@pytest.mark.parametrize(
+    "texts", [("ABC分类法", "CRM系统", "B2B模式", "A类客户"), ("A、B类客户", "五年以上", "50%以上的客户", "以上的客户")]
+)
+def test_abbreviations_and_amounts_are_not_citations(check, make_item, texts):
+    assert check([make_item("s1", options=_options(*texts))]) == []
 
 
-def test_option_referring_to_the_options_above_must_be_pinned(check, make_item):
-    [(severity, path, _, message)] = check([make_item("s1", options=_options("甲方", "乙方", "丙方", "以上都对"))])
+@pytest.mark.parametrize("text", ["以上都对", "以上答案均不正确", "上述三项", "都不是"])
+def test_option_referring_to_the_options_above_must_be_pinned(check, make_item, text):
+    [(severity, path, _, message)] = check([make_item("s1", options=_options("甲方", "乙方", "丙方", text))])
     assert (severity, path) == ("warning", "items[0].options[3].text")
     assert message.endswith('set "pinned": true on it')
-    assert check([make_item("s1", options=_options("甲方", "乙方", "丙方", "以上都对", pinned=(3,)))]) == []
+    assert check([make_item("s1", options=_options("甲方", "乙方", "丙方", text, pinned=(3,)))]) == []
 
 
 def test_enemy_group_with_one_member_is_a_warning(check, make_item):
