@@ -42,3 +42,7 @@ class ReportError(PapergenError):
 
 class StoreError(PapergenError):
     """A results store cannot be opened, is not a papergen store, or is from a newer version."""
+
+
+class RosterError(PapergenError):
+    """A candidate roster CSV cannot be read or does not fit the exam (bad number, unknown variant...)."""
