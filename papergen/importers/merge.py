@@ -1,0 +1,205 @@
+"""Merging questions read from several places: duplicates, conflicting answers, look-alikes.
+
+- The same question (same stem and option texts, in any order, after
+  normalisation) printed twice becomes one item, the first printing; the
+  others are listed in ``provenance.also_in`` as ``document#number``
+  (``document:line`` for unnumbered questions).
+- Printings that disagree on the answer are reported and all left out,
+  unless exactly one answer is backed by a self-checking key (the key printed
+  the option text beside the letter and it matched): that one is kept and the
+  others are reported.
+- Questions that are nearly the same (bigram similarity of stem and options,
+  as the bank validator measures it) share an ``enemy_group`` so a paper
+  holds at most one of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from papergen.bank.model import Item
+from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
+from papergen.importers.items import question_key
+from papergen.importers.normalise import content_key
+from papergen.importers.result import ImportProblem
+
+__all__ = ["Candidate", "MergeOutcome", "merge_candidates", "assign_enemy_groups"]
+
+_RELATED = SimilarityParams(threshold=0.8)
+"""Stems at least this similar are printings of one question (answers must agree; one per paper)."""
+_ALL_RIGHT = re.compile(r"都是|都对|皆是|都正确|均是|均正确|全是|全对|所有")
+_ALL_WRONG = re.compile(r"都不|皆非|均不|全不|都错")
+_NEGATION = re.compile(r"不|错误|除了|除外|有误")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One printing of a question: the item it makes and where it was printed."""
+
+    item: Item
+    verified: bool
+    document: str
+    line: int
+
+    @property
+    def location(self) -> str:
+        """``document#number`` or, for unnumbered questions, ``document:line``."""
+        number = self.item.provenance.number
+        return f"{self.document}#{number}" if number else f"{self.document}:{self.line}"
+
+
+@dataclass
+class MergeOutcome:
+    """Merged items, problems, and how many printings of each document were folded into others."""
+
+    items: list[Item]
+    problems: list[ImportProblem]
+    duplicates: dict[str, int]
+
+
+def _answer_key(item: Item) -> object:
+    """The answer independent of option order and type."""
+    if isinstance(item.answer, bool):
+        return item.answer
+    right = set(item.answer_labels)
+    return frozenset(content_key(o.text) for o in item.options if o.label in right)
+
+
+def _show(item: Item) -> str:
+    if isinstance(item.answer, bool):
+        return "对" if item.answer else "错"
+    return "".join(item.answer_labels)
+
+
+def _with_also_in(first: Candidate, others: Sequence[Candidate]) -> Item:
+    places = sorted({c.location for c in others} - {first.location})
+    provenance = first.item.provenance.model_copy(update={"also_in": places})
+    return first.item.model_copy(update={"provenance": provenance})
+
+
+def _conflict(group: list[Candidate]) -> tuple[Candidate | None, list[ImportProblem]]:
+    """The printing to keep when answers disagree (a verified one), and the problems to report."""
+    answers = {_answer_key(c.item) for c in group}
+    verified = [c for c in group if c.verified]
+    verified_answers = {_answer_key(c.item) for c in verified}
+    listing = ", ".join(f"{c.location} {_show(c.item)}" for c in group)
+    if len(verified_answers) == 1 and len(answers) > 1:
+        keep = verified[0]
+        message = f"printings disagree on the answer ({listing}); kept the self-checking key {keep.location}"
+        return keep, [ImportProblem(keep.document, keep.line, keep.item.provenance.number, message, "warning", keep.item.id)]
+    first = group[0]
+    message = f"printings disagree on the answer ({listing}); left out"
+    return None, [ImportProblem(first.document, first.line, first.item.provenance.number, message, "error", first.item.id)]
+
+
+def merge_candidates(candidates: Sequence[Candidate]) -> MergeOutcome:
+    """One item per question, in order of first printing (see the module docstring)."""
+    groups: dict[tuple[str, frozenset[str]], list[Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        item = candidate.item
+        groups[question_key(item.stem, [o.text for o in item.options])].append(candidate)
+    items, problems = [], []
+    duplicates: dict[str, int] = defaultdict(int)
+    for group in groups.values():
+        keep = group[0]
+        if len({_answer_key(c.item) for c in group}) > 1 or len({c.item.type for c in group}) > 1:
+            keep, found = _conflict(group)
+            problems += found
+            if keep is None:
+                continue
+        others = [c for c in group if c is not keep]
+        for other in others:
+            duplicates[other.document] += 1
+        items.append(_with_also_in(keep, others))
+    items, related = _drop_related_conflicts(items, candidates)
+    problems += related + _id_collisions(items)
+    return MergeOutcome(items, problems, dict(duplicates))
+
+
+def _truths(item: Item) -> dict[str, bool]:
+    """Option text → right or wrong; a right 以上都是 makes the options above it right too."""
+    if isinstance(item.answer, bool):
+        return {"": item.answer}
+    right = set(item.answer_labels)
+    truth = {content_key(o.text): o.label in right for o in item.options}
+    last = item.options[-1]
+    if not last.pinned:
+        return truth
+    del truth[content_key(last.text)]  # its meaning depends on the options above it
+    if last.label in right:
+        verdict = False if _ALL_WRONG.search(last.text) else (True if _ALL_RIGHT.search(last.text) else None)
+        if verdict is not None:
+            truth.update({content_key(o.text): verdict for o in item.options[:-1]})
+    return truth
+
+
+def _disagree(a: Item, b: Item) -> bool:
+    """Two printings of a question that mark a shared option (or the statement) differently."""
+    if (a.type == "judge") != (b.type == "judge"):
+        return False
+    if bool(_NEGATION.search(a.stem)) != bool(_NEGATION.search(b.stem)):
+        return False
+    ta, tb = _truths(a), _truths(b)
+    return any(ta[k] != tb[k] for k in ta.keys() & tb.keys())
+
+
+def _drop_related_conflicts(items: list[Item], candidates: Sequence[Candidate]) -> tuple[list[Item], list[ImportProblem]]:
+    """Leave out every item whose near-identical stem elsewhere is answered the other way."""
+    stems = [item.stem for item in items]
+    bad: dict[int, list[int]] = defaultdict(list)
+    for i, j, _ in near_duplicate_pairs(stems, _RELATED):
+        if _disagree(items[i], items[j]):
+            bad[i].append(j)
+            bad[j].append(i)
+    problems = []
+    for i, others in sorted(bad.items()):
+        item = items[i]
+        listing = ", ".join(f"{items[j].id} ({_show(items[j])})" for j in others)
+        message = f"answered {_show(item)} here but the same question elsewhere disagrees: {listing}; left out"
+        problems.append(ImportProblem(item.provenance.document, None, item.provenance.number, message, "error", item.id))
+    return [item for i, item in enumerate(items) if i not in bad], problems
+
+
+def _id_collisions(items: Sequence[Item]) -> list[ImportProblem]:
+    seen: dict[str, Item] = {}
+    problems = []
+    for item in items:
+        if item.id in seen:
+            message = f"two different questions hash to the same id {item.id}; rename one by hand"
+            problems.append(ImportProblem(item.provenance.document, None, item.provenance.number, message, "error", item.id))
+        seen.setdefault(item.id, item)
+    return problems
+
+
+def assign_enemy_groups(items: Sequence[Item], params: SimilarityParams = SimilarityParams()) -> list[Item]:
+    """Items with look-alike stems or questions put into one enemy group, named after the group's smallest id.
+
+    Items that already carry an enemy group keep it.
+    """
+    texts = [" ".join([item.stem, *(o.text for o in item.options)]) for item in items]
+    pairs = near_duplicate_pairs(texts, params) + near_duplicate_pairs([item.stem for item in items], params)
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j, _ in pairs:
+        parent[root(j)] = root(i)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(items)):
+        members[root(i)].append(i)
+    out = list(items)
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        name = "dup-" + min(items[i].id for i in group)
+        for i in group:
+            if out[i].enemy_group is None:
+                out[i] = out[i].model_copy(update={"enemy_group": name})
+    return out

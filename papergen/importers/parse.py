@@ -1,0 +1,464 @@
+"""One question block → a parsed question (stem, options, answer) or the reason it is skipped.
+
+Answers are taken only where the source states them:
+
+- a marker after the options: ``正确答案:A``, ``答案:A, B, C``, ``答案:ABCD``,
+  ``答案:A. 顾客关系管理`` (the printed text must match option A);
+- the letters inside the stem's brackets: ``( A )``, ``（AB）``;
+- a judge mark after the statement: ``(对)``, ``(错误)``, ``答案:正确``, and in
+  true/false sections ``√`` / ``×``;
+- an answer key printed after the questions (matched by number; printed
+  option text, if any, must match).
+
+Two sources that disagree, an answer letter that names no option, or a
+section type the answer contradicts (two answers in a single-choice section)
+make the block malformed: it is reported and left out, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from papergen.importers.normalise import content_key, display_text
+from papergen.importers.segment import Block, KeyEntry, Section, SectionKind
+from papergen.importers.source import SourceText
+
+__all__ = [
+    "SkipReason",
+    "ParseParams",
+    "ParsedOption",
+    "ParsedQuestion",
+    "Skipped",
+    "Outcome",
+    "parse_block",
+    "find_option_run",
+    "match_label",
+    "make_question",
+]
+
+SkipReason = Literal["knowledge", "essay", "fill_in", "no_answer", "malformed"]
+QuestionType = Literal["single", "multi", "judge"]
+
+
+@dataclass(frozen=True)
+class ParseParams:
+    """Tunables of block parsing."""
+
+    min_stem_chars: int = 4
+    """A stem with fewer content characters than this is malformed (an OCR fragment)."""
+    max_options: int = 6
+    """Labels A.. up to this many are recognised (A-F)."""
+
+
+@dataclass(frozen=True)
+class ParsedOption:
+    """An option as printed: its letter and display text."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    """A question whose answer the source states.
+
+    ``answer`` is a tuple of labels for choice questions, a bool for judge
+    questions.  ``verified`` is true when the source printed the answer's
+    option text beside its letter and the two agree (a key that checks itself).
+    """
+
+    type: QuestionType
+    stem: str
+    options: tuple[ParsedOption, ...]
+    answer: tuple[str, ...] | bool
+    explanation: str | None
+    verified: bool
+    number: int | None
+    line: int
+    section: Section
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A block that yields no item, with the reason and, for problems, a message."""
+
+    reason: SkipReason
+    message: str | None
+    number: int | None
+    line: int
+
+
+Outcome = ParsedQuestion | Skipped
+
+_LABELS = "ABCDEF"
+_CHOICE = r"[A-F](?:[ \t]*[,，、]?[ \t]*[A-F])*(?![A-Za-z])"
+_ANSWER_MARK = re.compile(r"(?<![(（])(?:正确答案|参考答案|答案)[ \t]*(?:[:：][ \t]*|(?=[A-F]|正确|错误|对|错))")
+_ESSAY_MARK = re.compile(r"(?<![A-Za-z])答[ \t]*[:：、]")
+_EXPLAIN_MARK = re.compile(r"解析[ \t]*[:：]")
+_CHOICE_ANSWER = re.compile(rf"({_CHOICE})(?:[ \t]*[.、．][ \t]*([^\n]*))?")
+_JUDGE_ANSWER = re.compile(r"(正确|错误|对|错|√|×)(?![\u4e00-\u9fff])")
+_JUDGE_END_WORD = re.compile(r"[(（][ \t]*(正确|错误|对|错|√|×)[ \t]*[)）]\s*$")
+_JUDGE_END_MARK = re.compile(r"(√|×)\s*$")
+_JUDGE_PLACEHOLDER = re.compile(r"[(（][ \t]*(?:(?:正确|错误|对|错)[ \t]*/[ \t]*(?:正确|错误|对|错))?[ \t]*[)）]\s*$")
+_STEM_ANSWER = re.compile(rf"[(（][ \t]*({_CHOICE})[ \t]*[)）]")
+_BLANK = re.compile(r"[(（][ \t]*[)）]|_{2,}")
+_JUDGE_WORDS = {"正确": True, "对": True, "√": True, "错误": False, "错": False, "×": False}
+_KEY_JUDGE = {"t": True, "f": False}
+_OPTION_TAIL = re.compile(r"[\s\-–•·*。;；,，]+$")
+_STEM_TAIL = re.compile(r"[\s\-–•·*]+$")
+
+
+def _label_pattern(label: str, bare: bool) -> re.Pattern[str]:
+    """A printed option letter: ``A、`` ``A.`` ``A:`` ``A `` or (bare style) ``A`` before a Chinese character."""
+    # B-F may follow an acronym directly (交易型CRMB. 客户保持型…); A may not
+    before = "(?<![A-Za-z0-9])" if label == "A" else "(?<![a-z0-9])"
+    styles = [
+        rf"{before}{label}[ \t]*[.．:](?![\d])",
+        rf"(?<![0-9]){label}[ \t]*、",
+        rf"(?<![A-Za-z0-9]){label}[ \t]+(?=[^\s)）])",
+    ]
+    if bare:
+        styles.append(rf"(?:(?<=^)|(?<=\s)){label}(?=[\u4e00-\u9fff])")
+    # a letter inside brackets is an answer written into the stem, not an option
+    return re.compile(rf"(?<![(（])(?<![(（][ \t])(?:{'|'.join(styles)})", re.M)
+
+
+_LABEL_FIRST = [_label_pattern(c, False) for c in _LABELS]
+_LABEL_BARE = [_label_pattern(c, True) for c in _LABELS]
+
+
+def find_option_run(text: str, start: int, end: int, params: ParseParams = ParseParams()) -> list[tuple[str, int, int]]:
+    """The first run of option letters A, B, C... in ``text[start:end]``.
+
+    Returns
+    -------
+    list of (label, label start, text start)
+        Empty when no run of at least two letters exists.
+    """
+    for first in _LABEL_BARE[0].finditer(text, start, end):
+        bare = not _LABEL_FIRST[0].match(text, first.start())
+        patterns = _LABEL_BARE if bare else _LABEL_FIRST
+        run = [("A", first.start(), first.end())]
+        for k in range(1, params.max_options):
+            m = patterns[k].search(text, run[-1][2] + 1, end)
+            if not m or not text[run[-1][2] : m.start()].strip():
+                break
+            run.append((_LABELS[k], m.start(), m.end()))
+        if len(run) >= 2:
+            return run
+    return []
+
+
+def match_label(text: str, pos: int, label: str) -> int | None:
+    """End of option letter ``label`` printed exactly at ``pos`` (``A、`` ``A.`` ``A ``), else None."""
+    m = _LABEL_FIRST[_LABELS.index(label)].match(text, pos)
+    return m.end() if m else None
+
+
+def _strip_option(text: str) -> str:
+    return _OPTION_TAIL.sub("", text.strip())
+
+
+def _drop_shadow_letters(texts: list[str]) -> list[str]:
+    """Remove a letter every option text repeats at its start (``A、B销售环境``).
+
+    Some sources print each option's original letter again after the new one;
+    the inner letters then form a permutation of the labels.
+    """
+    heads = [t[:1] for t in texts]
+    if len(texts) >= 2 and sorted(heads) == list(_LABELS[: len(texts)]) and all(len(t) > 1 for t in texts):
+        return [t[1:].lstrip() for t in texts]
+    return texts
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """What a block states about its answer."""
+
+    letters: tuple[str, ...] | None = None
+    judge: bool | None = None
+    printed_text: str | None = None
+    free_text: str | None = None
+    trailing: str = ""
+
+
+def _read_answer(rest: str) -> _Answer:
+    """The answer after an answer marker; ``trailing`` is what follows it in the block."""
+    m = _CHOICE_ANSWER.match(rest)
+    if m:
+        letters = tuple(sorted(set(re.findall("[A-F]", m.group(1)))))
+        printed = (m.group(2) or "").strip() or None
+        return _Answer(letters=letters, printed_text=printed, trailing=rest[m.end() :].strip())
+    m = _JUDGE_ANSWER.match(rest)
+    if m:
+        return _Answer(judge=_JUDGE_WORDS[m.group(1)], trailing=rest[m.end() :].strip())
+    return _Answer(free_text=rest.strip() or None)
+
+
+def _key_answer(entry: KeyEntry | None, kind: SectionKind) -> _Answer:
+    if entry is None:
+        return _Answer()
+    token = entry.answer.strip()
+    if kind == "judge":
+        value = _KEY_JUDGE.get(token.lower(), _JUDGE_WORDS.get(token))
+        return _Answer(judge=value)
+    letters = tuple(sorted(set(re.findall("[A-F]", token.upper()))))
+    return _Answer(letters=letters, printed_text=entry.text)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """A block cut into its parts (offsets into the source text)."""
+
+    body_end: int
+    answer: _Answer
+    explanation: str | None
+
+
+def _cut(src: SourceText, start: int, end: int) -> _Parts:
+    """Split off the explanation (解析) and the answer marker from a block."""
+    folded = src.folded
+    explanation = None
+    m = _EXPLAIN_MARK.search(folded, start, end)
+    if m:
+        explanation = display_text(src.text[m.end() : end]) or None
+        end = m.start()
+    m = _ANSWER_MARK.search(folded, start, end)
+    if m:
+        return _Parts(m.start(), _read_answer(src.text[m.end() : end]), explanation)
+    return _Parts(end, _Answer(), explanation)
+
+
+def _content_chars(text: str) -> int:
+    return len(content_key(text))
+
+
+def parse_block(src: SourceText, block: Block, params: ParseParams = ParseParams()) -> Outcome:
+    """Parse one numbered block.
+
+    Parameters
+    ----------
+    src : SourceText
+        The source the block's offsets refer to.
+    block : Block
+        The block, with its section (kind, answer key).
+    params : ParseParams, optional
+        Tunables.
+
+    Returns
+    -------
+    ParsedQuestion or Skipped
+        Skipped blocks carry a reason; malformed and unanswered ones a message.
+    """
+    line = src.line_at(block.start)
+    outcome = _parse_span(src, block.start, block.end, block.section, block.number, line, params)
+    if isinstance(outcome, ParsedQuestion) and block.next_number is not None:
+        return Skipped(
+            "malformed",
+            f"numbering jumps from {block.number} to {block.next_number}: lines are missing, "
+            "so this question may be joined to another's options",
+            block.number,
+            line,
+        )
+    return outcome
+
+
+def _parse_span(
+    src: SourceText, start: int, end: int, section: Section, number: int | None, line: int, params: ParseParams
+) -> Outcome:
+    parts = _cut(src, start, end)
+    kind = section.kind
+    key = _key_answer(section.key.get(number) if number is not None else None, kind)
+    run = find_option_run(src.folded, start, parts.body_end, params)
+    if run:
+        if kind in ("essay", "fill"):
+            return Skipped("essay" if kind == "essay" else "fill_in", None, number, line)
+        return _choice(src, start, parts, run, section, key, number, line, params)
+    return _no_options(src, start, parts, section, key, number, line, params)
+
+
+def _skip(reason: SkipReason, message: str | None, number: int | None, line: int) -> Skipped:
+    return Skipped(reason, message, number, line)
+
+
+# ---------------------------------------------------------------- choice questions
+
+
+def _options(src: SourceText, run: list[tuple[str, int, int]], end: int) -> list[ParsedOption]:
+    texts = []
+    for k, (_, _, text_start) in enumerate(run):
+        stop = run[k + 1][1] if k + 1 < len(run) else end
+        texts.append(_strip_option(src.text[text_start:stop]))
+    texts = _drop_shadow_letters(texts)
+    return [ParsedOption(label, display_text(text)) for (label, _, _), text in zip(run, texts)]
+
+
+def _choice(
+    src: SourceText,
+    start: int,
+    parts: _Parts,
+    run: list[tuple[str, int, int]],
+    section: Section,
+    key: _Answer,
+    number: int | None,
+    line: int,
+    params: ParseParams,
+) -> Outcome:
+    options = _options(src, run, parts.body_end)
+    stem_raw = src.text[start : run[0][1]]
+    stem_answer = _STEM_ANSWER.search(src.folded, start, run[0][1])
+    if stem_answer:
+        stem_raw = src.text[start : stem_answer.start()] + "( )" + src.text[stem_answer.end() : run[0][1]]
+    stem = display_text(_STEM_TAIL.sub("", stem_raw))
+    if _content_chars(stem) < params.min_stem_chars:
+        return _skip("malformed", f"the stem is missing or too short ({stem!r})", number, line)
+    if any(not o.text for o in options):
+        return _skip("malformed", "an option has no text", number, line)
+    if parts.answer.trailing and find_option_run(parts.answer.trailing, 0, len(parts.answer.trailing)):
+        return _skip("malformed", "a second set of options follows the answer: two questions ran together", number, line)
+    return make_question(
+        options=options,
+        stem=stem,
+        sources=_choice_sources(parts.answer, stem_answer, key),
+        section=section,
+        explanation=parts.explanation,
+        number=number,
+        line=line,
+        stray_answer=parts.answer,
+    )
+
+
+def _choice_sources(inline: _Answer, stem_answer: re.Match[str] | None, key: _Answer) -> list[_Answer]:
+    sources = []
+    if inline.letters:
+        sources.append(inline)
+    if stem_answer:
+        sources.append(_Answer(letters=tuple(sorted(set(re.findall("[A-F]", stem_answer.group(1)))))))
+    if key.letters:
+        sources.append(key)
+    return sources
+
+
+def _labels_text(labels: tuple[str, ...]) -> str:
+    return ", ".join(labels)
+
+
+def make_question(
+    *,
+    options: list[ParsedOption],
+    stem: str,
+    sources: list[_Answer],
+    section: Section,
+    explanation: str | None,
+    number: int | None,
+    line: int,
+    stray_answer: _Answer = _Answer(),
+) -> Outcome:
+    """A choice question from its parts, or why it cannot be one.
+
+    ``sources`` are the places the source states the answer; they must agree,
+    name existing options and (where printed) match the option text.
+    """
+    if not sources:
+        if stray_answer.judge is not None or stray_answer.free_text:
+            got = "对/错" if stray_answer.judge is not None else stray_answer.free_text
+            return _skip("malformed", f"the answer is not an option letter (got {got!r})", number, line)
+        return _skip("no_answer", "no answer is given", number, line)
+    answers = {s.letters for s in sources}
+    if len(answers) > 1:
+        shown = " vs ".join(_labels_text(a or ()) for a in sorted(answers, key=str))
+        return _skip("malformed", f"the source gives conflicting answers ({shown})", number, line)
+    letters = sources[0].letters or ()
+    labels = tuple(o.label for o in options)
+    absent = [a for a in letters if a not in labels]
+    if absent:
+        return _skip(
+            "malformed",
+            f"answer {_labels_text(tuple(absent))} is not among the options ({_labels_text(labels)})",
+            number,
+            line,
+        )
+    verified, mismatch = _check_printed(sources, options)
+    if mismatch:
+        return _skip("malformed", mismatch, number, line)
+    qtype = _choice_type(section.kind, len(letters))
+    if isinstance(qtype, Skipped):
+        return _skip(qtype.reason, qtype.message, number, line)
+    return ParsedQuestion(qtype, stem, tuple(options), letters, explanation, verified, number, line, section)
+
+
+def _check_printed(sources: list[_Answer], options: list[ParsedOption]) -> tuple[bool, str | None]:
+    """Whether printed answer texts match the options they name (single-letter answers only)."""
+    by_label = {o.label: o.text for o in options}
+    verified = False
+    for source in sources:
+        if not source.printed_text or not source.letters or len(source.letters) != 1:
+            continue
+        printed, actual = content_key(source.printed_text), content_key(by_label[source.letters[0]])
+        if printed and (printed == actual or (len(printed) >= 2 and (printed in actual or actual in printed))):
+            verified = True
+        else:
+            return False, (
+                f"the answer reads {source.letters[0]} ({source.printed_text}) "
+                f"but option {source.letters[0]} is {by_label[source.letters[0]]!r}"
+            )
+    return verified, None
+
+
+def _choice_type(kind: SectionKind, count: int) -> QuestionType | Skipped:
+    if kind == "single" and count != 1:
+        return Skipped("malformed", f"{count} answers in a single-choice section", None, 0)
+    if kind == "multi" and count < 2:
+        return Skipped("malformed", "one answer in a multiple-choice section", None, 0)
+    return "single" if count == 1 else "multi"
+
+
+# ---------------------------------------------------------------- statements without options
+
+
+def _no_options(
+    src: SourceText, start: int, parts: _Parts, section: Section, key: _Answer, number: int | None, line: int, params: ParseParams
+) -> Outcome:
+    kind = section.kind
+    body = src.folded[start : parts.body_end]
+    if kind == "essay" or (kind == "unknown" and (parts.answer.free_text or _ESSAY_MARK.search(body))):
+        return _skip("essay", None, number, line)
+    if kind == "fill":
+        return _skip("fill_in", None, number, line)
+    if kind in ("judge", "unknown"):
+        return _judge(src, start, parts, section, key, number, line, params)
+    if _BLANK.search(body) or _STEM_ANSWER.search(body):
+        return _skip("malformed", "the options are missing", number, line)
+    return _skip("knowledge", None, number, line)
+
+
+def _judge(
+    src: SourceText, start: int, parts: _Parts, section: Section, key: _Answer, number: int | None, line: int, params: ParseParams
+) -> Outcome:
+    end = parts.body_end
+    body = src.folded[start:end]
+    values, statement_end = [], end
+    m = _JUDGE_END_WORD.search(body) or (_JUDGE_END_MARK.search(body) if section.kind == "judge" else None)
+    if m:
+        values.append(_JUDGE_WORDS[m.group(1)])
+        statement_end = start + m.start()
+    else:
+        placeholder = _JUDGE_PLACEHOLDER.search(body)
+        statement_end = start + placeholder.start() if placeholder else end
+    values += [v for v in (parts.answer.judge, key.judge) if v is not None]
+    statement = display_text(src.text[start:statement_end])
+    if section.kind == "unknown" and not values:
+        has_blank = _BLANK.search(body[: statement_end - start])
+        return _skip("fill_in" if has_blank else "knowledge", None, number, line)
+    if _content_chars(statement) < params.min_stem_chars:
+        return _skip("malformed", f"the statement is missing or too short ({statement!r})", number, line)
+    if not values:
+        return _skip("no_answer", "no answer is given", number, line)
+    if len(set(values)) > 1:
+        return _skip("malformed", "the source marks this statement both true and false", number, line)
+    if parts.answer.letters:
+        return _skip("malformed", "a true/false statement with an option-letter answer", number, line)
+    return ParsedQuestion("judge", statement, (), values[0], parts.explanation, False, number, line, section)

@@ -1,0 +1,306 @@
+"""Many sources → one bank: merge, exclusion list, format limits, merging into an existing bank."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from papergen.bank.io import format_validation_errors, load_bank, save_bank
+from papergen.bank.model import Bank, Item, Topic
+from papergen.errors import ImportTextError
+from papergen.importers.classify import TopicKeywords, parse_topic_keywords
+from papergen.importers.items import question_key
+from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
+from papergen.importers.moodle import is_moodle_xml, read_moodle_candidates
+from papergen.importers.result import Exclusion, FileCounts, ImportProblem, ImportResult
+from papergen.importers.source import read_source
+from papergen.importers.text import TextParams, item_settings, read_candidates
+from papergen.paper_format import PaperFormat, load_format
+
+__all__ = [
+    "BankHeader",
+    "ImportedBank",
+    "load_bank_header",
+    "load_exclusions",
+    "import_sources",
+    "import_to_bank_file",
+]
+
+
+@dataclass(frozen=True)
+class BankHeader:
+    """Everything of a bank but its items, and the topic keyword table that came with it (if any)."""
+
+    id: str
+    title: str
+    version: str
+    topics: tuple[Topic, ...]
+    language: str = "zh-CN"
+    keywords: TopicKeywords | None = None
+
+
+def load_bank_header(path: str | Path) -> BankHeader:
+    """Read a topics file: a bank file (its items are ignored) or ``{"id", "title", "version", "topics"}``.
+
+    Topics may carry a ``keywords`` map (keyword → weight) for classification;
+    a top-level ``default_topic`` names the topic for questions no keyword
+    matches (default: the first topic).
+
+    Raises
+    ------
+    ImportTextError
+        If the file cannot be read or its topics are invalid.
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ImportTextError(f"{path}: cannot read topics ({exc})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("topics"), list) or not data["topics"]:
+        raise ImportTextError(f"{path}: topics: expected a non-empty list of {{code, name, weight}}")
+    raw_topics = [dict(t) if isinstance(t, dict) else t for t in data["topics"]]
+    keyword_tables = {str(t.get("code")): t.pop("keywords") for t in raw_topics if isinstance(t, dict) and "keywords" in t}
+    try:
+        topics = tuple(Topic.model_validate(t) for t in raw_topics)
+    except ValidationError as exc:
+        raise ImportTextError("\n".join(format_validation_errors(f"{path}: topics", exc))) from exc
+    keywords = None
+    if keyword_tables:
+        default = data.get("default_topic", topics[0].code)
+        keywords = parse_topic_keywords({"default": default, "topics": keyword_tables}, str(path))
+    return BankHeader(
+        id=str(data.get("id", path.stem)),
+        title=str(data.get("title", path.stem)),
+        version=str(data.get("version", "1")),
+        topics=topics,
+        language=str(data.get("language", "zh-CN")),
+        keywords=keywords,
+    )
+
+
+def load_exclusions(path: str | Path) -> dict[str, str]:
+    """Read an exclusion list ``{"exclusions": [{"id": …, "reason": …}, …]}`` → id → reason.
+
+    Raises
+    ------
+    ImportTextError
+        If the file cannot be read, an entry lacks an id or reason, or an id repeats.
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ImportTextError(f"{path}: cannot read exclusions ({exc})") from exc
+    entries = data.get("exclusions") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise ImportTextError(f"{path}: exclusions: expected a list of {{id, reason}}")
+    out: dict[str, str] = {}
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("reason"):
+            raise ImportTextError(f"{path}: exclusions[{index}]: needs an id and a reason (got {entry!r})")
+        if entry["id"] in out:
+            raise ImportTextError(f"{path}: exclusions[{index}]: id {entry['id']} is listed twice")
+        out[str(entry["id"])] = str(entry["reason"])
+    return out
+
+
+@dataclass
+class ImportedBank:
+    """The bank an import produced and the import's report."""
+
+    bank: Bank
+    result: ImportResult
+
+
+def _read_file(path: Path, header: BankHeader, keywords: TopicKeywords | None, id_prefix: str | None, params: TextParams) -> tuple[list[Candidate], FileCounts, list[ImportProblem]]:
+    settings = item_settings(header.id, header.topics, id_prefix=id_prefix, keywords=keywords or header.keywords)
+    if is_moodle_xml(path):
+        return read_moodle_candidates(path, settings, header.topics)
+    return read_candidates(read_source(path), settings, params)
+
+
+def _exclude(candidates: list[Candidate], exclusions: Mapping[str, str]) -> tuple[list[Candidate], list[Exclusion]]:
+    kept, excluded = [], []
+    for candidate in candidates:
+        reason = exclusions.get(candidate.item.id)
+        if reason is None:
+            kept.append(candidate)
+        else:
+            excluded.append(Exclusion(candidate.item.id, f"exclusion list: {reason}", candidate.location))
+    return kept, excluded
+
+
+def _format_limits(paper_format: PaperFormat | None) -> dict[str, int]:
+    if paper_format is None:
+        return {}
+    return {s.type: s.options for s in paper_format.sections if s.type != "judge"}
+
+
+def _fit_format(items: list[Item], limits: Mapping[str, int], format_id: str) -> tuple[list[Item], list[Exclusion]]:
+    kept, excluded = [], []
+    for item in items:
+        limit = limits.get(item.type)
+        if limit is not None and len(item.options) > limit:
+            reason = f"format {format_id}: {item.type} items print at most {limit} options (has {len(item.options)})"
+            excluded.append(Exclusion(item.id, reason, f"{item.provenance.document}#{item.provenance.number}"))
+        else:
+            kept.append(item)
+    return kept, excluded
+
+
+def _merge_into(existing: Bank | None, items: list[Item]) -> tuple[list[Item], list[ImportProblem]]:
+    """Existing items first, unchanged; imported ones after, unless the bank already has the question."""
+    if existing is None:
+        return items, []
+    ids = {i.id for i in existing.items}
+    keys = {question_key(i.stem, [o.text for o in i.options]): i.id for i in existing.items}
+    out, problems = list(existing.items), []
+    for item in items:
+        key = question_key(item.stem, [o.text for o in item.options])
+        if item.id in ids:
+            continue
+        if key in keys:
+            message = f"the bank already has this question as {keys[key]}; not added again"
+            problems.append(ImportProblem(item.provenance.document, None, item.provenance.number, message, "warning", item.id))
+            continue
+        out.append(item)
+    return out, problems
+
+
+def _stale_exclusions(exclusions: Mapping[str, str], seen: set[str]) -> list[ImportProblem]:
+    return [
+        ImportProblem("exclusion list", None, None, f"{item_id} matches no imported question; remove the entry", "warning")
+        for item_id in exclusions
+        if item_id not in seen
+    ]
+
+
+def import_sources(
+    paths: Sequence[str | Path],
+    header: BankHeader,
+    *,
+    id_prefix: str | None = None,
+    keywords: TopicKeywords | None = None,
+    exclusions: Mapping[str, str] | None = None,
+    paper_format: PaperFormat | None = None,
+    existing: Bank | None = None,
+    params: TextParams = TextParams(),
+) -> ImportedBank:
+    """Import plain-text and Moodle XML sources into one bank.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        Source files, in the order their questions should appear; Moodle XML
+        is recognised by content (root element ``<quiz>``).
+    header : BankHeader
+        Bank id, title, version and topics (see :func:`load_bank_header`).
+    id_prefix : str, optional
+        Prefix of item ids (default: the initials of the bank id).
+    keywords : TopicKeywords, optional
+        Topic keyword table (default: the header's, else the bundled one).
+    exclusions : mapping of item id to reason, optional
+        Questions to keep out (a wrong key, an OCR-broken text); applied
+        before duplicates and conflicts are resolved, so excluding a wrong
+        printing lets the right ones through.
+    paper_format : PaperFormat, optional
+        Keep out items with more options than the format prints for their type.
+    existing : Bank, optional
+        A bank to add to: its items stay first and unchanged; questions it
+        already has are not added again.
+    params : TextParams, optional
+        Tunables of plain-text reading.
+
+    Returns
+    -------
+    ImportedBank
+        The bank and the report (per-file counts, problems, exclusions).
+
+    Raises
+    ------
+    ImportTextError
+        If a source cannot be read or the topics do not fit the keyword table.
+    """
+    exclusions = exclusions or {}
+    candidates, files, problems = [], [], []
+    for path in paths:
+        found, counts, file_problems = _read_file(Path(path), header, keywords, id_prefix, params)
+        candidates += found
+        files.append(counts)
+        problems += file_problems
+    seen = {c.item.id for c in candidates}
+    candidates, excluded = _exclude(candidates, exclusions)
+    merged = merge_candidates(candidates)
+    for counts in files:
+        counts.duplicates = merged.duplicates.get(counts.document, 0)
+    fmt_id = paper_format.id if paper_format else ""
+    items, too_wide = _fit_format(merged.items, _format_limits(paper_format), fmt_id)
+    items, merge_problems = _merge_into(existing, assign_enemy_groups(items))
+    bank = _bank(header, existing, items)
+    problems += merged.problems + merge_problems + _stale_exclusions(exclusions, seen)
+    return ImportedBank(bank, ImportResult(items=list(bank.items), files=files, problems=problems, excluded=excluded + too_wide))
+
+
+def _bank(header: BankHeader, existing: Bank | None, items: list[Item]) -> Bank:
+    if existing is not None:
+        return existing.model_copy(update={"items": items})
+    return Bank(
+        schema_version=1,
+        id=header.id,
+        title=header.title,
+        language=header.language,
+        version=header.version,
+        topics=list(header.topics),
+        items=items,
+    )
+
+
+def import_to_bank_file(
+    sources: Sequence[str | Path],
+    out: str | Path,
+    *,
+    topics_path: str | Path | None = None,
+    merge_into: str | Path | None = None,
+    exclusions_path: str | Path | None = None,
+    format_path: str | Path | None = None,
+    bank_id: str | None = None,
+    title: str | None = None,
+    id_prefix: str | None = None,
+) -> ImportedBank:
+    """Import sources and write the bank to ``out`` (what ``papergen import`` does).
+
+    The bank's id, title, version and topics come from ``topics_path`` (a
+    bank or topics file), else from the bank named by ``merge_into``;
+    ``bank_id`` and ``title`` override them.
+
+    Raises
+    ------
+    ImportTextError
+        If neither a topics file nor a bank to merge into is given, or a file cannot be read.
+    BankError
+        If the bank to merge into is invalid.
+    FormatError
+        If the format file is invalid.
+    """
+    existing = load_bank(merge_into) if merge_into else None
+    if topics_path is not None:
+        header = load_bank_header(topics_path)
+    elif existing is not None:
+        header = BankHeader(existing.id, existing.title, existing.version, tuple(existing.topics), existing.language)
+    else:
+        raise ImportTextError("import: no topics (got neither --topics nor --merge-into); give a topics file")
+    header = replace(header, id=bank_id or header.id, title=title or header.title)
+    imported = import_sources(
+        sources,
+        header,
+        id_prefix=id_prefix,
+        exclusions=load_exclusions(exclusions_path) if exclusions_path else None,
+        paper_format=load_format(format_path) if format_path else None,
+        existing=existing,
+    )
+    save_bank(imported.bank, out)
+    return imported
