@@ -35,3 +35,7 @@ main.add_command(validate_command.schema)
 from papergen.cli import grade_command  # noqa: E402
 
 main.add_command(grade_command.grade)
+from papergen.cli import import_commands  # noqa: E402
+
+main.add_command(import_commands.import_questions)
+main.add_command(import_commands.export_moodle_command)
