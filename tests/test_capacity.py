@@ -110,7 +110,9 @@ def test_enemy_group_gives_one_item_per_paper(cell_bank, make_format):
     assert capacity(cell_bank({("01", "easy"): 4}, topics), fmt).papers == 2
     grouped = capacity(cell_bank({("01", "easy"): 4}, topics, enemy_group="g"), fmt)
     assert grouped.papers == 0
-    assert grouped.limit == "section single, all items: 1 paper needs 2, bank has 1"
+    assert grouped.limit == (
+        "section single, all items: 1 paper needs 2, bank has 1 (4 items, but an enemy group gives one per paper)"
+    )
 
 
 def test_judge_section_needs_enough_true_and_false_keys(cell_bank, make_format, make_bank, make_item):

@@ -53,6 +53,9 @@ _SHARE_EPS = 1e-9
 _DIFFICULTY_NAMES = {"easy": "易", "medium": "中", "hard": "难"}
 _WIDE = ("W", "F")
 
+Cell = tuple[str, str]
+"""A (topic code, difficulty) pair."""
+
 
 @dataclass(frozen=True)
 class SectionCapacity:
@@ -110,17 +113,22 @@ class CapacityReport:
 class _Pool:
     """The items one section can draw, reduced to what the capacity check needs."""
 
-    loose: dict[tuple[str, str], int]
+    loose: dict[Cell, int]
     """Items without an enemy group, per (topic, difficulty) cell."""
-    grouped: dict[tuple[str, str], tuple[int, ...]]
+    grouped: dict[Cell, tuple[int, ...]]
     """Per cell, the number of members of each enemy group in that cell."""
     true_keys: int
     false_keys: int
 
-    def cell(self, topic: str, difficulty: str, papers: int) -> int:
-        """Items of a cell usable by ``papers`` papers (an enemy group gives one per paper)."""
+    def cell(self, topic: str, difficulty: str, papers: int | None) -> int:
+        """Items of a cell usable by ``papers`` papers (an enemy group gives one per paper); None: all items."""
         groups = self.grouped.get((topic, difficulty), ())
-        return self.loose.get((topic, difficulty), 0) + sum(min(n, papers) for n in groups)
+        held = sum(groups) if papers is None else sum(min(n, papers) for n in groups)
+        return self.loose.get((topic, difficulty), 0) + held
+
+    def usable(self, cells: list[Cell], papers: int | None) -> int:
+        """:meth:`cell` summed over ``(topic, difficulty)`` cells."""
+        return sum(self.cell(t, d, papers) for t, d in cells)
 
 
 def section_fits(item: Item, section: Section) -> bool:
@@ -221,17 +229,12 @@ def _flow_shortfall(key: str, quota: SectionBlueprint, pool: _Pool, papers: int)
 def _marginal_shortfall(key: str, quota: SectionBlueprint, pool: _Pool, papers: int) -> str | None:
     """The whole section, or the first single topic or difficulty, short on its own: the plainest reason."""
     topics = [t for t, n in quota.topics.items() if n > 0]
-    have = sum(pool.cell(t, d, papers) for t in topics for d in DIFFICULTIES)
-    if papers * quota.count > have:
-        return f"section {key}, all items: {_need(papers, papers * quota.count)}, bank has {have}"
-    for t in topics:
-        have = sum(pool.cell(t, d, papers) for d in DIFFICULTIES)
-        if papers * quota.topics[t] > have:
-            return f"section {key}, topic {t}: {_need(papers, papers * quota.topics[t])}, bank has {have}"
-    for d in DIFFICULTIES:
-        have = sum(pool.cell(t, d, papers) for t in topics)
-        if papers * quota.difficulties.get(d, 0) > have:
-            return f"section {key}, difficulty {d}: {_need(papers, papers * quota.difficulties[d])}, bank has {have}"
+    checks = [("all items", quota.count, [(t, d) for t in topics for d in DIFFICULTIES])]
+    checks += [(f"topic {t}", quota.topics[t], [(t, d) for d in DIFFICULTIES]) for t in topics]
+    checks += [(f"difficulty {d}", quota.difficulties.get(d, 0), [(t, d) for t in topics]) for d in DIFFICULTIES]
+    for where, per_paper, cells in checks:
+        if papers * per_paper > pool.usable(cells, papers):
+            return _shortage(f"section {key}, {where}", papers, papers * per_paper, pool, cells)
     return None
 
 
@@ -246,12 +249,19 @@ def _describe_cut(
     """
     absorbed = sum(quota.difficulties.get(d, 0) for d in DIFFICULTIES if d not in levels)
     need = papers * (sum(quota.topics[t] for t in topics) - absorbed)
-    have = sum(pool.cell(t, d, papers) for t in topics for d in levels)
     all_topics = set(topics) == {t for t, n in quota.topics.items() if n > 0}
     where = [f"topic{'s' if len(topics) > 1 else ''} {', '.join(topics)}"] if not all_topics else []
     if set(levels) != {d for d, n in quota.difficulties.items() if n > 0}:
         where.append(f"difficulty {'+'.join(levels)}")
-    return f"section {key}, {' '.join(where) or 'all items'}: {_need(papers, need)}, bank has {have}"
+    cells = [(t, d) for t in topics for d in levels]
+    return _shortage(f"section {key}, {' '.join(where) or 'all items'}", papers, need, pool, cells)
+
+
+def _shortage(where: str, papers: int, need: int, pool: _Pool, cells: list[Cell]) -> str:
+    """``"<where>: 3 papers need 12, bank has 10"``, noting items held back by enemy groups."""
+    have, items = pool.usable(cells, papers), pool.usable(cells, None)
+    held_back = f" ({items} items, but an enemy group gives one per paper)" if items != have else ""
+    return f"{where}: {_need(papers, need)}, bank has {have}{held_back}"
 
 
 def _need(papers: int, items: int) -> str:
