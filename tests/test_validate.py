@@ -273,3 +273,8 @@ def test_every_problem_is_reported_in_item_order(make_bank, make_item):
 def test_report_with_only_warnings_is_ok(make_bank, make_item):
     report = validate_bank(make_bank([make_item("s1", enemy_group="g")]), source="b")
     assert report.ok and report.warnings and not report.errors
+
+
+def test_summary_uses_singular_for_one(make_bank, make_item):
+    report = validate_bank(make_bank([make_item("s1", answer="E")]), source="b.json")
+    assert report.summary() == "b.json: 1 error, 0 warnings in 1 item"

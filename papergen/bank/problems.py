@@ -89,7 +89,7 @@ class ValidationReport:
         errors, warnings = len(self.errors), len(self.warnings)
         return (
             f"{self.source}: {errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)} in {self.item_count} items"
+            f"{warnings} warning{'s' * (warnings != 1)} in {self.item_count} item{'s' * (self.item_count != 1)}"
         )
 
 
