@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from papergen.bank.validate import ValidationParams, validate_bank
+from papergen.bank.similarity import SimilarityParams
+from papergen.bank.validate import ValidationParams, validate_bank, validate_bank_file
+from papergen.paper_format import load_format
+from papergen.resources import bundled_bank_path, bundled_format_path
 
 
 @pytest.fixture
@@ -200,8 +203,6 @@ def test_near_duplicate_outside_an_enemy_group_is_a_warning(check, make_item):
 
 
 def test_near_duplicate_threshold_comes_from_params(make_bank, make_item):
-    from papergen.bank.similarity import SimilarityParams
-
     original = make_item("s1")
     variant = make_item("s2", stem="某" + original["stem"], options=original["options"])
     strict = ValidationParams(similarity=SimilarityParams(threshold=0.99))
@@ -278,3 +279,8 @@ def test_report_with_only_warnings_is_ok(make_bank, make_item):
 def test_summary_uses_singular_for_one(make_bank, make_item):
     report = validate_bank(make_bank([make_item("s1", answer="E")]), source="b.json")
     assert report.summary() == "b.json: 1 error, 0 warnings in 1 item"
+
+
+def test_shipped_bank_has_no_errors_or_warnings_against_cs_180():
+    report = validate_bank_file(bundled_bank_path("customer-service"), load_format(bundled_format_path("cs-180")))
+    assert [str(p) for p in report.problems] == []
