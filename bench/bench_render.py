@@ -65,8 +65,16 @@ def sheet_prints(paper: Paper, checksum: str, roster: int) -> list[SheetPrint]:
     prints = [SheetPrint(**base, qr_payload=f"PG1|{paper.exam_id}|{paper.variant}|{checksum}|")]
     for c in make_candidates(roster):
         payload = f"PG1|{paper.exam_id}|{paper.variant}|{checksum}|{c.number}"
-        prints.append(SheetPrint(**base, qr_payload=payload, candidate_number=c.number,
-                                 candidate_name=c.name, room=c.room, seat=c.seat))
+        prints.append(
+            SheetPrint(
+                **base,
+                qr_payload=payload,
+                candidate_number=c.number,
+                candidate_name=c.name,
+                room=c.room,
+                seat=c.seat,
+            )
+        )
     return prints
 
 
@@ -87,20 +95,34 @@ def main() -> None:
         pages = render_booklet(papers[0], out / "cold.pdf")
         cold = time.perf_counter() - start
         timings = {
-            "booklet (1 variant)": median_seconds(lambda: render_booklet(papers[0], out / "b.pdf"), args.repeat),
-            "sheet (1 page)": median_seconds(lambda: render_sheets(layout, one_sheet, out / "s.pdf"), args.repeat),
+            "booklet (1 variant)": median_seconds(
+                lambda: render_booklet(papers[0], out / "b.pdf"), args.repeat
+            ),
+            "sheet (1 page)": median_seconds(
+                lambda: render_sheets(layout, one_sheet, out / "s.pdf"), args.repeat
+            ),
             f"roster sheets ({len(roster)} pages)": median_seconds(
                 lambda: render_sheets(layout, roster, out / "r.pdf"), args.repeat
             ),
-            f"key ({args.variants} variants)": median_seconds(lambda: render_key(manifest, out / "k.pdf"), args.repeat),
+            f"key ({args.variants} variants)": median_seconds(
+                lambda: render_key(manifest, out / "k.pdf"), args.repeat
+            ),
         }
         baseline = median_seconds(lambda: write_text_floor(papers[0], out / "floor.pdf", pages), args.repeat)
-    per_variant = timings["booklet (1 variant)"] + timings["sheet (1 page)"] + timings[f"key ({args.variants} variants)"] / args.variants
-    print(f"booklet pages: {pages}; first render in a fresh process (font registration included): {cold:.3f} s")
+    per_variant = (
+        timings["booklet (1 variant)"]
+        + timings["sheet (1 page)"]
+        + timings[f"key ({args.variants} variants)"] / args.variants
+    )
+    print(
+        f"booklet pages: {pages}; first render in a fresh process (font registration included): {cold:.3f} s"
+    )
     print(f"baseline (same text, drawString, no layout): {baseline:.3f} s")
     for name, seconds in timings.items():
         print(f"{name:28s} {seconds:7.3f} s  {seconds / baseline:5.2f} x baseline")
-    print(f"{'booklet + sheet + key share':28s} {per_variant:7.3f} s  {per_variant / baseline:5.2f} x baseline")
+    print(
+        f"{'booklet + sheet + key share':28s} {per_variant:7.3f} s  {per_variant / baseline:5.2f} x baseline"
+    )
 
 
 if __name__ == "__main__":

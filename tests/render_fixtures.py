@@ -37,11 +37,31 @@ FORMAT_ID = "cs-180"
 LAYOUT_ID = "a4-180"
 LABELS = "ABCDEF"
 
-_ACTORS = ("客户服务人员", "呼叫中心坐席", "客户经理", "售后服务部门", "客户服务管理师", "服务团队主管", "企业")
+_ACTORS = (
+    "客户服务人员",
+    "呼叫中心坐席",
+    "客户经理",
+    "售后服务部门",
+    "客户服务管理师",
+    "服务团队主管",
+    "企业",
+)
 _TASKS = (
-    "处理客户投诉", "开展客户满意度调查", "建立客户档案", "开展客户关怀活动", "实施客户关系管理（CRM）系统",
-    "细分客户群体", "分析客户流失原因", "制定服务质量标准", "进行电话回访", "培训一线服务人员",
-    "设计会员积分计划", "评估客户终身价值", "受理客户咨询", "管理客户期望", "处理服务补救",
+    "处理客户投诉",
+    "开展客户满意度调查",
+    "建立客户档案",
+    "开展客户关怀活动",
+    "实施客户关系管理（CRM）系统",
+    "细分客户群体",
+    "分析客户流失原因",
+    "制定服务质量标准",
+    "进行电话回访",
+    "培训一线服务人员",
+    "设计会员积分计划",
+    "评估客户终身价值",
+    "受理客户咨询",
+    "管理客户期望",
+    "处理服务补救",
 )
 _SINGLE_TEMPLATES = (
     "{actor}在{task}时，首先应当（　）。",
@@ -62,10 +82,28 @@ _JUDGE_TEMPLATES = (
     "“以客户为中心”要求{actor}在{task}时站在客户的角度思考问题。",
 )
 _OPTIONS = (
-    "认真倾听客户的意见", "及时记录问题并反馈", "推卸责任给其他部门", "提高客户满意度", "降低企业运营成本",
-    "建立长期稳定的客户关系", "与客户争论是非", "分析客户的潜在需求", "保护客户隐私", "统一服务规范",
-    "客户数据", "服务态度", "响应速度", "产品质量", "投诉渠道", "满意度", "忠诚度", "服务补救",
-    "客户细分", "交叉销售", "首问负责制", "以上都不对",
+    "认真倾听客户的意见",
+    "及时记录问题并反馈",
+    "推卸责任给其他部门",
+    "提高客户满意度",
+    "降低企业运营成本",
+    "建立长期稳定的客户关系",
+    "与客户争论是非",
+    "分析客户的潜在需求",
+    "保护客户隐私",
+    "统一服务规范",
+    "客户数据",
+    "服务态度",
+    "响应速度",
+    "产品质量",
+    "投诉渠道",
+    "满意度",
+    "忠诚度",
+    "服务补救",
+    "客户细分",
+    "交叉销售",
+    "首问负责制",
+    "以上都不对",
 )
 _LONG_OPTIONS = (
     "根据客户的购买记录和行为偏好，对客户进行分类管理",
@@ -116,7 +154,9 @@ def format_with_counts(n_single: int = 140, n_judge: int = 20, n_multi: int = 20
 def _stem(kind: str, seed: int, number: int, stem_sentences: int) -> str:
     templates = {"single": _SINGLE_TEMPLATES, "multi": _MULTI_TEMPLATES, "judge": _JUDGE_TEMPLATES}[kind]
     template = _pick(templates, seed, number, "template")
-    text = template.format(actor=_pick(_ACTORS, seed, number, "actor"), task=_pick(_TASKS, seed, number, "task"))
+    text = template.format(
+        actor=_pick(_ACTORS, seed, number, "actor"), task=_pick(_TASKS, seed, number, "task")
+    )
     lead = "".join(_pick(_CLAUSES, seed, number, "clause", k) for k in range(stem_sentences - 1))
     return lead + text
 

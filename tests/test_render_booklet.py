@@ -42,7 +42,9 @@ def test_booklet_embeds_every_font(booklet):
 def test_booklet_text_holds_every_stem_and_option(paper, texts):
     whole = squash("".join(texts))
     missing = [q.number for q in paper.questions if squash(q.stem) not in whole]
-    missing += [f"{q.number}{o.label}" for q in paper.questions for o in q.options if squash(o.text) not in whole]
+    missing += [
+        f"{q.number}{o.label}" for q in paper.questions for o in q.options if squash(o.text) not in whole
+    ]
     assert missing == []
     assert "\ufffd" not in whole
 
@@ -111,7 +113,9 @@ def test_booklet_never_splits_a_question_across_pages(tmp_path):
         assert len(found) == 1, token
         return found[0]
 
-    split = [q.number for q in paper.questions if page_of(f"第{q.number}题：") != page_of(f"末项{q.number}止")]
+    split = [
+        q.number for q in paper.questions if page_of(f"第{q.number}题：") != page_of(f"末项{q.number}止")
+    ]
     assert split == []
 
 

@@ -36,17 +36,19 @@ def _printed(answer: list[str], kind: str) -> str:
 def test_key_gives_each_variant_one_compact_page(key_pdf, texts, manifest):
     path, pages = key_pdf
     assert pages == len(texts) == len(manifest.variants)
-    for number, (text, variant) in enumerate(zip(texts, manifest.variants), start=1):
+    for number, (text, variant) in enumerate(zip(texts, manifest.variants, strict=True), start=1):
         assert f"试卷代号 {variant.variant}" in text and variant.checksum in text
         assert f"第{number}页 共{pages}页" in text
 
 
 def test_key_lists_number_answer_and_item_id_of_every_question(texts, manifest):
-    for text, variant in zip(texts, manifest.variants):
+    for text, variant in zip(texts, manifest.variants, strict=True):
         tokens = text.split()
         triples = {tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
         missing = [
-            q.number for q in variant.questions if (str(q.number), _printed(q.answer, q.type), q.item_id) not in triples
+            q.number
+            for q in variant.questions
+            if (str(q.number), _printed(q.answer, q.type), q.item_id) not in triples
         ]
         assert missing == []
 

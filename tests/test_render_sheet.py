@@ -14,7 +14,9 @@ from papergen.render import SheetPrint, render_sheets
 from papergen.sheet_code import SheetCode, encode_sheet_code
 
 TOLERANCE_MM = 0.5
-OUTLINE_DARK = 100  # grey level below which a pixel belongs to a printed outline (the light option text is ~140)
+OUTLINE_DARK = (
+    100  # grey level below which a pixel belongs to a printed outline (the light option text is ~140)
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +31,15 @@ def sheet_prints():
 
     def sheet(candidate: str = "", **fields) -> SheetPrint:
         payload = encode_sheet_code(SheetCode(paper.exam_id, paper.variant, checksum, candidate))
-        return SheetPrint(paper.format.title, paper.exam_id, paper.variant, checksum, payload,
-                          candidate_number=candidate, **fields)
+        return SheetPrint(
+            paper.format.title,
+            paper.exam_id,
+            paper.variant,
+            checksum,
+            payload,
+            candidate_number=candidate,
+            **fields,
+        )
 
     return [sheet(), sheet("2026000017", candidate_name="王喆", room="03", seat="17")]
 
@@ -51,7 +60,9 @@ def _px(mm: float, dpi: float) -> float:
     return mm * dpi / MM_PER_INCH
 
 
-def _outline_centre(image: np.ndarray, x_mm: float, y_mm: float, half_w_mm: float, half_h_mm: float, dpi: float):
+def _outline_centre(
+    image: np.ndarray, x_mm: float, y_mm: float, half_w_mm: float, half_h_mm: float, dpi: float
+):
     """Centroid (x_mm, y_mm) and extent (w_mm, h_mm) of the dark pixels in a window around a point."""
     x0, x1 = int(_px(x_mm - half_w_mm, dpi)), int(_px(x_mm + half_w_mm, dpi)) + 1
     y0, y1 = int(_px(y_mm - half_h_mm, dpi)), int(_px(y_mm + half_h_mm, dpi)) + 1
@@ -109,7 +120,9 @@ def test_sheet_digit_bubbles_sit_where_the_layout_says(raster_300, layout):
     grid = layout.candidate_id
     errors = []
     for _, _, x_mm, y_mm in layout.digit_bubbles():
-        (cx, cy), _ = _outline_centre(raster_300, x_mm, y_mm, grid.col_pitch_mm / 2, grid.row_pitch_mm / 2, 300)
+        (cx, cy), _ = _outline_centre(
+            raster_300, x_mm, y_mm, grid.col_pitch_mm / 2, grid.row_pitch_mm / 2, 300
+        )
         errors.append(max(abs(cx - x_mm), abs(cy - y_mm)))
     assert len(errors) == grid.digits * 10
     assert max(errors) <= TOLERANCE_MM
@@ -134,8 +147,12 @@ def test_sheet_keeps_the_page_margins_clear(raster_300, layout):
     margin_px = int(_px(margin_mm - fid.size_mm / 2 - 1.0, 300))
     assert margin_px > 0
     border = np.concatenate(
-        [raster_300[:margin_px].ravel(), raster_300[-margin_px:].ravel(),
-         raster_300[:, :margin_px].ravel(), raster_300[:, -margin_px:].ravel()]
+        [
+            raster_300[:margin_px].ravel(),
+            raster_300[-margin_px:].ravel(),
+            raster_300[:, :margin_px].ravel(),
+            raster_300[:, -margin_px:].ravel(),
+        ]
     )
     assert border.min() == 255
 
@@ -147,7 +164,9 @@ def test_sheet_prints_exam_variant_and_checksum_as_text(sheet_pdf, sheet_prints)
     assert "正确填涂" in text and "错误填涂" in text and "注" in text
 
 
-def test_sheet_prefills_candidate_data_without_filling_digit_bubbles(sheet_pdf, sheet_prints, layout, raster_300):
+def test_sheet_prefills_candidate_data_without_filling_digit_bubbles(
+    sheet_pdf, sheet_prints, layout, raster_300
+):
     text = page_texts(sheet_pdf)[1].replace(" ", "").replace("\r\n", "")
     assert "王喆" in text and "2026000017" in text
     personal = render_gray(sheet_pdf, 1, 300)
@@ -168,14 +187,31 @@ def test_sheet_is_byte_identical_when_rendered_again(layout, sheet_prints, sheet
 
 def test_sheet_rejects_a_candidate_number_longer_than_the_grid(layout, sheet_prints, tmp_path):
     too_long = SheetPrint(**{**sheet_prints[1].__dict__, "candidate_number": "202600001799"})
-    with pytest.raises(RenderError, match=r"sheet 2 \(candidate 202600001799\): candidate number must be at most 10 digits"):
+    with pytest.raises(
+        RenderError, match=r"sheet 2 \(candidate 202600001799\): candidate number must be at most 10 digits"
+    ):
         render_sheets(layout, [sheet_prints[0], too_long], tmp_path / "bad.pdf")
 
 
 def test_sheet_rejects_a_character_the_font_lacks_naming_every_sheet(layout, sheet_prints, tmp_path):
     bad = [SheetPrint(**{**s.__dict__, "candidate_name": "王😀"}) for s in sheet_prints]
-    with pytest.raises(RenderError, match=r"2 text\(s\).*sheet 1 \(variant A\) candidate_name.*sheet 2 \(candidate 2026000017\) candidate_name.*U\+1F600"):
+    with pytest.raises(
+        RenderError,
+        match=(
+            r"2 problem\(s\): sheet 1 \(variant A\) candidate_name.*U\+1F600; "
+            r"sheet 2 \(candidate 2026000017\) candidate_name"
+        ),
+    ):
         render_sheets(layout, bad, tmp_path / "bad.pdf")
+
+
+def test_sheet_reports_number_and_glyph_problems_together(layout, sheet_prints, tmp_path):
+    bad_number = SheetPrint(**{**sheet_prints[1].__dict__, "candidate_number": "20A6"})
+    bad_room = SheetPrint(**{**sheet_prints[0].__dict__, "room": "😀"})
+    with pytest.raises(
+        RenderError, match=r"2 problem\(s\): sheet 1 \(candidate 20A6\).*'20A6'.*sheet 2 \(variant A\) room"
+    ):
+        render_sheets(layout, [bad_number, bad_room], tmp_path / "bad.pdf")
 
 
 def test_render_sheets_refuses_an_empty_batch(layout, tmp_path):

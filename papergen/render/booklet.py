@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.colors import Color
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table, TableStyle
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table, TableStyle
 
 from papergen.errors import RenderError
 from papergen.paper import Paper, PaperQuestion
@@ -235,7 +235,11 @@ def _title_block(paper: Paper, style: BookletStyle) -> list[Flowable]:
 def _score_table(paper: Paper, style: BookletStyle) -> Table:
     sections = paper.format.sections
     header = ["题　号"] + [chinese_numeral(i + 1) for i in range(len(sections))] + ["总　分"]
-    counts = ["题　量"] + [f"{len(paper.section_questions(s.key))}题" for s in sections] + [f"{len(paper.questions)}题"]
+    counts = (
+        ["题　量"]
+        + [f"{len(paper.section_questions(s.key))}题" for s in sections]
+        + [f"{len(paper.questions)}题"]
+    )
     points = ["分　值"] + [f"{format_points(_section_total(paper, s))}分" for s in sections]
     points.append(f"{format_points(sum(q.points for q in paper.questions))}分")
     column = style.frame_width_pt / len(header)
@@ -257,7 +261,11 @@ def _score_table(paper: Paper, style: BookletStyle) -> Table:
 def _notice_box(paper: Paper, style: BookletStyle) -> Table:
     body = TextStyle(style.notice_size_pt, style.notice_leading_pt)
     rows: list[Flowable] = [
-        BoldLine("注　意　事　项", TextRun(style.notice_size_pt + 1, align="centre", bold=True), style.notice_leading_pt)
+        BoldLine(
+            "注　意　事　项",
+            TextRun(style.notice_size_pt + 1, align="centre", bold=True),
+            style.notice_leading_pt,
+        )
     ]
     for i, line in enumerate(paper.format.instructions, start=1):
         rows.append(hanging_paragraph(f"{i}．", line, body))
@@ -293,9 +301,13 @@ def _section_flowables(paper: Paper, style: BookletStyle) -> Iterator[Flowable]:
 def _section_heading(index: int, section: Section, count: int, style: BookletStyle) -> Unsplittable:
     """Heading and instruction line, kept on the page of the section's first question."""
     heading = section_heading(index, section, count)
-    parts: list[Flowable] = [BoldLine(heading, TextRun(style.heading_size_pt, bold=True), style.heading_leading_pt)]
+    parts: list[Flowable] = [
+        BoldLine(heading, TextRun(style.heading_size_pt, bold=True), style.heading_leading_pt)
+    ]
     if section.instructions:
-        note = TextStyle(style.section_note_size_pt, style.section_note_leading_pt, grey=style.decoration_grey)
+        note = TextStyle(
+            style.section_note_size_pt, style.section_note_leading_pt, grey=style.decoration_grey
+        )
         parts.append(CjkParagraph(markup(section.instructions), paragraph_style(note)))
     group = Unsplittable(parts, space_after_pt=style.question_gap_pt / 2)
     group.spaceBefore = style.heading_space_before_pt
@@ -332,9 +344,7 @@ def _option_flowables(question: PaperQuestion, style: BookletStyle) -> list[Flow
     per_line = options_per_line(widths, available, style.option_gutter_pt, style.option_choices)
     if per_line == 1:
         body = TextStyle(style.text_size_pt, style.text_leading_pt, left_indent_pt=indent)
-        return [
-            hanging_paragraph(option_text(o.label, ""), o.text, body) for o in question.options
-        ]
+        return [hanging_paragraph(option_text(o.label, ""), o.text, body) for o in question.options]
     column = available / per_line
     rows = []
     for start in range(0, len(texts), per_line):

@@ -48,7 +48,7 @@ class Unsplittable(Flowable):
 
     def draw(self):
         y = self.height
-        for child, height in zip(self._children, self._heights):
+        for child, height in zip(self._children, self._heights, strict=True):
             y -= height
             child.drawOn(self.canv, 0, y)
 
@@ -66,7 +66,9 @@ class TextRow(Flowable):
         Font size and line height, points.
     """
 
-    def __init__(self, texts: Sequence[str], x_offsets_pt: Sequence[float], size_pt: float, leading_pt: float):
+    def __init__(
+        self, texts: Sequence[str], x_offsets_pt: Sequence[float], size_pt: float, leading_pt: float
+    ):
         super().__init__()
         self._texts = tuple(texts)
         self._x = tuple(x_offsets_pt)
@@ -81,7 +83,7 @@ class TextRow(Flowable):
         baseline = baseline_in_line_pt(self._size, self._leading)
         text = self.canv.beginText()
         text.setFont(register_font(), self._size)
-        for x, line in zip(self._x, self._texts):
+        for x, line in zip(self._x, self._texts, strict=True):
             text.setTextOrigin(x, baseline)
             text.textOut(line)
         self.canv.drawText(text)

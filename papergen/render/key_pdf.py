@@ -16,14 +16,31 @@ from pathlib import Path
 
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from papergen.manifest import ExamManifest, KeyQuestion, VariantKey
 from papergen.paper_format import Section
 from papergen.render.document import INVARIANT, PdfInfo, decorated_canvas_maker
 from papergen.render.draw import TextRun, draw_text
 from papergen.render.flowables import BoldLine
-from papergen.render.fonts import CjkParagraph, TextStyle, markup, paragraph_style, register_font, require_glyphs, text_width_pt
+from papergen.render.fonts import (
+    CjkParagraph,
+    TextStyle,
+    markup,
+    paragraph_style,
+    register_font,
+    require_glyphs,
+    text_width_pt,
+)
 from papergen.render.text import JUDGE_DISPLAY, answer_display, chinese_numeral, format_points
 from papergen.render.units import mm_to_pt
 
@@ -165,7 +182,13 @@ def _page_decorator(manifest: ExamManifest, style: KeyStyle):
         canvas.setLineWidth(style.rule_width_pt)
         canvas.line(left, top - mm_to_pt(style.header_rule_mm), right, top - mm_to_pt(style.header_rule_mm))
         canvas.restoreState()
-        draw_text(canvas, (left + right) / 2, mm_to_pt(style.footer_baseline_mm), f"第{page_number}页 共{page_count}页", footer)
+        draw_text(
+            canvas,
+            (left + right) / 2,
+            mm_to_pt(style.footer_baseline_mm),
+            f"第{page_number}页 共{page_count}页",
+            footer,
+        )
 
     return decorate
 
@@ -177,12 +200,16 @@ def _variant_flowables(manifest: ExamManifest, variant: VariantKey, style: KeySt
     info = TextStyle(style.info_size_pt, style.info_leading_pt, grey=style.decoration_grey)
     facts = (
         f"考试编号 {manifest.exam_id}　试卷代号 {variant.variant}　校验码 {variant.checksum}　"
-        f"题库 {manifest.bank_id} {manifest.bank_version}　随机种子 {manifest.seed}　答题卡 {manifest.layout_id}"
+        f"题库 {manifest.bank_id} {manifest.bank_version}　"
+        f"随机种子 {manifest.seed}　答题卡 {manifest.layout_id}"
     )
     title = f"{manifest.title}　试卷代号 {variant.variant}　参考答案"
     flowables: list[Flowable] = [
         BoldLine(title, TextRun(style.title_size_pt, align="centre", bold=True), style.title_leading_pt),
-        CjkParagraph(markup(facts), paragraph_style(TextStyle(info.size_pt, info.leading_pt, align="centre", grey=info.grey))),
+        CjkParagraph(
+            markup(facts),
+            paragraph_style(TextStyle(info.size_pt, info.leading_pt, align="centre", grey=info.grey)),
+        ),
     ]
     total_points, total_count = 0.0, 0
     for index, section in enumerate(manifest.format.sections):
@@ -193,11 +220,15 @@ def _variant_flowables(manifest: ExamManifest, variant: VariantKey, style: KeySt
         total_points += _scored_points(questions)
         total_count += len(questions)
     total = f"合计：{total_count}题，{format_points(total_points)}分"
-    flowables.append(BoldLine(total, TextRun(style.heading_size_pt, align="right", bold=True), style.heading_leading_pt))
+    flowables.append(
+        BoldLine(total, TextRun(style.heading_size_pt, align="right", bold=True), style.heading_leading_pt)
+    )
     return flowables
 
 
-def _section_flowables(index: int, section: Section, questions: Sequence[KeyQuestion], style: KeyStyle) -> list[Flowable]:
+def _section_flowables(
+    index: int, section: Section, questions: Sequence[KeyQuestion], style: KeyStyle
+) -> list[Flowable]:
     subtotal = _scored_points(questions)
     heading = (
         f"{chinese_numeral(index + 1)}、{section.title}"
@@ -246,7 +277,10 @@ class _Columns:
 
 def _columns(questions: Sequence[KeyQuestion], style: KeyStyle) -> _Columns:
     pad = 2 * mm_to_pt(style.cell_pad_mm)
-    answer = max(mm_to_pt(style.answer_col_min_mm), max(text_width_pt(_answer_text(q), style.answer_size_pt) for q in questions) + pad)
+    answer = max(
+        mm_to_pt(style.answer_col_min_mm),
+        max(text_width_pt(_answer_text(q), style.answer_size_pt) for q in questions) + pad,
+    )
     item = max(text_width_pt(q.item_id, style.id_size_pt) for q in questions) + pad
     number = mm_to_pt(style.number_col_mm)
     natural = number + answer + item
@@ -289,10 +323,14 @@ def _table_commands(groups: int, rows: int, style: KeyStyle) -> list[tuple]:
         answer_col, id_col = 3 * g + 1, 3 * g + 2
         commands.append(("FONT", (answer_col, 1), (answer_col, -1), font, style.answer_size_pt))
         commands.append(("FONT", (id_col, 1), (id_col, -1), font, style.id_size_pt))
-        commands.append(("TEXTCOLOR", (id_col, 1), (id_col, -1), Color(style.id_grey, style.id_grey, style.id_grey)))
+        commands.append(
+            ("TEXTCOLOR", (id_col, 1), (id_col, -1), Color(style.id_grey, style.id_grey, style.id_grey))
+        )
         if g:
             commands.append(("LINEBEFORE", (3 * g, 0), (3 * g, -1), style.rule_width_pt, Color(0, 0, 0)))
     for start in range(1 + style.band_rows, rows + 1, 2 * style.band_rows):
         end = min(start + style.band_rows - 1, rows)
-        commands.append(("BACKGROUND", (0, start), (-1, end), Color(style.band_grey, style.band_grey, style.band_grey)))
+        commands.append(
+            ("BACKGROUND", (0, start), (-1, end), Color(style.band_grey, style.band_grey, style.band_grey))
+        )
     return commands

@@ -29,6 +29,7 @@ __all__ = [
     "draw_text_middle_mm",
     "draw_mark_example",
     "MARK_EXAMPLES",
+    "MARK_STROKES",
 ]
 
 MARK_EXAMPLES = ("filled", "tick", "cross", "partial", "dot")
@@ -163,23 +164,51 @@ def draw_box(
         canvas.setStrokeGray(stroke_grey)
     if fill_grey is not None:
         canvas.setFillGray(fill_grey)
-    canvas.rect(r.x_pt, r.y_pt, r.width_pt, r.height_pt, stroke=int(stroke_grey is not None), fill=int(fill_grey is not None))
+    canvas.rect(
+        r.x_pt,
+        r.y_pt,
+        r.width_pt,
+        r.height_pt,
+        stroke=int(stroke_grey is not None),
+        fill=int(fill_grey is not None),
+    )
     canvas.restoreState()
 
 
-def draw_text_mm(canvas: Canvas, space: PageSpace, x_mm: float, baseline_mm: float, text: str, run: TextRun) -> float:
+def draw_text_mm(
+    canvas: Canvas, space: PageSpace, x_mm: float, baseline_mm: float, text: str, run: TextRun
+) -> float:
     """One line of text with its baseline at ``baseline_mm`` from the top; returns its width, mm."""
     x_pt, y_pt = space.point(x_mm, baseline_mm)
     return draw_text(canvas, x_pt, y_pt, text, run) / mm_to_pt(1.0)
 
 
-def draw_text_middle_mm(canvas: Canvas, space: PageSpace, x_mm: float, middle_mm: float, text: str, run: TextRun) -> float:
+def draw_text_middle_mm(
+    canvas: Canvas, space: PageSpace, x_mm: float, middle_mm: float, text: str, run: TextRun
+) -> float:
     """One line of text whose visual middle sits at ``middle_mm`` from the top; returns its width, mm."""
     return draw_text_mm(canvas, space, x_mm, middle_mm + baseline_below_middle_mm(run.size_pt), text, run)
 
 
+MARK_STROKES: dict[str, tuple[tuple[tuple[float, float], ...], ...]] = {
+    "tick": (((0.15, 0.5), (0.4, 0.1), (0.95, 1.05)),),
+    "cross": (((0.1, 0.0), (0.9, 1.0)), ((0.1, 1.0), (0.9, 0.0))),
+}
+"""Pen strokes of the stroked mark examples: polylines in units of the bubble's box, origin bottom-left."""
+
+DOT_RADIUS_SHARE = 0.18
+"""Radius of the 'dot' mark example as a share of the bubble height."""
+
+
 def draw_mark_example(
-    canvas: Canvas, space: PageSpace, cx_mm: float, cy_mm: float, shape: BubbleShape, kind: str, *, stroke_mm: float
+    canvas: Canvas,
+    space: PageSpace,
+    cx_mm: float,
+    cy_mm: float,
+    shape: BubbleShape,
+    kind: str,
+    *,
+    stroke_mm: float,
 ) -> None:
     """A bubble outline with one way of marking it (see :data:`MARK_EXAMPLES`).
 
@@ -191,42 +220,31 @@ def draw_mark_example(
     canvas.setLineWidth(mm_to_pt(shape.line_width_mm))
     canvas.setStrokeGray(0)
     canvas.setFillGray(0)
-    canvas.ellipse(r.x_pt, r.y_pt, r.x_pt + r.width_pt, r.y_pt + r.height_pt, stroke=1, fill=int(kind == "filled"))
+    canvas.ellipse(
+        r.x_pt, r.y_pt, r.x_pt + r.width_pt, r.y_pt + r.height_pt, stroke=1, fill=int(kind == "filled")
+    )
     canvas.setLineWidth(mm_to_pt(stroke_mm))
     canvas.setLineCap(1)
-    _MARK_DRAWERS[kind](canvas, r.x_pt, r.y_pt, r.width_pt, r.height_pt)
+    canvas.setLineJoin(1)
+    for polyline in MARK_STROKES.get(kind, ()):
+        path = canvas.beginPath()
+        points = [(r.x_pt + u * r.width_pt, r.y_pt + v * r.height_pt) for u, v in polyline]
+        path.moveTo(*points[0])
+        for point in points[1:]:
+            path.lineTo(*point)
+        canvas.drawPath(path, stroke=1, fill=0)
+    if kind == "partial":
+        half = canvas.beginPath()
+        half.moveTo(r.x_pt + r.width_pt / 2, r.y_pt + r.height_pt)
+        half.arcTo(r.x_pt, r.y_pt, r.x_pt + r.width_pt, r.y_pt + r.height_pt, startAng=90, extent=180)
+        half.close()
+        canvas.drawPath(half, stroke=0, fill=1)
+    if kind == "dot":
+        canvas.circle(
+            r.x_pt + r.width_pt / 2,
+            r.y_pt + r.height_pt / 2,
+            DOT_RADIUS_SHARE * r.height_pt,
+            stroke=0,
+            fill=1,
+        )
     canvas.restoreState()
-
-
-def _mark_filled(canvas: Canvas, x: float, y: float, w: float, h: float) -> None:
-    """Nothing beyond the solid ellipse."""
-
-
-def _mark_tick(canvas: Canvas, x: float, y: float, w: float, h: float) -> None:
-    canvas.lines([(x + 0.15 * w, y + 0.5 * h, x + 0.4 * w, y + 0.1 * h), (x + 0.4 * w, y + 0.1 * h, x + 0.95 * w, y + 1.05 * h)])
-
-
-def _mark_cross(canvas: Canvas, x: float, y: float, w: float, h: float) -> None:
-    canvas.lines([(x + 0.1 * w, y, x + 0.9 * w, y + h), (x + 0.1 * w, y + h, x + 0.9 * w, y)])
-
-
-def _mark_partial(canvas: Canvas, x: float, y: float, w: float, h: float) -> None:
-    path = canvas.beginPath()
-    path.moveTo(x + 0.5 * w, y + h)
-    path.arcTo(x, y, x + w, y + h, startAng=90, extent=180)
-    path.close()
-    canvas.drawPath(path, stroke=0, fill=1)
-
-
-def _mark_dot(canvas: Canvas, x: float, y: float, w: float, h: float) -> None:
-    radius = 0.18 * h
-    canvas.circle(x + w / 2, y + h / 2, radius, stroke=0, fill=1)
-
-
-_MARK_DRAWERS = {
-    "filled": _mark_filled,
-    "tick": _mark_tick,
-    "cross": _mark_cross,
-    "partial": _mark_partial,
-    "dot": _mark_dot,
-}

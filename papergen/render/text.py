@@ -74,7 +74,9 @@ def section_heading(index: int, section: Section, count: int) -> str:
     count : int
         Number of questions the paper prints in it.
     """
-    return f"{chinese_numeral(index + 1)}、{section.title}（共{count}题，每题{format_points(section.points)}分）"
+    return (
+        f"{chinese_numeral(index + 1)}、{section.title}（共{count}题，每题{format_points(section.points)}分）"
+    )
 
 
 def answer_display(answer: tuple[str, ...] | list[str], question_type: str) -> str:
