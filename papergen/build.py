@@ -1,0 +1,250 @@
+"""Build an exam into a folder: assemble, then write the key, booklets, answer sheets and key PDF.
+
+``build_exam`` is the one arrow from files to a printable exam::
+
+    out/
+      key.json          the key manifest (scoring reads this)
+      key.pdf           the instructors' answer key
+      booklet-A.pdf     question booklet of each variant
+      sheet-A.pdf       a blank answer sheet of each variant
+      sheets-A.pdf      with a roster: one personalised sheet per candidate of the variant
+
+Every file is written into a staging folder inside ``out_dir`` and moved
+into place only when all of them exist, so a failed build leaves no
+half-written file; the usage ledger gets its line only after that.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date as Date
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Literal
+
+from omr.layout import LayoutError, SheetLayout, load_layout
+from papergen import __version__
+from papergen.assembly import ExposureRule, Ledger, SectionBalance, assemble_exam, key_balance, ledger_entry, variant_names
+from papergen.bank.io import bank_sha256, load_bank
+from papergen.blueprint import load_blueprint_overrides
+from papergen.errors import FormatError, RenderError
+from papergen.manifest import Candidate, ExamManifest, manifest_from_papers, save_manifest
+from papergen.paper import Paper
+from papergen.paper_format import PaperFormat, load_format
+from papergen.render import SheetPrint, render_booklet, render_key, render_sheets
+from papergen.resources import bundled_layout_path
+from papergen.roster import load_roster
+from papergen.sheet_code import SheetCode, encode_sheet_code
+
+__all__ = ["BuildResult", "build_exam", "load_exam_layout"]
+
+KEY_JSON = "key.json"
+KEY_PDF = "key.pdf"
+VERSIONED_PACKAGES = ("reportlab", "highspy")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote."""
+
+    exam_id: str
+    out_dir: Path
+    files: tuple[Path, ...]
+    """Every file written, in write order."""
+    papers: tuple[Paper, ...]
+    manifest: ExamManifest
+
+    def balance(self) -> dict[str, list[SectionBalance]]:
+        """Variant -> how its answer keys fall, section by section."""
+        return {paper.variant: key_balance(paper) for paper in self.papers}
+
+
+@dataclass(frozen=True)
+class _VariantJob:
+    """Everything needed to render one variant's files (picklable for worker processes)."""
+
+    paper: Paper
+    layout: SheetLayout
+    blank: SheetPrint
+    personal: tuple[SheetPrint, ...]
+    folder: Path
+
+
+def load_exam_layout(fmt: PaperFormat, layout_path: str | Path | None = None) -> SheetLayout:
+    """The answer-sheet layout of a format (its bundled ``layout`` id unless a path is given), checked to fit.
+
+    Raises
+    ------
+    FormatError
+        If the layout is not bundled, cannot be read, or does not fit the format's sections.
+    """
+    try:
+        path = Path(layout_path) if layout_path else bundled_layout_path(fmt.layout)
+        layout = load_layout(path)
+    except FileNotFoundError as exc:
+        raise FormatError(f"format {fmt.id}: layout {fmt.layout!r} is not bundled ({exc}); pass a layout file") from exc
+    except LayoutError as exc:
+        raise FormatError(str(exc)) from exc
+    problems = _layout_problems(fmt, layout)
+    if problems:
+        raise FormatError(f"format {fmt.id} and layout {layout.id} do not fit: " + "; ".join(problems))
+    return layout
+
+
+def _layout_problems(fmt: PaperFormat, layout: SheetLayout) -> list[str]:
+    if layout.question_count != fmt.question_count:
+        return [f"the sheet has {layout.question_count} questions, the format {fmt.question_count}"]
+    problems = []
+    for section, number in fmt.numbering():
+        block = layout.block_of(number)
+        if section.type == "judge" and tuple(block.options) != ("T", "F"):
+            problems.append(f"question {number} ({section.key}) needs T/F bubbles (got {list(block.options)})")
+        elif section.type != "judge" and len(block.options) < section.options:
+            problems.append(f"question {number} ({section.key}) needs {section.options} bubbles (got {len(block.options)})")
+        elif block.multiple != (section.type == "multi"):
+            problems.append(f"question {number} ({section.key}) is in a block with multiple={block.multiple}")
+        if len(problems) >= 3:
+            break
+    return problems
+
+
+def _versions() -> dict[str, str]:
+    versions = {"papergen": __version__}
+    for package in VERSIONED_PACKAGES:
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = "unknown"
+    return versions
+
+
+def _sheet(manifest: ExamManifest, variant: str, candidate: Candidate | None = None) -> SheetPrint:
+    checksum = manifest.variant(variant).checksum
+    number = candidate.number if candidate else ""
+    return SheetPrint(
+        title=manifest.title,
+        exam_id=manifest.exam_id,
+        variant=variant,
+        checksum=checksum,
+        qr_payload=encode_sheet_code(SheetCode(manifest.exam_id, variant, checksum, number)),
+        candidate_number=number,
+        candidate_name=candidate.name if candidate else "",
+        room=candidate.room if candidate else "",
+        seat=candidate.seat if candidate else "",
+    )
+
+
+def _render_variant(job: _VariantJob) -> list[str]:
+    """Write one variant's booklet and sheets into the staging folder; the file names written."""
+    variant = job.paper.variant
+    names = [f"booklet-{variant}.pdf", f"sheet-{variant}.pdf"]
+    render_booklet(job.paper, job.folder / names[0])
+    render_sheets(job.layout, [job.blank], job.folder / names[1])
+    if job.personal:
+        names.append(f"sheets-{variant}.pdf")
+        render_sheets(job.layout, list(job.personal), job.folder / names[-1])
+    return names
+
+
+def _render_all(jobs: Sequence[_VariantJob], workers: int) -> list[str]:
+    if workers <= 1 or len(jobs) <= 1:
+        return [name for job in jobs for name in _render_variant(job)]
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        return [name for names in pool.map(_render_variant, jobs) for name in names]
+
+
+def _write_outputs(
+    out_dir: Path, papers: Sequence[Paper], manifest: ExamManifest, layout: SheetLayout, workers: int
+) -> list[Path]:
+    """Render everything into a staging folder, then move it into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".papergen-build-", dir=out_dir))
+    try:
+        save_manifest(manifest, staging / KEY_JSON)
+        jobs = [
+            _VariantJob(
+                paper, layout, _sheet(manifest, paper.variant),
+                tuple(_sheet(manifest, paper.variant, c) for c in manifest.candidates if c.variant == paper.variant),
+                staging,
+            )
+            for paper in papers
+        ]
+        names = [KEY_JSON, *_render_all(jobs, workers)]
+        render_key(manifest, staging / KEY_PDF)
+        names.append(KEY_PDF)
+        for name in names:
+            os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out_dir / name for name in names]
+
+
+def build_exam(
+    bank_path: str | Path,
+    format_path: str | Path,
+    *,
+    out_dir: str | Path,
+    variants: int,
+    seed: int,
+    mode: Literal["shuffle", "parallel"] = "shuffle",
+    layout_path: str | Path | None = None,
+    roster_path: str | Path | None = None,
+    ledger_path: str | Path | None = None,
+    exposure: ExposureRule | None = None,
+    exam_id: str | None = None,
+    blueprint_path: str | Path | None = None,
+    date: str | None = None,
+    workers: int = 1,
+) -> BuildResult:
+    """Assemble an exam and write its key, booklets, answer sheets and key PDF into ``out_dir``.
+
+    Parameters
+    ----------
+    bank_path, format_path : path
+        The bank and the paper format.
+    out_dir : path
+        Output folder (created if missing); files of the same names are replaced.
+    variants, seed, mode, exam_id, exposure
+        As for :func:`papergen.assembly.assemble_exam`.
+    layout_path : path, optional
+        Answer-sheet layout; default: the bundled layout the format names.
+    roster_path : path, optional
+        Candidate roster CSV (see :mod:`papergen.roster`): one personalised sheet per candidate.
+    ledger_path : path, optional
+        Usage ledger read by ``exposure`` and appended with this build once its files exist.
+    blueprint_path : path, optional
+        Explicit topic quotas per section (see :func:`papergen.blueprint.load_blueprint_overrides`).
+    date : str, optional
+        Sitting date recorded in the ledger (YYYY-MM-DD); default: today.
+    workers : int
+        Processes rendering variants in parallel.
+
+    Raises
+    ------
+    BankError, FormatError, AssemblyError, RosterError, RenderError, ManifestError
+        From the stage that fails; nothing is left half-written.
+    """
+    bank, fmt = load_bank(bank_path), load_format(format_path)
+    layout = load_exam_layout(fmt, layout_path)
+    ledger = Ledger(ledger_path) if ledger_path else None
+    overrides = load_blueprint_overrides(blueprint_path) if blueprint_path else None
+    candidates = (
+        load_roster(roster_path, variant_names(variants), max_digits=layout.candidate_id.digits) if roster_path else []
+    )
+    papers = assemble_exam(
+        bank, fmt, variants=variants, seed=seed, mode=mode, exam_id=exam_id, bank_sha256=bank_sha256(bank_path),
+        blueprint_overrides=overrides, exposure=exposure, ledger=ledger,
+    )
+    manifest = manifest_from_papers(
+        papers, paper_format=fmt, layout_id=layout.id, layout_sha256=layout.sha256, mode=mode,
+        versions=_versions(), candidates=candidates,
+    )
+    files = _write_outputs(Path(out_dir), papers, manifest, layout, workers)
+    if ledger is not None:
+        ledger.append(ledger_entry(papers, date=date or Date.today().isoformat(), mode=mode))
+    return BuildResult(manifest.exam_id, Path(out_dir), tuple(files), tuple(papers), manifest)
