@@ -15,7 +15,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table, TableStyle
 
@@ -23,7 +22,7 @@ from papergen.errors import RenderError
 from papergen.paper import Paper, PaperQuestion
 from papergen.paper_format import Section
 from papergen.render.document import INVARIANT, PdfInfo, decorated_canvas_maker
-from papergen.render.draw import TextRun, draw_text
+from papergen.render.draw import TextRun, draw_text, grey
 from papergen.render.flowables import BoldLine, TextRow, Unsplittable
 from papergen.render.fonts import (
     CjkParagraph,
@@ -72,8 +71,10 @@ class BookletStyle:
     notice_size_pt: float = 9.5
     notice_leading_pt: float = 14.0
     notice_padding_pt: float = 6.0
+    notice_heading_size_pt: float = 10.5
     table_size_pt: float = 9.5
     table_row_pt: float = 15.0
+    table_header_grey: float = 0.92
     block_gap_pt: float = 10.0
     heading_size_pt: float = 12.0
     heading_leading_pt: float = 20.0
@@ -98,6 +99,9 @@ class BookletStyle:
 
 
 DEFAULT_STYLE = BookletStyle()
+
+NOTICE_HEADING = "注　意　事　项"
+"""Heading of the candidate instructions box."""
 
 
 def render_booklet(paper: Paper, path: str | Path, *, style: BookletStyle = DEFAULT_STYLE) -> int:
@@ -250,8 +254,8 @@ def _score_table(paper: Paper, style: BookletStyle) -> Table:
                 ("FONT", (0, 0), (-1, -1), register_font(), style.table_size_pt),
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("GRID", (0, 0), (-1, -1), style.rule_width_pt, Color(0, 0, 0)),
-                ("BACKGROUND", (0, 0), (-1, 0), Color(0.92, 0.92, 0.92)),
+                ("GRID", (0, 0), (-1, -1), style.rule_width_pt, grey(0)),
+                ("BACKGROUND", (0, 0), (-1, 0), grey(style.table_header_grey)),
             ]
         )
     )
@@ -262,8 +266,8 @@ def _notice_box(paper: Paper, style: BookletStyle) -> Table:
     body = TextStyle(style.notice_size_pt, style.notice_leading_pt)
     rows: list[Flowable] = [
         BoldLine(
-            "注　意　事　项",
-            TextRun(style.notice_size_pt + 1, align="centre", bold=True),
+            NOTICE_HEADING,
+            TextRun(style.notice_heading_size_pt, align="centre", bold=True),
             style.notice_leading_pt,
         )
     ]
@@ -274,7 +278,7 @@ def _notice_box(paper: Paper, style: BookletStyle) -> Table:
         TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), register_font(), style.notice_size_pt),
-                ("BOX", (0, 0), (-1, -1), style.rule_width_pt, Color(0, 0, 0)),
+                ("BOX", (0, 0), (-1, -1), style.rule_width_pt, grey(0)),
                 ("LEFTPADDING", (0, 0), (-1, -1), style.notice_padding_pt),
                 ("RIGHTPADDING", (0, 0), (-1, -1), style.notice_padding_pt),
                 ("TOPPADDING", (0, 0), (-1, -1), style.notice_padding_pt / 2),

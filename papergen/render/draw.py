@@ -10,17 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
 from papergen.render.fonts import register_font, text_width_pt
 
-__all__ = ["TextRun", "draw_text", "BOLD_STROKE_PER_PT"]
+__all__ = ["TextRun", "draw_text", "grey", "BOLD_STROKE_PER_PT"]
 
 BOLD_STROKE_PER_PT = 0.03
 """Outline width of synthetic bold text per point of font size."""
 
 _FILL = 0
 _FILL_AND_STROKE = 2
+
+
+def grey(level: float) -> Color:
+    """A grey colour: level 0 = black, 1 = white."""
+    return Color(level, level, level)
 
 
 @dataclass(frozen=True, slots=True)

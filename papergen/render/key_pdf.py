@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -30,7 +29,7 @@ from reportlab.platypus import (
 from papergen.manifest import ExamManifest, KeyQuestion, VariantKey
 from papergen.paper_format import Section
 from papergen.render.document import INVARIANT, PdfInfo, decorated_canvas_maker
-from papergen.render.draw import TextRun, draw_text
+from papergen.render.draw import TextRun, draw_text, grey
 from papergen.render.flowables import BoldLine
 from papergen.render.fonts import (
     CjkParagraph,
@@ -308,14 +307,14 @@ def _answer_table(questions: Sequence[KeyQuestion], style: KeyStyle) -> Table:
 
 def _table_commands(groups: int, rows: int, style: KeyStyle) -> list[tuple]:
     font = register_font()
-    grid = Color(style.grid_grey, style.grid_grey, style.grid_grey)
+    grid = grey(style.grid_grey)
     commands: list[tuple] = [
         ("FONT", (0, 0), (-1, -1), font, style.cell_size_pt),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("BACKGROUND", (0, 0), (-1, 0), Color(style.header_grey, style.header_grey, style.header_grey)),
+        ("BACKGROUND", (0, 0), (-1, 0), grey(style.header_grey)),
         ("LINEBELOW", (0, 0), (-1, 0), style.grid_line_pt, grid),
-        ("BOX", (0, 0), (-1, -1), style.rule_width_pt, Color(0, 0, 0)),
+        ("BOX", (0, 0), (-1, -1), style.rule_width_pt, grey(0)),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]
@@ -323,14 +322,10 @@ def _table_commands(groups: int, rows: int, style: KeyStyle) -> list[tuple]:
         answer_col, id_col = 3 * g + 1, 3 * g + 2
         commands.append(("FONT", (answer_col, 1), (answer_col, -1), font, style.answer_size_pt))
         commands.append(("FONT", (id_col, 1), (id_col, -1), font, style.id_size_pt))
-        commands.append(
-            ("TEXTCOLOR", (id_col, 1), (id_col, -1), Color(style.id_grey, style.id_grey, style.id_grey))
-        )
+        commands.append(("TEXTCOLOR", (id_col, 1), (id_col, -1), grey(style.id_grey)))
         if g:
-            commands.append(("LINEBEFORE", (3 * g, 0), (3 * g, -1), style.rule_width_pt, Color(0, 0, 0)))
+            commands.append(("LINEBEFORE", (3 * g, 0), (3 * g, -1), style.rule_width_pt, grey(0)))
     for start in range(1 + style.band_rows, rows + 1, 2 * style.band_rows):
         end = min(start + style.band_rows - 1, rows)
-        commands.append(
-            ("BACKGROUND", (0, start), (-1, end), Color(style.band_grey, style.band_grey, style.band_grey))
-        )
+        commands.append(("BACKGROUND", (0, start), (-1, end), grey(style.band_grey)))
     return commands
