@@ -23,15 +23,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from render_fixtures import bundled_layout, make_candidates, make_manifest, make_paper  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 from papergen.paper import Paper  # noqa: E402
 from papergen.render import SheetPrint, render_booklet, render_key, render_sheets  # noqa: E402
+from papergen.render.document import PdfInfo, new_canvas  # noqa: E402
 from papergen.render.fonts import register_font  # noqa: E402
 from papergen.render.units import mm_to_pt  # noqa: E402
 
 A4_MM = (210.0, 297.0)
-LINE_PT = 15.5
+FONT_SIZE_PT = 10.5
 MARGIN_MM = 20.0
 
 
@@ -50,11 +50,12 @@ def write_text_floor(paper: Paper, path: Path, pages: int) -> None:
     lines = [q.stem for q in paper.questions] + [o.text for q in paper.questions for o in q.options]
     per_page = -(-len(lines) // pages)
     width, height = (mm_to_pt(v) for v in A4_MM)
-    canvas = Canvas(str(path), pagesize=(width, height), invariant=1, initialFontName=register_font())
+    canvas = new_canvas(path, (width, height), PdfInfo(title="floor", subject="baseline"))
+    pitch = (height - 2 * mm_to_pt(MARGIN_MM)) / per_page
     for start in range(0, len(lines), per_page):
-        canvas.setFont(register_font(), 10.5)
+        canvas.setFont(register_font(), FONT_SIZE_PT)
         for i, line in enumerate(lines[start : start + per_page]):
-            canvas.drawString(mm_to_pt(MARGIN_MM), height - mm_to_pt(MARGIN_MM) - i * LINE_PT / 3, line)
+            canvas.drawString(mm_to_pt(MARGIN_MM), height - mm_to_pt(MARGIN_MM) - i * pitch, line)
         canvas.showPage()
     canvas.save()
 
