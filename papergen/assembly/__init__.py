@@ -89,7 +89,9 @@ def _limits(exposure: ExposureRule | None, ledger: Ledger | None, bank: Bank, ex
     if exposure is None:
         return ExposureLimits()
     if ledger is None:
-        raise AssemblyError("cannot assemble: an exposure rule needs a usage ledger to read; pass ledger=Ledger(path)")
+        raise AssemblyError(
+            "cannot assemble: an exposure rule needs a usage ledger to read (got none); give the ledger file"
+        )
     return exposure_limits(exposure, ledger, bank_id=bank.id, exam_id=exam_id)
 
 

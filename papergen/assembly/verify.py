@@ -35,10 +35,16 @@ class SectionBalance:
     """Longest run of equal keys (multi: of identical answer sets)."""
 
     def describe(self) -> str:
-        """One line, e.g. ``single A 35 B 35 C 35 D 35, run<=3``."""
-        name = {"single": "", "judge": "", "multi": "correct options "}[self.type]
-        keys = " ".join(f"{k} {n}" for k, n in self.keys.items())
-        return f"{self.section} {name}{keys}, longest run {self.longest_run}"
+        """One line, e.g. ``single A 35 B 35 C 35 D 35, longest run 3``.
+
+        Judge keys read 对/错; multi-select sections list ``<correct options>:<items>``.
+        """
+        if self.type == "multi":
+            keys = "correct options " + " ".join(f"{k}:{n}" for k, n in self.keys.items())
+        else:
+            names = {"T": "对", "F": "错"} if self.type == "judge" else {}
+            keys = " ".join(f"{names.get(k, k)} {n}" for k, n in self.keys.items())
+        return f"{self.section} {keys}, longest run {self.longest_run}"
 
 
 def longest_run(keys: Sequence[object]) -> int:
