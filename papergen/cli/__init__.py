@@ -39,3 +39,6 @@ from papergen.cli import import_commands  # noqa: E402
 
 main.add_command(import_commands.import_questions)
 main.add_command(import_commands.export_moodle_command)
+from papergen.cli import build_command  # noqa: E402
+
+main.add_command(build_command.build)
