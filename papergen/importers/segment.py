@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from papergen.importers.normalise import fold_vocabulary
 from papergen.importers.source import SourceText
 
 __all__ = [
@@ -128,7 +129,7 @@ class Block:
 _ORDINAL = "(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _NAMES = "|".join(re.escape(n) for n, _ in sorted(SECTION_NAMES, key=lambda p: -len(p[0])))
 _KIND = dict(SECTION_NAMES)
-_NUMBER = re.compile(r"(?<![\d.])(\d{1,3})\s*[.、．](?![\d.])|(?:^|(?<=[)）]))[ \t]*(\d{1,3})[ \t]+(?=[^\d\s])", re.M)
+_NUMBER = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:、|[.．](?![\d.]))|(?:^|(?<=[)）]))[ \t]*(\d{1,3})[ \t]+(?=[^\d\s])", re.M)
 _RESTART_BEFORE = frozenset("\n。?!)）")
 _DOC_KEY = re.compile(rf"^[ \t]*(?:参考)?答案[ \t]*[:：]?\s*(?={_ORDINAL}\s*[、.．])", re.M)
 _SECTION_KEY = re.compile(
@@ -149,6 +150,8 @@ def _heading_pattern(params: SegmentParams) -> re.Pattern[str]:
 def _is_title(line: str, following: str | None, blank_follows: bool, params: SegmentParams) -> bool:
     """A short line without sentence punctuation that a blank line follows or the next line repeats."""
     if not line or len(line) > params.max_title_chars or line[-1] in "。?？:：;；,，":
+        return False
+    if _heading_pattern(params).search(fold_vocabulary(line)):
         return False
     if blank_follows:
         return True
@@ -174,13 +177,16 @@ def split_documents(src: SourceText, params: SegmentParams = SegmentParams()) ->
         while j < len(lines) and not lines[j]:
             j += 1
         following = lines[j] if j < len(lines) else None
-        if _is_title(line, following, j > i + 1, params) or (i == 0 and line):
+        if _is_title(line, following, j > i + 1, params):
             repeat = _common_prefix(line, following or "") if following else 0
             body_line = j if j < len(lines) else i + 1
             skip = repeat if repeat >= max(2, int(len(line) * params.title_prefix_share)) else 0
             start = src.line_starts[body_line] + skip if body_line < len(lines) else len(src.text)
             titles.append((i, line, start))
     docs = []
+    if not titles or titles[0][0] > 0:
+        first_end = src.line_starts[titles[0][0]] if titles else len(src.text)
+        docs.append(Document("", 0, first_end))
     for k, (i, title, start) in enumerate(titles):
         end = src.line_starts[titles[k + 1][0]] if k + 1 < len(titles) else len(src.text)
         docs.append(Document(title, min(start, end), end))

@@ -83,7 +83,11 @@ def load_bank_header(path: str | Path) -> BankHeader:
 
 
 def load_exclusions(path: str | Path) -> dict[str, str]:
-    """Read an exclusion list ``{"exclusions": [{"id": …, "reason": …}, …]}`` → id → reason.
+    """Read an exclusion list ``{"exclusions": [{"id": …, "reason": …}, …]}`` → key → reason.
+
+    An entry may add ``"where": "document#number"`` (or ``document:line``) to
+    keep out one printing of a question that is printed more than once (ids
+    do not depend on the answer); its key is then ``id@where``.
 
     Raises
     ------
@@ -102,9 +106,10 @@ def load_exclusions(path: str | Path) -> dict[str, str]:
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict) or not entry.get("id") or not entry.get("reason"):
             raise ImportTextError(f"{path}: exclusions[{index}]: needs an id and a reason (got {entry!r})")
-        if entry["id"] in out:
-            raise ImportTextError(f"{path}: exclusions[{index}]: id {entry['id']} is listed twice")
-        out[str(entry["id"])] = str(entry["reason"])
+        key = f"{entry['id']}@{entry['where']}" if entry.get("where") else str(entry["id"])
+        if key in out:
+            raise ImportTextError(f"{path}: exclusions[{index}]: {key} is listed twice")
+        out[key] = str(entry["reason"])
     return out
 
 
@@ -126,7 +131,7 @@ def _read_file(path: Path, header: BankHeader, keywords: TopicKeywords | None, i
 def _exclude(candidates: list[Candidate], exclusions: Mapping[str, str]) -> tuple[list[Candidate], list[Exclusion]]:
     kept, excluded = [], []
     for candidate in candidates:
-        reason = exclusions.get(candidate.item.id)
+        reason = exclusions.get(f"{candidate.item.id}@{candidate.location}") or exclusions.get(candidate.item.id)
         if reason is None:
             kept.append(candidate)
         else:
@@ -203,7 +208,7 @@ def import_sources(
         Prefix of item ids (default: the initials of the bank id).
     keywords : TopicKeywords, optional
         Topic keyword table (default: the header's, else the bundled one).
-    exclusions : mapping of item id to reason, optional
+    exclusions : mapping of item id (or ``id@document#number``) to reason, optional
         Questions to keep out (a wrong key, an OCR-broken text); applied
         before duplicates and conflicts are resolved, so excluding a wrong
         printing lets the right ones through.
@@ -232,7 +237,7 @@ def import_sources(
         candidates += found
         files.append(counts)
         problems += file_problems
-    seen = {c.item.id for c in candidates}
+    seen = {c.item.id for c in candidates} | {f"{c.item.id}@{c.location}" for c in candidates}
     candidates, excluded = _exclude(candidates, exclusions)
     merged = merge_candidates(candidates)
     for counts in files:
