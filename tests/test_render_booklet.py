@@ -169,6 +169,9 @@ def test_booklet_differs_between_variants(paper, booklet, tmp_path):
         ([40, 50, 45, 90, 30], 2),
         ([40, 50, 45, 120, 30], 2),
         ([40, 50, 45, 240, 30], 1),
+        ([40, 50, 45], 4),
+        ([40, 50, 113], 2),
+        ([40, 50, 45, 60, 30, 20], 4),
     ],
 )
 def test_options_share_a_line_when_their_widths_fit(widths, expected):

@@ -364,7 +364,8 @@ def options_per_line(
     """How many options share a line: the largest choice whose columns hold every option.
 
     A choice that would leave one option alone under a fuller line (4 + 1)
-    is skipped; 2 + 2 + 1 is fine.
+    is skipped; 2 + 2 + 1 is fine.  Three options may share the columns of
+    a four-per-line grid.
 
     Parameters
     ----------
@@ -388,14 +389,29 @@ def options_per_line(
     1
     >>> options_per_line([40, 50, 45, 60, 90], 400, 8, (5, 4, 2, 1))
     2
+    >>> options_per_line([40, 50, 45], 400, 8, (5, 4, 2, 1))
+    4
     """
     count = len(widths_pt)
-    for per_line in sorted(set(choices), reverse=True):
-        if per_line <= 1 or per_line > count or (per_line > 2 and count % per_line == 1):
-            continue
+    for per_line in _line_choices(count, choices):
         if max(widths_pt) + gutter_pt <= available_pt / per_line:
             return per_line
     return 1
+
+
+def _line_choices(count: int, choices: Sequence[int]) -> list[int]:
+    """Choices worth trying for ``count`` options, largest first.
+
+    Choices up to ``count``, except those leaving one option alone under a
+    line of three or more; and, when ``count`` is not itself a choice, the
+    smallest choice above it, so three short options sit in the columns of
+    the usual four-per-line grid.
+    """
+    usable = [c for c in set(choices) if 1 < c <= count and not (c > 2 and count % c == 1)]
+    above = [c for c in choices if c > count]
+    if above and count not in choices:
+        usable.append(min(above))
+    return sorted(usable, reverse=True)
 
 
 def _section_total(paper: Paper, section: Section) -> float:
