@@ -8,10 +8,15 @@ from pathlib import Path
 import pytest
 
 from papergen.bank.io import load_bank
-from papergen.bank.model import Bank, Item, Option, Provenance, Topic
+from papergen.bank.model import Bank, Item, Provenance, Topic
 from papergen.bank.validate import validate_bank
 from papergen.errors import ImportTextError
-from papergen.importers import import_sources, import_text, load_bank_header, load_exclusions
+from papergen.importers import (
+    import_sources,
+    import_text,
+    load_bank_header,
+    load_exclusions,
+)
 from papergen.importers.classify import (
     DifficultyParams,
     TopicKeywords,

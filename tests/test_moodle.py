@@ -10,7 +10,12 @@ import pytest
 from papergen.bank.io import load_bank
 from papergen.bank.model import Bank, Item, Option, Provenance
 from papergen.errors import ImportTextError
-from papergen.importers import export_moodle, import_moodle, import_sources, load_bank_header
+from papergen.importers import (
+    export_moodle,
+    import_moodle,
+    import_sources,
+    load_bank_header,
+)
 from papergen.importers.moodle import is_moodle_xml
 from papergen.resources import bundled_bank_path
 

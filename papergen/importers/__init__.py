@@ -41,8 +41,20 @@ customer-service seed documents (not distributed) with::
 """
 
 from papergen.importers.moodle import export_moodle, import_moodle
-from papergen.importers.result import SKIP_REASONS, Exclusion, FileCounts, ImportProblem, ImportResult
-from papergen.importers.sources import BankHeader, import_sources, import_to_bank_file, load_bank_header, load_exclusions
+from papergen.importers.result import (
+    SKIP_REASONS,
+    Exclusion,
+    FileCounts,
+    ImportProblem,
+    ImportResult,
+)
+from papergen.importers.sources import (
+    BankHeader,
+    import_sources,
+    import_to_bank_file,
+    load_bank_header,
+    load_exclusions,
+)
 from papergen.importers.text import import_text
 
 __all__ = [

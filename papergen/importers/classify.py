@@ -58,7 +58,7 @@ class TopicKeywords:
     weights: Mapping[str, Mapping[str, float]]
     default: str
 
-    def for_topics(self, topics: Sequence[Topic]) -> "TopicKeywords":
+    def for_topics(self, topics: Sequence[Topic]) -> TopicKeywords:
         """The table restricted to ``topics``; topics without keywords fall back to their names.
 
         Raises

@@ -8,7 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from papergen.bank.model import Item, Option, Provenance
-from papergen.importers.classify import DifficultyParams, TopicKeywords, classify_topic, estimate_difficulty
+from papergen.importers.classify import (
+    DifficultyParams,
+    TopicKeywords,
+    classify_topic,
+    estimate_difficulty,
+)
 from papergen.importers.normalise import content_key
 from papergen.importers.parse import ParsedQuestion
 

@@ -114,7 +114,7 @@ def merge_candidates(candidates: Sequence[Candidate]) -> MergeOutcome:
         for other in others:
             duplicates[other.document] += 1
         items.append(_with_also_in(keep, others))
-    items, related = _drop_related_conflicts(items, candidates)
+    items, related = _drop_related_conflicts(items, {c.item.id: c.line for c in reversed(candidates)})
     problems += related + _id_collisions(items)
     return MergeOutcome(items, problems, dict(duplicates))
 
@@ -146,7 +146,7 @@ def _disagree(a: Item, b: Item) -> bool:
     return any(ta[k] != tb[k] for k in ta.keys() & tb.keys())
 
 
-def _drop_related_conflicts(items: list[Item], candidates: Sequence[Candidate]) -> tuple[list[Item], list[ImportProblem]]:
+def _drop_related_conflicts(items: list[Item], lines: dict[str, int]) -> tuple[list[Item], list[ImportProblem]]:
     """Leave out every item whose near-identical stem elsewhere is answered the other way."""
     stems = [item.stem for item in items]
     bad: dict[int, list[int]] = defaultdict(list)
@@ -159,7 +159,8 @@ def _drop_related_conflicts(items: list[Item], candidates: Sequence[Candidate]) 
         item = items[i]
         listing = ", ".join(f"{items[j].id} ({_show(items[j])})" for j in others)
         message = f"answered {_show(item)} here but the same question elsewhere disagrees: {listing}; left out"
-        problems.append(ImportProblem(item.provenance.document, None, item.provenance.number, message, "error", item.id))
+        where = (item.provenance.document, lines.get(item.id), item.provenance.number)
+        problems.append(ImportProblem(*where, message, "error", item.id))
     return [item for i, item in enumerate(items) if i not in bad], problems
 
 

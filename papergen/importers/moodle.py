@@ -31,7 +31,13 @@ from papergen.errors import ImportTextError
 from papergen.importers.items import ItemSettings, build_item
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
 from papergen.importers.normalise import join_lines
-from papergen.importers.parse import Outcome, ParsedOption, ParsedQuestion, Skipped, SkipReason
+from papergen.importers.parse import (
+    Outcome,
+    ParsedOption,
+    ParsedQuestion,
+    Skipped,
+    SkipReason,
+)
 from papergen.importers.result import FileCounts, ImportProblem, ImportResult
 from papergen.importers.segment import Section
 from papergen.importers.text import item_settings
@@ -40,7 +46,7 @@ __all__ = ["is_moodle_xml", "read_moodle_candidates", "import_moodle", "export_m
 
 _SNIFF_BYTES = 4096
 """How much of a file is read to recognise Moodle XML."""
-_QUIZ_ROOT = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<quiz[\s>]", re.S)
+_QUIZ_ROOT = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<quiz[\s>]", re.DOTALL)
 _LABELS = "ABCDEF"
 _SKIP_TYPES: dict[str, SkipReason] = {
     "essay": "essay", "shortanswer": "essay", "numerical": "essay", "calculated": "essay",
@@ -48,7 +54,7 @@ _SKIP_TYPES: dict[str, SkipReason] = {
     "multianswer": "fill_in", "gapselect": "fill_in", "ddwtos": "fill_in", "description": "knowledge",
 }
 _TRUE_WORDS = {"true": True, "对": True, "正确": True, "false": False, "错": False, "错误": False}
-_BREAKS = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>", re.I)
+_BREAKS = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 
 

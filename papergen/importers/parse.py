@@ -33,6 +33,8 @@ __all__ = [
     "Skipped",
     "Outcome",
     "parse_block",
+    "StatedAnswer",
+    "read_answer",
     "find_option_run",
     "match_label",
     "make_question",
@@ -123,7 +125,7 @@ def _label_pattern(label: str, bare: bool) -> re.Pattern[str]:
     if bare:
         styles.append(rf"(?:(?<=^)|(?<=\s)){label}(?=[\u4e00-\u9fff])")
     # a letter inside brackets is an answer written into the stem, not an option
-    return re.compile(rf"(?<![(（])(?<![(（][ \t])(?:{'|'.join(styles)})", re.M)
+    return re.compile(rf"(?<![(（])(?<![(（][ \t])(?:{'|'.join(styles)})", re.MULTILINE)
 
 
 _LABEL_FIRST = [_label_pattern(c, False) for c in _LABELS]
@@ -175,8 +177,13 @@ def _drop_shadow_letters(texts: list[str]) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Answer:
-    """What a block states about its answer."""
+class StatedAnswer:
+    """What a question states about its answer.
+
+    ``letters`` for a choice answer, ``judge`` for 对/错, ``printed_text`` the
+    option text printed beside a letter, ``free_text`` an answer that is
+    neither (an essay answer), ``trailing`` what follows the answer.
+    """
 
     letters: tuple[str, ...] | None = None
     judge: bool | None = None
@@ -185,28 +192,28 @@ class _Answer:
     trailing: str = ""
 
 
-def _read_answer(rest: str) -> _Answer:
-    """The answer after an answer marker; ``trailing`` is what follows it in the block."""
+def read_answer(rest: str) -> StatedAnswer:
+    """The answer printed after an answer marker (``正确答案:`` / ``答案:``)."""
     m = _CHOICE_ANSWER.match(rest)
     if m:
         letters = tuple(sorted(set(re.findall("[A-F]", m.group(1)))))
         printed = (m.group(2) or "").strip() or None
-        return _Answer(letters=letters, printed_text=printed, trailing=rest[m.end() :].strip())
+        return StatedAnswer(letters=letters, printed_text=printed, trailing=rest[m.end() :].strip())
     m = _JUDGE_ANSWER.match(rest)
     if m:
-        return _Answer(judge=_JUDGE_WORDS[m.group(1)], trailing=rest[m.end() :].strip())
-    return _Answer(free_text=rest.strip() or None)
+        return StatedAnswer(judge=_JUDGE_WORDS[m.group(1)], trailing=rest[m.end() :].strip())
+    return StatedAnswer(free_text=rest.strip() or None)
 
 
-def _key_answer(entry: KeyEntry | None, kind: SectionKind) -> _Answer:
+def _key_answer(entry: KeyEntry | None, kind: SectionKind) -> StatedAnswer:
     if entry is None:
-        return _Answer()
+        return StatedAnswer()
     token = entry.answer.strip()
     if kind == "judge":
         value = _KEY_JUDGE.get(token.lower(), _JUDGE_WORDS.get(token))
-        return _Answer(judge=value)
+        return StatedAnswer(judge=value)
     letters = tuple(sorted(set(re.findall("[A-F]", token.upper()))))
-    return _Answer(letters=letters, printed_text=entry.text)
+    return StatedAnswer(letters=letters, printed_text=entry.text)
 
 
 @dataclass(frozen=True)
@@ -214,7 +221,7 @@ class _Parts:
     """A block cut into its parts (offsets into the source text)."""
 
     body_end: int
-    answer: _Answer
+    answer: StatedAnswer
     explanation: str | None
 
 
@@ -228,8 +235,8 @@ def _cut(src: SourceText, start: int, end: int) -> _Parts:
         end = m.start()
     m = _ANSWER_MARK.search(folded, start, end)
     if m:
-        return _Parts(m.start(), _read_answer(src.text[m.end() : end]), explanation)
-    return _Parts(end, _Answer(), explanation)
+        return _Parts(m.start(), read_answer(src.text[m.end() : end]), explanation)
+    return _Parts(end, StatedAnswer(), explanation)
 
 
 def _content_chars(text: str) -> int:
@@ -293,7 +300,7 @@ def _options(src: SourceText, run: list[tuple[str, int, int]], end: int) -> list
         stop = run[k + 1][1] if k + 1 < len(run) else end
         texts.append(_strip_option(src.text[text_start:stop]))
     texts = _drop_shadow_letters(texts)
-    return [ParsedOption(label, display_text(text)) for (label, _, _), text in zip(run, texts)]
+    return [ParsedOption(label, display_text(text)) for (label, _, _), text in zip(run, texts, strict=True)]
 
 
 def _choice(
@@ -302,7 +309,7 @@ def _choice(
     parts: _Parts,
     run: list[tuple[str, int, int]],
     section: Section,
-    key: _Answer,
+    key: StatedAnswer,
     number: int | None,
     line: int,
     params: ParseParams,
@@ -331,12 +338,12 @@ def _choice(
     )
 
 
-def _choice_sources(inline: _Answer, stem_answer: re.Match[str] | None, key: _Answer) -> list[_Answer]:
+def _choice_sources(inline: StatedAnswer, stem_answer: re.Match[str] | None, key: StatedAnswer) -> list[StatedAnswer]:
     sources = []
     if inline.letters:
         sources.append(inline)
     if stem_answer:
-        sources.append(_Answer(letters=tuple(sorted(set(re.findall("[A-F]", stem_answer.group(1)))))))
+        sources.append(StatedAnswer(letters=tuple(sorted(set(re.findall("[A-F]", stem_answer.group(1)))))))
     if key.letters:
         sources.append(key)
     return sources
@@ -350,12 +357,12 @@ def make_question(
     *,
     options: list[ParsedOption],
     stem: str,
-    sources: list[_Answer],
+    sources: list[StatedAnswer],
     section: Section,
     explanation: str | None,
     number: int | None,
     line: int,
-    stray_answer: _Answer = _Answer(),
+    stray_answer: StatedAnswer = StatedAnswer(),
 ) -> Outcome:
     """A choice question from its parts, or why it cannot be one.
 
@@ -390,7 +397,7 @@ def make_question(
     return ParsedQuestion(qtype, stem, tuple(options), letters, explanation, verified, number, line, section)
 
 
-def _check_printed(sources: list[_Answer], options: list[ParsedOption]) -> tuple[bool, str | None]:
+def _check_printed(sources: list[StatedAnswer], options: list[ParsedOption]) -> tuple[bool, str | None]:
     """Whether printed answer texts match the options they name (single-letter answers only)."""
     by_label = {o.label: o.text for o in options}
     verified = False
@@ -420,7 +427,7 @@ def _choice_type(kind: SectionKind, count: int) -> QuestionType | Skipped:
 
 
 def _no_options(
-    src: SourceText, start: int, parts: _Parts, section: Section, key: _Answer, number: int | None, line: int, params: ParseParams
+    src: SourceText, start: int, parts: _Parts, section: Section, key: StatedAnswer, number: int | None, line: int, params: ParseParams
 ) -> Outcome:
     kind = section.kind
     body = src.folded[start : parts.body_end]
@@ -436,7 +443,7 @@ def _no_options(
 
 
 def _judge(
-    src: SourceText, start: int, parts: _Parts, section: Section, key: _Answer, number: int | None, line: int, params: ParseParams
+    src: SourceText, start: int, parts: _Parts, section: Section, key: StatedAnswer, number: int | None, line: int, params: ParseParams
 ) -> Outcome:
     end = parts.body_end
     body = src.folded[start:end]

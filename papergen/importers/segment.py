@@ -129,11 +129,11 @@ class Block:
 _ORDINAL = "(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _NAMES = "|".join(re.escape(n) for n, _ in sorted(SECTION_NAMES, key=lambda p: -len(p[0])))
 _KIND = dict(SECTION_NAMES)
-_NUMBER = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:、|[.．](?![\d.]))|(?:^|(?<=[)）]))[ \t]*(\d{1,3})[ \t]+(?=[^\d\s])", re.M)
+_NUMBER = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:、|[.．](?![\d.]))|(?:^|(?<=[)）]))[ \t]*(\d{1,3})[ \t]+(?=[^\d\s])", re.MULTILINE)
 _RESTART_BEFORE = frozenset("\n。?!)）")
-_DOC_KEY = re.compile(rf"^[ \t]*(?:参考)?答案[ \t]*[:：]?\s*(?={_ORDINAL}\s*[、.．])", re.M)
+_DOC_KEY = re.compile(rf"^[ \t]*(?:参考)?答案[ \t]*[:：]?\s*(?={_ORDINAL}\s*[、.．])", re.MULTILINE)
 _SECTION_KEY = re.compile(
-    r"^[ \t]*(?:参考)?答案[ \t]*[:：]?\s*(?=1\s*[.、．]?\s*(?:[A-Fa-f]|对|错|正确|错误|√|×))", re.M
+    r"^[ \t]*(?:参考)?答案[ \t]*[:：]?\s*(?=1\s*[.、．]?\s*(?:[A-Fa-f]|对|错|正确|错误|√|×))", re.MULTILINE
 )
 _JUDGE_TOKEN = r"正确|错误|对|错|√|×|[TtFf](?![A-Za-z])"
 _CHOICE_TOKEN = r"[A-Fa-f](?:[ \t]*[,，、]?[ \t]*[A-Fa-f])*(?![A-Za-z])"
@@ -187,7 +187,7 @@ def split_documents(src: SourceText, params: SegmentParams = SegmentParams()) ->
     if not titles or titles[0][0] > 0:
         first_end = src.line_starts[titles[0][0]] if titles else len(src.text)
         docs.append(Document("", 0, first_end))
-    for k, (i, title, start) in enumerate(titles):
+    for k, (_, title, start) in enumerate(titles):
         end = src.line_starts[titles[k + 1][0]] if k + 1 < len(titles) else len(src.text)
         docs.append(Document(title, min(start, end), end))
     return docs
@@ -323,8 +323,9 @@ def _number_tokens(src: SourceText, section: Section, params: SegmentParams) -> 
 def split_blocks(src: SourceText, section: Section, params: SegmentParams = SegmentParams()) -> tuple[list[Block], int]:
     """Numbered blocks of a section, and the offset where the first block starts (the lead ends).
 
-    A restart at 1 opens a section of unknown kind that keeps the heading's
-    key only if it restarts nothing (keys number one run of questions).
+    Numbering that restarts at 1 without a heading means a heading is
+    missing: the blocks from there on belong to a section of unknown kind
+    with no answer key.
     """
     tokens = _number_tokens(src, section, params)
     blocks: list[Block] = []

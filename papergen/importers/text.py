@@ -11,11 +11,26 @@ from papergen.importers.classify import TopicKeywords, bundled_topic_keywords
 from papergen.importers.items import ItemSettings, build_item, id_prefix_for
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
 from papergen.importers.normalise import has_traditional
-from papergen.importers.parse import Outcome, ParsedQuestion, ParseParams, Skipped, parse_block
+from papergen.importers.parse import (
+    Outcome,
+    ParsedQuestion,
+    ParseParams,
+    Skipped,
+    parse_block,
+)
 from papergen.importers.result import FileCounts, ImportProblem, ImportResult
-from papergen.importers.segment import Section, SegmentParams, segment_source, split_blocks
+from papergen.importers.segment import (
+    Section,
+    SegmentParams,
+    segment_source,
+    split_blocks,
+)
 from papergen.importers.source import SourceText, read_source
-from papergen.importers.unnumbered import is_questionnaire, parse_line_lists, parse_questionnaire
+from papergen.importers.unnumbered import (
+    is_questionnaire,
+    parse_line_lists,
+    parse_questionnaire,
+)
 
 __all__ = ["TextParams", "read_outcomes", "read_candidates", "import_text", "item_settings"]
 
@@ -50,13 +65,12 @@ def read_outcomes(src: SourceText, params: TextParams = TextParams()) -> tuple[l
     return outcomes, knowledge
 
 
-def _problem_for(src: SourceText, outcome: Outcome) -> ImportProblem | None:
-    number = None if outcome.number is None else str(outcome.number)
-    if isinstance(outcome, Skipped):
-        if outcome.reason in ("no_answer", "malformed") and outcome.message:
-            return ImportProblem(src.name, outcome.line, number, f"{outcome.reason}: {outcome.message}")
+def _problem_for(src: SourceText, skipped: Skipped) -> ImportProblem | None:
+    """A problem for a question left out for want of an answer or for its form; None for other text."""
+    if skipped.reason not in ("no_answer", "malformed") or not skipped.message:
         return None
-    return None
+    number = None if skipped.number is None else str(skipped.number)
+    return ImportProblem(src.name, skipped.line, number, f"{skipped.reason}: {skipped.message}")
 
 
 def read_candidates(

@@ -26,10 +26,10 @@ from papergen.importers.parse import (
     ParsedQuestion,
     ParseParams,
     Skipped,
-    _Answer,
-    _read_answer,
+    StatedAnswer,
     make_question,
     match_label,
+    read_answer,
 )
 from papergen.importers.segment import Section
 from papergen.importers.source import SourceText
@@ -137,7 +137,7 @@ def _question(
         return Skipped("malformed", "an option has no text", None, line)
     letters = tuple(_LABELS[i] for i, (_, right) in enumerate(options) if right)
     parsed = [ParsedOption(_LABELS[i], text) for i, (text, _) in enumerate(options)]
-    sources = [_Answer(letters=letters)] if letters else []
+    sources = [StatedAnswer(letters=letters)] if letters else []
     outcome = make_question(
         options=parsed, stem=stem, sources=sources, section=section, explanation=None, number=None, line=line
     )
@@ -184,11 +184,11 @@ def _line_question(
     if len(labels) < 2 or match_label(src.folded, lines[i][0], "A") is not None:
         return None
     options = [ParsedOption(_LABELS[k], display_text(src.text[a:b])) for k, (a, b) in enumerate(labels)]
-    answer, used = _Answer(), j - i
+    answer, used = StatedAnswer(), j - i
     if j < len(lines):
         m = _ANSWER_LINE.match(src.folded, lines[j][0])
         if m and m.end() <= lines[j][1]:
-            answer, used = _read_answer(src.text[m.end() : lines[j][1]]), used + 1
+            answer, used = read_answer(src.text[m.end() : lines[j][1]]), used + 1
     stem = display_text(src.text[lines[i][0] : lines[i][1]])
     line = src.line_at(lines[i][0])
     sources = [answer] if answer.letters else []
