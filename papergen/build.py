@@ -151,11 +151,20 @@ def _render_variant(job: _VariantJob) -> list[str]:
     return names
 
 
-def _render_all(jobs: Sequence[_VariantJob], workers: int) -> list[str]:
-    if workers <= 1 or len(jobs) <= 1:
-        return [name for job in jobs for name in _render_variant(job)]
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        return [name for names in pool.map(_render_variant, jobs) for name in names]
+def _render_key(manifest: ExamManifest, folder: Path) -> str:
+    """Write the key PDF into the staging folder; its file name."""
+    render_key(manifest, folder / KEY_PDF)
+    return KEY_PDF
+
+
+def _render_all(jobs: Sequence[_VariantJob], manifest: ExamManifest, folder: Path, workers: int) -> list[str]:
+    """Render every variant and the key, in worker processes when ``workers > 1``; the file names."""
+    if workers <= 1 or not jobs:
+        return [name for job in jobs for name in _render_variant(job)] + [_render_key(manifest, folder)]
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs) + 1)) as pool:
+        key = pool.submit(_render_key, manifest, folder)
+        names = [name for names in pool.map(_render_variant, jobs) for name in names]
+        return names + [key.result()]
 
 
 def _write_outputs(
@@ -174,9 +183,7 @@ def _write_outputs(
             )
             for paper in papers
         ]
-        names = [KEY_JSON, *_render_all(jobs, workers)]
-        render_key(manifest, staging / KEY_PDF)
-        names.append(KEY_PDF)
+        names = [KEY_JSON, *_render_all(jobs, manifest, staging, workers)]
         for name in names:
             os.replace(staging / name, out_dir / name)
     finally:

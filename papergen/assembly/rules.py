@@ -26,9 +26,9 @@ class AssemblyRules:
     """At most this share of a multi-select section may have the same number of correct options."""
     greedy_attempts: int = 3
     """Randomised greedy passes tried before the integer program."""
-    pool_factor: int = 3
+    pool_factor: int = 2
     """The integer program first considers, per cell, this many times the items a cell can need."""
-    pool_slack: int = 10
+    pool_slack: int = 5
     """Extra items per cell in that first, reduced model."""
     solver: SolverParams = field(default_factory=SolverParams)
     """HiGHS time limit and gap (the objective is only a random preference, so any optimum will do)."""

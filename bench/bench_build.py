@@ -1,0 +1,172 @@
+"""Time exam assembly and building on synthetic banks.
+
+Run from the repository root::
+
+    python bench/bench_build.py [--seeds 5] [--many 100]
+
+Part 1, assembly: four parallel ``cs-180`` forms (140 + 20 + 20 items, 20
+topic quotas per section, difficulty 6:3:1) from synthetic banks of 5,000
+and 20,000 items (20 topics, difficulty 7:2:1, 5 % of items in enemy
+groups).  Three paths: the default (greedy passes, the integer program when
+they fail), greedy only, and the HiGHS integer program only.  The baseline,
+measured in the same run, is the greedy path; the integer program is
+reported as a ratio to it.
+
+Part 2, files: seconds per variant for booklet + blank answer sheet + the
+variant's share of the key PDF, against a floor measured in the same run
+(the same stems and options drawn as plain lines, no layout); then a whole
+``build_exam`` of ``--many`` shuffled variants, serially estimated and with
+one rendering process per core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from papergen.assembly import AssemblyRules, assemble_exam, default_exam_id  # noqa: E402
+from papergen.assembly.plan import make_plan  # noqa: E402
+from papergen.assembly.pool import build_pool  # noqa: E402
+from papergen.assembly.selection import SelectionRequest, select_forms  # noqa: E402
+from papergen.assembly.synthetic import SyntheticSpec, synthetic_bank  # noqa: E402
+from papergen.bank.io import save_bank  # noqa: E402
+from papergen.blueprint import make_blueprint  # noqa: E402
+from papergen.build import build_exam, load_exam_layout  # noqa: E402
+from papergen.manifest import manifest_from_papers  # noqa: E402
+from papergen.paper import Paper  # noqa: E402
+from papergen.paper_format import load_format  # noqa: E402
+from papergen.render import SheetPrint, render_booklet, render_key, render_sheets  # noqa: E402
+from papergen.render.document import PdfInfo, new_canvas  # noqa: E402
+from papergen.render.fonts import register_font  # noqa: E402
+from papergen.resources import bundled_format_path  # noqa: E402
+
+BANK_SIZES = (5000, 20000)
+TARGETS_S = {5000: 1.5, 20000: 5.0}
+PER_VARIANT_TARGET_S = 0.3
+FORMS = ("A", "B", "C", "D")
+A4_PT = (595.28, 841.89)
+FLOOR_FONT_PT = 10.5
+FLOOR_LINES_PER_PAGE = 60
+
+
+def timed(action: Callable[[], object]) -> tuple[float, object]:
+    """Wall time of one call, seconds, and its result."""
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def bench_assembly(size: int, seeds: int, fmt) -> dict[str, list[float]]:
+    """Seconds per run of each selection path, over ``seeds`` seeds (the default path end to end)."""
+    bank = synthetic_bank(SyntheticSpec(items=size, topics=20), seed=size)
+    times: dict[str, list[float]] = {"default (end to end)": [], "greedy": [], "ilp": []}
+    greedy_ok = 0
+    for seed in range(seeds):
+        seconds, _ = timed(lambda: assemble_exam(bank, fmt, variants=4, seed=seed, mode="parallel", bank_sha256="-"))
+        times["default (end to end)"].append(seconds)
+        for method in ("greedy", "ilp"):
+            rules = AssemblyRules(method=method)
+            plan = make_plan(make_blueprint(bank, fmt), fmt, rules)
+            request = SelectionRequest(build_pool(bank, plan), plan, FORMS, seed, default_exam_id(fmt, seed), rules)
+            try:
+                seconds, _ = timed(lambda: select_forms(request))
+            except Exception:  # a greedy failure is a result here, not an error
+                continue
+            times[method].append(seconds)
+            greedy_ok += method == "greedy"
+    times["greedy success"] = [greedy_ok / seeds]
+    return times
+
+
+def write_text_floor(paper: Paper, path: Path) -> None:
+    """Baseline: every stem and option of a paper as one plain line of the embedded font."""
+    lines = [q.stem for q in paper.questions] + [o.text for q in paper.questions for o in q.options]
+    canvas = new_canvas(path, A4_PT, PdfInfo(title="floor", subject="baseline"))
+    for start in range(0, len(lines), FLOOR_LINES_PER_PAGE):
+        canvas.setFont(register_font(), FLOOR_FONT_PT)
+        for i, line in enumerate(lines[start : start + FLOOR_LINES_PER_PAGE]):
+            canvas.drawString(50, A4_PT[1] - 50 - i * 12, line)
+        canvas.showPage()
+    canvas.save()
+
+
+def bench_files(bank, fmt, folder: Path, repeat: int) -> tuple[float, float, float]:
+    """Median seconds for one variant's booklet + blank sheet + key, and for the text floor; pages."""
+    papers = assemble_exam(bank, fmt, variants=1, seed=1, bank_sha256="-")
+    layout = load_exam_layout(fmt)
+    manifest = manifest_from_papers(papers, paper_format=fmt, layout_id=layout.id, layout_sha256=layout.sha256,
+                                    mode="shuffle", versions={})
+    checksum = manifest.variants[0].checksum
+    sheet = SheetPrint(fmt.title, papers[0].exam_id, "A", checksum, f"PG1|{papers[0].exam_id}|A|{checksum}|")
+
+    def one_variant() -> int:
+        pages = render_booklet(papers[0], folder / "b.pdf")
+        render_sheets(layout, [sheet], folder / "s.pdf")
+        render_key(manifest, folder / "k.pdf")
+        return pages
+
+    one_variant()  # font registration and imports out of the measurement
+    variant = statistics.median(timed(one_variant)[0] for _ in range(repeat))
+    floor = statistics.median(timed(lambda: write_text_floor(papers[0], folder / "f.pdf"))[0] for _ in range(repeat))
+    return variant, floor, float(one_variant())
+
+
+def bench_many(bank_path: Path, folder: Path, many: int, workers: int) -> float:
+    """Seconds for a whole build of ``many`` shuffled variants with ``workers`` rendering processes."""
+    seconds, _ = timed(lambda: build_exam(bank_path, bundled_format_path("cs-180"), out_dir=folder / f"many-{workers}",
+                                          variants=many, seed=3, workers=workers))
+    return seconds
+
+
+def print_assembly(size: int, times: dict[str, list[float]]) -> None:
+    greedy = statistics.median(times["greedy"]) if times["greedy"] else float("nan")
+    print(f"\nbank of {size:,} items: 4 parallel cs-180 forms (target <= {TARGETS_S[size]} s)")
+    for name in ("default (end to end)", "greedy", "ilp"):
+        runs = times[name]
+        if not runs:
+            print(f"  {name:22s} no successful run")
+            continue
+        median = statistics.median(runs)
+        print(f"  {name:22s} median {median:6.3f} s  max {max(runs):6.3f} s  ({len(runs)} runs)"
+              f"  {median / greedy:6.1f} x greedy")
+    print(f"  greedy succeeded on {times['greedy success'][0]:.0%} of seeds (the default path falls back to the ILP)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=5, help="Seeds per bank size.")
+    parser.add_argument("--repeat", type=int, default=3, help="Repeats of each file timing.")
+    parser.add_argument("--many", type=int, default=100, help="Variants of the whole-build run.")
+    args = parser.parse_args()
+    fmt = load_format(bundled_format_path("cs-180"))
+    print(f"machine: {os.cpu_count()} cores")
+    for size in BANK_SIZES:
+        print_assembly(size, bench_assembly(size, args.seeds, fmt))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        bank = synthetic_bank(SyntheticSpec(items=5000, topics=20), seed=1)
+        bank_path = folder / "bank.json"
+        save_bank(bank, bank_path)
+        variant, floor, pages = bench_files(bank, fmt, folder, args.repeat)
+        print(f"\nfiles of one variant ({pages:.0f}-page booklet + sheet + key), target <= {PER_VARIANT_TARGET_S} s")
+        print(f"  text floor (same text, plain lines): {floor:.3f} s")
+        print(f"  booklet + sheet + key:               {variant:.3f} s  {variant / floor:.1f} x floor")
+        cores = os.cpu_count() or 1
+        serial = bench_many(bank_path, folder, args.many, 1)
+        parallel = bench_many(bank_path, folder, args.many, cores)
+        print(f"\nwhole build of {args.many} shuffled variants (assembly, key.json, {args.many} booklets and sheets, key.pdf)")
+        print(f"  1 process:  {serial:7.2f} s  {serial / args.many:.3f} s per variant")
+        print(f"  {cores} processes: {parallel:7.2f} s  {parallel / args.many:.3f} s per variant"
+              f"  ({serial / parallel:.2f} x faster)")
+
+
+if __name__ == "__main__":
+    main()
