@@ -107,6 +107,11 @@ class SheetRead:
         Resolution of the page image as read.
     timings_ms : dict
         Stage timings in milliseconds, for benchmarks.
+    homography : tuple of 3 tuples of 3 floats, or None
+        Maps layout pixels at ``working_dpi`` (x, y from the layout's top-left) to pixels of the
+        image as given to the reader, in homogeneous coordinates; None if the page was not registered.
+    working_dpi : float
+        Resolution of the layout-pixel frame of ``homography``, dpi (0 if not registered).
     """
 
     status: PageStatus
@@ -118,6 +123,8 @@ class SheetRead:
     fit_error_px: float = 0.0
     dpi: float = 0.0
     timings_ms: dict[str, float] = field(default_factory=dict)
+    homography: tuple[tuple[float, ...], ...] | None = None
+    working_dpi: float = 0.0
 
     def question(self, number: int) -> QuestionRead:
         """The read of one question by number."""

@@ -1,0 +1,94 @@
+"""A page thumbnail with its paper level: triage, coarse searches and lighting normalisation.
+
+Phone photos and cheap scanners light a page unevenly; instead of normalising
+the full page (several ms), the reader estimates the paper level once on a
+thumbnail (a max filter wider than any solid print, then a blur) and looks it
+up at the few places it samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from omr.layout import MM_PER_INCH
+from omr.params import ReadParams
+
+__all__ = ["Thumbnail", "make_thumbnail", "ink_fraction"]
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """A small copy of a page and its paper level.
+
+    Attributes
+    ----------
+    grey : ndarray of uint8, shape (h, w)
+        The page subsampled to about ``ReadParams.thumb_dpi``.
+    paper : ndarray of float32, shape (h, w)
+        Estimated grey of clean paper at each thumbnail pixel.
+    darkness : ndarray of float32, shape (h, w)
+        ``1 - grey / paper`` clipped to [0, 1]: 0 = paper, ~1 = black ink.
+    scale : float
+        Thumbnail pixels per image pixel (x and y).
+    dpi : float
+        Resolution of the thumbnail given the page's estimated resolution, dpi.
+    """
+
+    grey: np.ndarray
+    paper: np.ndarray
+    darkness: np.ndarray
+    scale: float
+    dpi: float
+
+    def paper_at(self, points_xy: np.ndarray) -> np.ndarray:
+        """Paper grey at image points (x, y) in image pixels, shape (n, 2) -> (n,), float32 (nearest)."""
+        h, w = self.paper.shape
+        cols = np.clip(np.rint(points_xy[:, 0] * self.scale).astype(np.int64), 0, w - 1)
+        rows = np.clip(np.rint(points_xy[:, 1] * self.scale).astype(np.int64), 0, h - 1)
+        return self.paper[rows, cols]
+
+    def darkness_at(self, points_xy: np.ndarray) -> np.ndarray:
+        """Darkness at image points (x, y) in image pixels, shape (n, 2) -> (n,), float32 (nearest)."""
+        h, w = self.darkness.shape
+        cols = np.clip(np.rint(points_xy[:, 0] * self.scale).astype(np.int64), 0, w - 1)
+        rows = np.clip(np.rint(points_xy[:, 1] * self.scale).astype(np.int64), 0, h - 1)
+        return self.darkness[rows, cols]
+
+
+def make_thumbnail(image: np.ndarray, dpi: float, params: ReadParams) -> Thumbnail:
+    """Subsample a grey page to ``params.thumb_dpi`` and estimate its paper level.
+
+    Parameters
+    ----------
+    image : ndarray of uint8, shape (H, W)
+        The page.
+    dpi : float
+        The page's (estimated) resolution, dpi.
+    params : ReadParams
+        ``thumb_dpi`` and ``background_window_mm``.
+    """
+    factor = max(1.0, dpi / params.thumb_dpi)
+    h, w = image.shape
+    size = (max(8, int(round(w / factor))), max(8, int(round(h / factor))))
+    grey = cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)
+    scale = size[0] / w
+    thumb_dpi = dpi * scale
+    window = max(3, int(round(params.background_window_mm * thumb_dpi / MM_PER_INCH)) | 1)
+    smooth = cv2.blur(grey, (3, 3))
+    paper = cv2.dilate(smooth, cv2.getStructuringElement(cv2.MORPH_RECT, (window, window)))
+    paper = cv2.blur(paper.astype(np.float32), (window, window))
+    paper = np.maximum(paper, 1.0)
+    darkness = np.clip(1.0 - grey.astype(np.float32) / paper, 0.0, 1.0)
+    return Thumbnail(grey=grey, paper=paper, darkness=darkness, scale=scale, dpi=thumb_dpi)
+
+
+def ink_fraction(thumb: Thumbnail, params: ReadParams) -> float:
+    """Share of the page (inside ``edge_margin_mm``) whose darkness reaches ``ink_darkness``."""
+    margin = int(round(params.edge_margin_mm * thumb.dpi / MM_PER_INCH))
+    inner = thumb.darkness[margin:-margin or None, margin:-margin or None]
+    if inner.size == 0:
+        return 0.0
+    return float(np.count_nonzero(inner >= params.ink_darkness)) / inner.size

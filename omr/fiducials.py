@@ -1,0 +1,221 @@
+"""The four solid corner squares: coarse search on the thumbnail, refinement at full resolution.
+
+Candidates are solid, square ink blobs of plausible size on the thumbnail;
+each quadrant of the image keeps the few nearest its corner.  Each candidate
+is re-measured in a small full-resolution window (Otsu threshold, minimum-area
+rectangle, centroid).  The chosen four must form the layout's rectangle
+(aspect ratio and spacing-to-size ratio), upright or turned by 90 degrees.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from omr.background import Thumbnail
+from omr.layout import SheetLayout
+from omr.params import ReadParams
+
+__all__ = ["Fiducial", "FiducialSet", "find_candidates", "choose_fiducials", "QUADRANTS"]
+
+_COARSE_MIN_FILL = 0.6  # ink share of a thumbnail blob's box: a square turned by 10 degrees fills 0.74
+_COARSE_MAX_ASPECT = 1.25  # box aspect of a thumbnail blob: squares ~1.0, answer bubbles ~1.4
+
+QUADRANTS = ("top-left", "top-right", "bottom-right", "bottom-left")
+"""Image quadrants in the order the layout lists its fiducials."""
+
+
+@dataclass(frozen=True)
+class Fiducial:
+    """One solid square measured in the image.
+
+    Attributes
+    ----------
+    centre : tuple of float
+        Centroid (x, y), image pixels.
+    side_px : float
+        Square root of the ink area, image pixels.
+    aspect : float
+        Long / short side of the minimum-area rectangle (>= 1).
+    solidity : float
+        Ink area / minimum-area rectangle area, in [0, 1].
+    ink_grey : float
+        Median grey of the square's pixels: the scan's black level.
+    corner_distance : float
+        Distance from the centre to the image corner of its quadrant, pixels.
+    """
+
+    centre: tuple[float, float]
+    side_px: float
+    aspect: float
+    solidity: float
+    ink_grey: float
+    corner_distance: float
+
+
+@dataclass(frozen=True)
+class FiducialSet:
+    """Four fiducials in image-quadrant order (top-left, top-right, bottom-right, bottom-left).
+
+    ``landscape`` is True when the image's horizontal side pairs with the layout's vertical one.
+    """
+
+    fiducials: tuple[Fiducial, Fiducial, Fiducial, Fiducial]
+    landscape: bool
+
+    @property
+    def centres(self) -> np.ndarray:
+        """Centres, shape (4, 2), image pixels."""
+        return np.array([f.centre for f in self.fiducials], dtype=np.float64)
+
+    @property
+    def ink_grey(self) -> float:
+        """Median black level of the four squares, grey."""
+        return float(np.median([f.ink_grey for f in self.fiducials]))
+
+
+def find_candidates(image: np.ndarray, thumb: Thumbnail, expected_side_px: float, params: ReadParams, *,
+                    size_range: tuple[float, float] | None = None) -> list[list[Fiducial]]:
+    """Solid squares near each image corner, nearest first, at most ``params.corner_candidates`` each.
+
+    Parameters
+    ----------
+    image : ndarray of uint8, shape (H, W)
+        The page.
+    thumb : Thumbnail
+        Its thumbnail.
+    expected_side_px : float
+        Expected fiducial side in image pixels (from the known or guessed dpi).
+    size_range : tuple of float, optional
+        Accepted side relative to ``expected_side_px``; defaults to ``params.fiducial_size_range``.
+
+    Returns
+    -------
+    list of 4 lists of Fiducial
+        Per quadrant, in :data:`QUADRANTS` order: the refined squares among the
+        ``corner_candidates`` blobs nearest that corner.
+    """
+    h, w = image.shape
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)
+    coarse: list[list[tuple[float, np.ndarray, float]]] = [[], [], [], []]
+    low, high = size_range or params.fiducial_size_range
+    for centre, side in _coarse_squares(thumb, expected_side_px * thumb.scale, (low, high), params):
+        quadrant = _quadrant(centre, w, h)
+        coarse[quadrant].append((float(np.hypot(*(centre - corners[quadrant]))), centre, side))
+    found: list[list[Fiducial]] = [[], [], [], []]
+    for quadrant, blobs in enumerate(coarse):
+        nearest = sorted(blobs, key=lambda b: b[0])[: params.corner_candidates]
+        for distance, centre, side in nearest:
+            refined = _refine(image, centre, side, distance, params)
+            if refined is not None and low * expected_side_px <= refined.side_px <= high * expected_side_px:
+                found[quadrant].append(refined)
+    return found
+
+
+def _coarse_squares(thumb: Thumbnail, side_thumb: float, size_range: tuple[float, float],
+                    params: ReadParams) -> list[tuple[np.ndarray, float]]:
+    """Solid, square-ish ink blobs of plausible size on the thumbnail: (centre, side) in image pixels."""
+    ink = (thumb.darkness >= params.ink_darkness).astype(np.uint8)
+    _, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    stats, centroids = stats[1:].astype(np.float64), centroids[1:]
+    bw, bh, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    side = np.sqrt(area)
+    low, high = size_range
+    keep = ((side >= low * side_thumb) & (side <= high * side_thumb) & (area >= _COARSE_MIN_FILL * bw * bh)
+            & (np.maximum(bw, bh) <= _COARSE_MAX_ASPECT * np.minimum(bw, bh)))
+    return [(centroids[i] / thumb.scale, float(side[i]) / thumb.scale) for i in np.flatnonzero(keep)]
+
+
+def _quadrant(centre: np.ndarray, width: int, height: int) -> int:
+    right, bottom = centre[0] >= width / 2, centre[1] >= height / 2
+    return {(False, False): 0, (True, False): 1, (True, True): 2, (False, True): 3}[(bool(right), bool(bottom))]
+
+
+def _refine(image: np.ndarray, centre: np.ndarray, side: float, corner_distance: float,
+            params: ReadParams) -> Fiducial | None:
+    """Measure a candidate square in a full-resolution window around ``centre``; None if not a square."""
+    h, w = image.shape
+    half = max(4, int(np.ceil(side)))
+    x0, y0 = max(0, int(centre[0]) - half), max(0, int(centre[1]) - half)
+    x1, y1 = min(w, int(centre[0]) + half + 1), min(h, int(centre[1]) + half + 1)
+    window = image[y0:y1, x0:x1]
+    if window.size == 0:
+        return None
+    _, mask = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    contour = max(contours, key=cv2.contourArea)
+    bx, by, bw, bh = cv2.boundingRect(contour)
+    if bx == 0 or by == 0 or bx + bw >= window.shape[1] or by + bh >= window.shape[0]:
+        return None  # the blob runs out of the window: bigger than a fiducial or cut by the image edge
+    moments = cv2.moments(contour)
+    (_, _), (rw, rh), _ = cv2.minAreaRect(contour)
+    if moments["m00"] <= 0 or min(rw, rh) <= 0:
+        return None
+    area = moments["m00"]
+    aspect, solidity = max(rw, rh) / min(rw, rh), area / (rw * rh)
+    if aspect > params.fiducial_max_aspect or solidity < params.fiducial_min_solidity:
+        return None
+    cx, cy = moments["m10"] / area, moments["m01"] / area
+    ink = float(cv2.mean(window, mask=mask)[0])
+    return Fiducial((x0 + cx, y0 + cy), float(np.sqrt(area)), float(aspect), float(min(solidity, 1.0)), ink,
+                    corner_distance)
+
+
+def choose_fiducials(candidates: list[list[Fiducial]], layout: SheetLayout,
+                     params: ReadParams) -> FiducialSet | str:
+    """The candidate combination that forms the layout's fiducial rectangle, nearest the corners.
+
+    Returns
+    -------
+    FiducialSet or str
+        The chosen set, or the reason none fits (for the page's status).
+    """
+    missing = [QUADRANTS[i] for i, q in enumerate(candidates) if not q]
+    if missing:
+        return f"{4 - len(missing)} of 4 fiducials found ({', '.join(missing)} missing)"
+    aspect, spacing = _layout_shape(layout)
+    best: tuple[float, FiducialSet] | None = None
+    for combo in itertools.product(*candidates):
+        landscape = _fits_rectangle(combo, aspect, spacing, params)
+        if landscape is None:
+            continue
+        score = sum(f.corner_distance for f in combo)
+        if best is None or score < best[0]:
+            best = (score, FiducialSet(tuple(combo), landscape))  # type: ignore[arg-type]
+    if best is None:
+        return "the corner squares found do not form the sheet's fiducial rectangle"
+    return best[1]
+
+
+def _layout_shape(layout: SheetLayout) -> tuple[float, float]:
+    """Horizontal/vertical spacing ratio and mean spacing / square side of the layout's fiducials."""
+    horizontal, vertical = _sides(np.array(layout.fiducials.centres_mm, dtype=np.float64))
+    return horizontal / vertical, (horizontal + vertical) / 2 / layout.fiducials.size_mm
+
+
+def _sides(points: np.ndarray) -> tuple[float, float]:
+    tl, tr, br, bl = points
+    horizontal = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    vertical = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    return float(horizontal), float(vertical)
+
+
+def _fits_rectangle(combo: tuple[Fiducial, ...], aspect: float, spacing: float, params: ReadParams) -> bool | None:
+    """None if the four do not form the layout's rectangle; else whether they form it turned (landscape)."""
+    sides = [f.side_px for f in combo]
+    if max(sides) / min(sides) > params.fiducial_size_spread:
+        return None
+    horizontal, vertical = _sides(np.array([f.centre for f in combo]))
+    tol = params.rectangle_tolerance
+    if abs((horizontal + vertical) / 2 / float(np.mean(sides)) / spacing - 1) > tol:
+        return None
+    if abs(horizontal / vertical / aspect - 1) <= tol:
+        return False
+    if abs(vertical / horizontal / aspect - 1) <= tol:
+        return True
+    return None

@@ -1,0 +1,427 @@
+"""Bubble fill measures and their per-sheet, relative classification.
+
+Measuring.  Each bubble's interior (the ellipse inside its printed outline,
+less a registration margin) is sampled on a fixed grid through the
+homography (:mod:`omr.sampling`) and turned into darkness: 0 = this spot's
+paper (from the thumbnail's paper level, so uneven light cancels), 1 = this
+sheet's black (its fiducials).
+
+Subtracting the print.  Bubbles that print the same thing (same block and
+option, or same digit) share a blank pattern: the per-sample median of the
+group's blankest members.  A bubble's ``fill`` is its mean darkness above
+that pattern's, rescaled to [0, 1]; its *stray ink* is the share of samples
+darker than the (slightly dilated) pattern by a stroke's darkness, which is
+how ticks and crosses show even when their mean is low.
+
+Classifying.  Fills of the whole sheet split into a blank and a marked
+cluster (Otsu on the fills, as OMRChecker splits a question's sorted fills at
+their largest gap, but over all bubbles so that a question with one mark is
+still judged against the sheet's own marks).  Positions ``t`` on the sheet's
+blank-to-marked scale decide: a full mark needs a high ``t`` and ink over
+most of the bubble; a blank needs a low ``t`` and no strokes; everything in
+between (light or partial fills, erasure residue, ticks, crosses) is
+ambiguous and flagged for review.  The reader never guesses silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cv2
+import numpy as np
+
+from omr.layout import SheetLayout
+from omr.params import ReadParams
+from omr.result import CandidateRead, MarkState, QuestionRead
+from omr.sampling import patch_offsets, sample_patches
+
+__all__ = ["BubbleTable", "BubbleMeasures", "SheetCalibration", "bubble_table", "measure_bubbles",
+           "calibrate", "read_questions", "read_candidate", "FLAG_AMBIGUOUS", "FLAG_MULTIPLE", "FLAG_ERASURE"]
+
+FLAG_AMBIGUOUS = "ambiguous"
+"""A bubble of the question is neither clearly blank nor clearly marked."""
+FLAG_MULTIPLE = "multiple"
+"""Several marks on a question that takes one."""
+FLAG_ERASURE = "erasure"
+"""Residue of an erased mark: beside a mark, or on a question read as unanswered."""
+
+_STATE_CODES = (MarkState.BLANK, MarkState.AMBIGUOUS, MarkState.MARKED)
+_BLANK, _AMBIGUOUS, _MARKED = 0, 1, 2
+_DIGIT_VALUES = 10
+
+
+@dataclass(frozen=True)
+class BubbleTable:
+    """Every bubble of a layout in reading order: answer bubbles by question, then digit bubbles.
+
+    Attributes
+    ----------
+    centres_mm : ndarray, shape (n, 2)
+        Bubble centres, layout mm.
+    group : ndarray of int, shape (n,)
+        Print group: bubbles of one block and option (or of one digit value) print the same thing.
+    question_start : ndarray of int, shape (questions + 1,)
+        Answer bubbles of question ``k`` (0-based) are ``question_start[k]:question_start[k + 1]``.
+    numbers, options, multiple : tuple
+        Per question: number, option keys, whether several marks are expected.
+    answer_count : int
+        Number of answer bubbles (digit bubbles follow them).
+    digits : int
+        Candidate-number columns (10 bubbles each, digit-major).
+    """
+
+    centres_mm: np.ndarray
+    group: np.ndarray
+    question_start: np.ndarray
+    numbers: tuple[int, ...]
+    options: tuple[tuple[str, ...], ...]
+    multiple: tuple[bool, ...]
+    answer_count: int
+    digits: int
+
+
+@dataclass(frozen=True)
+class BubbleMeasures:
+    """What was measured in every bubble of :class:`BubbleTable` order.
+
+    Attributes
+    ----------
+    darkness : ndarray of float32, shape (n, ny, nx)
+        Darkness samples over each bubble's interior box.
+    inside_weights : ndarray of float32, shape (ny * nx,)
+        1 / count for samples inside the interior ellipse, 0 outside: ``flat @ inside_weights`` is
+        the mean over the interior.
+    sector_weights : ndarray of float32, shape (sectors, ny * nx)
+        The same per angular sector of the interior's outer ring (one row per sector: matrix-vector
+        products stay single-threaded and fast, where a small BLAS matrix product can stall on threads).
+    """
+
+    darkness: np.ndarray
+    inside_weights: np.ndarray
+    sector_weights: np.ndarray
+
+    @property
+    def flat(self) -> np.ndarray:
+        """Darkness as (n, ny * nx)."""
+        return self.darkness.reshape(len(self.darkness), -1)
+
+
+@dataclass(frozen=True)
+class SheetCalibration:
+    """The sheet's own scale for marks, and every bubble's position on it.
+
+    Attributes
+    ----------
+    fill : ndarray, shape (n,)
+        Darkness above the printed pattern, rescaled to [0, 1] (reported as the bubble's fill).
+    t : ndarray, shape (n,)
+        Position on the sheet's scale: 0 = typical blank, 1 = typical mark.
+    coverage : ndarray, shape (n,)
+        Share of the interior darker than half the typical mark's darkness.
+    rim : ndarray, shape (n,)
+        Least coverage over the angular sectors of the interior's outer ring: a fill reaches every
+        side, a tick, a cross or a half fill leaves some sectors white.
+    stray : ndarray, shape (n,)
+        Share of the interior covered by strokes beyond the printed pattern.
+    blank_level, mark_level : float
+        Cluster centres of ``fill``.
+    confident_marks : bool
+        False when the sheet shows no clear marked cluster (nominal levels used).
+    states : ndarray of int, shape (n,)
+        0 blank, 1 ambiguous, 2 marked.
+    confidence : ndarray, shape (n,)
+        Per-bubble confidence in [0, 1].
+    """
+
+    fill: np.ndarray
+    t: np.ndarray
+    coverage: np.ndarray
+    rim: np.ndarray
+    stray: np.ndarray
+    blank_level: float
+    mark_level: float
+    confident_marks: bool
+    states: np.ndarray
+    confidence: np.ndarray
+
+
+# -- the table ---------------------------------------------------------------------------------------
+
+
+def bubble_table(layout: SheetLayout) -> BubbleTable:
+    """The layout's bubbles in reading order (cached per layout)."""
+    return _bubble_table(layout)
+
+
+@lru_cache(maxsize=16)
+def _bubble_table(layout: SheetLayout) -> BubbleTable:
+    centres, groups, starts = [], [], [0]
+    numbers, options, multiple = [], [], []
+    block_index = {id(b): i for i, b in enumerate(layout.blocks)}
+    group_base = {}
+    next_group = 0
+    for block in sorted(layout.blocks, key=lambda b: b.first):
+        group_base[block_index[id(block)]] = next_group
+        next_group += len(block.options)
+    for spec in layout.questions():
+        block = layout.block_of(spec.number)
+        x, y = block.row_centre(spec.number - block.first)
+        base = group_base[block_index[id(block)]]
+        for k in range(len(block.options)):
+            centres.append((x + k * block.option_pitch_mm, y))
+            groups.append(base + k)
+        starts.append(len(centres))
+        numbers.append(spec.number)
+        options.append(spec.options)
+        multiple.append(spec.multiple)
+    answer_count = len(centres)
+    for _, value, x, y in layout.digit_bubbles():
+        centres.append((x, y))
+        groups.append(next_group + value)
+    return BubbleTable(np.array(centres, np.float64), np.array(groups, np.int64), np.array(starts, np.int64),
+                       tuple(numbers), tuple(options), tuple(multiple), answer_count, layout.candidate_id.digits)
+
+
+# -- measuring ---------------------------------------------------------------------------------------
+
+
+def measure_bubbles(image: np.ndarray, homography: np.ndarray, table: BubbleTable, layout: SheetLayout, *,
+                    paper: np.ndarray, black_grey: float, params: ReadParams) -> BubbleMeasures:
+    """Sample every bubble's interior and convert it to darkness.
+
+    Parameters
+    ----------
+    image : ndarray of uint8, shape (H, W)
+        The page.
+    homography : ndarray, shape (3, 3)
+        Layout mm -> image px.
+    table : BubbleTable
+        Which bubbles.
+    paper : ndarray, shape (n,)
+        Paper grey at each bubble (see :meth:`omr.background.Thumbnail.paper_at`).
+    black_grey : float
+        Grey of solid black on this page.
+    """
+    half_w, half_h = _interior_half_axes(layout, params)
+    nx, ny = params.sample_grid
+    offsets = patch_offsets(half_w, half_h, nx, ny)
+    inside_weights, sector_weights = _sample_weights(half_w, half_h, nx, ny, params.rim_inner_radius,
+                                                     params.rim_sectors)
+    grey = sample_patches(image, homography, table.centres_mm, offsets)
+    paper = paper.astype(np.float32)[:, None, None]
+    span = np.maximum(paper - np.float32(black_grey), np.float32(1.0))
+    darkness = np.clip((paper - grey) / span, 0.0, 1.0)
+    return BubbleMeasures(darkness, inside_weights, sector_weights)
+
+
+@lru_cache(maxsize=16)
+def _sample_weights(half_w: float, half_h: float, nx: int, ny: int, rim_inner: float,
+                    sectors: int) -> tuple[np.ndarray, np.ndarray]:
+    """Averaging weights over the interior ellipse and over each rim sector of a sample grid."""
+    offsets = patch_offsets(half_w, half_h, nx, ny)
+    u, v = (offsets[..., 0] / half_w).ravel(), (offsets[..., 1] / half_h).ravel()
+    radius = np.hypot(u, v)
+    inside = radius <= 1.0
+    sector = np.floor((np.arctan2(v, u) + np.pi) / (2 * np.pi) * sectors).astype(np.int64) % sectors
+    rim = inside & (radius >= rim_inner)
+    onehot = (rim[:, None] & (sector[:, None] == np.arange(sectors)[None, :])).astype(np.float32)
+    inside_weights = inside.astype(np.float32) / np.float32(inside.sum())
+    sector_weights = np.ascontiguousarray((onehot / np.maximum(onehot.sum(axis=0, keepdims=True), 1.0)).T)
+    inside_weights.setflags(write=False)
+    sector_weights.setflags(write=False)
+    return inside_weights, sector_weights
+
+
+def _interior_half_axes(layout: SheetLayout, params: ReadParams) -> tuple[float, float]:
+    shape = layout.bubble
+    inset = shape.line_width_mm / 2 + params.interior_margin_mm
+    return shape.width_mm / 2 - inset, shape.height_mm / 2 - inset
+
+
+# -- calibrating and classifying -----------------------------------------------------------------------
+
+
+def calibrate(measures: BubbleMeasures, table: BubbleTable, params: ReadParams) -> SheetCalibration:
+    """Subtract the print, find the sheet's blank and marked levels, classify every bubble."""
+    flat, weights = measures.flat, measures.inside_weights
+    raw = flat @ weights
+    templates = _blank_templates(measures.darkness, raw, table.group, weights, params)
+    base = (templates.reshape(len(templates), -1) @ weights)[table.group]
+    fill = np.clip((raw - base) / np.maximum(1.0 - base, 1e-3), 0.0, 1.0)
+    levels = _levels(fill, raw, np.ones(len(fill), bool), params)
+    coverage, rim = _spread(measures, levels.mark_darkness)
+    full = (fill >= levels.split) & (coverage >= params.mark_min_coverage) & (rim >= params.mark_min_rim)
+    if levels.confident and np.count_nonzero(full) >= params.min_full_marks:
+        levels = _levels(fill, raw, full, params)  # the typical mark: full fills only, not ticks or halves
+        coverage, rim = _spread(measures, levels.mark_darkness)
+    t = (fill - levels.blank) / max(levels.mark - levels.blank, 1e-3)
+    stray = _stray_ink(measures, templates, table.group, levels.mark_darkness, params)
+    states, confidence = _states(t, coverage, rim, stray, params)
+    return SheetCalibration(fill, t, coverage, rim, stray, levels.blank, levels.mark, levels.confident, states,
+                            confidence)
+
+
+@dataclass(frozen=True)
+class _Levels:
+    blank: float
+    mark: float
+    split: float
+    confident: bool
+    mark_darkness: float
+
+
+def _spread(measures: BubbleMeasures, mark_darkness: float) -> tuple[np.ndarray, np.ndarray]:
+    """Coverage of the interior and least coverage over the rim sectors, at half the mark's darkness."""
+    dark = (measures.flat >= np.float32(0.5 * mark_darkness)).astype(np.float32)
+    sectors = np.stack([dark @ w for w in measures.sector_weights])
+    return dark @ measures.inside_weights, sectors.min(axis=0)
+
+
+def _blank_templates(darkness: np.ndarray, raw: np.ndarray, group: np.ndarray, weights: np.ndarray,
+                     params: ReadParams) -> np.ndarray:
+    """Per print group, the blank bubble's darkness pattern, shape (groups, ny, nx).
+
+    The mean of the group's blankest ``template_share``; a group whose pattern is much darker than the
+    lightest group's is mostly marked and falls back to its single blankest bubble, then to the lightest
+    group's pattern.
+    """
+    count = int(group.max()) + 1
+    order = np.lexsort((raw, group))
+    bounds = np.searchsorted(group[order], np.arange(count + 1))
+    templates = np.empty((count,) + darkness.shape[1:], np.float32)
+    single = np.empty_like(templates)
+    for g in range(count):
+        members = order[bounds[g]:bounds[g + 1]]
+        keep = max(1, int(np.ceil(params.template_share * len(members))))
+        templates[g] = darkness[members[:keep]].mean(axis=0)
+        single[g] = darkness[members[0]]
+    means = templates.reshape(count, -1) @ weights
+    limit = float(means.min()) + params.max_template_excess
+    heavy = means > limit
+    templates[heavy] = single[heavy]
+    still = templates.reshape(count, -1) @ weights > limit
+    templates[still] = templates[int(np.argmin(means))]
+    return templates
+
+
+def _levels(fill: np.ndarray, raw: np.ndarray, marks: np.ndarray, params: ReadParams) -> _Levels:
+    """Blank and mark levels of ``fill`` by a two-cluster split; the mark level from ``marks`` only.
+
+    If the split shows no real marked cluster, the mark level is ``nominal_mark_fill``.
+    """
+    ordered = np.sort(fill)
+    split = _otsu_split(ordered)
+    if 0 < split < len(ordered):
+        threshold = float(ordered[split])
+        upper = marks & (fill >= threshold)
+        blank = float(np.median(ordered[:split]))
+        mark = float(np.median(fill[upper])) if upper.any() else float(np.median(ordered[split:]))
+        if mark >= params.min_mark_fill and mark - blank >= params.min_cluster_separation:
+            darkness = float(np.median(raw[upper])) if upper.any() else mark
+            return _Levels(blank, mark, threshold, True, darkness)
+    blank = float(np.median(fill))
+    return _Levels(blank, params.nominal_mark_fill, np.inf, False, params.nominal_mark_fill)
+
+
+def _otsu_split(ordered: np.ndarray) -> int:
+    """Index splitting sorted values into two classes of maximal between-class variance."""
+    n = len(ordered)
+    if n < 2:
+        return n
+    cumulative = np.cumsum(ordered)
+    counts = np.arange(1, n)
+    mean_low = cumulative[:-1] / counts
+    mean_high = (cumulative[-1] - cumulative[:-1]) / (n - counts)
+    between = counts * (n - counts) * (mean_high - mean_low) ** 2
+    return int(np.argmax(between)) + 1
+
+
+def _stray_ink(measures: BubbleMeasures, templates: np.ndarray, group: np.ndarray, mark_darkness: float,
+               params: ReadParams) -> np.ndarray:
+    """Share of each interior where ink exceeds the (dilated) printed pattern by a stroke's darkness."""
+    size = 2 * params.template_tolerance_samples + 1
+    kernel = np.ones((size, size), np.uint8)
+    tolerant = np.stack([cv2.dilate(t, kernel) for t in templates]).reshape(len(templates), -1)
+    level = np.float32(max(params.min_stroke_darkness, params.stroke_darkness_ratio * mark_darkness))
+    strokes = ((measures.flat - tolerant[group]) >= level).astype(np.float32)
+    return strokes @ measures.inside_weights
+
+
+def _states(t: np.ndarray, coverage: np.ndarray, rim: np.ndarray, stray: np.ndarray,
+            params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
+    marked = (t >= params.mark_min_t) & (coverage >= params.mark_min_coverage) & (rim >= params.mark_min_rim)
+    blank = (t < params.blank_max_t) & (stray < params.max_stray_ink)
+    states = np.full(t.shape, _AMBIGUOUS, np.int8)
+    states[marked] = _MARKED
+    states[blank] = _BLANK
+    mark_margin = np.minimum.reduce([(t - params.mark_min_t) / (1.0 - params.mark_min_t),
+                                     (coverage - params.mark_min_coverage) / (1.0 - params.mark_min_coverage),
+                                     (rim - params.mark_min_rim) / (1.0 - params.mark_min_rim)])
+    blank_margin = np.minimum((params.blank_max_t - t) / params.blank_max_t,
+                              (params.max_stray_ink - stray) / params.max_stray_ink)
+    confidence = np.where(marked, mark_margin, np.where(blank, blank_margin, 0.0))
+    return states, np.clip(confidence, 0.0, 1.0)
+
+
+# -- reads -------------------------------------------------------------------------------------------
+
+
+def read_questions(table: BubbleTable, calibration: SheetCalibration, params: ReadParams) -> tuple[QuestionRead, ...]:
+    """One :class:`QuestionRead` per question, with flags."""
+    n = table.answer_count
+    states = calibration.states[:n]
+    starts = table.question_start[:-1]
+    residue = (states != _MARKED) & (calibration.t[:n] >= params.erasure_min_t)
+    marks = np.add.reduceat((states == _MARKED).astype(np.int64), starts)
+    ambiguous = np.add.reduceat((states == _AMBIGUOUS).astype(np.int64), starts) > 0
+    residue_blank = np.add.reduceat((residue & (states == _BLANK)).astype(np.int64), starts) > 0
+    residue_any = np.add.reduceat(residue.astype(np.int64), starts) > 0
+    erasure = residue_blank | (residue_any & (marks > 0))
+    multiple = (marks >= 2) & ~np.array(table.multiple, bool)
+    flag_codes = (multiple.astype(np.int64) * 4 + ambiguous * 2 + erasure).tolist()
+    confidence = np.round(np.minimum.reduceat(calibration.confidence[:n], starts), 3).tolist()
+    fills = np.round(calibration.fill[:n], 3).tolist()
+    codes = states.tolist()
+    names = [_STATE_CODES[c] for c in codes]
+    bounds = table.question_start.tolist()
+    reads = []
+    for k, number in enumerate(table.numbers):
+        a, b = bounds[k], bounds[k + 1]
+        options = table.options[k]
+        marked = tuple(o for o, c in zip(options, codes[a:b]) if c == _MARKED)
+        reads.append(QuestionRead(number, options, tuple(fills[a:b]), tuple(names[a:b]), marked,
+                                  _FLAG_SETS[flag_codes[k]], confidence[k]))
+    return tuple(reads)
+
+
+_FLAG_SETS = tuple(
+    tuple(flag for bit, flag in ((4, FLAG_MULTIPLE), (2, FLAG_AMBIGUOUS), (1, FLAG_ERASURE)) if code & bit)
+    for code in range(8)
+)
+
+
+def read_candidate(table: BubbleTable, calibration: SheetCalibration, params: ReadParams) -> CandidateRead:
+    """The candidate number: a digit per column with exactly one clear mark, else "?" or "*" and a flag."""
+    start = table.answer_count
+    states = calibration.states[start:].reshape(table.digits, _DIGIT_VALUES)
+    residue = ((calibration.states[start:] != _MARKED) & (calibration.t[start:] >= params.erasure_min_t))
+    residue = residue.reshape(table.digits, _DIGIT_VALUES)
+    fills = np.round(calibration.fill[start:], 3).reshape(table.digits, _DIGIT_VALUES)
+    digits, flags = [], []
+    for column in range(table.digits):
+        char, flag = _digit(states[column], bool(residue[column].any()), column + 1)
+        digits.append(char)
+        flags.extend(flag)
+    return CandidateRead("".join(digits), tuple(flags), tuple(tuple(row) for row in fills.tolist()))
+
+
+def _digit(states: np.ndarray, residue: bool, column: int) -> tuple[str, list[str]]:
+    marked = np.flatnonzero(states == _MARKED)
+    if np.any(states == _AMBIGUOUS):
+        return "?", [f"digit {column}: unclear mark"]
+    if len(marked) == 0:
+        return "?", [f"digit {column}: no mark"]
+    if len(marked) > 1:
+        return "*", [f"digit {column}: {len(marked)} marks"]
+    return str(int(marked[0])), [f"digit {column}: erasure"] if residue else []

@@ -1,0 +1,145 @@
+"""Read one answer-sheet image: registration, marks, candidate number, QR code.
+
+:func:`read_sheet` chains :mod:`omr.register`, :mod:`omr.marks` and
+:mod:`omr.qr` and returns a :class:`~omr.result.SheetRead`; a page that is
+blank, not a sheet, or cannot be registered reliably comes back with that
+status and a reason, never with guessed answers.
+:func:`layout_to_image_points` maps layout millimetres onto the scan as given,
+for drawing an annotated copy of it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import cv2
+import numpy as np
+
+from omr.layout import MM_PER_INCH, SheetLayout
+from omr.marks import bubble_table, calibrate, measure_bubbles, read_candidate, read_questions
+from omr.params import ReadParams
+from omr.qr import decode_qr
+from omr.register import Registration, register_page
+from omr.result import SheetRead
+from omr.sampling import apply_homography
+
+__all__ = ["read_sheet", "layout_to_image_points"]
+
+_TO_GREY = {3: cv2.COLOR_BGR2GRAY, 4: cv2.COLOR_BGRA2GRAY}
+
+
+def read_sheet(image: np.ndarray, layout: SheetLayout, *, dpi: float | None = None,
+               params: ReadParams = ReadParams()) -> SheetRead:
+    """Read the marks, candidate number and QR code of one page image.
+
+    Parameters
+    ----------
+    image : ndarray of uint8, shape (H, W) or (H, W, 3|4)
+        The page in any orientation (grey, BGR or BGRA); not modified.
+    layout : SheetLayout
+        The sheet's geometry.
+    dpi : float, optional
+        Resolution from the file; a hint, checked against the fiducial spacing.
+    params : ReadParams, optional
+        Thresholds.
+
+    Returns
+    -------
+    SheetRead
+        ``status="read"`` with one :class:`~omr.result.QuestionRead` per question, or ``"blank"``,
+        ``"not_a_sheet"``, ``"quarantined"`` with a reason.  ``homography`` maps layout pixels at
+        ``working_dpi`` to pixels of ``image``; ``timings_ms`` holds stage timings.
+
+    Raises
+    ------
+    ValueError
+        If ``image`` is not a 2-D grey or 3-D BGR(A) array.
+    """
+    started = time.perf_counter()
+    grey = _as_grey(image)
+    registration = register_page(grey, layout, dpi=dpi, params=params)
+    timings = dict(registration.timings_ms)
+    if registration.status != "read":
+        timings["total"] = _ms(started)
+        return _unread(registration, timings)
+    clock = time.perf_counter()
+    table = bubble_table(layout)
+    h = registration.homography
+    paper = registration.thumb.paper_at(apply_homography(h, table.centres_mm))
+    measures = measure_bubbles(grey, h, table, layout, paper=paper, black_grey=registration.black_grey,
+                               params=params)
+    calibration = calibrate(measures, table, params)
+    questions = read_questions(table, calibration, params)
+    candidate = read_candidate(table, calibration, params)
+    timings["marks"] = _ms(clock)
+    clock = time.perf_counter()
+    qr_text = decode_qr(grey, h, layout, params)
+    timings["qr"] = _ms(clock)
+    timings["total"] = _ms(started)
+    notes = registration.notes + (() if calibration.confident_marks else ("no clear marks on the sheet",))
+    return SheetRead(status="read", reason="; ".join(notes), qr_text=qr_text, candidate=candidate,
+                     questions=questions, **_geometry(registration), timings_ms=timings)
+
+
+def layout_to_image_points(read: SheetRead, layout: SheetLayout, points_mm: np.ndarray) -> np.ndarray:
+    """Map layout points (x_mm, y_mm) to pixels (x, y) of the image that was read.
+
+    Parameters
+    ----------
+    read : SheetRead
+        A read with a homography (any registered page).
+    layout : SheetLayout
+        The layout it was read with (its mm frame).
+    points_mm : array_like, shape (n, 2)
+        Points in layout mm, origin top-left, y down.
+
+    Returns
+    -------
+    ndarray, shape (n, 2), float64
+        Pixel positions (x = column, y = row) in the image as given to :func:`read_sheet`.
+
+    Raises
+    ------
+    ValueError
+        If the read has no homography (the page was not registered).
+    """
+    if read.homography is None or not read.working_dpi:
+        raise ValueError(f"layout {layout.id}: page was not registered (status {read.status}: {read.reason}); "
+                         "no mapping to image pixels")
+    px = np.asarray(points_mm, dtype=np.float64).reshape(-1, 2) * (read.working_dpi / MM_PER_INCH)
+    return apply_homography(np.array(read.homography, dtype=np.float64), px)
+
+
+def _as_grey(image: np.ndarray) -> np.ndarray:
+    array = np.asarray(image)
+    if array.ndim == 3 and array.shape[2] in _TO_GREY:
+        array = cv2.cvtColor(np.ascontiguousarray(array), _TO_GREY[array.shape[2]])
+    elif array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.ndim != 2 or array.size == 0:
+        raise ValueError(f"read_sheet: expected a grey (H, W) or BGR (H, W, 3) image (got shape {array.shape})")
+    if array.dtype != np.uint8:
+        array = cv2.convertScaleAbs(array.astype(np.float64), alpha=255.0 / max(float(array.max()), 1.0))
+    return np.ascontiguousarray(array)
+
+
+def _geometry(registration: Registration) -> dict:
+    """The SheetRead fields describing where the layout lies in the image."""
+    h = registration.homography
+    working_dpi = round(registration.dpi, 2) if h is not None else 0.0
+    matrix = None
+    if h is not None:
+        layout_px_to_mm = np.diag([MM_PER_INCH / working_dpi, MM_PER_INCH / working_dpi, 1.0])
+        matrix = tuple(tuple(float(v) for v in row) for row in h @ layout_px_to_mm)
+    return dict(rotation_deg=registration.rotation_deg,
+                fit_error_px=round(registration.fit_error_mm * working_dpi / MM_PER_INCH, 3),
+                dpi=working_dpi, homography=matrix, working_dpi=working_dpi)
+
+
+def _unread(registration: Registration, timings: dict[str, float]) -> SheetRead:
+    return SheetRead(status=registration.status, reason=registration.reason, **_geometry(registration),
+                     timings_ms=timings)
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1e3

@@ -1,0 +1,359 @@
+"""Registration: from a page image to a checked homography layout-mm -> image-px.
+
+Steps, each cheap and each able to stop the read with a reason:
+
+1. triage on a thumbnail: almost no ink -> ``blank``;
+2. the four corner fiducials (:mod:`omr.fiducials`): fewer than
+   ``min_fiducials_for_sheet`` -> ``not_a_sheet``, otherwise an unusable set ->
+   ``quarantined``;
+3. orientation (0/90/180/270): the fiducial rectangle says portrait or
+   landscape, the QR box (dark) versus its point-symmetric place (bubbles)
+   says which way up; when that contrast is weak (a faint or missing code,
+   many marks opposite it) the anchor bubbles below decide: under the wrong
+   orientation they are not found;
+4. fit check: anchor bubbles (the corners of every block column and of the
+   digit grid) are located by matching the printed outline ring; the
+   homography is refitted over fiducials and anchors, and a large residual
+   (curled or folded paper, wrong layout, a misplaced square) quarantines the
+   page instead of reading it.
+
+A failed registration is a :class:`Registration` value with a status and a
+reason, never an exception.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import cv2
+import numpy as np
+
+from omr.background import Thumbnail, ink_fraction, make_thumbnail
+from omr.fiducials import FiducialSet, choose_fiducials, find_candidates
+from omr.layout import MM_PER_INCH, SheetLayout
+from omr.params import ReadParams
+from omr.result import PageStatus
+from omr.sampling import apply_homography, local_affine, patch_offsets, sample_patches
+
+__all__ = ["Registration", "register_page", "anchor_points_mm"]
+
+_DPI_PLAUSIBLE = (0.4, 1.1)  # page extent at the stated dpi / image extent: outside this the dpi is wrong
+_QR_CORE = 0.7  # share of the QR box (which includes the quiet zone) sampled for the orientation cue
+_QR_CUE_SAMPLES = 9  # samples per side of the QR box for the orientation cue
+
+
+@dataclass(frozen=True)
+class Registration:
+    """Where the layout lies in a page image, or why that is unknown.
+
+    Attributes
+    ----------
+    status : PageStatus
+        ``"read"`` when registered; else ``"blank"``, ``"not_a_sheet"`` or ``"quarantined"``.
+    reason : str
+        Why the page is not registered; empty when it is.
+    homography : ndarray, shape (3, 3), or None
+        Maps layout millimetres (x_mm, y_mm) to image pixels (x, y) of the image as given.
+    rotation_deg : int
+        Counter-clockwise rotation that brings the page upright: ``np.rot90(image, rotation_deg // 90)``.
+    fit_error_mm : float
+        RMS residual of the refined homography over fiducials and anchors, mm (0 if not fitted).
+    dpi : float
+        Resolution of the page in the image, estimated from the fiducial spacing, dpi.
+    thumb : Thumbnail or None
+        The page thumbnail with its paper level.
+    black_grey : float
+        Grey of solid black on this page (the fiducials' median).
+    notes : tuple of str
+        Remarks on a registered page (e.g. a dpi in the metadata that the fiducials contradict).
+    timings_ms : dict
+        Stage timings, ms.
+    """
+
+    status: PageStatus
+    reason: str = ""
+    homography: np.ndarray | None = None
+    rotation_deg: int = 0
+    fit_error_mm: float = 0.0
+    dpi: float = 0.0
+    thumb: Thumbnail | None = None
+    black_grey: float = 0.0
+    notes: tuple[str, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _AnchorFit:
+    homography: np.ndarray
+    error_mm: float
+    found: int
+    inliers: int
+    total: int
+
+
+def register_page(image: np.ndarray, layout: SheetLayout, *, dpi: float | None = None,
+                  params: ReadParams = ReadParams()) -> Registration:
+    """Locate the layout in a grey page image.
+
+    Parameters
+    ----------
+    image : ndarray of uint8, shape (H, W)
+        The page as scanned, any orientation.
+    layout : SheetLayout
+        The sheet's geometry.
+    dpi : float, optional
+        Resolution from the file's metadata; a hint only, checked against the fiducial spacing.
+    params : ReadParams, optional
+        Thresholds.
+
+    Returns
+    -------
+    Registration
+        ``status == "read"`` with a homography, or another status with a reason.
+    """
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    guess, stated, notes = _dpi_guess(image.shape, layout, dpi, params)
+    thumb = make_thumbnail(image, guess, params)
+    if ink_fraction(thumb, params) < params.blank_max_ink_fraction:
+        return Registration("blank", "no ink on the page (blank or a duplex back)", thumb=thumb,
+                            timings_ms=_lap(timings, "triage", clock))
+    clock = _tick(timings, "triage", clock)
+    expected_side = layout.fiducials.size_mm * guess / MM_PER_INCH
+    size_range = params.fiducial_size_range_known if stated else params.fiducial_size_range
+    candidates = find_candidates(image, thumb, expected_side, params, size_range=size_range)
+    chosen = choose_fiducials(candidates, layout, params)
+    clock = _tick(timings, "fiducials", clock)
+    if isinstance(chosen, str):
+        found = sum(1 for q in candidates if q)
+        status: PageStatus = "quarantined" if found >= params.min_fiducials_for_sheet else "not_a_sheet"
+        reason = chosen if status == "quarantined" else f"no answer-sheet fiducials ({chosen})"
+        return Registration(status, reason, thumb=thumb, timings_ms=timings)
+    options = _orientations(chosen, layout, thumb)
+    clock = _tick(timings, "orientation", clock)
+    clear = options[0][2] - options[1][2] >= params.orientation_min_contrast
+    fits = [(turns, _fit_anchors(image, h, chosen, turns, layout, thumb, params))
+            for turns, h, _ in options[: 1 if clear else 2]]
+    _tick(timings, "fit", clock)
+    chosen_fit = _pick_orientation(fits, options, params)
+    if isinstance(chosen_fit, str):
+        return Registration("quarantined", chosen_fit, thumb=thumb, timings_ms=timings)
+    turns, fit = chosen_fit
+    return _judge_fit(fit, turns, chosen, dpi, notes, thumb, params, timings)
+
+
+def _pick_orientation(fits: list[tuple[int, _AnchorFit]], options: list[tuple[int, np.ndarray, float]],
+                      params: ReadParams) -> tuple[int, _AnchorFit] | str:
+    """The QR cue's orientation if it was clear; else the one whose anchor bubbles were found."""
+    if len(fits) == 1:
+        return fits[0]
+    shares = [fit.found / max(fit.total, 1) for _, fit in fits]
+    best = int(np.argmax(shares))
+    if shares[best] >= params.anchor_min_found and shares[1 - best] < params.anchor_min_found:
+        return fits[best]
+    return (f"cannot tell which way up the page is: QR box darkness {options[0][2]:.2f} vs {options[1][2]:.2f} "
+            f"on the opposite side, anchor bubbles found {shares[0]:.0%} vs {shares[1]:.0%}")
+
+
+def _judge_fit(fit: _AnchorFit, turns: int, chosen: FiducialSet, dpi: float | None, notes: tuple[str, ...],
+               thumb: Thumbnail, params: ReadParams, timings: dict[str, float]) -> Registration:
+    common = dict(homography=fit.homography, rotation_deg=90 * turns, fit_error_mm=fit.error_mm,
+                  dpi=_homography_dpi(fit.homography), thumb=thumb, black_grey=chosen.ink_grey, timings_ms=timings)
+    summary = (f"{fit.found} of {fit.total} anchor bubbles found, {fit.inliers} fit; "
+               f"RMS error {fit.error_mm:.2f} mm")
+    if fit.total and fit.found < params.anchor_min_found * fit.total:
+        return Registration("quarantined", f"printed bubbles not where the layout puts them ({summary})", **common)
+    if fit.found and fit.inliers < params.min_inlier_share * fit.found:
+        return Registration("quarantined", f"page distorted: bubbles do not fit one plane ({summary})", **common)
+    if fit.error_mm > params.max_fit_error_mm:
+        return Registration("quarantined", f"registration fit too poor ({summary}; "
+                            f"limit {params.max_fit_error_mm:.2f} mm)", **common)
+    measured = common["dpi"]
+    if dpi and abs(dpi / measured - 1) > params.dpi_mismatch_note:
+        notes = notes + (f"metadata says {dpi:.0f} dpi, fiducial spacing {measured:.0f} dpi; used the latter",)
+    return Registration("read", "", notes=notes, **common)
+
+
+def _tick(timings: dict[str, float], name: str, start: float) -> float:
+    now = time.perf_counter()
+    timings[name] = (now - start) * 1e3
+    return now
+
+
+def _lap(timings: dict[str, float], name: str, start: float) -> dict[str, float]:
+    _tick(timings, name, start)
+    return timings
+
+
+# -- resolution ------------------------------------------------------------------------------------
+
+
+def _dpi_guess(shape: tuple[int, ...], layout: SheetLayout, dpi: float | None,
+               params: ReadParams) -> tuple[float, bool, tuple[str, ...]]:
+    """The resolution to search fiducials at, whether it is the stated one, and a note if that was ignored.
+
+    The stated dpi is used when the page would plausibly fit the image at it; otherwise the page is
+    assumed to fill ``dpi_guess_fill`` of the image's long side.
+    """
+    long_px = float(max(shape[:2]))
+    long_in = max(layout.page_width_mm, layout.page_height_mm) / MM_PER_INCH
+    fill_guess = params.dpi_guess_fill * long_px / long_in
+    if dpi is None or dpi <= 0:
+        return fill_guess, False, ()
+    extent = dpi * long_in / long_px
+    if _DPI_PLAUSIBLE[0] <= extent <= _DPI_PLAUSIBLE[1]:
+        return float(dpi), True, ()
+    return fill_guess, False, (f"metadata dpi {dpi:.0f} ignored: the page would span {extent:.0%} of the image",)
+
+
+def _homography_dpi(h: np.ndarray) -> float:
+    """Resolution implied by a layout-mm -> image-px homography near the page centre, dpi."""
+    _, jac = local_affine(h, np.array([[100.0, 150.0]]))
+    return float(np.sqrt(abs(np.linalg.det(jac[0]))) * MM_PER_INCH)
+
+
+# -- orientation -----------------------------------------------------------------------------------
+
+
+def _orientations(chosen: FiducialSet, layout: SheetLayout, thumb: Thumbnail) -> list[tuple[int, np.ndarray, float]]:
+    """The two orientations the fiducial rectangle allows, darkest QR box first.
+
+    Each is (clockwise quarter turns of the page in the image, the 4-point homography layout mm ->
+    image px, mean darkness of the QR box under it).
+    """
+    layout_pts = np.array(layout.fiducials.centres_mm, dtype=np.float32)
+    cue = _qr_cue_points(layout)
+    options = []
+    for turns in ((1, 3) if chosen.landscape else (0, 2)):
+        image_pts = chosen.centres[[(j + turns) % 4 for j in range(4)]].astype(np.float32)
+        h = cv2.getPerspectiveTransform(layout_pts, image_pts)
+        options.append((turns, h, float(thumb.darkness_at(apply_homography(h, cue)).mean())))
+    return sorted(options, key=lambda o: o[2], reverse=True)
+
+
+def _qr_cue_points(layout: SheetLayout) -> np.ndarray:
+    qr = layout.qr
+    inset = qr.size_mm * (1 - _QR_CORE) / 2
+    ticks = np.linspace(inset, qr.size_mm - inset, _QR_CUE_SAMPLES)
+    xs, ys = np.meshgrid(qr.x_mm + ticks, qr.y_mm + ticks)
+    return np.stack([xs.ravel(), ys.ravel()], axis=1)
+
+
+# -- anchors and the refined fit -------------------------------------------------------------------
+
+
+def anchor_points_mm(layout: SheetLayout) -> np.ndarray:
+    """Bubbles used to check the fit: the corner bubbles of every block column and of the digit grid.
+
+    Returns an array of shape (n, 2), layout mm.
+    """
+    return _anchor_points(layout).copy()
+
+
+@lru_cache(maxsize=16)
+def _anchor_points(layout: SheetLayout) -> np.ndarray:
+    points: list[tuple[float, float]] = []
+    for block in layout.blocks:
+        last_option = (len(block.options) - 1) * block.option_pitch_mm
+        for start in range(0, block.count, block.rows):
+            for index in (start, min(block.count, start + block.rows) - 1):
+                x, y = block.row_centre(index)
+                points += [(x, y), (x + last_option, y)]
+    grid = layout.candidate_id
+    for d in (0, grid.digits - 1):
+        for v in (0, 9):
+            points.append((grid.x_mm + d * grid.col_pitch_mm, grid.y_mm + v * grid.row_pitch_mm))
+    return np.unique(np.array(points, dtype=np.float64), axis=0)
+
+
+@lru_cache(maxsize=16)
+def _ring_template(width_mm: float, height_mm: float, px_per_mm: float, ring_mm: float) -> np.ndarray:
+    """Zero-sum kernel: +mean over the printed outline band, -mean over the paper band just outside."""
+    half_w, half_h = width_mm / 2 + ring_mm, height_mm / 2 + ring_mm
+    size = (2 * int(np.ceil(half_w * px_per_mm)) + 1, 2 * int(np.ceil(half_h * px_per_mm)) + 1)
+    centre = (size[0] // 2, size[1] // 2)
+    band = max(1, int(round(ring_mm * px_per_mm)))
+
+    def ring(a_mm: float, b_mm: float) -> np.ndarray:
+        canvas = np.zeros((size[1], size[0]), np.uint8)
+        axes = (int(round(a_mm * px_per_mm)), int(round(b_mm * px_per_mm)))
+        cv2.ellipse(canvas, centre, axes, 0, 0, 360, 1, band)
+        return canvas.astype(np.float32)
+
+    outline = ring(width_mm / 2, height_mm / 2)
+    outside = np.clip(ring(width_mm / 2 + ring_mm, height_mm / 2 + ring_mm) - outline, 0, 1)
+    return outline / outline.sum() - outside / outside.sum()
+
+
+def _fit_anchors(image: np.ndarray, rough: np.ndarray, chosen: FiducialSet, turns: int, layout: SheetLayout,
+                 thumb: Thumbnail, params: ReadParams) -> _AnchorFit:
+    anchors = _anchor_points(layout)
+    measured, found = _locate_anchors(image, rough, anchors, layout, thumb, params)
+    fiducials_mm = np.array(layout.fiducials.centres_mm, dtype=np.float64)
+    fiducials_px = chosen.centres[[(j + turns) % 4 for j in range(4)]]
+    src = np.concatenate([fiducials_mm, anchors[found]])
+    dst = np.concatenate([fiducials_px, apply_homography(rough, measured[found])])
+    h, residual_mm = _least_squares_fit(src, dst)
+    keep = np.ones(len(src), bool)
+    keep[4:] = residual_mm[4:] <= params.anchor_inlier_mm
+    if not keep.all():
+        h, residual_mm = _least_squares_fit(src[keep], dst[keep])
+    error = float(np.sqrt(np.mean(residual_mm ** 2)))
+    return _AnchorFit(h, error, int(found.sum()), int(keep[4:].sum()), len(anchors))
+
+
+def _least_squares_fit(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Homography fitted to all pairs and each pair's residual in mm (via the local scale)."""
+    h, _ = cv2.findHomography(src.astype(np.float64), dst.astype(np.float64), 0)
+    _, jac = local_affine(h, src)
+    px_per_mm = np.sqrt(np.abs(np.linalg.det(jac)))
+    residual = np.linalg.norm(apply_homography(h, src) - dst, axis=1) / px_per_mm
+    return h, residual
+
+
+def _locate_anchors(image: np.ndarray, rough: np.ndarray, anchors: np.ndarray, layout: SheetLayout,
+                    thumb: Thumbnail, params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
+    """Measured anchor centres in layout mm (through ``rough``) and which anchors were found."""
+    p = params.anchor_px_per_mm
+    shape = layout.bubble
+    kernel = _ring_template(shape.width_mm, shape.height_mm, p, params.anchor_ring_mm)
+    half_w = shape.width_mm / 2 + params.anchor_ring_mm + params.anchor_search_mm
+    half_h = shape.height_mm / 2 + params.anchor_ring_mm + params.anchor_search_mm
+    nx, ny = int(round(2 * half_w * p)) | 1, int(round(2 * half_h * p)) | 1
+    step_x, step_y = 2 * half_w / nx, 2 * half_h / ny
+    patches = sample_patches(image, rough, anchors, patch_offsets(half_w, half_h, nx, ny))
+    paper = thumb.paper_at(apply_homography(rough, anchors))
+    darkness = np.clip(1.0 - patches / paper[:, None, None], 0.0, 1.0)
+    ty, tx = kernel.shape
+    ry, rx = ny - ty + 1, nx - tx + 1
+    stacked = cv2.matchTemplate(darkness.reshape(-1, nx), kernel, cv2.TM_CCORR)
+    rows = np.arange(len(anchors))[:, None] * ny + np.arange(ry)[None, :]
+    response = stacked[rows]  # (n, ry, rx): drop positions straddling two patches
+    flat = response.reshape(len(anchors), -1).argmax(axis=1)
+    row, col = np.divmod(flat, rx)
+    n = np.arange(len(anchors))
+    found = response[n, row, col] >= params.anchor_min_score
+    dx = col + _subpixel(response, n, row, col, axis=2) + (tx - 1) / 2 - (nx - 1) / 2
+    dy = row + _subpixel(response, n, row, col, axis=1) + (ty - 1) / 2 - (ny - 1) / 2
+    measured = anchors + np.stack([dx * step_x, dy * step_y], axis=1)
+    return measured, found
+
+
+def _subpixel(response: np.ndarray, n: np.ndarray, row: np.ndarray, col: np.ndarray, axis: int) -> np.ndarray:
+    """Vertex offsets of parabolas through each peak and its two neighbours along ``axis`` (0 at edges)."""
+    index = row if axis == 1 else col
+    size = response.shape[axis]
+    inner = (index > 0) & (index < size - 1)
+    prev, nxt = np.clip(index - 1, 0, size - 1), np.clip(index + 1, 0, size - 1)
+    if axis == 1:
+        left, right = response[n, prev, col], response[n, nxt, col]
+    else:
+        left, right = response[n, row, prev], response[n, row, nxt]
+    centre = response[n, row, col]
+    denominator = left - 2 * centre + right
+    safe = inner & (denominator < 0)
+    offset = np.zeros(len(n))
+    offset[safe] = 0.5 * (left[safe] - right[safe]) / denominator[safe]
+    return offset
