@@ -29,11 +29,24 @@ from typing import Literal
 
 from omr.layout import LayoutError, SheetLayout, load_layout
 from papergen import __version__
-from papergen.assembly import ExposureRule, Ledger, SectionBalance, assemble_exam, key_balance, ledger_entry, variant_names
+from papergen.assembly import (
+    ExposureRule,
+    Ledger,
+    SectionBalance,
+    assemble_exam,
+    key_balance,
+    ledger_entry,
+    variant_names,
+)
 from papergen.bank.io import bank_sha256, load_bank
 from papergen.blueprint import load_blueprint_overrides
-from papergen.errors import FormatError, RenderError
-from papergen.manifest import Candidate, ExamManifest, manifest_from_papers, save_manifest
+from papergen.errors import FormatError
+from papergen.manifest import (
+    Candidate,
+    ExamManifest,
+    manifest_from_papers,
+    save_manifest,
+)
 from papergen.paper import Paper
 from papergen.paper_format import PaperFormat, load_format
 from papergen.render import SheetPrint, render_booklet, render_key, render_sheets

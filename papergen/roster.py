@@ -29,7 +29,7 @@ from pathlib import Path
 from papergen.errors import RosterError
 from papergen.manifest import Candidate
 
-__all__ = ["RosterEntry", "read_roster", "assign_variants", "load_roster"]
+__all__ = ["RosterEntry", "assign_variants", "load_roster", "read_roster"]
 
 COLUMN_ALIASES = {
     "number": "number", "准考证号": "number",

@@ -9,7 +9,7 @@ from papergen.bank.model import Bank
 from papergen.paper import Paper
 from papergen.paper_format import PaperFormat
 
-__all__ = ["small_format", "small_bank", "section_counts", "item_ids"]
+__all__ = ["item_ids", "section_counts", "small_bank", "small_format"]
 
 
 def small_format(

@@ -7,7 +7,14 @@ import json
 import pytest
 from assembly_fixtures import item_ids, small_bank, small_format
 
-from papergen.assembly import ExposureRule, Ledger, LedgerEntry, assemble_exam, exposure_limits, ledger_entry
+from papergen.assembly import (
+    ExposureRule,
+    Ledger,
+    LedgerEntry,
+    assemble_exam,
+    exposure_limits,
+    ledger_entry,
+)
 from papergen.errors import AssemblyError
 
 SHA = "0" * 64

@@ -10,13 +10,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from papergen.assembly.ledger import ExposureLimits, ExposureRule, Ledger, LedgerEntry, exposure_limits, ledger_entry
+from papergen.assembly.ledger import (
+    ExposureLimits,
+    ExposureRule,
+    Ledger,
+    LedgerEntry,
+    exposure_limits,
+    ledger_entry,
+)
 from papergen.assembly.plan import PaperPlan, make_plan
 from papergen.assembly.pool import build_pool
 from papergen.assembly.rules import AssemblyRules
 from papergen.assembly.selection import SelectionRequest, select_forms
 from papergen.assembly.shuffle import VariantContext, arrange_paper
-from papergen.assembly.verify import SectionBalance, key_balance, verify_exam, verify_paper
+from papergen.assembly.verify import (
+    SectionBalance,
+    key_balance,
+    verify_exam,
+    verify_paper,
+)
 from papergen.bank.model import Bank
 from papergen.blueprint import make_blueprint
 from papergen.errors import AssemblyError
@@ -24,21 +36,21 @@ from papergen.paper import Paper
 from papergen.paper_format import PaperFormat
 
 __all__ = [
-    "assemble_exam",
-    "default_exam_id",
-    "variant_names",
     "AssemblyRules",
-    "ExposureRule",
     "ExposureLimits",
+    "ExposureRule",
     "Ledger",
     "LedgerEntry",
-    "ledger_entry",
-    "exposure_limits",
-    "SectionBalance",
-    "key_balance",
-    "verify_paper",
-    "verify_exam",
     "PaperPlan",
+    "SectionBalance",
+    "assemble_exam",
+    "default_exam_id",
+    "exposure_limits",
+    "key_balance",
+    "ledger_entry",
+    "variant_names",
+    "verify_exam",
+    "verify_paper",
 ]
 
 Mode = Literal["shuffle", "parallel"]

@@ -121,10 +121,10 @@ def _recent_problems(pool: Pool, plan: PaperPlan, forms: int) -> list[str]:
     fresh = usable((i for i in pool.items() if i.id not in pool.recent), forms)
     need = plan.question_count - plan.max_recent
     if fresh < need * forms:
-        return [
+        return [(
             f"cannot assemble: at most {plan.max_recent} of {plan.question_count} items may come from the recent "
             f"sittings, so {_need(need, forms)} must be new, bank has {fresh} unused items"
-        ]
+        )]
     return []
 
 

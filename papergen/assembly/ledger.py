@@ -13,7 +13,6 @@ exam being built, so a rebuild reproduces the same papers.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from papergen.errors import AssemblyError
 from papergen.paper import Paper
 
-__all__ = ["ExposureRule", "ExposureLimits", "LedgerEntry", "Ledger", "ledger_entry", "exposure_limits"]
+__all__ = ["ExposureLimits", "ExposureRule", "Ledger", "LedgerEntry", "exposure_limits", "ledger_entry"]
 
 
 @dataclass(frozen=True)

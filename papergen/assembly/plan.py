@@ -17,7 +17,7 @@ from papergen.blueprint import Blueprint
 from papergen.errors import AssemblyError
 from papergen.paper_format import PaperFormat, Section
 
-__all__ = ["SectionPlan", "PaperPlan", "make_plan", "key_class", "fits_section"]
+__all__ = ["PaperPlan", "SectionPlan", "fits_section", "key_class", "make_plan"]
 
 
 @dataclass(frozen=True)

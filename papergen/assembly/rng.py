@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import random
 
-__all__ = ["stream_digest", "derive_random"]
+__all__ = ["derive_random", "stream_digest"]
 
 
 def stream_digest(seed: int, exam_id: str, variant: str, purpose: str) -> bytes:
@@ -34,7 +34,7 @@ def stream_digest(seed: int, exam_id: str, variant: str, purpose: str) -> bytes:
     >>> stream_digest(7, "cs-180-7", "A", "order:single").hex()[:12]
     'b93a014f8ddd'
     """
-    return hashlib.sha256(f"{seed}|{exam_id}|{variant}|{purpose}".encode("utf-8")).digest()
+    return hashlib.sha256(f"{seed}|{exam_id}|{variant}|{purpose}".encode()).digest()
 
 
 def derive_random(seed: int, exam_id: str, variant: str, purpose: str) -> random.Random:

@@ -9,7 +9,7 @@ from typing import Literal
 from papergen.assembly.solver import SolverParams
 from papergen.bank.similarity import SimilarityParams
 
-__all__ = ["AssemblyRules", "true_count_range", "letter_bounds", "same_count_cap"]
+__all__ = ["AssemblyRules", "letter_bounds", "same_count_cap", "true_count_range"]
 
 _EPS = 1e-9
 

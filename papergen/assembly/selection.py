@@ -15,13 +15,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from papergen.assembly.diagnose import check_counts, explain_infeasible
 from papergen.assembly.greedy import Selection, greedy_form
 from papergen.assembly.ilp import RELAXABLE, solve_forms
-from papergen.assembly.plan import PaperPlan, SectionPlan, key_class
+from papergen.assembly.plan import PaperPlan, key_class
 from papergen.assembly.pool import Pool
 from papergen.assembly.rng import derive_random
 from papergen.assembly.rules import AssemblyRules
@@ -113,7 +112,7 @@ def _reduced(request: SelectionRequest) -> dict[str, tuple[Item, ...]]:
     for sp in request.plan.sections:
         cells: dict[tuple, list[Item]] = defaultdict(list)
         for item in request.pool.sections[sp.key]:
-            cells[_cell(sp, item, request.pool)].append(item)
+            cells[_cell(item, request.pool)].append(item)
         keep: list[Item] = []
         for (topic, difficulty, *_), items in cells.items():
             need = min(sp.topics.get(topic, 0), sp.difficulties.get(difficulty, 0)) * forms
@@ -123,7 +122,8 @@ def _reduced(request: SelectionRequest) -> dict[str, tuple[Item, ...]]:
     return out
 
 
-def _cell(sp: SectionPlan, item: Item, pool: Pool) -> tuple:
+def _cell(item: Item, pool: Pool) -> tuple[str, str, str, bool]:
+    """Items that are interchangeable for every count: topic, difficulty, key class, recent use."""
     return (item.topic, item.difficulty, key_class(item), item.id in pool.recent)
 
 
@@ -131,9 +131,8 @@ def _exact(request: SelectionRequest) -> list[Selection]:
     weights = _weights(request)
     full = {sp.key: request.pool.sections[sp.key] for sp in request.plan.sections}
     reduced = _reduced(request)
-    for candidates in (reduced, full):
-        if candidates is full and all(len(reduced[k]) == len(full[k]) for k in full):
-            break
+    attempts = [reduced] if all(len(reduced[k]) == len(full[k]) for k in full) else [reduced, full]
+    for candidates in attempts:
         selections = solve_forms(request.pool, request.plan, candidates, weights, request.rules)
         if selections is not None:
             return selections

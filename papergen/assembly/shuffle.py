@@ -30,7 +30,7 @@ from papergen.errors import AssemblyError
 from papergen.paper import Paper, PaperOption, PaperQuestion
 from papergen.paper_format import PaperFormat
 
-__all__ = ["VariantContext", "arrange_paper", "answer_positions"]
+__all__ = ["VariantContext", "answer_positions", "arrange_paper"]
 
 Arranged = list[tuple[Item, tuple[int, ...]]]
 """Items in print order, each with its option permutation (source indices in printed order)."""

@@ -16,7 +16,7 @@ import numpy as np
 
 from papergen.errors import AssemblyError
 
-__all__ = ["SolverParams", "BinaryProgram"]
+__all__ = ["BinaryProgram", "SolverParams"]
 
 _PRIMAL_HEURISTICS = (
     "mip_heuristic_run_feasibility_jump",

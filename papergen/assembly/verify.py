@@ -20,7 +20,7 @@ from papergen.bank.similarity import bigrams, jaccard
 from papergen.errors import AssemblyError
 from papergen.paper import Paper, PaperQuestion
 
-__all__ = ["SectionBalance", "key_balance", "longest_run", "verify_paper", "verify_exam"]
+__all__ = ["SectionBalance", "key_balance", "longest_run", "verify_exam", "verify_paper"]
 
 
 @dataclass(frozen=True)
