@@ -20,7 +20,7 @@ from papergen.importers.parse import ParsedQuestion
 __all__ = ["ItemSettings", "question_key", "item_id", "id_prefix_for", "build_item", "is_pinnable", "cites_options"]
 
 _ALL_ABOVE = re.compile(
-    r"以上|上述|前述|所有选项|全部选项|^(?:全部|都|均|皆)(?:是|对|正确|不是|不对|不正确|错|错误)$"
+    r"^(?:所有|全部)?(?:以上|上述|前述)|所有选项|全部选项|^(?:全部|都|均|皆)(?:是|对|正确|不是|不对|不正确|错|错误)$"
 )
 _CITES_LETTERS = re.compile(
     r"(?<![A-Za-z])[A-F]\s*(?:[和与及或、,，/]\s*[A-F](?![A-Za-z])\s*)+"
@@ -63,7 +63,13 @@ def item_id(prefix: str, item_type: str, stem: str, options: Sequence[str]) -> s
 
 
 def is_pinnable(text: str) -> bool:
-    """Text such as 以上都对 / 以上都不对 / 都不是 / 所有选项都是: it must stay last."""
+    """Text such as 以上都对 / 以上都不对 / 都不是 / 所有选项都是: it must stay last.
+
+    Only a leading 以上/上述/前述 counts: "12以上" or "五年以上" is a quantity.
+
+    >>> is_pinnable("以上都对"), is_pinnable("12以上"), is_pinnable("五年以上")
+    (True, False, False)
+    """
     return bool(_ALL_ABOVE.search(text))
 
 

@@ -11,7 +11,9 @@ Import
     counted as skipped (essay, short answer, cloze…).
 Export
     One category per topic (``$course$/top/<bank id>/<code> <name>``), the
-    item id as name and idnumber, texts HTML-escaped in ``format="html"``,
+    item id as name and idnumber (an import keeps a valid idnumber as the
+    item id, so ids survive a round trip), the difficulty as a tag
+    ``difficulty:<easy|medium|hard>``, texts HTML-escaped in ``format="html"``,
     right options weighted ``100/k`` and wrong ones ``-100/(n-k)`` (a
     multiple-choice item scores full marks only when exactly right),
     shuffling off for items with pinned options or options that cite others.
@@ -138,8 +140,8 @@ def _parse_root(path: Path) -> ET.Element:
     return root
 
 
-def _outcomes(root: ET.Element, topics: Sequence[Topic]) -> list[tuple[Outcome, str | None]]:
-    """Each question's outcome with the topic its category names (if any), in file order."""
+def _outcomes(root: ET.Element, topics: Sequence[Topic]) -> list[tuple[Outcome, str | None, dict[str, str]]]:
+    """Each question's outcome, the topic its category names (if any) and its kept fields, in file order."""
     category, out, number = "", [], 0
     for q in root.findall("question"):
         kind = q.get("type", "")
@@ -155,8 +157,25 @@ def _outcomes(root: ET.Element, topics: Sequence[Topic]) -> list[tuple[Outcome, 
         else:
             reason = _SKIP_TYPES.get(kind, "malformed")
             outcome = Skipped(reason, None if kind in _SKIP_TYPES else f"unknown question type {kind!r}", number, number)
-        out.append((outcome, _topic_of(category, topics)))
+        out.append((outcome, _topic_of(category, topics), _kept_fields(q)))
     return out
+
+
+_ID_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_DIFFICULTY_TAG = re.compile(r"^difficulty:(easy|medium|hard)$")
+
+
+def _kept_fields(q: ET.Element) -> dict[str, str]:
+    """Item fields a papergen export carried in Moodle's idnumber and tags."""
+    kept = {}
+    id_number = (q.findtext("idnumber") or "").strip()
+    if _ID_NUMBER.match(id_number):
+        kept["id"] = id_number
+    for tag in q.findall("tags/tag/text"):
+        match = _DIFFICULTY_TAG.match((tag.text or "").strip())
+        if match:
+            kept["difficulty"] = match.group(1)
+    return kept
 
 
 def read_moodle_candidates(
@@ -171,15 +190,16 @@ def read_moodle_candidates(
     """
     path = Path(path)
     counts, candidates, problems = FileCounts(path.name), [], []
-    for outcome, topic in _outcomes(_parse_root(path), topics):
+    for outcome, topic, kept in _outcomes(_parse_root(path), topics):
         if isinstance(outcome, Skipped):
             counts.skipped[outcome.reason] += 1
             if outcome.message:
                 problems.append(ImportProblem(path.name, None, str(outcome.number), f"{outcome.reason}: {outcome.message}"))
             continue
         item = build_item(outcome, document=path.name, settings=settings)
-        if topic is not None:
-            item = item.model_copy(update={"topic": topic})
+        update = dict(kept, **({"topic": topic} if topic is not None else {}))
+        if update:
+            item = item.model_copy(update=update)
         counts.parsed[item.type] += 1
         candidates.append(Candidate(item, False, path.name, outcome.line))
     return candidates, counts, problems
@@ -255,6 +275,8 @@ def _question(item: Item) -> ET.Element:
     _text_element(q, "generalfeedback", item.explanation or "")
     ET.SubElement(q, "defaultgrade").text = "1"
     ET.SubElement(q, "idnumber").text = item.id
+    tags = ET.SubElement(q, "tags")
+    ET.SubElement(ET.SubElement(tags, "tag"), "text").text = f"difficulty:{item.difficulty}"
     if item.type == "judge":
         for word in ("true", "false"):
             fraction = "100" if (word == "true") == item.answer else "0"
