@@ -113,7 +113,8 @@ class GradeSummary:
     graded : int
         Sheets scored in this run (including ``regraded``).
     flagged : int
-        Graded sheets with a flag or a question for review.
+        Sheets with a flag or a question for review among those graded in this
+        run, plus earlier sheets this run flagged (the other half of a duplicate).
     regraded : int
         Sheets refused in an earlier run, graded now from their stored marks.
     blank : int
@@ -142,11 +143,10 @@ class GradeSummary:
     run_errors: list[str] = field(default_factory=list)
     exports: list[Path] = field(default_factory=list)
 
-    def count(self, record: PageRecord, *, flagged: bool) -> None:
-        """Add one stored page to the tallies."""
+    def count(self, record: PageRecord) -> None:
+        """Add one stored page to the tallies (``flagged`` is kept by the run)."""
         if record.status == "graded":
             self.graded += 1
-            self.flagged += int(flagged)
         elif record.status == "blank":
             self.blank += 1
         else:
@@ -282,6 +282,7 @@ class _Run:
                  reader: Reader, params: GradeParams, summary: GradeSummary) -> None:
         self.store, self.batch_id, self.keys, self.layout = store, batch_id, keys, layout
         self.reader, self.params, self.summary = reader, params, summary
+        self.flagged_pages: set[int] = set()
 
     def grade_page(self, page: PageImageLike) -> None:
         """Read, identify, score and store one page; never raises for a bad page."""
@@ -358,10 +359,13 @@ class _Run:
 
     def _save(self, outcome: _Outcome, started: float) -> None:
         record = replace(outcome.record, elapsed_ms=(time.perf_counter() - started) * 1000.0)
-        self.store.save_page(record, batch_id=self.batch_id, score=outcome.score,
-                             flags=outcome.flags, related=outcome.related)
-        flagged = bool(outcome.flags) or (outcome.score is not None and outcome.score.needs_review)
-        self.summary.count(record, flagged=flagged)
+        page_id = self.store.save_page(record, batch_id=self.batch_id, score=outcome.score,
+                                       flags=outcome.flags, related=outcome.related)
+        self.summary.count(record)
+        if outcome.flags or (outcome.score is not None and outcome.score.needs_review):
+            self.flagged_pages.add(page_id)
+        self.flagged_pages.update(other for other, _ in outcome.related)
+        self.summary.flagged = len(self.flagged_pages)
 
 
 def _agreement(score: SheetScore, other: StoredMarks) -> float:

@@ -17,7 +17,8 @@ exam
 page
     One row per page image: source file, page number, ``sha256`` (UNIQUE),
     status (:data:`StoredStatus`), reason, exam id, variant, candidate, QR
-    text, candidate-grid read, registration fit error, timings.
+    text, candidate-grid read, registration fit error and homography (so a
+    report can draw on the original scan), timings.
 marks
     One row per read page: every question's options, fills, states, marked
     options, reader flags and confidence as one JSON document of parallel
@@ -119,6 +120,8 @@ CREATE TABLE page (
     rotation_deg INTEGER,
     fit_error_px REAL,
     dpi REAL,
+    homography TEXT,
+    working_dpi REAL,
     elapsed_ms REAL,
     timings TEXT NOT NULL DEFAULT '{}',
     read_at TEXT NOT NULL
@@ -593,7 +596,8 @@ def _insert_page(db: sqlite3.Connection, record: PageRecord, batch_id: int) -> i
     cursor = db.execute(
         "INSERT INTO page (batch_id, source, page_no, sha256, status, reason, exam_id, variant, candidate, "
         "qr_text, read_reason, grid_digits, grid_flags, grid_fills, rotation_deg, fit_error_px, dpi, "
-        "elapsed_ms, timings, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "homography, working_dpi, elapsed_ms, timings, read_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             batch_id, record.source, record.page_no, record.sha256, record.status, record.reason,
             record.exam_id, record.variant, record.candidate,
@@ -601,7 +605,8 @@ def _insert_page(db: sqlite3.Connection, record: PageRecord, batch_id: int) -> i
             grid.digits if grid else None, _json(list(grid.flags)) if grid else None,
             _json([list(col) for col in grid.fills]) if grid else None,
             read.rotation_deg if read else None, read.fit_error_px if read else None, read.dpi if read else None,
-            record.elapsed_ms, _json(timings), _now(),
+            _json([list(row) for row in read.homography]) if read and read.homography is not None else None,
+            read.working_dpi if read else None, record.elapsed_ms, _json(timings), _now(),
         ),
     )
     return int(cursor.lastrowid)
@@ -724,6 +729,8 @@ def _sheet_read(page: sqlite3.Row, questions: tuple[QuestionRead, ...]) -> Sheet
         fit_error_px=page["fit_error_px"] or 0.0,
         dpi=page["dpi"] or 0.0,
         timings_ms=json.loads(page["timings"]),
+        homography=tuple(tuple(row) for row in json.loads(page["homography"])) if page["homography"] else None,
+        working_dpi=page["working_dpi"] or 0.0,
     )
 
 

@@ -214,7 +214,7 @@ def test_two_sheets_with_one_candidate_number_are_both_flagged(tmp_path):
     scans.add(graded_read(ANSWERS_A, candidate="0000000005"))
     scans.add(graded_read(ANSWERS_B, candidate="0000000005"), source="scans/b.pdf")
     summary = run(scans, tmp_path)
-    assert summary.flagged == 1  # the first sheet was clean when it was graded
+    assert summary.flagged == 2
     flags = {s.page.source: [(f.kind, f.detail) for f in s.flags] for s in stored(tmp_path)[1]}
     assert flags == {
         "scans/a.pdf": [(DUPLICATE_CANDIDATE, "candidate number 0000000005 also on scans/b.pdf page 1")],

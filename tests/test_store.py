@@ -97,7 +97,8 @@ def test_open_refuses_a_file_that_is_not_sqlite(tmp_path):
 
 def test_sheet_read_round_trips_marks_fills_and_candidate(store):
     record, _ = graded_record(with_answers(ANSWERS_A, q2="AB"), candidate="00000000?1")
-    original = replace(record, read=replace(record.read, questions=(
+    homography = ((1.02, 0.01, 12.5), (-0.01, 0.98, 30.25), (1e-06, -2e-06, 1.0))
+    original = replace(record, read=replace(record.read, homography=homography, working_dpi=150.0, questions=(
         replace(record.read.questions[0], flags=("erasure",), confidence=0.25), *record.read.questions[1:])))
     page_id = store.save_page(original, batch_id=store.begin_batch({}))
     assert store.sheet_read(page_id) == original.read
