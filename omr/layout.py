@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
@@ -310,7 +309,7 @@ class SheetLayout(_Model):
             raise LayoutError(f"layout {self.id}: dpi must be positive (got {dpi})")
         return _pixel_geometry(self, float(dpi))
 
-    @cached_property
+    @property
     def sha256(self) -> str:
         """Hex SHA-256 of the layout's canonical JSON, recorded in key manifests."""
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)

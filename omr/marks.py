@@ -2,9 +2,10 @@
 
 Measuring.  Each bubble's interior (the ellipse inside its printed outline,
 less a registration margin) is sampled on a fixed grid through the
-homography (:mod:`omr.sampling`) and turned into darkness: 0 = this spot's
-paper (from the thumbnail's paper level, so uneven light cancels), 1 = this
-sheet's black (its fiducials).
+homography (:mod:`omr.sampling`) and turned into darkness: 0 = the paper
+just above and below this bubble (so uneven light and tinted bands cancel),
+1 = this sheet's black (its fiducials).  Samples on the printed outline
+check, bubble by bubble, that the homography puts it where it is printed.
 
 Subtracting the print.  Bubbles that print the same thing (same block and
 option, or same digit) share a blank pattern: the per-sample median of the
@@ -37,7 +38,7 @@ from omr.result import CandidateRead, MarkState, QuestionRead
 from omr.sampling import patch_offsets, sample_patches
 
 __all__ = ["BubbleTable", "BubbleMeasures", "SheetCalibration", "bubble_table", "measure_bubbles",
-           "calibrate", "read_questions", "read_candidate", "FLAG_AMBIGUOUS", "FLAG_MULTIPLE", "FLAG_ERASURE"]
+           "calibrate", "read_questions", "read_candidate", "MARKED_CODE", "FLAG_AMBIGUOUS", "FLAG_MULTIPLE", "FLAG_ERASURE"]
 
 FLAG_AMBIGUOUS = "ambiguous"
 """A bubble of the question is neither clearly blank nor clearly marked."""
@@ -48,6 +49,8 @@ FLAG_ERASURE = "erasure"
 
 _STATE_CODES = (MarkState.BLANK, MarkState.AMBIGUOUS, MarkState.MARKED)
 _BLANK, _AMBIGUOUS, _MARKED = 0, 1, 2
+MARKED_CODE = _MARKED
+"""Value of :attr:`SheetCalibration.states` for a marked bubble (0 blank, 1 ambiguous)."""
 _DIGIT_VALUES = 10
 
 
@@ -95,11 +98,15 @@ class BubbleMeasures:
     sector_weights : ndarray of float32, shape (sectors, ny * nx)
         The same per angular sector of the interior's outer ring (one row per sector: matrix-vector
         products stay single-threaded and fast, where a small BLAS matrix product can stall on threads).
+    outline : ndarray of float32, shape (n,)
+        Share of the printed outline found where the homography puts it: ~1 for a registered bubble
+        (blank or filled), low where the page is curled or folded and the bubble sits elsewhere.
     """
 
     darkness: np.ndarray
     inside_weights: np.ndarray
     sector_weights: np.ndarray
+    outline: np.ndarray
 
     @property
     def flat(self) -> np.ndarray:
@@ -119,9 +126,10 @@ class SheetCalibration:
         Position on the sheet's scale: 0 = typical blank, 1 = typical mark.
     coverage : ndarray, shape (n,)
         Share of the interior darker than half the typical mark's darkness.
-    rim : ndarray, shape (n,)
-        Least coverage over the angular sectors of the interior's outer ring: a fill reaches every
-        side, a tick, a cross or a half fill leaves some sectors white.
+    rim : ndarray, shape (n, sectors)
+        Coverage of each angular sector of the interior's outer ring, sorted ascending: a fill
+        reaches every side (a fill pushed aside misses one or two), a tick, a cross or a half fill
+        leaves three or more sectors white.
     stray : ndarray, shape (n,)
         Share of the interior covered by strokes beyond the printed pattern.
     blank_level, mark_level : float
@@ -187,8 +195,8 @@ def _bubble_table(layout: SheetLayout) -> BubbleTable:
 
 
 def measure_bubbles(image: np.ndarray, homography: np.ndarray, table: BubbleTable, layout: SheetLayout, *,
-                    paper: np.ndarray, black_grey: float, params: ReadParams) -> BubbleMeasures:
-    """Sample every bubble's interior and convert it to darkness.
+                    black_grey: float, params: ReadParams) -> BubbleMeasures:
+    """Sample every bubble's interior, its paper and its printed outline; convert to darkness.
 
     Parameters
     ----------
@@ -198,21 +206,53 @@ def measure_bubbles(image: np.ndarray, homography: np.ndarray, table: BubbleTabl
         Layout mm -> image px.
     table : BubbleTable
         Which bubbles.
-    paper : ndarray, shape (n,)
-        Paper grey at each bubble (see :meth:`omr.background.Thumbnail.paper_at`).
+    layout : SheetLayout
+        Bubble shape (mm).
     black_grey : float
-        Grey of solid black on this page.
+        Grey of solid black on this page (its fiducials).
+    params : ReadParams
+        Sample grid and probe geometry.
     """
     half_w, half_h = _interior_half_axes(layout, params)
     nx, ny = params.sample_grid
     offsets = patch_offsets(half_w, half_h, nx, ny)
     inside_weights, sector_weights = _sample_weights(half_w, half_h, nx, ny, params.rim_inner_radius,
                                                      params.rim_sectors)
-    grey = sample_patches(image, homography, table.centres_mm, offsets)
-    paper = paper.astype(np.float32)[:, None, None]
-    span = np.maximum(paper - np.float32(black_grey), np.float32(1.0))
+    probes, outline_shape = _probe_offsets(layout, params)
+    both = np.concatenate([offsets.reshape(1, -1, 2), probes], axis=1)
+    samples = sample_patches(image, homography, table.centres_mm, both)[:, 0, :]
+    grey = samples[:, : nx * ny].reshape(-1, ny, nx)
+    around = samples[:, nx * ny:]
+    count = params.paper_probes
+    paper = np.partition(around[:, :count], count - 2, axis=1)[:, count - 2]  # second brightest probe
+    paper = np.maximum(paper, np.float32(black_grey) + 1.0)[:, None, None]
+    span = paper - np.float32(black_grey)
     darkness = np.clip((paper - grey) / span, 0.0, 1.0)
-    return BubbleMeasures(darkness, inside_weights, sector_weights)
+    ring = np.clip((paper[:, :, 0] - around[:, count:]) / span[:, :, 0], 0.0, 1.0).reshape((-1,) + outline_shape)
+    outline = (ring.max(axis=2) >= params.outline_min_darkness).mean(axis=1)
+    return BubbleMeasures(darkness, inside_weights, sector_weights, outline)
+
+
+@lru_cache(maxsize=16)
+def _probe_offsets(layout: SheetLayout, params: ReadParams) -> tuple[np.ndarray, tuple[int, int]]:
+    """Offsets (1, k, 2) in mm: paper probes above and below each bubble, then outline-ring samples.
+
+    Paper probes sit ``paper_probe_mm`` beyond the outline's outer edge, spread over the bubble's width;
+    ring samples lie on the outline's centre line and ``outline_band_mm`` inside and outside it, at
+    ``outline_angles`` angles.
+    """
+    shape = layout.bubble
+    half_w, half_h, line = shape.width_mm / 2, shape.height_mm / 2, shape.line_width_mm
+    half_count = params.paper_probes // 2
+    xs = np.linspace(-0.6 * half_w, 0.6 * half_w, half_count)
+    gap = half_h + line / 2 + params.paper_probe_mm
+    paper = [(x, -gap) for x in xs] + [(x, gap) for x in xs]
+    angles = np.arange(params.outline_angles) * 2 * np.pi / params.outline_angles
+    bands = (-params.outline_band_mm, 0.0, params.outline_band_mm)
+    ring = [((half_w + b) * np.cos(a), (half_h + b) * np.sin(a)) for a in angles for b in bands]
+    offsets = np.array(paper + ring, dtype=np.float64)[None, :, :]
+    offsets.setflags(write=False)
+    return offsets, (params.outline_angles, len(bands))
 
 
 @lru_cache(maxsize=16)
@@ -251,7 +291,7 @@ def calibrate(measures: BubbleMeasures, table: BubbleTable, params: ReadParams) 
     fill = np.clip((raw - base) / np.maximum(1.0 - base, 1e-3), 0.0, 1.0)
     levels = _levels(fill, raw, np.ones(len(fill), bool), params)
     coverage, rim = _spread(measures, levels.mark_darkness)
-    full = (fill >= levels.split) & (coverage >= params.mark_min_coverage) & (rim >= params.mark_min_rim)
+    full = (fill >= levels.split) & _filled(coverage, rim, params)
     if levels.confident and np.count_nonzero(full) >= params.min_full_marks:
         levels = _levels(fill, raw, full, params)  # the typical mark: full fills only, not ticks or halves
         coverage, rim = _spread(measures, levels.mark_darkness)
@@ -272,10 +312,16 @@ class _Levels:
 
 
 def _spread(measures: BubbleMeasures, mark_darkness: float) -> tuple[np.ndarray, np.ndarray]:
-    """Coverage of the interior and least coverage over the rim sectors, at half the mark's darkness."""
+    """Coverage of the interior and of each rim sector (sorted ascending), at half the mark's darkness."""
     dark = (measures.flat >= np.float32(0.5 * mark_darkness)).astype(np.float32)
-    sectors = np.stack([dark @ w for w in measures.sector_weights])
-    return dark @ measures.inside_weights, sectors.min(axis=0)
+    sectors = np.stack([dark @ w for w in measures.sector_weights], axis=1)
+    return dark @ measures.inside_weights, np.sort(sectors, axis=1)
+
+
+def _filled(coverage: np.ndarray, rim: np.ndarray, params: ReadParams) -> np.ndarray:
+    """Whether ink covers a bubble like a fill: most of the interior, and all but a few rim sectors."""
+    return ((coverage >= params.mark_min_coverage) & (rim[:, params.mark_rim_gaps] >= params.mark_min_rim)
+            & (rim[:, 0] >= params.mark_min_rim_floor))
 
 
 def _blank_templates(darkness: np.ndarray, raw: np.ndarray, group: np.ndarray, weights: np.ndarray,
@@ -289,13 +335,13 @@ def _blank_templates(darkness: np.ndarray, raw: np.ndarray, group: np.ndarray, w
     count = int(group.max()) + 1
     order = np.lexsort((raw, group))
     bounds = np.searchsorted(group[order], np.arange(count + 1))
-    templates = np.empty((count,) + darkness.shape[1:], np.float32)
-    single = np.empty_like(templates)
-    for g in range(count):
-        members = order[bounds[g]:bounds[g + 1]]
-        keep = max(1, int(np.ceil(params.template_share * len(members))))
-        templates[g] = darkness[members[:keep]].mean(axis=0)
-        single[g] = darkness[members[0]]
+    sizes = np.diff(bounds)
+    keep = np.maximum(1, np.ceil(params.template_share * sizes).astype(np.int64))
+    ordered = darkness[order]
+    running = np.concatenate([np.zeros((1,) + darkness.shape[1:]), np.cumsum(ordered, axis=0, dtype=np.float64)])
+    starts = bounds[:-1]
+    templates = ((running[starts + keep] - running[starts]) / keep[:, None, None]).astype(np.float32)
+    single = ordered[starts]
     means = templates.reshape(count, -1) @ weights
     limit = float(means.min()) + params.max_template_excess
     heavy = means > limit
@@ -350,14 +396,14 @@ def _stray_ink(measures: BubbleMeasures, templates: np.ndarray, group: np.ndarra
 
 def _states(t: np.ndarray, coverage: np.ndarray, rim: np.ndarray, stray: np.ndarray,
             params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
-    marked = (t >= params.mark_min_t) & (coverage >= params.mark_min_coverage) & (rim >= params.mark_min_rim)
+    marked = (t >= params.mark_min_t) & _filled(coverage, rim, params)
     blank = (t < params.blank_max_t) & (stray < params.max_stray_ink)
     states = np.full(t.shape, _AMBIGUOUS, np.int8)
     states[marked] = _MARKED
     states[blank] = _BLANK
     mark_margin = np.minimum.reduce([(t - params.mark_min_t) / (1.0 - params.mark_min_t),
                                      (coverage - params.mark_min_coverage) / (1.0 - params.mark_min_coverage),
-                                     (rim - params.mark_min_rim) / (1.0 - params.mark_min_rim)])
+                                     (rim[:, params.mark_rim_gaps] - params.mark_min_rim) / (1.0 - params.mark_min_rim)])
     blank_margin = np.minimum((params.blank_max_t - t) / params.blank_max_t,
                               (params.max_stray_ink - stray) / params.max_stray_ink)
     confidence = np.where(marked, mark_margin, np.where(blank, blank_margin, 0.0))

@@ -86,6 +86,9 @@ class ReadParams:
     """Least share of anchor bubbles found; fewer means the page is not this layout or is badly distorted."""
     anchor_inlier_mm: float = 0.45
     """Anchors farther than this from the refined fit are outliers (smudged or over-filled), mm."""
+    min_anchor_fit: int = 8
+    """Least anchors for a fit on anchors alone (fiducials then only checked); with fewer, fiducials join
+    the fit."""
     max_fit_error_mm: float = 0.35
     """Largest RMS residual of the refined homography over fiducials and anchors, mm: one tenth of a bubble
     height; a folded or curled page exceeds it and is quarantined rather than misread."""
@@ -100,6 +103,25 @@ class ReadParams:
     interior_margin_mm: float = 0.2
     """Gap kept between the sampled interior and the outline's inner edge, mm: absorbs registration error
     so the printed outline never enters the fill measure."""
+    paper_probes: int = 10
+    """Paper samples per bubble (half above, half below it); the second brightest is the paper level, so a
+    speck or an over-filled mark in one probe does not matter."""
+    paper_probe_mm: float = 0.5
+    """Distance of the paper probes beyond the outline's outer edge, mm: inside the 1.1-1.5 mm gap between
+    rows of the layout, clear of the next row's outline."""
+    outline_angles: int = 16
+    """Angles at which each bubble's printed outline is checked."""
+    outline_band_mm: float = 0.12
+    """Radial offsets (inside and outside the outline's centre line) also sampled, mm: the darkest of the
+    three counts, which tolerates 0.1 mm of registration error and a stroke blurred by the scan."""
+    outline_min_darkness: float = 0.3
+    """Least darkness for a ring sample to be on the printed outline (a black 0.25 mm stroke reads 0.5-0.9
+    at 100-300 dpi)."""
+    min_outline_share: float = 0.9
+    """Least share of unmarked bubbles whose outline is found (on >= 75 % of the angles); below it the page
+    is quarantined: curled, folded, or printed from another layout."""
+    outline_found_angles: float = 0.75
+    """Share of a bubble's outline angles that must be found for the bubble to count as registered."""
     template_share: float = 0.3
     """Share of each bubble group (same block and option, or same digit) used to estimate the blank bubble's
     printed pattern: the blankest 30 % are blank unless 70 % of the group is marked."""
@@ -133,8 +155,15 @@ class ReadParams:
     rim_sectors: int = 8
     """Angular sectors of that ring: 8 resolve the four white wedges a cross leaves."""
     mark_min_rim: float = 0.55
-    """Least coverage of every rim sector for a full mark: a fill reaches all sides (> 0.85 measured), a
-    half fill or a tick leaves a sector white (< 0.1), a cross leaves four (< 0.4 even blurred at 150 dpi)."""
+    """Least coverage of the rim sectors (all but ``mark_rim_gaps``) for a full mark: a fill reaches all
+    sides (> 0.85 measured), a half fill leaves four sectors white (< 0.1), a cross four (< 0.4 even blurred
+    at 150 dpi), a tick more."""
+    mark_rim_gaps: int = 2
+    """Rim sectors a full mark may leave below ``mark_min_rim``: a fill pushed to one side leaves a white
+    crescent over one or two sectors."""
+    mark_min_rim_floor: float = 0.2
+    """Least coverage of the emptiest rim sector of a full mark: a crescent is still partly inked, the
+    empty quarter of a three-quarter fill is not."""
     min_full_marks: int = 3
     """Full marks needed to take the sheet's mark level from full marks only (else the upper cluster)."""
     stroke_darkness_ratio: float = 0.4

@@ -19,6 +19,7 @@ __all__ = ["decode_qr"]
 
 _BOX_SLACK_MM = 2.0  # margin around the printed box on the fast path: registration error, print shift
 _MIN_DARK_SHARE = 0.04  # a row/column of the box belongs to the code if at least this share of it is dark
+_MAX_SKEW_SHARE = 0.08  # the code's width and height may differ by this share of its side
 
 
 def decode_qr(image: np.ndarray, homography: np.ndarray, layout: SheetLayout,
@@ -45,7 +46,7 @@ def decode_qr(image: np.ndarray, homography: np.ndarray, layout: SheetLayout,
     box = layout.qr
     fast = _warp_box(image, homography, box.x_mm - _BOX_SLACK_MM, box.y_mm - _BOX_SLACK_MM,
                      box.size_mm + 2 * _BOX_SLACK_MM, params.qr_px_per_mm)
-    corners = _code_corners(fast)
+    corners = _code_corners(fast, int(round(_BOX_SLACK_MM * params.qr_px_per_mm)))
     if corners is not None:
         text, _ = detector.decode(fast, corners)
         if text:
@@ -66,13 +67,21 @@ def _warp_box(image: np.ndarray, homography: np.ndarray, x_mm: float, y_mm: floa
                                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
 
 
-def _code_corners(box: np.ndarray) -> np.ndarray | None:
-    """Outer corners of the code in an upright box, shape (4, 1, 2) float32; None if no code shows."""
+def _code_corners(box: np.ndarray, slack: int) -> np.ndarray | None:
+    """Outer corners of the code in an upright box, shape (4, 1, 2) float32; None if no square code shows.
+
+    The code's extent is taken from dark-pixel projections inside the printed box only (``slack``
+    pixels in from the warp's edges), so text printed next to the box does not widen it.
+    """
     _, dark = cv2.threshold(box, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    side = box.shape[0]
-    cols = np.flatnonzero(dark.sum(axis=0) >= _MIN_DARK_SHARE * side)
-    rows = np.flatnonzero(dark.sum(axis=1) >= _MIN_DARK_SHARE * side)
+    inner = dark[slack:dark.shape[0] - slack, slack:dark.shape[1] - slack]
+    side = inner.shape[0]
+    cols = np.flatnonzero(inner.sum(axis=0) >= _MIN_DARK_SHARE * side)
+    rows = np.flatnonzero(inner.sum(axis=1) >= _MIN_DARK_SHARE * side)
     if len(cols) < 2 or len(rows) < 2:
         return None
-    x0, x1, y0, y1 = float(cols[0]), float(cols[-1] + 1), float(rows[0]), float(rows[-1] + 1)
+    x0, x1 = float(cols[0] + slack), float(cols[-1] + 1 + slack)
+    y0, y1 = float(rows[0] + slack), float(rows[-1] + 1 + slack)
+    if abs((x1 - x0) - (y1 - y0)) > _MAX_SKEW_SHARE * max(x1 - x0, y1 - y0):
+        return None  # not square: a mark or a smudge joined the code
     return np.array([[[x0, y0]], [[x1, y0]], [[x1, y1]], [[x0, y1]]], dtype=np.float32)

@@ -16,7 +16,16 @@ import cv2
 import numpy as np
 
 from omr.layout import MM_PER_INCH, SheetLayout
-from omr.marks import bubble_table, calibrate, measure_bubbles, read_candidate, read_questions
+from omr.marks import (
+    MARKED_CODE,
+    BubbleMeasures,
+    SheetCalibration,
+    bubble_table,
+    calibrate,
+    measure_bubbles,
+    read_candidate,
+    read_questions,
+)
 from omr.params import ReadParams
 from omr.qr import decode_qr
 from omr.register import Registration, register_page
@@ -65,10 +74,12 @@ def read_sheet(image: np.ndarray, layout: SheetLayout, *, dpi: float | None = No
     clock = time.perf_counter()
     table = bubble_table(layout)
     h = registration.homography
-    paper = registration.thumb.paper_at(apply_homography(h, table.centres_mm))
-    measures = measure_bubbles(grey, h, table, layout, paper=paper, black_grey=registration.black_grey,
-                               params=params)
+    measures = measure_bubbles(grey, h, table, layout, black_grey=registration.black_grey, params=params)
     calibration = calibrate(measures, table, params)
+    misaligned = _misaligned(measures, calibration, params)
+    if misaligned:
+        timings["marks"] = timings["total"] = _ms(clock)
+        return SheetRead(status="quarantined", reason=misaligned, **_geometry(registration), timings_ms=timings)
     questions = read_questions(table, calibration, params)
     candidate = read_candidate(table, calibration, params)
     timings["marks"] = _ms(clock)
@@ -108,6 +119,19 @@ def layout_to_image_points(read: SheetRead, layout: SheetLayout, points_mm: np.n
                          "no mapping to image pixels")
     px = np.asarray(points_mm, dtype=np.float64).reshape(-1, 2) * (read.working_dpi / MM_PER_INCH)
     return apply_homography(np.array(read.homography, dtype=np.float64), px)
+
+
+def _misaligned(measures: BubbleMeasures, calibration: SheetCalibration, params: ReadParams) -> str:
+    """Why the bubbles cannot be trusted to lie where they are sampled; empty if they can."""
+    unmarked = calibration.states != MARKED_CODE
+    if not unmarked.any():
+        return ""
+    found = measures.outline[unmarked] >= params.outline_found_angles
+    share = float(found.mean())
+    if share >= params.min_outline_share:
+        return ""
+    return (f"bubble outlines not where the registration puts them ({share:.0%} of unmarked bubbles found, "
+            f"need {params.min_outline_share:.0%}): page curled or folded, or printed from another layout")
 
 
 def _as_grey(image: np.ndarray) -> np.ndarray:

@@ -35,7 +35,7 @@ from omr.fiducials import FiducialSet, choose_fiducials, find_candidates
 from omr.layout import MM_PER_INCH, SheetLayout
 from omr.params import ReadParams
 from omr.result import PageStatus
-from omr.sampling import apply_homography, local_affine, patch_offsets, sample_patches
+from omr.sampling import apply_homography, local_scale, patch_offsets, sample_patches
 
 __all__ = ["Registration", "register_page", "anchor_points_mm"]
 
@@ -134,8 +134,9 @@ def register_page(image: np.ndarray, layout: SheetLayout, *, dpi: float | None =
     options = _orientations(chosen, layout, thumb)
     clock = _tick(timings, "orientation", clock)
     clear = options[0][2] - options[1][2] >= params.orientation_min_contrast
-    fits = [(turns, _fit_anchors(image, h, chosen, turns, layout, thumb, params))
-            for turns, h, _ in options[: 1 if clear else 2]]
+    fits = [(options[0][0], _fit_anchors(image, options[0][1], chosen, options[0][0], layout, thumb, params))]
+    if not clear or fits[0][1].found < params.anchor_min_found * fits[0][1].total:
+        fits.append((options[1][0], _fit_anchors(image, options[1][1], chosen, options[1][0], layout, thumb, params)))
     _tick(timings, "fit", clock)
     chosen_fit = _pick_orientation(fits, options, params)
     if isinstance(chosen_fit, str):
@@ -146,7 +147,7 @@ def register_page(image: np.ndarray, layout: SheetLayout, *, dpi: float | None =
 
 def _pick_orientation(fits: list[tuple[int, _AnchorFit]], options: list[tuple[int, np.ndarray, float]],
                       params: ReadParams) -> tuple[int, _AnchorFit] | str:
-    """The QR cue's orientation if it was clear; else the one whose anchor bubbles were found."""
+    """The QR cue's orientation if its anchors were found; else the only one whose anchors were found."""
     if len(fits) == 1:
         return fits[0]
     shares = [fit.found / max(fit.total, 1) for _, fit in fits]
@@ -210,8 +211,7 @@ def _dpi_guess(shape: tuple[int, ...], layout: SheetLayout, dpi: float | None,
 
 def _homography_dpi(h: np.ndarray) -> float:
     """Resolution implied by a layout-mm -> image-px homography near the page centre, dpi."""
-    _, jac = local_affine(h, np.array([[100.0, 150.0]]))
-    return float(np.sqrt(abs(np.linalg.det(jac[0]))) * MM_PER_INCH)
+    return float(local_scale(h, np.array([[100.0, 150.0]]))[0] * MM_PER_INCH)
 
 
 # -- orientation -----------------------------------------------------------------------------------
@@ -233,6 +233,7 @@ def _orientations(chosen: FiducialSet, layout: SheetLayout, thumb: Thumbnail) ->
     return sorted(options, key=lambda o: o[2], reverse=True)
 
 
+@lru_cache(maxsize=16)
 def _qr_cue_points(layout: SheetLayout) -> np.ndarray:
     qr = layout.qr
     inset = qr.size_mm * (1 - _QR_CORE) / 2
@@ -289,28 +290,48 @@ def _ring_template(width_mm: float, height_mm: float, px_per_mm: float, ring_mm:
 
 def _fit_anchors(image: np.ndarray, rough: np.ndarray, chosen: FiducialSet, turns: int, layout: SheetLayout,
                  thumb: Thumbnail, params: ReadParams) -> _AnchorFit:
+    """Locate the anchor bubbles and fit the final homography; residuals include the fiducials.
+
+    With enough anchors the fit uses anchors only (they are measured more precisely and sit where the
+    marks are), so a fiducial that does not match the printed grid shows as a large residual.  A fit
+    that cannot be computed (degenerate anchors) keeps the 4-point homography with an infinite error.
+    """
     anchors = _anchor_points(layout)
     measured, found = _locate_anchors(image, rough, anchors, layout, thumb, params)
     fiducials_mm = np.array(layout.fiducials.centres_mm, dtype=np.float64)
     fiducials_px = chosen.centres[[(j + turns) % 4 for j in range(4)]]
-    src = np.concatenate([fiducials_mm, anchors[found]])
-    dst = np.concatenate([fiducials_px, apply_homography(rough, measured[found])])
-    h, residual_mm = _least_squares_fit(src, dst)
-    keep = np.ones(len(src), bool)
-    keep[4:] = residual_mm[4:] <= params.anchor_inlier_mm
-    if not keep.all():
-        h, residual_mm = _least_squares_fit(src[keep], dst[keep])
-    error = float(np.sqrt(np.mean(residual_mm ** 2)))
-    return _AnchorFit(h, error, int(found.sum()), int(keep[4:].sum()), len(anchors))
+    src, dst = anchors[found], apply_homography(rough, measured[found])
+    count = int(found.sum())
+    if count < params.min_anchor_fit:
+        src, dst = np.concatenate([fiducials_mm, src]), np.concatenate([fiducials_px, dst])
+    h = _least_squares_fit(src, dst)
+    if h is None:
+        return _AnchorFit(rough, float("inf"), count, 0, len(anchors))
+    if count < params.min_anchor_fit:
+        return _AnchorFit(h, _rms(_residual_mm(h, src, dst)), count, count, len(anchors))
+    inliers = _residual_mm(h, src, dst) <= params.anchor_inlier_mm
+    if not inliers.all() and inliers.sum() >= params.min_anchor_fit:
+        refit = _least_squares_fit(src[inliers], dst[inliers])
+        h = h if refit is None else refit
+    errors = np.concatenate([_residual_mm(h, fiducials_mm, fiducials_px), _residual_mm(h, src[inliers], dst[inliers])])
+    return _AnchorFit(h, _rms(errors), count, int(inliers.sum()), len(anchors))
 
 
-def _least_squares_fit(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Homography fitted to all pairs and each pair's residual in mm (via the local scale)."""
+def _rms(values: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(values ** 2))) if len(values) else 0.0
+
+
+def _residual_mm(h: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Distance between ``h(src)`` and ``dst`` at each pair, mm (through the local scale of ``h``)."""
+    return np.linalg.norm(apply_homography(h, src) - dst, axis=1) / local_scale(h, src)
+
+
+def _least_squares_fit(src: np.ndarray, dst: np.ndarray) -> np.ndarray | None:
+    """Homography fitted to all pairs by least squares; None if the points are degenerate."""
+    if len(src) < 4:
+        return None
     h, _ = cv2.findHomography(src.astype(np.float64), dst.astype(np.float64), 0)
-    _, jac = local_affine(h, src)
-    px_per_mm = np.sqrt(np.abs(np.linalg.det(jac)))
-    residual = np.linalg.norm(apply_homography(h, src) - dst, axis=1) / px_per_mm
-    return h, residual
+    return h if h is not None and np.all(np.isfinite(h)) else None
 
 
 def _locate_anchors(image: np.ndarray, rough: np.ndarray, anchors: np.ndarray, layout: SheetLayout,

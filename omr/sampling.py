@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["apply_homography", "local_affine", "sample_patches", "patch_offsets"]
+__all__ = ["apply_homography", "local_affine", "local_scale", "sample_patches", "patch_offsets"]
 
 _MAX_REMAP_ROWS = 32000  # cv2.remap maps must stay below 32767 rows
 
@@ -38,6 +38,13 @@ def local_affine(h: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndar
     mapped = (pts @ h[:2, :2].T + h[:2, 2]) / w[:, None]
     jacobian = (h[None, :2, :2] - mapped[:, :, None] * h[None, 2:3, :2]) / w[:, None, None]
     return mapped, jacobian
+
+
+def local_scale(h: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Linear scale of homography ``h`` at ``points`` (output units per input unit), shape (n,)."""
+    _, jac = local_affine(h, points)
+    det = jac[:, 0, 0] * jac[:, 1, 1] - jac[:, 0, 1] * jac[:, 1, 0]
+    return np.sqrt(np.abs(det))
 
 
 def patch_offsets(half_width: float, half_height: float, nx: int, ny: int) -> np.ndarray:
