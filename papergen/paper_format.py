@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -121,7 +120,7 @@ class PaperFormat(_Model):
                 out.append((s, n))
         return out
 
-    @cached_property
+    @property
     def sha256(self) -> str:
         """Hex SHA-256 of the canonical JSON."""
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
