@@ -1,14 +1,15 @@
 """Independent checks of assembled papers: every rule, recounted from the papers alone.
 
 Nothing here reuses the selection or shuffling code: counts are recounted
-from the printed questions, near-duplicates are compared pair by pair, keys
-are rebuilt from the bank's answers through the printed permutation.  A
+from the printed questions, near-duplicate stems are searched afresh with
+the bank checker (:func:`papergen.bank.similarity.near_duplicate_pairs`),
+keys are rebuilt from the bank's answers through the printed permutation.  A
 failed check is a bug upstream; all failures of an exam are reported at once.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -16,7 +17,7 @@ from itertools import combinations
 from papergen.assembly.plan import PaperPlan, SectionPlan
 from papergen.assembly.rules import AssemblyRules, letter_bounds
 from papergen.bank.model import OPTION_LABELS, Bank, Item
-from papergen.bank.similarity import bigrams, jaccard
+from papergen.bank.similarity import near_duplicate_pairs
 from papergen.errors import AssemblyError
 from papergen.paper import Paper, PaperQuestion
 
@@ -146,21 +147,9 @@ def _check_conflicts(paper: Paper, bank_items: dict[str, Item], rules: AssemblyR
     items = [bank_items[q.item_id] for q in paper.questions if q.item_id in bank_items]
     groups = Counter(i.enemy_group for i in items if i.enemy_group)
     problems = [f"enemy group {g!r} has {n} items on the paper" for g, n in sorted(groups.items()) if n > 1]
-    grams = [bigrams(i.stem) for i in items]
-    for a, b in _sharing_pairs(grams):
-        if jaccard(grams[a], grams[b]) >= rules.similarity.threshold:
-            problems.append(f"items {items[a].id} and {items[b].id} have near-duplicate stems")
+    for a, b, _ in near_duplicate_pairs([i.stem for i in items], rules.similarity):
+        problems.append(f"items {items[a].id} and {items[b].id} have near-duplicate stems")
     return problems
-
-
-def _sharing_pairs(grams: Sequence[frozenset[str]]) -> list[tuple[int, int]]:
-    """Index pairs of stems sharing at least one bigram (the only pairs that can be similar)."""
-    postings: dict[str, list[int]] = defaultdict(list)
-    for k, g in enumerate(grams):
-        for gram in g:
-            postings[gram].append(k)
-    pairs = {pair for ids in postings.values() for pair in combinations(ids, 2)}
-    return sorted(pairs)
 
 
 def _check_exposure(paper: Paper, plan: PaperPlan, excluded: frozenset[str], recent: frozenset[str]) -> list[str]:
@@ -191,13 +180,19 @@ def _check_keys(paper: Paper, plan: PaperPlan, rules: AssemblyRules) -> list[str
 
 
 def _paper_problems(paper: Paper, bank_items: dict[str, Item], plan: PaperPlan, rules: AssemblyRules,
-                    excluded: frozenset[str], recent: frozenset[str]) -> list[str]:
+                    excluded: frozenset[str], recent: frozenset[str],
+                    conflicts: dict[frozenset[str], list[str]] | None = None) -> list[str]:
+    """Every broken rule of one paper; ``conflicts`` caches the conflict checks per item set."""
     problems = _check_structure(paper, plan)
     sections = {sp.key: sp for sp in plan.sections}
     for q in paper.questions:
         if q.section in sections:
             problems += _check_question(q, bank_items.get(q.item_id), sections[q.section])
-    problems += _check_quotas(paper, plan) + _check_conflicts(paper, bank_items, rules)
+    conflicts = {} if conflicts is None else conflicts
+    ids = frozenset(q.item_id for q in paper.questions)
+    if ids not in conflicts:
+        conflicts[ids] = _check_conflicts(paper, bank_items, rules)
+    problems += _check_quotas(paper, plan) + conflicts[ids]
     problems += _check_exposure(paper, plan, excluded, recent) + _check_keys(paper, plan, rules)
     return [f"variant {paper.variant}: {p}" for p in problems]
 
@@ -228,7 +223,9 @@ def verify_exam(papers: Sequence[Paper], bank: Bank, plan: PaperPlan, *, mode: s
         Listing every broken rule of every paper.
     """
     bank_items = {i.id: i for i in bank.items}
-    problems = [p for paper in papers for p in _paper_problems(paper, bank_items, plan, rules, excluded, recent)]
+    conflicts: dict[frozenset[str], list[str]] = {}
+    problems = [p for paper in papers
+                for p in _paper_problems(paper, bank_items, plan, rules, excluded, recent, conflicts)]
     names = [p.variant for p in papers]
     if len(set(names)) != len(names):
         problems.append(f"variant names repeat (got {names})")
