@@ -282,3 +282,27 @@ def test_key_balance_reports_each_section():
     assert balance["single"].keys == {"A": 5, "B": 5, "C": 5, "D": 5}
     assert sum(balance["judge"].keys.values()) == 6
     assert balance["single"].describe().startswith("single A 5 B 5 C 5 D 5")
+
+
+def _with_items_changed(bank, paper, **fields_of_second):
+    """The bank with the paper's second item changed, and the paper with its stem updated to match."""
+    first, second = paper.questions[0], paper.questions[1]
+    items = [i.model_copy(update=fields_of_second) if i.id == second.item_id else i for i in bank.items]
+    changed = bank.model_copy(update={"items": items})
+    stem = fields_of_second.get("stem", second.stem)
+    paper = dataclasses.replace(paper, questions=(first, dataclasses.replace(second, stem=stem)) + paper.questions[2:])
+    return changed, paper
+
+
+def test_verify_paper_finds_near_duplicates_and_enemies_on_its_own():
+    bank, fmt = small_bank(300, enemy_share=0.0), small_format()
+    paper = assemble(bank, fmt, variants=1)[0]
+    twin_bank, twin_paper = _with_items_changed(bank, paper, stem=paper.questions[0].stem + "吗")
+    with pytest.raises(AssemblyError, match=r"items \S+ and \S+ have near-duplicate stems"):
+        verify_paper(twin_paper, twin_bank, _plan(twin_bank, fmt))
+    enemy_bank = bank.model_copy(update={"items": [
+        i.model_copy(update={"enemy_group": "g"}) if i.id in {q.item_id for q in paper.questions[:2]} else i
+        for i in bank.items
+    ]})
+    with pytest.raises(AssemblyError, match=r"enemy group 'g' has 2 items on the paper"):
+        verify_paper(paper, enemy_bank, _plan(enemy_bank, fmt))
