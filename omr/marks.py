@@ -396,18 +396,30 @@ def _stray_ink(measures: BubbleMeasures, templates: np.ndarray, group: np.ndarra
 
 def _states(t: np.ndarray, coverage: np.ndarray, rim: np.ndarray, stray: np.ndarray,
             params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
+    """Bubble states (0 blank, 1 ambiguous, 2 marked) and confidences in [0, 1].
+
+    Confidence is the smallest margin of the bubble's measures past the thresholds of its state, each
+    margin relative to the way from the threshold to the typical value (a full mark: t = 1, full
+    coverage; a blank: t = 0, no strokes); half that way or more is full confidence.  Ambiguous
+    bubbles have confidence 0.
+    """
     marked = (t >= params.mark_min_t) & _filled(coverage, rim, params)
     blank = (t < params.blank_max_t) & (stray < params.max_stray_ink)
     states = np.full(t.shape, _AMBIGUOUS, np.int8)
     states[marked] = _MARKED
     states[blank] = _BLANK
-    mark_margin = np.minimum.reduce([(t - params.mark_min_t) / (1.0 - params.mark_min_t),
-                                     (coverage - params.mark_min_coverage) / (1.0 - params.mark_min_coverage),
-                                     (rim[:, params.mark_rim_gaps] - params.mark_min_rim) / (1.0 - params.mark_min_rim)])
+    mark_margin = np.minimum.reduce([
+        (t - params.mark_min_t) / (1.0 - params.mark_min_t),
+        (coverage - params.mark_min_coverage) / (1.0 - params.mark_min_coverage),
+        (rim[:, params.mark_rim_gaps] - params.mark_min_rim) / (1.0 - params.mark_min_rim),
+    ])
     blank_margin = np.minimum((params.blank_max_t - t) / params.blank_max_t,
                               (params.max_stray_ink - stray) / params.max_stray_ink)
-    confidence = np.where(marked, mark_margin, np.where(blank, blank_margin, 0.0))
-    return states, np.clip(confidence, 0.0, 1.0)
+    margin = np.where(marked, mark_margin, np.where(blank, blank_margin, 0.0))
+    return states, np.clip(margin / _HALF_WAY, 0.0, 1.0)
+
+
+_HALF_WAY = 0.5  # a margin of half the way from threshold to typical value is full confidence
 
 
 # -- reads -------------------------------------------------------------------------------------------

@@ -1,0 +1,158 @@
+"""Mark classification: calibrated per sheet, relative, and never confidently wrong."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import synth
+from omr.layout import SheetLayout
+from omr.marks import FLAG_AMBIGUOUS, FLAG_ERASURE, FLAG_MULTIPLE, _otsu_split
+from omr.read import read_sheet
+from omr.result import MarkState, SheetRead
+
+DPI = 150
+UNCERTAIN = {1: "light", 5: "partial", 9: "tick", 13: "cross", 41: "faint"}  # first question of each run of 4
+ERASED_BESIDE_MARK = (17, 18, 19)
+ERASED_ALONE = 20
+DOUBLE = (21, 22, 141)
+PENCIL = range(23, 41)
+MULTI = {161: "AB", 162: "ACE", 163: "ABDE", 164: "ABCDE", 165: "D"}
+
+
+def _mixed_marks(layout: SheetLayout) -> synth.SheetMarks:
+    answers = synth.random_answers(layout, 21, blank_rate=0.0)
+    for first, kind in UNCERTAIN.items():
+        for k in range(4):
+            answers[first + k] = {"ABCD"[k]: kind}
+    for q in ERASED_BESIDE_MARK:
+        answers[q] = {"A": "erasure", "C": "pen"}
+    answers[ERASED_ALONE] = {"B": "erasure"}
+    for q in DOUBLE:
+        answers[q] = dict.fromkeys(layout.questions()[q - 1].options, "pen")
+    for q in PENCIL:
+        answers[q] = {"B": "pencil"}
+    for q, options in MULTI.items():
+        answers[q] = dict.fromkeys(options, "pen")
+    digits = synth.candidate_marks("2025010001")
+    del digits[4]
+    digits[6][5] = "pen"
+    return synth.SheetMarks(answers, digits)
+
+
+@pytest.fixture(scope="module")
+def mixed(layout: SheetLayout) -> tuple[SheetRead, synth.SheetMarks]:
+    """A skewed, noisy 150 dpi JPEG scan with every kind of mark, read once."""
+    marks = _mixed_marks(layout)
+    page = synth.draw_sheet(layout, dpi=DPI, marks=marks, seed=21)
+    scan = synth.capture(page, DPI, synth.Scan(skew_deg=4, margin_mm=8, noise_sigma=4, blur_sigma_px=0.6), seed=21)
+    scan = synth.decode_image(synth.encode_image(scan, ".jpg", quality=80))
+    read = read_sheet(scan, layout, dpi=DPI)
+    assert read.status == "read", read.reason
+    return read, marks
+
+
+def _plain_questions(marks: synth.SheetMarks) -> list[int]:
+    special = set(ERASED_BESIDE_MARK) | {ERASED_ALONE} | set(DOUBLE) | set(MULTI)
+    special |= {first + k for first in UNCERTAIN for k in range(4)}
+    return [q for q in range(1, 181) if q not in special]
+
+
+def test_pen_and_pencil_fills_read_as_marked_and_every_other_bubble_blank(mixed) -> None:
+    read, marks = mixed
+    for number in _plain_questions(marks):
+        question = read.question(number)
+        truth = set(marks.answers[number])
+        assert set(question.marked) == truth, number
+        assert question.flags == (), number
+        expected = tuple(MarkState.MARKED if o in truth else MarkState.BLANK for o in question.options)
+        assert question.states == expected, number
+
+
+@pytest.mark.parametrize(("first", "kind"), sorted(UNCERTAIN.items()))
+def test_light_partial_tick_cross_and_faint_marks_are_ambiguous_never_marked(mixed, first: int, kind: str) -> None:
+    read, _ = mixed
+    for k in range(4):
+        question = read.question(first + k)
+        assert question.marked == (), (kind, first + k)
+        assert question.states[k] == MarkState.AMBIGUOUS, (kind, first + k, question)
+        assert FLAG_AMBIGUOUS in question.flags and question.needs_review
+        assert question.confidence == 0.0
+
+
+def test_erasure_beside_a_mark_keeps_the_mark_and_is_flagged(mixed) -> None:
+    read, _ = mixed
+    for number in ERASED_BESIDE_MARK:
+        question = read.question(number)
+        assert question.marked == ("C",)
+        assert question.states[0] != MarkState.MARKED
+        assert FLAG_ERASURE in question.flags
+
+
+def test_erased_answer_alone_reads_unanswered_and_is_flagged(mixed) -> None:
+    question = mixed[0].question(ERASED_ALONE)
+    assert question.marked == () and FLAG_ERASURE in question.flags
+
+
+def test_two_marks_on_a_single_answer_question_are_flagged_multiple(mixed) -> None:
+    read, _ = mixed
+    for number in DOUBLE:
+        question = read.question(number)
+        assert set(question.marked) == set(question.options)
+        assert FLAG_MULTIPLE in question.flags
+
+
+def test_multiple_choice_questions_read_one_to_five_marks_without_flags(mixed) -> None:
+    read, _ = mixed
+    for number, options in MULTI.items():
+        question = read.question(number)
+        assert question.marked == tuple(options) and question.flags == ()
+
+
+def test_candidate_number_reports_missing_and_double_digits(mixed) -> None:
+    candidate = mixed[0].candidate
+    assert candidate.digits == "2025?1*001"
+    assert candidate.flags == ("digit 5: no mark", "digit 7: 2 marks")
+    assert not candidate.complete
+    assert len(candidate.fills) == 10 and all(len(column) == 10 for column in candidate.fills)
+
+
+def test_complete_candidate_number_reads_without_flags(layout: SheetLayout, pen_sheet) -> None:
+    read = read_sheet(pen_sheet[0], layout, dpi=100)
+    assert read.candidate.digits == "2025010001" and read.candidate.complete
+
+
+def test_blank_bubbles_in_the_tinted_multiple_choice_band_read_as_paper(mixed) -> None:
+    read, marks = mixed
+    blank_fills = [f for q in range(166, 181) for o, f in zip(read.question(q).options, read.question(q).fills)
+                   if o not in marks.answers[q]]
+    assert max(blank_fills) < 0.05
+
+
+def test_fills_are_ratios_and_clear_marks_are_confident(mixed) -> None:
+    read, marks = mixed
+    fills = np.array([f for q in read.questions for f in q.fills])
+    assert fills.min() >= 0.0 and fills.max() <= 1.0
+    confident = [read.question(q).confidence for q in _plain_questions(marks)]
+    assert min(confident) > 0.3
+
+
+def test_sheet_filled_in_faint_pencil_is_read_against_its_own_marks(layout: SheetLayout) -> None:
+    answers = synth.random_answers(layout, 4, kind="faint")
+    marks = synth.SheetMarks(answers, synth.candidate_marks("0123456789", "faint"))
+    read = read_sheet(synth.draw_sheet(layout, dpi=100, marks=marks, seed=4), layout, dpi=100)
+    assert read.candidate.digits == "0123456789"
+    for question in read.questions:
+        assert set(question.marked) == set(answers.get(question.number, {})) and not question.flags
+
+
+def test_unmarked_sheet_reads_blank_without_question_flags(layout: SheetLayout) -> None:
+    read = read_sheet(synth.draw_sheet(layout, dpi=100), layout, dpi=100)
+    assert read.status == "read" and "no clear marks" in read.reason
+    assert all(q.marked == () and q.flags == () for q in read.questions)
+    assert read.candidate.digits == "?" * 10
+
+
+def test_otsu_split_separates_two_clusters() -> None:
+    values = np.sort(np.concatenate([np.full(70, 0.02), np.full(30, 0.9)]))
+    assert _otsu_split(values) == 70
