@@ -15,8 +15,10 @@ reported as a ratio to it.
 Part 2, files: seconds per variant for booklet + blank answer sheet + the
 variant's share of the key PDF, against a floor measured in the same run
 (the same stems and options drawn as plain lines, no layout); then a whole
-``build_exam`` of ``--many`` shuffled variants, serially estimated and with
-one rendering process per core.
+``build_exam`` of ``--many`` shuffled variants with one process and with one
+rendering process per core.  Wall times on a shared machine depend on its
+load, so the CPU seconds of the parent and of the workers are printed too,
+with the wall time they imply on free cores.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from papergen.assembly import AssemblyRules, assemble_exam, default_exam_id
@@ -119,11 +122,37 @@ def bench_files(bank, fmt, folder: Path, repeat: int) -> tuple[float, float, flo
     return variant, floor, float(one_variant())
 
 
-def bench_many(bank_path: Path, folder: Path, many: int, workers: int) -> float:
-    """Seconds for a whole build of ``many`` shuffled variants with ``workers`` rendering processes."""
-    seconds, _ = timed(lambda: build_exam(bank_path, bundled_format_path("cs-180"), out_dir=folder / f"many-{workers}",
-                                          variants=many, seed=3, workers=workers))
-    return seconds
+@dataclass(frozen=True)
+class BuildTiming:
+    """Wall and CPU seconds of one whole build."""
+
+    wall_s: float
+    parent_cpu_s: float
+    worker_cpu_s: float
+
+
+def bench_many(bank_path: Path, folder: Path, many: int, workers: int) -> BuildTiming:
+    """Timing of a whole build of ``many`` shuffled variants with ``workers`` rendering processes."""
+    before = os.times()
+    wall, _ = timed(lambda: build_exam(bank_path, bundled_format_path("cs-180"), out_dir=folder / f"many-{workers}",
+                                       variants=many, seed=3, workers=workers))
+    after = os.times()
+    return BuildTiming(wall, after.user + after.system - before.user - before.system,
+                       after.children_user + after.children_system - before.children_user - before.children_system)
+
+
+def print_many(many: int, serial: BuildTiming, parallel: BuildTiming, cores: int) -> None:
+    """Wall times, and the CPU split that shows what free cores would give on a busy machine."""
+    print(f"\nwhole build of {many} shuffled variants (assembly, key.json, {many} booklets and sheets, key.pdf)")
+    print(f"  1 process:    {serial.wall_s:7.2f} s wall  {serial.wall_s / many:.3f} s per variant")
+    print(f"  {cores} processes:  {parallel.wall_s:7.2f} s wall  {parallel.wall_s / many:.3f} s per variant"
+          f"  ({serial.wall_s / parallel.wall_s:.2f} x faster)")
+    ideal = parallel.parent_cpu_s + parallel.worker_cpu_s / cores
+    print(f"  CPU of the {cores}-process build: {parallel.parent_cpu_s:.1f} s in the parent (assembly, key.json), "
+          f"{parallel.worker_cpu_s:.1f} s in workers; on {cores} free cores: {ideal:.1f} s, "
+          f"{ideal / many:.3f} s per variant ({serial.parent_cpu_s / ideal:.2f} x faster than the "
+          f"{serial.parent_cpu_s:.1f} CPU s of the 1-process build)")
+    print(f"  load average while measuring: {os.getloadavg()[0]:.2f} on {cores} cores")
 
 
 def print_assembly(size: int, times: dict[str, list[float]]) -> None:
@@ -162,10 +191,7 @@ def main() -> None:
         cores = os.cpu_count() or 1
         serial = bench_many(bank_path, folder, args.many, 1)
         parallel = bench_many(bank_path, folder, args.many, cores)
-        print(f"\nwhole build of {args.many} shuffled variants (assembly, key.json, {args.many} booklets and sheets, key.pdf)")
-        print(f"  1 process:  {serial:7.2f} s  {serial / args.many:.3f} s per variant")
-        print(f"  {cores} processes: {parallel:7.2f} s  {parallel / args.many:.3f} s per variant"
-              f"  ({serial / parallel:.2f} x faster)")
+        print_many(args.many, serial, parallel, cores)
 
 
 if __name__ == "__main__":
