@@ -1,0 +1,122 @@
+"""The cohort report as one self-contained HTML page: the same figures and tables as the PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from papergen.errors import ReportError
+from papergen.report.charts import ChartStyle, bar_chart
+from papergen.report.html_common import esc, html_page, html_table, svg_chart
+from papergen.report.report_text import (
+    DEFINITIONS,
+    TextTable,
+    correction_lines,
+    d_chart_title,
+    excluded_lines,
+    facts_line,
+    item_table,
+    miskey_table,
+    p_chart_title,
+    report_title,
+    score_chart_title,
+    section_table,
+    summary_pairs,
+    topic_table,
+)
+from papergen.report.summary import CohortReport
+
+__all__ = ["ReportHtmlStyle", "report_html", "render_report_html"]
+
+
+@dataclass(frozen=True)
+class ReportHtmlStyle:
+    """Chart geometry of the HTML report (CSS pixels)."""
+
+    chart: ChartStyle = ChartStyle(width_pt=720.0, height_pt=220.0, title_size_pt=13.0, tick_size_pt=10.0,
+                                   count_size_pt=10.0, margin_left_pt=36.0, margin_bottom_pt=34.0,
+                                   margin_top_pt=28.0)
+    small_chart: ChartStyle = ChartStyle(width_pt=720.0, height_pt=170.0, title_size_pt=13.0, tick_size_pt=10.0,
+                                         count_size_pt=10.0, margin_left_pt=36.0, margin_bottom_pt=34.0,
+                                         margin_top_pt=28.0)
+
+
+def report_html(report: CohortReport, *, style: ReportHtmlStyle = ReportHtmlStyle()) -> str:
+    """The cohort report as a complete HTML document (a string)."""
+    sections = [
+        f"<h1>{esc(report_title(report))}</h1>\n<p class=\"facts\">{esc(facts_line(report))}</p>",
+        _overview(report, style),
+        _quality(report, style),
+        "<h2>八、逐题分析</h2>\n<p class=\"note\">浅红底：疑似答案有误；浅黄底：区分度低、过易或过难。</p>\n"
+        + _table(item_table(report)),
+    ]
+    return html_page(report_title(report), "\n".join(sections))
+
+
+def render_report_html(report: CohortReport, path: str | Path, *,
+                       style: ReportHtmlStyle = ReportHtmlStyle()) -> Path:
+    """Write the cohort report as a self-contained HTML file (UTF-8); returns the path.
+
+    Raises
+    ------
+    ReportError
+        If the file cannot be written.
+    """
+    path = Path(path)
+    try:
+        path.write_text(report_html(report, style=style), encoding="utf-8")
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot write the HTML report ({exc.strerror})") from exc
+    return path
+
+
+def _overview(report: CohortReport, style: ReportHtmlStyle) -> str:
+    pairs = summary_pairs(report)
+    half = (len(pairs) + 1) // 2
+    rows = []
+    for i in range(half):
+        cells = [pairs[i]] + ([pairs[half + i]] if half + i < len(pairs) else [])
+        rows.append("<tr>" + "".join(f"<th>{esc(k)}</th><td>{esc(v)}</td>" for k, v in cells) + "</tr>")
+    hist = report.score_histogram
+    marker = (report.cut - hist.edges[0]) / (hist.edges[1] - hist.edges[0])
+    chart = bar_chart(hist.labels(), hist.counts.tolist(), title=score_chart_title(report),
+                      marker=(marker, f"及格线 {report.cut:g}"), style=style.chart)
+    parts = [
+        "<h2>一、总体情况</h2>",
+        "<table class=\"pairs\">\n" + "\n".join(rows) + "\n</table>",
+        svg_chart(chart, label=score_chart_title(report)),
+        "<h2>二、各题型得分</h2>",
+        _table(section_table(report)),
+    ]
+    topics = topic_table(report)
+    if topics.rows:
+        parts += ["<h2>三、各知识点得分</h2>", _table(topics)]
+    return "\n".join(parts)
+
+
+def _quality(report: CohortReport, style: ReportHtmlStyle) -> str:
+    p_hist = report.p_histogram
+    bands = report.d_bands
+    p_chart = bar_chart(p_hist.labels(), p_hist.counts.tolist(), title=p_chart_title(), style=style.small_chart)
+    d_chart = bar_chart([b.label for b in bands], [b.count for b in bands], title=d_chart_title(),
+                        highlight=[b.high <= 0.2 for b in bands], style=style.small_chart)
+    parts = ["<h2>四、试题质量</h2>", svg_chart(p_chart, label=p_chart_title()),
+             svg_chart(d_chart, label=d_chart_title()), "<h2>五、疑似答案有误的试题</h2>"]
+    suspects = miskey_table(report)
+    if suspects.rows:
+        parts += [_table(suspects), "<p class=\"note\">选项后的 * 表示答案所列的正确选项。</p>"]
+    else:
+        parts.append("<p>未发现疑似答案有误的试题。</p>")
+    parts.append("<h2>六、答案更正记录</h2>")
+    parts += [f"<p>{esc(line)}</p>" for line in correction_lines(report)] or ["<p>本次成绩未经答案更正。</p>"]
+    excluded = excluded_lines(report)
+    if excluded:
+        parts.append("<h2>七、未计入统计的答题卡</h2>")
+        parts += [f"<p>{esc(line)}</p>" for line in excluded]
+    parts.append("<h2>说明</h2>")
+    parts += [f"<p class=\"note\">{esc(line)}</p>" for line in DEFINITIONS]
+    return "\n".join(parts)
+
+
+def _table(table: TextTable) -> str:
+    return html_table(table.header, table.rows, align=table.align, row_classes=table.marks)

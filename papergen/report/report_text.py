@@ -1,0 +1,216 @@
+"""The cohort report's words and tables as plain strings, laid out by the PDF and HTML renderers.
+
+Both outputs print exactly these rows, so they never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from papergen.report.item_analysis import ItemAnalysis, OptionCounts
+from papergen.report.summary import CohortReport
+from papergen.report.wording import DASH, TYPE_TEXT, answer_text, decimal, flags_text, percent, points
+
+__all__ = [
+    "TextTable",
+    "RowMark",
+    "report_title",
+    "facts_line",
+    "summary_pairs",
+    "section_table",
+    "topic_table",
+    "miskey_table",
+    "item_table",
+    "correction_lines",
+    "excluded_lines",
+    "DEFINITIONS",
+    "option_counts_text",
+    "score_chart_title",
+    "p_chart_title",
+    "d_chart_title",
+]
+
+RowMark = Literal["", "miskey", "weak"]
+"""How a table row is highlighted: a miskey suspect, a weak item, or not at all."""
+
+DEFINITIONS = (
+    "难度P：答对率（有部分得分时为平均得分率），越大越容易。",
+    "区分度D：按总分排序，高分组（前27%）与低分组（后27%）的难度之差；D≥0.4 优，0.3–0.4 良，0.2–0.3 尚可，"
+    "<0.2 差，负值表示低分考生反而答得更好。",
+    "点二列相关r：该题得分与“总分减去该题得分”的相关系数（已校正）。",
+    "信度：同分值的对错题用KR-20，分值不同（全卷）用Cronbach α；标准差按总体公式（除以N）计算；"
+    "测量标准误SEM = 标准差 × √(1 − 信度)。",
+    "疑似答案有误：区分度为负，或高分组中选择某个干扰项的人数比选择正确答案的人数多出高分组人数的10%以上；"
+    "请核对答案后再决定是否更正。",
+    "题号按试卷代号列出（如 A12 B87 表示A卷第12题、B卷第87题）；答案和选项分布按题库中的选项字母"
+    "（打乱选项前的顺序）列出，选项分布为选择该项的人数，* 为正确选项。",
+)
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A table of strings: header, rows, per-column alignment and per-row highlight."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    align: tuple[str, ...]
+    marks: tuple[RowMark, ...] = field(default=())
+
+
+def report_title(report: CohortReport) -> str:
+    """The report's title line."""
+    return f"{report.title}　成绩分析报告"
+
+
+def facts_line(report: CohortReport) -> str:
+    """Exam id, variants, bank, format and the data's date on one line."""
+    m = report.cohort.manifest
+    variants = "、".join(v.variant for v in m.variants)
+    as_of = report.data_as_of.replace("T", " ").replace("+00:00", " UTC")
+    return (f"考试编号 {m.exam_id}　试卷代号 {variants}　题库 {m.bank_id} {m.bank_version}　"
+            f"试卷格式 {m.format.id}　数据截至 {as_of}")
+
+
+def summary_pairs(report: CohortReport) -> list[tuple[str, str]]:
+    """The key figures as (label, value) pairs, in reading order."""
+    d = report.distribution
+    rel = report.analysis.total_reliability()
+    passed = int(report.passed.sum())
+    rel_label = f"信度（{_coefficient_text(rel.coefficient)}）" if rel else "信度"
+    return [
+        ("参考人数", str(report.cohort.size)),
+        ("满分", points(report.full_marks)),
+        ("平均分", decimal(d.mean, 1)),
+        ("标准差", decimal(d.sd, 1)),
+        ("中位数", points(d.median)),
+        ("最高分 / 最低分", f"{points(d.maximum)} / {points(d.minimum)}"),
+        ("及格线", points(report.cut)),
+        ("及格人数（及格率）", f"{passed}（{percent(report.pass_rate)}）"),
+        (rel_label, decimal(rel.value) if rel else DASH),
+        ("测量标准误", decimal(rel.sem, 1) if rel else DASH),
+        ("待复核答题卡", str(report.review_sheets)),
+        ("重复扫描（未计入）", str(len(report.cohort.excluded))),
+    ]
+
+
+def section_table(report: CohortReport) -> TextTable:
+    """Per format section: items, points, mean, SD, share, reliability."""
+    reliabilities = {r.scope: r for r in report.analysis.reliability if r.scope != "total"}
+    rows = []
+    for group in report.sections:
+        rel = reliabilities.get(group.key)
+        rows.append((group.title, str(group.items), points(group.max_points), decimal(group.mean_points, 1),
+                     decimal(group.sd_points, 1), percent(group.share),
+                     f"{decimal(rel.value)}（{_coefficient_text(rel.coefficient)}）" if rel else DASH))
+    header = ("题型", "题数", "满分", "平均分", "标准差", "得分率", "信度")
+    return TextTable(header, tuple(rows), ("LEFT",) + ("CENTER",) * 6)
+
+
+def topic_table(report: CohortReport) -> TextTable:
+    """Per bank topic: code, name, items, points, mean, share (empty without a bank)."""
+    rows = tuple(
+        (g.key, g.title, str(g.items), points(g.max_points), decimal(g.mean_points, 1), percent(g.share))
+        for g in report.topics
+    )
+    return TextTable(("代码", "知识点", "题数", "分值", "平均得分", "得分率"), rows,
+                     ("CENTER", "LEFT", "CENTER", "CENTER", "CENTER", "CENTER"))
+
+
+def miskey_table(report: CohortReport) -> TextTable:
+    """Miskey suspects: numbers, item, key, P, D, r, upper / lower group choices, flags."""
+    rows = tuple(
+        (a.item.label, a.item.item_id, answer_text(a.item.key, a.item.type), decimal(a.p_value),
+         decimal(a.discrimination), decimal(a.point_biserial),
+         option_counts_text(a.options, "upper"), option_counts_text(a.options, "lower"), flags_text(a.flags))
+        for a in report.analysis.miskey_suspects
+    )
+    header = ("题号", "题目编号", "答案", "P", "D", "r", "高分组选择", "低分组选择", "原因")
+    return TextTable(header, rows, ("CENTER",) * 6 + ("LEFT", "LEFT", "LEFT"))
+
+
+def item_table(report: CohortReport) -> TextTable:
+    """Every item: numbers, id, type, key, P, D, r, blank and multi-mark rates, option counts, flags."""
+    rows, marks = [], []
+    for a in report.analysis.items:
+        rows.append(_item_row(a))
+        marks.append(_row_mark(a))
+    header = ("题号", "题目编号", "题型", "答案", "P", "D", "r", "未答", "多涂", "选项分布", "标记")
+    align = ("CENTER",) * 9 + ("LEFT", "LEFT")
+    return TextTable(header, tuple(rows), align, tuple(marks))
+
+
+def _item_row(a: ItemAnalysis) -> tuple[str, ...]:
+    item = a.item
+    if item.dropped:
+        return (item.label, item.item_id, TYPE_TEXT.get(item.type, item.type), answer_text(item.key, item.type),
+                DASH, DASH, DASH, percent(a.blank_rate, 0), _multi_rate(a), option_counts_text(a.options, "all"),
+                "已作废")
+    return (item.label, item.item_id, TYPE_TEXT.get(item.type, item.type), _key_text(a), decimal(a.p_value),
+            decimal(a.discrimination), decimal(a.point_biserial), percent(a.blank_rate, 0), _multi_rate(a),
+            option_counts_text(a.options, "all"), flags_text(a.flags))
+
+
+def _key_text(a: ItemAnalysis) -> str:
+    answers = [a.item.key, *a.item.also_accept]
+    return "/".join(answer_text(answer, a.item.type) for answer in answers)
+
+
+def _multi_rate(a: ItemAnalysis) -> str:
+    return DASH if a.item.type == "multi" else percent(a.multi_rate, 0)
+
+
+def _row_mark(a: ItemAnalysis) -> RowMark:
+    if a.miskey_suspect:
+        return "miskey"
+    if a.flags:
+        return "weak"
+    return ""
+
+
+def option_counts_text(counts: OptionCounts, group: Literal["all", "upper", "lower"]) -> str:
+    """``"A 45　B 3*　C 2　D 0"`` with ``*`` after each correct option (judge options as 对/错)."""
+    values = getattr(counts, group)
+    judge = counts.options == ("T", "F")
+    parts = []
+    for option, value in zip(counts.options, values):
+        name = {"T": "对", "F": "错"}[option] if judge else option
+        parts.append(f"{name} {value}{'*' if option in counts.key else ''}")
+    return "　".join(parts)
+
+
+def correction_lines(report: CohortReport) -> list[str]:
+    """One line per key correction applied to the store."""
+    return [
+        f"{r.at.replace('T', ' ').replace('+00:00', ' UTC')}　{r.reason}：重新评分 {r.sheets} 份，"
+        f"{len(r.changes)} 份分数变化"
+        for r in report.rescores
+    ]
+
+
+def excluded_lines(report: CohortReport) -> list[str]:
+    """One line per graded sheet left out of the statistics."""
+    return [
+        f"{e.sheet.page.source} 第{e.sheet.page.page_no}页（准考证号 {e.sheet.page.candidate}）与 "
+        f"{e.duplicate_of.page.source} 第{e.duplicate_of.page.page_no}页为同一答题卡的重复扫描，只计一次"
+        for e in report.cohort.excluded
+    ]
+
+
+def score_chart_title(report: CohortReport) -> str:
+    """Title of the score histogram."""
+    return f"成绩分布（人数；虚线为及格线 {points(report.cut)} 分）"
+
+
+def p_chart_title() -> str:
+    """Title of the difficulty histogram."""
+    return "难度P分布（题数）"
+
+
+def d_chart_title() -> str:
+    """Title of the discrimination bands chart."""
+    return "区分度D分级（题数）"
+
+
+def _coefficient_text(coefficient: str) -> str:
+    return "KR-20" if coefficient == "KR-20" else "α"

@@ -1,0 +1,289 @@
+"""Spreadsheet exports of a cohort report: the item-analysis CSV and the XLSX workbook.
+
+Both are computed from one :class:`~papergen.report.summary.CohortReport`,
+so their numbers equal the PDF's.  Column names and meanings are listed in
+``docs/exports.md``.  The CSV uses the machine names (the ``key`` of each
+column), UTF-8 with a byte order mark like the grading exports; the
+workbook uses the Chinese headings, and holds numbers as numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from papergen.errors import ReportError
+from papergen.exports import format_points, write_csv
+from papergen.report.item_analysis import ItemAnalysis
+from papergen.report.report_text import option_counts_text, summary_pairs
+from papergen.report.summary import CohortReport
+
+__all__ = [
+    "Column",
+    "ITEM_COLUMNS",
+    "SCORE_COLUMNS_HEAD",
+    "SCORE_COLUMNS_TAIL",
+    "CHOICE_OPTIONS",
+    "item_analysis_rows",
+    "score_rows",
+    "write_item_analysis_csv",
+    "write_workbook",
+    "item_analysis_csv_name",
+    "workbook_name",
+    "file_part",
+    "score_columns",
+]
+
+CHOICE_OPTIONS = ("A", "B", "C", "D", "E", "F")
+"""Option labels that get their own count column."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One export column: machine name (CSV header) and Chinese heading (workbook)."""
+
+    key: str
+    title: str
+
+
+ITEM_COLUMNS: tuple[Column, ...] = (
+    Column("exam_id", "考试编号"),
+    Column("item_id", "题目编号"),
+    Column("section", "题型代码"),
+    Column("type", "题型"),
+    Column("topic", "知识点"),
+    Column("questions", "题号"),
+    Column("key", "答案"),
+    Column("points", "分值"),
+    Column("dropped", "已作废"),
+    Column("candidates", "作答人数"),
+    Column("p_value", "难度P"),
+    Column("p_upper", "高分组P"),
+    Column("p_lower", "低分组P"),
+    Column("discrimination", "区分度D"),
+    Column("point_biserial", "点二列r"),
+    Column("blank_rate", "未答率"),
+    Column("multi_rate", "多涂率"),
+    *(Column(f"option_{label}", f"选{label}人数") for label in CHOICE_OPTIONS),
+    Column("option_true", "选对人数"),
+    Column("option_false", "选错人数"),
+    Column("upper_choices", "高分组选择"),
+    Column("lower_choices", "低分组选择"),
+    Column("miskey_suspect", "疑似答案有误"),
+    Column("flags", "标记"),
+)
+"""Columns of the item analysis, one row per item (see docs/exports.md)."""
+
+SCORE_COLUMNS_HEAD: tuple[Column, ...] = (
+    Column("candidate", "准考证号"),
+    Column("name", "姓名"),
+    Column("exam_id", "考试编号"),
+    Column("variant", "试卷代号"),
+)
+SCORE_COLUMNS_TAIL: tuple[Column, ...] = (
+    Column("total", "总分"),
+    Column("max", "满分"),
+    Column("percent", "得分率"),
+    Column("passed", "及格"),
+    Column("review", "待复核"),
+    Column("file", "文件"),
+    Column("page", "页"),
+)
+"""Score columns around one column per format section (titled by the section)."""
+
+Cell = str | int | float | None
+_CSV_DECIMALS = 4
+
+
+def file_part(exam_id: str) -> str:
+    """An exam id made safe for a file name: characters other than ``A-Za-z0-9._-`` become ``_``."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", exam_id) or "_"
+
+
+def item_analysis_csv_name(exam_id: str) -> str:
+    """File name of an exam's item-analysis CSV."""
+    return f"item-analysis-{file_part(exam_id)}.csv"
+
+
+def workbook_name(exam_id: str) -> str:
+    """File name of an exam's XLSX workbook."""
+    return f"results-{file_part(exam_id)}.xlsx"
+
+
+# -- rows -------------------------------------------------------------------------
+
+
+def item_analysis_rows(report: CohortReport) -> list[list[Cell]]:
+    """One row per item in :data:`ITEM_COLUMNS` order; numbers as floats (NaN where undefined)."""
+    return [_item_row(report, a) for a in report.analysis.items]
+
+
+def _item_row(report: CohortReport, a: ItemAnalysis) -> list[Cell]:
+    item, counts = a.item, a.options
+    chosen = dict(zip(counts.options, counts.all))
+    judge = item.type == "judge"
+    return [
+        report.cohort.exam_id, item.item_id, item.section, item.type, item.topic or "",
+        " ".join(f"{v}:{n}" for v, n in sorted(item.numbers.items())),
+        "/".join("".join(answer) for answer in (item.key, *item.also_accept)),
+        item.points, int(item.dropped), a.candidates,
+        a.p_value, a.p_upper, a.p_lower, a.discrimination, a.point_biserial, a.blank_rate,
+        a.multi_rate if item.type != "multi" else math.nan,
+        *(None if judge else chosen.get(label) for label in CHOICE_OPTIONS),
+        chosen.get("T") if judge else None, chosen.get("F") if judge else None,
+        option_counts_text(counts, "upper"), option_counts_text(counts, "lower"),
+        int(a.miskey_suspect), ";".join(a.flags),
+    ]
+
+
+def score_columns(report: CohortReport) -> list[Column]:
+    """The score columns: identity, one per format section, total and the rest."""
+    sections = [Column(s.key, s.title) for s in report.cohort.format.sections]
+    return [*SCORE_COLUMNS_HEAD, *sections, *SCORE_COLUMNS_TAIL]
+
+
+def score_rows(report: CohortReport) -> list[list[Cell]]:
+    """One row per sheet of the cohort in :func:`score_columns` order."""
+    cohort = report.cohort
+    keys = [s.key for s in cohort.format.sections]
+    rows = []
+    for sheet, name, passed in zip(cohort.sheets, cohort.names, report.passed):
+        by_key = {s.key: s.points for s in sheet.score.sections}
+        review = ",".join(str(q.number) for q in sheet.score.review_questions)
+        flags = ";".join(dict.fromkeys(f.kind for f in sheet.flags))
+        share = sheet.score.total / sheet.score.max_total if sheet.score.max_total else math.nan
+        rows.append([
+            sheet.page.candidate or "", name, cohort.exam_id, sheet.score.variant,
+            *(by_key.get(k) for k in keys),
+            sheet.score.total, sheet.score.max_total, share, "是" if passed else "否",
+            "; ".join(p for p in (flags, review) if p), sheet.page.source, sheet.page.page_no,
+        ])
+    return rows
+
+
+# -- CSV --------------------------------------------------------------------------
+
+
+def write_item_analysis_csv(report: CohortReport, out_dir: str | Path) -> Path:
+    """Write ``item-analysis-<exam>.csv`` into ``out_dir``; returns its path.
+
+    Raises
+    ------
+    ReportError
+        If the file cannot be written.
+    """
+    path = Path(out_dir) / item_analysis_csv_name(report.cohort.exam_id)
+    rows = [[_csv_cell(c) for c in row] for row in item_analysis_rows(report)]
+    return write_csv(path, [c.key for c in ITEM_COLUMNS], rows)
+
+
+def _csv_cell(value: Cell) -> str:
+    """Empty for missing or undefined; numbers with at most four decimals (``0.6667``, ``0.5``, ``1``)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else format_points(round(value, _CSV_DECIMALS) + 0.0)  # + 0.0: no "-0"
+    return str(value)
+
+
+# -- XLSX -------------------------------------------------------------------------
+
+
+_HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+_MISKEY_FILL = PatternFill("solid", fgColor="FFDDDD")
+_PERCENT_KEYS = frozenset({"percent", "p_value", "p_upper", "p_lower", "blank_rate", "multi_rate"})
+_DECIMAL_KEYS = frozenset({"discrimination", "point_biserial"})
+
+
+def write_workbook(report: CohortReport, out_dir: str | Path) -> Path:
+    """Write ``results-<exam>.xlsx`` (sheets 成绩, 题目分析, 概况, 答案更正) into ``out_dir``.
+
+    Written to a temporary file, then renamed, so a reader never sees half a workbook.
+
+    Raises
+    ------
+    ReportError
+        If the file cannot be written (e.g. it is open in a spreadsheet program).
+    """
+    path = Path(out_dir) / workbook_name(report.cohort.exam_id)
+    book = Workbook()
+    scores = book.active
+    scores.title = "成绩"
+    _fill_sheet(scores, score_columns(report), score_rows(report))
+    analysis = book.create_sheet("题目分析")
+    _fill_sheet(analysis, ITEM_COLUMNS, item_analysis_rows(report),
+                highlight=[a.miskey_suspect for a in report.analysis.items])
+    _fill_overview(book.create_sheet("概况"), report)
+    _fill_corrections(book.create_sheet("答案更正"), report)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        book.save(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ReportError(
+            f"{path}: cannot write ({exc.strerror}); close it if a spreadsheet program has it open, then rerun"
+        ) from exc
+    return path
+
+
+def _fill_sheet(sheet, columns: Sequence[Column], rows: Sequence[Sequence[Cell]],
+                highlight: Sequence[bool] = ()) -> None:
+    sheet.append([c.title for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+    for index, row in enumerate(rows):
+        sheet.append([_xlsx_cell(v) for v in row])
+        if index < len(highlight) and highlight[index]:
+            for cell in sheet[index + 2]:
+                cell.fill = _MISKEY_FILL
+    for position, column in enumerate(columns, start=1):
+        letter = get_column_letter(position)
+        if column.key in _PERCENT_KEYS:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                cell.number_format = "0.0%"
+        elif column.key in _DECIMAL_KEYS:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                cell.number_format = "0.00"
+        sheet.column_dimensions[letter].width = max(8, min(28, 2 * len(column.title) + 2))
+    sheet.freeze_panes = "A2"
+
+
+def _xlsx_cell(value: Cell) -> Cell:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _fill_overview(sheet, report: CohortReport) -> None:
+    sheet.append(["项目", "数值"])
+    for label, value in summary_pairs(report):
+        sheet.append([label, value])
+    sheet.append([])
+    sheet.append(["信度范围", "试卷代号", "系数", "数值", "题数", "人数", "标准差", "测量标准误"])
+    for r in report.analysis.reliability:
+        sheet.append([r.title, r.form, r.coefficient, _xlsx_cell(r.value), r.items, r.candidates,
+                      _xlsx_cell(r.sd), _xlsx_cell(r.sem)])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 22
+    sheet.column_dimensions["B"].width = 18
+
+
+def _fill_corrections(sheet, report: CohortReport) -> None:
+    sheet.append(["时间", "原因", "重新评分份数", "分数变化份数"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r in report.rescores:
+        sheet.append([r.at, r.reason, r.sheets, len(r.changes)])
+    sheet.column_dimensions["A"].width = 26
+    sheet.column_dimensions["B"].width = 40

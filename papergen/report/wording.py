@@ -1,0 +1,79 @@
+"""Printed wording shared by the PDF and HTML reports, slips and spreadsheets."""
+
+from __future__ import annotations
+
+import math
+
+from papergen.exports import format_points
+
+__all__ = [
+    "FLAG_TEXT",
+    "STATUS_TEXT",
+    "TYPE_TEXT",
+    "answer_text",
+    "percent",
+    "decimal",
+    "points",
+    "flags_text",
+    "DASH",
+]
+
+DASH = "—"
+"""Printed where a statistic is undefined (NaN)."""
+
+FLAG_TEXT = {
+    "negative_discrimination": "区分度为负",
+    "distractor_beats_key": "高分组多选干扰项",
+    "low_discrimination": "区分度低",
+    "too_easy": "过易",
+    "too_hard": "过难",
+}
+"""Item-analysis flags as printed."""
+
+STATUS_TEXT = {
+    "correct": "正确",
+    "partial": "部分得分",
+    "wrong": "错误",
+    "blank": "未作答",
+    "review": "待复核",
+    "dropped": "作废",
+}
+"""Question outcomes as printed on slips."""
+
+TYPE_TEXT = {"single": "单选", "judge": "判断", "multi": "多选"}
+"""Item types as printed in tables."""
+
+_JUDGE = {"T": "对", "F": "错"}
+
+
+def answer_text(labels: tuple[str, ...] | list[str], item_type: str) -> str:
+    """An answer as instructors read it: ``"B"``, ``"ACD"``, ``"对"``; ``"未答"`` if empty."""
+    if not labels:
+        return "未答"
+    if item_type == "judge":
+        return "".join(_JUDGE.get(label, label) for label in labels)
+    return "".join(labels)
+
+
+def percent(share: float, digits: int = 1) -> str:
+    """A share in [0, 1] as a percentage, ``"62.5%"``; :data:`DASH` for NaN."""
+    return DASH if _undefined(share) else f"{share * 100:.{digits}f}%"
+
+
+def decimal(value: float, digits: int = 2) -> str:
+    """A statistic with fixed decimals, ``"0.43"``, ``"-0.12"``; :data:`DASH` for NaN."""
+    return DASH if _undefined(value) else f"{value:.{digits}f}"
+
+
+def points(value: float) -> str:
+    """Points as short text (``"57.5"``); :data:`DASH` for NaN."""
+    return DASH if _undefined(value) else format_points(value)
+
+
+def flags_text(flags: tuple[str, ...]) -> str:
+    """Item flags as printed, joined by ``"、"``."""
+    return "、".join(FLAG_TEXT.get(f, f) for f in flags)
+
+
+def _undefined(value: float) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
