@@ -40,7 +40,7 @@ from papergen.assembly import (
 )
 from papergen.bank.io import bank_sha256, load_bank
 from papergen.blueprint import load_blueprint_overrides
-from papergen.errors import FormatError
+from papergen.errors import FormatError, RenderError
 from papergen.manifest import (
     Candidate,
     ExamManifest,
@@ -184,8 +184,11 @@ def _write_outputs(
     out_dir: Path, papers: Sequence[Paper], manifest: ExamManifest, layout: SheetLayout, workers: int
 ) -> list[Path]:
     """Render everything into a staging folder, then move it into ``out_dir``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".papergen-build-", dir=out_dir))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".papergen-build-", dir=out_dir))
+    except OSError as exc:
+        raise RenderError(f"{out_dir}: cannot write the exam files there ({exc.strerror})") from exc
     try:
         save_manifest(manifest, staging / KEY_JSON)
         jobs = [

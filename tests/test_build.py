@@ -189,3 +189,10 @@ def test_manifest_json_is_plain_utf8(built):
     _, folder = built
     data = json.loads((folder / "out" / "key.json").read_text(encoding="utf-8"))
     assert data["mode"] == "shuffle" and len(data["variants"]) == 2
+
+
+def test_an_output_folder_that_is_a_file_is_reported(bank_path, tmp_path):
+    target = tmp_path / "exam"
+    target.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(RenderError, match=r"exam: cannot write the exam files there \("):
+        build_exam(bank_path, FORMAT, out_dir=target, variants=1, seed=1)

@@ -137,3 +137,10 @@ def test_an_exposure_rule_without_a_ledger_is_refused():
 def test_a_bad_ledger_date_is_refused():
     with pytest.raises(ValueError, match="date"):
         LedgerEntry(exam_id="e", date="1 Nov", bank_id="b", bank_sha256=SHA, mode="shuffle", seed=1, variants={})
+
+
+def test_a_ledger_that_cannot_be_written_says_so_with_the_line(tmp_path):
+    folder = tmp_path / "ledger-is-a-folder"
+    folder.mkdir()
+    with pytest.raises(AssemblyError, match=r"cannot append to the usage ledger \(.*\); add this line by hand: .*\"e1\""):
+        Ledger(folder).append(entry("e1", ["a"]))

@@ -119,9 +119,23 @@ class Ledger:
         return list(latest.values())[-last:] if last > 0 else []
 
     def append(self, entry: LedgerEntry) -> None:
-        """Add one line at the end, never rewriting what is there."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Add one line at the end, never rewriting what is there.
+
+        Raises
+        ------
+        AssemblyError
+            If the file cannot be written, with the line that was to be added.
+        """
         line = entry.model_dump_json() + "\n"
+        try:
+            self._append_line(line)
+        except OSError as exc:
+            raise AssemblyError(
+                f"{self.path}: cannot append to the usage ledger ({exc.strerror}); add this line by hand: {line}"
+            ) from exc
+
+    def _append_line(self, line: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a+b") as handle:
             handle.seek(0, os.SEEK_END)
             if handle.tell() > 0:
