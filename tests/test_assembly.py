@@ -306,3 +306,8 @@ def test_verify_paper_finds_near_duplicates_and_enemies_on_its_own():
     ]})
     with pytest.raises(AssemblyError, match=r"enemy group 'g' has 2 items on the paper"):
         verify_paper(paper, enemy_bank, _plan(enemy_bank, fmt))
+
+
+def test_a_long_exam_id_is_refused_to_keep_the_qr_code_short():
+    with pytest.raises(AssemblyError, match=r"exam id is longer than 24 characters \(got 'x{25}'\)"):
+        assemble(small_bank(300), small_format(), exam_id="x" * 25)

@@ -88,13 +88,18 @@ def default_exam_id(paper_format: PaperFormat, seed: int) -> str:
     return f"{paper_format.id}-{seed}"
 
 
-def _check_request(variants: int, mode: str, exam_id: str) -> None:
+def _check_request(variants: int, mode: str, exam_id: str, rules: AssemblyRules) -> None:
     if variants < 1:
         raise AssemblyError(f"cannot assemble: variants must be 1 or more (got {variants})")
     if mode not in ("shuffle", "parallel"):
         raise AssemblyError(f"cannot assemble: mode must be 'shuffle' or 'parallel' (got {mode!r})")
     if not exam_id or "|" in exam_id or any(c.isspace() for c in exam_id):
         raise AssemblyError(f"cannot assemble: exam id must be non-empty without '|' or spaces (got {exam_id!r})")
+    if len(exam_id) > rules.exam_id_max_chars:
+        raise AssemblyError(
+            f"cannot assemble: exam id is longer than {rules.exam_id_max_chars} characters (got {exam_id!r}); "
+            "it goes into every sheet's QR code, which must stay short"
+        )
 
 
 def _limits(exposure: ExposureRule | None, ledger: Ledger | None, bank: Bank, exam_id: str) -> ExposureLimits:
@@ -160,7 +165,7 @@ def assemble_exam(
         With the constraint and shortfall when no exam meets the request.
     """
     exam_id = exam_id or default_exam_id(paper_format, seed)
-    _check_request(variants, mode, exam_id)
+    _check_request(variants, mode, exam_id, rules)
     limits = _limits(exposure, ledger, bank, exam_id)
     blueprint = make_blueprint(bank, paper_format, {k: dict(v) for k, v in (blueprint_overrides or {}).items()})
     plan = make_plan(blueprint, paper_format, rules, max_recent_share=limits.max_recent_share)

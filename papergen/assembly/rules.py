@@ -38,6 +38,9 @@ class AssemblyRules:
     """Selection path: greedy first then the integer program ("auto"), or only one of them."""
     order_attempts: int = 50
     """Reorderings tried to break runs of equal multi-select answer sets."""
+    exam_id_max_chars: int = 24
+    """Longest exam id: it is printed in every sheet's QR code, which must stay short to read from
+    150 dpi scans (with variant, checksum and a 10-digit candidate number: at most 49 characters)."""
     similarity: SimilarityParams = field(default_factory=SimilarityParams)
     """When two stems count as near-duplicates."""
 
