@@ -11,9 +11,12 @@ API exactly as grading saves them.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -181,3 +184,14 @@ def cohort_store(out_dir: Path, count: int = 60, *, seed: int = 1) -> tuple[Path
     """A store of ``count`` simulated candidates of the two-variant exam, with a roster."""
     manifest = cs_manifest(candidates=roster(count))
     return build_store(out_dir, manifest, simulate_answers(manifest, count, seed=seed)), manifest
+
+
+@cache
+def omr_synth() -> ModuleType:
+    """The synthetic-scan module of the reader's tests (``tests/omr/synth.py``)."""
+    spec = importlib.util.spec_from_file_location("omr_test_synth", Path(__file__).parent / "omr" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file executes
+    spec.loader.exec_module(module)
+    return module

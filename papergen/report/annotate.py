@@ -1,0 +1,433 @@
+"""Scanned answer sheets overlaid with what was read and how it was scored.
+
+Each graded page is decoded again from its scan file (checked against the
+stored content hash) and drawn over in colour:
+
+- a thick green ring around a mark that earned its points,
+- a thick red ring around a mark that did not,
+- a thin green ring with a green dot on each correct option the candidate
+  did not mark, wherever the answer was wrong (the key),
+- an amber frame around a question held for review or flagged by the reader,
+- a grey frame around a question dropped by a key correction,
+
+under a banner naming the candidate, the score and the legend.  Output is a
+PNG per page, or a PDF per candidate holding all of that candidate's pages.
+
+Where layout millimetres fall on the scan comes from the reader's
+registration: :func:`omr.read.layout_to_image_points` with the homography
+the results store kept with the page's :class:`~omr.result.SheetRead`.  A
+read without one (a store written before homographies were kept) is
+registered again with :func:`omr.read.read_sheet`, a few tens of
+milliseconds.  The colours always come from the stored scores, so they show
+key corrections applied since grading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from omr.layout import MM_PER_INCH, SheetLayout
+from omr.read import layout_to_image_points, read_sheet
+from omr.result import SheetRead
+from omr.scan_io import iter_pages
+from papergen.report.wording import points
+from papergen.resources import font_path
+from papergen.scoring import QuestionScore, SheetScore
+from papergen.store import GradedSheet
+
+__all__ = [
+    "AnnotateStyle",
+    "BubbleBox",
+    "AnnotateProblem",
+    "AnnotateSummary",
+    "bubble_boxes",
+    "draw_annotations",
+    "annotate_sheets",
+    "LEGEND",
+]
+
+LEGEND = "绿圈：得分的选择　红圈：错误的选择　绿点：正确答案　橙框：需复核　灰框：已作废"
+"""The legend printed in every banner."""
+
+Rgb = tuple[int, int, int]
+PointMap = Callable[[np.ndarray], np.ndarray]
+"""Maps layout points (n, 2) in mm to image pixels (n, 2), (x, y) = (col, row)."""
+
+
+@dataclass(frozen=True)
+class AnnotateStyle:
+    """Colours (RGB 0..255) and sizes of the overlay, in mm of the sheet unless named otherwise.
+
+    Attributes
+    ----------
+    ring_grow : float
+        Ring size relative to the printed bubble (1 = on its outline).
+    ring_width_mm, key_ring_width_mm : float
+        Stroke of the mark rings and of the key ring.
+    key_dot_mm : float
+        Diameter of the dot in a correct option that was not marked.
+    frame_pad_mm, frame_width_mm : float
+        Space between a question's bubbles and its frame; frame stroke.
+    banner_mm : float
+        Height of the banner added above the page.
+    text_mm : float
+        Text height in the banner.
+    """
+
+    correct: Rgb = (0, 150, 40)
+    wrong: Rgb = (220, 20, 20)
+    flagged: Rgb = (245, 150, 0)
+    dropped: Rgb = (140, 140, 140)
+    ring_grow: float = 1.45
+    ring_width_mm: float = 0.45
+    key_ring_width_mm: float = 0.25
+    key_dot_mm: float = 1.2
+    frame_pad_mm: float = 1.6
+    frame_width_mm: float = 0.35
+    banner_mm: float = 20.0
+    text_mm: float = 4.2
+
+
+@dataclass(frozen=True, slots=True)
+class BubbleBox:
+    """One answer bubble on the image: centre and half axes, pixels."""
+
+    x: float
+    y: float
+    half_width: float
+    half_height: float
+
+
+@dataclass(frozen=True)
+class AnnotateProblem:
+    """A graded page that could not be annotated, and why."""
+
+    source: str
+    page: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source} page {self.page}: {self.reason}"
+
+
+@dataclass
+class AnnotateSummary:
+    """Files written and pages that could not be annotated."""
+
+    written: list[Path] = field(default_factory=list)
+    problems: list[AnnotateProblem] = field(default_factory=list)
+
+
+# -- geometry ------------------------------------------------------------------------
+
+
+def bubble_boxes(layout: SheetLayout, to_image: PointMap) -> dict[tuple[int, str], BubbleBox]:
+    """Every answer bubble of the layout on the image, by (question number, option key).
+
+    The half axes come from mapping the bubble's right and lower edge points,
+    so they follow the scan's scale, skew and perspective.
+    """
+    spots = layout.bubbles()
+    half_w, half_h = layout.bubble.width_mm / 2, layout.bubble.height_mm / 2
+    centres = np.array([(s.x_mm, s.y_mm) for s in spots], dtype=np.float64)
+    mapped = to_image(np.concatenate([centres, centres + (half_w, 0.0), centres + (0.0, half_h)]))
+    n = len(spots)
+    c, right, below = mapped[:n], mapped[n:2 * n], mapped[2 * n:]
+    rx = np.hypot(*(right - c).T)
+    ry = np.hypot(*(below - c).T)
+    return {(s.question, s.option): BubbleBox(float(c[i, 0]), float(c[i, 1]), float(rx[i]), float(ry[i]))
+            for i, s in enumerate(spots)}
+
+
+# -- drawing ---------------------------------------------------------------------------
+
+
+def draw_annotations(
+    image: np.ndarray,
+    boxes: dict[tuple[int, str], BubbleBox],
+    score: SheetScore,
+    *,
+    banner: Sequence[str],
+    px_per_mm: float,
+    quarter_turns: int = 0,
+    style: AnnotateStyle = AnnotateStyle(),
+) -> Image.Image:
+    """The page in colour with the score drawn over it and a banner above it.
+
+    Parameters
+    ----------
+    image : ndarray of uint8, shape (H, W) or (H, W, 3)
+        The scan as read (grey or RGB); not modified.
+    boxes : dict
+        Bubble positions from :func:`bubble_boxes`.
+    score : SheetScore
+        The stored score of the page.
+    banner : sequence of str
+        Lines printed in the banner (the legend is added).
+    px_per_mm : float
+        Scale of the scan, pixels per mm (strokes and text are sized from it).
+    quarter_turns : int
+        Counter-clockwise quarter turns that bring the page upright (the read's
+        ``rotation_deg // 90``); applied after drawing, so the result reads upright.
+    style : AnnotateStyle
+        Colours and sizes.
+
+    Returns
+    -------
+    PIL.Image.Image
+        RGB, ``banner_mm`` taller than the scan.
+    """
+    page = Image.fromarray(np.asarray(image)).convert("RGB")
+    pen = ImageDraw.Draw(page)
+    for question in score.questions:
+        _draw_question(pen, question, boxes, px_per_mm, style)
+    if quarter_turns % 4:
+        page = page.transpose(_TURNS[quarter_turns % 4])
+    offset = int(round(style.banner_mm * px_per_mm))
+    canvas = Image.new("RGB", (page.width, page.height + offset), (255, 255, 255))
+    canvas.paste(page, (0, offset))
+    _draw_banner(ImageDraw.Draw(canvas), [*banner, LEGEND], px_per_mm, offset, style)
+    return canvas
+
+
+_TURNS = {1: Image.Transpose.ROTATE_90, 2: Image.Transpose.ROTATE_180, 3: Image.Transpose.ROTATE_270}
+"""PIL transposes for counter-clockwise quarter turns."""
+
+
+def _draw_question(pen: ImageDraw.ImageDraw, q: QuestionScore, boxes: dict[tuple[int, str], BubbleBox],
+                   px_per_mm: float, style: AnnotateStyle) -> None:
+    own = [b for (number, _), b in boxes.items() if number == q.number]
+    if not own:
+        return
+    if q.status == "dropped":
+        _frame(pen, own, style.dropped, px_per_mm, style)
+        return
+    if q.review or q.status == "review":
+        _frame(pen, own, style.flagged, px_per_mm, style)
+    answer = set(q.answer)
+    for option in q.marked:
+        right = q.status == "correct" or (q.status == "partial" and option in answer)
+        box = boxes.get((q.number, option))
+        if box is not None:
+            _ring(pen, box, style.correct if right else style.wrong, style.ring_width_mm * px_per_mm, style)
+    if q.status != "correct":
+        for option in answer - set(q.marked):
+            box = boxes.get((q.number, option))
+            if box is not None:
+                _key(pen, box, px_per_mm, style)
+
+
+def _ring(pen: ImageDraw.ImageDraw, box: BubbleBox, colour: Rgb, width_px: float, style: AnnotateStyle) -> None:
+    rx, ry = box.half_width * style.ring_grow, box.half_height * style.ring_grow
+    pen.ellipse((box.x - rx, box.y - ry, box.x + rx, box.y + ry), outline=colour, width=max(1, round(width_px)))
+
+
+def _key(pen: ImageDraw.ImageDraw, box: BubbleBox, px_per_mm: float, style: AnnotateStyle) -> None:
+    _ring(pen, box, style.correct, style.key_ring_width_mm * px_per_mm, style)
+    r = style.key_dot_mm * px_per_mm / 2
+    pen.ellipse((box.x - r, box.y - r, box.x + r, box.y + r), fill=style.correct)
+
+
+def _frame(pen: ImageDraw.ImageDraw, own: Sequence[BubbleBox], colour: Rgb, px_per_mm: float,
+           style: AnnotateStyle) -> None:
+    pad = style.frame_pad_mm * px_per_mm
+    left = min(b.x - b.half_width for b in own) - pad
+    right = max(b.x + b.half_width for b in own) + pad
+    top = min(b.y - b.half_height for b in own) - pad
+    bottom = max(b.y + b.half_height for b in own) + pad
+    pen.rectangle((left, top, right, bottom), outline=colour, width=max(1, round(style.frame_width_mm * px_per_mm)))
+
+
+def _draw_banner(pen: ImageDraw.ImageDraw, lines: Sequence[str], px_per_mm: float, height: int,
+                 style: AnnotateStyle) -> None:
+    size = max(8, round(style.text_mm * px_per_mm))
+    font = _font(size)
+    step = height / (len(lines) + 0.5)
+    for i, line in enumerate(lines):
+        pen.text((size, step * (i + 0.25)), line, fill=(0, 0, 0), font=font)
+
+
+@lru_cache(maxsize=8)
+def _font(size_px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font_path()), size_px)
+
+
+# -- sheets of a store -------------------------------------------------------------------------
+
+Reader = Callable[..., SheetRead]
+PageSource = Callable[[Sequence[Path]], Iterable]
+
+
+def annotate_sheets(
+    sheets: Sequence[GradedSheet],
+    layout: SheetLayout,
+    out_dir: str | Path,
+    *,
+    names: dict[str, str] | None = None,
+    as_pdf: bool = False,
+    stored_reads: Callable[[int], SheetRead] | None = None,
+    pages: PageSource | None = None,
+    reader: Reader | None = None,
+    base_dir: str | Path | None = None,
+    style: AnnotateStyle = AnnotateStyle(),
+) -> AnnotateSummary:
+    """Annotate graded sheets: a PNG per page, or with ``as_pdf`` a PDF per candidate.
+
+    Parameters
+    ----------
+    sheets : sequence of GradedSheet
+        The pages to draw.
+    layout : SheetLayout
+        The layout the sheets were read with.
+    out_dir : path
+        Folder for the files (created if needed).
+    names : dict, optional
+        Candidate number -> name, printed in the banner.
+    as_pdf : bool
+        One PDF per candidate instead of one PNG per page.
+    stored_reads : callable, optional
+        ``stored_reads(page_id) -> SheetRead`` (e.g. ``Store.sheet_read``); a
+        stored read that carries a homography spares registering the page again.
+    pages : callable, optional
+        Page source, default :func:`omr.scan_io.iter_pages`.
+    reader : callable, optional
+        Sheet reader used to register a page again, default :func:`omr.read.read_sheet`.
+    base_dir : path, optional
+        Folder against which relative scan paths are also tried (the grading run's folder).
+    style : AnnotateStyle
+        Colours and sizes.
+
+    Returns
+    -------
+    AnnotateSummary
+        Never raises for one page: a page whose scan is missing, changed since
+        grading, or cannot be registered again is listed with the reason.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    run = _Annotator(layout, names or {}, stored_reads, pages or iter_pages, reader or read_sheet, style)
+    summary = AnnotateSummary()
+    drawn: dict[str, list[tuple[GradedSheet, Image.Image, float]]] = defaultdict(list)
+    for source, group in _by_source(sheets).items():
+        path = _locate(source, base_dir)
+        for sheet, result in run.draw_file(path, group):
+            if isinstance(result, str):
+                summary.problems.append(AnnotateProblem(sheet.page.source, sheet.page.page_no, result))
+            elif as_pdf:
+                drawn[sheet.page.candidate or f"page{sheet.page.page_id}"].append((sheet, *result))
+            else:
+                summary.written.append(_save_png(result[0], result[1], out / _png_name(sheet)))
+    for candidate, images in drawn.items():
+        summary.written.append(_save_pdf(images, out / f"{_safe(candidate)}.pdf"))
+    return summary
+
+
+class _Annotator:
+    """Draws the pages of one scan file."""
+
+    def __init__(self, layout: SheetLayout, names: dict[str, str], stored_reads: Callable[[int], SheetRead] | None,
+                 pages: PageSource, reader: Reader, style: AnnotateStyle) -> None:
+        self.layout, self.names, self.stored_reads = layout, names, stored_reads
+        self.pages, self.reader, self.style = pages, reader, style
+
+    def draw_file(self, path: Path, sheets: list[GradedSheet]):
+        """Yield (sheet, (image, dpi)) or (sheet, reason) for each wanted page of one file."""
+        wanted = {s.page.page_no: s for s in sheets}
+        if not path.is_file():
+            for sheet in sheets:
+                yield sheet, f"scan file not found ({path})"
+            return
+        found = set()
+        for page in self.pages([path]):
+            sheet = wanted.get(page.page)
+            if sheet is None:
+                continue
+            found.add(page.page)
+            yield sheet, self._draw_page(sheet, page)
+        for number, sheet in wanted.items():
+            if number not in found:
+                yield sheet, f"the scan file has no page {number} any more"
+
+    def _draw_page(self, sheet: GradedSheet, page) -> tuple[Image.Image, float] | str:
+        if page.image is None:
+            return f"cannot decode the page again ({page.error})"
+        if page.sha256 != sheet.page.sha256:
+            return "the scan file changed since grading (content hash differs); not annotated"
+        read = self.stored_reads(sheet.page.page_id) if self.stored_reads is not None else None
+        if read is None or read.homography is None:
+            read = self.reader(page.image, self.layout, dpi=page.dpi)
+        if read.homography is None:
+            return f"the page could not be registered again ({read.status}: {read.reason})"
+        boxes = bubble_boxes(self.layout, lambda mm: layout_to_image_points(read, self.layout, mm))
+        px_per_mm = _scale(self.layout, read)
+        image = draw_annotations(page.image, boxes, sheet.score, banner=self._banner(sheet), px_per_mm=px_per_mm,
+                                 quarter_turns=read.rotation_deg // 90, style=self.style)
+        return image, px_per_mm * MM_PER_INCH
+
+    def _banner(self, sheet: GradedSheet) -> list[str]:
+        candidate = sheet.page.candidate or "（未识别）"
+        name = self.names.get(sheet.page.candidate or "", "")
+        score = sheet.score
+        wrong = sum(q.status in ("wrong", "blank", "partial") for q in score.questions)
+        review = len(score.review_questions)
+        return [
+            f"准考证号 {candidate}　{name}　试卷代号 {score.variant}　总分 {points(score.total)} / "
+            f"{points(score.max_total)}　未得满分 {wrong} 题　待复核 {review} 题",
+            f"答题卡 {Path(sheet.page.source).name} 第{sheet.page.page_no}页",
+        ]
+
+
+def _scale(layout: SheetLayout, read: SheetRead) -> float:
+    """Pixels per mm of the scan near the page centre."""
+    cx, cy = layout.page_width_mm / 2, layout.page_height_mm / 2
+    a, b = layout_to_image_points(read, layout, np.array([(cx, cy), (cx + 10.0, cy)]))
+    return float(np.hypot(*(b - a)) / 10.0)
+
+
+def _by_source(sheets: Sequence[GradedSheet]) -> dict[str, list[GradedSheet]]:
+    groups: dict[str, list[GradedSheet]] = defaultdict(list)
+    for sheet in sheets:
+        groups[sheet.page.source].append(sheet)
+    return dict(groups)
+
+
+def _locate(source: str, base_dir: str | Path | None) -> Path:
+    path = Path(source)
+    if path.is_file() or path.is_absolute() or base_dir is None:
+        return path
+    other = Path(base_dir) / path
+    return other if other.is_file() else path
+
+
+def _png_name(sheet: GradedSheet) -> str:
+    stem = _safe(Path(sheet.page.source).stem)
+    return f"{_safe(sheet.page.candidate or 'unknown')}-{stem}-p{sheet.page.page_no}.png"
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text) or "_"
+
+
+_PNG_COMPRESS_LEVEL = 1
+"""zlib level of the PNGs: scans are noisy, level 6 costs 0.7 s a page for 10 % smaller files."""
+
+
+def _save_png(image: Image.Image, dpi: float, path: Path) -> Path:
+    image.save(path, format="PNG", dpi=(dpi, dpi), compress_level=_PNG_COMPRESS_LEVEL)
+    return path
+
+
+def _save_pdf(images: list[tuple[GradedSheet, Image.Image, float]], path: Path) -> Path:
+    first, *rest = [image for _, image, _ in images]
+    dpi = images[0][2]
+    first.save(path, format="PDF", resolution=dpi, save_all=True, append_images=rest)
+    return path
+
