@@ -42,3 +42,8 @@ main.add_command(import_commands.export_moodle_command)
 from papergen.cli import build_command  # noqa: E402
 
 main.add_command(build_command.build)
+from papergen.cli import report_commands  # noqa: E402
+
+main.add_command(report_commands.report)
+main.add_command(report_commands.rescore)
+main.add_command(report_commands.writeback)

@@ -1,0 +1,93 @@
+"""``papergen report``, ``papergen rescore``, ``papergen writeback``: results for instructors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from papergen.bank.io import load_bank
+from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
+from papergen.report.rescore import rescore_results
+from papergen.report.run import write_reports
+from papergen.report.writeback import writeback_results
+
+_RESULTS = click.Path(exists=True, file_okay=False, path_type=Path)
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.command("report", context_settings=CONTEXT_SETTINGS)
+@click.argument("results_dir", type=_RESULTS)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the reports.")
+@click.option("--cut", type=float, default=None,
+              help="Cut score in points of the full marks; default the format's pass mark.")
+@click.option("--format", "formats", default="pdf,html", show_default=True,
+              help="Report and slip formats, comma-separated: pdf, html.")
+@click.option("--annotate", is_flag=True, help="Also draw each scanned sheet with what was read and scored.")
+@click.option("--annotate-as", type=click.Choice(["png", "pdf"]), default="png", show_default=True,
+              help="A PNG per page, or a PDF per candidate.")
+@click.option("--bank", "bank_path", type=_FILE, help="The exam's bank, for scores per topic.")
+@click.option("--layout", type=_FILE, help="Sheet layout file for --annotate; default: the bundled one.")
+@reports_errors
+def report(results_dir: Path, out_dir: Path, cut: float | None, formats: str, annotate: bool, annotate_as: str,
+           bank_path: Path | None, layout: Path | None) -> None:
+    """Write the cohort report, score slips, item analysis and workbook of every exam graded.
+
+    For each exam in RESULTS_DIR/results.sqlite: report-<exam>.pdf/.html
+    (scores, histograms, sections, topics, item analysis, miskey suspects),
+    slips-<exam>.pdf/.html (one page per candidate), item-analysis-<exam>.csv
+    and results-<exam>.xlsx; with --annotate the scans overlaid with the
+    marks read (green right, red wrong, amber for review, the key where wrong).
+
+    \b
+    Example:
+      papergen report results/ --out reports/ --cut 60 --annotate
+    """
+    bank = load_bank(bank_path) if bank_path is not None else None
+    run = write_reports(results_dir, out_dir, cut=cut, formats=formats.split(","), annotate=annotate,
+                        annotate_as=annotate_as, bank=bank, layout=layout)  # type: ignore[arg-type]
+    for line in run.describe():
+        click.echo(line)
+
+
+@click.command("rescore", context_settings=CONTEXT_SETTINGS)
+@click.argument("results_dir", type=_RESULTS)
+@click.option("--key", "key_path", required=True, type=_FILE,
+              help="The key the results were last scored with (key.json or the latest key.vN.json).")
+@click.option("--corrections", "corrections_path", required=True, type=_FILE,
+              help="Corrections file (JSON): answers changed, answers also accepted, questions dropped.")
+@reports_errors
+def rescore(results_dir: Path, key_path: Path, corrections_path: Path) -> None:
+    """Correct the key and rescore every stored sheet without reading the scans again.
+
+    The corrected key is written beside the old one as the next version
+    (key.v2.json, never replacing a file) with a change log
+    (key.v2.changes.json); the scores in RESULTS_DIR, its CSV exports, item
+    analysis and workbook are rewritten, and the run is recorded in the store.
+
+    \b
+    Example:
+      papergen rescore results/ --key exam/key.json --corrections fixes.json
+    """
+    outcome = rescore_results(results_dir, key_path, corrections_path)
+    for line in outcome.describe():
+        click.echo(line)
+    click.echo("Reports written earlier are out of date; rerun 'papergen report'.")
+
+
+@click.command("writeback", context_settings=CONTEXT_SETTINGS)
+@click.argument("results_dir", type=_RESULTS)
+@click.option("--bank", "bank_path", required=True, type=_FILE, help="The bank file to update in place.")
+@click.option("--exam", "exam_id", default=None, help="The exam, when the results hold several of this bank.")
+@reports_errors
+def writeback(results_dir: Path, bank_path: Path, exam_id: str | None) -> None:
+    """Write each item's difficulty, discrimination and point-biserial into the bank.
+
+    \b
+    Example:
+      papergen writeback results/ --bank banks/customer-service.json
+    """
+    result = writeback_results(results_dir, bank_path, exam_id=exam_id)
+    for line in result.describe():
+        click.echo(line)
