@@ -25,7 +25,13 @@ from papergen.report.html_report import report_html
 from papergen.report.pdf_report import render_report_pdf
 from papergen.report.run import exam_report
 from papergen.report.slips import render_slips_pdf, slips_html, slips_of
-from papergen.report.tables import ITEM_COLUMNS, write_item_analysis_csv, write_workbook
+from papergen.report.tables import (
+    ITEM_COLUMNS,
+    SCORE_COLUMNS_HEAD,
+    SCORE_COLUMNS_TAIL,
+    write_item_analysis_csv,
+    write_workbook,
+)
 from papergen.report.writeback import writeback_stats
 from papergen.scoring import QuestionScore, SectionScore, SheetScore
 from papergen.sheet_code import SheetCode, encode_sheet_code
@@ -286,3 +292,12 @@ def test_report_breaks_scores_down_by_the_banks_topics(store_path, make_bank, ma
     assert (first.key, first.title, first.items, second.items) == ("01", "客户服务概述", 90, 90)
     assert first.max_points + second.max_points == 100
     assert "三、各知识点得分" in report_html(with_topics) and "客户投诉处理" in report_html(with_topics)
+
+
+def test_exports_doc_describes_every_column():
+    doc = (Path(__file__).parent.parent / "docs" / "exports.md").read_text(encoding="utf-8")
+    columns = [*ITEM_COLUMNS, *SCORE_COLUMNS_HEAD, *SCORE_COLUMNS_TAIL]
+    missing = [c.key for c in columns if f"`{c.key}`" not in doc and not c.key.startswith("option_")]
+    missing += [c.title for c in columns if c.title not in doc and not c.key.startswith("option_")]
+    assert not missing
+    assert "`option_A` … `option_F`" in doc and "`option_true`, `option_false`" in doc
