@@ -19,10 +19,16 @@ from pathlib import Path
 from types import ModuleType
 
 import numpy as np
-
 from grading_fixtures import make_read
+
 from omr.layout import SheetLayout, load_layout
-from papergen.manifest import Candidate, ExamManifest, KeyQuestion, VariantKey, variant_checksum
+from papergen.manifest import (
+    Candidate,
+    ExamManifest,
+    KeyQuestion,
+    VariantKey,
+    variant_checksum,
+)
 from papergen.paper_format import PaperFormat, load_format
 from papergen.resources import bundled_format_path, bundled_layout_path
 from papergen.scoring import score_sheet

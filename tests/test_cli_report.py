@@ -7,11 +7,11 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from report_fixtures import MISKEY_ITEM, bank_items, cohort_store
 
 from papergen.bank.io import load_bank, save_bank
 from papergen.cli import main, report_commands
 from papergen.manifest import save_manifest
-from report_fixtures import MISKEY_ITEM, bank_items, cohort_store
 
 COMMANDS = (report_commands.report, report_commands.rescore, report_commands.writeback)
 

@@ -7,8 +7,16 @@ import math
 
 import numpy as np
 import pytest
+from grading_fixtures import (
+    ANSWERS_A,
+    ANSWERS_B,
+    make_manifest,
+    make_read,
+    sheet_qr,
+    with_answers,
+)
+from report_fixtures import BACKWARDS_ITEM, MISKEY_ITEM, cohort_store
 
-from grading_fixtures import ANSWERS_A, ANSWERS_B, make_manifest, make_read, sheet_qr, with_answers
 from papergen.grading import DUPLICATE_SCAN
 from papergen.report.cohort import build_cohort, load_cohort
 from papergen.report.item_analysis import (
@@ -23,7 +31,6 @@ from papergen.report.item_analysis import (
 )
 from papergen.scoring import score_sheet
 from papergen.store import STORE_FILENAME, Flag, PageRecord, Store
-from report_fixtures import BACKWARDS_ITEM, MISKEY_ITEM, cohort_store
 
 STAIRCASE = np.array([[1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]], dtype=float)
 """p = .8 .6 .4 .2, sum pq = .8; totals 4..0, variance 2; KR-20 = 4/3 * (1 - .8/2) = 0.8."""

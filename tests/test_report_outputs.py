@@ -14,13 +14,30 @@ import cv2
 import numpy as np
 import pytest
 from openpyxl import load_workbook
+from pdf_inspect import font_report, page_texts, squash
 from PIL import Image
+from report_fixtures import (
+    MISKEY_ITEM,
+    bank_items,
+    cohort_store,
+    cs_layout,
+    cs_manifest,
+    omr_synth,
+    roster,
+    simulate_answers,
+)
 
 from omr.read import layout_to_image_points
 from papergen.bank.model import Bank
 from papergen.errors import ReportError
 from papergen.grading import grade_batch
-from papergen.report.annotate import AnnotateStyle, BubbleBox, annotate_sheets, bubble_boxes, draw_annotations
+from papergen.report.annotate import (
+    AnnotateStyle,
+    BubbleBox,
+    annotate_sheets,
+    bubble_boxes,
+    draw_annotations,
+)
 from papergen.report.html_report import report_html
 from papergen.report.pdf_report import render_report_pdf
 from papergen.report.run import exam_report
@@ -36,8 +53,6 @@ from papergen.report.writeback import writeback_stats
 from papergen.scoring import QuestionScore, SectionScore, SheetScore
 from papergen.sheet_code import SheetCode, encode_sheet_code
 from papergen.store import STORE_FILENAME, Store
-from pdf_inspect import font_report, page_texts, squash
-from report_fixtures import MISKEY_ITEM, bank_items, cohort_store, cs_layout, cs_manifest, omr_synth, roster, simulate_answers
 
 COUNT = 40
 
@@ -186,7 +201,7 @@ def test_annotations_colour_marks_keys_review_and_dropped_questions():
 
     def at(question, option, dx=0.0):
         box = boxes[(question, option)]
-        return tuple(out[int(round(box.y)) + offset, int(round(box.x + dx))])
+        return tuple(out[round(box.y) + offset, round(box.x + dx)])
 
     ring = 8.0 * style.ring_grow - 1.0  # PIL draws an outline inside its bounding box
     assert at(1, "A", ring) == style.correct
@@ -229,7 +244,7 @@ def test_annotated_rings_sit_on_the_scanned_marks(scanned):
     boxes = bubble_boxes(layout, lambda mm: layout_to_image_points(read, layout, mm))
     marked = [boxes[(q.number, o)] for q in sheet.score.questions for o in q.marked]
     assert len(marked) > 100
-    darkness = [image[int(round(b.y)), int(round(b.x))] for b in marked]
+    darkness = [image[round(b.y), round(b.x)] for b in marked]
     assert np.median(darkness) < 80
     assert np.median([b.half_width for b in marked]) == pytest.approx(layout.bubble.width_mm / 2 * 150 / 25.4, rel=0.05)
 

@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from papergen.report.charts import bar_chart
-from papergen.report.stats import describe, group_breakdown, histogram, pass_rate, passes
+from papergen.report.stats import (
+    describe,
+    group_breakdown,
+    histogram,
+    pass_rate,
+    passes,
+)
 
 
 def test_describe_gives_population_sd_median_and_range():
@@ -62,7 +68,7 @@ def test_bar_chart_heights_are_proportional_to_counts_and_the_marker_sits_betwee
     heights = [bar.height for bar in chart.bars]
     assert heights[0] * 2 == pytest.approx(heights[1]) and heights[2] == 0
     assert heights[3] == pytest.approx(4 * heights[0])
-    marker = [line for line in chart.lines if line.dash][0]
+    marker = next(line for line in chart.lines if line.dash)
     assert chart.bars[1].x + chart.bars[1].width < marker.x1 < chart.bars[2].x
     assert "20" in [t.text for t in chart.texts] and "cut" in [t.text for t in chart.texts]
 

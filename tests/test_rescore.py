@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from report_fixtures import MISKEY_ITEM, cohort_store, cs_manifest
 
 from papergen.errors import ManifestError, ReportError
 from papergen.manifest import load_manifest, save_manifest
@@ -20,7 +21,6 @@ from papergen.report.rescore import (
 )
 from papergen.report.run import exam_report
 from papergen.store import STORE_FILENAME, Store
-from report_fixtures import MISKEY_ITEM, cohort_store, cs_manifest
 
 MANIFEST = cs_manifest()
 

@@ -191,7 +191,7 @@ def draw_annotations(
         _draw_question(pen, question, boxes, px_per_mm, style)
     if quarter_turns % 4:
         page = page.transpose(_TURNS[quarter_turns % 4])
-    offset = int(round(style.banner_mm * px_per_mm))
+    offset = round(style.banner_mm * px_per_mm)
     canvas = Image.new("RGB", (page.width, page.height + offset), (255, 255, 255))
     canvas.paste(page, (0, offset))
     _draw_banner(ImageDraw.Draw(canvas), [*banner, LEGEND], px_per_mm, offset, style)
@@ -379,8 +379,8 @@ class _Annotator:
         wrong = sum(q.status in ("wrong", "blank", "partial") for q in score.questions)
         review = len(score.review_questions)
         return [
-            f"准考证号 {candidate}　{name}　试卷代号 {score.variant}　总分 {points(score.total)} / "
-            f"{points(score.max_total)}　未得满分 {wrong} 题　待复核 {review} 题",
+            (f"准考证号 {candidate}　{name}　试卷代号 {score.variant}　总分 {points(score.total)} / "
+            f"{points(score.max_total)}　未得满分 {wrong} 题　待复核 {review} 题"),
             f"答题卡 {Path(sheet.page.source).name} 第{sheet.page.page_no}页",
         ]
 

@@ -71,8 +71,8 @@ def html_table(
 def svg_chart(chart: Chart, *, label: str) -> str:
     """The chart as inline SVG (points become CSS pixels one to one), with an accessible label."""
     style = chart.style
-    parts = [f"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{chart.width:g}\" height=\"{chart.height:g}\" "
-             f"viewBox=\"0 0 {chart.width:g} {chart.height:g}\" role=\"img\" aria-label=\"{esc(label)}\">"]
+    parts = [(f"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{chart.width:g}\" height=\"{chart.height:g}\" "
+             f"viewBox=\"0 0 {chart.width:g} {chart.height:g}\" role=\"img\" aria-label=\"{esc(label)}\">")]
     parts += [_svg_line(line) for line in chart.grid]
     for bar in chart.bars:
         fill = _grey(style.highlight_grey if bar.highlight else style.bar_grey)
@@ -93,5 +93,5 @@ def _svg_line(line: ChartLine) -> str:
 
 
 def _grey(level: float) -> str:
-    value = int(round(level * 255))
+    value = round(level * 255)
     return f"#{value:02x}{value:02x}{value:02x}"

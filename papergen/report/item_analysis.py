@@ -260,7 +260,7 @@ def upper_lower_groups(totals: np.ndarray, share: float = 0.27) -> tuple[np.ndar
     if n == 0:
         empty = np.zeros(0, dtype=np.intp)
         return empty, empty
-    size = max(1, int(round(share * n)))
+    size = max(1, round(share * n))
     descending = np.argsort(-totals, kind="stable")
     ascending = np.argsort(totals, kind="stable")
     return descending[:size], ascending[:size]

@@ -16,12 +16,25 @@ from pathlib import Path
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Table,
+    TableStyle,
+)
 
 from papergen.render.document import INVARIANT, PageDecorator
 from papergen.render.draw import TextRun, draw_text
 from papergen.render.flowables import BoldLine
-from papergen.render.fonts import CjkParagraph, TextStyle, markup, paragraph_style, register_font
+from papergen.render.fonts import (
+    CjkParagraph,
+    TextStyle,
+    markup,
+    paragraph_style,
+    register_font,
+)
 from papergen.render.units import mm_to_pt
 from papergen.report.charts import Chart
 

@@ -13,10 +13,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.colors import Color
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from papergen.render.document import PdfInfo, decorated_canvas_maker
-from papergen.render.fonts import CjkParagraph, TextStyle, markup, paragraph_style, register_font, require_glyphs
+from papergen.render.fonts import (
+    CjkParagraph,
+    TextStyle,
+    markup,
+    paragraph_style,
+    register_font,
+    require_glyphs,
+)
 from papergen.report.charts import ChartStyle, bar_chart
 from papergen.report.pdf_common import (
     PageStyle,

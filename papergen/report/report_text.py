@@ -10,7 +10,15 @@ from typing import Literal
 
 from papergen.report.item_analysis import ItemAnalysis, OptionCounts
 from papergen.report.summary import CohortReport
-from papergen.report.wording import DASH, TYPE_TEXT, answer_text, decimal, flags_text, percent, points
+from papergen.report.wording import (
+    DASH,
+    TYPE_TEXT,
+    answer_text,
+    decimal,
+    flags_text,
+    percent,
+    points,
+)
 
 __all__ = [
     "TextTable",
@@ -36,15 +44,15 @@ RowMark = Literal["", "miskey", "weak"]
 
 DEFINITIONS = (
     "难度P：答对率（有部分得分时为平均得分率），越大越容易。",
-    "区分度D：按总分排序，高分组（前27%）与低分组（后27%）的难度之差；D≥0.4 优，0.3–0.4 良，0.2–0.3 尚可，"
-    "<0.2 差，负值表示低分考生反而答得更好。",
+    ("区分度D：按总分排序，高分组（前27%）与低分组（后27%）的难度之差；D≥0.4 优，0.3–0.4 良，0.2–0.3 尚可，"
+     "<0.2 差，负值表示低分考生反而答得更好。"),
     "点二列相关r：该题得分与“总分减去该题得分”的相关系数（已校正）。",
-    "信度：同分值的对错题用KR-20，分值不同（全卷）用Cronbach α；标准差按总体公式（除以N）计算；"
-    "测量标准误SEM = 标准差 × √(1 − 信度)。",
-    "疑似答案有误：区分度为负，或高分组中选择某个干扰项的人数比选择正确答案的人数多出高分组人数的10%以上；"
-    "请核对答案后再决定是否更正。",
-    "题号按试卷代号列出（如 A12 B87 表示A卷第12题、B卷第87题）；答案和选项分布按题库中的选项字母"
-    "（打乱选项前的顺序）列出，选项分布为选择该项的人数，* 为正确选项。",
+    ("信度：同分值的对错题用KR-20，分值不同（全卷）用Cronbach α；标准差按总体公式（除以N）计算；"
+     "测量标准误SEM = 标准差 × √(1 − 信度)。"),
+    ("疑似答案有误：区分度为负，或高分组中选择某个干扰项的人数比选择正确答案的人数多出高分组人数的10%以上；"
+     "请核对答案后再决定是否更正。"),
+    ("题号按试卷代号列出（如 A12 B87 表示A卷第12题、B卷第87题）；答案和选项分布按题库中的选项字母"
+     "（打乱选项前的顺序）列出，选项分布为选择该项的人数，* 为正确选项。"),
 )
 
 

@@ -78,7 +78,7 @@ class Correction(_Model):
     note: str = Field("", description="Why, for the change log.")
 
     @model_validator(mode="after")
-    def _one_target_and_an_action(self) -> "Correction":
+    def _one_target_and_an_action(self) -> Correction:
         by_question = self.variant is not None or self.question is not None
         if by_question == (self.item is not None):
             raise ValueError("name either 'variant' and 'question', or 'item'")

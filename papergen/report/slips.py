@@ -32,7 +32,7 @@ from papergen.report.pdf_common import (
     title_line,
 )
 from papergen.report.summary import CohortReport
-from papergen.report.wording import STATUS_TEXT, answer_text, points
+from papergen.report.wording import answer_text, points
 from papergen.scoring import QuestionScore
 from papergen.store import GradedSheet
 
