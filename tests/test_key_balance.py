@@ -6,6 +6,7 @@ import math
 import random
 from collections import Counter
 
+import pytest
 from assembly_fixtures import small_bank, small_format
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +15,7 @@ from papergen.assembly import assemble_exam
 from papergen.assembly.keys import solve_key_sequence
 from papergen.assembly.rules import true_count_range
 from papergen.assembly.synthetic import SyntheticSpec, synthetic_bank
+from papergen.errors import AssemblyError
 from papergen.paper import Paper
 from papergen.paper_format import load_format
 from papergen.resources import bundled_format_path
@@ -131,3 +133,13 @@ def test_the_exact_program_settles_what_the_sequential_passes_miss():
     allowed = ["A"] * 3 + ["AB"] + ["A"] * 3 + ["B"] * 3
     keys = solve_key_sequence(allowed, {"A": (6, 6), "B": (4, 4)}, max_run=MAX_RUN, rng=random.Random(1), attempts=0)
     assert keys == list("AAABAAABBB")
+
+
+def test_fixed_order_items_that_prevent_balance_are_reported(make_item, make_bank):
+    items = [make_item(f"q{k}", topic=f"0{1 + k % 2}", no_shuffle=True) for k in range(12)]
+    fmt = small_format(single=8, judge=0, multi=0, mix={"easy": 1})
+    with pytest.raises(AssemblyError, match=(
+        r"section single, variant A: answer letters cannot be balanced to 1-3 per letter .*"
+        r"\(got 8 of 8 items with a fixed answer position: \{'A': 8\}\)"
+    )):
+        assemble_exam(make_bank(items), fmt, variants=1, seed=1, bank_sha256=SHA)
