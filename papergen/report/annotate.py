@@ -80,6 +80,8 @@ class AnnotateStyle:
         Height of the banner added above the page.
     text_mm : float
         Text height in the banner.
+    min_text_px : int
+        Smallest banner text, pixels (for low-resolution scans).
     """
 
     correct: Rgb = (0, 150, 40)
@@ -94,6 +96,7 @@ class AnnotateStyle:
     frame_width_mm: float = 0.35
     banner_mm: float = 20.0
     text_mm: float = 4.2
+    min_text_px: int = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,9 +251,9 @@ def _frame(pen: ImageDraw.ImageDraw, own: Sequence[BubbleBox], colour: Rgb, px_p
 
 def _draw_banner(pen: ImageDraw.ImageDraw, lines: Sequence[str], px_per_mm: float, height: int,
                  style: AnnotateStyle) -> None:
-    size = max(8, round(style.text_mm * px_per_mm))
+    size = max(style.min_text_px, round(style.text_mm * px_per_mm))
     font = _font(size)
-    step = height / (len(lines) + 0.5)
+    step = height / (len(lines) + 0.5)  # lines evenly spaced, a quarter step above the first and below the last
     for i, line in enumerate(lines):
         pen.text((size, step * (i + 0.25)), line, fill=(0, 0, 0), font=font)
 

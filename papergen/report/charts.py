@@ -16,6 +16,9 @@ import numpy as np
 
 __all__ = ["ChartStyle", "ChartBar", "ChartText", "ChartLine", "Chart", "bar_chart"]
 
+_MIDDLE_EM = 0.35
+"""Height of the visual middle of digits above their baseline, em: centres a tick label on its grid line."""
+
 
 @dataclass(frozen=True)
 class ChartStyle:
@@ -30,6 +33,8 @@ class ChartStyle:
     bar_gap: float = 0.18
     """Gap between bars as a share of a slot's width."""
     title_size_pt: float = 9.5
+    title_baseline_pt: float = 11.5
+    """Baseline of the title below the chart's top edge."""
     tick_size_pt: float = 7.0
     count_size_pt: float = 7.0
     axis_width_pt: float = 0.6
@@ -129,7 +134,7 @@ def bar_chart(
     plot = _PlotArea(style)
     top = _axis_top(max(counts))
     slot = plot.width / len(counts)
-    bars, texts = [], [ChartText(plot.left, style.title_size_pt + 2.0, title, style.title_size_pt, "start")]
+    bars, texts = [], [ChartText(plot.left, style.title_baseline_pt, title, style.title_size_pt, "start")]
     for i, (label, count) in enumerate(zip(labels, counts)):
         height = plot.height * count / top
         x = plot.left + slot * (i + style.bar_gap / 2)
@@ -200,9 +205,9 @@ def _grid(plot: _PlotArea, top: int, style: ChartStyle, texts: list[ChartText]) 
         value = top * k / ticks
         y = plot.bottom - plot.height * k / ticks
         lines.append(ChartLine(plot.left, y, plot.left + plot.width, y, style.grid_width_pt, style.grid_grey))
-        texts.append(ChartText(plot.left - style.label_gap_pt, y + style.tick_size_pt * 0.35, f"{value:g}",
+        texts.append(ChartText(plot.left - style.label_gap_pt, y + style.tick_size_pt * _MIDDLE_EM, f"{value:g}",
                                style.tick_size_pt, "end"))
-    texts.append(ChartText(plot.left - style.label_gap_pt, plot.bottom + style.tick_size_pt * 0.35, "0",
+    texts.append(ChartText(plot.left - style.label_gap_pt, plot.bottom + style.tick_size_pt * _MIDDLE_EM, "0",
                            style.tick_size_pt, "end"))
     return lines
 

@@ -78,9 +78,8 @@ def _overview(report: CohortReport, style: ReportHtmlStyle) -> str:
         cells = [pairs[i]] + ([pairs[half + i]] if half + i < len(pairs) else [])
         rows.append("<tr>" + "".join(f"<th>{esc(k)}</th><td>{esc(v)}</td>" for k, v in cells) + "</tr>")
     hist = report.score_histogram
-    marker = (report.cut - hist.edges[0]) / (hist.edges[1] - hist.edges[0])
     chart = bar_chart(hist.labels(), hist.counts.tolist(), title=score_chart_title(report),
-                      marker=(marker, f"及格线 {report.cut:g}"), style=style.chart)
+                      marker=(report.cut_position, f"及格线 {report.cut:g}"), style=style.chart)
     parts = [
         "<h2>一、总体情况</h2>",
         "<table class=\"pairs\">\n" + "\n".join(rows) + "\n</table>",

@@ -142,9 +142,8 @@ def _texts(report: CohortReport) -> Iterator[tuple[str, str]]:
 def _overview(report: CohortReport, style: ReportPdfStyle) -> list[Flowable]:
     page = style.page
     hist = report.score_histogram
-    marker = (report.cut - hist.edges[0]) / (hist.edges[1] - hist.edges[0])
     chart = bar_chart(hist.labels(), hist.counts.tolist(), title=score_chart_title(report),
-                      marker=(marker, f"及格线 {report.cut:g}"), style=style.chart)
+                      marker=(report.cut_position, f"及格线 {report.cut:g}"), style=style.chart)
     flowables: list[Flowable] = [
         title_line(report_title(report), page),
         note(facts_line(report), page, align="centre"),

@@ -81,6 +81,8 @@ class SlipStyle:
     missed_groups: int = 6
     """Question / read / key triples side by side in the table of missed questions."""
     info_label_share: float = 0.16
+    info_size_pt: float = 10.0
+    info_padding_pt: float = 3.5
     gap_pt: float = 8.0
 
 
@@ -194,13 +196,13 @@ def _info_table(slip: Slip, style: SlipStyle) -> Table:
     table = Table(_info_rows(slip), colWidths=[label, value, label, value])
     look = style.table
     table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), register_font(), style.page.body_size_pt + 1),
+        ("FONT", (0, 0), (-1, -1), register_font(), style.info_size_pt),
         ("BACKGROUND", (0, 0), (0, -1), grey(look.header_grey)),
         ("BACKGROUND", (2, 0), (2, -1), grey(look.header_grey)),
         ("GRID", (0, 0), (-1, -1), look.grid_width_pt, grey(look.grid_grey)),
         ("BOX", (0, 0), (-1, -1), look.box_width_pt, grey(0.0)),
-        ("TOPPADDING", (0, 0), (-1, -1), look.padding_pt + 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), look.padding_pt + 1),
+        ("TOPPADDING", (0, 0), (-1, -1), style.info_padding_pt),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), style.info_padding_pt),
     ]))
     return table
 

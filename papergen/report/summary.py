@@ -119,6 +119,12 @@ class CohortReport:
         return float(self.passed.mean()) if self.passed.size else float("nan")
 
     @property
+    def cut_position(self) -> float:
+        """Where the cut score falls on the score histogram, in bins from its left edge."""
+        edges = self.score_histogram.edges
+        return float((self.cut - edges[0]) / (edges[1] - edges[0]))
+
+    @property
     def title(self) -> str:
         """The exam's title."""
         return self.cohort.manifest.title

@@ -197,6 +197,7 @@ def _csv_cell(value: Cell) -> str:
 # -- XLSX -------------------------------------------------------------------------
 
 
+_MIN_WIDTH, _MAX_WIDTH = 8, 28  # workbook column widths, characters
 _HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 _MISKEY_FILL = PatternFill("solid", fgColor="FFDDDD")
 _PERCENT_KEYS = frozenset({"percent", "p_value", "p_upper", "p_lower", "blank_rate", "multi_rate"})
@@ -254,8 +255,13 @@ def _fill_sheet(sheet, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]
         elif column.key in _DECIMAL_KEYS:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
                 cell.number_format = "0.00"
-        sheet.column_dimensions[letter].width = max(8, min(28, 2 * len(column.title) + 2))
+        sheet.column_dimensions[letter].width = _column_width(column.title)
     sheet.freeze_panes = "A2"
+
+
+def _column_width(title: str) -> int:
+    """Column width in characters: room for the (double-width Chinese) heading, within limits."""
+    return max(_MIN_WIDTH, min(_MAX_WIDTH, 2 * len(title) + 2))
 
 
 def _xlsx_cell(value: Cell) -> Cell:
