@@ -7,11 +7,13 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from grading_fixtures import make_manifest
 from report_fixtures import MISKEY_ITEM, bank_items, cohort_store
 
 from papergen.bank.io import load_bank, save_bank
 from papergen.cli import main, report_commands
 from papergen.manifest import save_manifest
+from papergen.store import STORE_FILENAME, Store
 
 COMMANDS = (report_commands.report, report_commands.rescore, report_commands.writeback)
 
@@ -122,3 +124,14 @@ def test_every_report_command_has_help_ending_in_an_example(command):
     assert first[0].isupper() and first.lower() in {"write", "correct"}
     assert f"papergen {command.name} " in doc.split("\b")[-1]
 
+
+
+def test_report_writes_every_exam_and_lists_one_without_sheets(results):
+    with Store.open(results / "results" / STORE_FILENAME) as store:
+        store.save_manifest(make_manifest("EMPTY1"))
+    result = run("report", results / "results", "--out", results / "reports", "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert "Exams: CS2026A, EMPTY1" in result.output
+    assert "Problem: " in result.output and "exam EMPTY1: no graded sheet yet; grade scans first" in result.output
+    assert (results / "reports" / "report-CS2026A.html").is_file()
+    assert not (results / "reports" / "report-EMPTY1.html").exists()

@@ -12,6 +12,7 @@ from report_fixtures import MISKEY_ITEM, cohort_store, cs_manifest
 from papergen.errors import ManifestError, ReportError
 from papergen.manifest import load_manifest, save_manifest
 from papergen.report.cohort import printed_to_bank
+from papergen.report.html_report import report_html
 from papergen.report.rescore import (
     Corrections,
     apply_corrections,
@@ -168,6 +169,16 @@ def test_every_export_follows_the_rescore(results):
     items = list(csv.DictReader(io.StringIO((out / "item-analysis-CS2026A.csv").read_text(encoding="utf-8-sig"))))
     fixed = next(r for r in items if r["item_id"] == MISKEY_ITEM)
     assert fixed["key"] == "B" and fixed["miskey_suspect"] == "0"
+
+
+def test_the_report_after_a_rescore_lists_the_correction(results):
+    rescore_results(results / "results", results / "key.json",
+                    write_fixes(results, {"variant": "A", "question": 7, "answer": "B"}))
+    with Store.open(results / "results" / STORE_FILENAME) as store:
+        report = exam_report(store, MANIFEST.exam_id)
+    assert [r.reason for r in report.rescores] == ["第7题答案应为B"]
+    page = report_html(report)
+    assert "第7题答案应为B：重新评分 30 份" in page and "本次成绩未经答案更正" not in page
 
 
 def exam_report_flags(out):
