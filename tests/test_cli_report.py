@@ -82,6 +82,7 @@ def test_rescore_writes_the_next_key_and_prints_the_changes(results):
     assert f"New key: {results / 'key.v2.json'}" in result.output
     assert f"variant A question 7 ({MISKEY_ITEM}): A -> B" in result.output
     assert "Rescored 24 sheets;" in result.output and "rerun 'papergen report'" in result.output
+    assert "points (1 question(s) changed)" in result.output
 
 
 def test_rescore_reports_a_bad_correction_as_an_error(results):

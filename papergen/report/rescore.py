@@ -136,7 +136,7 @@ class RescoreOutcome:
                   for c in self.changes]
         lines.append(f"Rescored {self.rescore.sheets} sheets; {len(self.rescore.changes)} scores changed")
         lines += [f"  {c.source} page {c.page_no} (candidate {c.candidate or '?'}): {c.old_total:g} -> "
-                  f"{c.new_total:g}" for c in self.rescore.changes]
+                  f"{c.new_total:g} points ({len(c.questions)} question(s) changed)" for c in self.rescore.changes]
         if self.exports:
             lines.append(f"Rewritten: {', '.join(str(p) for p in self.exports)}")
         return lines
