@@ -5,12 +5,12 @@ Run from the repository root::
     python bench/bench_build.py [--seeds 5] [--many 100]
 
 Part 1, assembly: four parallel ``cs-180`` forms (140 + 20 + 20 items, 20
-topic quotas per section, difficulty 6:3:1) from synthetic banks of 5,000
-and 20,000 items (20 topics, difficulty 7:2:1, 5 % of items in enemy
+topic quotas per section, difficulty 6:3:1) from synthetic banks of 2,000
+(tight), 5,000 and 20,000 items (20 topics, difficulty 7:2:1, 5 % of items in enemy
 groups).  Three paths: the default (greedy passes, the integer program when
 they fail), greedy only, and the HiGHS integer program only.  The baseline,
-measured in the same run, is the greedy path; the integer program is
-reported as a ratio to it.
+measured in the same run, is the greedy path (the integer program where
+greedy never succeeds); the other paths are reported as ratios to it.
 
 Part 2, files: seconds per variant for booklet + blank answer sheet + the
 variant's share of the key PDF, against a floor measured in the same run
@@ -49,7 +49,8 @@ from papergen.render.document import PdfInfo, new_canvas
 from papergen.render.fonts import register_font
 from papergen.resources import bundled_format_path
 
-BANK_SIZES = (5000, 20000)
+BANK_SIZES = (2000, 5000, 20000)
+"""2,000 items is tight for four forms: the greedy passes fail there and the ILP takes over."""
 TARGETS_S = {5000: 1.5, 20000: 5.0}
 PER_VARIANT_TARGET_S = 0.3
 FORMS = ("A", "B", "C", "D")
@@ -71,10 +72,13 @@ def bench_assembly(size: int, seeds: int, fmt) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {"default (end to end)": [], "greedy": [], "ilp": []}
     greedy_ok = 0
     for seed in range(seeds):
-        seconds, _ = timed(
-            lambda seed=seed: assemble_exam(bank, fmt, variants=4, seed=seed, mode="parallel", bank_sha256="-")
-        )
-        times["default (end to end)"].append(seconds)
+        try:
+            seconds, _ = timed(
+                lambda seed=seed: assemble_exam(bank, fmt, variants=4, seed=seed, mode="parallel", bank_sha256="-")
+            )
+            times["default (end to end)"].append(seconds)
+        except AssemblyError as exc:
+            print(f"  {size} items, seed {seed}: {str(exc).splitlines()[0]}")
         for method in ("greedy", "ilp"):
             rules = AssemblyRules(method=method)
             plan = make_plan(make_blueprint(bank, fmt), fmt, rules)
@@ -156,8 +160,12 @@ def print_many(many: int, serial: BuildTiming, parallel: BuildTiming, cores: int
 
 
 def print_assembly(size: int, times: dict[str, list[float]]) -> None:
-    greedy = statistics.median(times["greedy"]) if times["greedy"] else float("nan")
-    print(f"\nbank of {size:,} items: 4 parallel cs-180 forms (target <= {TARGETS_S[size]} s)")
+    """Median and worst time of each path, as ratios to greedy (or to the ILP where greedy never succeeds)."""
+    baseline = times["greedy"] or times["ilp"]
+    baseline_name = "greedy" if times["greedy"] else "ilp"
+    base = statistics.median(baseline)
+    target = f"target <= {TARGETS_S[size]} s" if size in TARGETS_S else "tight bank, no target"
+    print(f"\nbank of {size:,} items: 4 parallel cs-180 forms ({target})")
     for name in ("default (end to end)", "greedy", "ilp"):
         runs = times[name]
         if not runs:
@@ -165,7 +173,7 @@ def print_assembly(size: int, times: dict[str, list[float]]) -> None:
             continue
         median = statistics.median(runs)
         print(f"  {name:22s} median {median:6.3f} s  max {max(runs):6.3f} s  ({len(runs)} runs)"
-              f"  {median / greedy:6.1f} x greedy")
+              f"  {median / base:6.1f} x {baseline_name}")
     print(f"  greedy succeeded on {times['greedy success'][0]:.0%} of seeds; where it fails, the default path runs the ILP")
 
 
