@@ -44,5 +44,9 @@ class StoreError(PapergenError):
     """A results store cannot be opened, is not a papergen store, or is from a newer version."""
 
 
+class SimulationError(PapergenError):
+    """Simulated scans cannot be made (unknown profile, no sheets, bad truth file...)."""
+
+
 class RosterError(PapergenError):
     """A candidate roster CSV cannot be read or does not fit the exam (bad number, unknown variant...)."""
