@@ -42,6 +42,7 @@ from papergen.render.text import (
     question_label,
     section_heading,
 )
+from papergen.render.typography import print_text
 from papergen.render.units import mm_to_pt
 
 __all__ = ["BookletStyle", "render_booklet", "options_per_line"]
@@ -328,7 +329,7 @@ def _question_flowable(question: PaperQuestion, style: BookletStyle, where: str)
         If the question alone is taller than a page.
     """
     body = TextStyle(style.text_size_pt, style.text_leading_pt)
-    stem = question.stem
+    stem = print_text(question.stem)
     if question.type == "judge" and not stem.rstrip().endswith(JUDGE_BLANK):
         stem = stem.rstrip() + JUDGE_BLANK
     parts: list[Flowable] = [hanging_paragraph(question_label(question.number), stem, body)]
@@ -341,14 +342,15 @@ def _question_flowable(question: PaperQuestion, style: BookletStyle, where: str)
 def _option_flowables(question: PaperQuestion, style: BookletStyle) -> list[Flowable]:
     if not question.options:
         return []
-    texts = [option_text(o.label, o.text) for o in question.options]
+    printed = [print_text(o.text) for o in question.options]
+    texts = [option_text(o.label, t) for o, t in zip(question.options, printed)]
     indent = text_width_pt(question_label(question.number), style.text_size_pt)
     available = style.frame_width_pt - indent
     widths = [text_width_pt(t, style.text_size_pt) for t in texts]
     per_line = options_per_line(widths, available, style.option_gutter_pt, style.option_choices)
     if per_line == 1:
         body = TextStyle(style.text_size_pt, style.text_leading_pt, left_indent_pt=indent)
-        return [hanging_paragraph(option_text(o.label, ""), o.text, body) for o in question.options]
+        return [hanging_paragraph(option_text(o.label, ""), t, body) for o, t in zip(question.options, printed)]
     column = available / per_line
     rows = []
     for start in range(0, len(texts), per_line):

@@ -7,8 +7,10 @@ reportlab needs three corrections to typeset Chinese well, all made here:
   it in every PDF.
 - Line breaking: reportlab's list of characters that may not start a line is
   Japanese-oriented, so Chinese punctuation such as ``，；：？！》”`` could
-  start a line.  :func:`install_cjk_line_breaking` adds them (a character that
-  may not start a line hangs at the end of the previous one).
+  start a line, and an opening bracket could end one.
+  :func:`install_cjk_line_breaking` replaces the splitter of single-style
+  paragraphs with :func:`papergen.render.linebreak.split_cjk_line` and extends
+  the list used for mixed-style paragraphs.
 - Blanks: reportlab collapses runs of whitespace, including U+3000
   (ideographic space), so the blank ``（　　）`` of a stem would print as
   ``( )``.  :class:`CjkParagraph` keeps every U+3000 at its full width.
@@ -36,6 +38,7 @@ from reportlab.platypus.paragraph import Paragraph, cleanBlockQuotedText
 
 from papergen.errors import RenderError
 from papergen.glyphs import missing_glyphs
+from papergen.render.linebreak import NO_LINE_START, split_cjk_line
 from papergen.render.units import PT_PER_MM
 from papergen.resources import font_path
 
@@ -61,8 +64,6 @@ __all__ = [
 FONT_NAME = "PapergenCJK"
 """Name under which the bundled font is registered with reportlab."""
 
-NO_LINE_START = "，。、；：？！）》〉」』】〕〗〙〛”’…·％‰℃．"
-"""Chinese punctuation that must never begin a line (避头点)."""
 
 IDEOGRAPHIC_SPACE = "\u3000"
 _SPACE_GUARD = "\ue000"  # private-use stand-in while reportlab collapses whitespace
@@ -87,13 +88,14 @@ def register_font() -> str:
 
 
 def install_cjk_line_breaking() -> None:
-    """Forbid Chinese closing punctuation at the start of a line (idempotent).
+    """Apply Chinese line-breaking rules to reportlab's CJK wrapping (idempotent).
 
-    reportlab's two CJK line splitters (``textsplit.dumbSplit`` for
-    single-style paragraphs, ``paragraph.cjkFragSplit`` for mixed styles) each
-    read a module-level ``ALL_CANNOT_START``; both are extended with
-    :data:`NO_LINE_START`.
+    Single-style paragraphs go through ``textsplit.dumbSplit``, which is
+    replaced by :func:`split_cjk_line`; mixed-style paragraphs go through
+    ``paragraph.cjkFragSplit``, whose module-level ``ALL_CANNOT_START`` is
+    extended with :data:`NO_LINE_START`.
     """
+    rl_textsplit.dumbSplit = split_cjk_line
     for module in (rl_textsplit, rl_paragraph):
         current = module.ALL_CANNOT_START
         extra = "".join(ch for ch in dict.fromkeys(NO_LINE_START) if ch not in current)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from papergen.paper_format import Section
+from papergen.render.typography import BLANK
 
 __all__ = [
     "JUDGE_BLANK",
@@ -15,7 +16,7 @@ __all__ = [
     "answer_display",
 ]
 
-JUDGE_BLANK = "（　）"
+JUDGE_BLANK = BLANK
 """Answer blank printed after a true/false statement (U+3000 inside)."""
 
 JUDGE_DISPLAY = {"T": "对", "F": "错"}
