@@ -26,7 +26,8 @@ class Thumbnail:
     Attributes
     ----------
     grey : ndarray of uint8, shape (h, w)
-        The page subsampled to about ``ReadParams.thumb_dpi``.
+        The page point-subsampled to about ``ReadParams.thumb_dpi`` (no averaging: thin strokes keep
+        their darkness, so ink shares stay unbiased).
     paper : ndarray of float32, shape (h, w)
         Estimated grey of clean paper at each thumbnail pixel.
     darkness : ndarray of float32, shape (h, w)
@@ -73,7 +74,7 @@ def make_thumbnail(image: np.ndarray, dpi: float, params: ReadParams) -> Thumbna
     factor = max(1.0, dpi / params.thumb_dpi)
     h, w = image.shape
     size = (max(8, int(round(w / factor))), max(8, int(round(h / factor))))
-    grey = cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)
+    grey = cv2.resize(image, size, interpolation=cv2.INTER_NEAREST)
     scale = size[0] / w
     thumb_dpi = dpi * scale
     window = max(3, int(round(params.background_window_mm * thumb_dpi / MM_PER_INCH)) | 1)

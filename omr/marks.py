@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
-import cv2
 import numpy as np
 
 from omr.layout import SheetLayout
@@ -38,7 +38,8 @@ from omr.result import CandidateRead, MarkState, QuestionRead
 from omr.sampling import patch_offsets, sample_patches
 
 __all__ = ["BubbleTable", "BubbleMeasures", "SheetCalibration", "bubble_table", "measure_bubbles",
-           "calibrate", "read_questions", "read_candidate", "MARKED_CODE", "FLAG_AMBIGUOUS", "FLAG_MULTIPLE", "FLAG_ERASURE"]
+           "calibrate", "read_questions", "read_candidate", "MARKED_CODE", "FLAG_AMBIGUOUS", "FLAG_MULTIPLE", "FLAG_ERASURE",
+           "FLAG_MISALIGNED"]
 
 FLAG_AMBIGUOUS = "ambiguous"
 """A bubble of the question is neither clearly blank nor clearly marked."""
@@ -46,6 +47,8 @@ FLAG_MULTIPLE = "multiple"
 """Several marks on a question that takes one."""
 FLAG_ERASURE = "erasure"
 """Residue of an erased mark: beside a mark, or on a question read as unanswered."""
+FLAG_MISALIGNED = "misaligned"
+"""A bubble's printed outline is not where it was sampled (a local crease or fold): its fill is unreliable."""
 
 _STATE_CODES = (MarkState.BLANK, MarkState.AMBIGUOUS, MarkState.MARKED)
 _BLANK, _AMBIGUOUS, _MARKED = 0, 1, 2
@@ -136,6 +139,8 @@ class SheetCalibration:
         Cluster centres of ``fill``.
     confident_marks : bool
         False when the sheet shows no clear marked cluster (nominal levels used).
+    aligned : ndarray of bool, shape (n,)
+        Whether the bubble's printed outline was found where it was sampled.
     states : ndarray of int, shape (n,)
         0 blank, 1 ambiguous, 2 marked.
     confidence : ndarray, shape (n,)
@@ -150,6 +155,7 @@ class SheetCalibration:
     blank_level: float
     mark_level: float
     confident_marks: bool
+    aligned: np.ndarray
     states: np.ndarray
     confidence: np.ndarray
 
@@ -215,44 +221,47 @@ def measure_bubbles(image: np.ndarray, homography: np.ndarray, table: BubbleTabl
     """
     half_w, half_h = _interior_half_axes(layout, params)
     nx, ny = params.sample_grid
-    offsets = patch_offsets(half_w, half_h, nx, ny)
     inside_weights, sector_weights = _sample_weights(half_w, half_h, nx, ny, params.rim_inner_radius,
                                                      params.rim_sectors)
-    probes, outline_shape = _probe_offsets(layout, params)
-    both = np.concatenate([offsets.reshape(1, -1, 2), probes], axis=1)
-    samples = sample_patches(image, homography, table.centres_mm, both)[:, 0, :]
-    grey = samples[:, : nx * ny].reshape(-1, ny, nx)
-    around = samples[:, nx * ny:]
-    count = params.paper_probes
-    paper = np.partition(around[:, :count], count - 2, axis=1)[:, count - 2]  # second brightest probe
-    paper = np.maximum(paper, np.float32(black_grey) + 1.0)[:, None, None]
+    samples = sample_patches(image, homography, table.centres_mm, _all_offsets(layout, params))[:, 0, :]
+    interior, probes = nx * ny, params.paper_probes
+    paper = np.partition(samples[:, interior:interior + probes], probes - 2, axis=1)[:, probes - 2]
+    paper = np.maximum(paper, np.float32(black_grey) + 1.0)[:, None]  # the second brightest probe
     span = paper - np.float32(black_grey)
-    darkness = np.clip((paper - grey) / span, 0.0, 1.0)
-    ring = np.clip((paper[:, :, 0] - around[:, count:]) / span[:, :, 0], 0.0, 1.0).reshape((-1,) + outline_shape)
-    outline = (ring.max(axis=2) >= params.outline_min_darkness).mean(axis=1)
+    darkness = np.clip((paper - samples[:, :interior]) / span, 0.0, 1.0).reshape(-1, ny, nx)
+    ring = np.clip((paper - samples[:, interior + probes:]) / span, 0.0, 1.0)
+    angles = params.outline_angles
+    on_outline = np.maximum.reduce([ring[:, b * angles:(b + 1) * angles] for b in range(_OUTLINE_BANDS)])
+    outline = (on_outline >= params.outline_min_darkness).mean(axis=1)
     return BubbleMeasures(darkness, inside_weights, sector_weights, outline)
 
 
-@lru_cache(maxsize=16)
-def _probe_offsets(layout: SheetLayout, params: ReadParams) -> tuple[np.ndarray, tuple[int, int]]:
-    """Offsets (1, k, 2) in mm: paper probes above and below each bubble, then outline-ring samples.
+_OUTLINE_BANDS = 3  # inside, on and outside the outline's centre line
 
-    Paper probes sit ``paper_probe_mm`` beyond the outline's outer edge, spread over the bubble's width;
-    ring samples lie on the outline's centre line and ``outline_band_mm`` inside and outside it, at
-    ``outline_angles`` angles.
+
+@lru_cache(maxsize=16)
+def _all_offsets(layout: SheetLayout, params: ReadParams) -> np.ndarray:
+    """Every sample offset of a bubble, shape (1, k, 2) mm: interior grid, paper probes, outline ring.
+
+    The interior grid covers the interior ellipse's bounding box (row-major, ``sample_grid``); paper
+    probes sit ``paper_probe_mm`` beyond the outline's outer edge, above and below the bubble; ring
+    samples lie on the outline's centre line and ``outline_band_mm`` inside and outside it (band-major,
+    ``outline_angles`` per band).
     """
+    half_w, half_h = _interior_half_axes(layout, params)
+    nx, ny = params.sample_grid
+    interior = patch_offsets(half_w, half_h, nx, ny).reshape(-1, 2)
     shape = layout.bubble
-    half_w, half_h, line = shape.width_mm / 2, shape.height_mm / 2, shape.line_width_mm
-    half_count = params.paper_probes // 2
-    xs = np.linspace(-0.6 * half_w, 0.6 * half_w, half_count)
-    gap = half_h + line / 2 + params.paper_probe_mm
-    paper = [(x, -gap) for x in xs] + [(x, gap) for x in xs]
+    outer_w, outer_h, line = shape.width_mm / 2, shape.height_mm / 2, shape.line_width_mm
+    xs = np.linspace(-0.6 * outer_w, 0.6 * outer_w, params.paper_probes // 2)
+    gap = outer_h + line / 2 + params.paper_probe_mm
+    paper = np.array([(x, -gap) for x in xs] + [(x, gap) for x in xs])
     angles = np.arange(params.outline_angles) * 2 * np.pi / params.outline_angles
     bands = (-params.outline_band_mm, 0.0, params.outline_band_mm)
-    ring = [((half_w + b) * np.cos(a), (half_h + b) * np.sin(a)) for a in angles for b in bands]
-    offsets = np.array(paper + ring, dtype=np.float64)[None, :, :]
+    ring = np.array([((outer_w + b) * np.cos(a), (outer_h + b) * np.sin(a)) for b in bands for a in angles])
+    offsets = np.concatenate([interior, paper, ring])[None, :, :]
     offsets.setflags(write=False)
-    return offsets, (params.outline_angles, len(bands))
+    return offsets
 
 
 @lru_cache(maxsize=16)
@@ -298,7 +307,8 @@ def calibrate(measures: BubbleMeasures, table: BubbleTable, params: ReadParams) 
     t = (fill - levels.blank) / max(levels.mark - levels.blank, 1e-3)
     stray = _stray_ink(measures, templates, table.group, levels.mark_darkness, params)
     states, confidence = _states(t, coverage, rim, stray, params)
-    return SheetCalibration(fill, t, coverage, rim, stray, levels.blank, levels.mark, levels.confident, states,
+    aligned = measures.outline >= params.outline_found_angles
+    return SheetCalibration(fill, t, coverage, rim, stray, levels.blank, levels.mark, levels.confident, aligned, states,
                             confidence)
 
 
@@ -335,13 +345,12 @@ def _blank_templates(darkness: np.ndarray, raw: np.ndarray, group: np.ndarray, w
     count = int(group.max()) + 1
     order = np.lexsort((raw, group))
     bounds = np.searchsorted(group[order], np.arange(count + 1))
-    sizes = np.diff(bounds)
-    keep = np.maximum(1, np.ceil(params.template_share * sizes).astype(np.int64))
-    ordered = darkness[order]
-    running = np.concatenate([np.zeros((1,) + darkness.shape[1:]), np.cumsum(ordered, axis=0, dtype=np.float64)])
     starts = bounds[:-1]
-    templates = ((running[starts + keep] - running[starts]) / keep[:, None, None]).astype(np.float32)
-    single = ordered[starts]
+    keep = np.maximum(1, np.ceil(params.template_share * np.diff(bounds)).astype(np.int64))
+    blankest = np.concatenate([order[start:start + k] for start, k in zip(starts.tolist(), keep.tolist())])
+    offsets = np.concatenate([[0], np.cumsum(keep)[:-1]])
+    templates = (np.add.reduceat(darkness[blankest], offsets, axis=0) / keep[:, None, None]).astype(np.float32)
+    single = darkness[order[starts]]
     means = templates.reshape(count, -1) @ weights
     limit = float(means.min()) + params.max_template_excess
     heavy = means > limit
@@ -386,12 +395,20 @@ def _otsu_split(ordered: np.ndarray) -> int:
 def _stray_ink(measures: BubbleMeasures, templates: np.ndarray, group: np.ndarray, mark_darkness: float,
                params: ReadParams) -> np.ndarray:
     """Share of each interior where ink exceeds the (dilated) printed pattern by a stroke's darkness."""
-    size = 2 * params.template_tolerance_samples + 1
-    kernel = np.ones((size, size), np.uint8)
-    tolerant = np.stack([cv2.dilate(t, kernel) for t in templates]).reshape(len(templates), -1)
+    tolerant = _dilate(templates, params.template_tolerance_samples).reshape(len(templates), -1)
     level = np.float32(max(params.min_stroke_darkness, params.stroke_darkness_ratio * mark_darkness))
     strokes = ((measures.flat - tolerant[group]) >= level).astype(np.float32)
     return strokes @ measures.inside_weights
+
+
+def _dilate(stack: np.ndarray, radius: int) -> np.ndarray:
+    """Grey dilation (max over a (2r+1)-square) of every image in a (k, ny, nx) stack, edges repeated."""
+    if radius <= 0:
+        return stack
+    padded = np.pad(stack, ((0, 0), (radius, radius), (radius, radius)), mode="edge")
+    ny, nx = stack.shape[1:]
+    size = 2 * radius + 1
+    return np.maximum.reduce([padded[:, dy:dy + ny, dx:dx + nx] for dy in range(size) for dx in range(size)])
 
 
 def _states(t: np.ndarray, coverage: np.ndarray, rim: np.ndarray, stray: np.ndarray,
@@ -437,49 +454,52 @@ def read_questions(table: BubbleTable, calibration: SheetCalibration, params: Re
     residue_any = np.add.reduceat(residue.astype(np.int64), starts) > 0
     erasure = residue_blank | (residue_any & (marks > 0))
     multiple = (marks >= 2) & ~np.array(table.multiple, bool)
-    flag_codes = (multiple.astype(np.int64) * 4 + ambiguous * 2 + erasure).tolist()
+    misaligned = np.add.reduceat((~calibration.aligned[:n]).astype(np.int64), starts) > 0
+    flag_codes = (multiple.astype(np.int64) * 8 + ambiguous * 4 + erasure * 2 + misaligned).tolist()
     confidence = np.round(np.minimum.reduceat(calibration.confidence[:n], starts), 3).tolist()
     fills = np.round(calibration.fill[:n], 3).tolist()
-    codes = states.tolist()
-    names = [_STATE_CODES[c] for c in codes]
+    names = [_STATE_CODES[c] for c in states.tolist()]
+    is_marked = (states == _MARKED).tolist()
     bounds = table.question_start.tolist()
     reads = []
-    for k, number in enumerate(table.numbers):
+    for k, (number, options) in enumerate(zip(table.numbers, table.options)):
         a, b = bounds[k], bounds[k + 1]
-        options = table.options[k]
-        marked = tuple(o for o, c in zip(options, codes[a:b]) if c == _MARKED)
-        reads.append(QuestionRead(number, options, tuple(fills[a:b]), tuple(names[a:b]), marked,
-                                  _FLAG_SETS[flag_codes[k]], confidence[k]))
+        reads.append(QuestionRead(number, options, tuple(fills[a:b]), tuple(names[a:b]),
+                                  tuple(compress(options, is_marked[a:b])), _FLAG_SETS[flag_codes[k]], confidence[k]))
     return tuple(reads)
 
 
 _FLAG_SETS = tuple(
-    tuple(flag for bit, flag in ((4, FLAG_MULTIPLE), (2, FLAG_AMBIGUOUS), (1, FLAG_ERASURE)) if code & bit)
-    for code in range(8)
+    tuple(flag for bit, flag in ((8, FLAG_MULTIPLE), (4, FLAG_AMBIGUOUS), (2, FLAG_ERASURE), (1, FLAG_MISALIGNED))
+          if code & bit)
+    for code in range(16)
 )
 
 
 def read_candidate(table: BubbleTable, calibration: SheetCalibration, params: ReadParams) -> CandidateRead:
     """The candidate number: a digit per column with exactly one clear mark, else "?" or "*" and a flag."""
-    start = table.answer_count
-    states = calibration.states[start:].reshape(table.digits, _DIGIT_VALUES)
-    residue = ((calibration.states[start:] != _MARKED) & (calibration.t[start:] >= params.erasure_min_t))
-    residue = residue.reshape(table.digits, _DIGIT_VALUES)
-    fills = np.round(calibration.fill[start:], 3).reshape(table.digits, _DIGIT_VALUES)
+    start, shape = table.answer_count, (table.digits, _DIGIT_VALUES)
+    states = calibration.states[start:].reshape(shape)
+    residue = ((states != _MARKED) & (calibration.t[start:].reshape(shape) >= params.erasure_min_t)).any(axis=1)
+    misaligned = (~calibration.aligned[start:].reshape(shape)).any(axis=1)
+    fills = np.round(calibration.fill[start:], 3).reshape(shape)
     digits, flags = [], []
     for column in range(table.digits):
-        char, flag = _digit(states[column], bool(residue[column].any()), column + 1)
+        char, flag = _digit(states[column], bool(residue[column]), bool(misaligned[column]))
         digits.append(char)
-        flags.extend(flag)
+        flags.extend(f"digit {column + 1}: {f}" for f in flag)
     return CandidateRead("".join(digits), tuple(flags), tuple(tuple(row) for row in fills.tolist()))
 
 
-def _digit(states: np.ndarray, residue: bool, column: int) -> tuple[str, list[str]]:
+def _digit(states: np.ndarray, residue: bool, misaligned: bool) -> tuple[str, list[str]]:
+    """One column's digit ("?" unclear or missing, "*" several) and what is wrong with it."""
     marked = np.flatnonzero(states == _MARKED)
+    if misaligned:
+        return "?", [FLAG_MISALIGNED]
     if np.any(states == _AMBIGUOUS):
-        return "?", [f"digit {column}: unclear mark"]
+        return "?", ["unclear mark"]
     if len(marked) == 0:
-        return "?", [f"digit {column}: no mark"]
+        return "?", ["no mark"]
     if len(marked) > 1:
-        return "*", [f"digit {column}: {len(marked)} marks"]
-    return str(int(marked[0])), [f"digit {column}: erasure"] if residue else []
+        return "*", [f"{len(marked)} marks"]
+    return str(int(marked[0])), [FLAG_ERASURE] if residue else []

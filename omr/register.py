@@ -246,7 +246,8 @@ def _qr_cue_points(layout: SheetLayout) -> np.ndarray:
 
 
 def anchor_points_mm(layout: SheetLayout) -> np.ndarray:
-    """Bubbles used to check the fit: the corner bubbles of every block column and of the digit grid.
+    """Bubbles used to check the fit: two opposite corner bubbles of every block column (first option of
+    its first row, last option of its last row) and the four corners of the digit grid.
 
     Returns an array of shape (n, 2), layout mm.
     """
@@ -259,9 +260,9 @@ def _anchor_points(layout: SheetLayout) -> np.ndarray:
     for block in layout.blocks:
         last_option = (len(block.options) - 1) * block.option_pitch_mm
         for start in range(0, block.count, block.rows):
-            for index in (start, min(block.count, start + block.rows) - 1):
-                x, y = block.row_centre(index)
-                points += [(x, y), (x + last_option, y)]
+            points.append(block.row_centre(start))
+            x, y = block.row_centre(min(block.count, start + block.rows) - 1)
+            points.append((x + last_option, y))
     grid = layout.candidate_id
     for d in (0, grid.digits - 1):
         for v in (0, 9):

@@ -411,6 +411,18 @@ def bend(image: np.ndarray, dpi: float, amplitude_mm: float, *, background: int 
                      borderValue=background)
 
 
+def crease(image: np.ndarray, dpi: float, centre_mm: tuple[float, float], radius_mm: float, shift_mm: float, *,
+           background: int = 255) -> np.ndarray:
+    """A local ripple: content within ~``radius_mm`` of ``centre_mm`` shifted by up to ``shift_mm`` (down-right)."""
+    h, w = image.shape
+    scale = dpi / MM_PER_INCH
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    d2 = ((xs - centre_mm[0] * scale) ** 2 + (ys - centre_mm[1] * scale) ** 2) / (radius_mm * scale) ** 2
+    shift = np.float32(shift_mm * scale) * np.exp(-d2).astype(np.float32)
+    return cv2.remap(image, xs - shift, ys - shift, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                     borderValue=background)
+
+
 def blank_page(dpi: float, *, seed: int = 0, specks: int = 12, bleed: bool = True) -> np.ndarray:
     """A duplex back: paper, a few dust specks and faint show-through of the other side."""
     rng = np.random.default_rng(seed)
@@ -509,9 +521,9 @@ def _image_xobject(page: PdfPage) -> bytes:
             data = data[:200] + bytes(range(256)) * 8
         head += "/BitsPerComponent 8 /Filter /DCTDecode"
     elif page.encoding == "g4":
-        data = g4_strip(page.image)
+        data = g4_strip(page.image)  # Pillow codes black pixels as 1 bits (TIFF BlackIsZero): BlackIs1 true
         head += (f"/BitsPerComponent 1 /Filter /CCITTFaxDecode "
-                 f"/DecodeParms << /K -1 /Columns {w} /Rows {h} /BlackIs1 false >>")
+                 f"/DecodeParms << /K -1 /Columns {w} /Rows {h} /BlackIs1 true >>")
     elif page.encoding == "flate1":
         data = zlib.compress(np.packbits(page.image >= 128, axis=1).tobytes())
         head += "/BitsPerComponent 1 /Filter /FlateDecode"

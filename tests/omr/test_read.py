@@ -107,11 +107,20 @@ def test_read_sheet_rejects_an_array_that_is_not_an_image(layout: SheetLayout) -
         read_sheet(np.zeros(4, np.uint8), layout)
 
 
-def test_curled_page_whose_anchors_still_fit_is_quarantined_by_its_outlines(layout: SheetLayout, pen_sheet) -> None:
-    read = read_sheet(synth.bend(pen_sheet[0], 100, 1.2), layout, dpi=100)
+def test_creased_page_whose_anchors_still_fit_is_quarantined_by_its_outlines(layout: SheetLayout, pen_sheet) -> None:
+    read = read_sheet(synth.crease(pen_sheet[0], 100, (95, 155), 35, 1.0), layout, dpi=100)
     assert read.status == "quarantined"
     assert read.reason.startswith("bubble outlines not where the registration puts them")
     assert read.questions == ()
+
+
+def test_small_crease_flags_its_questions_misaligned_or_ambiguous_never_misread(layout: SheetLayout, pen_sheet) -> None:
+    page, marks = pen_sheet
+    read = read_sheet(synth.crease(page, 100, (60, 150), 12, 1.0), layout, dpi=100)
+    assert read.status == "read"
+    flagged = [q for q in read.questions if q.flags]
+    assert any("misaligned" in q.flags for q in flagged)
+    assert all(set(q.marked) == set(marks.answers.get(q.number, {})) for q in read.questions if not q.flags)
 
 
 def test_read_sheet_of_a_text_page_says_why_it_is_not_a_sheet(layout: SheetLayout) -> None:

@@ -133,6 +133,8 @@ def test_pdf_scan_pages_come_out_as_a_viewer_shows_them(tmp_path: Path) -> None:
         rendered = document[page.page - 1].render(scale=page.dpi / 72, grayscale=True).to_numpy()
         assert page.image.shape == rendered.shape, placements[page.page - 1]
         assert np.abs(page.image.astype(int) - rendered.astype(int)).mean() < 8, placements[page.page - 1]
+        if placements[page.page - 1][1:] == (0, 0):  # upright: the page itself, not inverted
+            assert np.mean((page.image >= 128) != (image >= 128)) < 0.01, placements[page.page - 1]
     document.close()
 
 
