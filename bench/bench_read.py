@@ -269,7 +269,8 @@ def main() -> None:
         read_sheet(pages[0], layout, dpi=args.dpi)  # caches and first-call costs out of the way
         print(f"\nper page, median of {args.rounds} interleaved rounds x {args.sheets} pages "
               f"(read = page extraction + read_sheet; ratio = read / decode; target <= 1.5)\n")
-        header = f"{'format':<18} {'decode ms':>9} {'read ms':>8} {'ratio':>6} {'read_sheet ms':>13}  stages (median ms)"
+        header = (f"{'format':<18} {'decode ms':>9} {'read ms':>8} {'ratio':>6} {'read_sheet ms':>13}"
+                  "  stages (median ms)")
         print(header)
         print("-" * len(header))
         all_misreads = all_unread = 0

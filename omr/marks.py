@@ -8,7 +8,7 @@ just above and below this bubble (so uneven light and tinted bands cancel),
 check, bubble by bubble, that the homography puts it where it is printed.
 
 Subtracting the print.  Bubbles that print the same thing (same block and
-option, or same digit) share a blank pattern: the per-sample median of the
+option, or same digit) share a blank pattern: the per-sample mean of the
 group's blankest members.  A bubble's ``fill`` is its mean darkness above
 that pattern's, rescaled to [0, 1]; its *stray ink* is the share of samples
 darker than the (slightly dilated) pattern by a stroke's darkness, which is
@@ -20,8 +20,10 @@ their largest gap, but over all bubbles so that a question with one mark is
 still judged against the sheet's own marks).  Positions ``t`` on the sheet's
 blank-to-marked scale decide: a full mark needs a high ``t`` and ink over
 most of the bubble; a blank needs a low ``t`` and no strokes; everything in
-between (light or partial fills, erasure residue, ticks, crosses) is
-ambiguous and flagged for review.  The reader never guesses silently.
+between (light or partial fills, ticks, crosses) is ambiguous and flagged
+for review, and residue beside a mark is flagged as an erasure.  A bubble
+whose outline is missing is flagged as misaligned.  The reader never
+guesses silently.
 """
 
 from __future__ import annotations
@@ -37,9 +39,21 @@ from omr.params import ReadParams
 from omr.result import CandidateRead, MarkState, QuestionRead
 from omr.sampling import patch_offsets, sample_patches
 
-__all__ = ["BubbleTable", "BubbleMeasures", "SheetCalibration", "bubble_table", "measure_bubbles",
-           "calibrate", "read_questions", "read_candidate", "MARKED_CODE", "FLAG_AMBIGUOUS", "FLAG_MULTIPLE", "FLAG_ERASURE",
-           "FLAG_MISALIGNED"]
+__all__ = [
+    "BubbleTable",
+    "BubbleMeasures",
+    "SheetCalibration",
+    "bubble_table",
+    "measure_bubbles",
+    "calibrate",
+    "read_questions",
+    "read_candidate",
+    "MARKED_CODE",
+    "FLAG_AMBIGUOUS",
+    "FLAG_MULTIPLE",
+    "FLAG_ERASURE",
+    "FLAG_MISALIGNED",
+]
 
 FLAG_AMBIGUOUS = "ambiguous"
 """A bubble of the question is neither clearly blank nor clearly marked."""
@@ -170,29 +184,25 @@ def bubble_table(layout: SheetLayout) -> BubbleTable:
 
 @lru_cache(maxsize=16)
 def _bubble_table(layout: SheetLayout) -> BubbleTable:
-    centres, groups, starts = [], [], [0]
-    numbers, options, multiple = [], [], []
-    block_index = {id(b): i for i, b in enumerate(layout.blocks)}
-    group_base = {}
-    next_group = 0
-    for block in sorted(layout.blocks, key=lambda b: b.first):
-        group_base[block_index[id(block)]] = next_group
-        next_group += len(block.options)
-    for spec in layout.questions():
-        block = layout.block_of(spec.number)
-        x, y = block.row_centre(spec.number - block.first)
-        base = group_base[block_index[id(block)]]
-        for k in range(len(block.options)):
-            centres.append((x + k * block.option_pitch_mm, y))
-            groups.append(base + k)
-        starts.append(len(centres))
-        numbers.append(spec.number)
-        options.append(spec.options)
-        multiple.append(spec.multiple)
+    centres: list[tuple[float, float]] = []
+    groups: list[int] = []
+    starts, numbers, options, multiple = [0], [], [], []
+    group = 0
+    for block in sorted(layout.blocks, key=lambda b: b.first):  # blocks number questions 1..N in order
+        width = len(block.options)
+        for index in range(block.count):
+            x, y = block.row_centre(index)
+            centres += [(x + k * block.option_pitch_mm, y) for k in range(width)]
+            groups += range(group, group + width)
+            starts.append(len(centres))
+            numbers.append(block.first + index)
+            options.append(block.options)
+            multiple.append(block.multiple)
+        group += width
     answer_count = len(centres)
     for _, value, x, y in layout.digit_bubbles():
         centres.append((x, y))
-        groups.append(next_group + value)
+        groups.append(group + value)
     return BubbleTable(np.array(centres, np.float64), np.array(groups, np.int64), np.array(starts, np.int64),
                        tuple(numbers), tuple(options), tuple(multiple), answer_count, layout.candidate_id.digits)
 

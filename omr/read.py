@@ -68,9 +68,18 @@ def read_sheet(image: np.ndarray, layout: SheetLayout, *, dpi: float | None = No
     grey = _as_grey(image)
     registration = register_page(grey, layout, dpi=dpi, params=params)
     timings = dict(registration.timings_ms)
-    if registration.status != "read":
-        timings["total"] = _ms(started)
-        return _unread(registration, timings)
+    if registration.status == "read":
+        read = _read_registered(grey, registration, layout, dpi, params, timings)
+    else:
+        read = SheetRead(status=registration.status, reason=registration.reason,
+                         **_geometry(registration, dpi), timings_ms=timings)
+    timings["total"] = _ms(started)  # the read holds this dict
+    return read
+
+
+def _read_registered(grey: np.ndarray, registration: Registration, layout: SheetLayout, dpi: float | None,
+                     params: ReadParams, timings: dict[str, float]) -> SheetRead:
+    """Marks, candidate number and QR code of a registered page (quarantined if its bubbles misalign)."""
     clock = time.perf_counter()
     table = bubble_table(layout)
     h = registration.homography
@@ -78,18 +87,17 @@ def read_sheet(image: np.ndarray, layout: SheetLayout, *, dpi: float | None = No
     calibration = calibrate(measures, table, params)
     misaligned = _misaligned(measures, calibration, params)
     if misaligned:
-        timings["marks"] = timings["total"] = _ms(clock)
-        return SheetRead(status="quarantined", reason=misaligned, **_geometry(registration), timings_ms=timings)
+        timings["marks"] = _ms(clock)
+        return SheetRead(status="quarantined", reason=misaligned, **_geometry(registration, dpi), timings_ms=timings)
     questions = read_questions(table, calibration, params)
     candidate = read_candidate(table, calibration, params)
     timings["marks"] = _ms(clock)
     clock = time.perf_counter()
     qr_text = decode_qr(grey, h, layout, params)
     timings["qr"] = _ms(clock)
-    timings["total"] = _ms(started)
     notes = registration.notes + (() if calibration.confident_marks else ("no clear marks on the sheet",))
     return SheetRead(status="read", reason="; ".join(notes), qr_text=qr_text, candidate=candidate,
-                     questions=questions, **_geometry(registration), timings_ms=timings)
+                     questions=questions, **_geometry(registration, dpi), timings_ms=timings)
 
 
 def layout_to_image_points(read: SheetRead, layout: SheetLayout, points_mm: np.ndarray) -> np.ndarray:
@@ -147,22 +155,17 @@ def _as_grey(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(array)
 
 
-def _geometry(registration: Registration) -> dict:
-    """The SheetRead fields describing where the layout lies in the image."""
+def _geometry(registration: Registration, stated_dpi: float | None) -> dict:
+    """The SheetRead fields describing where the layout lies in the image (the stated dpi if unknown)."""
     h = registration.homography
-    working_dpi = round(registration.dpi, 2) if h is not None else 0.0
-    matrix = None
-    if h is not None:
-        layout_px_to_mm = np.diag([MM_PER_INCH / working_dpi, MM_PER_INCH / working_dpi, 1.0])
-        matrix = tuple(tuple(float(v) for v in row) for row in h @ layout_px_to_mm)
+    if h is None:
+        return dict(rotation_deg=0, fit_error_px=0.0, dpi=float(stated_dpi or 0.0), homography=None, working_dpi=0.0)
+    working_dpi = round(registration.dpi, 2)
+    layout_px_to_mm = np.diag([MM_PER_INCH / working_dpi, MM_PER_INCH / working_dpi, 1.0])
     return dict(rotation_deg=registration.rotation_deg,
                 fit_error_px=round(registration.fit_error_mm * working_dpi / MM_PER_INCH, 3),
-                dpi=working_dpi, homography=matrix, working_dpi=working_dpi)
-
-
-def _unread(registration: Registration, timings: dict[str, float]) -> SheetRead:
-    return SheetRead(status=registration.status, reason=registration.reason, **_geometry(registration),
-                     timings_ms=timings)
+                dpi=working_dpi, homography=tuple(tuple(float(v) for v in row) for row in h @ layout_px_to_mm),
+                working_dpi=working_dpi)
 
 
 def _ms(start: float) -> float:

@@ -117,32 +117,50 @@ def register_page(image: np.ndarray, layout: SheetLayout, *, dpi: float | None =
     clock = time.perf_counter()
     guess, stated, notes = _dpi_guess(image.shape, layout, dpi, params)
     thumb = make_thumbnail(image, guess, params)
-    if ink_fraction(thumb, params) < params.blank_max_ink_fraction:
-        return Registration("blank", "no ink on the page (blank or a duplex back)", thumb=thumb,
-                            timings_ms=_lap(timings, "triage", clock))
+    blank = ink_fraction(thumb, params) < params.blank_max_ink_fraction
     clock = _tick(timings, "triage", clock)
-    expected_side = layout.fiducials.size_mm * guess / MM_PER_INCH
+    if blank:
+        return Registration("blank", "no ink on the page (blank or a duplex back)", thumb=thumb, timings_ms=timings)
+    chosen = _find_fiducials(image, thumb, layout, guess, stated, params)
+    clock = _tick(timings, "fiducials", clock)
+    if isinstance(chosen, Registration):
+        return Registration(chosen.status, chosen.reason, thumb=thumb, timings_ms=timings)
+    options = _orientations(chosen, layout, thumb)
+    clock = _tick(timings, "orientation", clock)
+    picked = _fit_orientation(image, chosen, options, layout, thumb, params)
+    _tick(timings, "fit", clock)
+    if isinstance(picked, str):
+        return Registration("quarantined", picked, thumb=thumb, timings_ms=timings)
+    turns, fit = picked
+    return _judge_fit(fit, turns, chosen, dpi, notes, thumb, params, timings)
+
+
+def _find_fiducials(image: np.ndarray, thumb: Thumbnail, layout: SheetLayout, guess_dpi: float, stated: bool,
+                    params: ReadParams) -> FiducialSet | Registration:
+    """The four fiducials, or an unregistered page (``not_a_sheet`` or ``quarantined``) saying why."""
+    expected_side = layout.fiducials.size_mm * guess_dpi / MM_PER_INCH
     size_range = params.fiducial_size_range_known if stated else params.fiducial_size_range
     candidates = find_candidates(image, thumb, expected_side, params, size_range=size_range)
     chosen = choose_fiducials(candidates, layout, params)
-    clock = _tick(timings, "fiducials", clock)
-    if isinstance(chosen, str):
-        found = sum(1 for q in candidates if q)
-        status: PageStatus = "quarantined" if found >= params.min_fiducials_for_sheet else "not_a_sheet"
-        reason = chosen if status == "quarantined" else f"no answer-sheet fiducials ({chosen})"
-        return Registration(status, reason, thumb=thumb, timings_ms=timings)
-    options = _orientations(chosen, layout, thumb)
-    clock = _tick(timings, "orientation", clock)
+    if not isinstance(chosen, str):
+        return chosen
+    if sum(1 for q in candidates if q) >= params.min_fiducials_for_sheet:
+        return Registration("quarantined", chosen)
+    return Registration("not_a_sheet", f"no answer-sheet fiducials ({chosen})")
+
+
+def _fit_orientation(image: np.ndarray, chosen: FiducialSet, options: list[tuple[int, np.ndarray, float]],
+                     layout: SheetLayout, thumb: Thumbnail, params: ReadParams) -> tuple[int, _AnchorFit] | str:
+    """Fit the anchors under the QR cue's orientation, and under the other one when in doubt."""
+    def fit(option: tuple[int, np.ndarray, float]) -> tuple[int, _AnchorFit]:
+        turns, rough, _ = option
+        return turns, _fit_anchors(image, rough, chosen, turns, layout, thumb, params)
+
+    fits = [fit(options[0])]
     clear = options[0][2] - options[1][2] >= params.orientation_min_contrast
-    fits = [(options[0][0], _fit_anchors(image, options[0][1], chosen, options[0][0], layout, thumb, params))]
     if not clear or fits[0][1].found < params.anchor_min_found * fits[0][1].total:
-        fits.append((options[1][0], _fit_anchors(image, options[1][1], chosen, options[1][0], layout, thumb, params)))
-    _tick(timings, "fit", clock)
-    chosen_fit = _pick_orientation(fits, options, params)
-    if isinstance(chosen_fit, str):
-        return Registration("quarantined", chosen_fit, thumb=thumb, timings_ms=timings)
-    turns, fit = chosen_fit
-    return _judge_fit(fit, turns, chosen, dpi, notes, thumb, params, timings)
+        fits.append(fit(options[1]))
+    return _pick_orientation(fits, options, params)
 
 
 def _pick_orientation(fits: list[tuple[int, _AnchorFit]], options: list[tuple[int, np.ndarray, float]],
@@ -181,11 +199,6 @@ def _tick(timings: dict[str, float], name: str, start: float) -> float:
     now = time.perf_counter()
     timings[name] = (now - start) * 1e3
     return now
-
-
-def _lap(timings: dict[str, float], name: str, start: float) -> dict[str, float]:
-    _tick(timings, name, start)
-    return timings
 
 
 # -- resolution ------------------------------------------------------------------------------------

@@ -264,7 +264,8 @@ def _tiff_page(path: Path, buffer: np.ndarray, data: bytes, index: int, digest: 
     else:
         detail = "corrupt or unsupported data"
     if not ok or not mats or mats[0] is None or mats[0].size == 0:
-        return PageImage(path, index + 1, None, None, digest, f"{path} page {index + 1}: cannot decode image ({detail})")
+        message = f"{path} page {index + 1}: cannot decode image ({detail})"
+        return PageImage(path, index + 1, None, None, digest, message)
     return PageImage(path, index + 1, _to_grey(mats[0]), _metadata_dpi(data, index), digest)
 
 

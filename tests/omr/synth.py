@@ -73,7 +73,8 @@ def candidate_marks(number: str, kind: str = "pen") -> dict[int, dict[int, str]]
     return {col: {int(ch): kind} for col, ch in enumerate(number) if ch != " "}
 
 
-def random_answers(layout: SheetLayout, seed: int, *, kind: str = "pen", blank_rate: float = 0.05) -> dict[int, dict[str, str]]:
+def random_answers(layout: SheetLayout, seed: int, *, kind: str = "pen",
+                   blank_rate: float = 0.05) -> dict[int, dict[str, str]]:
     """One clear mark per single question, 1-4 per multiple question, some questions left blank."""
     rng = np.random.default_rng(seed)
     answers: dict[int, dict[str, str]] = {}
@@ -110,7 +111,8 @@ class _Canvas:
 
     def rect(self, x_mm: float, y_mm: float, w_mm: float, h_mm: float, grey: int, thickness_mm: float | None) -> None:
         thickness = -1 if thickness_mm is None else self.stroke(thickness_mm)
-        cv2.rectangle(self.image, self.pt(x_mm, y_mm), self.pt(x_mm + w_mm, y_mm + h_mm), grey, thickness, cv2.LINE_AA, 4)
+        corner = self.pt(x_mm + w_mm, y_mm + h_mm)
+        cv2.rectangle(self.image, self.pt(x_mm, y_mm), corner, grey, thickness, cv2.LINE_AA, 4)
 
     def text(self, x_mm: float, y_mm: float, text: str, height_mm: float, grey: int, *, centre: bool = False) -> None:
         scale = self.px(height_mm) / HERSHEY_CAP_PX
@@ -159,8 +161,9 @@ def _draw_furniture(canvas: _Canvas, layout: SheetLayout) -> None:
         canvas.text(box.x_mm + 1.5, box.y_mm + box.height_mm * 0.7, box.key.upper(), 2.2, 0)
     ins = layout.instructions
     canvas.rect(ins.x_mm, ins.y_mm, ins.width_mm, ins.height_mm, 0, 0.2)
+    sentence = "Fill the bubble completely with a 2B pencil."
     for line in range(6):
-        canvas.text(ins.x_mm + 3, ins.y_mm + 6 + line * 4.5, "Fill the bubble completely with a 2B pencil."[: 30 + line], 1.8, 0)
+        canvas.text(ins.x_mm + 3, ins.y_mm + 6 + line * 4.5, sentence[: 30 + line], 1.8, 0)
     leg = layout.legend
     canvas.rect(leg.x_mm, leg.y_mm, leg.width_mm, leg.height_mm, 0, 0.2)
     canvas.text(leg.x_mm + 4, leg.y_mm + 8, "EXAMPLES", 2.2, 0)
@@ -465,7 +468,8 @@ def decode_image(data: bytes) -> np.ndarray:
     return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
 
 
-def write_tiff(path: Path, pages: Sequence[np.ndarray], *, dpi: float | None = None, compression: str = "group4") -> Path:
+def write_tiff(path: Path, pages: Sequence[np.ndarray], *, dpi: float | None = None,
+               compression: str = "group4") -> Path:
     """Write a multi-page TIFF with Pillow; group4 pages are binarised at grey 128."""
     images = [_bitonal(p) if compression == "group4" else Image.fromarray(p) for p in pages]
     extra = {"dpi": (dpi, dpi)} if dpi else {}
@@ -572,5 +576,6 @@ def _pdf_bytes(objects: Sequence[bytes]) -> bytes:
     xref = out.tell()
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, len(objects), xref))
+    trailer = b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+    out.write(trailer % (len(objects) + 1, len(objects), xref))
     return out.getvalue()

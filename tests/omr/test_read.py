@@ -103,7 +103,8 @@ def test_read_sheet_reads_a_colour_photo(layout: SheetLayout, pen_sheet) -> None
 
 
 def test_read_sheet_rejects_an_array_that_is_not_an_image(layout: SheetLayout) -> None:
-    with pytest.raises(ValueError, match=r"read_sheet: expected a grey \(H, W\) or BGR \(H, W, 3\) image \(got shape \(4,\)\)"):
+    expected = r"read_sheet: expected a grey \(H, W\) or BGR \(H, W, 3\) image \(got shape \(4,\)\)"
+    with pytest.raises(ValueError, match=expected):
         read_sheet(np.zeros(4, np.uint8), layout)
 
 
