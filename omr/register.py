@@ -190,7 +190,7 @@ def _judge_fit(fit: _AnchorFit, turns: int, chosen: FiducialSet, dpi: float | No
         return Registration("quarantined", f"registration fit too poor ({summary}; "
                             f"limit {params.max_fit_error_mm:.2f} mm)", **common)
     measured = common["dpi"]
-    if dpi and abs(dpi / measured - 1) > params.dpi_mismatch_note:
+    if dpi and not notes and abs(dpi / measured - 1) > params.dpi_mismatch_note:  # not already ignored
         notes = notes + (f"metadata says {dpi:.0f} dpi, fiducial spacing {measured:.0f} dpi; used the latter",)
     return Registration("read", "", notes=notes, **common)
 
