@@ -4,7 +4,7 @@ Run from the repository root::
 
     python bench/bench_read.py [--sheets 16] [--dpi 200] [--rounds 3] [--workers 2] [--seed 1]
 
-Synthetic answer sheets (drawn from the bundled layout by ``tests/omr/synth.py``,
+Synthetic answer sheets (drawn from the bundled layout by :mod:`omr.synth`,
 marked, slightly skewed and noisy) are written as the files scanners make:
 JPEG pages, a multi-page CCITT G4 TIFF, and PDFs whose pages each embed one
 scan image (JPEG or G4).  For every page the baseline is the bare decode of its
@@ -22,16 +22,13 @@ Throughput: the same files read by 1 process, then by ``--workers`` processes
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import multiprocessing
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import cv2
@@ -39,6 +36,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from omr import synth
 from omr.layout import SheetLayout, load_layout
 from omr.read import read_sheet
 from omr.result import MarkState, SheetRead
@@ -48,16 +46,6 @@ REPO = Path(__file__).resolve().parents[1]
 LAYOUT = REPO / "layouts" / "a4-180.json"
 JPEG_QUALITY = 85
 CHUNKS = 4  # files per format for the throughput run, so that workers share the load
-
-
-@cache
-def _synth():
-    """tests/omr/synth.py, loaded by path (the tests folder is not a package)."""
-    spec = importlib.util.spec_from_file_location("omr_synth", REPO / "tests" / "omr" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["omr_synth"] = module  # dataclasses look their module up while the file executes
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass(frozen=True)
@@ -87,7 +75,6 @@ class Timing:
 
 def make_sheets(layout: SheetLayout, count: int, dpi: float, seed: int) -> tuple[list[np.ndarray], list]:
     """Marked, slightly skewed and noisy sheets with their truth."""
-    synth = _synth()
     pages, truths = [], []
     for k in range(count):
         answers = synth.random_answers(layout, seed + k, kind="pencil" if k % 2 else "pen")
@@ -102,7 +89,6 @@ def make_sheets(layout: SheetLayout, count: int, dpi: float, seed: int) -> tuple
 
 def write_batches(pages: list[np.ndarray], dpi: float, folder: Path) -> list[Batch]:
     """The pages as JPEG files, one G4 TIFF, and PDFs embedding JPEG and G4 images."""
-    synth = _synth()
     jpegs = []
     for k, page in enumerate(pages):
         path = folder / f"jpeg/sheet-{k:03d}.jpg"
@@ -132,7 +118,6 @@ def _chunk_jpegs(jpegs: list[Path]) -> list[Path]:
 
 
 def _chunk(pages: list[np.ndarray], dpi: float, folder: Path, suffix: str) -> list[Path]:
-    synth = _synth()
     paths = []
     for c in range(CHUNKS):
         part = pages[c::CHUNKS]

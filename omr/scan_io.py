@@ -234,7 +234,7 @@ def _metadata_dpi(data: bytes, frame: int) -> float | None:
     if not dpi:
         return None
     values = [float(v) for v in dpi if v and float(v) > 1.0]
-    return math.sqrt(values[0] * values[-1]) if values else None
+    return round(math.sqrt(values[0] * values[-1]), 1) if values else None  # PNG stores px per metre
 
 
 # -- TIFF ------------------------------------------------------------------------------------------

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
+from omr import synth
 from omr.layout import SheetLayout, load_layout
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import synth  # noqa: E402  (the drawer lives beside the tests)
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import synth
+from omr import synth
 from omr.layout import SheetLayout
 from omr.marks import FLAG_AMBIGUOUS, FLAG_ERASURE, FLAG_MULTIPLE, _otsu_split
 from omr.read import read_sheet

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-import synth
+from omr import synth
 from omr import qr as qr_module
 from omr.layout import MM_PER_INCH, SheetLayout
 from omr.qr import decode_qr

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-import synth
+from omr import synth
 from omr.layout import MM_PER_INCH, SheetLayout
 from omr.read import layout_to_image_points, read_sheet
 from omr.result import MarkState, SheetRead

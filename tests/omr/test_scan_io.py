@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
-import synth
+from omr import synth
 from omr.scan_io import count_pages, iter_pages, sniff_kind
 
 
