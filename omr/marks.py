@@ -348,15 +348,18 @@ def _blank_templates(darkness: np.ndarray, raw: np.ndarray, group: np.ndarray, w
                      params: ReadParams) -> np.ndarray:
     """Per print group, the blank bubble's darkness pattern, shape (groups, ny, nx).
 
-    The mean of the group's blankest ``template_share``; a group whose pattern is much darker than the
-    lightest group's is mostly marked and falls back to its single blankest bubble, then to the lightest
-    group's pattern.
+    The mean of the group's blankest ``template_share``, leaving out any of them darker than the group's
+    blankest bubble by more than ``template_max_spread`` (in a column most candidates marked, those are
+    marks); a group whose pattern is much darker than the lightest group's is mostly marked and falls back
+    to its single blankest bubble, then to the lightest group's pattern.
     """
     count = int(group.max()) + 1
     order = np.lexsort((raw, group))
     bounds = np.searchsorted(group[order], np.arange(count + 1))
     starts = bounds[:-1]
     keep = np.maximum(1, np.ceil(params.template_share * np.diff(bounds)).astype(np.int64))
+    near = raw[order] <= np.repeat(raw[order[starts]], np.diff(bounds)) + params.template_max_spread
+    keep = np.minimum(keep, np.add.reduceat(near.astype(np.int64), starts))  # sorted: a prefix of each group
     blankest = np.concatenate([order[start:start + k] for start, k in zip(starts.tolist(), keep.tolist())])
     offsets = np.concatenate([[0], np.cumsum(keep)[:-1]])
     templates = (np.add.reduceat(darkness[blankest], offsets, axis=0) / keep[:, None, None]).astype(np.float32)

@@ -125,6 +125,11 @@ class ReadParams:
     template_share: float = 0.3
     """Share of each bubble group (same block and option, or same digit) used to estimate the blank bubble's
     printed pattern: the blankest 30 % are blank unless 70 % of the group is marked."""
+    template_max_spread: float = 0.12
+    """A bubble joins its group's blank template only if its mean darkness is within this of the group's
+    blankest bubble (ratio).  Blank bubbles of one group differ by < 0.09 on every simulated capture (a noisy
+    photocopy spreads most); a light fill lies >= 0.17 above them.  Without it, a column most candidates
+    marked lets marks into its template, and a light fill there reads as clean paper."""
     max_template_excess: float = 0.25
     """A group's blank template may be at most this much darker (mean darkness) than the sheet's blankest
     group; otherwise the group is mostly marked and its single blankest bubble is used."""

@@ -156,3 +156,19 @@ def test_unmarked_sheet_reads_blank_without_question_flags(layout: SheetLayout) 
 def test_otsu_split_separates_two_clusters() -> None:
     values = np.sort(np.concatenate([np.full(70, 0.02), np.full(30, 0.9)]))
     assert _otsu_split(values) == 70
+
+
+def test_a_light_fill_in_a_mostly_marked_column_is_not_read_as_paper(layout: SheetLayout) -> None:
+    """Most candidates mark C: the column's few blank bubbles, not its marks, make its blank pattern."""
+    answers = synth.random_answers(layout, 8, blank_rate=0.0)
+    blank_c = (165, 169, 173, 177)
+    for q in range(161, 181):
+        answers[q] = dict.fromkeys("BD" if q in blank_c else "BCD", "pencil")
+    answers[161]["C"] = "light"
+    page = synth.draw_sheet(layout, dpi=DPI, marks=synth.SheetMarks(answers), seed=8)
+    photocopy = synth.Scan(paper=210, ink=70, noise_sigma=6, blur_sigma_px=0.8)
+    read = read_sheet(synth.capture(page, DPI, photocopy, seed=8), layout, dpi=DPI)
+    assert read.question(161).states[2] is MarkState.AMBIGUOUS
+    for q in range(162, 181):
+        assert read.question(q).marked == tuple(sorted(answers[q])), q
+        assert read.question(q).states[2] is not MarkState.AMBIGUOUS, q
