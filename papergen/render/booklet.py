@@ -15,14 +15,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from papergen.errors import RenderError
 from papergen.paper import Paper, PaperQuestion
 from papergen.paper_format import Section
-from papergen.render.document import INVARIANT, PdfInfo, decorated_canvas_maker
-from papergen.render.draw import TextRun, draw_text, grey
+from papergen.render.document import PageFrame, PdfInfo, build_document, running_decorator
+from papergen.render.draw import TextRun, grey
 from papergen.render.flowables import BoldLine, TextRow, Unsplittable
 from papergen.render.fonts import (
     CjkParagraph,
@@ -43,17 +42,14 @@ from papergen.render.text import (
     section_heading,
 )
 from papergen.render.typography import print_text
-from papergen.render.units import mm_to_pt
 
 __all__ = ["BookletStyle", "render_booklet", "options_per_line"]
 
 
 @dataclass(frozen=True)
-class BookletStyle:
+class BookletStyle(PageFrame):
     """Page geometry (mm) and typography (pt) of the booklet."""
 
-    page_width_mm: float = 210.0
-    page_height_mm: float = 297.0
     margin_left_mm: float = 20.0
     margin_right_mm: float = 20.0
     margin_top_mm: float = 22.0
@@ -61,10 +57,7 @@ class BookletStyle:
     header_baseline_mm: float = 13.0
     header_rule_mm: float = 15.0
     footer_baseline_mm: float = 11.0
-    rule_width_pt: float = 0.5
-    header_size_pt: float = 8.5
     footer_size_pt: float = 9.0
-    decoration_grey: float = 0.25
     title_size_pt: float = 18.0
     title_leading_pt: float = 28.0
     info_size_pt: float = 10.5
@@ -87,16 +80,6 @@ class BookletStyle:
     question_gap_pt: float = 5.0
     option_gutter_pt: float = 8.0
     option_choices: tuple[int, ...] = (5, 4, 2, 1)
-
-    @property
-    def frame_width_pt(self) -> float:
-        """Width of the text frame, points."""
-        return mm_to_pt(self.page_width_mm - self.margin_left_mm - self.margin_right_mm)
-
-    @property
-    def frame_height_pt(self) -> float:
-        """Height of the text frame, points."""
-        return mm_to_pt(self.page_height_mm - self.margin_top_mm - self.margin_bottom_mm)
 
 
 DEFAULT_STYLE = BookletStyle()
@@ -131,9 +114,9 @@ def render_booklet(paper: Paper, path: str | Path, *, style: BookletStyle = DEFA
     register_font()
     require_glyphs(_booklet_texts(paper), document=f"booklet {paper.exam_id} variant {paper.variant}")
     story = _title_block(paper, style) + list(_section_flowables(paper, style))
-    doc = _document(paper, path, style)
-    doc.build(story, canvasmaker=decorated_canvas_maker(_page_decorator(paper, style), _info(paper)))
-    return doc.page
+    variant_text = f"考试编号 {paper.exam_id}　试卷代号 {paper.variant}"
+    decorate = running_decorator(paper.format.title, variant_text, style)
+    return build_document(story, path, style, decorate=decorate, info=_info(paper))
 
 
 # -- texts and checks --------------------------------------------------------
@@ -164,7 +147,7 @@ def _check_height(flowable: Unsplittable, question: PaperQuestion, style: Bookle
         )
 
 
-# -- document and page decorations ------------------------------------------
+# -- document metadata ---------------------------------------------------------
 
 
 def _info(paper: Paper) -> PdfInfo:
@@ -172,48 +155,6 @@ def _info(paper: Paper) -> PdfInfo:
         title=f"{paper.format.title} 试卷代号 {paper.variant}",
         subject=f"exam {paper.exam_id} variant {paper.variant} booklet",
     )
-
-
-def _document(paper: Paper, path: str | Path, style: BookletStyle) -> BaseDocTemplate:
-    page_size = (mm_to_pt(style.page_width_mm), mm_to_pt(style.page_height_mm))
-    frame = Frame(
-        mm_to_pt(style.margin_left_mm),
-        mm_to_pt(style.margin_bottom_mm),
-        style.frame_width_pt,
-        style.frame_height_pt,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc = BaseDocTemplate(str(path), pagesize=page_size, invariant=INVARIANT, title=_info(paper).title)
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    return doc
-
-
-def _page_decorator(paper: Paper, style: BookletStyle):
-    left = mm_to_pt(style.margin_left_mm)
-    right = mm_to_pt(style.page_width_mm - style.margin_right_mm)
-    top = mm_to_pt(style.page_height_mm)
-    header = TextRun(style.header_size_pt, grey=style.decoration_grey)
-    header_right = TextRun(style.header_size_pt, align="right", grey=style.decoration_grey)
-    footer = TextRun(style.footer_size_pt, align="centre", grey=style.decoration_grey)
-    variant_text = f"考试编号 {paper.exam_id}　试卷代号 {paper.variant}"
-
-    def decorate(canvas: Canvas, page_number: int, page_count: int) -> None:
-        draw_text(canvas, left, top - mm_to_pt(style.header_baseline_mm), paper.format.title, header)
-        draw_text(canvas, right, top - mm_to_pt(style.header_baseline_mm), variant_text, header_right)
-        canvas.saveState()
-        canvas.setStrokeGray(style.decoration_grey)
-        canvas.setLineWidth(style.rule_width_pt)
-        rule_y = top - mm_to_pt(style.header_rule_mm)
-        canvas.line(left, rule_y, right, rule_y)
-        canvas.restoreState()
-        footer_text = f"第{page_number}页 共{page_count}页"
-        draw_text(canvas, (left + right) / 2, mm_to_pt(style.footer_baseline_mm), footer_text, footer)
-
-    return decorate
 
 
 # -- title block ---------------------------------------------------------------

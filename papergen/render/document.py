@@ -9,6 +9,12 @@ A booklet's footer reads 第x页 共y页, and y is known only when the last page
 laid out.  :func:`decorated_canvas_maker` returns a canvas class that keeps
 each finished page aside and draws the decorations (header, footer) on all of
 them when the document is saved.
+
+The booklet, the answer key, the cohort report and the score slips are all
+the same kind of document: one full-width text frame per page
+(:class:`PageFrame`), a running header of two texts over a rule and a
+第x页 共y页 footer (:func:`running_decorator`), written by
+:func:`build_document`.
 """
 
 from __future__ import annotations
@@ -18,10 +24,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
+from papergen.render.draw import TextRun, draw_text
 from papergen.render.fonts import register_font
+from papergen.render.units import mm_to_pt
 
-__all__ = ["PdfInfo", "INVARIANT", "PageDecorator", "decorated_canvas_maker", "new_canvas"]
+__all__ = [
+    "PdfInfo",
+    "INVARIANT",
+    "PageDecorator",
+    "PageFrame",
+    "build_document",
+    "decorated_canvas_maker",
+    "new_canvas",
+    "running_decorator",
+]
 
 INVARIANT = 1
 """reportlab invariant mode: fixed timestamps and a content-derived document id."""
@@ -46,6 +64,128 @@ class PdfInfo:
         canvas.setAuthor(self.author)
         canvas.setCreator(self.creator)
         canvas.setProducer(self.creator)
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    """Page size, text frame and running header and footer of a flowing document.
+
+    Lengths in mm from the page's edges, sizes in points.  The document
+    styles (booklet, key, report pages) extend it with their typography and
+    set their own margins.
+
+    Attributes
+    ----------
+    header_baseline_mm, header_rule_mm : float
+        Baseline of the header texts and the rule under them, below the
+        page's top edge, mm.
+    footer_baseline_mm : float
+        Baseline of the page number, above the page's bottom edge, mm.
+    decoration_grey : float
+        Grey level of header, rule and footer, 0 = black, 1 = white.
+    """
+
+    page_width_mm: float = 210.0
+    page_height_mm: float = 297.0
+    margin_left_mm: float = 18.0
+    margin_right_mm: float = 18.0
+    margin_top_mm: float = 20.0
+    margin_bottom_mm: float = 16.0
+    header_baseline_mm: float = 12.0
+    header_rule_mm: float = 14.0
+    footer_baseline_mm: float = 9.0
+    header_size_pt: float = 8.5
+    footer_size_pt: float = 8.5
+    rule_width_pt: float = 0.5
+    decoration_grey: float = 0.25
+
+    @property
+    def page_size_pt(self) -> tuple[float, float]:
+        """Width and height of the page, points."""
+        return mm_to_pt(self.page_width_mm), mm_to_pt(self.page_height_mm)
+
+    @property
+    def frame_width_pt(self) -> float:
+        """Width of the text frame, points."""
+        return mm_to_pt(self.page_width_mm - self.margin_left_mm - self.margin_right_mm)
+
+    @property
+    def frame_height_pt(self) -> float:
+        """Height of the text frame, points."""
+        return mm_to_pt(self.page_height_mm - self.margin_top_mm - self.margin_bottom_mm)
+
+
+def build_document(
+    story: list[Flowable], path: str | Path, page: PageFrame, *, decorate: PageDecorator, info: PdfInfo
+) -> int:
+    """Lay out ``story`` in one full-width frame per page and write the PDF.
+
+    Parameters
+    ----------
+    story : list of Flowable
+        The document's content, in order.
+    path : str or Path
+        Output PDF file; overwritten.
+    page : PageFrame
+        Page size and margins (the frame fills the space between them).
+    decorate : callable
+        Draws the fixed parts of every page once the page count is known.
+    info : PdfInfo
+        Document metadata.
+
+    Returns
+    -------
+    int
+        Number of pages written.
+    """
+    frame = Frame(
+        mm_to_pt(page.margin_left_mm),
+        mm_to_pt(page.margin_bottom_mm),
+        page.frame_width_pt,
+        page.frame_height_pt,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    doc = BaseDocTemplate(str(path), pagesize=page.page_size_pt, invariant=INVARIANT)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(story, canvasmaker=decorated_canvas_maker(decorate, info))
+    return doc.page
+
+
+def running_decorator(left_text: str, right_text: str, page: PageFrame) -> PageDecorator:
+    """Header (left and right text over a rule) and a centred 第x页 共y页 footer on every page.
+
+    Parameters
+    ----------
+    left_text, right_text : str
+        Header texts, flush with the left and the right margin.
+    page : PageFrame
+        Margins, baselines, sizes and grey of the decorations.
+    """
+    left = mm_to_pt(page.margin_left_mm)
+    right = mm_to_pt(page.page_width_mm - page.margin_right_mm)
+    top = mm_to_pt(page.page_height_mm)
+    header = TextRun(page.header_size_pt, grey=page.decoration_grey)
+    header_right = TextRun(page.header_size_pt, align="right", grey=page.decoration_grey)
+    footer = TextRun(page.footer_size_pt, align="centre", grey=page.decoration_grey)
+
+    def decorate(canvas: Canvas, page_number: int, page_count: int) -> None:
+        baseline = top - mm_to_pt(page.header_baseline_mm)
+        draw_text(canvas, left, baseline, left_text, header)
+        draw_text(canvas, right, baseline, right_text, header_right)
+        canvas.saveState()
+        canvas.setStrokeGray(page.decoration_grey)
+        canvas.setLineWidth(page.rule_width_pt)
+        rule_y = top - mm_to_pt(page.header_rule_mm)
+        canvas.line(left, rule_y, right, rule_y)
+        canvas.restoreState()
+        footer_text = f"第{page_number}页 共{page_count}页"
+        draw_text(canvas, (left + right) / 2, mm_to_pt(page.footer_baseline_mm), footer_text, footer)
+
+    return decorate
 
 
 def decorated_canvas_maker(decorate: PageDecorator, info: PdfInfo) -> type[Canvas]:

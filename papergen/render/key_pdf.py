@@ -14,22 +14,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Flowable,
-    Frame,
-    PageBreak,
-    PageTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
 from papergen.manifest import ExamManifest, KeyQuestion, VariantKey
 from papergen.paper_format import Section
-from papergen.render.document import INVARIANT, PdfInfo, decorated_canvas_maker
-from papergen.render.draw import TextRun, draw_text, grey
+from papergen.render.document import PageFrame, PdfInfo, build_document, running_decorator
+from papergen.render.draw import TextRun, grey
 from papergen.render.flowables import BoldLine
 from papergen.render.fonts import (
     CjkParagraph,
@@ -50,21 +40,9 @@ DROPPED = "作废"
 
 
 @dataclass(frozen=True)
-class KeyStyle:
-    """Page geometry (mm) and typography (pt) of the answer key."""
+class KeyStyle(PageFrame):
+    """Page geometry (mm) and typography (pt) of the answer key; the page is :class:`PageFrame`'s."""
 
-    page_width_mm: float = 210.0
-    page_height_mm: float = 297.0
-    margin_left_mm: float = 18.0
-    margin_right_mm: float = 18.0
-    margin_top_mm: float = 20.0
-    margin_bottom_mm: float = 16.0
-    header_baseline_mm: float = 12.0
-    header_rule_mm: float = 14.0
-    footer_baseline_mm: float = 9.0
-    rule_width_pt: float = 0.5
-    decoration_grey: float = 0.25
-    header_size_pt: float = 8.5
     title_size_pt: float = 15.0
     title_leading_pt: float = 24.0
     info_size_pt: float = 8.5
@@ -88,11 +66,6 @@ class KeyStyle:
     note_size_pt: float = 8.5
     note_leading_pt: float = 14.0
     section_gap_pt: float = 4.0
-
-    @property
-    def frame_width_pt(self) -> float:
-        """Width of the text frame, points."""
-        return mm_to_pt(self.page_width_mm - self.margin_left_mm - self.margin_right_mm)
 
 
 DEFAULT_STYLE = KeyStyle()
@@ -128,10 +101,10 @@ def render_key(manifest: ExamManifest, path: str | Path, *, style: KeyStyle = DE
         if index:
             story.append(PageBreak())
         story.extend(_variant_flowables(manifest, variant, style))
-    doc = _document(manifest, path, style)
     info = PdfInfo(title=f"{manifest.title} 参考答案", subject=f"exam {manifest.exam_id} answer key")
-    doc.build(story, canvasmaker=decorated_canvas_maker(_page_decorator(manifest, style), info))
-    return doc.page
+    header = f"{manifest.title} 参考答案（教师用，请妥善保管）"
+    decorate = running_decorator(header, f"考试编号 {manifest.exam_id}", style)
+    return build_document(story, path, style, decorate=decorate, info=info)
 
 
 def _key_texts(manifest: ExamManifest) -> Iterator[tuple[str, str]]:
@@ -144,52 +117,6 @@ def _key_texts(manifest: ExamManifest) -> Iterator[tuple[str, str]]:
         for q in variant.questions:
             yield f"variant {variant.variant} question {q.number} item id", q.item_id
             yield f"variant {variant.variant} question {q.number} answer", _answer_text(q)
-
-
-def _document(manifest: ExamManifest, path: str | Path, style: KeyStyle) -> BaseDocTemplate:
-    page_size = (mm_to_pt(style.page_width_mm), mm_to_pt(style.page_height_mm))
-    frame = Frame(
-        mm_to_pt(style.margin_left_mm),
-        mm_to_pt(style.margin_bottom_mm),
-        style.frame_width_pt,
-        mm_to_pt(style.page_height_mm - style.margin_top_mm - style.margin_bottom_mm),
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc = BaseDocTemplate(str(path), pagesize=page_size, invariant=INVARIANT)
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    return doc
-
-
-def _page_decorator(manifest: ExamManifest, style: KeyStyle):
-    left = mm_to_pt(style.margin_left_mm)
-    right = mm_to_pt(style.page_width_mm - style.margin_right_mm)
-    top = mm_to_pt(style.page_height_mm)
-    header = TextRun(style.header_size_pt, grey=style.decoration_grey)
-    header_right = TextRun(style.header_size_pt, align="right", grey=style.decoration_grey)
-    footer = TextRun(style.header_size_pt, align="centre", grey=style.decoration_grey)
-
-    def decorate(canvas: Canvas, page_number: int, page_count: int) -> None:
-        baseline = top - mm_to_pt(style.header_baseline_mm)
-        draw_text(canvas, left, baseline, f"{manifest.title} 参考答案（教师用，请妥善保管）", header)
-        draw_text(canvas, right, baseline, f"考试编号 {manifest.exam_id}", header_right)
-        canvas.saveState()
-        canvas.setStrokeGray(style.decoration_grey)
-        canvas.setLineWidth(style.rule_width_pt)
-        canvas.line(left, top - mm_to_pt(style.header_rule_mm), right, top - mm_to_pt(style.header_rule_mm))
-        canvas.restoreState()
-        draw_text(
-            canvas,
-            (left + right) / 2,
-            mm_to_pt(style.footer_baseline_mm),
-            f"第{page_number}页 共{page_count}页",
-            footer,
-        )
-
-    return decorate
 
 
 # -- one variant ---------------------------------------------------------------

@@ -1,32 +1,23 @@
 """reportlab pieces shared by the cohort report and the score slips.
 
 Documents are A4 portrait platypus documents in reportlab's invariant mode
-with the bundled CJK font embedded (see :mod:`papergen.render.document`);
-charts laid out by :mod:`papergen.report.charts` become reportlab drawings
-here, with every string in the bundled font so no unembedded standard font
-is referenced.
+with the bundled CJK font embedded, laid out and decorated by
+:mod:`papergen.render.document`; charts laid out by
+:mod:`papergen.report.charts` become reportlab drawings here, with every
+string in the bundled font so no unembedded standard font is referenced.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import Color
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Flowable,
-    Frame,
-    PageTemplate,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Flowable, Table, TableStyle
 
-from papergen.render.document import INVARIANT, PageDecorator
-from papergen.render.draw import TextRun, draw_text
+from papergen.render.document import PageFrame
+from papergen.render.draw import TextRun, grey
 from papergen.render.flowables import BoldLine
 from papergen.render.fonts import (
     CjkParagraph,
@@ -35,39 +26,26 @@ from papergen.render.fonts import (
     paragraph_style,
     register_font,
 )
-from papergen.render.units import mm_to_pt
 from papergen.report.charts import Chart
 
 __all__ = [
     "PageStyle",
     "TableLook",
-    "report_document",
-    "running_decorator",
     "chart_drawing",
     "data_table",
     "heading",
     "title_line",
     "note",
-    "grey",
 ]
 
 
 @dataclass(frozen=True)
-class PageStyle:
-    """Page geometry (mm) and typography (pt) of report documents."""
+class PageStyle(PageFrame):
+    """Page geometry (mm) and typography (pt) of report documents; the page is :class:`PageFrame`'s."""
 
-    page_width_mm: float = 210.0
-    page_height_mm: float = 297.0
-    margin_left_mm: float = 18.0
-    margin_right_mm: float = 18.0
-    margin_top_mm: float = 20.0
-    margin_bottom_mm: float = 16.0
-    header_baseline_mm: float = 12.0
-    header_rule_mm: float = 14.0
-    footer_baseline_mm: float = 9.0
     header_size_pt: float = 8.0
+    footer_size_pt: float = 8.0
     decoration_grey: float = 0.3
-    rule_width_pt: float = 0.5
     title_size_pt: float = 16.0
     title_leading_pt: float = 26.0
     heading_size_pt: float = 11.0
@@ -77,16 +55,6 @@ class PageStyle:
     note_size_pt: float = 7.5
     note_leading_pt: float = 11.0
     note_grey: float = 0.3
-
-    @property
-    def frame_width_pt(self) -> float:
-        """Width of the text frame, points."""
-        return mm_to_pt(self.page_width_mm - self.margin_left_mm - self.margin_right_mm)
-
-    @property
-    def frame_height_pt(self) -> float:
-        """Height of the text frame, points."""
-        return mm_to_pt(self.page_height_mm - self.margin_top_mm - self.margin_bottom_mm)
 
 
 @dataclass(frozen=True)
@@ -101,41 +69,6 @@ class TableLook:
     grid_grey: float = 0.6
     grid_width_pt: float = 0.3
     box_width_pt: float = 0.6
-
-
-def report_document(path: str | Path, style: PageStyle) -> BaseDocTemplate:
-    """An A4 platypus document with one full-width frame (invariant mode)."""
-    frame = Frame(
-        mm_to_pt(style.margin_left_mm), mm_to_pt(style.margin_bottom_mm), style.frame_width_pt,
-        style.frame_height_pt, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
-    )
-    doc = BaseDocTemplate(str(path), pagesize=(mm_to_pt(style.page_width_mm), mm_to_pt(style.page_height_mm)),
-                          invariant=INVARIANT)
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    return doc
-
-
-def running_decorator(left_text: str, right_text: str, style: PageStyle) -> PageDecorator:
-    """Header (left and right text over a rule) and a 第x页 共y页 footer on every page."""
-    left = mm_to_pt(style.margin_left_mm)
-    right = mm_to_pt(style.page_width_mm - style.margin_right_mm)
-    top = mm_to_pt(style.page_height_mm)
-    runs = {a: TextRun(style.header_size_pt, align=a, grey=style.decoration_grey) for a in ("left", "right", "centre")}
-
-    def decorate(canvas: Canvas, page_number: int, page_count: int) -> None:
-        baseline = top - mm_to_pt(style.header_baseline_mm)
-        draw_text(canvas, left, baseline, left_text, runs["left"])
-        draw_text(canvas, right, baseline, right_text, runs["right"])
-        canvas.saveState()
-        canvas.setStrokeGray(style.decoration_grey)
-        canvas.setLineWidth(style.rule_width_pt)
-        rule = top - mm_to_pt(style.header_rule_mm)
-        canvas.line(left, rule, right, rule)
-        canvas.restoreState()
-        footer = f"第{page_number}页 共{page_count}页"
-        draw_text(canvas, (left + right) / 2, mm_to_pt(style.footer_baseline_mm), footer, runs["centre"])
-
-    return decorate
 
 
 def chart_drawing(chart: Chart) -> Drawing:
@@ -246,8 +179,3 @@ def note(text: str, style: PageStyle, *, size_pt: float | None = None, align: st
     leading = style.note_leading_pt * size / style.note_size_pt
     grey_level = style.note_grey if size_pt is None else 0.0
     return CjkParagraph(markup(text), paragraph_style(TextStyle(size, leading, align=align, grey=grey_level)))
-
-
-def grey(level: float) -> Color:
-    """A grey colour, 0 = black, 1 = white."""
-    return Color(level, level, level)

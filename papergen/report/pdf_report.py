@@ -22,7 +22,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from papergen.render.document import PdfInfo, decorated_canvas_maker
+from papergen.render.document import PdfInfo, build_document, running_decorator
 from papergen.render.fonts import (
     CjkParagraph,
     TextStyle,
@@ -39,8 +39,6 @@ from papergen.report.pdf_common import (
     data_table,
     heading,
     note,
-    report_document,
-    running_decorator,
     title_line,
 )
 from papergen.report.report_text import (
@@ -119,11 +117,9 @@ def render_report_pdf(report: CohortReport, path: str | Path, *, style: ReportPd
     require_glyphs(_texts(report), document=f"report {report.cohort.exam_id}")
     story = [*_overview(report, style), Spacer(0, style.gap_pt), *_quality(report, style), PageBreak(),
              *_items(report, style)]
-    doc = report_document(path, style.page)
     info = PdfInfo(title=report_title(report), subject=f"exam {report.cohort.exam_id} cohort report")
     decorate = running_decorator(report_title(report), f"考试编号 {report.cohort.exam_id}", style.page)
-    doc.build(story, canvasmaker=decorated_canvas_maker(decorate, info))
-    return doc.page
+    return build_document(story, path, style.page, decorate=decorate, info=info)
 
 
 def _texts(report: CohortReport) -> Iterator[tuple[str, str]]:

@@ -17,18 +17,16 @@ from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
 from papergen.errors import ReportError
 from papergen.manifest import ExamManifest
-from papergen.render.document import PdfInfo, decorated_canvas_maker
+from papergen.render.document import PdfInfo, build_document, running_decorator
+from papergen.render.draw import grey
 from papergen.render.fonts import register_font, require_glyphs
 from papergen.report.html_common import BASE_CSS, esc, html_page, html_table
 from papergen.report.pdf_common import (
     PageStyle,
     TableLook,
     data_table,
-    grey,
     heading,
     note,
-    report_document,
-    running_decorator,
     title_line,
 )
 from papergen.report.summary import CohortReport
@@ -153,11 +151,9 @@ def render_slips_pdf(report: CohortReport, path: str | Path, *, style: SlipStyle
         if index:
             story.append(PageBreak())
         story.extend(_slip_flowables(slip, style))
-    doc = report_document(path, style.page)
     info = PdfInfo(title=f"{report.title} 成绩单", subject=f"exam {report.cohort.exam_id} score slips")
     decorate = running_decorator(f"{report.title}　成绩单", f"考试编号 {report.cohort.exam_id}", style.page)
-    doc.build(story, canvasmaker=decorated_canvas_maker(decorate, info))
-    return doc.page
+    return build_document(story, path, style.page, decorate=decorate, info=info)
 
 
 def _slip_texts(slips: Sequence[Slip]) -> Iterator[tuple[str, str]]:
