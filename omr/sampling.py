@@ -78,11 +78,14 @@ def sample_patches(image: np.ndarray, h: np.ndarray, centres: np.ndarray, offset
         Samples; points outside the image repeat the border.
     """
     mapped, jac = local_affine(h, centres)
-    mapped, jac = mapped.astype(np.float32), jac.astype(np.float32)
-    ox = offsets[..., 0].astype(np.float32).reshape(1, -1)
-    oy = offsets[..., 1].astype(np.float32).reshape(1, -1)
-    map_x = mapped[:, 0:1] + jac[:, 0, 0:1] * ox + jac[:, 0, 1:2] * oy
-    map_y = mapped[:, 1:2] + jac[:, 1, 0:1] * ox + jac[:, 1, 1:2] * oy
+    affine = np.empty((2, len(mapped), 3), np.float32)  # per axis and patch: (centre, d/dx, d/dy)
+    affine[:, :, 0] = mapped.T
+    affine[:, :, 1:] = jac.transpose(1, 0, 2)
+    grid = offsets.reshape(-1, 2)
+    basis = np.empty((3, len(grid)), np.float32)
+    basis[0] = 1.0
+    basis[1:] = grid.T
+    map_x, map_y = np.einsum("cik,kj->cij", affine, basis)  # no BLAS: threads would stall under load
     parts = [
         cv2.remap(image, map_x[i:i + _MAX_REMAP_ROWS], map_y[i:i + _MAX_REMAP_ROWS], cv2.INTER_LINEAR,
                   borderMode=cv2.BORDER_REPLICATE)
