@@ -34,9 +34,33 @@ def test_qr_code_is_decoded_on_a_turned_skewed_noisy_scan(layout: SheetLayout) -
     assert read_sheet(scan, layout, dpi=150).qr_text == PAYLOAD
 
 
+def test_qr_code_is_decoded_without_opencvs_detector_on_a_clean_box(layout: SheetLayout, monkeypatch) -> None:
+    page = synth.draw_sheet(layout, dpi=150, qr_text=PAYLOAD)
+    h = _registered(layout, page, 150)
+
+    def no_detector() -> None:
+        raise AssertionError("the fast path should have decoded the code")
+
+    monkeypatch.setattr(qr_module.cv2, "QRCodeDetector", no_detector)
+    assert decode_qr(page, h, layout) == PAYLOAD
+
+
+def test_qr_code_falls_back_to_opencv_at_the_code_corners_when_the_fast_decoder_misses(
+        layout: SheetLayout, monkeypatch) -> None:
+    page = synth.draw_sheet(layout, dpi=200, qr_text=PAYLOAD)
+    h = _registered(layout, page, 200)
+    monkeypatch.setattr(qr_module, "_zxing_decode", lambda box: None)
+    warps = []
+    warp = qr_module._warp_box
+    monkeypatch.setattr(qr_module, "_warp_box", lambda *args: warps.append(args[-1]) or warp(*args))
+    assert decode_qr(page, h, layout) == PAYLOAD
+    assert len(warps) == 1  # the upscaled box for the full detector was not needed
+
+
 def test_qr_code_falls_back_to_the_full_detector_when_its_corners_are_unclear(layout: SheetLayout, monkeypatch) -> None:
     page = synth.draw_sheet(layout, dpi=100, qr_text=PAYLOAD)
     h = _registered(layout, page, 100)
+    monkeypatch.setattr(qr_module, "_zxing_decode", lambda box: None)
     monkeypatch.setattr(qr_module, "_code_corners", lambda box, slack: None)
     assert decode_qr(page, h, layout) == PAYLOAD
 
