@@ -47,3 +47,9 @@ from papergen.cli import report_commands  # noqa: E402
 main.add_command(report_commands.report)
 main.add_command(report_commands.rescore)
 main.add_command(report_commands.writeback)
+from papergen.cli import simulate_command  # noqa: E402
+
+main.add_command(simulate_command.simulate)
+from papergen.cli import demo_command  # noqa: E402
+
+main.add_command(demo_command.demo)

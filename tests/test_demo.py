@@ -1,0 +1,62 @@
+"""run_demo end to end: from the bundled bank to graded scores that match what the candidates meant."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from papergen.demo import DemoParams, run_demo
+from papergen.errors import SimulationError
+from papergen.exports import CSV_ENCODING
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return run_demo(tmp_path_factory.mktemp("demo") / "out", candidates=5, seed=11, params=DemoParams(workers=1))
+
+
+def test_the_demo_writes_the_exam_the_scans_the_results_and_the_reports(demo):
+    assert sorted(p.name for p in demo.exam_dir.iterdir()) == [
+        "booklet-A.pdf", "booklet-B.pdf", "key.json", "key.pdf", "sheet-A.pdf", "sheet-B.pdf"]
+    assert len(list(demo.scans_dir.iterdir())) == len(demo.simulation.files) > 0
+    written = {p.name for p in demo.results_dir.iterdir()}
+    assert {"scores.csv", "responses.csv", "review.csv", "results.sqlite"} <= written
+    assert any(demo.reports_dir.glob("report-*.pdf")) and any(demo.reports_dir.glob("*.xlsx"))
+
+
+def test_graded_scores_equal_the_intended_answers_scores_on_every_unflagged_sheet(demo):
+    assert demo.scores.sheets == demo.grading.graded >= 3
+    assert demo.scores.unflagged >= 1
+    assert demo.scores.differences == []
+    assert demo.scores.unflagged_equal == demo.scores.unflagged
+
+
+def test_the_scores_file_lists_every_graded_candidate(demo):
+    with (demo.results_dir / "scores.csv").open(encoding=CSV_ENCODING, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    graded = {c.number for c in demo.simulation.candidates}
+    assert len(rows) == demo.grading.graded and {row["candidate"] for row in rows} <= graded
+
+
+def test_the_foreign_sheet_is_refused_and_the_blank_back_counted(demo):
+    assert [p.reason for p in demo.grading.refused if "other-exam" in p.reason] != []
+    assert demo.grading.blank >= 1
+
+
+def test_no_bubble_is_misread_without_a_flag(demo):
+    assert demo.accuracy.overall.bubbles >= 700 * demo.grading.graded
+    assert demo.accuracy.silent_errors == 0, "\n".join(c.describe() for c in demo.accuracy.misreads)
+
+
+def test_the_summary_says_where_everything_is(demo):
+    text = "\n".join(demo.summary_lines())
+    for folder in (demo.exam_dir, demo.scans_dir, demo.results_dir, demo.reports_dir):
+        assert str(folder) in text
+    assert f"Graded {demo.grading.graded} sheets" in text
+
+
+def test_the_demo_refuses_a_folder_that_is_not_empty(tmp_path):
+    (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(SimulationError, match="folder is not empty; run the demo into a new folder"):
+        run_demo(tmp_path, candidates=1)
