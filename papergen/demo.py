@@ -115,10 +115,10 @@ class DemoResult:
             f"{len(self.build.papers[0].questions)} questions, built from the bundled bank",
             f"Simulated {self.simulation.sheets} candidates: {self.simulation.pages} scanned pages in "
             f"{len(self.simulation.files)} files{_extras_note(self.params.extras)}",
-            f"Graded {g.graded} sheets ({g.flagged} flagged for review), {g.blank} blank pages, "
-            f"{problems} pages set aside with a reason (see review.csv)",
-            f"Checked against the truth: {s.unflagged_equal} of {s.unflagged} unflagged sheets scored exactly as "
-            f"the candidates meant; {acc.overall.misread} bubbles misread without a flag "
+            f"Graded {_count(g.graded, 'sheet')} ({g.flagged} flagged for review), {_count(g.blank, 'blank page')}, "
+            f"{_count(problems, 'page')} set aside with a reason (see review.csv)",
+            f"Checked against the truth: {s.unflagged_equal} of {_count(s.unflagged, 'unflagged sheet')} scored "
+            f"exactly as the candidates meant; {_count(acc.overall.misread, 'bubble')} misread without a flag "
             f"out of {acc.overall.bubbles}",
             "",
             f"  exam papers     {self.exam_dir}",
@@ -185,6 +185,11 @@ def run_demo(out_dir: str | Path, *, candidates: int = 30, seed: int = 7, params
         reports=reports, accuracy=accuracy_from_store(results, simulation.truth_dir),
         scores=check_scores(results, simulation.truth_dir), params=params, elapsed_s=time.perf_counter() - started,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 sheet"``, ``"2 sheets"``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _extras_note(extras: SimExtras) -> str:
