@@ -16,8 +16,10 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
+from papergen.columns import column_major_rows
 from papergen.manifest import ExamManifest, KeyQuestion, VariantKey
 from papergen.paper_format import Section
+from papergen.render.data_table import TableLook, data_table, group_dividers
 from papergen.render.document import PageFrame, PdfInfo, build_document, running_decorator
 from papergen.render.draw import TextRun, grey
 from papergen.render.flowables import BoldLine
@@ -38,6 +40,9 @@ __all__ = ["KeyStyle", "render_key"]
 DROPPED = "作废"
 """Printed instead of the answer of a question dropped from scoring."""
 
+_COLUMN_HEADINGS = ("题号", "答案", "题目编号")
+"""The columns of one group of the answer table."""
+
 
 @dataclass(frozen=True)
 class KeyStyle(PageFrame):
@@ -49,7 +54,6 @@ class KeyStyle(PageFrame):
     info_leading_pt: float = 13.0
     heading_size_pt: float = 10.5
     heading_leading_pt: float = 18.0
-    cell_size_pt: float = 9.0
     answer_size_pt: float = 10.0
     id_size_pt: float = 6.5
     id_grey: float = 0.35
@@ -58,11 +62,16 @@ class KeyStyle(PageFrame):
     answer_col_min_mm: float = 10.0
     cell_pad_mm: float = 1.5
     max_groups: int = 6
-    band_rows: int = 5
-    band_grey: float = 0.94
-    header_grey: float = 0.85
-    grid_grey: float = 0.6
-    grid_line_pt: float = 0.3
+    table: TableLook = TableLook(
+        size_pt=9.0,
+        header_size_pt=9.0,
+        padding_pt=0.0,
+        header_grey=0.85,
+        band_grey=0.94,
+        grid_grey=0.6,
+        grid_width_pt=0.3,
+        box_width_pt=0.5,
+    )
     note_size_pt: float = 8.5
     note_leading_pt: float = 14.0
     section_gap_pt: float = 4.0
@@ -217,42 +226,21 @@ def _columns(questions: Sequence[KeyQuestion], style: KeyStyle) -> _Columns:
 
 def _answer_table(questions: Sequence[KeyQuestion], style: KeyStyle) -> Table:
     columns = _columns(questions, style)
-    rows = -(-len(questions) // columns.groups)
-    header = ["题号", "答案", "题目编号"] * columns.groups
-    body = []
-    for r in range(rows):
-        cells = []
-        for g in range(columns.groups):
-            i = g * rows + r
-            q = questions[i] if i < len(questions) else None
-            cells.extend([str(q.number), _answer_text(q), q.item_id] if q else ["", "", ""])
-        body.append(cells)
-    table = Table([header] + body, colWidths=list(columns.widths_pt), rowHeights=style.row_pt, repeatRows=1)
-    table.setStyle(TableStyle(_table_commands(columns.groups, rows, style)))
+    entries = [[str(q.number), _answer_text(q), q.item_id] for q in questions]
+    header = list(_COLUMN_HEADINGS) * columns.groups
+    body = column_major_rows(entries, columns.groups)
+    table = data_table(header, body, columns.widths_pt, look=style.table, row_height_pt=style.row_pt)
+    table.setStyle(TableStyle(_column_commands(columns.groups, style)))
     return table
 
 
-def _table_commands(groups: int, rows: int, style: KeyStyle) -> list[tuple]:
+def _column_commands(groups: int, style: KeyStyle) -> list[tuple]:
+    """Answers larger, item ids smaller and grey, a rule between column groups."""
     font = register_font()
-    grid = grey(style.grid_grey)
-    commands: list[tuple] = [
-        ("FONT", (0, 0), (-1, -1), font, style.cell_size_pt),
-        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("BACKGROUND", (0, 0), (-1, 0), grey(style.header_grey)),
-        ("LINEBELOW", (0, 0), (-1, 0), style.grid_line_pt, grid),
-        ("BOX", (0, 0), (-1, -1), style.rule_width_pt, grey(0)),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-    ]
+    commands: list[tuple] = []
     for g in range(groups):
-        answer_col, id_col = 3 * g + 1, 3 * g + 2
+        answer_col, id_col = len(_COLUMN_HEADINGS) * g + 1, len(_COLUMN_HEADINGS) * g + 2
         commands.append(("FONT", (answer_col, 1), (answer_col, -1), font, style.answer_size_pt))
         commands.append(("FONT", (id_col, 1), (id_col, -1), font, style.id_size_pt))
         commands.append(("TEXTCOLOR", (id_col, 1), (id_col, -1), grey(style.id_grey)))
-        if g:
-            commands.append(("LINEBEFORE", (3 * g, 0), (3 * g, -1), style.rule_width_pt, grey(0)))
-    for start in range(1 + style.band_rows, rows + 1, 2 * style.band_rows):
-        end = min(start + style.band_rows - 1, rows)
-        commands.append(("BACKGROUND", (0, start), (-1, end), grey(style.band_grey)))
-    return commands
+    return commands + group_dividers(groups, len(_COLUMN_HEADINGS), style.table.box_width_pt)

@@ -9,12 +9,10 @@ string in the bundled font so no unembedded standard font is referenced.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
-from reportlab.lib.colors import Color
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable
 
 from papergen.render.document import PageFrame
 from papergen.render.draw import TextRun, grey
@@ -30,9 +28,7 @@ from papergen.report.charts import Chart
 
 __all__ = [
     "PageStyle",
-    "TableLook",
     "chart_drawing",
-    "data_table",
     "heading",
     "title_line",
     "note",
@@ -55,20 +51,6 @@ class PageStyle(PageFrame):
     note_size_pt: float = 7.5
     note_leading_pt: float = 11.0
     note_grey: float = 0.3
-
-
-@dataclass(frozen=True)
-class TableLook:
-    """Typography (pt) and greys of data tables."""
-
-    size_pt: float = 8.0
-    header_size_pt: float = 8.0
-    padding_pt: float = 2.0
-    header_grey: float = 0.86
-    band_grey: float = 0.955
-    grid_grey: float = 0.6
-    grid_width_pt: float = 0.3
-    box_width_pt: float = 0.6
 
 
 def chart_drawing(chart: Chart) -> Drawing:
@@ -101,66 +83,6 @@ def _line(line, flip) -> Line:
     if line.dash:
         shape.strokeDashArray = [line.dash, line.dash]
     return shape
-
-
-def data_table(
-    header: Sequence[str],
-    rows: Sequence[Sequence[str | Flowable]],
-    widths_pt: Sequence[float],
-    *,
-    look: TableLook = TableLook(),
-    align: Sequence[str] | None = None,
-    row_backgrounds: Sequence[Color | None] | None = None,
-) -> Table:
-    """A table with a shaded header row repeated on every page.
-
-    Parameters
-    ----------
-    header : sequence of str
-        Column headings.
-    rows : sequence of sequence
-        Cells: plain strings or flowables (paragraphs).
-    widths_pt : sequence of float
-        Column widths, points.
-    look : TableLook
-        Typography.
-    align : sequence of str, optional
-        Per column ``"LEFT"``, ``"CENTER"`` or ``"RIGHT"``; default centred.
-    row_backgrounds : sequence of Color or None, optional
-        Per body row a colour to fill it with; rows without one get the
-        alternating grey bands of 5 rows.
-    """
-    font = register_font()
-    table = Table([list(header)] + [list(r) for r in rows], colWidths=list(widths_pt), repeatRows=1)
-    commands: list[tuple] = [
-        ("FONT", (0, 0), (-1, -1), font, look.size_pt),
-        ("FONT", (0, 0), (-1, 0), font, look.header_size_pt),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-        ("BACKGROUND", (0, 0), (-1, 0), grey(look.header_grey)),
-        ("LINEBELOW", (0, 0), (-1, 0), look.grid_width_pt, grey(look.grid_grey)),
-        ("BOX", (0, 0), (-1, -1), look.box_width_pt, grey(0.0)),
-        ("TOPPADDING", (0, 0), (-1, -1), look.padding_pt),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), look.padding_pt),
-        ("LEFTPADDING", (0, 0), (-1, -1), look.padding_pt),
-        ("RIGHTPADDING", (0, 0), (-1, -1), look.padding_pt),
-    ]
-    for column, how in enumerate(align or ()):
-        commands.append(("ALIGN", (column, 1), (column, -1), how))
-    commands.extend(_backgrounds(len(rows), row_backgrounds, look))
-    table.setStyle(TableStyle(commands))
-    return table
-
-
-def _backgrounds(count: int, backgrounds: Sequence[Color | None] | None, look: TableLook) -> list[tuple]:
-    commands = []
-    for row in range(count):
-        colour = backgrounds[row] if backgrounds is not None else None
-        if colour is None and (row // 5) % 2 == 1:
-            colour = grey(look.band_grey)
-        if colour is not None:
-            commands.append(("BACKGROUND", (0, row + 1), (-1, row + 1), colour))
-    return commands
 
 
 def heading(text: str, style: PageStyle) -> Flowable:

@@ -22,6 +22,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from papergen.render.data_table import TableLook, data_table
 from papergen.render.document import PdfInfo, build_document, running_decorator
 from papergen.render.fonts import (
     CjkParagraph,
@@ -34,9 +35,7 @@ from papergen.render.fonts import (
 from papergen.report.charts import ChartStyle, bar_chart
 from papergen.report.pdf_common import (
     PageStyle,
-    TableLook,
     chart_drawing,
-    data_table,
     heading,
     note,
     title_line,

@@ -15,16 +15,16 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
+from papergen.columns import column_major_rows
 from papergen.errors import ReportError
 from papergen.manifest import ExamManifest
+from papergen.render.data_table import TableLook, data_table, group_dividers
 from papergen.render.document import PdfInfo, build_document, running_decorator
 from papergen.render.draw import grey
 from papergen.render.fonts import register_font, require_glyphs
 from papergen.report.html_common import BASE_CSS, esc, html_page, html_table
 from papergen.report.pdf_common import (
     PageStyle,
-    TableLook,
-    data_table,
     heading,
     note,
     title_line,
@@ -37,6 +37,8 @@ from papergen.store import GradedSheet
 __all__ = ["Slip", "SlipQuestion", "SlipStyle", "slips_of", "render_slips_pdf", "render_slips_html", "slips_html"]
 
 _NOT_CREDITED = ("wrong", "blank", "partial", "review")
+_MISSED_HEADINGS = ("题号", "作答", "答案")
+_SECTION_HEADINGS = ("题型", "得分", "满分")
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class SlipStyle:
     missed_table: TableLook = TableLook(size_pt=8.0, header_size_pt=7.5, padding_pt=1.2)
     missed_groups: int = 6
     """Question / read / key triples side by side in the table of missed questions."""
+    missed_column_shares: tuple[float, float, float] = (0.22, 0.46, 0.32)
+    """Widths of the question, read and key columns as shares of one triple's width."""
     info_label_share: float = 0.16
     info_size_pt: float = 10.0
     info_padding_pt: float = 3.5
@@ -172,7 +176,7 @@ def _slip_flowables(slip: Slip, style: SlipStyle) -> list[Flowable]:
         _info_table(slip, style),
         Spacer(0, style.gap_pt),
         heading("各题型得分", page),
-        data_table(("题型", "得分", "满分"), [(t, points(p), points(m)) for t, p, m in slip.sections],
+        data_table(_SECTION_HEADINGS, [(t, points(p), points(m)) for t, p, m in slip.sections],
                    [page.frame_width_pt / 3] * 3, look=style.table),
         Spacer(0, style.gap_pt),
         heading(f"未得满分的题目（共 {len(slip.missed)} 题）", page),
@@ -205,21 +209,11 @@ def _info_table(slip: Slip, style: SlipStyle) -> Table:
 
 def _missed_table(missed: Sequence[SlipQuestion], style: SlipStyle) -> Table:
     groups = style.missed_groups
-    rows = -(-len(missed) // groups)
-    body = []
-    for r in range(rows):
-        cells: list[str] = []
-        for g in range(groups):
-            i = g * rows + r
-            q = missed[i] if i < len(missed) else None
-            cells += [str(q.number), q.marked, q.answer] if q else ["", "", ""]
-        body.append(cells)
+    body = column_major_rows([[str(q.number), q.marked, q.answer] for q in missed], groups)
     width = style.page.frame_width_pt / groups
-    widths = [width * 0.22, width * 0.46, width * 0.32] * groups
-    table = data_table(("题号", "作答", "答案") * groups, body, widths, look=style.missed_table)
-    look = style.missed_table
-    table.setStyle(TableStyle([("LINEBEFORE", (3 * g, 0), (3 * g, -1), look.box_width_pt, grey(0.0))
-                               for g in range(1, groups)]))
+    widths = [width * share for share in style.missed_column_shares] * groups
+    table = data_table(_MISSED_HEADINGS * groups, body, widths, look=style.missed_table)
+    table.setStyle(TableStyle(group_dividers(groups, len(_MISSED_HEADINGS), style.missed_table.box_width_pt)))
     return table
 
 
@@ -237,8 +231,8 @@ def slips_html(report: CohortReport) -> str:
     for slip in slips_of(report):
         info = "\n".join("<tr>" + "".join(f"<th>{esc(a)}</th><td>{esc(b)}</td>" for a, b in ((r[0], r[1]), (r[2], r[3])))
                          + "</tr>" for r in _info_rows(slip))
-        sections = html_table(("题型", "得分", "满分"), [(t, points(p), points(m)) for t, p, m in slip.sections])
-        missed = (html_table(("题号", "作答", "答案"), [(str(q.number), q.marked, q.answer) for q in slip.missed])
+        sections = html_table(_SECTION_HEADINGS, [(t, points(p), points(m)) for t, p, m in slip.sections])
+        missed = (html_table(_MISSED_HEADINGS, [(str(q.number), q.marked, q.answer) for q in slip.missed])
                   if slip.missed else "<p>全部答对。</p>")
         notes = "\n".join(f"<p class=\"note\">{esc(line)}</p>" for line in _footnotes(slip))
         parts.append(
