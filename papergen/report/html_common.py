@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from pathlib import Path
 
+from papergen.errors import ReportError
 from papergen.report.charts import Chart, ChartLine
 
-__all__ = ["html_page", "html_table", "svg_chart", "esc", "BASE_CSS"]
+__all__ = ["html_page", "html_table", "html_pairs_table", "svg_chart", "esc", "write_html", "BASE_CSS"]
 
 BASE_CSS = """
 body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
@@ -31,6 +33,22 @@ table.pairs th { text-align: left; width: 12em; }
 table.pairs td { text-align: left; width: 14em; }
 svg { display: block; margin: 8px 0; }
 """
+
+
+def write_html(path: str | Path, html: str, what: str) -> Path:
+    """Write an HTML document as UTF-8; returns the path.
+
+    Raises
+    ------
+    ReportError
+        If the file cannot be written; the message names the file and ``what`` it holds.
+    """
+    path = Path(path)
+    try:
+        path.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot write {what} ({exc.strerror})") from exc
+    return path
 
 
 def esc(text: object) -> str:
@@ -66,6 +84,15 @@ def html_table(
         body.append(f"<tr class=\"{klass}\">{cells}</tr>" if klass else f"<tr>{cells}</tr>")
     table_class = f" class=\"{css_class}\"" if css_class else ""
     return f"<table{table_class}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
+
+
+def html_pairs_table(rows: Sequence[Sequence[str]]) -> str:
+    """Label and value pairs, rows of (label, value, label, value); a pair with neither is left out."""
+    lines = []
+    for row in rows:
+        pairs = [(row[i], row[i + 1]) for i in range(0, len(row), 2) if row[i] or row[i + 1]]
+        lines.append("<tr>" + "".join(f"<th>{esc(k)}</th><td>{esc(v)}</td>" for k, v in pairs) + "</tr>")
+    return "<table class=\"pairs\">\n" + "\n".join(lines) + "\n</table>"
 
 
 def svg_chart(chart: Chart, *, label: str) -> str:

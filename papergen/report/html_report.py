@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from papergen.errors import ReportError
 from papergen.report.charts import ChartStyle, bar_chart
-from papergen.report.html_common import esc, html_page, html_table, svg_chart
+from papergen.report.html_common import esc, html_page, html_pairs_table, html_table, svg_chart, write_html
 from papergen.report.report_text import (
     DEFINITIONS,
     TextTable,
@@ -21,7 +20,7 @@ from papergen.report.report_text import (
     report_title,
     score_chart_title,
     section_table,
-    summary_pairs,
+    summary_rows,
     topic_table,
 )
 from papergen.report.summary import CohortReport
@@ -62,27 +61,16 @@ def render_report_html(report: CohortReport, path: str | Path, *,
     ReportError
         If the file cannot be written.
     """
-    path = Path(path)
-    try:
-        path.write_text(report_html(report, style=style), encoding="utf-8")
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot write the HTML report ({exc.strerror})") from exc
-    return path
+    return write_html(path, report_html(report, style=style), "the HTML report")
 
 
 def _overview(report: CohortReport, style: ReportHtmlStyle) -> str:
-    pairs = summary_pairs(report)
-    half = (len(pairs) + 1) // 2
-    rows = []
-    for i in range(half):
-        cells = [pairs[i]] + ([pairs[half + i]] if half + i < len(pairs) else [])
-        rows.append("<tr>" + "".join(f"<th>{esc(k)}</th><td>{esc(v)}</td>" for k, v in cells) + "</tr>")
     hist = report.score_histogram
     chart = bar_chart(hist.labels(), hist.counts.tolist(), title=score_chart_title(report),
                       marker=(report.cut_position, f"及格线 {report.cut:g}"), style=style.chart)
     parts = [
         "<h2>一、总体情况</h2>",
-        "<table class=\"pairs\">\n" + "\n".join(rows) + "\n</table>",
+        html_pairs_table(summary_rows(report)),
         svg_chart(chart, label=score_chart_title(report)),
         "<h2>二、各题型得分</h2>",
         _table(section_table(report)),

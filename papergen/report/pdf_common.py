@@ -9,11 +9,13 @@ string in the bundled font so no unembedded standard font is referenced.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Table, TableStyle
 
+from papergen.render.data_table import TableLook
 from papergen.render.document import PageFrame
 from papergen.render.draw import TextRun, grey
 from papergen.render.flowables import BoldLine
@@ -29,6 +31,7 @@ from papergen.report.charts import Chart
 __all__ = [
     "PageStyle",
     "chart_drawing",
+    "pairs_table",
     "heading",
     "title_line",
     "note",
@@ -83,6 +86,47 @@ def _line(line, flip) -> Line:
     if line.dash:
         shape.strokeDashArray = [line.dash, line.dash]
     return shape
+
+
+def pairs_table(
+    rows: Sequence[Sequence[str]],
+    look: TableLook,
+    *,
+    width_pt: float,
+    label_share: float,
+    size_pt: float,
+    padding_pt: float,
+) -> Table:
+    """Label and value pairs, two pairs a row: shaded label cells in a grey grid inside a black box.
+
+    Parameters
+    ----------
+    rows : sequence of sequence of str
+        Rows of four cells: label, value, label, value.
+    look : TableLook
+        Greys and rule widths.
+    width_pt : float
+        Width of the table, points.
+    label_share : float
+        Width of each label column as a share of the table's width (< 0.5).
+    size_pt : float
+        Font size, points.
+    padding_pt : float
+        Space above and below the text of every cell, points.
+    """
+    label, value = width_pt * label_share, width_pt * (0.5 - label_share)
+    table = Table([list(r) for r in rows], colWidths=[label, value, label, value])
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), register_font(), size_pt),
+        ("BACKGROUND", (0, 0), (0, -1), grey(look.header_grey)),
+        ("BACKGROUND", (2, 0), (2, -1), grey(look.header_grey)),
+        ("GRID", (0, 0), (-1, -1), look.grid_width_pt, grey(look.grid_grey)),
+        ("BOX", (0, 0), (-1, -1), look.box_width_pt, grey(0.0)),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), padding_pt),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding_pt),
+    ]))
+    return table
 
 
 def heading(text: str, style: PageStyle) -> Flowable:

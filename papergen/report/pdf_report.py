@@ -19,7 +19,6 @@ from reportlab.platypus import (
     PageBreak,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from papergen.render.data_table import TableLook, data_table
@@ -38,6 +37,7 @@ from papergen.report.pdf_common import (
     chart_drawing,
     heading,
     note,
+    pairs_table,
     title_line,
 )
 from papergen.report.report_text import (
@@ -53,7 +53,7 @@ from papergen.report.report_text import (
     report_title,
     score_chart_title,
     section_table,
-    summary_pairs,
+    summary_rows,
     topic_table,
 )
 from papergen.report.summary import CohortReport
@@ -73,6 +73,8 @@ class ReportPdfStyle:
     leading_ratio: float = 1.3
     """Line height of wrapped table cells per point of font size."""
     summary_label_share: float = 0.2
+    summary_padding_pt: float = 3.0
+    """Space above and below the key figures, points."""
     gap_pt: float = 8.0
     item_columns_mm: tuple[float, ...] = (15.0, 14.0, 8.0, 11.0, 8.5, 8.5, 8.5, 8.0, 8.0, 55.0, 30.0)
     miskey_columns_mm: tuple[float, ...] = (15.0, 15.0, 10.0, 9.0, 9.0, 9.0, 37.0, 37.0, 33.0)
@@ -158,25 +160,9 @@ def _overview(report: CohortReport, style: ReportPdfStyle) -> list[Flowable]:
 
 
 def _summary_grid(report: CohortReport, style: ReportPdfStyle) -> Table:
-    pairs = summary_pairs(report)
-    half = (len(pairs) + 1) // 2
-    rows = []
-    for i in range(half):
-        right = pairs[half + i] if half + i < len(pairs) else ("", "")
-        rows.append([*pairs[i], *right])
-    width = style.page.frame_width_pt
-    label, value = width * style.summary_label_share, width * (0.5 - style.summary_label_share)
-    table = Table(rows, colWidths=[label, value, label, value])
-    look = style.table
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), register_font(), style.page.body_size_pt),
-        ("BACKGROUND", (0, 0), (0, -1), Color(look.header_grey, look.header_grey, look.header_grey)),
-        ("BACKGROUND", (2, 0), (2, -1), Color(look.header_grey, look.header_grey, look.header_grey)),
-        ("GRID", (0, 0), (-1, -1), look.grid_width_pt, Color(look.grid_grey, look.grid_grey, look.grid_grey)),
-        ("BOX", (0, 0), (-1, -1), look.box_width_pt, Color(0, 0, 0)),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
-    return table
+    return pairs_table(summary_rows(report), style.table, width_pt=style.page.frame_width_pt,
+                       label_share=style.summary_label_share, size_pt=style.page.body_size_pt,
+                       padding_pt=style.summary_padding_pt)
 
 
 # -- page 2: test quality -----------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from papergen.columns import column_major_rows
 from papergen.report.item_analysis import ItemAnalysis, OptionCounts
 from papergen.report.summary import CohortReport
 from papergen.report.wording import (
@@ -26,6 +27,7 @@ __all__ = [
     "report_title",
     "facts_line",
     "summary_pairs",
+    "summary_rows",
     "section_table",
     "topic_table",
     "miskey_table",
@@ -38,6 +40,9 @@ __all__ = [
     "p_chart_title",
     "d_chart_title",
 ]
+
+SUMMARY_COLUMNS = 2
+"""Label and value pairs side by side in the key figures."""
 
 RowMark = Literal["", "miskey", "weak"]
 """How a table row is highlighted: a miskey suspect, a weak item, or not at all."""
@@ -100,6 +105,11 @@ def summary_pairs(report: CohortReport) -> list[tuple[str, str]]:
         ("待复核答题卡", str(report.review_sheets)),
         ("重复扫描（未计入）", str(len(report.cohort.excluded))),
     ]
+
+
+def summary_rows(report: CohortReport) -> list[list[str]]:
+    """The key figures two pairs a row (label, value, label, value), read down the left pairs first."""
+    return column_major_rows(summary_pairs(report), SUMMARY_COLUMNS)
 
 
 def section_table(report: CohortReport) -> TextTable:

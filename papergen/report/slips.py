@@ -16,17 +16,16 @@ from pathlib import Path
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
 from papergen.columns import column_major_rows
-from papergen.errors import ReportError
 from papergen.manifest import ExamManifest
 from papergen.render.data_table import TableLook, data_table, group_dividers
 from papergen.render.document import PdfInfo, build_document, running_decorator
-from papergen.render.draw import grey
 from papergen.render.fonts import register_font, require_glyphs
-from papergen.report.html_common import BASE_CSS, esc, html_page, html_table
+from papergen.report.html_common import BASE_CSS, esc, html_page, html_pairs_table, html_table, write_html
 from papergen.report.pdf_common import (
     PageStyle,
     heading,
     note,
+    pairs_table,
     title_line,
 )
 from papergen.report.summary import CohortReport
@@ -191,20 +190,9 @@ def _slip_flowables(slip: Slip, style: SlipStyle) -> list[Flowable]:
 
 
 def _info_table(slip: Slip, style: SlipStyle) -> Table:
-    width = style.page.frame_width_pt
-    label, value = width * style.info_label_share, width * (0.5 - style.info_label_share)
-    table = Table(_info_rows(slip), colWidths=[label, value, label, value])
-    look = style.table
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), register_font(), style.info_size_pt),
-        ("BACKGROUND", (0, 0), (0, -1), grey(look.header_grey)),
-        ("BACKGROUND", (2, 0), (2, -1), grey(look.header_grey)),
-        ("GRID", (0, 0), (-1, -1), look.grid_width_pt, grey(look.grid_grey)),
-        ("BOX", (0, 0), (-1, -1), look.box_width_pt, grey(0.0)),
-        ("TOPPADDING", (0, 0), (-1, -1), style.info_padding_pt),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), style.info_padding_pt),
-    ]))
-    return table
+    return pairs_table(_info_rows(slip), style.table, width_pt=style.page.frame_width_pt,
+                       label_share=style.info_label_share, size_pt=style.info_size_pt,
+                       padding_pt=style.info_padding_pt)
 
 
 def _missed_table(missed: Sequence[SlipQuestion], style: SlipStyle) -> Table:
@@ -229,15 +217,13 @@ def slips_html(report: CohortReport) -> str:
     """Every slip in one HTML document; each slip prints on its own page."""
     parts = []
     for slip in slips_of(report):
-        info = "\n".join("<tr>" + "".join(f"<th>{esc(a)}</th><td>{esc(b)}</td>" for a, b in ((r[0], r[1]), (r[2], r[3])))
-                         + "</tr>" for r in _info_rows(slip))
         sections = html_table(_SECTION_HEADINGS, [(t, points(p), points(m)) for t, p, m in slip.sections])
         missed = (html_table(_MISSED_HEADINGS, [(str(q.number), q.marked, q.answer) for q in slip.missed])
                   if slip.missed else "<p>全部答对。</p>")
         notes = "\n".join(f"<p class=\"note\">{esc(line)}</p>" for line in _footnotes(slip))
         parts.append(
             f"<section class=\"slip\" id=\"c{esc(slip.candidate)}\">\n<h1>{esc(slip.title)}　成绩单</h1>\n"
-            f"<table class=\"pairs\">\n{info}\n</table>\n<h2>各题型得分</h2>\n{sections}\n"
+            f"{html_pairs_table(_info_rows(slip))}\n<h2>各题型得分</h2>\n{sections}\n"
             f"<h2>未得满分的题目（共 {len(slip.missed)} 题）</h2>\n{missed}\n{notes}\n</section>"
         )
     return html_page(f"{report.title} 成绩单", "\n".join(parts), css=BASE_CSS + _SLIP_CSS)
@@ -251,9 +237,4 @@ def render_slips_html(report: CohortReport, path: str | Path) -> Path:
     ReportError
         If the file cannot be written.
     """
-    path = Path(path)
-    try:
-        path.write_text(slips_html(report), encoding="utf-8")
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot write the slips ({exc.strerror})") from exc
-    return path
+    return write_html(path, slips_html(report), "the slips")
