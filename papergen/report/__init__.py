@@ -10,6 +10,8 @@ summary
     The cohort report as values (:func:`~papergen.report.summary.summarise_cohort`).
 charts
     Bar-chart geometry shared by the PDF and HTML renderers.
+report_charts
+    The report's three charts (scores, difficulty, discrimination), laid out once for both.
 pdf_report, html_report
     The cohort report as a PDF (reportlab) and as one self-contained HTML page.
 slips

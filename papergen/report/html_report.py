@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from papergen.report.charts import ChartStyle, bar_chart
+from papergen.report.charts import ChartStyle
 from papergen.report.html_common import esc, html_page, html_pairs_table, html_table, svg_chart, write_html
+from papergen.report.report_charts import ReportCharts, report_charts
 from papergen.report.report_text import (
     DEFINITIONS,
     TextTable,
@@ -42,10 +43,11 @@ class ReportHtmlStyle:
 
 def report_html(report: CohortReport, *, style: ReportHtmlStyle = ReportHtmlStyle()) -> str:
     """The cohort report as a complete HTML document (a string)."""
+    charts = report_charts(report, chart=style.chart, small_chart=style.small_chart)
     sections = [
         f"<h1>{esc(report_title(report))}</h1>\n<p class=\"facts\">{esc(facts_line(report))}</p>",
-        _overview(report, style),
-        _quality(report, style),
+        _overview(report, charts),
+        _quality(report, charts),
         "<h2>八、逐题分析</h2>\n<p class=\"note\">浅红底：疑似答案有误；浅黄底：区分度低、过易或过难。</p>\n"
         + _table(item_table(report)),
     ]
@@ -64,14 +66,11 @@ def render_report_html(report: CohortReport, path: str | Path, *,
     return write_html(path, report_html(report, style=style), "the HTML report")
 
 
-def _overview(report: CohortReport, style: ReportHtmlStyle) -> str:
-    hist = report.score_histogram
-    chart = bar_chart(hist.labels(), hist.counts.tolist(), title=score_chart_title(report),
-                      marker=(report.cut_position, f"及格线 {report.cut:g}"), style=style.chart)
+def _overview(report: CohortReport, charts: ReportCharts) -> str:
     parts = [
         "<h2>一、总体情况</h2>",
         html_pairs_table(summary_rows(report)),
-        svg_chart(chart, label=score_chart_title(report)),
+        svg_chart(charts.scores, label=score_chart_title(report)),
         "<h2>二、各题型得分</h2>",
         _table(section_table(report)),
     ]
@@ -81,14 +80,9 @@ def _overview(report: CohortReport, style: ReportHtmlStyle) -> str:
     return "\n".join(parts)
 
 
-def _quality(report: CohortReport, style: ReportHtmlStyle) -> str:
-    p_hist = report.p_histogram
-    bands = report.d_bands
-    p_chart = bar_chart(p_hist.labels(), p_hist.counts.tolist(), title=p_chart_title(), style=style.small_chart)
-    d_chart = bar_chart([b.label for b in bands], [b.count for b in bands], title=d_chart_title(),
-                        highlight=[b.high <= 0.2 for b in bands], style=style.small_chart)
-    parts = ["<h2>四、试题质量</h2>", svg_chart(p_chart, label=p_chart_title()),
-             svg_chart(d_chart, label=d_chart_title()), "<h2>五、疑似答案有误的试题</h2>"]
+def _quality(report: CohortReport, charts: ReportCharts) -> str:
+    parts = ["<h2>四、试题质量</h2>", svg_chart(charts.difficulty, label=p_chart_title()),
+             svg_chart(charts.discrimination, label=d_chart_title()), "<h2>五、疑似答案有误的试题</h2>"]
     suspects = miskey_table(report)
     if suspects.rows:
         parts += [_table(suspects), "<p class=\"note\">选项后的 * 表示答案所列的正确选项。</p>"]

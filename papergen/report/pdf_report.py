@@ -31,7 +31,7 @@ from papergen.render.fonts import (
     register_font,
     require_glyphs,
 )
-from papergen.report.charts import ChartStyle, bar_chart
+from papergen.report.charts import ChartStyle
 from papergen.report.pdf_common import (
     PageStyle,
     chart_drawing,
@@ -40,18 +40,16 @@ from papergen.report.pdf_common import (
     pairs_table,
     title_line,
 )
+from papergen.report.report_charts import ReportCharts, report_charts
 from papergen.report.report_text import (
     DEFINITIONS,
     TextTable,
     correction_lines,
-    d_chart_title,
     excluded_lines,
     facts_line,
     item_table,
     miskey_table,
-    p_chart_title,
     report_title,
-    score_chart_title,
     section_table,
     summary_rows,
     topic_table,
@@ -116,8 +114,9 @@ def render_report_pdf(report: CohortReport, path: str | Path, *, style: ReportPd
     """
     register_font()
     require_glyphs(_texts(report), document=f"report {report.cohort.exam_id}")
-    story = [*_overview(report, style), Spacer(0, style.gap_pt), *_quality(report, style), PageBreak(),
-             *_items(report, style)]
+    charts = report_charts(report, chart=style.chart, small_chart=style.small_chart)
+    story = [*_overview(report, charts, style), Spacer(0, style.gap_pt), *_quality(report, charts, style),
+             PageBreak(), *_items(report, style)]
     info = PdfInfo(title=report_title(report), subject=f"exam {report.cohort.exam_id} cohort report")
     decorate = running_decorator(report_title(report), f"考试编号 {report.cohort.exam_id}", style.page)
     return build_document(story, path, style.page, decorate=decorate, info=info)
@@ -136,11 +135,8 @@ def _texts(report: CohortReport) -> Iterator[tuple[str, str]]:
 # -- page 1: overview ---------------------------------------------------------------
 
 
-def _overview(report: CohortReport, style: ReportPdfStyle) -> list[Flowable]:
+def _overview(report: CohortReport, charts: ReportCharts, style: ReportPdfStyle) -> list[Flowable]:
     page = style.page
-    hist = report.score_histogram
-    chart = bar_chart(hist.labels(), hist.counts.tolist(), title=score_chart_title(report),
-                      marker=(report.cut_position, f"及格线 {report.cut:g}"), style=style.chart)
     flowables: list[Flowable] = [
         title_line(report_title(report), page),
         note(facts_line(report), page, align="centre"),
@@ -148,7 +144,7 @@ def _overview(report: CohortReport, style: ReportPdfStyle) -> list[Flowable]:
         heading("一、总体情况", page),
         _summary_grid(report, style),
         Spacer(0, style.gap_pt),
-        chart_drawing(chart),
+        chart_drawing(charts.scores),
         heading("二、各题型得分", page),
         _table(section_table(report), style.section_columns_mm, style, style.table),
     ]
@@ -168,16 +164,11 @@ def _summary_grid(report: CohortReport, style: ReportPdfStyle) -> Table:
 # -- page 2: test quality -----------------------------------------------------------
 
 
-def _quality(report: CohortReport, style: ReportPdfStyle) -> list[Flowable]:
+def _quality(report: CohortReport, charts: ReportCharts, style: ReportPdfStyle) -> list[Flowable]:
     page = style.page
-    p_hist = report.p_histogram
-    p_chart = bar_chart(p_hist.labels(), p_hist.counts.tolist(), title=p_chart_title(), style=style.small_chart)
-    bands = report.d_bands
-    d_chart = bar_chart([b.label for b in bands], [b.count for b in bands], title=d_chart_title(),
-                        highlight=[b.high <= 0.2 for b in bands], style=style.small_chart)
     flowables: list[Flowable] = [
-        KeepTogether([heading("四、试题质量", page), chart_drawing(p_chart)]),
-        chart_drawing(d_chart),
+        KeepTogether([heading("四、试题质量", page), chart_drawing(charts.difficulty)]),
+        chart_drawing(charts.discrimination),
         Spacer(0, style.gap_pt),
     ]
     suspects = miskey_table(report)
