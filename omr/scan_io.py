@@ -219,21 +219,27 @@ def _image_file_page(path: Path) -> PageImage:
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
     if image is None:
         return PageImage(path, 1, None, None, digest, f"{path}: cannot decode image (corrupt or unsupported data)")
-    return PageImage(path, 1, image, _metadata_dpi(data, 0), digest)
+    return PageImage(path, 1, image, _metadata_dpi(data), digest)
 
 
-def _metadata_dpi(data: bytes, frame: int) -> float | None:
-    """Resolution stored in the image header (JFIF/EXIF, pHYs, TIFF tags), dpi; None if absent."""
+def _metadata_dpi(data: bytes) -> float | None:
+    """Resolution stored in an image file's header (JFIF/EXIF, pHYs), dpi; None if absent."""
     try:
         with Image.open(io.BytesIO(data)) as image:
-            if frame:
-                image.seek(frame)
-            dpi = image.info.get("dpi")
+            return _info_dpi(image.info)
     except Exception:  # metadata is a hint; a file Pillow cannot parse simply has none
         return None
+
+
+def _info_dpi(info: dict) -> float | None:
+    """The dpi in a Pillow ``info`` dict (geometric mean of x and y), None if absent or implausible."""
+    dpi = info.get("dpi")
     if not dpi:
         return None
-    values = [float(v) for v in dpi if v and float(v) > 1.0]
+    try:
+        values = [float(v) for v in dpi if v and float(v) > 1.0]
+    except (TypeError, ValueError):
+        return None
     return round(math.sqrt(values[0] * values[-1]), 1) if values else None  # PNG stores px per metre
 
 
@@ -245,6 +251,7 @@ def _tiff_pages(path: Path) -> Iterator[PageImage]:
         data = path.read_bytes()
         with Image.open(io.BytesIO(data)) as tiff:
             count = int(getattr(tiff, "n_frames", 1))
+            dpis = _tiff_dpis(tiff, count)
     except Exception as exc:  # any parse failure of the container: one error page for the file
         yield _error_page(path, 1, f"{path}: cannot read TIFF ({_describe(exc)})")
         return
@@ -252,10 +259,23 @@ def _tiff_pages(path: Path) -> Iterator[PageImage]:
     buffer = np.frombuffer(data, np.uint8)
     for index in range(count):
         digest = hashlib.sha256(f"{file_digest}|page {index + 1}".encode()).hexdigest()
-        yield _tiff_page(path, buffer, data, index, digest)
+        yield _tiff_page(path, buffer, index, dpis[index], digest)
 
 
-def _tiff_page(path: Path, buffer: np.ndarray, data: bytes, index: int, digest: str) -> PageImage:
+def _tiff_dpis(tiff: Image.Image, count: int) -> list[float | None]:
+    """Each frame's resolution from its tags in one pass over the directories (a seek per page would
+    walk them from the start each time); None for a frame without one or that Pillow cannot reach."""
+    dpis: list[float | None] = []
+    for index in range(count):
+        try:
+            tiff.seek(index)
+        except Exception:  # a damaged directory: this and later frames carry no resolution
+            return dpis + [None] * (count - index)
+        dpis.append(_info_dpi(tiff.info))
+    return dpis
+
+
+def _tiff_page(path: Path, buffer: np.ndarray, index: int, dpi: float | None, digest: str) -> PageImage:
     try:
         ok, mats = cv2.imdecodemulti(buffer, cv2.IMREAD_GRAYSCALE, range=(index, index + 1))
     except cv2.error as exc:
@@ -266,7 +286,7 @@ def _tiff_page(path: Path, buffer: np.ndarray, data: bytes, index: int, digest: 
     if not ok or not mats or mats[0] is None or mats[0].size == 0:
         message = f"{path} page {index + 1}: cannot decode image ({detail})"
         return PageImage(path, index + 1, None, None, digest, message)
-    return PageImage(path, index + 1, _to_grey(mats[0]), _metadata_dpi(data, index), digest)
+    return PageImage(path, index + 1, _to_grey(mats[0]), dpi, digest)
 
 
 def _to_grey(image: np.ndarray) -> np.ndarray:

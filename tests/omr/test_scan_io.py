@@ -113,6 +113,27 @@ def _break_tiff_strip(path: Path, page_index: int) -> None:
     path.write_bytes(bytes(data))
 
 
+def _set_tiff_resolution(path: Path, page_index: int, dpi: int) -> None:
+    """Rewrite one page's XResolution and YResolution (RATIONAL tags 282, 283) to ``dpi``/1."""
+    data = bytearray(path.read_bytes())
+    offset, index = struct.unpack_from("<I", data, 4)[0], 0
+    while offset:
+        entries = struct.unpack_from("<H", data, offset)[0]
+        for e in range(entries):
+            position = offset + 2 + 12 * e
+            if struct.unpack_from("<H", data, position)[0] in (282, 283) and index == page_index:
+                struct.pack_into("<II", data, struct.unpack_from("<I", data, position + 8)[0], dpi, 1)
+        offset, index = struct.unpack_from("<I", data, offset + 2 + 12 * entries)[0], index + 1
+    path.write_bytes(bytes(data))
+
+
+def test_each_tiff_page_reports_its_own_dpi(tmp_path: Path) -> None:
+    path = synth.write_tiff(tmp_path / "batch.tif", [_page(str(i)) for i in range(4)], dpi=200)
+    _set_tiff_resolution(path, 1, 300)
+    _set_tiff_resolution(path, 3, 150)
+    assert [p.dpi for p in _pages([path])] == pytest.approx([200, 300, 200, 150])
+
+
 def test_corrupt_tiff_page_in_the_middle_does_not_end_the_iteration(tmp_path: Path) -> None:
     path = synth.write_tiff(tmp_path / "batch.tif", [_page(str(i)) for i in range(3)], dpi=200)
     _break_tiff_strip(path, 1)
