@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from omr import synth
+from omr.fiducials import _label_type
 from omr.layout import MM_PER_INCH, SheetLayout
 from omr.params import ReadParams
 from omr.register import register_page
@@ -128,3 +129,12 @@ def test_registration_of_a_degenerate_image_is_a_value_not_an_exception(layout: 
     reg = register_page(image, layout)
     assert reg.status in ("blank", "not_a_sheet", "quarantined")
     assert reg.reason and reg.homography is None
+
+
+def test_thumbnail_blobs_are_labelled_with_32_bits_where_16_could_overflow() -> None:
+    assert _label_type((300, 210)) == cv2.CV_16U  # an A4 thumbnail: at most 15,750 blobs
+    assert _label_type((600, 440)) == cv2.CV_32S  # 66,000 possible blobs
+    dots = np.zeros((600, 440), np.uint8)
+    dots[::2, ::2] = 1
+    count, _, _, _ = cv2.connectedComponentsWithStats(dots, connectivity=8, ltype=_label_type(dots.shape))
+    assert count == 66_001
