@@ -9,13 +9,13 @@ override them per section.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from papergen.bank.model import Bank
 from papergen.errors import AssemblyError
+from papergen.jsonfile import read_json
 from papergen.paper_format import PaperFormat, Section
 
 __all__ = ["SectionBlueprint", "Blueprint", "apportion", "make_blueprint", "load_blueprint_overrides"]
@@ -119,11 +119,7 @@ def load_blueprint_overrides(path: str | Path) -> dict[str, dict[str, int]]:
     AssemblyError
         If the file cannot be read or does not have that shape.
     """
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise AssemblyError(f"{path}: cannot read blueprint ({exc})") from exc
+    data = read_json(path, AssemblyError, "blueprint")
     if not isinstance(data, dict):
         raise AssemblyError(f"{path}: a blueprint is an object of sections (got {type(data).__name__})")
     for key, topics in data.items():

@@ -15,9 +15,10 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from papergen.errors import ManifestError
+from papergen.jsonfile import load_json_model
 from papergen.paper import Paper
 from papergen.paper_format import PaperFormat
 
@@ -31,6 +32,9 @@ __all__ = [
     "load_manifest",
     "save_manifest",
 ]
+
+_MOST_PROBLEMS = 10
+"""Validation problems listed when a key manifest is invalid: one wrong field repeats over every question."""
 
 
 class _Model(BaseModel):
@@ -183,15 +187,4 @@ def load_manifest(path: str | Path) -> ExamManifest:
     ManifestError
         Naming the file and each problem's JSON path.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ManifestError(f"{path}: cannot read key manifest ({exc.strerror})") from exc
-    try:
-        return ExamManifest.model_validate_json(text)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in exc.errors()[:10]
-        )
-        raise ManifestError(f"{path}: not a valid key manifest: {problems}") from exc
+    return load_json_model(path, ExamManifest, ManifestError, "key manifest", most_problems=_MOST_PROBLEMS)

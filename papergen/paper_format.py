@@ -12,9 +12,10 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from papergen.errors import FormatError
+from papergen.jsonfile import load_json_model
 
 __all__ = ["PaperFormat", "Section", "Scoring", "load_format"]
 
@@ -135,17 +136,4 @@ def load_format(path: str | Path) -> PaperFormat:
     FormatError
         Naming the file and the JSON path of every problem.
     """
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read format ({exc.strerror})") from exc
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
-    try:
-        return PaperFormat.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in exc.errors()
-        )
-        raise FormatError(f"{path}: {problems}") from exc
+    return load_json_model(path, PaperFormat, FormatError, "paper format")

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from papergen.bank.model import Bank
 from papergen.errors import BankError
+from papergen.jsonfile import parse_json
 
 __all__ = ["load_bank", "save_bank", "bank_sha256", "format_validation_errors"]
 
@@ -38,13 +39,7 @@ def read_bank_json(path: str | Path) -> tuple[object, str]:
         raw = path.read_bytes()
     except OSError as exc:
         raise BankError(f"{path}: cannot read bank ({exc.strerror})") from exc
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise BankError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
-    except json.JSONDecodeError as exc:
-        raise BankError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
-    return data, hashlib.sha256(raw).hexdigest()
+    return parse_json(raw, path, BankError), hashlib.sha256(raw).hexdigest()
 
 
 def load_bank(path: str | Path) -> Bank:

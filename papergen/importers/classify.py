@@ -36,6 +36,7 @@ from papergen.bank.model import Difficulty, Topic
 from papergen.bank.similarity import bigrams, jaccard
 from papergen.errors import ImportTextError
 from papergen.importers.normalise import content_key, fold_vocabulary
+from papergen.jsonfile import read_json
 
 __all__ = [
     "TopicKeywords",
@@ -111,12 +112,7 @@ def load_topic_keywords(path: str | Path) -> TopicKeywords:
     ImportTextError
         If the file cannot be read or has another shape.
     """
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ImportTextError(f"{path}: cannot read topic keywords ({exc})") from exc
-    return parse_topic_keywords(data, str(path))
+    return parse_topic_keywords(read_json(path, ImportTextError, "topic keywords"), str(path))
 
 
 def bundled_topic_keywords() -> TopicKeywords:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from papergen.importers.moodle import is_moodle_xml, read_moodle_candidates
 from papergen.importers.result import Exclusion, FileCounts, ImportProblem, ImportResult
 from papergen.importers.source import read_source
 from papergen.importers.text import TextParams, item_settings, read_candidates
+from papergen.jsonfile import read_json
 from papergen.paper_format import PaperFormat, load_format
 
 __all__ = [
@@ -56,10 +56,7 @@ def load_bank_header(path: str | Path) -> BankHeader:
         If the file cannot be read or its topics are invalid.
     """
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ImportTextError(f"{path}: cannot read topics ({exc})") from exc
+    data = read_json(path, ImportTextError, "topics")
     if not isinstance(data, dict) or not isinstance(data.get("topics"), list) or not data["topics"]:
         raise ImportTextError(f"{path}: topics: expected a non-empty list of {{code, name, weight}}")
     raw_topics = [dict(t) if isinstance(t, dict) else t for t in data["topics"]]
@@ -94,11 +91,7 @@ def load_exclusions(path: str | Path) -> dict[str, str]:
     ImportTextError
         If the file cannot be read, an entry lacks an id or reason, or an id repeats.
     """
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ImportTextError(f"{path}: cannot read exclusions ({exc})") from exc
+    data = read_json(path, ImportTextError, "exclusions")
     entries = data.get("exclusions") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise ImportTextError(f"{path}: exclusions: expected a list of {{id, reason}}")

@@ -38,10 +38,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from papergen.errors import ManifestError, ReportError
 from papergen.exports import write_exports
+from papergen.jsonfile import load_json_model
 from papergen.manifest import ExamManifest, KeyQuestion, load_manifest, save_manifest
 from papergen.report.cohort import printed_to_bank
 from papergen.report.run import write_exam_exports
@@ -153,18 +154,7 @@ def load_corrections(path: str | Path) -> Corrections:
     ManifestError
         Naming the file and the JSON path of every problem.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ManifestError(f"{path}: cannot read corrections ({exc.strerror})") from exc
-    try:
-        return Corrections.model_validate_json(text)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in exc.errors()
-        )
-        raise ManifestError(f"{path}: not a valid corrections file: {problems}") from exc
+    return load_json_model(path, Corrections, ManifestError, "corrections file")
 
 
 # -- applying ------------------------------------------------------------------------
