@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from papergen.errors import ReportError
@@ -42,6 +42,7 @@ __all__ = [
     "responses_table",
     "review_table",
     "write_csv",
+    "write_atomically",
     "format_points",
 ]
 
@@ -141,12 +142,37 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) 
     ReportError
         If the file cannot be written.
     """
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
+
+    def write(tmp: Path) -> None:
         with tmp.open("w", encoding=CSV_ENCODING, newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
             writer.writerows(rows)
+
+    return write_atomically(path, write)
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+    """Write a file people open in spreadsheet programs: to a temporary file, then renamed over ``path``.
+
+    A reader never sees half a file, and a failed write leaves no temporary
+    file behind.
+
+    Parameters
+    ----------
+    path : Path
+        The file to write.
+    write : callable
+        ``write(temporary_path)`` writes the whole content.
+
+    Raises
+    ------
+    ReportError
+        If the file cannot be written (e.g. it is open in a spreadsheet program).
+    """
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -10,7 +10,6 @@ workbook uses the Chinese headings, and holds numbers as numbers.
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,8 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from papergen.errors import ReportError
-from papergen.exports import format_points, write_csv
+from papergen.exports import format_points, write_atomically, write_csv
 from papergen.report.item_analysis import ItemAnalysis
 from papergen.report.report_text import option_counts_text, summary_pairs
 from papergen.report.summary import CohortReport
@@ -224,16 +222,7 @@ def write_workbook(report: CohortReport, out_dir: str | Path) -> Path:
                 highlight=[a.miskey_suspect for a in report.analysis.items])
     _fill_overview(book.create_sheet("概况"), report)
     _fill_corrections(book.create_sheet("答案更正"), report)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ReportError(
-            f"{path}: cannot write ({exc.strerror}); close it if a spreadsheet program has it open, then rerun"
-        ) from exc
-    return path
+    return write_atomically(path, book.save)
 
 
 def _fill_sheet(sheet, columns: Sequence[Column], rows: Sequence[Sequence[Cell]],
