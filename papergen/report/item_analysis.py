@@ -37,6 +37,7 @@ each group of variants that share their items.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -332,15 +333,11 @@ def kr20(correct: np.ndarray) -> float:
     >>> round(kr20(np.array([[1, 1, 1], [1, 1, 0], [1, 0, 0], [0, 0, 0]])), 4)
     0.75
     """
-    x = np.asarray(correct, dtype=np.float64)
-    n, k = x.shape
-    if n < 2 or k < 2:
-        return float("nan")
-    variance = x.sum(axis=1).var()
-    if variance <= 0:
-        return float("nan")
-    p = x.mean(axis=0)
-    return float(k / (k - 1) * (1.0 - (p * (1.0 - p)).sum() / variance))
+    def item_variances(x: np.ndarray) -> float:
+        p = x.mean(axis=0)
+        return (p * (1.0 - p)).sum()
+
+    return _alpha_formula(np.asarray(correct, dtype=np.float64), item_variances)
 
 
 def cronbach_alpha(points: np.ndarray) -> float:
@@ -351,14 +348,23 @@ def cronbach_alpha(points: np.ndarray) -> float:
     >>> round(cronbach_alpha(np.array([[1.0, 0.5, 1], [1, 0.5, 0], [1, 0, 0], [0, 0, 0]])), 4)
     0.6923
     """
-    x = np.asarray(points, dtype=np.float64)
+    return _alpha_formula(np.asarray(points, dtype=np.float64), lambda x: x.var(axis=0).sum())
+
+
+def _alpha_formula(x: np.ndarray, item_variances: Callable[[np.ndarray], float]) -> float:
+    """``k / (k - 1) * (1 - item_variances(x) / var(total))``, variances dividing by N.
+
+    KR-20 and Cronbach's alpha are this one formula; they differ only in how
+    the summed item variances are computed (``p * q`` for right/wrong items).
+    NaN with fewer than 2 items or candidates, or constant totals.
+    """
     n, k = x.shape
     if n < 2 or k < 2:
         return float("nan")
     variance = x.sum(axis=1).var()
     if variance <= 0:
         return float("nan")
-    return float(k / (k - 1) * (1.0 - x.var(axis=0).sum() / variance))
+    return float(k / (k - 1) * (1.0 - item_variances(x) / variance))
 
 
 def reliability(points: np.ndarray, max_points: np.ndarray) -> tuple[Literal["KR-20", "alpha"], float]:
