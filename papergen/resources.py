@@ -10,7 +10,16 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["font_path", "bundled_file", "bundled_layout_path", "bundled_format_path", "bundled_bank_path"]
+from papergen.errors import FormatError
+
+__all__ = [
+    "font_path",
+    "bundled_file",
+    "bundled_layout_path",
+    "bundled_format_path",
+    "bundled_bank_path",
+    "format_file",
+]
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,3 +62,19 @@ def bundled_format_path(format_id: str) -> Path:
 def bundled_bank_path(bank_id: str) -> Path:
     """The bundled bank file for a bank id (``banks/<id>.json``)."""
     return bundled_file("banks", f"{bank_id}.json")
+
+
+def format_file(ref: str | Path) -> Path:
+    """A paper-format file from a path or a bundled format id such as ``cs-180``.
+
+    Raises
+    ------
+    FormatError
+        If ``ref`` is neither an existing file nor a bundled format id.
+    """
+    if Path(ref).is_file():
+        return Path(ref)
+    try:
+        return bundled_format_path(str(ref))
+    except FileNotFoundError as exc:
+        raise FormatError(f"--format {ref}: no such file or bundled format id") from exc

@@ -9,26 +9,9 @@ import click
 from papergen.assembly import ExposureRule
 from papergen.build import build_exam
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
-from papergen.errors import FormatError
-from papergen.resources import bundled_format_path
+from papergen.resources import format_file
 
 FilePath = click.Path(dir_okay=False, path_type=Path)
-
-
-def format_path(ref: str) -> Path:
-    """A format file path from a path or a bundled format id such as ``cs-180``.
-
-    Raises
-    ------
-    FormatError
-        If ``ref`` is neither an existing file nor a bundled format id.
-    """
-    if Path(ref).is_file():
-        return Path(ref)
-    try:
-        return bundled_format_path(ref)
-    except FileNotFoundError as exc:
-        raise FormatError(f"--format {ref}: no such file or bundled format id") from exc
 
 
 def exposure_rule(exclude_last: int, max_overlap: float | None, overlap_last: int) -> ExposureRule | None:
@@ -69,7 +52,7 @@ def build(bank: Path, format_ref: str, exclude_last: int, max_overlap: float | N
     Example:
       papergen build banks/customer-service.json --format cs-180 --variants 4 --seed 7 --out exam/ --roster candidates.csv
     """
-    result = build_exam(bank, format_path(format_ref), exposure=exposure_rule(exclude_last, max_overlap, overlap_last),
+    result = build_exam(bank, format_file(format_ref), exposure=exposure_rule(exclude_last, max_overlap, overlap_last),
                         **options)
     for path in result.files:
         click.echo(f"wrote {path}")

@@ -10,25 +10,8 @@ from papergen.bank.capacity import capacity, format_capacity_table
 from papergen.bank.schema import write_schemas
 from papergen.bank.validate import validate_bank_file
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
-from papergen.errors import FormatError
-from papergen.paper_format import PaperFormat, load_format
-from papergen.resources import bundled_format_path
-
-
-def load_format_ref(ref: str) -> PaperFormat:
-    """A paper format from a file path or a bundled format id such as ``cs-180``.
-
-    Raises
-    ------
-    FormatError
-        If ``ref`` is neither an existing file nor a bundled format id.
-    """
-    if Path(ref).is_file():
-        return load_format(ref)
-    try:
-        return load_format(bundled_format_path(ref))
-    except FileNotFoundError as exc:
-        raise FormatError(f"--format {ref}: no such file or bundled format id") from exc
+from papergen.paper_format import load_format
+from papergen.resources import format_file
 
 
 @click.command("validate", context_settings=CONTEXT_SETTINGS)
@@ -49,7 +32,7 @@ def validate(bank: Path, format_ref: str | None, strict: bool) -> None:
     Example:
       papergen validate banks/customer-service.json --format cs-180 --strict
     """
-    paper_format = load_format_ref(format_ref) if format_ref else None
+    paper_format = load_format(format_file(format_ref)) if format_ref else None
     report = validate_bank_file(bank, paper_format)
     for problem in report.problems:
         click.echo(f"{problem.severity}: {problem}")
