@@ -146,7 +146,8 @@ class SheetCalibration:
     rim : ndarray, shape (n, sectors)
         Coverage of each angular sector of the interior's outer ring, sorted ascending: a fill
         reaches every side (a fill pushed aside misses one or two), a tick, a cross or a half fill
-        leaves three or more sectors white.
+        leaves three or more sectors white.  0 where ``coverage`` is below ``mark_min_coverage``
+        (not measured: such a bubble is no full mark whatever its rim).
     stray : ndarray, shape (n,)
         Share of the interior covered by strokes beyond the printed pattern.
     blank_level, mark_level : float
@@ -238,12 +239,22 @@ def measure_bubbles(image: np.ndarray, homography: np.ndarray, table: BubbleTabl
     paper = np.partition(samples[:, interior:interior + probes], probes - 2, axis=1)[:, probes - 2]
     paper = np.maximum(paper, np.float32(black_grey) + 1.0)[:, None]  # the second brightest probe
     span = paper - np.float32(black_grey)
-    darkness = np.clip((paper - samples[:, :interior]) / span, 0.0, 1.0).reshape(-1, ny, nx)
-    ring = np.clip((paper - samples[:, interior + probes:]) / span, 0.0, 1.0)
-    angles = params.outline_angles
-    on_outline = np.maximum.reduce([ring[:, b * angles:(b + 1) * angles] for b in range(_OUTLINE_BANDS)])
-    outline = (on_outline >= params.outline_min_darkness).mean(axis=1)
-    return BubbleMeasures(darkness, inside_weights, sector_weights, outline)
+    darkness = _darkness(samples[:, :interior], paper, span).reshape(-1, ny, nx)
+    ring, angles = samples[:, interior + probes:], params.outline_angles
+    darkest = np.minimum.reduce([ring[:, b * angles:(b + 1) * angles] for b in range(_OUTLINE_BANDS)])
+    on_outline = (_darkness(darkest, paper, span) >= params.outline_min_darkness).astype(np.float32)
+    found = on_outline @ np.ones(angles, np.float32)  # a count: exact, and far faster than a sum along rows
+    return BubbleMeasures(darkness, inside_weights, sector_weights, found / np.float32(angles))
+
+
+def _darkness(samples: np.ndarray, paper: np.ndarray, span: np.ndarray) -> np.ndarray:
+    """``(paper - samples) / span`` clipped to [0, 1], per row (float32; ``samples`` is not modified).
+
+    Non-increasing in the sample, so the darkest of several samples is the darkness of the least grey.
+    """
+    darkness = np.subtract(paper, samples)
+    darkness /= span
+    return np.clip(darkness, 0.0, 1.0, out=darkness)
 
 
 _OUTLINE_BANDS = 3  # inside, on and outside the outline's centre line
@@ -308,12 +319,14 @@ def calibrate(measures: BubbleMeasures, table: BubbleTable, params: ReadParams) 
     templates = _blank_templates(measures.darkness, raw, table.group, weights, params)
     base = (templates.reshape(len(templates), -1) @ weights)[table.group]
     fill = np.clip((raw - base) / np.maximum(1.0 - base, 1e-3), 0.0, 1.0)
-    levels = _levels(fill, raw, np.ones(len(fill), bool), params)
-    coverage, rim = _spread(measures, levels.mark_darkness)
+    ordered = np.sort(fill)
+    split = _otsu_split(ordered)
+    levels = _levels(fill, raw, ordered, split, None, params)
+    coverage, rim = _spread(measures, levels.mark_darkness, params)
     full = (fill >= levels.split) & _filled(coverage, rim, params)
     if levels.confident and np.count_nonzero(full) >= params.min_full_marks:
-        levels = _levels(fill, raw, full, params)  # the typical mark: full fills only, not ticks or halves
-        coverage, rim = _spread(measures, levels.mark_darkness)
+        levels = _levels(fill, raw, ordered, split, full, params)  # the typical mark: full fills, not ticks or halves
+        coverage, rim = _spread(measures, levels.mark_darkness, params)
     t = (fill - levels.blank) / max(levels.mark - levels.blank, 1e-3)
     stray = _stray_ink(measures, templates, table.group, levels.mark_darkness, params)
     states, confidence = _states(t, coverage, rim, stray, params)
@@ -331,11 +344,20 @@ class _Levels:
     mark_darkness: float
 
 
-def _spread(measures: BubbleMeasures, mark_darkness: float) -> tuple[np.ndarray, np.ndarray]:
-    """Coverage of the interior and of each rim sector (sorted ascending), at half the mark's darkness."""
+def _spread(measures: BubbleMeasures, mark_darkness: float, params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
+    """Coverage of the interior and of each rim sector (sorted ascending), at half the mark's darkness.
+
+    Rim sectors are measured only where the coverage could make a full mark (``mark_min_coverage``);
+    elsewhere they are 0, which decides nothing: such a bubble is no full mark whatever its rim.
+    """
     dark = (measures.flat >= np.float32(0.5 * mark_darkness)).astype(np.float32)
-    sectors = np.stack([dark @ w for w in measures.sector_weights], axis=1)
-    return dark @ measures.inside_weights, np.sort(sectors, axis=1)
+    coverage = dark @ measures.inside_weights
+    rim = np.zeros((len(dark), len(measures.sector_weights)), np.float32)
+    covered = np.flatnonzero(coverage >= params.mark_min_coverage)
+    if len(covered):
+        inked = dark[covered]
+        rim[covered] = np.sort(np.stack([inked @ w for w in measures.sector_weights], axis=1), axis=1)
+    return coverage, rim
 
 
 def _filled(coverage: np.ndarray, rim: np.ndarray, params: ReadParams) -> np.ndarray:
@@ -373,23 +395,33 @@ def _blank_templates(darkness: np.ndarray, raw: np.ndarray, group: np.ndarray, w
     return templates
 
 
-def _levels(fill: np.ndarray, raw: np.ndarray, marks: np.ndarray, params: ReadParams) -> _Levels:
+def _levels(fill: np.ndarray, raw: np.ndarray, ordered: np.ndarray, split: int, marks: np.ndarray | None,
+            params: ReadParams) -> _Levels:
     """Blank and mark levels of ``fill`` by a two-cluster split; the mark level from ``marks`` only.
 
+    ``ordered`` is ``fill`` sorted and ``split`` its Otsu split; ``marks`` None means every bubble.
     If the split shows no real marked cluster, the mark level is ``nominal_mark_fill``.
     """
-    ordered = np.sort(fill)
-    split = _otsu_split(ordered)
     if 0 < split < len(ordered):
         threshold = float(ordered[split])
-        upper = marks & (fill >= threshold)
-        blank = float(np.median(ordered[:split]))
-        mark = float(np.median(fill[upper])) if upper.any() else float(np.median(ordered[split:]))
+        upper = fill >= threshold if marks is None else marks & (fill >= threshold)
+        blank = _sorted_median(ordered[:split])
+        if marks is None:  # the upper cluster, ties with the threshold included, is a tail of ``ordered``
+            mark = _sorted_median(ordered[np.searchsorted(ordered, threshold):])
+        else:
+            mark = _sorted_median(np.sort(fill[upper])) if upper.any() else _sorted_median(ordered[split:])
         if mark >= params.min_mark_fill and mark - blank >= params.min_cluster_separation:
-            darkness = float(np.median(raw[upper])) if upper.any() else mark
+            darkness = _sorted_median(np.sort(raw[upper])) if upper.any() else mark
             return _Levels(blank, mark, threshold, True, darkness)
-    blank = float(np.median(fill))
-    return _Levels(blank, params.nominal_mark_fill, np.inf, False, params.nominal_mark_fill)
+    return _Levels(_sorted_median(ordered), params.nominal_mark_fill, np.inf, False, params.nominal_mark_fill)
+
+
+def _sorted_median(ordered: np.ndarray) -> float:
+    """Median of ascending values, computed as :func:`numpy.median` does (mean of the middle two if even)."""
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return float((ordered[middle - 1] + ordered[middle]) / 2)
 
 
 def _otsu_split(ordered: np.ndarray) -> int:
@@ -415,13 +447,25 @@ def _stray_ink(measures: BubbleMeasures, templates: np.ndarray, group: np.ndarra
 
 
 def _dilate(stack: np.ndarray, radius: int) -> np.ndarray:
-    """Grey dilation (max over a (2r+1)-square) of every image in a (k, ny, nx) stack, edges repeated."""
-    if radius <= 0:
-        return stack
-    padded = np.pad(stack, ((0, 0), (radius, radius), (radius, radius)), mode="edge")
-    ny, nx = stack.shape[1:]
-    size = 2 * radius + 1
-    return np.maximum.reduce([padded[:, dy:dy + ny, dx:dx + nx] for dy in range(size) for dx in range(size)])
+    """Grey dilation (max over a (2r+1)-square) of every image in a (k, ny, nx) stack, edges repeated.
+
+    Repeating the edge adds no new value to a window, so the square's maximum is the maximum over its
+    part inside the image: ``radius`` steps of one sample along x and along y.
+    """
+    result = stack
+    for _ in range(radius):
+        result = _grow(_grow(result, axis=2), axis=1)
+    return result
+
+
+def _grow(stack: np.ndarray, axis: int) -> np.ndarray:
+    """Maximum of every sample and its neighbours along ``axis`` (those inside the image)."""
+    grown = stack.copy()
+    lead = (slice(None),) * axis
+    later, earlier = lead + (slice(1, None),), lead + (slice(None, -1),)
+    np.maximum(grown[later], stack[earlier], out=grown[later])
+    np.maximum(grown[earlier], stack[later], out=grown[earlier])
+    return grown
 
 
 def _states(t: np.ndarray, coverage: np.ndarray, rim: np.ndarray, stray: np.ndarray,

@@ -7,7 +7,14 @@ import pytest
 
 from omr import synth
 from omr.layout import SheetLayout
-from omr.marks import FLAG_AMBIGUOUS, FLAG_ERASURE, FLAG_MULTIPLE, _otsu_split
+from omr.marks import (
+    FLAG_AMBIGUOUS,
+    FLAG_ERASURE,
+    FLAG_MULTIPLE,
+    _dilate,
+    _otsu_split,
+    _sorted_median,
+)
 from omr.read import read_sheet
 from omr.result import MarkState, SheetRead
 
@@ -172,3 +179,19 @@ def test_a_light_fill_in_a_mostly_marked_column_is_not_read_as_paper(layout: She
     for q in range(162, 181):
         assert read.question(q).marked == tuple(sorted(answers[q])), q
         assert read.question(q).states[2] is not MarkState.AMBIGUOUS, q
+
+
+@pytest.mark.parametrize("radius", [0, 1, 2])
+def test_template_dilation_is_the_square_maximum_with_repeated_edges(radius: int) -> None:
+    stack = np.random.default_rng(radius).random((3, 5, 7), dtype=np.float32)
+    padded = np.pad(stack, ((0, 0), (radius, radius), (radius, radius)), mode="edge")
+    size = 2 * radius + 1
+    expected = np.array([[[padded[k, y:y + size, x:x + size].max() for x in range(7)] for y in range(5)]
+                         for k in range(3)])
+    assert np.array_equal(_dilate(stack, radius), expected)
+
+
+@pytest.mark.parametrize("count", [1, 2, 7, 800])
+def test_median_of_sorted_fills_equals_numpys(count: int) -> None:
+    values = np.random.default_rng(count).random(count, dtype=np.float32)
+    assert _sorted_median(np.sort(values)) == float(np.median(values))

@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from omr import synth
 from omr import qr as qr_module
+from omr import synth
 from omr.layout import MM_PER_INCH, SheetLayout
 from omr.qr import decode_qr
 from omr.read import read_sheet
