@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
+from itertools import pairwise
 
 import numpy as np
 
@@ -89,6 +89,9 @@ class BubbleTable:
         Number of answer bubbles (digit bubbles follow them).
     digits : int
         Candidate-number columns (10 bubbles each, digit-major).
+    option_bit : ndarray of int, shape (answer_count,)
+        ``1 << k`` for the k-th option of its question: summed over a question's marked bubbles, it
+        names the marked options.
     """
 
     centres_mm: np.ndarray
@@ -99,6 +102,7 @@ class BubbleTable:
     multiple: tuple[bool, ...]
     answer_count: int
     digits: int
+    option_bit: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,7 @@ def bubble_table(layout: SheetLayout) -> BubbleTable:
 def _bubble_table(layout: SheetLayout) -> BubbleTable:
     centres: list[tuple[float, float]] = []
     groups: list[int] = []
+    bits: list[int] = []
     starts, numbers, options, multiple = [0], [], [], []
     group = 0
     for block in sorted(layout.blocks, key=lambda b: b.first):  # blocks number questions 1..N in order
@@ -195,6 +200,7 @@ def _bubble_table(layout: SheetLayout) -> BubbleTable:
             x, y = block.row_centre(index)
             centres += [(x + k * block.option_pitch_mm, y) for k in range(width)]
             groups += range(group, group + width)
+            bits += (1 << k for k in range(width))
             starts.append(len(centres))
             numbers.append(block.first + index)
             options.append(block.options)
@@ -205,7 +211,8 @@ def _bubble_table(layout: SheetLayout) -> BubbleTable:
         centres.append((x, y))
         groups.append(group + value)
     return BubbleTable(np.array(centres, np.float64), np.array(groups, np.int64), np.array(starts, np.int64),
-                       tuple(numbers), tuple(options), tuple(multiple), answer_count, layout.candidate_id.digits)
+                       tuple(numbers), tuple(options), tuple(multiple), answer_count, layout.candidate_id.digits,
+                       np.array(bits, np.int64))
 
 
 # -- measuring ---------------------------------------------------------------------------------------
@@ -504,8 +511,9 @@ def read_questions(table: BubbleTable, calibration: SheetCalibration, params: Re
     n = table.answer_count
     states = calibration.states[:n]
     starts = table.question_start[:-1]
-    residue = (states != _MARKED) & (calibration.t[:n] >= params.erasure_min_t)
-    marks = np.add.reduceat((states == _MARKED).astype(np.int64), starts)
+    marked = states == _MARKED
+    residue = ~marked & (calibration.t[:n] >= params.erasure_min_t)
+    marks = np.add.reduceat(marked.astype(np.int64), starts)
     ambiguous = np.add.reduceat((states == _AMBIGUOUS).astype(np.int64), starts) > 0
     residue_blank = np.add.reduceat((residue & (states == _BLANK)).astype(np.int64), starts) > 0
     residue_any = np.add.reduceat(residue.astype(np.int64), starts) > 0
@@ -515,15 +523,21 @@ def read_questions(table: BubbleTable, calibration: SheetCalibration, params: Re
     flag_codes = (multiple.astype(np.int64) * 8 + ambiguous * 4 + erasure * 2 + misaligned).tolist()
     confidence = np.round(np.minimum.reduceat(calibration.confidence[:n], starts), 3).tolist()
     fills = np.round(calibration.fill[:n], 3).tolist()
-    names = [_STATE_CODES[c] for c in states.tolist()]
-    is_marked = (states == _MARKED).tolist()
-    bounds = table.question_start.tolist()
-    reads = []
-    for k, (number, options) in enumerate(zip(table.numbers, table.options)):
-        a, b = bounds[k], bounds[k + 1]
-        reads.append(QuestionRead(number, options, tuple(fills[a:b]), tuple(names[a:b]),
-                                  tuple(compress(options, is_marked[a:b])), _FLAG_SETS[flag_codes[k]], confidence[k]))
-    return tuple(reads)
+    names = _STATE_OBJECTS[states].tolist()
+    chosen = np.add.reduceat(np.where(marked, table.option_bit, 0), starts).tolist()
+    spans = list(pairwise(table.question_start.tolist()))
+    return tuple(map(QuestionRead, table.numbers, table.options, [tuple(fills[a:b]) for a, b in spans],
+                     [tuple(names[a:b]) for a, b in spans], map(_marked_options, table.options, chosen),
+                     map(_FLAG_SETS.__getitem__, flag_codes), confidence))
+
+
+@lru_cache(maxsize=1024)
+def _marked_options(options: tuple[str, ...], chosen: int) -> tuple[str, ...]:
+    """The options whose bit (1 << position) is set in ``chosen``."""
+    return tuple(option for position, option in enumerate(options) if chosen >> position & 1)
+
+
+_STATE_OBJECTS = np.array(_STATE_CODES, dtype=object)
 
 
 _FLAG_SETS = tuple(
@@ -541,22 +555,22 @@ def read_candidate(table: BubbleTable, calibration: SheetCalibration, params: Re
     misaligned = (~calibration.aligned[start:].reshape(shape)).any(axis=1)
     fills = np.round(calibration.fill[start:], 3).reshape(shape)
     digits, flags = [], []
-    for column in range(table.digits):
-        char, flag = _digit(states[column], bool(residue[column]), bool(misaligned[column]))
+    for column, (values, erased, moved) in enumerate(zip(states.tolist(), residue.tolist(), misaligned.tolist())):
+        char, flag = _digit(values, erased, moved)
         digits.append(char)
         flags.extend(f"digit {column + 1}: {f}" for f in flag)
-    return CandidateRead("".join(digits), tuple(flags), tuple(tuple(row) for row in fills.tolist()))
+    return CandidateRead("".join(digits), tuple(flags), tuple(map(tuple, fills.tolist())))
 
 
-def _digit(states: np.ndarray, residue: bool, misaligned: bool) -> tuple[str, list[str]]:
+def _digit(states: list[int], residue: bool, misaligned: bool) -> tuple[str, list[str]]:
     """One column's digit ("?" unclear or missing, "*" several) and what is wrong with it."""
-    marked = np.flatnonzero(states == _MARKED)
     if misaligned:
         return "?", [FLAG_MISALIGNED]
-    if np.any(states == _AMBIGUOUS):
+    if _AMBIGUOUS in states:
         return "?", ["unclear mark"]
-    if len(marked) == 0:
+    marked = [value for value, state in enumerate(states) if state == _MARKED]
+    if not marked:
         return "?", ["no mark"]
     if len(marked) > 1:
         return "*", [f"{len(marked)} marks"]
-    return str(int(marked[0])), [FLAG_ERASURE] if residue else []
+    return str(marked[0]), [FLAG_ERASURE] if residue else []
