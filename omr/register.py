@@ -35,7 +35,7 @@ from omr.fiducials import FiducialSet, choose_fiducials, find_candidates
 from omr.layout import MM_PER_INCH, SheetLayout
 from omr.params import ReadParams
 from omr.result import PageStatus
-from omr.sampling import apply_homography, local_scale, patch_offsets, sample_patches
+from omr.sampling import apply_homography, jacobian_scale, local_affine, local_scale, patch_offsets, sample_patches
 
 __all__ = ["Registration", "register_page", "anchor_points_mm"]
 
@@ -323,11 +323,13 @@ def _fit_anchors(image: np.ndarray, rough: np.ndarray, chosen: FiducialSet, turn
         return _AnchorFit(rough, float("inf"), count, 0, len(anchors))
     if count < params.min_anchor_fit:
         return _AnchorFit(h, _rms(_residual_mm(h, src, dst)), count, count, len(anchors))
-    inliers = _residual_mm(h, src, dst) <= params.anchor_inlier_mm
+    residuals = _residual_mm(h, src, dst)
+    inliers = residuals <= params.anchor_inlier_mm
     if not inliers.all() and inliers.sum() >= params.min_anchor_fit:
         refit = _least_squares_fit(src[inliers], dst[inliers])
-        h = h if refit is None else refit
-    errors = np.concatenate([_residual_mm(h, fiducials_mm, fiducials_px), _residual_mm(h, src[inliers], dst[inliers])])
+        if refit is not None:
+            h, residuals = refit, _residual_mm(refit, src, dst)
+    errors = np.concatenate([_residual_mm(h, fiducials_mm, fiducials_px), residuals[inliers]])
     return _AnchorFit(h, _rms(errors), count, int(inliers.sum()), len(anchors))
 
 
@@ -337,7 +339,9 @@ def _rms(values: np.ndarray) -> float:
 
 def _residual_mm(h: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     """Distance between ``h(src)`` and ``dst`` at each pair, mm (through the local scale of ``h``)."""
-    return np.linalg.norm(apply_homography(h, src) - dst, axis=1) / local_scale(h, src)
+    mapped, jacobian = local_affine(h, src)
+    gap = mapped - dst
+    return np.hypot(gap[:, 0], gap[:, 1]) / jacobian_scale(jacobian)
 
 
 def _least_squares_fit(src: np.ndarray, dst: np.ndarray) -> np.ndarray | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["apply_homography", "local_affine", "local_scale", "sample_patches", "patch_offsets"]
+__all__ = ["apply_homography", "jacobian_scale", "local_affine", "local_scale", "patch_offsets", "sample_patches"]
 
 _MAX_REMAP_ROWS = 32000  # cv2.remap maps must stay below 32767 rows
 
@@ -42,8 +42,12 @@ def local_affine(h: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def local_scale(h: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Linear scale of homography ``h`` at ``points`` (output units per input unit), shape (n,)."""
-    _, jac = local_affine(h, points)
-    det = jac[:, 0, 0] * jac[:, 1, 1] - jac[:, 0, 1] * jac[:, 1, 0]
+    return jacobian_scale(local_affine(h, points)[1])
+
+
+def jacobian_scale(jacobian: np.ndarray) -> np.ndarray:
+    """Linear scale of each (2, 2) Jacobian in a (n, 2, 2) stack: the root of its absolute determinant."""
+    det = jacobian[:, 0, 0] * jacobian[:, 1, 1] - jacobian[:, 0, 1] * jacobian[:, 1, 0]
     return np.sqrt(np.abs(det))
 
 
@@ -74,8 +78,9 @@ def sample_patches(image: np.ndarray, h: np.ndarray, centres: np.ndarray, offset
 
     Returns
     -------
-    ndarray of float32, shape (n, ny, nx)
-        Samples; points outside the image repeat the border.
+    ndarray of uint8, shape (n, ny, nx)
+        Samples (bilinear, rounded to grey levels as the image's); points outside the image repeat
+        the border.  Arithmetic with float32 arrays converts them exactly, without a copy first.
     """
     mapped, jac = local_affine(h, centres)
     affine = np.empty((2, len(mapped), 3), np.float32)  # per axis and patch: (centre, d/dx, d/dy)
@@ -92,4 +97,4 @@ def sample_patches(image: np.ndarray, h: np.ndarray, centres: np.ndarray, offset
         for i in range(0, len(map_x), _MAX_REMAP_ROWS)
     ]
     samples = parts[0] if len(parts) == 1 else np.concatenate(parts)
-    return samples.astype(np.float32).reshape((len(mapped),) + offsets.shape[:2])
+    return samples.reshape((len(mapped),) + offsets.shape[:2])
