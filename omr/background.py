@@ -80,9 +80,12 @@ def make_thumbnail(image: np.ndarray, dpi: float, params: ReadParams) -> Thumbna
     window = max(3, int(round(params.background_window_mm * thumb_dpi / MM_PER_INCH)) | 1)
     smooth = cv2.blur(grey, (3, 3))
     paper = cv2.dilate(smooth, cv2.getStructuringElement(cv2.MORPH_RECT, (window, window)))
-    paper = cv2.blur(paper.astype(np.float32), (window, window))
-    paper = np.maximum(paper, 1.0)
-    darkness = np.clip(1.0 - grey.astype(np.float32) / paper, 0.0, 1.0)
+    paper = cv2.boxFilter(paper, cv2.CV_32F, (window, window))  # integer sums, one rounding: exact means
+    cv2.max(paper, 1.0, dst=paper)  # numpy's maximum with a scalar is 4x slower here
+    darkness = grey.astype(np.float32)
+    darkness /= paper
+    np.subtract(1.0, darkness, out=darkness)
+    np.clip(darkness, 0.0, 1.0, out=darkness)
     return Thumbnail(grey=grey, paper=paper, darkness=darkness, scale=scale, dpi=thumb_dpi)
 
 

@@ -10,6 +10,7 @@ rectangle, centroid).  The chosen four must form the layout's rectangle
 from __future__ import annotations
 
 import itertools
+import statistics
 from dataclasses import dataclass
 
 import cv2
@@ -74,7 +75,7 @@ class FiducialSet:
     @property
     def ink_grey(self) -> float:
         """Median black level of the four squares, grey."""
-        return float(np.median([f.ink_grey for f in self.fiducials]))
+        return statistics.median(f.ink_grey for f in self.fiducials)  # numpy's median costs 40x more for four
 
 
 def find_candidates(image: np.ndarray, thumb: Thumbnail, expected_side_px: float, params: ReadParams, *,
@@ -222,7 +223,7 @@ def _fits_rectangle(combo: tuple[Fiducial, ...], aspect: float, spacing: float, 
         return None
     horizontal, vertical = _sides(np.array([f.centre for f in combo]))
     tol = params.rectangle_tolerance
-    if abs((horizontal + vertical) / 2 / float(np.mean(sides)) / spacing - 1) > tol:
+    if abs((horizontal + vertical) / 2 / (sum(sides) / len(sides)) / spacing - 1) > tol:
         return None
     if abs(horizontal / vertical / aspect - 1) <= tol:
         return False
