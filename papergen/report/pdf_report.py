@@ -74,8 +74,8 @@ class ReportPdfStyle:
     summary_padding_pt: float = 3.0
     """Space above and below the key figures, points."""
     gap_pt: float = 8.0
-    item_columns_mm: tuple[float, ...] = (15.0, 14.0, 8.0, 11.0, 8.5, 8.5, 8.5, 8.0, 8.0, 55.0, 30.0)
-    miskey_columns_mm: tuple[float, ...] = (15.0, 15.0, 10.0, 9.0, 9.0, 9.0, 37.0, 37.0, 33.0)
+    item_columns_mm: tuple[float, ...] = (21.0, 22.0, 8.0, 11.0, 8.5, 8.5, 8.5, 8.0, 8.0, 46.0, 25.0)
+    miskey_columns_mm: tuple[float, ...] = (20.0, 22.0, 10.0, 9.0, 9.0, 9.0, 34.0, 34.0, 27.0)
     section_columns_mm: tuple[float, ...] = (38.0, 16.0, 16.0, 20.0, 20.0, 20.0, 44.0)
     topic_columns_mm: tuple[float, ...] = (14.0, 80.0, 16.0, 18.0, 22.0, 24.0)
     miskey_rgb: tuple[float, float, float] = (1.0, 0.86, 0.86)

@@ -144,7 +144,7 @@ def miskey_table(report: CohortReport) -> TextTable:
         for a in report.analysis.miskey_suspects
     )
     header = ("题号", "题目编号", "答案", "P", "D", "r", "高分组选择", "低分组选择", "原因")
-    return TextTable(header, rows, ("CENTER",) * 6 + ("LEFT", "LEFT", "LEFT"))
+    return TextTable(header, rows, ("LEFT", "LEFT") + ("CENTER",) * 4 + ("LEFT", "LEFT", "LEFT"))
 
 
 def item_table(report: CohortReport) -> TextTable:
@@ -154,7 +154,8 @@ def item_table(report: CohortReport) -> TextTable:
         rows.append(_item_row(a))
         marks.append(_row_mark(a))
     header = ("题号", "题目编号", "题型", "答案", "P", "D", "r", "未答", "多涂", "选项分布", "标记")
-    align = ("CENTER",) * 9 + ("LEFT", "LEFT")
+    # numbers per variant ("A1 B108 C24 D56") and ids wrap: they are left-aligned
+    align = ("LEFT", "LEFT") + ("CENTER",) * 7 + ("LEFT", "LEFT")
     return TextTable(header, tuple(rows), align, tuple(marks))
 
 
