@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 
 import numpy as np
 
@@ -92,6 +91,9 @@ class BubbleTable:
     option_bit : ndarray of int, shape (answer_count,)
         ``1 << k`` for the k-th option of its question: summed over a question's marked bubbles, it
         names the marked options.
+    runs : tuple of (int, int, int)
+        Runs of consecutive questions with equally many options (a block each): (first bubble,
+        questions, options per question).
     """
 
     centres_mm: np.ndarray
@@ -103,6 +105,7 @@ class BubbleTable:
     answer_count: int
     digits: int
     option_bit: np.ndarray
+    runs: tuple[tuple[int, int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -192,10 +195,12 @@ def _bubble_table(layout: SheetLayout) -> BubbleTable:
     centres: list[tuple[float, float]] = []
     groups: list[int] = []
     bits: list[int] = []
+    runs: list[tuple[int, int, int]] = []
     starts, numbers, options, multiple = [0], [], [], []
     group = 0
     for block in sorted(layout.blocks, key=lambda b: b.first):  # blocks number questions 1..N in order
         width = len(block.options)
+        runs.append((len(centres), block.count, width))
         for index in range(block.count):
             x, y = block.row_centre(index)
             centres += [(x + k * block.option_pitch_mm, y) for k in range(width)]
@@ -212,7 +217,7 @@ def _bubble_table(layout: SheetLayout) -> BubbleTable:
         groups.append(group + value)
     return BubbleTable(np.array(centres, np.float64), np.array(groups, np.int64), np.array(starts, np.int64),
                        tuple(numbers), tuple(options), tuple(multiple), answer_count, layout.candidate_id.digits,
-                       np.array(bits, np.int64))
+                       np.array(bits, np.int64), tuple(runs))
 
 
 # -- measuring ---------------------------------------------------------------------------------------
@@ -523,13 +528,20 @@ def read_questions(table: BubbleTable, calibration: SheetCalibration, params: Re
     misaligned = np.add.reduceat((~calibration.aligned[:n]).astype(np.int64), starts) > 0
     flag_codes = (multiple.astype(np.int64) * 8 + ambiguous * 4 + erasure * 2 + misaligned).tolist()
     confidence = np.round(np.minimum.reduceat(calibration.confidence[:n], starts), 3).tolist()
-    fills = np.round(calibration.fill[:n], 3).tolist()
-    names = _STATE_OBJECTS[states].tolist()
+    fills = _per_question(np.round(calibration.fill[:n], 3), table.runs)
+    names = _per_question(_STATE_OBJECTS[states], table.runs)
     chosen = np.add.reduceat(np.where(marked, table.option_bit, 0), starts).tolist()
-    spans = list(pairwise(table.question_start.tolist()))
-    return tuple(map(QuestionRead, table.numbers, table.options, [tuple(fills[a:b]) for a, b in spans],
-                     [tuple(names[a:b]) for a, b in spans], map(_marked_options, table.options, chosen),
-                     map(_FLAG_SETS.__getitem__, flag_codes), confidence))
+    return tuple(map(QuestionRead, table.numbers, table.options, fills, names,
+                     map(_marked_options, table.options, chosen), map(_FLAG_SETS.__getitem__, flag_codes),
+                     confidence))
+
+
+def _per_question(values: np.ndarray, runs: tuple[tuple[int, int, int], ...]) -> list[tuple]:
+    """Per-bubble values as one tuple per question (a reshape per run of equally wide questions)."""
+    rows: list[tuple] = []
+    for first, count, width in runs:
+        rows.extend(map(tuple, values[first:first + count * width].reshape(count, width).tolist()))
+    return rows
 
 
 @lru_cache(maxsize=1024)
