@@ -237,13 +237,13 @@ def _orientations(chosen: FiducialSet, layout: SheetLayout, thumb: Thumbnail) ->
     image px, mean darkness of the QR box under it).
     """
     layout_pts = np.array(layout.fiducials.centres_mm, dtype=np.float32)
+    centres = chosen.centres.astype(np.float32)
     cue = _qr_cue_points(layout)
-    options = []
-    for turns in ((1, 3) if chosen.landscape else (0, 2)):
-        image_pts = chosen.centres[[(j + turns) % 4 for j in range(4)]].astype(np.float32)
-        h = cv2.getPerspectiveTransform(layout_pts, image_pts)
-        options.append((turns, h, float(thumb.darkness_at(apply_homography(h, cue)).mean())))
-    return sorted(options, key=lambda o: o[2], reverse=True)
+    turns = (1, 3) if chosen.landscape else (0, 2)
+    homographies = [cv2.getPerspectiveTransform(layout_pts, centres[[(j + t) % 4 for j in range(4)]]) for t in turns]
+    mapped = np.concatenate([apply_homography(h, cue) for h in homographies])
+    darkness = thumb.darkness_at(mapped).reshape(len(turns), -1).mean(axis=1).tolist()
+    return sorted(zip(turns, homographies, darkness, strict=True), key=lambda o: o[2], reverse=True)
 
 
 @lru_cache(maxsize=16)
@@ -374,25 +374,24 @@ def _locate_anchors(image: np.ndarray, rough: np.ndarray, anchors: np.ndarray, l
     row, col = np.divmod(flat, rx)
     n = np.arange(len(anchors))
     found = response[n, row, col] >= params.anchor_min_score
-    dx = col + _subpixel(response, n, row, col, axis=2) + (tx - 1) / 2 - (nx - 1) / 2
-    dy = row + _subpixel(response, n, row, col, axis=1) + (ty - 1) / 2 - (ny - 1) / 2
+    sub_row, sub_col = _subpixel(response, row, col)
+    dx = col + sub_col + (tx - 1) / 2 - (nx - 1) / 2
+    dy = row + sub_row + (ty - 1) / 2 - (ny - 1) / 2
     measured = anchors + np.stack([dx * step_x, dy * step_y], axis=1)
     return measured, found
 
 
-def _subpixel(response: np.ndarray, n: np.ndarray, row: np.ndarray, col: np.ndarray, axis: int) -> np.ndarray:
-    """Vertex offsets of parabolas through each peak and its two neighbours along ``axis`` (0 at edges)."""
-    index = row if axis == 1 else col
-    size = response.shape[axis]
-    inner = (index > 0) & (index < size - 1)
-    prev, nxt = np.clip(index - 1, 0, size - 1), np.clip(index + 1, 0, size - 1)
-    if axis == 1:
-        left, right = response[n, prev, col], response[n, nxt, col]
-    else:
-        left, right = response[n, row, prev], response[n, row, nxt]
-    centre = response[n, row, col]
-    denominator = left - 2 * centre + right
-    safe = inner & (denominator < 0)
-    offset = np.zeros(len(n))
+def _subpixel(response: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:
+    """Vertex offsets (rows, then columns; shape (2, n)) of parabolas through each patch's peak and its
+    two neighbours along that axis; 0 at a patch edge or where the three do not curve down."""
+    n = np.arange(len(response))
+    index = np.stack([row, col])
+    last = np.array(response.shape[1:])[:, None] - 1
+    before, after = np.maximum(index - 1, 0), np.minimum(index + 1, last)
+    left = np.stack([response[n, before[0], col], response[n, row, before[1]]])
+    right = np.stack([response[n, after[0], col], response[n, row, after[1]]])
+    denominator = left - 2 * response[n, row, col] + right
+    safe = (index > 0) & (index < last) & (denominator < 0)
+    offset = np.zeros(index.shape)
     offset[safe] = 0.5 * (left[safe] - right[safe]) / denominator[safe]
     return offset
