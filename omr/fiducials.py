@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -20,7 +21,7 @@ from omr.background import Thumbnail
 from omr.layout import SheetLayout
 from omr.params import ReadParams
 
-__all__ = ["Fiducial", "FiducialSet", "find_candidates", "choose_fiducials", "QUADRANTS"]
+__all__ = ["QUADRANTS", "Fiducial", "FiducialSet", "choose_fiducials", "find_candidates", "locate_fiducials"]
 
 _COARSE_MIN_FILL = 0.6  # ink share of a thumbnail blob's box: a square turned by 10 degrees fills 0.74
 _COARSE_MAX_ASPECT = 1.25  # box aspect of a thumbnail blob: squares ~1.0, answer bubbles ~1.4
@@ -99,26 +100,63 @@ def find_candidates(image: np.ndarray, thumb: Thumbnail, expected_side_px: float
         Per quadrant, in :data:`QUADRANTS` order: the refined squares among the
         ``corner_candidates`` blobs nearest that corner.
     """
+    return [list(squares) for squares in _corner_squares(image, thumb, expected_side_px, params, size_range)]
+
+
+def locate_fiducials(image: np.ndarray, thumb: Thumbnail, expected_side_px: float, layout: SheetLayout,
+                     params: ReadParams, *, size_range: tuple[float, float] | None = None) -> tuple[FiducialSet | str, int]:
+    """The fiducial rectangle, as ``choose_fiducials(find_candidates(...))`` finds it, refining fewer blobs.
+
+    Each corner's blobs are refined nearest first.  When the nearest square of every corner is found
+    and the four form the rectangle, no set can lie nearer the corners, so the farther blobs (marks,
+    QR finder patterns) are never measured; otherwise they are, and every combination is tried.
+
+    Returns
+    -------
+    tuple
+        The chosen set (or the reason none fits) and the number of corners where a square was found.
+    """
+    corners = _corner_squares(image, thumb, expected_side_px, params, size_range)
+    nearest = [next(squares, None) for squares in corners]
+    if all(nearest):
+        chosen = choose_fiducials([[square] for square in nearest], layout, params)
+        if not isinstance(chosen, str):
+            return chosen, len(nearest)
+    candidates = [([first] if first else []) + list(rest) for first, rest in zip(nearest, corners, strict=True)]
+    return choose_fiducials(candidates, layout, params), sum(1 for squares in candidates if squares)
+
+
+def _corner_squares(image: np.ndarray, thumb: Thumbnail, expected_side_px: float, params: ReadParams,
+                    size_range: tuple[float, float] | None) -> list[Iterator[Fiducial]]:
+    """Per quadrant, the refined squares among the ``corner_candidates`` blobs nearest its corner, lazily."""
     h, w = image.shape
-    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)
-    coarse: list[list[tuple[float, np.ndarray, float]]] = [[], [], [], []]
     low, high = size_range or params.fiducial_size_range
-    for centre, side in _coarse_squares(thumb, expected_side_px * thumb.scale, (low, high), params):
-        quadrant = _quadrant(centre, w, h)
-        coarse[quadrant].append((float(np.hypot(*(centre - corners[quadrant]))), centre, side))
-    found: list[list[Fiducial]] = [[], [], [], []]
-    for quadrant, blobs in enumerate(coarse):
-        nearest = sorted(blobs, key=lambda b: b[0])[: params.corner_candidates]
-        for distance, centre, side in nearest:
-            refined = _refine(image, centre, side, distance, params)
-            if refined is not None and low * expected_side_px <= refined.side_px <= high * expected_side_px:
-                found[quadrant].append(refined)
-    return found
+    centres, sides = _coarse_squares(thumb, expected_side_px * thumb.scale, (low, high), params)
+    quadrant = _quadrants(centres, w, h)
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)[quadrant]
+    distance = np.hypot(centres[:, 0] - corners[:, 0], centres[:, 1] - corners[:, 1])
+    accepted = (low * expected_side_px, high * expected_side_px)
+    squares = []
+    for q in range(len(QUADRANTS)):
+        members = np.flatnonzero(quadrant == q)
+        nearest = members[np.argsort(distance[members], kind="stable")][: params.corner_candidates]
+        blobs = [(float(distance[i]), centres[i], float(sides[i])) for i in nearest]
+        squares.append(_refined(image, blobs, accepted, params))
+    return squares
+
+
+def _refined(image: np.ndarray, blobs: list[tuple[float, np.ndarray, float]], accepted: tuple[float, float],
+             params: ReadParams) -> Iterator[Fiducial]:
+    """The blobs that measure as squares of an accepted side (px) at full resolution, in order."""
+    for distance, centre, side in blobs:
+        refined = _refine(image, centre, side, distance, params)
+        if refined is not None and accepted[0] <= refined.side_px <= accepted[1]:
+            yield refined
 
 
 def _coarse_squares(thumb: Thumbnail, side_thumb: float, size_range: tuple[float, float],
-                    params: ReadParams) -> list[tuple[np.ndarray, float]]:
-    """Solid, square-ish ink blobs of plausible size on the thumbnail: (centre, side) in image pixels."""
+                    params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
+    """Solid, square-ish ink blobs of plausible size on the thumbnail: centres (m, 2) and sides (m,), image px."""
     ink = (thumb.darkness >= params.ink_darkness).astype(np.uint8)
     _, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8, ltype=_label_type(ink.shape))
     stats, centroids = stats[1:].astype(np.float64), centroids[1:]
@@ -127,7 +165,7 @@ def _coarse_squares(thumb: Thumbnail, side_thumb: float, size_range: tuple[float
     low, high = size_range
     keep = ((side >= low * side_thumb) & (side <= high * side_thumb) & (area >= _COARSE_MIN_FILL * bw * bh)
             & (np.maximum(bw, bh) <= _COARSE_MAX_ASPECT * np.minimum(bw, bh)))
-    return [(centroids[i] / thumb.scale, float(side[i]) / thumb.scale) for i in np.flatnonzero(keep)]
+    return centroids[keep] / thumb.scale, side[keep] / thumb.scale
 
 
 def _label_type(shape: tuple[int, int]) -> int:
@@ -140,9 +178,10 @@ def _label_type(shape: tuple[int, int]) -> int:
     return cv2.CV_16U if most < np.iinfo(np.uint16).max else cv2.CV_32S
 
 
-def _quadrant(centre: np.ndarray, width: int, height: int) -> int:
-    right, bottom = centre[0] >= width / 2, centre[1] >= height / 2
-    return {(False, False): 0, (True, False): 1, (True, True): 2, (False, True): 3}[(bool(right), bool(bottom))]
+def _quadrants(centres: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Index into :data:`QUADRANTS` of the image quadrant holding each point (x, y)."""
+    right, bottom = centres[:, 0] >= width / 2, centres[:, 1] >= height / 2
+    return np.where(bottom, np.where(right, 2, 3), np.where(right, 1, 0))
 
 
 def _refine(image: np.ndarray, centre: np.ndarray, side: float, corner_distance: float,

@@ -31,7 +31,7 @@ import cv2
 import numpy as np
 
 from omr.background import Thumbnail, ink_fraction, make_thumbnail
-from omr.fiducials import FiducialSet, choose_fiducials, find_candidates
+from omr.fiducials import FiducialSet, locate_fiducials
 from omr.layout import MM_PER_INCH, SheetLayout
 from omr.params import ReadParams
 from omr.result import PageStatus
@@ -140,11 +140,10 @@ def _find_fiducials(image: np.ndarray, thumb: Thumbnail, layout: SheetLayout, gu
     """The four fiducials, or an unregistered page (``not_a_sheet`` or ``quarantined``) saying why."""
     expected_side = layout.fiducials.size_mm * guess_dpi / MM_PER_INCH
     size_range = params.fiducial_size_range_known if stated else params.fiducial_size_range
-    candidates = find_candidates(image, thumb, expected_side, params, size_range=size_range)
-    chosen = choose_fiducials(candidates, layout, params)
+    chosen, corners_found = locate_fiducials(image, thumb, expected_side, layout, params, size_range=size_range)
     if not isinstance(chosen, str):
         return chosen
-    if sum(1 for q in candidates if q) >= params.min_fiducials_for_sheet:
+    if corners_found >= params.min_fiducials_for_sheet:
         return Registration("quarantined", chosen)
     return Registration("not_a_sheet", f"no answer-sheet fiducials ({chosen})")
 

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from omr import synth
+from omr import fiducials, synth
 from omr.fiducials import _label_type
 from omr.layout import MM_PER_INCH, SheetLayout
 from omr.params import ReadParams
@@ -138,3 +138,31 @@ def test_thumbnail_blobs_are_labelled_with_32_bits_where_16_could_overflow() -> 
     dots[::2, ::2] = 1
     count, _, _, _ = cv2.connectedComponentsWithStats(dots, connectivity=8, ltype=_label_type(dots.shape))
     assert count == 66_001
+
+
+def _counting_refines(monkeypatch) -> list:
+    calls: list = []
+    refine = fiducials._refine
+    monkeypatch.setattr(fiducials, "_refine", lambda *args: calls.append(args) or refine(*args))
+    return calls
+
+
+def test_fiducials_nearest_the_corners_are_taken_without_measuring_farther_blobs(
+        layout: SheetLayout, pen_sheet, monkeypatch) -> None:
+    page, _ = pen_sheet
+    calls = _counting_refines(monkeypatch)
+    reg = register_page(page, layout, dpi=None)  # unknown dpi: marks are within the accepted square sizes
+    assert reg.status == "read", reg.reason
+    assert len(calls) == 4
+
+
+def test_a_square_nearer_a_corner_than_its_fiducial_does_not_hide_it(layout: SheetLayout, pen_sheet,
+                                                                     monkeypatch) -> None:
+    scan = pen_sheet[0].copy()
+    scale = DPI / MM_PER_INCH
+    cv2.rectangle(scan, (int(1.5 * scale), int(1.5 * scale)), (int(5 * scale), int(5 * scale)), 0, -1)
+    calls = _counting_refines(monkeypatch)
+    reg = register_page(scan, layout, dpi=None)
+    assert reg.status == "read", reg.reason
+    assert len(calls) > 4  # the decoy was measured first, then the corners' other blobs
+    assert _fiducial_error_mm(reg, layout, pen_sheet[0], 0) < 0.15
