@@ -35,7 +35,14 @@ from omr.fiducials import FiducialSet, locate_fiducials
 from omr.layout import MM_PER_INCH, SheetLayout
 from omr.params import ReadParams
 from omr.result import PageStatus
-from omr.sampling import apply_homography, jacobian_scale, local_affine, local_scale, patch_offsets, sample_patches
+from omr.sampling import (
+    apply_homography,
+    jacobian_scale,
+    local_affine,
+    local_scale,
+    patch_offsets,
+    sample_patches,
+)
 
 __all__ = ["Registration", "register_page", "anchor_points_mm"]
 
