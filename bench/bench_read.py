@@ -17,12 +17,16 @@ truth: a misread that no flag reports would be counted and printed.
 
 Throughput: the same files read by 1 process, then by ``--workers`` processes
 (one OpenCV thread each), in sheets per second.
+
+The machine's load average is printed before and after the timings: other
+processes on a small machine slow both columns, the ratio less so.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import statistics
 import tempfile
 import time
@@ -205,6 +209,11 @@ def _check(read: SheetRead, marks, timing: Timing) -> None:
                 timing.misreads += 1
 
 
+def _load() -> str:
+    """The 1-minute load average against the core count, e.g. "load 0.4 on 2 cores"."""
+    return f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
 def _median_ms(samples: list[list[float]]) -> float:
     return 1e3 * statistics.median(statistics.median(s) for s in samples)
 
@@ -253,7 +262,8 @@ def main() -> None:
         batches = write_batches(pages, args.dpi, Path(tmp))
         read_sheet(pages[0], layout, dpi=args.dpi)  # caches and first-call costs out of the way
         print(f"\nper page, median of {args.rounds} interleaved rounds x {args.sheets} pages "
-              f"(read = page extraction + read_sheet; ratio = read / decode; target <= 1.5)\n")
+              f"(read = page extraction + read_sheet; ratio = read / decode; target <= 1.5)")
+        print(f"{_load()} before the timings\n")
         header = (f"{'format':<18} {'decode ms':>9} {'read ms':>8} {'ratio':>6} {'read_sheet ms':>13}"
                   "  stages (median ms)")
         print(header)
@@ -267,6 +277,7 @@ def main() -> None:
                   f"{_median_ms(timing.read_sheet):>13.1f}  {stages}")
             all_misreads += timing.misreads
             all_unread += timing.unread
+        print(f"{_load()} after the timings")
         print(f"\naccuracy: {args.sheets * len(batches)} reads, {all_unread} not read, "
               f"{all_misreads} unflagged misreads of {args.sheets * len(batches) * 700} answer bubbles")
         print(f"\nthroughput ({args.sheets} sheets per format, {CHUNKS} files each)\n")
