@@ -1,10 +1,11 @@
 """The four solid corner squares: coarse search on the thumbnail, refinement at full resolution.
 
 Candidates are solid, square ink blobs of plausible size on the thumbnail;
-each quadrant of the image keeps the few nearest its corner.  Each candidate
-is re-measured in a small full-resolution window (Otsu threshold, minimum-area
-rectangle, centroid).  The chosen four must form the layout's rectangle
-(aspect ratio and spacing-to-size ratio), upright or turned by 90 degrees.
+each quadrant of the image keeps the few nearest its corner.  Candidates are
+re-measured, nearest first, in a small full-resolution window (Otsu
+threshold, minimum-area rectangle, centroid).  The chosen four must form the
+layout's rectangle (aspect ratio and spacing-to-size ratio), upright or
+turned by 90 degrees.
 """
 
 from __future__ import annotations
@@ -104,7 +105,8 @@ def find_candidates(image: np.ndarray, thumb: Thumbnail, expected_side_px: float
 
 
 def locate_fiducials(image: np.ndarray, thumb: Thumbnail, expected_side_px: float, layout: SheetLayout,
-                     params: ReadParams, *, size_range: tuple[float, float] | None = None) -> tuple[FiducialSet | str, int]:
+                     params: ReadParams, *,
+                     size_range: tuple[float, float] | None = None) -> tuple[FiducialSet | str, int]:
     """The fiducial rectangle, as ``choose_fiducials(find_candidates(...))`` finds it, refining fewer blobs.
 
     Each corner's blobs are refined nearest first.  When the nearest square of every corner is found

@@ -79,7 +79,7 @@ def sample_patches(image: np.ndarray, h: np.ndarray, centres: np.ndarray, offset
     Returns
     -------
     ndarray of uint8, shape (n, ny, nx)
-        Samples (bilinear, rounded to grey levels as the image's); points outside the image repeat
+        Samples (bilinear, rounded to the image's grey levels); points outside the image repeat
         the border.  Arithmetic with float32 arrays converts them exactly, without a copy first.
     """
     mapped, jac = local_affine(h, centres)
