@@ -362,14 +362,16 @@ def _extract_scan_image(page: pdfium.PdfPage) -> tuple[np.ndarray, float, str] |
     conversion = _TO_GREY.get(bitmap.format, -1)
     if conversion == -1:
         return None
-    pixels = bitmap.to_numpy()
-    grey = pixels.copy() if conversion is None else cv2.cvtColor(pixels, conversion)
+    pixels = bitmap.to_numpy()  # a view of pdfium's buffer, freed with the bitmap
+    grey = pixels if conversion is None else cv2.cvtColor(pixels, conversion)
     height, width = grey.shape
     dpi = math.sqrt(width / (math.hypot(a, b) / 72.0) * height / (math.hypot(c, d) / 72.0))
     upright = _upright(grey, (a, b, c, d), page.get_rotation())
-    raw = bytes(image_object.get_data(decode_simple=False))
-    digest = hashlib.sha256(raw + f"|{a:+.0f}{b:+.0f}{c:+.0f}{d:+.0f}|{page.get_rotation()}".encode()).hexdigest()
-    return upright, dpi, digest
+    if np.may_share_memory(upright, pixels):  # turning or packing the rows copied it already, else copy once
+        upright = upright.copy()
+    digest = hashlib.sha256(memoryview(image_object.get_data(decode_simple=False)).cast("B"))  # no copy to bytes
+    digest.update(f"|{a:+.0f}{b:+.0f}{c:+.0f}{d:+.0f}|{page.get_rotation()}".encode())
+    return upright, dpi, digest.hexdigest()
 
 
 def _full_page_image(page: pdfium.PdfPage):

@@ -160,6 +160,15 @@ def test_pdf_scan_pages_come_out_as_a_viewer_shows_them(tmp_path: Path) -> None:
     document.close()
 
 
+def test_pdf_scan_pages_own_their_pixels_once_the_file_is_closed(tmp_path: Path) -> None:
+    image = _page("O")
+    placements = [(encoding, turns) for encoding in ("jpeg", "g4") for turns in (0, 1)]
+    path = synth.write_pdf(tmp_path / "scan.pdf", [synth.PdfPage(image, 100, e, 0, t) for e, t in placements])
+    pages = _pages([path])  # the iteration has closed the document and freed pdfium's bitmaps
+    assert all(page.image.flags.owndata for page in pages)
+    assert np.mean((pages[2].image >= 128) != (image >= 128)) < 0.01
+
+
 def test_corrupt_pdf_page_in_the_middle_does_not_end_the_iteration(tmp_path: Path) -> None:
     pages = [synth.PdfPage(_page("1"), 100, "g4"), synth.PdfPage(_page("2"), 100, "corrupt-jpeg"),
              synth.PdfPage(_page("3"), 100, "jpeg")]
