@@ -114,7 +114,7 @@ class DemoResult:
             f"Exam {self.build.exam_id}: {len(self.build.papers)} variants of "
             f"{len(self.build.papers[0].questions)} questions, built from the bundled bank",
             f"Simulated {self.simulation.sheets} candidates: {self.simulation.pages} scanned pages in "
-            f"{len(self.simulation.files)} files{_extras_note(self.params.extras)}",
+            f"{len(self.simulation.files)} files{_extras_note(self.params.extras, self.simulation)}",
             f"Graded {_count(g.graded, 'sheet')} ({g.flagged} flagged for review), {_count(g.blank, 'blank page')}, "
             f"{_count(problems, 'page')} set aside with a reason (see review.csv)",
             f"Checked against the truth: {s.unflagged_equal} of {_count(s.unflagged, 'unflagged sheet')} scored "
@@ -192,9 +192,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _extras_note(extras: SimExtras) -> str:
-    """`` (with 1 blank back, 1 sheet of another exam)`` or an empty string."""
-    parts = [(extras.blank_backs, "blank back", "blank backs"),
+def _extras_note(extras: SimExtras, simulation: SimResult) -> str:
+    """`` (with 11 blank backs, 1 sheet of another exam)`` or an empty string.
+
+    Blank backs are counted from the pages written: duplex profiles scan the
+    back of every sheet, besides the extra backs asked for.
+    """
+    backs = simulation.pages - simulation.sheets - extras.foreign_sheets
+    parts = [(backs, "blank back", "blank backs"),
              (extras.foreign_sheets, "sheet of another exam", "sheets of another exam"),
              (extras.folded_sheets, "folded sheet", "folded sheets")]
     named = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]

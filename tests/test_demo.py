@@ -60,3 +60,12 @@ def test_the_demo_refuses_a_folder_that_is_not_empty(tmp_path):
     (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(SimulationError, match="folder is not empty; run the demo into a new folder"):
         run_demo(tmp_path, candidates=1)
+
+
+def test_the_summary_counts_every_blank_back_the_grader_found(demo):
+    simulated = demo.summary_lines()[1]
+    assert f"{_blank_backs(demo.grading.blank)}" in simulated, simulated
+
+
+def _blank_backs(n: int) -> str:
+    return f"{n} blank back" if n == 1 else f"{n} blank backs"
