@@ -84,6 +84,7 @@ BAND_GREY = 235
 QR_QUIET_MODULES = 4
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 HERSHEY_CAP_PX = 22.0  # cap height of FONT at scale 1, px
+NUMBER_GAP_MM = 1.0  # question number right edge to bubble A, mm (the sheet renderer's gap)
 
 
 @dataclass(frozen=True)
@@ -176,20 +177,27 @@ class _Canvas:
         corner = self.pt(x_mm + w_mm, y_mm + h_mm)
         cv2.rectangle(self.image, self.pt(x_mm, y_mm), corner, grey, thickness, cv2.LINE_AA, 4)
 
-    def text(self, x_mm: float, y_mm: float, text: str, height_mm: float, grey: int, *, centre: bool = False) -> None:
+    def text(self, x_mm: float, y_mm: float, text: str, height_mm: float, grey: int, *,
+             align: str = "left") -> None:
+        """Text whose baseline starts at (x_mm, y_mm) (``align="left"``), ends there (``"right"``), or is
+        centred on it both ways (``"centre"``).  Right and centred text is placed by its measured width, so
+        a font whose glyphs are wider in one OpenCV release than in another never runs into a bubble."""
         scale = self.px(height_mm) / HERSHEY_CAP_PX
         thickness = max(1, int(round(scale * 1.6)))
         (w, h), _ = cv2.getTextSize(text, FONT, scale, thickness)
         x, y = self.px(x_mm), self.px(y_mm)
-        org = (int(round(x - w / 2)), int(round(y + h / 2))) if centre else (int(round(x)), int(round(y)))
-        cv2.putText(self.image, text, org, FONT, scale, grey, thickness, cv2.LINE_AA)
+        if align == "centre":
+            x, y = x - w / 2, y + h / 2
+        elif align == "right":
+            x -= w
+        cv2.putText(self.image, text, (int(round(x)), int(round(y))), FONT, scale, grey, thickness, cv2.LINE_AA)
 
     def bubble(self, layout: SheetLayout, x_mm: float, y_mm: float, label: str) -> None:
         shape = layout.bubble
         axes = self.pt(shape.width_mm / 2, shape.height_mm / 2)
         cv2.ellipse(self.image, self.pt(x_mm, y_mm), axes, 0, 0, 360, OUTLINE_GREY,
                     self.stroke(shape.line_width_mm), cv2.LINE_AA, 4)
-        self.text(x_mm, y_mm, label, shape.height_mm * 0.5, TEXT_GREY, centre=True)
+        self.text(x_mm, y_mm, label, shape.height_mm * 0.5, TEXT_GREY, align="centre")
 
 
 def draw_sheet(layout: SheetLayout, *, dpi: float = 150.0, qr_text: str | None = "PG1|CS2026|A|1a2b3c4d|",
@@ -275,7 +283,8 @@ def _draw_block(canvas: _Canvas, layout: SheetLayout, block: QuestionBlock) -> N
     labels = [p if p.isascii() else k for p, k in zip(block.printed, block.options, strict=True)]
     for index in range(block.count):
         x, y = block.row_centre(index)
-        canvas.text(x - layout.bubble.width_mm / 2 - 4.5, y + 1.0, str(block.first + index), 2.0, 0)
+        canvas.text(x - layout.bubble.width_mm / 2 - NUMBER_GAP_MM, y + 1.0, str(block.first + index), 2.0, 0,
+                    align="right")
         for k, label in enumerate(labels):
             canvas.bubble(layout, x + k * block.option_pitch_mm, y, label)
 
