@@ -9,6 +9,7 @@ import pytest
 from omr import qr as qr_module
 from omr import synth
 from omr.layout import MM_PER_INCH, SheetLayout
+from omr.params import ReadParams
 from omr.qr import decode_qr
 from omr.read import read_sheet
 from omr.register import register_page
@@ -54,7 +55,26 @@ def test_qr_code_falls_back_to_opencv_at_the_code_corners_when_the_fast_decoder_
     warp = qr_module._warp_box
     monkeypatch.setattr(qr_module, "_warp_box", lambda *args: warps.append(args[-1]) or warp(*args))
     assert decode_qr(page, h, layout) == PAYLOAD
-    assert len(warps) == 1  # the upscaled box for the full detector was not needed
+    # Whether OpenCV decodes from the given corners or needs its full detector on the upscaled box varies
+    # with the OpenCV release at the same corners; the payload must come back either way.
+    assert 1 <= len(warps) <= 2
+
+
+@pytest.mark.parametrize("dpi", [100, 150, 200, 300])
+def test_code_corners_are_the_printed_codes_outer_corners(layout: SheetLayout, dpi: int) -> None:
+    """The corners handed to OpenCV's decoder lie on the code's printed outline, within one box pixel."""
+    page = synth.draw_sheet(layout, dpi=dpi, qr_text=PAYLOAD)
+    h = _registered(layout, page, dpi)
+    params = ReadParams()
+    slack_mm, box = 2.0, layout.qr
+    fast = qr_module._warp_box(page, h, box.x_mm - slack_mm, box.y_mm - slack_mm, box.size_mm + 2 * slack_mm,
+                               params.qr_px_per_mm)
+    corners = qr_module._code_corners(fast, int(round(slack_mm * params.qr_px_per_mm)))
+    modules = synth._strip_quiet_zone(cv2.QRCodeEncoder.create().encode(PAYLOAD)).shape[0]
+    quiet_mm = box.size_mm * synth.QR_QUIET_MODULES / (modules + 2 * synth.QR_QUIET_MODULES)
+    near, far = slack_mm + quiet_mm, slack_mm + box.size_mm - quiet_mm
+    expected = np.array([[near, near], [far, near], [far, far], [near, far]]) * params.qr_px_per_mm
+    assert np.abs(corners.reshape(4, 2) - expected).max() <= 1.5
 
 
 def test_qr_code_falls_back_to_the_full_detector_when_its_corners_are_unclear(layout: SheetLayout, monkeypatch) -> None:
