@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 from assembly_fixtures import small_bank, small_format
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from papergen.assembly import assemble_exam
@@ -69,7 +69,13 @@ def assert_balanced(paper: Paper, bank_items: dict) -> None:
 def test_key_balance_rules_hold_on_every_variant(seed, bank_seed, pinned, fixed, variants, mode, single, judge):
     bank = small_bank(500, topics=3, seed=bank_seed, pinned_share=pinned, no_shuffle_share=fixed)
     fmt = small_format(single=single, judge=judge, multi=6)
-    papers = assemble_exam(bank, fmt, variants=variants, seed=seed, mode=mode, bank_sha256=SHA)
+    try:
+        papers = assemble_exam(bank, fmt, variants=variants, seed=seed, mode=mode, bank_sha256=SHA)
+    except AssemblyError as error:
+        # A random 500-item bank cannot always fill 3 parallel forms' quotas: the property is about requests
+        # the bank can fill, and a refusal must be a diagnosed shortfall, never another failure.
+        assert all("bank has" in line for line in str(error).splitlines()), str(error)
+        reject()
     bank_items = {i.id: i for i in bank.items}
     for paper in papers:
         assert_balanced(paper, bank_items)
