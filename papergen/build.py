@@ -17,6 +17,7 @@ half-written file; the usage ledger gets its line only after that.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -49,7 +50,7 @@ from papergen.manifest import (
 )
 from papergen.paper import Paper
 from papergen.paper_format import PaperFormat, load_format
-from papergen.render import SheetPrint, render_booklet, render_key, render_sheets
+from papergen.render import SheetPrint, render_booklet, render_key, render_sheets, sheet_fit_warnings
 from papergen.resources import bundled_layout_path
 from papergen.roster import load_roster
 from papergen.sheet_code import SheetCode, encode_sheet_code
@@ -71,6 +72,8 @@ class BuildResult:
     """Every file written, in write order."""
     papers: tuple[Paper, ...]
     manifest: ExamManifest
+    warnings: tuple[str, ...] = ()
+    """Roster text shrunk or cut to fit its box on a personalised sheet."""
 
     def balance(self) -> dict[str, list[SectionBalance]]:
         """Variant -> how its answer keys fall, section by section."""
@@ -252,6 +255,7 @@ def build_exam(
     BankError, FormatError, AssemblyError, RosterError, RenderError, ManifestError
         From the stage that fails; nothing is left half-written.
     """
+    sitting_date = _sitting_date(date)
     bank, fmt = load_bank(bank_path), load_format(format_path)
     layout = load_exam_layout(fmt, layout_path)
     ledger = Ledger(ledger_path) if ledger_path else None
@@ -267,7 +271,26 @@ def build_exam(
         papers, paper_format=fmt, layout_id=layout.id, layout_sha256=layout.sha256, mode=mode,
         versions=_versions(), candidates=candidates,
     )
+    warnings = sheet_fit_warnings(layout, [_sheet(manifest, c.variant, c) for c in manifest.candidates])
     files = _write_outputs(Path(out_dir), papers, manifest, layout, workers)
     if ledger is not None:
-        ledger.append(ledger_entry(papers, date=date or Date.today().isoformat(), mode=mode))
-    return BuildResult(manifest.exam_id, Path(out_dir), tuple(files), tuple(papers), manifest)
+        ledger.append(ledger_entry(papers, date=sitting_date, mode=mode))
+    return BuildResult(manifest.exam_id, Path(out_dir), tuple(files), tuple(papers), manifest, tuple(warnings))
+
+
+def _sitting_date(date: str | None) -> str:
+    """The sitting date as YYYY-MM-DD (today when None), checked before anything is written.
+
+    Raises
+    ------
+    FormatError
+        If ``date`` is not a calendar date written YYYY-MM-DD.
+    """
+    if date is None:
+        return Date.today().isoformat()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            return Date.fromisoformat(date).isoformat()
+    except ValueError:
+        pass
+    raise FormatError(f"--date: not a calendar date written YYYY-MM-DD (got {date!r}); e.g. 2026-12-06")

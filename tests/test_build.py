@@ -196,3 +196,18 @@ def test_an_output_folder_that_is_a_file_is_reported(bank_path, tmp_path):
     target.write_text("not a folder", encoding="utf-8")
     with pytest.raises(RenderError, match=r"exam: cannot write the exam files there \("):
         build_exam(bank_path, FORMAT, out_dir=target, variants=1, seed=1)
+
+
+@pytest.mark.parametrize("date", ["not-a-date", "2026-13-01", "20261206", "2026-02-30"])
+def test_a_bad_sitting_date_is_refused_before_anything_is_written(bank_path, tmp_path, date):
+    ledger = tmp_path / "usage.jsonl"
+    with pytest.raises(FormatError, match=rf"--date: not a calendar date written YYYY-MM-DD \(got '{date}'\)"):
+        build_exam(bank_path, FORMAT, out_dir=tmp_path / "out", variants=1, seed=1, ledger_path=ledger, date=date)
+    assert not (tmp_path / "out").exists() and not ledger.exists()
+
+
+def test_roster_text_too_long_for_its_box_is_reported_as_a_warning(bank_path, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("number,name\n2026000001,张三\n2026000002," + "欧阳" * 100 + "\n", encoding="utf-8")
+    result = build_exam(bank_path, FORMAT, out_dir=tmp_path / "out", variants=1, seed=1, roster_path=roster)
+    assert len(result.warnings) == 1 and "candidate 2026000002" in result.warnings[0]

@@ -10,7 +10,9 @@ from render_fixtures import bundled_layout, make_manifest, make_paper
 
 from omr.layout import MM_PER_INCH
 from papergen.errors import RenderError
-from papergen.render import SheetPrint, render_sheets
+from papergen.render import SheetPrint, render_sheets, sheet_fit_warnings
+from papergen.render.sheet import SheetStyle
+from papergen.render.sheet_parts import fit_field_value
 from papergen.sheet_code import SheetCode, encode_sheet_code
 
 TOLERANCE_MM = 0.5
@@ -217,3 +219,49 @@ def test_sheet_reports_number_and_glyph_problems_together(layout, sheet_prints, 
 def test_render_sheets_refuses_an_empty_batch(layout, tmp_path):
     with pytest.raises(RenderError, match="no answer sheets to render"):
         render_sheets(layout, [], tmp_path / "empty.pdf")
+
+
+def test_overlong_roster_text_stays_inside_its_box_and_out_of_every_keep_out_zone(layout, sheet_prints, tmp_path):
+    """Text never enters the QR code, a corner mark or a bubble: what long names change lies in their boxes."""
+    base = sheet_prints[1]
+    long = SheetPrint(base.title, base.exam_id, base.variant, base.checksum, base.qr_payload,
+                      candidate_number=base.candidate_number, candidate_name="欧阳" * 150, room="第三考场东楼" * 20,
+                      seat="17" * 40)
+    empty = SheetPrint(base.title, base.exam_id, base.variant, base.checksum, base.qr_payload,
+                       candidate_number=base.candidate_number)
+    render_sheets(layout, [empty, long], tmp_path / "sheets.pdf")
+    dpi = 150
+    changed = render_gray(tmp_path / "sheets.pdf", 0, dpi) != render_gray(tmp_path / "sheets.pdf", 1, dpi)
+    inside_boxes = np.zeros_like(changed)
+    for box in layout.fields:
+        inside_boxes[int(_px(box.y_mm, dpi)):int(_px(box.y_mm + box.height_mm, dpi)) + 1,
+                     int(_px(box.x_mm, dpi)):int(_px(box.x_mm + box.width_mm, dpi)) + 1] = True
+    assert changed.any() and not (changed & ~inside_boxes).any()
+    qr = layout.qr
+    keep_out = [(qr.x_mm, qr.y_mm, qr.size_mm, qr.size_mm)]
+    size = layout.fiducials.size_mm
+    keep_out += [(x - size, y - size, 2 * size, 2 * size) for x, y in layout.fiducials.centres_mm]
+    for x0, y0, w, h in keep_out:
+        window = changed[int(_px(y0, dpi)):int(_px(y0 + h, dpi)), int(_px(x0, dpi)):int(_px(x0 + w, dpi))]
+        assert not window.any()
+
+
+def test_fit_warnings_name_each_shrunk_or_cut_value_and_nothing_else(layout, sheet_prints):
+    base = sheet_prints[1]
+    long = SheetPrint(base.title, base.exam_id, base.variant, base.checksum, base.qr_payload,
+                      candidate_number="2026000018", candidate_name="欧阳" * 150, room="03", seat="17")
+    warnings = sheet_fit_warnings(layout, [base, long])
+    assert len(warnings) == 1
+    assert warnings[0].startswith("sheet 2 (candidate 2026000018) name") and "300 characters" in warnings[0]
+    assert "cut" in warnings[0]
+
+
+def test_a_name_a_little_too_long_is_shrunk_not_cut(layout):
+    box = next(field for field in layout.fields if field.key == "name")
+    style = SheetStyle()
+    name = "欧"
+    while fit_field_value(box, name, style).size_pt == style.value_size_pt:
+        name += "阳"
+    fitted = fit_field_value(box, name, style)
+    assert fitted.text == name and fitted.shrunk and not fitted.cut
+    assert style.value_min_size_pt <= fitted.size_pt < style.value_size_pt

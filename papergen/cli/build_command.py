@@ -59,3 +59,5 @@ def build(bank: Path, format_ref: str, exclude_last: int, max_overlap: float | N
     click.echo(f"exam {result.exam_id}: {len(result.papers)} variants, {len(result.manifest.candidates)} candidates")
     for variant, sections in result.balance().items():
         click.echo(f"variant {variant}: " + "; ".join(s.describe() for s in sections))
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)

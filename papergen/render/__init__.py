@@ -6,6 +6,6 @@ Only this package speaks reportlab.  Each renderer writes a reproducible PDF
 
 from papergen.render.booklet import render_booklet
 from papergen.render.key_pdf import render_key
-from papergen.render.sheet import SheetPrint, render_sheets
+from papergen.render.sheet import SheetPrint, render_sheets, sheet_fit_warnings
 
-__all__ = ["render_booklet", "render_sheets", "render_key", "SheetPrint"]
+__all__ = ["render_booklet", "render_sheets", "render_key", "SheetPrint", "sheet_fit_warnings"]

@@ -26,7 +26,7 @@ from papergen.render.fonts import glyph_problems, register_font
 from papergen.render.sheet_style import DEFAULT_STYLE, SheetStyle, SheetWording
 from papergen.render.units import PageSpace
 
-__all__ = ["SheetPrint", "SheetStyle", "SheetWording", "render_sheets"]
+__all__ = ["SheetPrint", "SheetStyle", "SheetWording", "render_sheets", "sheet_fit_warnings"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,30 @@ def render_sheets(
 
 # -- checks ------------------------------------------------------------------
 
+
+def sheet_fit_warnings(
+    layout: SheetLayout, sheets: Sequence[SheetPrint], *, style: SheetStyle = DEFAULT_STYLE
+) -> list[str]:
+    """One warning per prefilled name, room or seat that had to be shrunk or cut to fit its box.
+
+    The renderer fits such text the same way (see
+    :func:`papergen.render.sheet_parts.fit_field_value`); this says where it
+    did, so that a centre can correct a roster before printing.
+    """
+    warnings = []
+    for index, sheet in enumerate(sheets):
+        values = _field_values(sheet)
+        for box in layout.fields:
+            value = values.get(box.key, "")
+            note = parts.fit_field_value(box, value, style).describe(value) if value else ""
+            if note:
+                warnings.append(f"{_sheet_name(index, sheet)} {box.key} {value[:20]!r}: {note}")
+    return warnings
+
+
+def _field_values(sheet: SheetPrint) -> dict[str, str]:
+    """The prefilled text of each layout field key."""
+    return {"name": sheet.candidate_name, "room": sheet.room, "seat": sheet.seat}
 
 def _sheet_name(index: int, sheet: SheetPrint) -> str:
     who = f"candidate {sheet.candidate_number}" if sheet.candidate_number else f"variant {sheet.variant}"
@@ -192,7 +216,7 @@ def _draw_personal(
         words.caption_checksum.format(checksum=sheet.checksum),
     )
     parts.draw_qr_with_caption(canvas, space, layout, sheet.qr_payload, caption, style)
-    values = {"name": sheet.candidate_name, "room": sheet.room, "seat": sheet.seat}
+    values = _field_values(sheet)
     for text_field in layout.fields:
         parts.draw_field_value(canvas, space, text_field, values.get(text_field.key, ""), style)
     parts.draw_write_in_digits(canvas, space, layout, sheet.candidate_number, style)

@@ -38,6 +38,8 @@ __all__ = [
     "draw_qr_with_caption",
     "draw_field",
     "draw_field_value",
+    "FittedText",
+    "fit_field_value",
     "draw_candidate_grid",
     "draw_write_in_digits",
     "draw_instructions",
@@ -99,13 +101,56 @@ def draw_field(canvas: Canvas, space: PageSpace, box: TextField, style: SheetSty
     canvas.restoreState()
 
 
+@dataclass(frozen=True, slots=True)
+class FittedText:
+    """A prefilled value as it fits its field: the text printed, its size, and whether it was changed."""
+
+    text: str
+    size_pt: float
+    shrunk: bool
+    cut: bool
+
+    def describe(self, original: str) -> str:
+        """What fitting did, for a warning (empty when the value fits as it is)."""
+        if self.cut:
+            return (f"{len(original)} characters do not fit the box: printed at {self.size_pt:g} pt and cut "
+                    f"to {len(self.text) - 1} characters")
+        return f"shrunk to {self.size_pt:.1f} pt to fit the box" if self.shrunk else ""
+
+
+_ELLIPSIS = "…"
+
+
+def fit_field_value(box: TextField, value: str, style: SheetStyle) -> FittedText:
+    """Fit a prefilled value into the writing space of its field.
+
+    The value is printed at ``style.value_size_pt`` when it fits, else shrunk
+    down to ``style.value_min_size_pt``, else cut and ended with "…" at that
+    size: text never leaves its box, so it can never enter the QR code, a
+    corner mark or a bubble.
+    """
+    room_mm = box.x_mm + box.width_mm - style.label_pad_mm - (_field_divider_mm(box, style) + style.label_pad_mm)
+    size = style.value_size_pt
+    width_mm = text_width_pt(value, size) / PT_PER_MM
+    if width_mm <= room_mm:
+        return FittedText(value, size, False, False)
+    size = max(style.value_min_size_pt, size * room_mm / width_mm)
+    if text_width_pt(value, size) / PT_PER_MM <= room_mm:
+        return FittedText(value, size, True, False)
+    low, high = 0, len(value)  # the longest prefix that fits with the ellipsis: low fits, high does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        fits = text_width_pt(value[:middle] + _ELLIPSIS, size) / PT_PER_MM <= room_mm
+        low, high = (middle, high) if fits else (low, middle)
+    return FittedText(value[:low] + _ELLIPSIS, size, size < style.value_size_pt, True)
+
+
 def draw_field_value(canvas: Canvas, space: PageSpace, box: TextField, value: str, style: SheetStyle) -> None:
-    """Prefilled text in a field's writing space (nothing for an empty value)."""
+    """Prefilled text in a field's writing space, fitted to it (nothing for an empty value)."""
     if value:
+        fitted = fit_field_value(box, value, style)
         x = _field_divider_mm(box, style) + style.label_pad_mm
-        draw_text_middle_mm(
-            canvas, space, x, box.y_mm + box.height_mm / 2, value, TextRun(style.value_size_pt)
-        )
+        draw_text_middle_mm(canvas, space, x, box.y_mm + box.height_mm / 2, fitted.text, TextRun(fitted.size_pt))
 
 
 @dataclass(frozen=True, slots=True)

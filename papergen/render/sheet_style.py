@@ -62,6 +62,8 @@ class SheetStyle:
     caption_leading_mm: float = 3.4
     label_size_pt: float = 8.0
     value_size_pt: float = 11.0
+    value_min_size_pt: float = 7.0
+    """Smallest size a prefilled name, room or seat is shrunk to before it is cut to fit its box, points."""
     label_pad_mm: float = 1.5
     box_line_pt: float = 0.6
     thin_line_pt: float = 0.35
