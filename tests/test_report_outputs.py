@@ -3,9 +3,11 @@ and the statistics written back into the bank."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import math
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 from pdf_inspect import font_report, page_texts, squash
 from PIL import Image
@@ -38,6 +41,7 @@ from papergen.report.annotate import (
     bubble_boxes,
     draw_annotations,
 )
+from papergen.report.html_common import html_page
 from papergen.report.html_report import report_html
 from papergen.report.pdf_report import render_report_pdf
 from papergen.report.run import exam_report
@@ -316,3 +320,45 @@ def test_exports_doc_describes_every_column():
     missing += [c.title for c in columns if c.title not in doc and not c.key.startswith("option_")]
     assert not missing
     assert "`option_A` … `option_F`" in doc and "`option_true`, `option_false`" in doc
+
+
+def _embedded_font_characters(page: str) -> set[str]:
+    """Characters the page's inline WOFF2 font covers."""
+    match = re.search(r"url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)", page)
+    assert match, "no embedded font"
+    font = TTFont(io.BytesIO(base64.b64decode(match.group(1))))
+    return {chr(code) for code in font.getBestCmap()}
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.chunks, self._skip = [], False
+
+    def handle_starttag(self, tag, attrs):
+        self._skip = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._skip = False
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.chunks.append(data)
+
+
+@pytest.mark.parametrize("which", ["report", "slips"])
+def test_html_pages_embed_a_font_covering_every_character_they_show(report, which):
+    page = report_html(report) if which == "report" else slips_html(report)
+    parsed = _Text()
+    parsed.feed(page)
+    shown = {ch for ch in "".join(parsed.chunks) if not ch.isspace()}
+    assert any(ord(ch) > 0x3000 for ch in shown)
+    assert shown - _embedded_font_characters(page) == set()
+    assert 'font-family: "PapergenCJK"' in page
+
+
+def test_the_embedded_font_is_a_small_subset_of_the_bundled_font():
+    page = html_page("成绩报告", "<p>客户服务管理师</p>")
+    characters = _embedded_font_characters(page)
+    assert set("成绩报告客户服务管理师") <= characters and len(characters) < 200
+    assert len(page) < 40_000

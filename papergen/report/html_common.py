@@ -1,8 +1,9 @@
 """HTML pieces shared by the cohort report and the score slips: page, tables, SVG charts.
 
-Pages are self-contained: styles inline in the head, charts as inline SVG,
-no scripts, fonts or images fetched from anywhere, so a page opens the same
-offline, attached to an e-mail or printed.
+Pages are self-contained: styles inline in the head, charts as inline SVG, the
+bundled font subset to the page's characters inline as WOFF2, no scripts,
+fonts or images fetched from anywhere, so a page renders the same offline,
+attached to an e-mail, printed, or on a machine without a Chinese font.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from pathlib import Path
 
 from papergen.errors import ReportError
 from papergen.report.charts import Chart, ChartLine
+from papergen.report.webfont import FONT_FAMILY, font_face_css
 
 __all__ = ["html_page", "html_table", "html_pairs_table", "svg_chart", "esc", "write_html", "BASE_CSS"]
 
-BASE_CSS = """
-body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
+FONT_STACK = f'"{FONT_FAMILY}", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif'
+"""CSS font families, the embedded subset first: system fonts only serve characters it lacks."""
+
+BASE_CSS = "\nbody { font-family: " + FONT_STACK + """;
        font-size: 14px; color: #111; max-width: 1000px; margin: 24px auto; padding: 0 16px; }
 h1 { font-size: 22px; text-align: center; margin-bottom: 4px; }
 h2 { font-size: 17px; border-bottom: 1px solid #999; padding-bottom: 2px; margin-top: 28px; }
@@ -57,11 +61,15 @@ def esc(text: object) -> str:
 
 
 def html_page(title: str, body: str, *, css: str = BASE_CSS) -> str:
-    """A complete HTML5 document (UTF-8) with the given title, inline styles and body markup."""
+    """A complete HTML5 document (UTF-8) with the given title, inline styles and body markup.
+
+    The styles start with the embedded font (see :mod:`papergen.report.webfont`), subset to the
+    characters of ``title`` and ``body``.
+    """
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{esc(title)}</title>\n"
-        f"<style>{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+        f"<style>{font_face_css(title + body)}{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
 
 
