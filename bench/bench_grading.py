@@ -30,11 +30,11 @@ from omr.layout import SheetLayout, load_layout
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
 from papergen.exports import write_exports
 from papergen.grading import grade_batch
-from papergen.manifest import ExamManifest, KeyQuestion, VariantKey, variant_checksum
-from papergen.paper_format import PaperFormat, load_format
+from papergen.exam.manifest import ExamManifest, KeyQuestion, VariantKey, variant_checksum
+from papergen.exam.format import PaperFormat, load_format
 from papergen.resources import bundled_format_path, bundled_layout_path
 from papergen.scoring import score_sheet
-from papergen.sheet_code import SheetCode, encode_sheet_code
+from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 from papergen.store import STORE_FILENAME, Store
 
 EXAM_ID = "BENCH"

@@ -25,8 +25,8 @@ import numpy as np
 
 from omr.layout import load_layout
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
-from papergen.manifest import ExamManifest, KeyQuestion, VariantKey, variant_checksum
-from papergen.paper_format import load_format
+from papergen.exam.manifest import ExamManifest, KeyQuestion, VariantKey, variant_checksum
+from papergen.exam.format import load_format
 from papergen.report.cohort import load_cohort
 from papergen.report.html_report import render_report_html
 from papergen.report.pdf_report import render_report_pdf
@@ -35,7 +35,7 @@ from papergen.report.summary import summarise_cohort
 from papergen.report.tables import write_item_analysis_csv, write_workbook
 from papergen.resources import bundled_format_path, bundled_layout_path
 from papergen.scoring import score_sheet
-from papergen.sheet_code import SheetCode, encode_sheet_code
+from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 from papergen.store import STORE_FILENAME, PageRecord, Store
 
 EXAM_ID = "BENCH"

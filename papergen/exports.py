@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from papergen.errors import ReportError
-from papergen.manifest import ExamManifest
+from papergen.exam.manifest import ExamManifest
 from papergen.scoring import QuestionScore
 from papergen.store import GradedSheet, PageRow, Store
 

@@ -31,7 +31,7 @@ from papergen import __version__
 from papergen.errors import GradeError, ManifestError, ReportError
 from papergen.exports import write_exports
 from papergen.identify import Identity, Refusal, identify_sheet
-from papergen.manifest import ExamManifest
+from papergen.exam.manifest import ExamManifest
 from papergen.resources import bundled_layout_path
 from papergen.scoring import SheetScore, score_sheet
 from papergen.store import STORE_FILENAME, Flag, PageRecord, RescoreResult, Store, StoredMarks

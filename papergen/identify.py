@@ -1,7 +1,7 @@
 """Which key a read sheet belongs to, and whose sheet it is.
 
 The QR code names the exam, variant and key checksum (see
-:mod:`papergen.sheet_code`); a sheet is scored only if all three match a
+:mod:`papergen.exam.sheet_code`); a sheet is scored only if all three match a
 key manifest given to the run.  Anything else is a :class:`Refusal` with a
 reason, never a guess.  The candidate number comes from the digit grid, or
 from the QR code on personalised sheets (then the grid, if filled in, is
@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from omr.result import CandidateRead, SheetRead
-from papergen.manifest import ExamManifest, VariantKey
-from papergen.sheet_code import SheetCode, SheetCodeError, decode_sheet_code
+from papergen.exam.manifest import ExamManifest, VariantKey
+from papergen.exam.sheet_code import SheetCode, SheetCodeError, decode_sheet_code
 from papergen.store import Flag
 
 __all__ = [

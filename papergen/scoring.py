@@ -1,7 +1,7 @@
 """Scoring one read answer sheet against its variant's key.
 
 :func:`score_sheet` turns a :class:`~omr.result.SheetRead` and a
-:class:`~papergen.manifest.VariantKey` into a :class:`SheetScore`: per
+:class:`~papergen.exam.manifest.VariantKey` into a :class:`SheetScore`: per
 question the options read as marked, the key's answer, the points earned and
 a status, plus per-section sums.  It does no I/O, so a stored read can be
 rescored after a key correction without touching the scans.
@@ -32,8 +32,8 @@ from typing import Literal
 
 from omr.result import MarkState, QuestionRead, SheetRead
 from papergen.errors import GradeError, ManifestError
-from papergen.manifest import KeyQuestion, VariantKey
-from papergen.paper_format import PaperFormat, Scoring, Section
+from papergen.exam.manifest import KeyQuestion, VariantKey
+from papergen.exam.format import PaperFormat, Scoring, Section
 
 __all__ = [
     "QuestionStatus",

@@ -54,7 +54,7 @@ import numpy as np
 
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
 from papergen.errors import ManifestError, StoreError
-from papergen.manifest import ExamManifest
+from papergen.exam.manifest import ExamManifest
 from papergen.scoring import QuestionScore, SectionScore, SheetScore, score_sheet
 
 __all__ = [

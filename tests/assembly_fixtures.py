@@ -6,8 +6,8 @@ from collections import Counter
 
 from papergen.assembly.synthetic import SyntheticSpec, synthetic_bank
 from papergen.bank.model import Bank
-from papergen.paper import Paper
-from papergen.paper_format import PaperFormat
+from papergen.exam.paper import Paper
+from papergen.exam.format import PaperFormat
 
 __all__ = ["item_ids", "section_counts", "small_bank", "small_format"]
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from papergen.bank.model import Bank
-from papergen.paper_format import PaperFormat
+from papergen.exam.format import PaperFormat
 
 _TOPICS = [
     {"code": "01", "name": "客户服务概述", "weight": 1},

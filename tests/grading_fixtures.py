@@ -20,10 +20,10 @@ import numpy as np
 
 from omr.layout import SheetLayout
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
-from papergen.manifest import Candidate, ExamManifest, KeyQuestion, VariantKey, variant_checksum
-from papergen.paper_format import PaperFormat, Scoring, Section
+from papergen.exam.manifest import Candidate, ExamManifest, KeyQuestion, VariantKey, variant_checksum
+from papergen.exam.format import PaperFormat, Scoring, Section
 from papergen.resources import bundled_layout_path
-from papergen.sheet_code import SheetCode, encode_sheet_code
+from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 
 ANSWERS_A = {1: "A", 2: "B", 3: "C", 4: "D", 5: "A", 6: "B", 7: "T", 8: "F", 9: "AC", 10: "BDE"}
 ANSWERS_B = {1: "D", 2: "C", 3: "B", 4: "A", 5: "D", 6: "C", 7: "F", 8: "T", 9: "BD", 10: "ACE"}

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 from omr.layout import SheetLayout, load_layout
 from papergen import __version__
-from papergen.manifest import Candidate, ExamManifest, manifest_from_papers
-from papergen.paper import Paper, PaperOption, PaperQuestion
-from papergen.paper_format import PaperFormat, load_format
+from papergen.exam.manifest import Candidate, ExamManifest, manifest_from_papers
+from papergen.exam.paper import Paper, PaperOption, PaperQuestion
+from papergen.exam.format import PaperFormat, load_format
 from papergen.resources import bundled_format_path, bundled_layout_path
 
 __all__ = [

@@ -22,17 +22,17 @@ import numpy as np
 from grading_fixtures import make_read
 
 from omr.layout import SheetLayout, load_layout
-from papergen.manifest import (
+from papergen.exam.manifest import (
     Candidate,
     ExamManifest,
     KeyQuestion,
     VariantKey,
     variant_checksum,
 )
-from papergen.paper_format import PaperFormat, load_format
+from papergen.exam.format import PaperFormat, load_format
 from papergen.resources import bundled_format_path, bundled_layout_path
 from papergen.scoring import score_sheet
-from papergen.sheet_code import SheetCode, encode_sheet_code
+from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 from papergen.store import STORE_FILENAME, PageRecord, Store
 
 EXAM_ID = "CS2026A"

@@ -6,7 +6,7 @@ import pytest
 from simulate_fixtures import build_bundled_exam, bundled_layout
 
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
-from papergen.accuracy import AccuracyReport, compare_page, merge_reports, read_scan_files, truth_read
+from papergen.simulate.accuracy import AccuracyReport, compare_page, merge_reports, read_scan_files, truth_read
 from papergen.simulate import simulate_scans
 from papergen.simulate.capture import PROFILES
 from papergen.simulate.marks import ODD_KINDS

@@ -18,7 +18,7 @@ from papergen.assembly import (
 )
 from papergen.assembly.plan import make_plan
 from papergen.bank.similarity import bigrams, jaccard
-from papergen.blueprint import make_blueprint
+from papergen.bank.blueprint import make_blueprint
 from papergen.errors import AssemblyError
 
 SHA = "0" * 64

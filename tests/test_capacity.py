@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from papergen.bank.capacity import capacity, display_width, format_capacity_table, section_fits
 from papergen.bank.flow import FlowNetwork
-from papergen.blueprint import make_blueprint
+from papergen.bank.blueprint import make_blueprint
 from papergen.errors import AssemblyError
 
 TOPICS_2_1 = [{"code": "01", "name": "客户服务概述", "weight": 2}, {"code": "02", "name": "投诉处理", "weight": 1}]

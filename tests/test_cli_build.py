@@ -11,7 +11,7 @@ from papergen.assembly import Ledger
 from papergen.assembly.synthetic import SyntheticSpec, synthetic_bank
 from papergen.bank.io import save_bank
 from papergen.cli import main
-from papergen.manifest import load_manifest
+from papergen.exam.manifest import load_manifest
 from papergen.resources import bundled_format_path
 
 

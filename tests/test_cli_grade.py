@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from grading_fixtures import ANSWERS_A, FakeScans, make_manifest, make_read, sheet_qr, small_layout
 from papergen import grading
 from papergen.cli import grade_command, main
-from papergen.manifest import save_manifest
+from papergen.exam.manifest import save_manifest
 from papergen.store import STORE_FILENAME, Store
 
 EXAM = make_manifest()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from papergen.columns import column_major_rows
+from papergen.render.columns import column_major_rows
 
 
 def test_column_major_rows_read_down_each_group_and_leave_the_last_short():

@@ -12,7 +12,7 @@ from omr.result import SheetRead
 from papergen.errors import ReportError
 from papergen.exports import REVIEW_MARK, format_points, write_csv, write_exports
 from papergen.grading import grade_batch
-from papergen.manifest import Candidate
+from papergen.exam.manifest import Candidate
 from papergen.store import STORE_FILENAME, Store
 
 ROSTER = [Candidate(number="2024000001", name="王小明", variant="A"),

@@ -22,7 +22,7 @@ from omr.layout import SheetLayout
 from omr.result import SheetRead
 from papergen.errors import GradeError
 from papergen.grading import DUPLICATE_CANDIDATE, DUPLICATE_SCAN, grade_batch
-from papergen.manifest import Candidate, KeyQuestion
+from papergen.exam.manifest import Candidate, KeyQuestion
 from papergen.store import STORE_FILENAME, Store
 
 EXAM = make_manifest()

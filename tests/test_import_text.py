@@ -29,7 +29,7 @@ from papergen.importers.classify import (
 from papergen.importers.items import cites_options, id_prefix_for, is_pinnable, item_id
 from papergen.importers.normalise import content_key, display_text
 from papergen.importers.result import ImportProblem
-from papergen.paper_format import load_format
+from papergen.exam.format import load_format
 from papergen.resources import bundled_bank_path, bundled_format_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

@@ -7,13 +7,13 @@ import json
 import pytest
 from render_fixtures import bundled_paper_format
 
-from papergen.blueprint import load_blueprint_overrides
+from papergen.bank.blueprint import load_blueprint_overrides
 from papergen.errors import AssemblyError, FormatError, ImportTextError, ManifestError
 from papergen.importers.classify import load_topic_keywords
 from papergen.importers.sources import load_exclusions
 from papergen.jsonfile import read_json
-from papergen.manifest import load_manifest
-from papergen.paper_format import load_format
+from papergen.exam.manifest import load_manifest
+from papergen.exam.format import load_format
 from papergen.report.rescore import load_corrections
 
 

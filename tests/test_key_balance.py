@@ -16,8 +16,8 @@ from papergen.assembly.keys import solve_key_sequence
 from papergen.assembly.rules import true_count_range
 from papergen.assembly.synthetic import SyntheticSpec, synthetic_bank
 from papergen.errors import AssemblyError
-from papergen.paper import Paper
-from papergen.paper_format import load_format
+from papergen.exam.paper import Paper
+from papergen.exam.format import load_format
 from papergen.resources import bundled_format_path
 
 SHA = "0" * 64

@@ -11,7 +11,7 @@ from render_fixtures import bundled_layout, make_manifest, make_paper
 from omr.layout import MM_PER_INCH
 from papergen.errors import RenderError
 from papergen.render import SheetPrint, render_sheets
-from papergen.sheet_code import SheetCode, encode_sheet_code
+from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 
 TOLERANCE_MM = 0.5
 OUTLINE_DARK = (

@@ -51,7 +51,7 @@ from papergen.report.tables import (
 )
 from papergen.report.writeback import writeback_stats
 from papergen.scoring import QuestionScore, SectionScore, SheetScore
-from papergen.sheet_code import SheetCode, encode_sheet_code
+from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 from papergen.store import STORE_FILENAME, Store
 
 COUNT = 40

@@ -10,7 +10,7 @@ import pytest
 from report_fixtures import MISKEY_ITEM, cohort_store, cs_manifest
 
 from papergen.errors import ManifestError, ReportError
-from papergen.manifest import load_manifest, save_manifest
+from papergen.exam.manifest import load_manifest, save_manifest
 from papergen.report.cohort import printed_to_bank
 from papergen.report.html_report import report_html
 from papergen.report.rescore import (

@@ -15,8 +15,8 @@ from grading_fixtures import (
 )
 from omr.result import SheetRead
 from papergen.errors import GradeError, ManifestError
-from papergen.manifest import KeyQuestion
-from papergen.paper_format import Scoring
+from papergen.exam.manifest import KeyQuestion
+from papergen.exam.format import Scoring
 from papergen.scoring import score_sheet
 
 

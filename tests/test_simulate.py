@@ -16,7 +16,7 @@ from omr.read import read_sheet
 from omr.scan_io import iter_pages
 from omr.synth import KIND_TRUTH, Scan, SheetMarks, binarise, capture, draw_mark, draw_sheet
 from papergen.errors import SimulationError
-from papergen.manifest import ExamManifest
+from papergen.exam.manifest import ExamManifest
 from papergen.simulate import SimExtras, load_truth, load_truth_dir, simulate_cohort, simulate_scans
 from papergen.simulate.capture import PROFILES, PageCapture, capture_profile, sample_capture
 from papergen.simulate.cohort import CohortParams, item_models, item_p_values

@@ -10,7 +10,7 @@ import pytest
 from grading_fixtures import ANSWERS_A, FULL_MARKS, make_manifest, make_read, sheet_qr, with_answers
 from omr.result import QuestionRead
 from papergen.errors import ManifestError, StoreError
-from papergen.manifest import KeyQuestion
+from papergen.exam.manifest import KeyQuestion
 from papergen.scoring import score_sheet
 from papergen.store import SCHEMA_VERSION, STORE_FILENAME, Flag, PageRecord, Store
 

@@ -6,7 +6,7 @@ import pytest
 
 from papergen.bank.similarity import SimilarityParams
 from papergen.bank.validate import ValidationParams, validate_bank, validate_bank_file
-from papergen.paper_format import load_format
+from papergen.exam.format import load_format
 from papergen.resources import bundled_bank_path, bundled_format_path
 
 

@@ -19,7 +19,7 @@ from papergen.assembly.rules import AssemblyRules, letter_bounds
 from papergen.bank.model import OPTION_LABELS, Bank, Item
 from papergen.bank.similarity import near_duplicate_pairs
 from papergen.errors import AssemblyError
-from papergen.paper import Paper, PaperQuestion
+from papergen.exam.paper import Paper, PaperQuestion
 
 __all__ = ["SectionBalance", "key_balance", "longest_run", "verify_exam", "verify_paper"]
 

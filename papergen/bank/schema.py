@@ -5,7 +5,7 @@ schemas.  Run ``python -m papergen.bank.schema [OUT_DIR]`` (default: the
 current directory, i.e. a source checkout's root) to write::
 
     banks/bank.schema.json       papergen.bank.model.Bank
-    formats/format.schema.json   papergen.paper_format.PaperFormat
+    formats/format.schema.json   papergen.exam.format.PaperFormat
     layouts/layout.schema.json   omr.layout.SheetLayout
 
 The output is deterministic (sorted keys, indent 2, trailing newline), and a
@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from omr.layout import SheetLayout
 from papergen.bank.model import Bank
-from papergen.paper_format import PaperFormat
+from papergen.exam.format import PaperFormat
 
 __all__ = ["SCHEMA_FILES", "JSON_SCHEMA_DIALECT", "schema_text", "schema_texts", "write_schemas"]
 

@@ -10,7 +10,7 @@ from papergen.bank.capacity import capacity, format_capacity_table
 from papergen.bank.schema import write_schemas
 from papergen.bank.validate import validate_bank_file
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
-from papergen.paper_format import load_format
+from papergen.exam.format import load_format
 from papergen.resources import format_file
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
-from papergen.columns import column_major_rows
-from papergen.manifest import ExamManifest, KeyQuestion, VariantKey
-from papergen.paper_format import Section
+from papergen.render.columns import column_major_rows
+from papergen.exam.manifest import ExamManifest, KeyQuestion, VariantKey
+from papergen.exam.format import Section
 from papergen.render.data_table import TableLook, data_table, group_dividers
 from papergen.render.document import PageFrame, PdfInfo, build_document, running_decorator
 from papergen.render.draw import TextRun, grey

@@ -40,7 +40,7 @@ class SheetPrint:
     exam_id, variant, checksum : str
         Printed as text beside the QR code.
     qr_payload : str
-        Text of the QR code (see :mod:`papergen.sheet_code`).
+        Text of the QR code (see :mod:`papergen.exam.sheet_code`).
     candidate_number, candidate_name, room, seat : str
         Prefilled candidate data; empty for a blank sheet.  A prefilled
         number is printed in the write-in boxes; its bubbles stay empty.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from papergen.paper_format import Section
+from papergen.exam.format import Section
 from papergen.render.typography import BLANK
 
 __all__ = [

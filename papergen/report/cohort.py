@@ -23,8 +23,8 @@ import numpy as np
 from papergen.bank.model import OPTION_LABELS, Bank
 from papergen.errors import ReportError
 from papergen.grading import DUPLICATE_SCAN
-from papergen.manifest import ExamManifest, KeyQuestion
-from papergen.paper_format import PaperFormat
+from papergen.exam.manifest import ExamManifest, KeyQuestion
+from papergen.exam.format import PaperFormat
 from papergen.scoring import QuestionScore
 from papergen.store import GradedSheet, Store
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from papergen.columns import column_major_rows
+from papergen.render.columns import column_major_rows
 from papergen.report.item_analysis import ItemAnalysis, OptionCounts
 from papergen.report.summary import CohortReport
 from papergen.report.wording import (

@@ -43,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from papergen.errors import ManifestError, ReportError
 from papergen.exports import write_exports
 from papergen.jsonfile import load_json_model
-from papergen.manifest import ExamManifest, KeyQuestion, load_manifest, save_manifest
+from papergen.exam.manifest import ExamManifest, KeyQuestion, load_manifest, save_manifest
 from papergen.report.cohort import printed_to_bank
 from papergen.report.run import write_exam_exports
 from papergen.store import STORE_FILENAME, RescoreResult, Store

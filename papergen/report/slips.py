@@ -15,8 +15,8 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
-from papergen.columns import column_major_rows
-from papergen.manifest import ExamManifest
+from papergen.render.columns import column_major_rows
+from papergen.exam.manifest import ExamManifest
 from papergen.render.data_table import TableLook, data_table, group_dividers
 from papergen.render.document import PdfInfo, build_document, running_decorator
 from papergen.render.fonts import register_font, require_glyphs

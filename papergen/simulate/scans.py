@@ -38,10 +38,10 @@ from papergen.assembly.rng import derive_random, stream_digest
 from papergen.bank.io import load_bank
 from papergen.bank.model import Bank
 from papergen.errors import BankError, SimulationError
-from papergen.manifest import Candidate, ExamManifest, load_manifest
+from papergen.exam.manifest import Candidate, ExamManifest, load_manifest
 from papergen.render import SheetPrint, render_sheets
 from papergen.resources import bundled_bank_path, bundled_layout_path
-from papergen.sheet_code import SheetCode, encode_sheet_code
+from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 from papergen.simulate.capture import (
     MIXED,
     CaptureProfile,

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from papergen.errors import ManifestError
 from papergen.jsonfile import load_json_model
-from papergen.paper import Paper
-from papergen.paper_format import PaperFormat
+from papergen.exam.paper import Paper
+from papergen.exam.format import PaperFormat
 
 __all__ = [
     "KeyQuestion",

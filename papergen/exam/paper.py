@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from papergen.paper_format import PaperFormat
+from papergen.exam.format import PaperFormat
 
 __all__ = ["PaperOption", "PaperQuestion", "Paper", "JUDGE_LABELS"]
 

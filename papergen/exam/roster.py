@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from papergen.errors import RosterError
-from papergen.manifest import Candidate
+from papergen.exam.manifest import Candidate
 
 __all__ = ["RosterEntry", "assign_variants", "load_roster", "read_roster"]
 
