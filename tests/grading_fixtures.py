@@ -214,5 +214,5 @@ class FakeScans:
         return outcome
 
     def grade_kwargs(self) -> dict[str, object]:
-        """Keyword arguments for :func:`papergen.grading.grade_batch`."""
+        """Keyword arguments for :func:`papergen.grading.batch.grade_batch`."""
         return {"pages": self.iter_pages, "reader": self.read_sheet, "layout": small_layout()}

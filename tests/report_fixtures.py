@@ -31,9 +31,8 @@ from papergen.exam.manifest import (
 )
 from papergen.exam.format import PaperFormat, load_format
 from papergen.resources import bundled_format_path, bundled_layout_path
-from papergen.scoring import score_sheet
+from papergen.grading import STORE_FILENAME, PageRecord, Store, score_sheet
 from papergen.exam.sheet_code import SheetCode, encode_sheet_code
-from papergen.store import STORE_FILENAME, PageRecord, Store
 
 EXAM_ID = "CS2026A"
 MISKEY_ITEM = "cs-0007"
@@ -171,7 +170,7 @@ def build_store(out_dir: Path, manifest: ExamManifest, answers: list[tuple[str, 
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / STORE_FILENAME
     layout = cs_layout()
-    with Store.open(path) as store:
+    with Store.open(path, create=True) as store:
         store.save_manifest(manifest)
         batch = store.begin_batch({"inputs": [source]})
         for page_no, (candidate, variant, marks) in enumerate(answers, start=1):

@@ -6,11 +6,20 @@ import pytest
 from simulate_fixtures import build_bundled_exam, bundled_layout
 
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
-from papergen.simulate.accuracy import AccuracyReport, compare_page, merge_reports, read_scan_files, truth_read
+from papergen.errors import NoResultsError, StoreError
+from papergen.simulate.accuracy import (
+    AccuracyReport,
+    accuracy_from_store,
+    check_scores,
+    compare_page,
+    merge_reports,
+    read_scan_files,
+    truth_read,
+)
 from papergen.simulate import simulate_scans
 from papergen.simulate.capture import PROFILES
 from papergen.simulate.marks import ODD_KINDS
-from papergen.simulate.truth import TruthPage, TruthQuestion
+from papergen.simulate.truth import TruthFile, TruthPage, TruthQuestion
 
 DOUBTFUL_KINDS = {*ODD_KINDS, "erasure", "dot"}
 """Marks a careful reader may flag; clean fills and untouched bubbles must never be the reason."""
@@ -131,3 +140,17 @@ def test_a_complete_but_wrong_candidate_number_is_a_silent_error():
 def test_the_truth_read_marks_exactly_the_intended_options():
     read = truth_read(_truth(["pen", "erasure"], [True, False], review=True))
     assert read.question(1).marked == ("A",) and not read.question(1).needs_review
+
+
+@pytest.mark.parametrize("compare", [accuracy_from_store, check_scores])
+def test_a_folder_without_results_is_refused_by_name_and_left_alone(tmp_path, compare):
+    truth = tmp_path / "truth"
+    truth.mkdir()
+    empty = TruthFile(file="a.pdf", file_format="pdf", seed=1, mark_mix="clean", pages=[])
+    (truth / "a.json").write_text(empty.model_dump_json(), encoding="utf-8")
+    not_results = tmp_path / "scans"
+    not_results.mkdir()
+    with pytest.raises(NoResultsError, match=r"scans: no results.sqlite here") as raised:
+        compare(not_results, truth)
+    assert isinstance(raised.value, StoreError)
+    assert list(not_results.iterdir()) == []

@@ -6,10 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from grading_fixtures import ANSWERS_A, FakeScans, make_manifest, make_read, sheet_qr, small_layout
-from papergen import grading
+from papergen.grading import STORE_FILENAME, batch as grading, Store
 from papergen.cli import grade_command, main
 from papergen.exam.manifest import save_manifest
-from papergen.store import STORE_FILENAME, Store
 
 EXAM = make_manifest()
 

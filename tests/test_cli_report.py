@@ -13,7 +13,7 @@ from report_fixtures import MISKEY_ITEM, bank_items, cohort_store
 from papergen.bank.io import load_bank, save_bank
 from papergen.cli import main, report_commands
 from papergen.exam.manifest import save_manifest
-from papergen.store import STORE_FILENAME, Store
+from papergen.grading import STORE_FILENAME, Store
 
 COMMANDS = (report_commands.report, report_commands.rescore, report_commands.writeback)
 

@@ -10,10 +10,9 @@ import pytest
 from grading_fixtures import ANSWERS_A, ANSWERS_B, FULL_MARKS, FakeScans, make_manifest, make_read, sheet_qr, with_answers
 from omr.result import SheetRead
 from papergen.errors import ReportError
-from papergen.exports import REVIEW_MARK, format_points, write_csv, write_exports
-from papergen.grading import grade_batch
+from papergen.grading.exports import REVIEW_MARK, format_points, write_csv, write_exports
+from papergen.grading import STORE_FILENAME, Store, grade_batch, rescore_store
 from papergen.exam.manifest import Candidate
-from papergen.store import STORE_FILENAME, Store
 
 ROSTER = [Candidate(number="2024000001", name="王小明", variant="A"),
           Candidate(number="2024000002", name="李华", variant="B")]
@@ -85,7 +84,7 @@ def test_exports_follow_a_rescoring_without_rereading(graded):
     questions = [q.model_copy(update={"dropped": q.number == 2}) for q in key.questions]
     fixed = EXAM.model_copy(update={"variants": [key.model_copy(update={"questions": questions}), EXAM.variant("B")]})
     with Store.open(graded / STORE_FILENAME) as store:
-        store.rescore(fixed)
+        rescore_store(store, fixed)
         write_exports(store, graded)
     _, first, _ = read_csv(graded / "scores.csv")
     assert FULL_MARKS == 6.0

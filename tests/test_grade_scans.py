@@ -14,12 +14,11 @@ from click.testing import CliRunner
 
 from omr.layout import SheetLayout, load_layout
 from papergen.cli import main
-from papergen.grading import DUPLICATE_SCAN, grade_batch
+from papergen.grading import DUPLICATE_SCAN, STORE_FILENAME, Store, grade_batch
 from papergen.exam.manifest import ExamManifest, KeyQuestion, VariantKey, save_manifest, variant_checksum
 from papergen.exam.format import load_format
 from papergen.resources import bundled_format_path, bundled_layout_path
 from papergen.exam.sheet_code import SheetCode, encode_sheet_code
-from papergen.store import STORE_FILENAME, Store
 
 DPI = 150.0
 EXAM_ID = "CS2026"

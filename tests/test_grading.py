@@ -21,9 +21,8 @@ from grading_fixtures import (
 from omr.layout import SheetLayout
 from omr.result import SheetRead
 from papergen.errors import GradeError
-from papergen.grading import DUPLICATE_CANDIDATE, DUPLICATE_SCAN, grade_batch
+from papergen.grading import DUPLICATE_CANDIDATE, DUPLICATE_SCAN, STORE_FILENAME, Store, grade_batch
 from papergen.exam.manifest import Candidate, KeyQuestion
-from papergen.store import STORE_FILENAME, Store
 
 EXAM = make_manifest()
 

@@ -17,7 +17,7 @@ from grading_fixtures import (
 )
 from report_fixtures import BACKWARDS_ITEM, MISKEY_ITEM, cohort_store
 
-from papergen.grading import DUPLICATE_SCAN
+from papergen.grading import DUPLICATE_SCAN, STORE_FILENAME, Flag, PageRecord, Store, score_sheet
 from papergen.report.cohort import build_cohort, load_cohort
 from papergen.report.item_analysis import (
     analyse_cohort,
@@ -29,8 +29,6 @@ from papergen.report.item_analysis import (
     standard_error_of_measurement,
     upper_lower_groups,
 )
-from papergen.scoring import score_sheet
-from papergen.store import STORE_FILENAME, Flag, PageRecord, Store
 
 STAIRCASE = np.array([[1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]], dtype=float)
 """p = .8 .6 .4 .2, sum pq = .8; totals 4..0, variance 2; KR-20 = 4/3 * (1 - .8/2) = 0.8."""
@@ -179,7 +177,7 @@ def graded(store, manifest, variant, answers, candidate, sha, *, flags=()):
 
 
 def small_store(tmp_path, manifest):
-    store = Store.open(tmp_path / STORE_FILENAME)
+    store = Store.open(tmp_path / STORE_FILENAME, create=True)
     store.save_manifest(manifest)
     return store
 

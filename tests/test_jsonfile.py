@@ -14,7 +14,7 @@ from papergen.importers.sources import load_exclusions
 from papergen.jsonfile import read_json
 from papergen.exam.manifest import load_manifest
 from papergen.exam.format import load_format
-from papergen.report.rescore import load_corrections
+from papergen.grading import load_corrections
 
 
 def _write(tmp_path, name: str, text: str):

@@ -10,7 +10,7 @@ from report_fixtures import cohort_store
 from papergen.report.charts import ChartStyle
 from papergen.report.report_charts import report_charts
 from papergen.report.run import exam_report
-from papergen.store import Store
+from papergen.grading import Store
 
 CHART = ChartStyle(width_pt=400.0, height_pt=150.0)
 SMALL = ChartStyle(width_pt=400.0, height_pt=100.0)

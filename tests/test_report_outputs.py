@@ -30,7 +30,7 @@ from report_fixtures import (
 from omr.read import layout_to_image_points
 from papergen.bank.model import Bank
 from papergen.errors import ReportError
-from papergen.grading import grade_batch
+from papergen.grading import STORE_FILENAME, QuestionScore, SectionScore, SheetScore, Store, grade_batch
 from papergen.report.annotate import (
     AnnotateStyle,
     BubbleBox,
@@ -49,10 +49,8 @@ from papergen.report.tables import (
     write_item_analysis_csv,
     write_workbook,
 )
-from papergen.report.writeback import writeback_stats
-from papergen.scoring import QuestionScore, SectionScore, SheetScore
+from papergen.writeback import writeback_stats
 from papergen.exam.sheet_code import SheetCode, encode_sheet_code
-from papergen.store import STORE_FILENAME, Store
 
 COUNT = 40
 

@@ -11,17 +11,18 @@ from report_fixtures import MISKEY_ITEM, cohort_store, cs_manifest
 
 from papergen.errors import ManifestError, ReportError
 from papergen.exam.manifest import load_manifest, save_manifest
-from papergen.report.cohort import printed_to_bank
-from papergen.report.html_report import report_html
-from papergen.report.rescore import (
-    Corrections,
+from papergen.grading import (
+    STORE_FILENAME,
     apply_corrections,
+    Corrections,
     load_corrections,
     next_version_path,
+    printed_to_bank,
     rescore_results,
+    Store,
 )
-from papergen.report.run import exam_report
-from papergen.store import STORE_FILENAME, Store
+from papergen.report.html_report import report_html
+from papergen.report.run import exam_report, write_exam_exports
 
 MANIFEST = cs_manifest()
 
@@ -160,7 +161,8 @@ def test_every_export_follows_the_rescore(results):
     before = exam_report_flags(out)
     assert MISKEY_ITEM in before
     outcome = rescore_results(out, results / "key.json",
-                              write_fixes(results, {"variant": "A", "question": 7, "answer": "B"}))
+                              write_fixes(results, {"variant": "A", "question": 7, "answer": "B"}),
+                              exam_exports=write_exam_exports)
     names = {p.name for p in outcome.exports}
     assert {"scores.csv", "responses.csv", "review.csv", "item-analysis-CS2026A.csv", "results-CS2026A.xlsx"} <= names
     rows = list(csv.DictReader(io.StringIO((out / "scores.csv").read_text(encoding="utf-8-sig"))))

@@ -17,7 +17,7 @@ from omr.result import SheetRead
 from papergen.errors import GradeError, ManifestError
 from papergen.exam.manifest import KeyQuestion
 from papergen.exam.format import Scoring
-from papergen.scoring import score_sheet
+from papergen.grading import score_sheet
 
 
 def score(answers: dict[int, str], fmt=None, key=None, **read_options):

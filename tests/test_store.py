@@ -9,15 +9,23 @@ import pytest
 
 from grading_fixtures import ANSWERS_A, FULL_MARKS, make_manifest, make_read, sheet_qr, with_answers
 from omr.result import QuestionRead
-from papergen.errors import ManifestError, StoreError
+from papergen.errors import ManifestError, NoResultsError, StoreError
 from papergen.exam.manifest import KeyQuestion
-from papergen.scoring import score_sheet
-from papergen.store import SCHEMA_VERSION, STORE_FILENAME, Flag, PageRecord, Store
+from papergen.grading import (
+    SCHEMA_VERSION,
+    STORE_FILENAME,
+    Flag,
+    PageRecord,
+    Store,
+    open_results,
+    rescore_store,
+    score_sheet,
+)
 
 
 @pytest.fixture
 def store(tmp_path):
-    with Store.open(tmp_path / STORE_FILENAME) as opened:
+    with Store.open(tmp_path / STORE_FILENAME, create=True) as opened:
         yield opened
 
 
@@ -62,7 +70,7 @@ def test_page_sha256_is_unique_in_the_schema(store, tmp_path):
 
 
 def test_reopening_keeps_pages(tmp_path):
-    with Store.open(tmp_path / STORE_FILENAME) as store:
+    with Store.open(tmp_path / STORE_FILENAME, create=True) as store:
         save_graded(store)
     with Store.open(tmp_path / STORE_FILENAME) as store:
         assert store.has_page("p1")
@@ -71,7 +79,7 @@ def test_reopening_keeps_pages(tmp_path):
 
 def test_open_refuses_a_store_from_a_newer_version(tmp_path):
     path = tmp_path / STORE_FILENAME
-    Store.open(path).close()
+    Store.open(path, create=True).close()
     db = sqlite3.connect(path)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.close()
@@ -172,7 +180,7 @@ def test_rescore_applies_a_dropped_question_and_logs_the_change(store):
     store.save_manifest(manifest)
     page_id, before = save_graded(store, with_answers(ANSWERS_A, q9="B"))
     fixed = corrected(manifest, q9={"dropped": True})
-    result = store.rescore(fixed, reason="item 9 withdrawn")
+    result = rescore_store(store, fixed, reason="item 9 withdrawn")
     [change] = result.changes
     assert (change.page_id, change.old_total, change.new_total) == (page_id, before.total, FULL_MARKS - 1.0)
     assert change.questions == ((9, 0.0, 0.0),)
@@ -187,7 +195,7 @@ def test_rescore_with_also_accept_changes_only_affected_sheets(store):
     manifest = make_manifest()
     save_graded(store, with_answers(ANSWERS_A, q3="A"), sha="p1")
     save_graded(store, ANSWERS_A, sha="p2", candidate="0000000002")
-    result = store.rescore(corrected(manifest, q3={"also_accept": [["A"]]}))
+    result = rescore_store(store, corrected(manifest, q3={"also_accept": [["A"]]}))
     assert [(c.old_total, c.new_total, c.questions) for c in result.changes] == [
         (FULL_MARKS - 0.5, FULL_MARKS, ((3, 0.0, 0.5),))
     ]
@@ -198,5 +206,15 @@ def test_rescore_refuses_a_key_of_another_build(store):
     save_graded(store)
     other = make_manifest(variants={"A": with_answers(ANSWERS_A, q1="B")})
     with pytest.raises(ManifestError, match="variant A: stored sheets were scored with key"):
-        store.rescore(other)
+        rescore_store(store, other)
     assert store.rescore_history() == []
+
+
+def test_open_never_creates_a_store_unless_asked(tmp_path):
+    with pytest.raises(NoResultsError, match="no results store here"):
+        Store.open(tmp_path / STORE_FILENAME)
+    assert not (tmp_path / STORE_FILENAME).exists()
+    with open_results(tmp_path / "new", create=True) as store:
+        assert store.path == tmp_path / "new" / STORE_FILENAME
+    with open_results(tmp_path / "new") as store:
+        assert store.pages() == []

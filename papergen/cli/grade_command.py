@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from papergen import grading
+from papergen.grading import batch as grading
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
 from papergen.exam.manifest import load_manifest
 

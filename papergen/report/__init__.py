@@ -20,10 +20,6 @@ annotate
     Scanned sheets overlaid with what was read and how it was scored.
 tables
     The item-analysis CSV and the XLSX workbook of scores and item analysis.
-rescore
-    Key corrections: a new key version, the store rescored, the exports rewritten.
-writeback
-    Item statistics written back into the bank.
 run
     ``papergen report``: every output for every exam of a results folder.
 """

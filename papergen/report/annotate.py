@@ -40,8 +40,8 @@ from omr.result import SheetRead
 from omr.scan_io import iter_pages
 from papergen.report.wording import points
 from papergen.resources import font_path
-from papergen.scoring import QuestionScore, SheetScore
-from papergen.store import GradedSheet
+from papergen.grading.scoring import QuestionScore, SheetScore
+from papergen.grading.store import GradedSheet
 
 __all__ = [
     "AnnotateStyle",

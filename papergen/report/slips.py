@@ -30,8 +30,8 @@ from papergen.report.pdf_common import (
 )
 from papergen.report.summary import CohortReport
 from papergen.report.wording import answer_text, points
-from papergen.scoring import QuestionScore
-from papergen.store import GradedSheet
+from papergen.grading.scoring import QuestionScore
+from papergen.grading.store import GradedSheet
 
 __all__ = ["Slip", "SlipQuestion", "SlipStyle", "slips_of", "render_slips_pdf", "render_slips_html", "slips_html"]
 

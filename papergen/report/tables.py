@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from papergen.exports import format_points, write_atomically, write_csv
+from papergen.grading.exports import format_points, write_atomically, write_csv
 from papergen.report.item_analysis import ItemAnalysis
 from papergen.report.report_text import option_counts_text, summary_pairs
 from papergen.report.summary import CohortReport

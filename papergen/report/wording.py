@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from papergen.exports import format_points
+from papergen.grading.exports import format_points
 
 __all__ = [
     "FLAG_TEXT",

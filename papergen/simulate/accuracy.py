@@ -37,9 +37,9 @@ from omr.read import read_sheet
 from omr.result import MarkState, QuestionRead, SheetRead
 from omr.scan_io import iter_pages
 from papergen.errors import SimulationError
-from papergen.scoring import POINT_DECIMALS, SheetScore, score_sheet
+from papergen.grading.scoring import POINT_DECIMALS, SheetScore, score_sheet
 from papergen.simulate.truth import TruthFile, TruthPage, TruthQuestion, load_truth_dir
-from papergen.store import STORE_FILENAME, Store
+from papergen.grading.store import open_results
 
 __all__ = [
     "Tally",
@@ -436,7 +436,7 @@ def accuracy_from_store(results_dir: str | Path, truth_dir: str | Path) -> Accur
     """
     truths = load_truth_dir(truth_dir)
     report = AccuracyReport()
-    with Store.open(Path(results_dir) / STORE_FILENAME) as store:
+    with open_results(results_dir) as store:
         for row in store.pages():
             truth = _truth_of(truths, row.source, row.page_no)
             compare_page(report, Path(row.source).name, truth, store.sheet_read(row.page_id))
@@ -500,7 +500,7 @@ def check_scores(results_dir: str | Path, truth_dir: str | Path) -> ScoreCheck:
     """
     truths = load_truth_dir(truth_dir)
     check = ScoreCheck()
-    with Store.open(Path(results_dir) / STORE_FILENAME) as store:
+    with open_results(results_dir) as store:
         manifests = store.manifests()
         for sheet in store.graded_sheets():
             truth = _truth_of(truths, sheet.page.source, sheet.page.page_no)

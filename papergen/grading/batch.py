@@ -25,16 +25,26 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from omr.layout import LayoutError, SheetLayout, load_layout
+from omr.layout import SheetLayout
 from omr.result import SheetRead
 from papergen import __version__
 from papergen.errors import GradeError, ManifestError, ReportError
-from papergen.exports import write_exports
-from papergen.identify import Identity, Refusal, identify_sheet
+from papergen.exam.layout import resolve_layout
 from papergen.exam.manifest import ExamManifest
-from papergen.resources import bundled_layout_path
-from papergen.scoring import SheetScore, score_sheet
-from papergen.store import STORE_FILENAME, Flag, PageRecord, RescoreResult, Store, StoredMarks
+from papergen.grading.exports import write_exports
+from papergen.grading.identify import Identity, Refusal, identify_sheet
+from papergen.grading.records import (
+    DUPLICATE_CANDIDATE,
+    DUPLICATE_SCAN,
+    Flag,
+    PageRecord,
+    PageStatus,
+    RescoreResult,
+    StoredMarks,
+)
+from papergen.grading.rescore import rescore_store
+from papergen.grading.scoring import SheetScore, score_sheet
+from papergen.grading.store import Store, open_results
 
 __all__ = [
     "GradeParams",
@@ -42,18 +52,10 @@ __all__ = [
     "PageProblem",
     "PageImageLike",
     "grade_batch",
-    "resolve_layout",
     "default_page_source",
     "default_reader",
     "count_input_pages",
-    "DUPLICATE_CANDIDATE",
-    "DUPLICATE_SCAN",
 ]
-
-DUPLICATE_CANDIDATE = "duplicate_candidate"
-"""Another graded sheet of the exam carries the same candidate number."""
-DUPLICATE_SCAN = "duplicate_scan"
-"""Another graded sheet has the same candidate, variant and (nearly) the same marks: one sheet scanned twice."""
 
 
 class PageImageLike(Protocol):
@@ -145,13 +147,19 @@ class GradeSummary:
 
     def count(self, record: PageRecord) -> None:
         """Add one stored page to the tallies (``flagged`` is kept by the run)."""
-        if record.status == "graded":
+        if record.status == PageStatus.GRADED:
             self.graded += 1
-        elif record.status == "blank":
+        elif record.status == PageStatus.BLANK:
             self.blank += 1
         else:
-            problems = self.errors if record.status == "error" else getattr(self, record.status)
+            problems = self.problems(PageStatus(record.status))
             problems.append(PageProblem(record.source, record.page_no, record.status, record.reason))
+
+    def problems(self, status: PageStatus) -> list[PageProblem]:
+        """The list that holds pages of a not-graded status (one of :data:`PROBLEM_STATUSES`)."""
+        lists = {PageStatus.REFUSED: self.refused, PageStatus.NOT_A_SHEET: self.not_a_sheet,
+                 PageStatus.QUARANTINED: self.quarantined, PageStatus.ERROR: self.errors}
+        return lists[status]
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready values (recorded with the batch)."""
@@ -257,11 +265,11 @@ def grade_batch(
     """
     keys = _index_manifests(manifests)
     sheet_layout = resolve_layout(manifests, layout)
-    out = _prepare_out_dir(Path(out_dir))
     run_pages = pages if pages is not None else default_page_source()
     run_reader = reader if reader is not None else default_reader()
     summary = GradeSummary()
-    with Store.open(out / STORE_FILENAME) as store:
+    out = Path(out_dir)
+    with open_results(out, create=True) as store:
         summary.rescored = _apply_keys(store, keys)
         batch_id = store.begin_batch(_batch_args(inputs, manifests, sheet_layout))
         run = _Run(store, batch_id, keys, sheet_layout, run_reader, params, summary)
@@ -291,7 +299,7 @@ class _Run:
             self.summary.skipped += 1
             return
         started = time.perf_counter()
-        base = PageRecord(str(page.source), page.page, page.sha256, "error")
+        base = PageRecord(str(page.source), page.page, page.sha256, PageStatus.ERROR)
         try:
             outcome = self._assess_page(base, page)
             self._save(outcome, started)
@@ -301,11 +309,11 @@ class _Run:
 
     def regrade_refused(self) -> None:
         """Grade pages refused in earlier runs that the keys given now identify."""
-        for row in self.store.pages(["refused"]):
+        for row in self.store.pages([PageStatus.REFUSED]):
             read = self.store.sheet_read(row.page_id)
             if isinstance(identify_sheet(read, self.keys), Refusal):
                 continue
-            base = PageRecord(row.source, row.page_no, row.sha256, "refused")
+            base = PageRecord(row.source, row.page_no, row.sha256, PageStatus.REFUSED)
             try:
                 outcome = self._assess_read(base, read)
             except Exception as exc:  # leave the page refused, say why it stayed so
@@ -317,20 +325,20 @@ class _Run:
     def _assess_page(self, base: PageRecord, page: PageImageLike) -> _Outcome:
         if page.error is not None or page.image is None:
             reason = f"cannot decode the page: {page.error or 'no image'}"
-            return _Outcome(replace(base, status="quarantined", reason=reason))
+            return _Outcome(replace(base, status=PageStatus.QUARANTINED, reason=reason))
         read = self.reader(page.image, self.layout, dpi=page.dpi)
         return self._assess_read(base, read)
 
     def _assess_read(self, base: PageRecord, read: SheetRead) -> _Outcome:
         if read.status != "read":
-            return _Outcome(replace(base, status=read.status, reason=read.reason, read=read))
+            return _Outcome(replace(base, status=PageStatus(read.status), reason=read.reason, read=read))
         identity = identify_sheet(read, self.keys)
         if isinstance(identity, Refusal):
-            record = replace(base, status="refused", reason=identity.reason, read=read,
+            record = replace(base, status=PageStatus.REFUSED, reason=identity.reason, read=read,
                            exam_id=identity.exam_id, variant=identity.variant)
             return _Outcome(record)
         score = score_sheet(read, identity.key, identity.manifest.format)
-        record = replace(base, status="graded", reason="", read=read, exam_id=identity.manifest.exam_id,
+        record = replace(base, status=PageStatus.GRADED, reason="", read=read, exam_id=identity.manifest.exam_id,
                        variant=identity.key.variant, candidate=identity.candidate)
         own, related = self._duplicate_flags(record, identity, score)
         return _Outcome(record, score, identity.flags + own, related)
@@ -399,74 +407,6 @@ def _index_manifests(manifests: Sequence[ExamManifest]) -> dict[str, ExamManifes
     return keys
 
 
-def resolve_layout(manifests: Sequence[ExamManifest], layout: SheetLayout | str | Path | None) -> SheetLayout:
-    """The sheet layout of a run, checked against the keys.
-
-    Parameters
-    ----------
-    manifests : sequence of ExamManifest
-        The run's keys; they must all name one layout.
-    layout : SheetLayout or path or None
-        The layout to read with; None for the bundled layout the keys name.
-
-    Raises
-    ------
-    GradeError
-        If the keys name different layouts, the layout cannot be loaded, its
-        SHA-256 differs from the one the keys were built with, or it has fewer
-        questions than a key.
-    """
-    first = manifests[0]
-    other = next((m for m in manifests if m.layout_sha256 != first.layout_sha256), None)
-    if other is not None:
-        raise GradeError(
-            f"grade: keys use different sheet layouts ({first.exam_id}: {first.layout_id}, "
-            f"{other.exam_id}: {other.layout_id}); grade each layout's sheets in its own run"
-        )
-    sheet_layout = _load_layout(first.layout_id, layout)
-    if sheet_layout.sha256 != first.layout_sha256:
-        raise GradeError(
-            f"grade: layout {sheet_layout.id} (sha256 {sheet_layout.sha256[:12]}) is not the layout the sheets "
-            f"of exam {first.exam_id} were printed with ({first.layout_id}, sha256 {first.layout_sha256[:12]}); "
-            "pass the layout file used at build time with --layout"
-        )
-    _check_key_fits(manifests, sheet_layout)
-    return sheet_layout
-
-
-def _load_layout(layout_id: str, layout: SheetLayout | str | Path | None) -> SheetLayout:
-    if isinstance(layout, SheetLayout):
-        return layout
-    try:
-        path = Path(layout) if layout is not None else bundled_layout_path(layout_id)
-        return load_layout(path)
-    except FileNotFoundError:
-        raise GradeError(
-            f"grade: the keys name layout {layout_id!r}, which is not bundled; pass its file with --layout"
-        ) from None
-    except LayoutError as exc:
-        raise GradeError(f"grade: {exc}") from exc
-
-
-def _check_key_fits(manifests: Sequence[ExamManifest], layout: SheetLayout) -> None:
-    for manifest in manifests:
-        for variant in manifest.variants:
-            last = max((q.number for q in variant.questions), default=0)
-            if last > layout.question_count:
-                raise GradeError(
-                    f"grade: exam {manifest.exam_id} variant {variant.variant} has question {last}, "
-                    f"layout {layout.id} only {layout.question_count}"
-                )
-
-
-def _prepare_out_dir(out_dir: Path) -> Path:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise GradeError(f"{out_dir}: cannot create the output folder ({exc.strerror}); choose another --out") from exc
-    return out_dir
-
-
 def _apply_keys(store: Store, keys: Mapping[str, ExamManifest]) -> list[RescoreResult]:
     rescored = []
     for manifest in keys.values():
@@ -475,7 +415,7 @@ def _apply_keys(store: Store, keys: Mapping[str, ExamManifest]) -> list[RescoreR
             store.save_manifest(manifest)
         elif stored != manifest:
             try:
-                rescored.append(store.rescore(manifest, reason="key manifest changed"))
+                rescored.append(rescore_store(store, manifest, reason="key manifest changed"))
             except ManifestError as exc:
                 raise GradeError(f"{store.path}: {exc}; grade into a new --out folder") from exc
     return rescored

@@ -1,6 +1,8 @@
 """The results store: one SQLite file (``results.sqlite``) in a grading output folder.
 
-This is the only module that speaks SQL.  The store keeps every page a
+This is the only module that speaks SQL; what to store is decided by the
+batch runner (:mod:`~papergen.grading.batch`) and by rescoring
+(:mod:`~papergen.grading.rescore`).  The store keeps every page a
 grading run saw (one row per page image, unique by content hash), every
 bubble's fill and state (one JSON document per page), the score of each
 graded sheet, sheet-level flags, the key manifests used, and a log of
@@ -16,7 +18,7 @@ exam
     The key manifest (JSON) of every exam graded, as last applied.
 page
     One row per page image: source file, page number, ``sha256`` (UNIQUE),
-    status (:data:`StoredStatus`), reason, exam id, variant, candidate, QR
+    status (:class:`~papergen.grading.records.PageStatus`), reason, exam id, variant, candidate, QR
     text, candidate-grid read, registration fit error and homography (so a
     report can draw on the original scan), timings.
 marks
@@ -44,42 +46,40 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import chain
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
-from papergen.errors import ManifestError, StoreError
+from papergen.errors import GradeError, NoResultsError, StoreError
 from papergen.exam.manifest import ExamManifest
-from papergen.scoring import QuestionScore, SectionScore, SheetScore, score_sheet
+from papergen.grading.records import (
+    Flag,
+    GradedSheet,
+    PageRecord,
+    PageRow,
+    PageStatus,
+    RescoreResult,
+    ScoreChange,
+    StoredMarks,
+)
+from papergen.grading.scoring import QuestionScore, SectionScore, SheetScore
 
 __all__ = [
     "SCHEMA_VERSION",
     "STORE_FILENAME",
-    "StoredStatus",
     "StoreParams",
-    "Flag",
-    "PageRecord",
-    "PageRow",
-    "GradedSheet",
-    "StoredMarks",
-    "ScoreChange",
-    "RescoreResult",
     "Store",
+    "open_results",
+    "manifest_sha256",
 ]
 
 SCHEMA_VERSION = 1
 STORE_FILENAME = "results.sqlite"
-
-StoredStatus = Literal["graded", "refused", "blank", "not_a_sheet", "quarantined", "error"]
-"""graded: read, identified and scored; refused: read but not identified (no QR,
-other exam, unknown variant, checksum mismatch), never scored; blank,
-not_a_sheet, quarantined: as the reader said; error: the page could not be
-decoded or the reader failed (such a page is tried again on the next run)."""
 
 _READ_STATUS = {"graded": "read", "refused": "read", "blank": "blank",
                 "not_a_sheet": "not_a_sheet", "quarantined": "quarantined", "error": "quarantined"}
@@ -195,120 +195,6 @@ class StoreParams:
     busy_timeout_ms: int = 5000
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """A sheet-level reason for review, e.g. ``Flag("duplicate_scan", "same marks as a.pdf page 2")``."""
-
-    kind: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class PageRecord:
-    """Everything known about one page image, as handed to :meth:`Store.save_page`.
-
-    Attributes
-    ----------
-    source : str
-        The scan file the page came from.
-    page_no : int
-        1-based page number within the file.
-    sha256 : str
-        Content hash of the page image; a page is stored once.
-    status : StoredStatus
-        Outcome of the page.
-    reason : str
-        Why the page is not graded (or notes); empty if none.
-    read : SheetRead or None
-        The reader's output; None if the page was never read.
-    exam_id, variant, candidate : str or None
-        Identity of the sheet, as far as known.
-    elapsed_ms : float or None
-        Wall time spent on the page, milliseconds.
-    """
-
-    source: str
-    page_no: int
-    sha256: str
-    status: StoredStatus
-    reason: str = ""
-    read: SheetRead | None = None
-    exam_id: str | None = None
-    variant: str | None = None
-    candidate: str | None = None
-    elapsed_ms: float | None = None
-
-
-@dataclass(frozen=True)
-class PageRow:
-    """One stored page, without its marks."""
-
-    page_id: int
-    batch_id: int
-    source: str
-    page_no: int
-    sha256: str
-    status: StoredStatus
-    reason: str
-    exam_id: str | None
-    variant: str | None
-    candidate: str | None
-    qr_text: str | None
-    fit_error_px: float | None
-    read_at: str
-
-
-@dataclass(frozen=True)
-class GradedSheet:
-    """A graded page with its score and sheet-level flags."""
-
-    page: PageRow
-    score: SheetScore
-    flags: tuple[Flag, ...] = ()
-
-    @property
-    def needs_review(self) -> bool:
-        """True if the sheet carries a flag or a question under review."""
-        return bool(self.flags) or self.score.needs_review
-
-
-@dataclass(frozen=True)
-class StoredMarks:
-    """A graded page's marked options per key question (for duplicate checks)."""
-
-    page: PageRow
-    marked: dict[int, tuple[str, ...]]
-
-
-@dataclass(frozen=True)
-class ScoreChange:
-    """How one sheet's score changed in a rescoring run.
-
-    ``questions`` holds ``(number, old points, new points)`` for every question
-    whose points or status changed.
-    """
-
-    page_id: int
-    source: str
-    page_no: int
-    candidate: str | None
-    variant: str
-    old_total: float
-    new_total: float
-    questions: tuple[tuple[int, float, float], ...]
-
-
-@dataclass(frozen=True)
-class RescoreResult:
-    """One rescoring run of one exam's stored sheets."""
-
-    exam_id: str
-    at: str
-    reason: str
-    sheets: int
-    changes: tuple[ScoreChange, ...] = field(default_factory=tuple)
-
-
 class Store:
     """The SQLite results store of one output folder.
 
@@ -327,16 +213,22 @@ class Store:
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, params: StoreParams = StoreParams()) -> "Store":
-        """Open (creating if needed) the store at ``path``.
+    def open(cls, path: str | Path, params: StoreParams = StoreParams(), *, create: bool = False) -> "Store":
+        """Open the store at ``path``; with ``create``, make an empty one where none exists.
+
+        Prefer :func:`open_results`, which takes the results folder.
 
         Raises
         ------
+        NoResultsError
+            If ``path`` does not exist and ``create`` is false.
         StoreError
             If the file cannot be opened, is not a papergen store, or was
             written by a newer schema version.
         """
         path = Path(path)
+        if not create and not path.is_file():
+            raise NoResultsError(f"{path}: no results store here; give the {STORE_FILENAME} 'papergen grade' wrote")
         try:
             connection = sqlite3.connect(path, isolation_level=None, timeout=params.busy_timeout_ms / 1000)
         except sqlite3.Error as exc:
@@ -467,7 +359,7 @@ class Store:
             )
         return page_id
 
-    def pages(self, statuses: Iterable[StoredStatus] | None = None) -> list[PageRow]:
+    def pages(self, statuses: Iterable[PageStatus] | None = None) -> list[PageRow]:
         """Stored pages (all, or those with the given statuses), by source file and page number."""
         sql = f"SELECT {_PAGE_COLUMNS} FROM page"
         wanted = list(statuses) if statuses is not None else None
@@ -525,33 +417,26 @@ class Store:
 
     # -- rescoring ---------------------------------------------------------
 
-    def rescore(self, manifest: ExamManifest, *, reason: str = "key correction") -> RescoreResult:
-        """Recompute every stored score of an exam from the stored marks, and log what changed.
+    def save_rescore(
+        self, manifest: ExamManifest, scores: Sequence[tuple[int, SheetScore]], result: RescoreResult
+    ) -> None:
+        """Replace stored scores, log the rescoring run and store its manifest, in one transaction.
 
-        The manifest replaces the stored one.  No image is read.
-
-        Raises
-        ------
-        ManifestError
-            If a stored sheet's variant is missing from the manifest or its key
-            checksum differs (the manifest is of another build of the exam).
+        Parameters
+        ----------
+        manifest : ExamManifest
+            The key the scores were computed with; it replaces the stored one.
+        scores : sequence of (page id, SheetScore)
+            The new score of each rescored sheet.
+        result : RescoreResult
+            The run to log (see :func:`papergen.grading.rescore.rescore_store`).
         """
-        sheets = self.graded_sheets(manifest.exam_id)
-        _check_rescorable(manifest, sheets)
-        rescored = [
-            (sheet, score_sheet(self.sheet_read(sheet.page.page_id),
-                                manifest.variant(sheet.score.variant), manifest.format))
-            for sheet in sheets
-        ]
-        changes = tuple(c for c in (_score_change(old, new) for old, new in rescored) if c is not None)
-        result = RescoreResult(manifest.exam_id, _now(), reason, len(sheets), changes)
         old_row = self._db.execute("SELECT manifest_sha256 FROM exam WHERE exam_id = ?", (manifest.exam_id,)).fetchone()
         with self._transaction() as db:
-            for old, new in rescored:
-                _write_score(db, old.page.page_id, new)
-            _log_rescore(db, result, old_row["manifest_sha256"] if old_row else None, _manifest_sha256(manifest))
+            for page_id, score in scores:
+                _write_score(db, page_id, score)
+            _log_rescore(db, result, old_row["manifest_sha256"] if old_row else None, manifest_sha256(manifest))
             _upsert_manifest(db, manifest)
-        return result
 
     def rescore_history(self, exam_id: str | None = None) -> list[RescoreResult]:
         """Logged rescoring runs (of one exam or all), oldest first."""
@@ -563,6 +448,44 @@ class Store:
             changes = tuple(_change_from_row(r) for r in rows)
             out.append(RescoreResult(run["exam_id"], run["at"], run["reason"], run["sheets"], changes))
         return out
+
+
+def open_results(results_dir: str | Path, *, create: bool = False, params: StoreParams = StoreParams()) -> Store:
+    """Open the results store of a results folder (``results_dir/results.sqlite``).
+
+    Parameters
+    ----------
+    results_dir : path
+        The folder ``papergen grade`` writes.
+    create : bool
+        Create the folder and an empty store where none exists (only grading does).
+    params : StoreParams
+        Tunables.
+
+    Raises
+    ------
+    NoResultsError
+        If ``create`` is false and the folder holds no results store.
+    GradeError
+        If ``create`` is true and the folder cannot be created.
+    StoreError
+        If the store cannot be opened, is not a papergen store, or is from a newer version.
+    """
+    folder = Path(results_dir)
+    if create:
+        _prepare_out_dir(folder)
+    elif not (folder / STORE_FILENAME).is_file():
+        raise NoResultsError(f"{folder}: no {STORE_FILENAME} here; give the folder 'papergen grade' wrote")
+    return Store.open(folder / STORE_FILENAME, params, create=create)
+
+
+def _prepare_out_dir(out_dir: Path) -> Path:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GradeError(f"{out_dir}: cannot create the output folder ({exc.strerror}); choose another --out") from exc
+    return out_dir
+
 
 
 # -- schema ----------------------------------------------------------------
@@ -678,7 +601,7 @@ def _upsert_manifest(db: sqlite3.Connection, manifest: ExamManifest) -> None:
         "INSERT INTO exam (exam_id, manifest, manifest_sha256, saved) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (exam_id) DO UPDATE SET manifest = excluded.manifest, "
         "manifest_sha256 = excluded.manifest_sha256, saved = excluded.saved",
-        (manifest.exam_id, manifest.model_dump_json(), _manifest_sha256(manifest), _now()),
+        (manifest.exam_id, manifest.model_dump_json(), manifest_sha256(manifest), _now()),
     )
 
 
@@ -705,7 +628,7 @@ def _log_rescore(db: sqlite3.Connection, result: RescoreResult, old_sha: str | N
 def _page_row(row: sqlite3.Row) -> PageRow:
     return PageRow(
         page_id=row["id"], batch_id=row["batch_id"], source=row["source"], page_no=row["page_no"],
-        sha256=row["sha256"], status=row["status"], reason=row["reason"], exam_id=row["exam_id"],
+        sha256=row["sha256"], status=PageStatus(row["status"]), reason=row["reason"], exam_id=row["exam_id"],
         variant=row["variant"], candidate=row["candidate"], qr_text=row["qr_text"],
         fit_error_px=row["fit_error_px"], read_at=row["read_at"],
     )
@@ -750,39 +673,8 @@ def _change_from_row(row: sqlite3.Row) -> ScoreChange:
     )
 
 
-# -- rescoring helpers -------------------------------------------------------
-
-
-def _check_rescorable(manifest: ExamManifest, sheets: list[GradedSheet]) -> None:
-    keys = {v.variant: v.checksum for v in manifest.variants}
-    problems = sorted({
-        f"variant {s.score.variant}: stored sheets were scored with key {s.score.key_checksum}, "
-        f"the manifest has {keys.get(s.score.variant, 'no such variant')}"
-        for s in sheets
-        if keys.get(s.score.variant) != s.score.key_checksum
-    })
-    if problems:
-        raise ManifestError(
-            f"exam {manifest.exam_id}: cannot rescore: {'; '.join(problems)}; "
-            "the key is of another build of this exam"
-        )
-
-
-def _score_change(old: GradedSheet, new: SheetScore) -> ScoreChange | None:
-    before = {q.number: q for q in old.score.questions}
-    changed = []
-    for q in new.questions:
-        was = before.get(q.number)
-        if was is None or (was.points, was.status, was.max_points) != (q.points, q.status, q.max_points):
-            changed.append((q.number, was.points if was else 0.0, q.points))
-    if not changed and old.score.total == new.total and old.score.max_total == new.max_total:
-        return None
-    page = old.page
-    return ScoreChange(page.page_id, page.source, page.page_no, page.candidate, new.variant,
-                       old.score.total, new.total, tuple(changed))
-
-
-def _manifest_sha256(manifest: ExamManifest) -> str:
+def manifest_sha256(manifest: ExamManifest) -> str:
+    """SHA-256 (hex) of a manifest as stored."""
     return hashlib.sha256(manifest.model_dump_json().encode("utf-8")).hexdigest()
 
 

@@ -18,7 +18,7 @@ from papergen.bank.model import Bank, ItemStats
 from papergen.errors import BankError, ReportError
 from papergen.report.item_analysis import CohortAnalysis, ItemAnalysis
 from papergen.report.run import exam_report
-from papergen.store import STORE_FILENAME, Store
+from papergen.grading.store import Store, open_results
 
 __all__ = ["WritebackResult", "stats_for_bank", "writeback_stats", "writeback_results"]
 
@@ -113,10 +113,7 @@ def writeback_results(results_dir: str | Path, bank_path: str | Path, *, exam_id
         If the bank cannot be read or written.
     """
     bank = load_bank(bank_path)
-    store_path = Path(results_dir) / STORE_FILENAME
-    if not store_path.is_file():
-        raise ReportError(f"{results_dir}: no {STORE_FILENAME} here; give the folder 'papergen grade' wrote")
-    with Store.open(store_path) as store:
+    with open_results(results_dir) as store:
         chosen = _choose_exam(store, bank, exam_id, Path(bank_path))
         report = exam_report(store, chosen)
     result = writeback_stats(bank, report.analysis, chosen)

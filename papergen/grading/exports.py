@@ -28,8 +28,8 @@ from pathlib import Path
 
 from papergen.errors import ReportError
 from papergen.exam.manifest import ExamManifest
-from papergen.scoring import QuestionScore
-from papergen.store import GradedSheet, PageRow, Store
+from papergen.grading.scoring import QuestionScore
+from papergen.grading.store import GradedSheet, PageRow, Store
 
 __all__ = [
     "SCORES_CSV",

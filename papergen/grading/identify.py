@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from omr.result import CandidateRead, SheetRead
 from papergen.exam.manifest import ExamManifest, VariantKey
 from papergen.exam.sheet_code import SheetCode, SheetCodeError, decode_sheet_code
-from papergen.store import Flag
+from papergen.grading.records import Flag
 
 __all__ = [
     "Identity",

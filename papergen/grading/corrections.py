@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,12 +41,14 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from papergen.errors import ManifestError, ReportError
-from papergen.exports import write_exports
+from papergen.grading.exports import write_exports
 from papergen.jsonfile import load_json_model
+from papergen.bank.model import OPTION_LABELS
 from papergen.exam.manifest import ExamManifest, KeyQuestion, load_manifest, save_manifest
-from papergen.report.cohort import printed_to_bank
-from papergen.report.run import write_exam_exports
-from papergen.store import STORE_FILENAME, RescoreResult, Store
+from papergen.exam.paper import JUDGE_LABELS
+from papergen.grading.records import RescoreResult
+from papergen.grading.rescore import rescore_store
+from papergen.grading.store import Store, open_results
 
 __all__ = [
     "Correction",
@@ -56,8 +58,13 @@ __all__ = [
     "load_corrections",
     "apply_corrections",
     "next_version_path",
+    "printed_to_bank",
+    "ExamExports",
     "rescore_results",
 ]
+
+ExamExports = Callable[[Store, str, Path], Sequence[Path]]
+"""``exam_exports(store, exam_id, results_dir)``: per-exam files rewritten after a rescore."""
 
 _JUDGE_WORDS = {"对": "T", "错": "F", "T": "T", "F": "F"}
 Answer = Annotated[str, Field(min_length=1)] | list[Annotated[str, Field(min_length=1)]]
@@ -238,6 +245,18 @@ def _resolve(correction: Correction, manifest: ExamManifest,
     return question.item_id, printed_to_bank(question)
 
 
+def printed_to_bank(question: KeyQuestion) -> dict[str, str]:
+    """Printed option label -> bank option label for one question of one variant.
+
+    The permutation lists bank labels in printed order, so printed ``"A"``
+    is ``permutation[0]``.  Judge questions map ``"T"``/``"F"`` to themselves.
+    """
+    if question.type == "judge" or not question.permutation:
+        labels = JUDGE_LABELS if question.type == "judge" else OPTION_LABELS
+        return {label: label for label in labels}
+    return dict(zip(OPTION_LABELS, question.permutation))
+
+
 def _bank_answer(answer: str | list[str], to_bank: dict[str, str]) -> list[str]:
     labels = list(answer) if isinstance(answer, str) else [ch for part in answer for ch in part]
     out = []
@@ -315,7 +334,8 @@ def next_version_path(path: str | Path) -> Path:
             return candidate
 
 
-def rescore_results(results_dir: str | Path, key_path: str | Path, corrections_path: str | Path) -> RescoreOutcome:
+def rescore_results(results_dir: str | Path, key_path: str | Path, corrections_path: str | Path, *,
+                    exam_exports: ExamExports | None = None) -> RescoreOutcome:
     """Apply key corrections and rescore every stored sheet of the exam; see the module docstring.
 
     Parameters
@@ -326,6 +346,10 @@ def rescore_results(results_dir: str | Path, key_path: str | Path, corrections_p
         The key the results were last scored with (``key.json``, or the latest ``key.vN.json``).
     corrections_path : path
         The corrections file.
+    exam_exports : callable, optional
+        ``exam_exports(store, exam_id, results_dir) -> list of Path``: further
+        per-exam files to rewrite after the grading exports (the command line
+        passes :func:`papergen.report.write_exam_exports`: item analysis and workbook).
 
     Returns
     -------
@@ -343,23 +367,20 @@ def rescore_results(results_dir: str | Path, key_path: str | Path, corrections_p
         If the store cannot be opened.
     """
     results = Path(results_dir)
-    store_path = results / STORE_FILENAME
-    if not store_path.is_file():
-        raise ReportError(f"{results}: no {STORE_FILENAME} here; give the folder 'papergen grade' wrote")
-    manifest = load_manifest(key_path)
-    corrections = load_corrections(corrections_path)
-    corrected, changes = apply_corrections(manifest, corrections, source=str(corrections_path))
-    with Store.open(store_path) as store:
+    with open_results(results) as store:
+        manifest = load_manifest(key_path)
+        corrections = load_corrections(corrections_path)
+        corrected, changes = apply_corrections(manifest, corrections, source=str(corrections_path))
         _check_current_key(store, manifest, Path(key_path))
         new_path = next_version_path(key_path)
         save_manifest(corrected, new_path)
         try:
-            result = store.rescore(corrected, reason=corrections.reason)
+            result = rescore_store(store, corrected, reason=corrections.reason)
         except Exception:
             new_path.unlink(missing_ok=True)
             raise
         log_path = _write_log(new_path, Path(key_path), manifest, corrected, corrections, changes, result)
-        exports = _rewrite_exports(store, results, manifest.exam_id)
+        exports = _rewrite_exports(store, results, manifest.exam_id, exam_exports)
     return RescoreOutcome(new_path, log_path, changes, result, exports)
 
 
@@ -410,9 +431,10 @@ def _write_log(new_path: Path, old_path: Path, old: ExamManifest, new: ExamManif
     return log_path
 
 
-def _rewrite_exports(store: Store, results: Path, exam_id: str) -> tuple[Path, ...]:
+def _rewrite_exports(store: Store, results: Path, exam_id: str, exam_exports: ExamExports | None) -> tuple[Path, ...]:
     written = list(write_exports(store, results))
-    written += write_exam_exports(store, exam_id, results)
+    if exam_exports is not None:
+        written += exam_exports(store, exam_id, results)
     return tuple(written)
 
 
