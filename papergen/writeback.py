@@ -117,10 +117,7 @@ def writeback_results(results_dir: str | Path, bank_path: str | Path, *, exam_id
         chosen = _choose_exam(store, bank, exam_id, Path(bank_path))
         report = exam_report(store, chosen)
     result = writeback_stats(bank, report.analysis, chosen)
-    try:
-        save_bank(result.bank, bank_path)
-    except OSError as exc:
-        raise BankError(f"{bank_path}: cannot write the bank ({exc.strerror})") from exc
+    save_bank(result.bank, bank_path)
     return result
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import errno
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -109,3 +111,22 @@ def make_format() -> Callable[..., PaperFormat]:
         )
 
     return build
+
+
+@pytest.fixture
+def unwritable(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+    """``unwritable(folder)``: the system refuses to put files into ``folder``, as for a read-only folder.
+
+    Done by refusing the final rename, since the tests may run as root, which
+    a read-only folder does not stop.
+    """
+    folders: list[Path] = []
+    rename = os.replace
+
+    def refuse(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        if Path(dst).parent in folders:
+            raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+        rename(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", refuse)
+    return folders.append

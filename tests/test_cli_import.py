@@ -33,6 +33,17 @@ def test_import_writes_a_bank_and_prints_counts_and_problems(tmp_path):
     assert bank.id == "customer-service" and len(bank.items) == 10
 
 
+def test_import_into_a_read_only_folder_is_a_clean_error(tmp_path, unwritable):
+    out = tmp_path / "banks" / "bank.json"
+    out.parent.mkdir()
+    unwritable(out.parent)
+    result = CliRunner().invoke(main, ["import", str(FIXTURES / "answer_after_options.txt"),
+                                       "--topics", str(FIXTURES / "topics.json"), "--out", str(out)])
+    assert result.exit_code == 1
+    assert f"Error: {out}: cannot write the bank (Permission denied)" in result.output
+    assert list(out.parent.iterdir()) == []
+
+
 def test_import_applies_format_limits_and_exclusions(tmp_path):
     out = tmp_path / "bank.json"
     exclusions = tmp_path / "ex.json"

@@ -85,6 +85,18 @@ def test_rescore_writes_the_next_key_and_prints_the_changes(results):
     assert "points (1 question(s) changed)" in result.output
 
 
+def test_rescore_into_a_read_only_key_folder_is_a_clean_error(results, unwritable):
+    fixes = results / "fixes.json"
+    fixes.write_text(json.dumps({"reason": "第7题答案应为B", "corrections": [
+        {"variant": "A", "question": 7, "answer": "B"}]}, ensure_ascii=False), encoding="utf-8")
+    unwritable(results)
+    before = sorted(p.name for p in results.iterdir())
+    result = run("rescore", results / "results", "--key", results / "key.json", "--corrections", fixes)
+    assert result.exit_code == 1
+    assert f"Error: {results / 'key.v2.json'}: cannot write key manifest (Permission denied)" in result.output
+    assert sorted(p.name for p in results.iterdir()) == before
+
+
 def test_rescore_reports_a_bad_correction_as_an_error(results):
     fixes = results / "fixes.json"
     fixes.write_text(json.dumps({"reason": "x", "corrections": [{"variant": "A", "question": 7, "answer": "Z"}]}),

@@ -10,7 +10,8 @@ import pytest
 from grading_fixtures import ANSWERS_A, ANSWERS_B, FULL_MARKS, FakeScans, make_manifest, make_read, sheet_qr, with_answers
 from omr.result import SheetRead
 from papergen.errors import ReportError
-from papergen.grading.exports import REVIEW_MARK, format_points, write_csv, write_exports
+from papergen.files import write_csv
+from papergen.grading.exports import REVIEW_MARK, format_points, write_exports
 from papergen.grading import STORE_FILENAME, Store, grade_batch, rescore_store
 from papergen.exam.manifest import Candidate
 
@@ -97,11 +98,11 @@ def test_points_print_without_trailing_zeros(tmp_path):
 
 def test_write_csv_replaces_atomically_and_reports_unwritable_paths(tmp_path):
     target = tmp_path / "scores.csv"
-    write_csv(target, ["a"], [["1"]])
-    write_csv(target, ["a"], [["2"]])
+    write_csv(target, ["a"], [["1"]], ReportError)
+    write_csv(target, ["a"], [["2"]], ReportError)
     assert read_csv(target) == [["a"], ["2"]]
     blocked = tmp_path / "folder.csv"
     blocked.mkdir()
     with pytest.raises(ReportError, match="folder.csv: cannot write"):
-        write_csv(blocked, ["a"], [])
+        write_csv(blocked, ["a"], [], ReportError)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.csv", "scores.csv"]

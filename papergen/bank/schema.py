@@ -22,7 +22,9 @@ from pydantic import BaseModel
 
 from omr.layout import SheetLayout
 from papergen.bank.model import Bank
+from papergen.errors import FormatError
 from papergen.exam.format import PaperFormat
+from papergen.files import write_text
 
 __all__ = ["SCHEMA_FILES", "JSON_SCHEMA_DIALECT", "schema_text", "schema_texts", "write_schemas"]
 
@@ -59,8 +61,7 @@ def write_schemas(out_dir: str | Path = ".") -> list[Path]:
     for relative, text in schema_texts().items():
         path = Path(out_dir) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+        written.append(write_text(path, text, FormatError, "JSON Schema"))
     return written
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from papergen.errors import FormatError
-from papergen.jsonfile import load_json_model
+from papergen.files import load_json_model
 
 __all__ = ["PaperFormat", "Section", "Scoring", "load_format"]
 

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from papergen.errors import ManifestError
-from papergen.jsonfile import load_json_model
+from papergen.files import load_json_model, write_text
 from papergen.exam.paper import Paper
 from papergen.exam.format import PaperFormat
 
@@ -172,11 +172,14 @@ def manifest_from_papers(
 
 
 def save_manifest(manifest: ExamManifest, path: str | Path) -> None:
-    """Write a manifest as indented UTF-8 JSON (atomically: temp file, then rename)."""
-    path = Path(path)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(manifest.model_dump_json(indent=1) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    """Write a manifest as indented UTF-8 JSON, atomically.
+
+    Raises
+    ------
+    ManifestError
+        If the file cannot be written.
+    """
+    write_text(path, manifest.model_dump_json(indent=1) + "\n", ManifestError, "key manifest")
 
 
 def load_manifest(path: str | Path) -> ExamManifest:

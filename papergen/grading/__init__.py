@@ -32,7 +32,7 @@ from papergen.grading.corrections import (
     printed_to_bank,
     rescore_results,
 )
-from papergen.grading.exports import CSV_ENCODING, RESPONSES_CSV, REVIEW_CSV, SCORES_CSV, write_exports
+from papergen.grading.exports import RESPONSES_CSV, REVIEW_CSV, SCORES_CSV, write_exports
 from papergen.grading.identify import Identity, Refusal, identify_sheet
 from papergen.grading.records import (
     DUPLICATE_CANDIDATE,
@@ -42,7 +42,7 @@ from papergen.grading.records import (
     GradedSheet,
     PageRecord,
     PageRow,
-    PageStatus,
+    StoredStatus,
     RescoreResult,
     ScoreChange,
     StoredMarks,
@@ -52,7 +52,6 @@ from papergen.grading.scoring import POINT_DECIMALS, QuestionScore, SectionScore
 from papergen.grading.store import SCHEMA_VERSION, STORE_FILENAME, Store, StoreParams, open_results
 
 __all__ = [
-    "CSV_ENCODING",
     "Correction",
     "Corrections",
     "DUPLICATE_CANDIDATE",
@@ -70,7 +69,7 @@ __all__ = [
     "PageProblem",
     "PageRecord",
     "PageRow",
-    "PageStatus",
+    "StoredStatus",
     "QuestionScore",
     "RESPONSES_CSV",
     "REVIEW_CSV",

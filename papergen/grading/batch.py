@@ -38,7 +38,7 @@ from papergen.grading.records import (
     DUPLICATE_SCAN,
     Flag,
     PageRecord,
-    PageStatus,
+    StoredStatus,
     RescoreResult,
     StoredMarks,
 )
@@ -147,18 +147,18 @@ class GradeSummary:
 
     def count(self, record: PageRecord) -> None:
         """Add one stored page to the tallies (``flagged`` is kept by the run)."""
-        if record.status == PageStatus.GRADED:
+        if record.status == StoredStatus.GRADED:
             self.graded += 1
-        elif record.status == PageStatus.BLANK:
+        elif record.status == StoredStatus.BLANK:
             self.blank += 1
         else:
-            problems = self.problems(PageStatus(record.status))
+            problems = self.problems(StoredStatus(record.status))
             problems.append(PageProblem(record.source, record.page_no, record.status, record.reason))
 
-    def problems(self, status: PageStatus) -> list[PageProblem]:
+    def problems(self, status: StoredStatus) -> list[PageProblem]:
         """The list that holds pages of a not-graded status (one of :data:`PROBLEM_STATUSES`)."""
-        lists = {PageStatus.REFUSED: self.refused, PageStatus.NOT_A_SHEET: self.not_a_sheet,
-                 PageStatus.QUARANTINED: self.quarantined, PageStatus.ERROR: self.errors}
+        lists = {StoredStatus.REFUSED: self.refused, StoredStatus.NOT_A_SHEET: self.not_a_sheet,
+                 StoredStatus.QUARANTINED: self.quarantined, StoredStatus.ERROR: self.errors}
         return lists[status]
 
     def to_dict(self) -> dict[str, Any]:
@@ -299,7 +299,7 @@ class _Run:
             self.summary.skipped += 1
             return
         started = time.perf_counter()
-        base = PageRecord(str(page.source), page.page, page.sha256, PageStatus.ERROR)
+        base = PageRecord(str(page.source), page.page, page.sha256, StoredStatus.ERROR)
         try:
             outcome = self._assess_page(base, page)
             self._save(outcome, started)
@@ -309,11 +309,11 @@ class _Run:
 
     def regrade_refused(self) -> None:
         """Grade pages refused in earlier runs that the keys given now identify."""
-        for row in self.store.pages([PageStatus.REFUSED]):
+        for row in self.store.pages([StoredStatus.REFUSED]):
             read = self.store.sheet_read(row.page_id)
             if isinstance(identify_sheet(read, self.keys), Refusal):
                 continue
-            base = PageRecord(row.source, row.page_no, row.sha256, PageStatus.REFUSED)
+            base = PageRecord(row.source, row.page_no, row.sha256, StoredStatus.REFUSED)
             try:
                 outcome = self._assess_read(base, read)
             except Exception as exc:  # leave the page refused, say why it stayed so
@@ -325,20 +325,20 @@ class _Run:
     def _assess_page(self, base: PageRecord, page: PageImageLike) -> _Outcome:
         if page.error is not None or page.image is None:
             reason = f"cannot decode the page: {page.error or 'no image'}"
-            return _Outcome(replace(base, status=PageStatus.QUARANTINED, reason=reason))
+            return _Outcome(replace(base, status=StoredStatus.QUARANTINED, reason=reason))
         read = self.reader(page.image, self.layout, dpi=page.dpi)
         return self._assess_read(base, read)
 
     def _assess_read(self, base: PageRecord, read: SheetRead) -> _Outcome:
         if read.status != "read":
-            return _Outcome(replace(base, status=PageStatus(read.status), reason=read.reason, read=read))
+            return _Outcome(replace(base, status=StoredStatus(read.status), reason=read.reason, read=read))
         identity = identify_sheet(read, self.keys)
         if isinstance(identity, Refusal):
-            record = replace(base, status=PageStatus.REFUSED, reason=identity.reason, read=read,
+            record = replace(base, status=StoredStatus.REFUSED, reason=identity.reason, read=read,
                            exam_id=identity.exam_id, variant=identity.variant)
             return _Outcome(record)
         score = score_sheet(read, identity.key, identity.manifest.format)
-        record = replace(base, status=PageStatus.GRADED, reason="", read=read, exam_id=identity.manifest.exam_id,
+        record = replace(base, status=StoredStatus.GRADED, reason="", read=read, exam_id=identity.manifest.exam_id,
                        variant=identity.key.variant, candidate=identity.candidate)
         own, related = self._duplicate_flags(record, identity, score)
         return _Outcome(record, score, identity.flags + own, related)

@@ -30,7 +30,6 @@ key: the sheets' QR codes carry them.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -42,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from papergen.errors import ManifestError, ReportError
 from papergen.grading.exports import write_exports
-from papergen.jsonfile import load_json_model
+from papergen.files import load_json_model, write_json
 from papergen.bank.model import OPTION_LABELS
 from papergen.exam.manifest import ExamManifest, KeyQuestion, load_manifest, save_manifest
 from papergen.exam.paper import JUDGE_LABELS
@@ -425,10 +424,7 @@ def _write_log(new_path: Path, old_path: Path, old: ExamManifest, new: ExamManif
             for c in result.changes
         ],
     }
-    tmp = log_path.with_name(f".{log_path.name}.tmp")
-    tmp.write_text(json.dumps(log, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(log_path)
-    return log_path
+    return write_json(log_path, log, ManifestError, "key change log")
 
 
 def _rewrite_exports(store: Store, results: Path, exam_id: str, exam_exports: ExamExports | None) -> tuple[Path, ...]:

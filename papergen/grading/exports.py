@@ -21,12 +21,11 @@ review.csv
 
 from __future__ import annotations
 
-import csv
-import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from papergen.errors import ReportError
+from papergen.files import write_csv
 from papergen.exam.manifest import ExamManifest
 from papergen.grading.scoring import QuestionScore
 from papergen.grading.store import GradedSheet, PageRow, Store
@@ -36,13 +35,10 @@ __all__ = [
     "RESPONSES_CSV",
     "REVIEW_CSV",
     "REVIEW_MARK",
-    "CSV_ENCODING",
     "write_exports",
     "scores_table",
     "responses_table",
     "review_table",
-    "write_csv",
-    "write_atomically",
     "format_points",
 ]
 
@@ -51,8 +47,6 @@ RESPONSES_CSV = "responses.csv"
 REVIEW_CSV = "review.csv"
 REVIEW_MARK = "?"
 """Appended to a response cell whose question is listed for review."""
-CSV_ENCODING = "utf-8-sig"
-"""UTF-8 with a byte order mark: spreadsheet programs then detect UTF-8."""
 
 _NOT_GRADED = ("refused", "quarantined", "not_a_sheet", "error")
 _POINT_DIGITS = 4
@@ -83,7 +77,7 @@ def write_exports(store: Store, out_dir: str | Path) -> list[Path]:
     }
     written = []
     for name, (header, rows) in tables.items():
-        written.append(write_csv(out / name, header, rows))
+        written.append(write_csv(out / name, header, rows, ReportError))
     return written
 
 
@@ -132,54 +126,6 @@ def review_table(pages: Iterable[PageRow], sheets: Sequence[GradedSheet]) -> Tab
         )
     rows.sort(key=lambda r: (r[0], int(r[1]), int(r[5]) if r[5] else 0))
     return header, rows
-
-
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> Path:
-    """Write a CSV file atomically, UTF-8 with BOM.
-
-    Raises
-    ------
-    ReportError
-        If the file cannot be written.
-    """
-
-    def write(tmp: Path) -> None:
-        with tmp.open("w", encoding=CSV_ENCODING, newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
-
-    return write_atomically(path, write)
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
-    """Write a file people open in spreadsheet programs: to a temporary file, then renamed over ``path``.
-
-    A reader never sees half a file, and a failed write leaves no temporary
-    file behind.
-
-    Parameters
-    ----------
-    path : Path
-        The file to write.
-    write : callable
-        ``write(temporary_path)`` writes the whole content.
-
-    Raises
-    ------
-    ReportError
-        If the file cannot be written (e.g. it is open in a spreadsheet program).
-    """
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ReportError(
-            f"{path}: cannot write ({exc.strerror}); close it if a spreadsheet program has it open, then rerun"
-        ) from exc
-    return path
 
 
 def _section_columns(manifests: Iterable[ExamManifest]) -> list[tuple[str, str]]:

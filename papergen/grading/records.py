@@ -13,7 +13,7 @@ from omr.result import SheetRead
 from papergen.grading.scoring import SheetScore
 
 __all__ = [
-    "PageStatus",
+    "StoredStatus",
     "PROBLEM_STATUSES",
     "DUPLICATE_CANDIDATE",
     "DUPLICATE_SCAN",
@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 
-class PageStatus(StrEnum):
+class StoredStatus(StrEnum):
     """The outcome of one page, as stored (the values are the stored strings).
 
     graded: read, identified and scored; refused: read but not identified (no
@@ -44,7 +44,7 @@ class PageStatus(StrEnum):
     ERROR = "error"
 
 
-PROBLEM_STATUSES = (PageStatus.REFUSED, PageStatus.NOT_A_SHEET, PageStatus.QUARANTINED, PageStatus.ERROR)
+PROBLEM_STATUSES = (StoredStatus.REFUSED, StoredStatus.NOT_A_SHEET, StoredStatus.QUARANTINED, StoredStatus.ERROR)
 """Statuses of pages that were not graded and are listed with their reasons."""
 
 DUPLICATE_CANDIDATE = "duplicate_candidate"
@@ -88,7 +88,7 @@ class PageRecord:
     source: str
     page_no: int
     sha256: str
-    status: PageStatus
+    status: StoredStatus
     reason: str = ""
     read: SheetRead | None = None
     exam_id: str | None = None
@@ -106,7 +106,7 @@ class PageRow:
     source: str
     page_no: int
     sha256: str
-    status: PageStatus
+    status: StoredStatus
     reason: str
     exam_id: str | None
     variant: str | None

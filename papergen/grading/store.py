@@ -18,7 +18,7 @@ exam
     The key manifest (JSON) of every exam graded, as last applied.
 page
     One row per page image: source file, page number, ``sha256`` (UNIQUE),
-    status (:class:`~papergen.grading.records.PageStatus`), reason, exam id, variant, candidate, QR
+    status (:class:`~papergen.grading.records.StoredStatus`), reason, exam id, variant, candidate, QR
     text, candidate-grid read, registration fit error and homography (so a
     report can draw on the original scan), timings.
 marks
@@ -62,7 +62,7 @@ from papergen.grading.records import (
     GradedSheet,
     PageRecord,
     PageRow,
-    PageStatus,
+    StoredStatus,
     RescoreResult,
     ScoreChange,
     StoredMarks,
@@ -359,7 +359,7 @@ class Store:
             )
         return page_id
 
-    def pages(self, statuses: Iterable[PageStatus] | None = None) -> list[PageRow]:
+    def pages(self, statuses: Iterable[StoredStatus] | None = None) -> list[PageRow]:
         """Stored pages (all, or those with the given statuses), by source file and page number."""
         sql = f"SELECT {_PAGE_COLUMNS} FROM page"
         wanted = list(statuses) if statuses is not None else None
@@ -628,7 +628,7 @@ def _log_rescore(db: sqlite3.Connection, result: RescoreResult, old_sha: str | N
 def _page_row(row: sqlite3.Row) -> PageRow:
     return PageRow(
         page_id=row["id"], batch_id=row["batch_id"], source=row["source"], page_no=row["page_no"],
-        sha256=row["sha256"], status=PageStatus(row["status"]), reason=row["reason"], exam_id=row["exam_id"],
+        sha256=row["sha256"], status=StoredStatus(row["status"]), reason=row["reason"], exam_id=row["exam_id"],
         variant=row["variant"], candidate=row["candidate"], qr_text=row["qr_text"],
         fit_error_px=row["fit_error_px"], read_at=row["read_at"],
     )

@@ -12,6 +12,7 @@ from html import escape
 from pathlib import Path
 
 from papergen.errors import ReportError
+from papergen.files import write_text
 from papergen.report.charts import Chart, ChartLine
 
 __all__ = ["html_page", "html_table", "html_pairs_table", "svg_chart", "esc", "write_html", "BASE_CSS"]
@@ -43,12 +44,7 @@ def write_html(path: str | Path, html: str, what: str) -> Path:
     ReportError
         If the file cannot be written; the message names the file and ``what`` it holds.
     """
-    path = Path(path)
-    try:
-        path.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot write {what} ({exc.strerror})") from exc
-    return path
+    return write_text(path, html, ReportError, what)
 
 
 def esc(text: object) -> str:

@@ -22,7 +22,6 @@ and purpose, so a seed gives the same files whatever the number of workers.
 from __future__ import annotations
 
 import functools
-import json
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -39,6 +38,7 @@ from papergen.bank.io import load_bank
 from papergen.bank.model import Bank
 from papergen.errors import BankError, SimulationError
 from papergen.exam.manifest import Candidate, ExamManifest, load_manifest
+from papergen.files import write_json
 from papergen.render import SheetPrint, render_sheets
 from papergen.resources import bundled_bank_path, bundled_layout_path
 from papergen.exam.sheet_code import SheetCode, encode_sheet_code
@@ -573,5 +573,4 @@ def _write_index(out: Path, manifest: ExamManifest, people: Sequence[SimCandidat
         "files": [{"name": name, "pages": pages} for name, pages in files.items()],
     }
     path = out / SIM_INDEX
-    path.write_text(json.dumps(index, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return path
+    return write_json(path, index, SimulationError, "simulation index")

@@ -1,4 +1,4 @@
-"""Reading JSON files: every loader names the file, the JSON position or path, and its stage's error."""
+"""Reading and writing files: loaders name the file, the JSON position or path and their stage's error; writers are atomic."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from render_fixtures import bundled_paper_format
 
 from papergen.bank.blueprint import load_blueprint_overrides
-from papergen.errors import AssemblyError, FormatError, ImportTextError, ManifestError
+from papergen.errors import AssemblyError, FormatError, ImportTextError, ManifestError, ReportError
 from papergen.importers.classify import load_topic_keywords
 from papergen.importers.sources import load_exclusions
-from papergen.jsonfile import read_json
+from papergen.files import read_json, write_atomically, write_json, write_text
 from papergen.exam.manifest import load_manifest
 from papergen.exam.format import load_format
 from papergen.grading import load_corrections
@@ -70,3 +70,42 @@ def test_an_invalid_key_manifest_lists_ten_problems_and_counts_the_rest(tmp_path
     assert message.startswith(f"{path}: not a valid key manifest: exam_id: Field required; ")
     assert message.count("Field required") == 10
     assert message.endswith(f"; and {len(fields) + 1 - 10} more")
+
+
+def test_atomic_writes_use_unique_temporary_files_beside_the_target(tmp_path):
+    seen = []
+
+    def write(tmp):
+        seen.append(tmp)
+        tmp.write_text(str(len(seen)), encoding="utf-8")
+
+    write_atomically(tmp_path / "a.csv", write, ReportError)
+    write_atomically(tmp_path / "a.csv", write, ReportError)
+    assert seen[0] != seen[1] and all(p.parent == tmp_path and p.suffix == ".csv" for p in seen)
+    assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8") == "2"
+
+
+def test_a_failed_write_raises_the_stage_error_and_leaves_nothing(tmp_path, unwritable):
+    (tmp_path / "key.json").write_text("old", encoding="utf-8")
+    unwritable(tmp_path)
+    with pytest.raises(ManifestError, match=r"key\.json: cannot write key manifest \(Permission denied\); ask"):
+        write_text(tmp_path / "key.json", "new", ManifestError, "key manifest", hint="; ask")
+    assert [p.name for p in tmp_path.iterdir()] == ["key.json"]
+    assert (tmp_path / "key.json").read_text(encoding="utf-8") == "old"
+
+
+def test_a_writer_that_fails_otherwise_leaves_nothing_and_its_error_passes(tmp_path):
+    def broken(tmp):
+        tmp.write_text("half", encoding="utf-8")
+        raise ValueError("bad row")
+
+    with pytest.raises(ValueError, match="bad row"):
+        write_atomically(tmp_path / "a.csv", broken, ReportError)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_json_is_written_as_readable_utf8(tmp_path):
+    path = write_json(tmp_path / "a.json", {"题": [1, 2]}, ReportError)
+    assert read_json(path, ReportError, "test") == {"题": [1, 2]}
+    assert "题" in path.read_text(encoding="utf-8")
