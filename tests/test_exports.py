@@ -11,7 +11,8 @@ from grading_fixtures import ANSWERS_A, ANSWERS_B, FULL_MARKS, FakeScans, make_m
 from omr.result import SheetRead
 from papergen.errors import ReportError
 from papergen.files import write_csv
-from papergen.grading.exports import REVIEW_MARK, format_points, write_exports
+from papergen.grading.exports import REVIEW_MARK, write_exports
+from papergen.wording import format_points
 from papergen.grading import STORE_FILENAME, Store, grade_batch, rescore_store
 from papergen.exam.manifest import Candidate
 

@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from papergen.errors import ManifestError, ReportError
 from papergen.grading.exports import write_exports
 from papergen.files import load_json_model, write_json
+from papergen.wording import JUDGE_KEYS
 from papergen.bank.model import OPTION_LABELS
 from papergen.exam.manifest import ExamManifest, KeyQuestion, load_manifest, save_manifest
 from papergen.exam.paper import JUDGE_LABELS
@@ -65,7 +66,6 @@ __all__ = [
 ExamExports = Callable[[Store, str, Path], Sequence[Path]]
 """``exam_exports(store, exam_id, results_dir)``: per-exam files rewritten after a rescore."""
 
-_JUDGE_WORDS = {"对": "T", "错": "F", "T": "T", "F": "F"}
 Answer = Annotated[str, Field(min_length=1)] | list[Annotated[str, Field(min_length=1)]]
 
 
@@ -260,7 +260,7 @@ def _bank_answer(answer: str | list[str], to_bank: dict[str, str]) -> list[str]:
     labels = list(answer) if isinstance(answer, str) else [ch for part in answer for ch in part]
     out = []
     for label in labels:
-        label = _JUDGE_WORDS.get(label, label.upper())
+        label = JUDGE_KEYS.get(label, label.upper())
         if label not in to_bank:
             raise ValueError(f"{label!r} is not an option of the question (options {sorted(to_bank)})")
         out.append(to_bank[label])

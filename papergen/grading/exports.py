@@ -26,6 +26,7 @@ from pathlib import Path
 
 from papergen.errors import ReportError
 from papergen.files import write_csv
+from papergen.wording import format_points
 from papergen.exam.manifest import ExamManifest
 from papergen.grading.scoring import QuestionScore
 from papergen.grading.store import GradedSheet, PageRow, Store
@@ -39,7 +40,6 @@ __all__ = [
     "scores_table",
     "responses_table",
     "review_table",
-    "format_points",
 ]
 
 SCORES_CSV = "scores.csv"
@@ -49,7 +49,6 @@ REVIEW_MARK = "?"
 """Appended to a response cell whose question is listed for review."""
 
 _NOT_GRADED = ("refused", "quarantined", "not_a_sheet", "error")
-_POINT_DIGITS = 4
 
 Table = tuple[list[str], list[list[str]]]
 
@@ -168,9 +167,3 @@ def _question_reason(question: QuestionScore) -> str:
 def _review_row(page: PageRow, question: str, reason: str) -> list[str]:
     return [page.source, str(page.page_no), page.candidate or "", page.exam_id or "", page.variant or "",
             question, reason]
-
-
-def format_points(value: float) -> str:
-    """Points as short text: ``60``, ``57.5``, ``0.6667`` (at most four decimals)."""
-    text = f"{value:.{_POINT_DIGITS}f}".rstrip("0").rstrip(".")
-    return text or "0"

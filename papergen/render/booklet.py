@@ -36,12 +36,12 @@ from papergen.render.fonts import (
 from papergen.render.text import (
     JUDGE_BLANK,
     chinese_numeral,
-    format_points,
     option_text,
     question_label,
     section_heading,
 )
 from papergen.render.typography import print_text
+from papergen.wording import format_points
 
 __all__ = ["BookletStyle", "render_booklet", "options_per_line"]
 

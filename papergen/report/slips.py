@@ -29,7 +29,8 @@ from papergen.report.pdf_common import (
     title_line,
 )
 from papergen.report.summary import CohortReport
-from papergen.report.wording import answer_text, points
+from papergen.report.wording import points
+from papergen.wording import answer_text
 from papergen.grading.scoring import QuestionScore
 from papergen.grading.store import GradedSheet
 

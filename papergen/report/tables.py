@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from papergen.errors import ReportError
 from papergen.files import SPREADSHEET_HINT, write_atomically, write_csv
-from papergen.grading.exports import format_points
+from papergen.wording import format_points
 from papergen.report.item_analysis import ItemAnalysis
 from papergen.report.report_text import option_counts_text, summary_pairs
 from papergen.report.summary import CohortReport
