@@ -6,7 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from grading_fixtures import ANSWERS_A, FakeScans, make_manifest, make_read, sheet_qr, small_layout
-from papergen.grading import STORE_FILENAME, batch as grading, Store
+from papergen import grading
+from papergen.grading import STORE_FILENAME, Store, batch
 from papergen.cli import grade_command, main
 from papergen.exam.manifest import save_manifest
 
@@ -17,8 +18,8 @@ EXAM = make_manifest()
 def scans(monkeypatch):
     """Fake scans wired into the grading defaults, as omr.scan_io and omr.read would be."""
     fake = FakeScans()
-    monkeypatch.setattr(grading, "default_page_source", lambda: fake.iter_pages)
-    monkeypatch.setattr(grading, "default_reader", lambda: fake.read_sheet)
+    monkeypatch.setattr(batch, "default_page_source", lambda: fake.iter_pages)
+    monkeypatch.setattr(batch, "default_reader", lambda: fake.read_sheet)
     monkeypatch.setattr(grading, "count_input_pages", lambda inputs: len(fake.pages))
     return fake
 

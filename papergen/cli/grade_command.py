@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from papergen.grading import batch as grading
+from papergen import grading
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
-from papergen.exam.manifest import load_manifest
+from papergen.exam import load_manifest
 
 
 @click.command("grade", context_settings=CONTEXT_SETTINGS)

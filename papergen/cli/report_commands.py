@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from papergen.bank.io import load_bank
+from papergen.bank import load_bank
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
 from papergen.grading import rescore_results
-from papergen.report.run import write_exam_exports, write_reports
+from papergen.report import write_exam_exports, write_reports
 from papergen.writeback import writeback_results
 
 _RESULTS = click.Path(exists=True, file_okay=False, path_type=Path)
