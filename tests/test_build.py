@@ -7,7 +7,7 @@ from pathlib import Path
 
 import cv2
 import pytest
-from assembly_fixtures import item_ids
+from small_banks import item_ids
 from pdf_inspect import page_texts, render_gray
 
 from omr.layout import MM_PER_INCH

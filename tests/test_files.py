@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from render_fixtures import bundled_paper_format
+from paper_builders import bundled_paper_format
 
 from papergen.bank.blueprint import load_blueprint_overrides
 from papergen.errors import AssemblyError, FormatError, ImportTextError, ManifestError, ReportError

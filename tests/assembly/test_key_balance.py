@@ -7,7 +7,7 @@ import random
 from collections import Counter
 
 import pytest
-from assembly_fixtures import small_bank, small_format
+from small_banks import small_bank, small_format
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from papergen.bank.io import load_bank
 from papergen.cli import main
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "import"
 
 
 def _run(*args: str):

@@ -6,7 +6,7 @@ import dataclasses
 from itertools import combinations
 
 import pytest
-from assembly_fixtures import item_ids, section_counts, small_bank, small_format
+from small_banks import item_ids, section_counts, small_bank, small_format
 
 from papergen.assembly import (
     AssemblyRules,

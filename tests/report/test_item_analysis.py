@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from grading_fixtures import (
+from fake_grading import (
     ANSWERS_A,
     ANSWERS_B,
     make_manifest,
@@ -15,7 +15,7 @@ from grading_fixtures import (
     sheet_qr,
     with_answers,
 )
-from report_fixtures import BACKWARDS_ITEM, MISKEY_ITEM, cohort_store
+from sim_cohort import BACKWARDS_ITEM, MISKEY_ITEM, cohort_store
 
 from papergen.grading import DUPLICATE_SCAN, STORE_FILENAME, Flag, PageRecord, Store, score_sheet
 from papergen.report.cohort import build_cohort, load_cohort

@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from pdf_inspect import font_report, page_texts, squash
 from PIL import Image
-from report_fixtures import (
+from sim_cohort import (
     MISKEY_ITEM,
     bank_items,
     cohort_store,
@@ -308,7 +308,7 @@ def test_report_breaks_scores_down_by_the_banks_topics(store_path, make_bank, ma
 
 
 def test_exports_doc_describes_every_column():
-    doc = (Path(__file__).parent.parent / "docs" / "exports.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).parents[2] / "docs" / "exports.md").read_text(encoding="utf-8")
     columns = [*ITEM_COLUMNS, *SCORE_COLUMNS_HEAD, *SCORE_COLUMNS_TAIL]
     missing = [c.key for c in columns if f"`{c.key}`" not in doc and not c.key.startswith("option_")]
     missing += [c.title for c in columns if c.title not in doc and not c.key.startswith("option_")]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from simulate_fixtures import build_bundled_exam
+from bundled_exam import build_bundled_exam
 
 from papergen.cli import demo_command, main
 from papergen.simulate import load_truth_dir

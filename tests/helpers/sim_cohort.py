@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 import numpy as np
-from grading_fixtures import make_read
+from fake_grading import make_read
 
 from omr.layout import SheetLayout, load_layout
 from papergen.exam.manifest import (
@@ -194,7 +194,7 @@ def cohort_store(out_dir: Path, count: int = 60, *, seed: int = 1) -> tuple[Path
 @cache
 def omr_synth() -> ModuleType:
     """The synthetic-scan module of the reader's tests (``tests/omr/synth.py``)."""
-    spec = importlib.util.spec_from_file_location("omr_test_synth", Path(__file__).parent / "omr" / "synth.py")
+    spec = importlib.util.spec_from_file_location("omr_test_synth", Path(__file__).parents[1] / "omr" / "synth.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the file executes

@@ -11,7 +11,7 @@ import pytest
 
 from papergen.bank.schema import SCHEMA_FILES, schema_texts, write_schemas
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("relative", sorted(SCHEMA_FILES))

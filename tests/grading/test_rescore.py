@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from report_fixtures import MISKEY_ITEM, cohort_store, cs_manifest
+from sim_cohort import MISKEY_ITEM, cohort_store, cs_manifest
 
 from papergen.errors import ManifestError, ReportError
 from papergen.exam.manifest import load_manifest, save_manifest

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from grading_fixtures import ANSWERS_A, FULL_MARKS, make_manifest, make_read, sheet_qr, with_answers
+from fake_grading import ANSWERS_A, FULL_MARKS, make_manifest, make_read, sheet_qr, with_answers
 from omr.result import QuestionRead
 from papergen.errors import ManifestError, NoResultsError, StoreError
 from papergen.exam.manifest import KeyQuestion

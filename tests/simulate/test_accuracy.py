@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from simulate_fixtures import build_bundled_exam, bundled_layout
+from bundled_exam import build_bundled_exam, bundled_layout
 
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
 from papergen.errors import NoResultsError, StoreError

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from render_fixtures import bundled_layout, make_candidates, make_manifest, make_paper
-from simulate_fixtures import build_bundled_exam
+from paper_builders import bundled_layout, make_candidates, make_manifest, make_paper
+from bundled_exam import build_bundled_exam
 
 from omr.read import read_sheet
 from omr.scan_io import iter_pages

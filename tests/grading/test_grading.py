@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from grading_fixtures import (
+from fake_grading import (
     ANSWERS_A,
     ANSWERS_B,
     FULL_MARKS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from assembly_fixtures import item_ids, small_bank, small_format
+from small_banks import item_ids, small_bank, small_format
 
 from papergen.assembly import (
     ExposureRule,

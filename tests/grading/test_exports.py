@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from grading_fixtures import ANSWERS_A, ANSWERS_B, FULL_MARKS, FakeScans, make_manifest, make_read, sheet_qr, with_answers
+from fake_grading import ANSWERS_A, ANSWERS_B, FULL_MARKS, FakeScans, make_manifest, make_read, sheet_qr, with_answers
 from omr.result import SheetRead
 from papergen.errors import ReportError
 from papergen.files import write_csv

@@ -11,7 +11,7 @@ from papergen.bank.model import Item, Topic
 from papergen.importers import import_text
 from papergen.importers.normalise import BLANK
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "import"
 TOPICS = [Topic.model_validate(t) for t in json.loads((FIXTURES / "topics.json").read_text("utf-8"))["topics"]]
 
 

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 from pdf_inspect import font_report, page_texts, render_gray
-from render_fixtures import bundled_layout, make_manifest, make_paper
+from paper_builders import bundled_layout, make_manifest, make_paper
 
 from omr.layout import MM_PER_INCH
 from papergen.errors import RenderError

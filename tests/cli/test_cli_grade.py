@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from grading_fixtures import ANSWERS_A, FakeScans, make_manifest, make_read, sheet_qr, small_layout
+from fake_grading import ANSWERS_A, FakeScans, make_manifest, make_read, sheet_qr, small_layout
 from papergen import grading
 from papergen.grading import STORE_FILENAME, Store, batch
 from papergen.cli import grade_command, main

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grading_fixtures import (
+from fake_grading import (
     ANSWERS_A,
     FULL_MARKS,
     make_manifest,

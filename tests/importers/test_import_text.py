@@ -32,7 +32,7 @@ from papergen.importers.result import ImportProblem
 from papergen.exam.format import load_format
 from papergen.resources import bundled_bank_path, bundled_format_path
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "import"
 HEADER = load_bank_header(FIXTURES / "topics.json")
 TOPICS = list(HEADER.topics)
 

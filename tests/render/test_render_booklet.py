@@ -7,7 +7,7 @@ import re
 
 import pytest
 from pdf_inspect import font_report, page_texts, squash
-from render_fixtures import make_paper
+from paper_builders import make_paper
 
 from papergen.errors import RenderError
 from papergen.render import render_booklet

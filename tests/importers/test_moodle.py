@@ -19,7 +19,7 @@ from papergen.importers import (
 from papergen.importers.moodle import is_moodle_xml
 from papergen.resources import bundled_bank_path
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "import"
 HEADER = load_bank_header(FIXTURES / "topics.json")
 TOPICS = list(HEADER.topics)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from report_fixtures import cohort_store
+from sim_cohort import cohort_store
 
 from papergen.report.charts import ChartStyle
 from papergen.report.report_charts import report_charts

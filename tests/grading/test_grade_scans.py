@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from sim_cohort import omr_synth
 
 from omr.layout import SheetLayout, load_layout
 from papergen.cli import main
@@ -24,19 +22,7 @@ DPI = 150.0
 EXAM_ID = "CS2026"
 
 
-def _load_synth():
-    """tests/omr/synth.py, loaded by path (its folder is not a package)."""
-    if "omr_synth" in sys.modules:
-        return sys.modules["omr_synth"]
-    path = Path(__file__).parent / "omr" / "synth.py"
-    spec = importlib.util.spec_from_file_location("omr_synth", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["omr_synth"] = module  # dataclasses look their module up while the file executes
-    spec.loader.exec_module(module)
-    return module
-
-
-synth = _load_synth()
+synth = omr_synth()
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from grading_fixtures import make_manifest
-from report_fixtures import MISKEY_ITEM, bank_items, cohort_store
+from fake_grading import make_manifest
+from sim_cohort import MISKEY_ITEM, bank_items, cohort_store
 
 from papergen.bank.io import load_bank, save_bank
 from papergen.cli import main, report_commands

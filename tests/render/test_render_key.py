@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pdf_inspect import font_report, page_texts
-from render_fixtures import make_manifest, make_paper
+from paper_builders import make_manifest, make_paper
 
 from papergen.errors import RenderError
 from papergen.render import render_key
