@@ -28,7 +28,7 @@ import numpy as np
 
 from omr.layout import SheetLayout, load_layout
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
-from papergen.grading import STORE_FILENAME, Store, grade_batch, score_sheet, write_exports
+from papergen.grading import STORE_FILENAME, Store, grade_batch, rescore_store, score_sheet, write_exports
 from papergen.exam.manifest import ExamManifest, KeyQuestion, VariantKey, variant_checksum
 from papergen.exam.format import PaperFormat, load_format
 from papergen.resources import bundled_format_path, bundled_layout_path

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from papergen.bank.io import load_bank, save_bank
 from papergen.bank.model import Bank, ItemStats
-from papergen.errors import BankError, ReportError
+from papergen.errors import ReportError
 from papergen.report.item_analysis import CohortAnalysis, ItemAnalysis
 from papergen.report.run import exam_report
 from papergen.grading.store import Store, open_results
