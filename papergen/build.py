@@ -41,18 +41,20 @@ from papergen.assembly import (
 from papergen.bank.io import bank_sha256, load_bank
 from papergen.bank.blueprint import load_blueprint_overrides
 from papergen.errors import FormatError, RenderError
-from papergen.exam.manifest import (
+from papergen.exam import (
     Candidate,
     ExamManifest,
+    Paper,
+    PaperFormat,
+    SheetCode,
+    encode_sheet_code,
+    load_format,
+    load_roster,
     manifest_from_papers,
     save_manifest,
 )
-from papergen.exam.paper import Paper
-from papergen.exam.format import PaperFormat, load_format
 from papergen.render import SheetPrint, render_booklet, render_key, render_sheets
 from papergen.resources import bundled_layout_path
-from papergen.exam.roster import load_roster
-from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 
 __all__ = ["BuildResult", "build_exam", "load_exam_layout"]
 

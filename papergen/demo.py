@@ -26,7 +26,7 @@ from papergen.simulate.accuracy import AccuracyReport, ScoreCheck, accuracy_from
 from papergen.bank.io import load_bank
 from papergen.build import BuildResult, build_exam
 from papergen.errors import SimulationError
-from papergen.grading.batch import GradeSummary, grade_batch
+from papergen.grading import GradeSummary, grade_batch
 from papergen.report.run import ReportRun, write_reports
 from papergen.resources import bundled_bank_path, bundled_format_path
 from papergen.simulate import SimExtras, SimResult, simulate_scans

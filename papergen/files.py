@@ -45,6 +45,7 @@ __all__ = [
     "write_text",
     "write_json",
     "write_csv",
+    "make_folder",
     "CSV_ENCODING",
     "SPREADSHEET_HINT",
 ]
@@ -248,3 +249,19 @@ def write_csv(
             writer.writerows(rows)
 
     return write_atomically(path, write, error, hint=hint)
+
+
+def make_folder(folder: str | Path, error: type[PapergenError], what: str, *, hint: str = "; choose another --out") -> Path:
+    """Create an output folder (and its parents) if it does not exist; returns it.
+
+    Raises
+    ------
+    PapergenError
+        Of class ``error``: ``<folder>: cannot create <what> (<reason>)<hint>``.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise error(f"{folder}: cannot create {what} ({exc.strerror}){hint}") from exc
+    return folder

@@ -18,7 +18,7 @@ from papergen.bank.model import Bank, ItemStats
 from papergen.errors import ReportError
 from papergen.report.item_analysis import CohortAnalysis, ItemAnalysis
 from papergen.report.run import exam_report
-from papergen.grading.store import Store, open_results
+from papergen.grading import Store, open_results
 
 __all__ = ["WritebackResult", "stats_for_bank", "writeback_stats", "writeback_results"]
 

@@ -15,7 +15,7 @@ from papergen.assembly.rules import AssemblyRules, same_count_cap, true_count_ra
 from papergen.bank.model import Item
 from papergen.bank.blueprint import Blueprint
 from papergen.errors import AssemblyError
-from papergen.exam.format import PaperFormat, Section
+from papergen.exam import PaperFormat, Section
 
 __all__ = ["PaperPlan", "SectionPlan", "fits_section", "key_class", "make_plan"]
 

@@ -20,7 +20,7 @@ from papergen.bank.model import OPTION_LABELS, Bank, Item
 from papergen.bank.similarity import near_duplicate_pairs
 from papergen.errors import AssemblyError
 from papergen.wording import JUDGE_TEXT
-from papergen.exam.paper import Paper, PaperQuestion
+from papergen.exam import Paper, PaperQuestion
 
 __all__ = ["SectionBalance", "key_balance", "longest_run", "verify_exam", "verify_paper"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from papergen.bank.model import Bank
 from papergen.errors import AssemblyError
 from papergen.files import read_json
-from papergen.exam.format import PaperFormat, Section
+from papergen.exam import PaperFormat, Section
 
 __all__ = ["SectionBlueprint", "Blueprint", "apportion", "make_blueprint", "load_blueprint_overrides"]
 

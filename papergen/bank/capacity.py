@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from papergen.bank.flow import FlowNetwork
 from papergen.bank.model import Bank, Item
 from papergen.bank.blueprint import DIFFICULTIES, Blueprint, SectionBlueprint, make_blueprint
-from papergen.exam.format import PaperFormat, Section
+from papergen.exam import PaperFormat, Section
 
 __all__ = [
     "CapacityReport",

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from omr.layout import SheetLayout
 from papergen.bank.model import Bank
 from papergen.errors import FormatError
-from papergen.exam.format import PaperFormat
+from papergen.exam import PaperFormat
 from papergen.files import write_text
 
 __all__ = ["SCHEMA_FILES", "JSON_SCHEMA_DIALECT", "schema_text", "schema_texts", "write_schemas"]

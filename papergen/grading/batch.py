@@ -29,8 +29,7 @@ from omr.layout import SheetLayout
 from omr.result import SheetRead
 from papergen import __version__
 from papergen.errors import GradeError, ManifestError, ReportError
-from papergen.exam.layout import resolve_layout
-from papergen.exam.manifest import ExamManifest
+from papergen.exam import ExamManifest, resolve_layout
 from papergen.grading.exports import write_exports
 from papergen.grading.identify import Identity, Refusal, identify_sheet
 from papergen.grading.records import (

@@ -44,8 +44,7 @@ from papergen.grading.exports import write_exports
 from papergen.files import load_json_model, write_json
 from papergen.wording import JUDGE_KEYS
 from papergen.bank.model import OPTION_LABELS
-from papergen.exam.manifest import ExamManifest, KeyQuestion, load_manifest, save_manifest
-from papergen.exam.paper import JUDGE_LABELS
+from papergen.exam import JUDGE_LABELS, ExamManifest, KeyQuestion, load_manifest, save_manifest
 from papergen.grading.records import RescoreResult
 from papergen.grading.rescore import rescore_store
 from papergen.grading.store import Store, open_results

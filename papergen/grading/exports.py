@@ -27,7 +27,7 @@ from pathlib import Path
 from papergen.errors import ReportError
 from papergen.files import write_csv
 from papergen.wording import format_points
-from papergen.exam.manifest import ExamManifest
+from papergen.exam import ExamManifest
 from papergen.grading.scoring import QuestionScore
 from papergen.grading.store import GradedSheet, PageRow, Store
 

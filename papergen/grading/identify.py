@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from omr.result import CandidateRead, SheetRead
-from papergen.exam.manifest import ExamManifest, VariantKey
-from papergen.exam.sheet_code import SheetCode, SheetCodeError, decode_sheet_code
+from papergen.exam import ExamManifest, SheetCode, SheetCodeError, VariantKey, decode_sheet_code
 from papergen.grading.records import Flag
 
 __all__ = [

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from papergen.errors import ManifestError
-from papergen.exam.manifest import ExamManifest
+from papergen.exam import ExamManifest
 from papergen.grading.records import GradedSheet, RescoreResult, ScoreChange
 from papergen.grading.scoring import SheetScore, score_sheet
 from papergen.grading.store import Store

@@ -32,8 +32,7 @@ from typing import Literal
 
 from omr.result import MarkState, QuestionRead, SheetRead
 from papergen.errors import GradeError, ManifestError
-from papergen.exam.manifest import KeyQuestion, VariantKey
-from papergen.exam.format import PaperFormat, Scoring, Section
+from papergen.exam import KeyQuestion, PaperFormat, Scoring, Section, VariantKey
 
 __all__ = [
     "QuestionStatus",

@@ -56,7 +56,8 @@ import numpy as np
 
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
 from papergen.errors import GradeError, NoResultsError, StoreError
-from papergen.exam.manifest import ExamManifest
+from papergen.exam import ExamManifest
+from papergen.files import make_folder
 from papergen.grading.records import (
     Flag,
     GradedSheet,
@@ -473,19 +474,10 @@ def open_results(results_dir: str | Path, *, create: bool = False, params: Store
     """
     folder = Path(results_dir)
     if create:
-        _prepare_out_dir(folder)
+        make_folder(folder, GradeError, "the output folder")
     elif not (folder / STORE_FILENAME).is_file():
         raise NoResultsError(f"{folder}: no {STORE_FILENAME} here; give the folder 'papergen grade' wrote")
     return Store.open(folder / STORE_FILENAME, params, create=create)
-
-
-def _prepare_out_dir(out_dir: Path) -> Path:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise GradeError(f"{out_dir}: cannot create the output folder ({exc.strerror}); choose another --out") from exc
-    return out_dir
-
 
 
 # -- schema ----------------------------------------------------------------

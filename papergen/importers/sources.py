@@ -19,7 +19,7 @@ from papergen.importers.result import Exclusion, FileCounts, ImportProblem, Impo
 from papergen.importers.source import read_source
 from papergen.importers.text import TextParams, item_settings, read_candidates
 from papergen.files import read_json
-from papergen.exam.format import PaperFormat, load_format
+from papergen.exam import PaperFormat, load_format
 
 __all__ = [
     "BankHeader",

@@ -18,8 +18,7 @@ from pathlib import Path
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from papergen.errors import RenderError
-from papergen.exam.paper import Paper, PaperQuestion
-from papergen.exam.format import Section
+from papergen.exam import Paper, PaperQuestion, Section
 from papergen.render.document import PageFrame, PdfInfo, build_document, running_decorator
 from papergen.render.draw import TextRun, grey
 from papergen.render.flowables import BoldLine, TextRow, Unsplittable

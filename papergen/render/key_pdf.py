@@ -17,8 +17,7 @@ from pathlib import Path
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
 from papergen.render.columns import column_major_rows
-from papergen.exam.manifest import ExamManifest, KeyQuestion, VariantKey
-from papergen.exam.format import Section
+from papergen.exam import ExamManifest, KeyQuestion, Section, VariantKey
 from papergen.render.data_table import TableLook, data_table, group_dividers
 from papergen.render.document import PageFrame, PdfInfo, build_document, running_decorator
 from papergen.render.draw import TextRun, grey

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from papergen.exam.format import Section
+from papergen.exam import Section
 from papergen.render.typography import BLANK
 from papergen.wording import format_points
 

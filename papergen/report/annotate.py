@@ -42,8 +42,7 @@ from papergen.errors import ReportError
 from papergen.files import write_atomically
 from papergen.report.wording import points
 from papergen.resources import font_path
-from papergen.grading.scoring import QuestionScore, SheetScore
-from papergen.grading.store import GradedSheet
+from papergen.grading import GradedSheet, QuestionScore, SheetScore
 
 __all__ = [
     "AnnotateStyle",

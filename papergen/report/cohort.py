@@ -22,12 +22,8 @@ import numpy as np
 
 from papergen.bank.model import OPTION_LABELS, Bank
 from papergen.errors import ReportError
-from papergen.exam.manifest import ExamManifest, KeyQuestion
-from papergen.exam.format import PaperFormat
-from papergen.grading.scoring import QuestionScore
-from papergen.grading.corrections import printed_to_bank
-from papergen.grading.records import DUPLICATE_SCAN, GradedSheet
-from papergen.grading.store import Store
+from papergen.exam import ExamManifest, KeyQuestion, PaperFormat
+from papergen.grading import DUPLICATE_SCAN, GradedSheet, QuestionScore, Store, printed_to_bank
 
 __all__ = [
     "CohortItem",

@@ -37,9 +37,8 @@ from omr.read import read_sheet
 from omr.result import MarkState, QuestionRead, SheetRead
 from omr.scan_io import iter_pages
 from papergen.errors import SimulationError
-from papergen.grading.scoring import POINT_DECIMALS, SheetScore, score_sheet
+from papergen.grading import POINT_DECIMALS, SheetScore, open_results, score_sheet
 from papergen.simulate.truth import TruthFile, TruthPage, TruthQuestion, load_truth_dir
-from papergen.grading.store import open_results
 
 __all__ = [
     "Tally",

@@ -37,11 +37,10 @@ from papergen.assembly.rng import derive_random, stream_digest
 from papergen.bank.io import load_bank
 from papergen.bank.model import Bank
 from papergen.errors import BankError, SimulationError
-from papergen.exam.manifest import Candidate, ExamManifest, load_manifest
+from papergen.exam import Candidate, ExamManifest, SheetCode, encode_sheet_code, load_manifest
 from papergen.files import write_json
 from papergen.render import SheetPrint, render_sheets
 from papergen.resources import bundled_bank_path, bundled_layout_path
-from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 from papergen.simulate.capture import (
     MIXED,
     CaptureProfile,
