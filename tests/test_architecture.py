@@ -142,3 +142,13 @@ def test_reports_never_write_keys_or_banks():
         if set(names) & writers
     ]
     assert offenders == []
+
+
+def test_test_modules_cannot_shadow_each_other_or_the_packages():
+    """Test folders are not packages, so every test or helper module needs a name of its own."""
+    tests = ROOT / "tests"
+    modules = [p for p in tests.rglob("*.py") if p.name != "conftest.py"]
+    names = [p.stem for p in modules]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+    assert [_rel(p) for p in tests.rglob("__init__.py")] == []
+    assert not {n for n in names} & {"omr", "papergen", *PACKAGES, *MODULES}

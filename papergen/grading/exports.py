@@ -29,7 +29,8 @@ from papergen.files import write_csv
 from papergen.wording import format_points
 from papergen.exam import ExamManifest
 from papergen.grading.scoring import QuestionScore
-from papergen.grading.store import GradedSheet, PageRow, Store
+from papergen.grading.records import PROBLEM_STATUSES, GradedSheet, PageRow
+from papergen.grading.store import Store
 
 __all__ = [
     "SCORES_CSV",
@@ -48,7 +49,6 @@ REVIEW_CSV = "review.csv"
 REVIEW_MARK = "?"
 """Appended to a response cell whose question is listed for review."""
 
-_NOT_GRADED = ("refused", "quarantined", "not_a_sheet", "error")
 
 Table = tuple[list[str], list[list[str]]]
 
@@ -72,7 +72,7 @@ def write_exports(store: Store, out_dir: str | Path) -> list[Path]:
     tables = {
         SCORES_CSV: scores_table(sheets, manifests),
         RESPONSES_CSV: responses_table(sheets, manifests),
-        REVIEW_CSV: review_table(store.pages(_NOT_GRADED), sheets),
+        REVIEW_CSV: review_table(store.pages(PROBLEM_STATUSES), sheets),
     }
     written = []
     for name, (header, rows) in tables.items():

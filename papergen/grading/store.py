@@ -199,9 +199,9 @@ class StoreParams:
 class Store:
     """The SQLite results store of one output folder.
 
-    Open it with :meth:`Store.open` and use it as a context manager::
+    Open it with :func:`open_results` and use it as a context manager::
 
-        with Store.open(out_dir / STORE_FILENAME) as store:
+        with open_results(out_dir, create=True) as store:
             if not store.has_page(sha256):
                 store.save_page(record, batch_id=batch_id, score=score)
     """

@@ -431,7 +431,8 @@ def accuracy_from_store(results_dir: str | Path, truth_dir: str | Path) -> Accur
     SimulationError
         If there is no truth, or a stored page has no truth.
     StoreError
-        If the results folder holds no usable store.
+        If the results folder holds no usable store (:class:`~papergen.errors.NoResultsError`
+        if it holds none: it is not a folder ``papergen grade`` wrote).
     """
     truths = load_truth_dir(truth_dir)
     report = AccuracyReport()
@@ -495,7 +496,8 @@ def check_scores(results_dir: str | Path, truth_dir: str | Path) -> ScoreCheck:
     SimulationError
         If there is no truth, or a graded page has no truth.
     StoreError
-        If the results folder holds no usable store.
+        If the results folder holds no usable store (:class:`~papergen.errors.NoResultsError`
+        if it holds none: it is not a folder ``papergen grade`` wrote).
     """
     truths = load_truth_dir(truth_dir)
     check = ScoreCheck()
