@@ -38,10 +38,10 @@ from omr.layout import SheetLayout, load_layout
 from omr.read import read_sheet
 from omr.result import MarkState, QuestionRead, SheetRead
 from omr.scan_io import iter_pages
-from papergen.accuracy import AccuracyReport, compare_page
+from papergen.simulate.accuracy import AccuracyReport, compare_page
 from papergen.bank.io import load_bank
 from papergen.build import build_exam
-from papergen.manifest import load_manifest
+from papergen.exam.manifest import load_manifest
 from papergen.resources import bundled_bank_path, bundled_format_path, bundled_layout_path
 from papergen.simulate import SimExtras, load_truth_dir, simulate_scans
 from papergen.simulate.capture import PROFILES

@@ -38,12 +38,12 @@ from papergen.assembly.pool import build_pool
 from papergen.assembly.selection import SelectionRequest, select_forms
 from papergen.assembly.synthetic import SyntheticSpec, synthetic_bank
 from papergen.bank.io import save_bank
-from papergen.blueprint import make_blueprint
+from papergen.bank.blueprint import make_blueprint
 from papergen.build import build_exam, load_exam_layout
 from papergen.errors import AssemblyError
-from papergen.manifest import manifest_from_papers
-from papergen.paper import Paper
-from papergen.paper_format import load_format
+from papergen.exam.manifest import manifest_from_papers
+from papergen.exam.paper import Paper
+from papergen.exam.format import load_format
 from papergen.render import SheetPrint, render_booklet, render_key, render_sheets
 from papergen.render.document import PdfInfo, new_canvas
 from papergen.render.fonts import register_font

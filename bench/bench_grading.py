@@ -28,14 +28,11 @@ import numpy as np
 
 from omr.layout import SheetLayout, load_layout
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
-from papergen.exports import write_exports
-from papergen.grading import grade_batch
-from papergen.manifest import ExamManifest, KeyQuestion, VariantKey, variant_checksum
-from papergen.paper_format import PaperFormat, load_format
+from papergen.grading import STORE_FILENAME, Store, grade_batch, rescore_store, score_sheet, write_exports
+from papergen.exam.manifest import ExamManifest, KeyQuestion, VariantKey, variant_checksum
+from papergen.exam.format import PaperFormat, load_format
 from papergen.resources import bundled_format_path, bundled_layout_path
-from papergen.scoring import score_sheet
-from papergen.sheet_code import SheetCode, encode_sheet_code
-from papergen.store import STORE_FILENAME, Store
+from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 
 EXAM_ID = "BENCH"
 BLOB_BYTES = 15_000
@@ -140,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         rerun_s = timed(lambda: grade_batch(["bench"], [manifest], out, layout=layout, pages=source, reader=reader))
         with Store.open(out / STORE_FILENAME) as store:
             export_s = timed(lambda: write_exports(store, out))
-            rescore_s = timed(lambda: store.rescore(manifest.model_copy(update={"title": "corrected"})))
+            rescore_s = timed(lambda: rescore_store(store, manifest.model_copy(update={"title": "corrected"})))
         size_kib = (out / STORE_FILENAME).stat().st_size / 1024 / args.sheets
 
     print(f"{args.sheets} sheets of 180 questions; baseline (blob insert + commit per page): {base:.3f} ms/page")

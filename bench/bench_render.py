@@ -20,11 +20,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "helpers"))
 
-from render_fixtures import bundled_layout, make_candidates, make_manifest, make_paper  # noqa: E402
+from paper_builders import bundled_layout, make_candidates, make_manifest, make_paper  # noqa: E402
 
-from papergen.paper import Paper  # noqa: E402
+from papergen.exam.paper import Paper  # noqa: E402
 from papergen.render import SheetPrint, render_booklet, render_key, render_sheets  # noqa: E402
 from papergen.render.document import PdfInfo, new_canvas  # noqa: E402
 from papergen.render.fonts import register_font  # noqa: E402

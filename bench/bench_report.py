@@ -25,8 +25,8 @@ import numpy as np
 
 from omr.layout import load_layout
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
-from papergen.manifest import ExamManifest, KeyQuestion, VariantKey, variant_checksum
-from papergen.paper_format import load_format
+from papergen.exam.manifest import ExamManifest, KeyQuestion, VariantKey, variant_checksum
+from papergen.exam.format import load_format
 from papergen.report.cohort import load_cohort
 from papergen.report.html_report import render_report_html
 from papergen.report.pdf_report import render_report_pdf
@@ -34,9 +34,8 @@ from papergen.report.slips import render_slips_html, render_slips_pdf
 from papergen.report.summary import summarise_cohort
 from papergen.report.tables import write_item_analysis_csv, write_workbook
 from papergen.resources import bundled_format_path, bundled_layout_path
-from papergen.scoring import score_sheet
-from papergen.sheet_code import SheetCode, encode_sheet_code
-from papergen.store import STORE_FILENAME, PageRecord, Store
+from papergen.grading import STORE_FILENAME, PageRecord, Store, score_sheet
+from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 
 EXAM_ID = "BENCH"
 LABELS = "ABCDE"
@@ -100,7 +99,7 @@ def simulated_read(key: VariantKey, theta: float, difficulty: np.ndarray, rng: n
 def build_store(path: Path, manifest: ExamManifest, count: int, rng: np.random.Generator) -> None:
     """Score and save ``count`` simulated sheets, variants alternating."""
     difficulty = rng.uniform(-2.0, 1.0, 180)
-    with Store.open(path) as store:
+    with Store.open(path, create=True) as store:
         store.save_manifest(manifest)
         batch = store.begin_batch({"bench": True})
         for i in range(count):

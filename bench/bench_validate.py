@@ -21,7 +21,7 @@ from typing import Any
 from papergen.bank.capacity import capacity
 from papergen.bank.model import Bank
 from papergen.bank.validate import validate_bank
-from papergen.paper_format import load_format
+from papergen.exam.format import load_format
 from papergen.resources import bundled_format_path
 
 

@@ -40,20 +40,22 @@ from papergen.assembly import (
     variant_names,
 )
 from papergen.bank.io import bank_sha256, load_bank
-from papergen.blueprint import load_blueprint_overrides
+from papergen.bank.blueprint import load_blueprint_overrides
 from papergen.errors import FormatError, RenderError
-from papergen.manifest import (
+from papergen.exam import (
     Candidate,
     ExamManifest,
+    Paper,
+    PaperFormat,
+    SheetCode,
+    encode_sheet_code,
+    load_format,
+    load_roster,
     manifest_from_papers,
     save_manifest,
 )
-from papergen.paper import Paper
-from papergen.paper_format import PaperFormat, load_format
 from papergen.render import SheetPrint, render_booklet, render_key, render_sheets, sheet_fit_warnings
 from papergen.resources import bundled_layout_path
-from papergen.roster import load_roster
-from papergen.sheet_code import SheetCode, encode_sheet_code
 
 __all__ = ["BuildResult", "build_exam", "load_exam_layout"]
 
@@ -240,11 +242,11 @@ def build_exam(
     layout_path : path, optional
         Answer-sheet layout; default: the bundled layout the format names.
     roster_path : path, optional
-        Candidate roster CSV (see :mod:`papergen.roster`): one personalised sheet per candidate.
+        Candidate roster CSV (see :mod:`papergen.exam.roster`): one personalised sheet per candidate.
     ledger_path : path, optional
         Usage ledger read by ``exposure`` and appended with this build once its files exist.
     blueprint_path : path, optional
-        Explicit topic quotas per section (see :func:`papergen.blueprint.load_blueprint_overrides`).
+        Explicit topic quotas per section (see :func:`papergen.bank.blueprint.load_blueprint_overrides`).
     date : str, optional
         Sitting date recorded in the ledger (YYYY-MM-DD); default: today.
     workers : int

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from papergen.accuracy import AccuracyReport, ScoreCheck, accuracy_from_store, check_scores
+from papergen.simulate.accuracy import AccuracyReport, ScoreCheck, accuracy_from_store, check_scores
 from papergen.bank.io import load_bank
 from papergen.build import BuildResult, build_exam
 from papergen.errors import SimulationError

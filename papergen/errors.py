@@ -50,3 +50,7 @@ class SimulationError(PapergenError):
 
 class RosterError(PapergenError):
     """A candidate roster CSV cannot be read or does not fit the exam (bad number, unknown variant...)."""
+
+
+class NoResultsError(StoreError, ReportError):
+    """A folder holds no results store: it is not a folder ``papergen grade`` wrote."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import errno
 import hashlib
 import json
 import os
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import settings
 
 from papergen.bank.model import Bank
-from papergen.paper_format import PaperFormat
+from papergen.exam.format import PaperFormat
 
 # CI explores the same examples on every run (per Hypothesis release), so a gate never fails by chance;
 # a developer's runs stay random and keep finding new cases.
@@ -117,3 +118,22 @@ def make_format() -> Callable[..., PaperFormat]:
         )
 
     return build
+
+
+@pytest.fixture
+def unwritable(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+    """``unwritable(folder)``: the system refuses to put files into ``folder``, as for a read-only folder.
+
+    Done by refusing the final rename, since the tests may run as root, which
+    a read-only folder does not stop.
+    """
+    folders: list[Path] = []
+    rename = os.replace
+
+    def refuse(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        if Path(dst).parent in folders:
+            raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+        rename(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", refuse)
+    return folders.append

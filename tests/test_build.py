@@ -7,7 +7,7 @@ from pathlib import Path
 
 import cv2
 import pytest
-from assembly_fixtures import item_ids
+from small_banks import item_ids
 from pdf_inspect import page_texts, render_gray
 
 from omr.layout import MM_PER_INCH
@@ -17,11 +17,11 @@ from papergen.assembly.synthetic import SyntheticSpec, synthetic_bank
 from papergen.bank.io import save_bank
 from papergen.build import build_exam, load_exam_layout
 from papergen.errors import FormatError, RenderError, RosterError
-from papergen.manifest import load_manifest
-from papergen.paper_format import load_format
+from papergen.exam.manifest import load_manifest
+from papergen.exam.format import load_format
 from papergen.resources import bundled_format_path
-from papergen.roster import read_roster
-from papergen.sheet_code import decode_sheet_code
+from papergen.exam.roster import read_roster
+from papergen.exam.sheet_code import decode_sheet_code
 
 FORMAT = bundled_format_path("cs-180")
 ROSTER = "number,name,room,seat\n2026000001,张三,101,1\n2026000002,李四,101,2\n2026000003,王五,102,1\n"

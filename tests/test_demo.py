@@ -8,7 +8,7 @@ import pytest
 
 from papergen.demo import DemoParams, run_demo
 from papergen.errors import SimulationError
-from papergen.exports import CSV_ENCODING
+from papergen.files import CSV_ENCODING
 
 
 @pytest.fixture(scope="module")

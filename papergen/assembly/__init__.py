@@ -1,7 +1,7 @@
 """Balanced papers: item selection, question order, option shuffling and the usage ledger.
 
 :func:`assemble_exam` is the one entry point: bank + format in, one
-:class:`~papergen.paper.Paper` per variant out, every rule re-checked by
+:class:`~papergen.exam.paper.Paper` per variant out, every rule re-checked by
 :func:`~papergen.assembly.verify.verify_exam` before it returns.
 """
 
@@ -30,10 +30,10 @@ from papergen.assembly.verify import (
     verify_paper,
 )
 from papergen.bank.model import Bank
-from papergen.blueprint import make_blueprint
+from papergen.bank.blueprint import make_blueprint
 from papergen.errors import AssemblyError
-from papergen.paper import Paper
-from papergen.paper_format import PaperFormat
+from papergen.exam.paper import Paper
+from papergen.exam.format import PaperFormat
 
 __all__ = [
     "AssemblyRules",
@@ -43,11 +43,17 @@ __all__ = [
     "LedgerEntry",
     "PaperPlan",
     "SectionBalance",
+    "SelectionRequest",
+    "VariantContext",
+    "arrange_paper",
     "assemble_exam",
+    "build_pool",
     "default_exam_id",
     "exposure_limits",
     "key_balance",
     "ledger_entry",
+    "make_plan",
+    "select_forms",
     "variant_names",
     "verify_exam",
     "verify_paper",
@@ -79,7 +85,7 @@ def default_exam_id(paper_format: PaperFormat, seed: int) -> str:
 
     Examples
     --------
-    >>> from papergen.paper_format import PaperFormat, Section
+    >>> from papergen.exam.format import PaperFormat, Section
     >>> fmt = PaperFormat(id="cs-180", title="t", duration_min=90, layout="a4-180",
     ...                   sections=(Section(key="s", type="single", title="单选", count=1, points=1),))
     >>> default_exam_id(fmt, 7)
@@ -145,7 +151,7 @@ def assemble_exam(
     bank_sha256 : str
         Hash of the bank file, recorded on every paper.
     blueprint_overrides : mapping, optional
-        ``{section: {topic code: count}}`` (see :func:`papergen.blueprint.make_blueprint`).
+        ``{section: {topic code: count}}`` (see :func:`papergen.bank.blueprint.make_blueprint`).
     exclude_items : frozenset of str
         Item ids never to draw.
     exposure, ledger : ExposureRule, Ledger, optional

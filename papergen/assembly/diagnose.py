@@ -22,6 +22,7 @@ from papergen.assembly.plan import PaperPlan, SectionPlan, key_class
 from papergen.assembly.pool import Pool
 from papergen.bank.model import Item
 from papergen.errors import AssemblyError
+from papergen.wording import JUDGE_TEXT
 
 __all__ = ["check_counts", "explain_infeasible"]
 
@@ -100,7 +101,7 @@ def _key_problems(items: list[Item], sp: SectionPlan, forms: int, where: str) ->
     problems = []
     if sp.true_range is not None:
         low, high = sp.true_range
-        for cls, least, name in (("T", low, "对"), ("F", sp.count - high, "错")):
+        for cls, least, name in (("T", low, JUDGE_TEXT["T"]), ("F", sp.count - high, JUDGE_TEXT["F"])):
             have = usable(by_class[cls], forms)
             if have < least * forms:
                 problems.append(f"{where}: need at least {_need(least, forms)} {name} items, bank has {have}")

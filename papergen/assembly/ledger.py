@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from papergen.errors import AssemblyError
-from papergen.paper import Paper
+from papergen.exam import Paper
 
 __all__ = ["ExposureLimits", "ExposureRule", "Ledger", "LedgerEntry", "exposure_limits", "ledger_entry"]
 

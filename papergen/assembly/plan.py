@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from papergen.assembly.rules import AssemblyRules, same_count_cap, true_count_range
 from papergen.bank.model import Item
-from papergen.blueprint import Blueprint
+from papergen.bank.blueprint import Blueprint
 from papergen.errors import AssemblyError
-from papergen.paper_format import PaperFormat, Section
+from papergen.exam import PaperFormat, Section
 
 __all__ = ["PaperPlan", "SectionPlan", "fits_section", "key_class", "make_plan"]
 

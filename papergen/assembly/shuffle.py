@@ -27,8 +27,7 @@ from papergen.assembly.rules import AssemblyRules, letter_bounds
 from papergen.assembly.verify import longest_run
 from papergen.bank.model import OPTION_LABELS, Bank, Item
 from papergen.errors import AssemblyError
-from papergen.paper import Paper, PaperOption, PaperQuestion
-from papergen.paper_format import PaperFormat
+from papergen.exam import Paper, PaperFormat, PaperOption, PaperQuestion
 
 __all__ = ["VariantContext", "answer_positions", "arrange_paper"]
 

@@ -19,7 +19,8 @@ from papergen.assembly.rules import AssemblyRules, letter_bounds
 from papergen.bank.model import OPTION_LABELS, Bank, Item
 from papergen.bank.similarity import near_duplicate_pairs
 from papergen.errors import AssemblyError
-from papergen.paper import Paper, PaperQuestion
+from papergen.wording import JUDGE_TEXT
+from papergen.exam import Paper, PaperQuestion
 
 __all__ = ["SectionBalance", "key_balance", "longest_run", "verify_exam", "verify_paper"]
 
@@ -43,7 +44,7 @@ class SectionBalance:
         if self.type == "multi":
             keys = "correct options " + " ".join(f"{k}:{n}" for k, n in self.keys.items())
         else:
-            names = {"T": "对", "F": "错"} if self.type == "judge" else {}
+            names = JUDGE_TEXT if self.type == "judge" else {}
             keys = " ".join(f"{names.get(k, k)} {n}" for k, n in self.keys.items())
         return f"{self.section} {keys}, longest run {self.longest_run}"
 

@@ -35,8 +35,8 @@ from dataclasses import dataclass
 
 from papergen.bank.flow import FlowNetwork
 from papergen.bank.model import Bank, Item
-from papergen.blueprint import DIFFICULTIES, Blueprint, SectionBlueprint, make_blueprint
-from papergen.paper_format import PaperFormat, Section
+from papergen.bank.blueprint import DIFFICULTIES, Blueprint, SectionBlueprint, make_blueprint
+from papergen.exam import PaperFormat, Section
 
 __all__ = [
     "CapacityReport",

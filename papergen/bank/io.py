@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from papergen.bank.model import Bank
 from papergen.errors import BankError
-from papergen.jsonfile import parse_json
+from papergen.files import parse_json, write_text
 
 __all__ = ["load_bank", "save_bank", "bank_sha256", "format_validation_errors"]
 
@@ -66,13 +66,17 @@ def bank_sha256(path: str | Path) -> str:
 
 
 def save_bank(bank: Bank, path: str | Path) -> None:
-    """Write a bank as indented UTF-8 JSON, atomically, omitting default-valued fields."""
+    """Write a bank as indented UTF-8 JSON, atomically, omitting default-valued fields.
+
+    Raises
+    ------
+    BankError
+        If the file cannot be written.
+    """
     path = Path(path)
     text = json.dumps(
         bank.model_dump(mode="json", exclude_defaults=True),
         ensure_ascii=False,
         indent=1,
     )
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_text(path, text + "\n", BankError, "the bank")

@@ -5,7 +5,7 @@ schemas.  Run ``python -m papergen.bank.schema [OUT_DIR]`` (default: the
 current directory, i.e. a source checkout's root) to write::
 
     banks/bank.schema.json       papergen.bank.model.Bank
-    formats/format.schema.json   papergen.paper_format.PaperFormat
+    formats/format.schema.json   papergen.exam.format.PaperFormat
     layouts/layout.schema.json   omr.layout.SheetLayout
 
 The output is deterministic (sorted keys, indent 2, trailing newline), and a
@@ -22,7 +22,9 @@ from pydantic import BaseModel
 
 from omr.layout import SheetLayout
 from papergen.bank.model import Bank
-from papergen.paper_format import PaperFormat
+from papergen.errors import FormatError
+from papergen.exam import PaperFormat
+from papergen.files import write_text
 
 __all__ = ["SCHEMA_FILES", "JSON_SCHEMA_DIALECT", "schema_text", "schema_texts", "write_schemas"]
 
@@ -59,8 +61,7 @@ def write_schemas(out_dir: str | Path = ".") -> list[Path]:
     for relative, text in schema_texts().items():
         path = Path(out_dir) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+        written.append(write_text(path, text, FormatError, "JSON Schema"))
     return written
 
 

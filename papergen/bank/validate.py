@@ -26,8 +26,8 @@ from papergen.bank.io import read_bank_json
 from papergen.bank.model import OPTION_LABELS, Bank, Item, normalise_stem
 from papergen.bank.problems import Problem, ValidationReport, schema_problems
 from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
-from papergen.glyphs import missing_glyphs
-from papergen.paper_format import PaperFormat, Section
+from papergen.render.glyphs import missing_glyphs
+from papergen.exam import PaperFormat, Section
 
 __all__ = ["Problem", "ValidationReport", "ValidationParams", "validate_bank", "validate_bank_file"]
 

@@ -11,6 +11,8 @@ import click
 from papergen import __version__
 from papergen.cli.common import CONTEXT_SETTINGS
 
+__all__ = ["main"]
+
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="papergen")

@@ -8,7 +8,7 @@ import click
 
 from papergen import grading
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
-from papergen.manifest import load_manifest
+from papergen.exam import load_manifest
 
 
 @click.command("grade", context_settings=CONTEXT_SETTINGS)

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
-from papergen.importers.moodle import export_bank_file
-from papergen.importers.sources import ImportedBank, import_to_bank_file
+from papergen.importers import ImportedBank, export_bank_file, import_to_bank_file
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 _OUT = click.Path(dir_okay=False, writable=True, path_type=Path)

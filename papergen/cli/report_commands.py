@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from papergen.bank.io import load_bank
+from papergen.bank import load_bank
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
-from papergen.report.rescore import rescore_results
-from papergen.report.run import write_reports
-from papergen.report.writeback import writeback_results
+from papergen.grading import rescore_results
+from papergen.report import write_exam_exports, write_reports
+from papergen.writeback import writeback_results
 
 _RESULTS = click.Path(exists=True, file_okay=False, path_type=Path)
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -70,7 +70,7 @@ def rescore(results_dir: Path, key_path: Path, corrections_path: Path) -> None:
     Example:
       papergen rescore results/ --key exam/key.json --corrections fixes.json
     """
-    outcome = rescore_results(results_dir, key_path, corrections_path)
+    outcome = rescore_results(results_dir, key_path, corrections_path, exam_exports=write_exam_exports)
     for line in outcome.describe():
         click.echo(line)
     click.echo("Reports written earlier are out of date; rerun 'papergen report'.")

@@ -6,11 +6,9 @@ from pathlib import Path
 
 import click
 
-from papergen.bank.capacity import capacity, format_capacity_table
-from papergen.bank.schema import write_schemas
-from papergen.bank.validate import validate_bank_file
+from papergen.bank import capacity, format_capacity_table, validate_bank_file, write_schemas
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
-from papergen.paper_format import load_format
+from papergen.exam import load_format
 from papergen.resources import format_file
 
 

@@ -40,7 +40,7 @@ customer-service seed documents (not distributed) with::
         --exclude banks/sources/customer-service-exclusions.json --out banks/customer-service.json
 """
 
-from papergen.importers.moodle import export_moodle, import_moodle
+from papergen.importers.moodle import export_bank_file, export_moodle, import_moodle
 from papergen.importers.result import (
     SKIP_REASONS,
     Exclusion,
@@ -50,6 +50,7 @@ from papergen.importers.result import (
 )
 from papergen.importers.sources import (
     BankHeader,
+    ImportedBank,
     import_sources,
     import_to_bank_file,
     load_bank_header,
@@ -60,10 +61,12 @@ from papergen.importers.text import import_text
 __all__ = [
     "SKIP_REASONS",
     "BankHeader",
+    "ImportedBank",
     "Exclusion",
     "FileCounts",
     "ImportProblem",
     "ImportResult",
+    "export_bank_file",
     "export_moodle",
     "import_moodle",
     "import_sources",

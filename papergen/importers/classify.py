@@ -36,7 +36,7 @@ from papergen.bank.model import Difficulty, Topic
 from papergen.bank.similarity import bigrams, jaccard
 from papergen.errors import ImportTextError
 from papergen.importers.normalise import content_key, fold_vocabulary
-from papergen.jsonfile import read_json
+from papergen.files import read_json
 
 __all__ = [
     "TopicKeywords",

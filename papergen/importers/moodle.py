@@ -30,6 +30,7 @@ from pathlib import Path
 from papergen.bank.io import load_bank
 from papergen.bank.model import Bank, Item, Topic
 from papergen.errors import ImportTextError
+from papergen.files import write_atomically
 from papergen.importers.items import ItemSettings, build_item
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
 from papergen.importers.normalise import join_lines
@@ -309,10 +310,8 @@ def export_moodle(bank: Bank, path: str | Path) -> None:
         _text_element(category, "category", f"$course$/top/{bank.id}/{topic.code} {topic.name}", fmt="")
         quiz.extend(_question(item) for item in items)
     ET.indent(quiz, space=" ")
-    try:
-        ET.ElementTree(quiz).write(path, encoding="utf-8", xml_declaration=True)
-    except OSError as exc:
-        raise ImportTextError(f"{path}: cannot write Moodle XML ({exc.strerror})") from exc
+    write_atomically(path, lambda tmp: ET.ElementTree(quiz).write(tmp, encoding="utf-8", xml_declaration=True),
+                     ImportTextError, "Moodle XML")
 
 
 def export_bank_file(bank_path: str | Path, out: str | Path) -> Bank:

@@ -18,8 +18,8 @@ from papergen.importers.moodle import is_moodle_xml, read_moodle_candidates
 from papergen.importers.result import Exclusion, FileCounts, ImportProblem, ImportResult
 from papergen.importers.source import read_source
 from papergen.importers.text import TextParams, item_settings, read_candidates
-from papergen.jsonfile import read_json
-from papergen.paper_format import PaperFormat, load_format
+from papergen.files import read_json
+from papergen.exam import PaperFormat, load_format
 
 __all__ = [
     "BankHeader",

@@ -18,8 +18,7 @@ from pathlib import Path
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from papergen.errors import RenderError
-from papergen.paper import Paper, PaperQuestion
-from papergen.paper_format import Section
+from papergen.exam import Paper, PaperQuestion, Section
 from papergen.render.document import PageFrame, PdfInfo, build_document, running_decorator
 from papergen.render.draw import TextRun, grey
 from papergen.render.flowables import BoldLine, TextRow, Unsplittable
@@ -36,12 +35,12 @@ from papergen.render.fonts import (
 from papergen.render.text import (
     JUDGE_BLANK,
     chinese_numeral,
-    format_points,
     option_text,
     question_label,
     section_heading,
 )
 from papergen.render.typography import print_text
+from papergen.wording import format_points
 
 __all__ = ["BookletStyle", "render_booklet", "options_per_line"]
 

@@ -3,7 +3,7 @@
 The answer key, the cohort report and the score slips print their tables in
 this one look; :class:`TableLook` sets its sizes and greys.  Long lists of
 short entries (answers, missed questions) are set in side-by-side groups of
-columns (:func:`papergen.columns.column_major_rows`), the groups parted by a
+columns (:func:`papergen.render.columns.column_major_rows`), the groups parted by a
 rule (:func:`group_dividers`).
 """
 

@@ -26,6 +26,8 @@ from pathlib import Path
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
+from papergen.errors import RenderError
+from papergen.files import write_atomically
 from papergen.render.draw import TextRun, draw_text
 from papergen.render.fonts import register_font
 from papergen.render.units import mm_to_pt
@@ -137,6 +139,11 @@ def build_document(
     -------
     int
         Number of pages written.
+
+    Raises
+    ------
+    RenderError
+        If the file cannot be written (written atomically: no half file is left).
     """
     frame = Frame(
         mm_to_pt(page.margin_left_mm),
@@ -149,10 +156,16 @@ def build_document(
         bottomPadding=0,
         id="body",
     )
-    doc = BaseDocTemplate(str(path), pagesize=page.page_size_pt, invariant=INVARIANT)
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(story, canvasmaker=decorated_canvas_maker(decorate, info))
-    return doc.page
+    pages: list[int] = []
+
+    def write(tmp: Path) -> None:
+        doc = BaseDocTemplate(str(tmp), pagesize=page.page_size_pt, invariant=INVARIANT)
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        doc.build(story, canvasmaker=decorated_canvas_maker(decorate, info))
+        pages.append(doc.page)
+
+    write_atomically(path, write, RenderError, "PDF")
+    return pages[0]
 
 
 def running_decorator(left_text: str, right_text: str, page: PageFrame) -> PageDecorator:

@@ -37,7 +37,7 @@ from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import Paragraph, cleanBlockQuotedText
 
 from papergen.errors import RenderError
-from papergen.glyphs import missing_glyphs
+from papergen.render.glyphs import missing_glyphs
 from papergen.render.linebreak import NO_LINE_START, split_cjk_line
 from papergen.render.units import PT_PER_MM
 from papergen.resources import font_path

@@ -16,9 +16,8 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
-from papergen.columns import column_major_rows
-from papergen.manifest import ExamManifest, KeyQuestion, VariantKey
-from papergen.paper_format import Section
+from papergen.render.columns import column_major_rows
+from papergen.exam import ExamManifest, KeyQuestion, Section, VariantKey
 from papergen.render.data_table import TableLook, data_table, group_dividers
 from papergen.render.document import PageFrame, PdfInfo, build_document, running_decorator
 from papergen.render.draw import TextRun, grey
@@ -32,7 +31,8 @@ from papergen.render.fonts import (
     require_glyphs,
     text_width_pt,
 )
-from papergen.render.text import JUDGE_DISPLAY, answer_display, chinese_numeral, format_points
+from papergen.render.text import chinese_numeral
+from papergen.wording import JUDGE_TEXT, answer_text, format_points
 from papergen.render.units import mm_to_pt
 
 __all__ = ["KeyStyle", "render_key"]
@@ -182,7 +182,7 @@ def _answer_text(question: KeyQuestion) -> str:
     if question.dropped:
         return DROPPED
     answers = [question.answer] + list(question.also_accept)
-    return "/".join(answer_display(a, question.type) for a in answers)
+    return "/".join(answer_text(a, question.type, blank="") for a in answers)
 
 
 def _scored_points(questions: Sequence[KeyQuestion]) -> float:
@@ -193,7 +193,7 @@ def _distribution(questions: Sequence[KeyQuestion], section: Section) -> str:
     """'答案分布：A 35　B 35 …' over the (undropped) keys, plus the dropped count."""
     counts = Counter(label for q in questions if not q.dropped for label in q.answer)
     if section.type == "judge":
-        parts = [f"{JUDGE_DISPLAY[k]} {counts.get(k, 0)}" for k in JUDGE_DISPLAY]
+        parts = [f"{JUDGE_TEXT[k]} {counts.get(k, 0)}" for k in JUDGE_TEXT]
     else:
         parts = [f"{label} {counts[label]}" for label in sorted(counts)]
     dropped = sum(q.dropped for q in questions)

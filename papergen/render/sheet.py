@@ -20,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from omr.layout import SheetLayout
 from papergen.errors import RenderError
+from papergen.files import write_atomically
 from papergen.render import sheet_parts as parts
 from papergen.render.document import PdfInfo, new_canvas
 from papergen.render.fonts import glyph_problems, register_font
@@ -40,7 +41,7 @@ class SheetPrint:
     exam_id, variant, checksum : str
         Printed as text beside the QR code.
     qr_payload : str
-        Text of the QR code (see :mod:`papergen.sheet_code`).
+        Text of the QR code (see :mod:`papergen.exam.sheet_code`).
     candidate_number, candidate_name, room, seat : str
         Prefilled candidate data; empty for a blank sheet.  A prefilled
         number is printed in the write-in boxes; its bubbles stay empty.
@@ -91,13 +92,17 @@ def render_sheets(
     first = sheets[0]
     title = first.title + style.wording.title_suffix
     info = PdfInfo(title=title, subject=f"exam {first.exam_id} answer sheets, layout {layout.id}")
-    canvas = new_canvas(path, space.size_pt, info)
-    forms: dict[tuple[str, tuple[str, ...]], str] = {}
-    for sheet in sheets:
-        canvas.doForm(_static_form(canvas, space, layout, sheet, style, forms))
-        _draw_personal(canvas, space, layout, sheet, style)
-        canvas.showPage()
-    canvas.save()
+
+    def write(tmp: Path) -> None:
+        canvas = new_canvas(tmp, space.size_pt, info)
+        forms: dict[tuple[str, tuple[str, ...]], str] = {}
+        for sheet in sheets:
+            canvas.doForm(_static_form(canvas, space, layout, sheet, style, forms))
+            _draw_personal(canvas, space, layout, sheet, style)
+            canvas.showPage()
+        canvas.save()
+
+    write_atomically(path, write, RenderError, "PDF")
 
 
 # -- checks ------------------------------------------------------------------

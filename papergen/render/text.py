@@ -1,26 +1,21 @@
-"""Printed wording shared by the booklet, sheet and key: numbering, headings, points."""
+"""Printed wording of the booklet, sheet and key: numbering, headings (points and answers: :mod:`papergen.wording`)."""
 
 from __future__ import annotations
 
-from papergen.paper_format import Section
+from papergen.exam import Section
 from papergen.render.typography import BLANK
+from papergen.wording import format_points
 
 __all__ = [
     "JUDGE_BLANK",
-    "JUDGE_DISPLAY",
     "chinese_numeral",
-    "format_points",
     "question_label",
     "option_text",
     "section_heading",
-    "answer_display",
 ]
 
 JUDGE_BLANK = BLANK
 """Answer blank printed after a true/false statement (U+3000 inside)."""
-
-JUDGE_DISPLAY = {"T": "对", "F": "错"}
-"""How the true/false keys are printed."""
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -40,17 +35,6 @@ def chinese_numeral(number: int) -> str:
         return _DIGITS[units]
     prefix = "" if tens == 1 else _DIGITS[tens]
     return prefix + "十" + (_DIGITS[units] if units else "")
-
-
-def format_points(points: float) -> str:
-    """Points without a trailing .0: 0.5 -> '0.5', 70.0 -> '70'.
-
-    Examples
-    --------
-    >>> format_points(0.5), format_points(70.0), format_points(1)
-    ('0.5', '70', '1')
-    """
-    return f"{points:g}"
 
 
 def question_label(number: int) -> str:
@@ -78,10 +62,3 @@ def section_heading(index: int, section: Section, count: int) -> str:
     return (
         f"{chinese_numeral(index + 1)}、{section.title}（共{count}题，每题{format_points(section.points)}分）"
     )
-
-
-def answer_display(answer: tuple[str, ...] | list[str], question_type: str) -> str:
-    """An answer as instructors read it: 'B', 'ACD', or 对 / 错 for true/false."""
-    if question_type == "judge":
-        return "".join(JUDGE_DISPLAY.get(a, a) for a in answer)
-    return "".join(answer)

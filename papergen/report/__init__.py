@@ -20,10 +20,57 @@ annotate
     Scanned sheets overlaid with what was read and how it was scored.
 tables
     The item-analysis CSV and the XLSX workbook of scores and item analysis.
-rescore
-    Key corrections: a new key version, the store rescored, the exports rewritten.
-writeback
-    Item statistics written back into the bank.
 run
     ``papergen report``: every output for every exam of a results folder.
+
+The command line uses :func:`write_reports` and :func:`write_exam_exports`;
+reports never write keys or banks (key corrections are grading's,
+:mod:`papergen.writeback` writes statistics into a bank).
 """
+
+from papergen.report.annotate import AnnotateSummary, annotate_sheets
+from papergen.report.cohort import Cohort, CohortItem, ExcludedSheet, build_cohort, load_cohort
+from papergen.report.html_report import render_report_html, report_html
+from papergen.report.item_analysis import AnalysisParams, CohortAnalysis, ItemAnalysis, analyse_cohort
+from papergen.report.pdf_report import render_report_pdf
+from papergen.report.run import (
+    REPORT_FORMATS,
+    ReportRun,
+    exam_report,
+    parse_formats,
+    write_exam_exports,
+    write_reports,
+)
+from papergen.report.slips import render_slips_html, render_slips_pdf
+from papergen.report.summary import CohortReport, ReportParams, summarise_cohort
+from papergen.report.tables import write_item_analysis_csv, write_workbook
+
+__all__ = [
+    "REPORT_FORMATS",
+    "AnalysisParams",
+    "AnnotateSummary",
+    "Cohort",
+    "CohortAnalysis",
+    "CohortItem",
+    "CohortReport",
+    "ExcludedSheet",
+    "ItemAnalysis",
+    "ReportParams",
+    "ReportRun",
+    "analyse_cohort",
+    "annotate_sheets",
+    "build_cohort",
+    "exam_report",
+    "load_cohort",
+    "parse_formats",
+    "render_report_html",
+    "render_report_pdf",
+    "render_slips_html",
+    "render_slips_pdf",
+    "report_html",
+    "summarise_cohort",
+    "write_exam_exports",
+    "write_item_analysis_csv",
+    "write_reports",
+    "write_workbook",
+]

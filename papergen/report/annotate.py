@@ -38,10 +38,11 @@ from omr.layout import MM_PER_INCH, SheetLayout
 from omr.read import layout_to_image_points, read_sheet
 from omr.result import SheetRead
 from omr.scan_io import iter_pages
+from papergen.errors import ReportError
+from papergen.files import write_atomically
 from papergen.report.wording import points
 from papergen.resources import font_path
-from papergen.scoring import QuestionScore, SheetScore
-from papergen.store import GradedSheet
+from papergen.grading import GradedSheet, QuestionScore, SheetScore
 
 __all__ = [
     "AnnotateStyle",
@@ -424,13 +425,15 @@ _PNG_COMPRESS_LEVEL = 1
 
 
 def _save_png(image: Image.Image, dpi: float, path: Path) -> Path:
-    image.save(path, format="PNG", dpi=(dpi, dpi), compress_level=_PNG_COMPRESS_LEVEL)
-    return path
+    return write_atomically(
+        path, lambda tmp: image.save(tmp, format="PNG", dpi=(dpi, dpi), compress_level=_PNG_COMPRESS_LEVEL),
+        ReportError, "annotated scan")
 
 
 def _save_pdf(images: list[tuple[GradedSheet, Image.Image, float]], path: Path) -> Path:
     first, *rest = [image for _, image, _ in images]
     dpi = images[0][2]
-    first.save(path, format="PDF", resolution=dpi, save_all=True, append_images=rest)
-    return path
+    return write_atomically(
+        path, lambda tmp: first.save(tmp, format="PDF", resolution=dpi, save_all=True, append_images=rest),
+        ReportError, "annotated scans")
 

@@ -22,11 +22,8 @@ import numpy as np
 
 from papergen.bank.model import OPTION_LABELS, Bank
 from papergen.errors import ReportError
-from papergen.grading import DUPLICATE_SCAN
-from papergen.manifest import ExamManifest, KeyQuestion
-from papergen.paper_format import PaperFormat
-from papergen.scoring import QuestionScore
-from papergen.store import GradedSheet, Store
+from papergen.exam import ExamManifest, KeyQuestion, PaperFormat
+from papergen.grading import DUPLICATE_SCAN, GradedSheet, QuestionScore, Store, printed_to_bank
 
 __all__ = [
     "CohortItem",
@@ -34,7 +31,6 @@ __all__ = [
     "ExcludedSheet",
     "load_cohort",
     "build_cohort",
-    "printed_to_bank",
     "JUDGE_OPTIONS",
 ]
 
@@ -326,18 +322,6 @@ def _item_of(question: KeyQuestion, variant: str, topic: str | None, option_coun
         numbers={variant: question.number},
         topic=topic,
     )
-
-
-def printed_to_bank(question: KeyQuestion) -> dict[str, str]:
-    """Printed option label -> bank option label for one question of one variant.
-
-    The permutation lists bank labels in printed order, so printed ``"A"``
-    is ``permutation[0]``.  Judge questions map ``"T"``/``"F"`` to themselves.
-    """
-    if question.type == "judge" or not question.permutation:
-        labels = JUDGE_OPTIONS if question.type == "judge" else OPTION_LABELS
-        return {label: label for label in labels}
-    return dict(zip(OPTION_LABELS, question.permutation))
 
 
 def _in_bank_labels(labels: Sequence[str], to_bank: Mapping[str, str]) -> tuple[str, ...]:

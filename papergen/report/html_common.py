@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 from papergen.errors import ReportError
+from papergen.files import write_text
 from papergen.report.charts import Chart, ChartLine
 from papergen.report.webfont import FONT_FAMILY, font_face_css
 
@@ -47,12 +48,7 @@ def write_html(path: str | Path, html: str, what: str) -> Path:
     ReportError
         If the file cannot be written; the message names the file and ``what`` it holds.
     """
-    path = Path(path)
-    try:
-        path.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot write {what} ({exc.strerror})") from exc
-    return path
+    return write_text(path, html, ReportError, what)
 
 
 def esc(text: object) -> str:

@@ -8,18 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from papergen.columns import column_major_rows
+from papergen.render.columns import column_major_rows
 from papergen.report.item_analysis import ItemAnalysis, OptionCounts
 from papergen.report.summary import CohortReport
 from papergen.report.wording import (
     DASH,
     TYPE_TEXT,
-    answer_text,
     decimal,
     flags_text,
     percent,
     points,
 )
+from papergen.wording import JUDGE_TEXT, answer_text
 
 __all__ = [
     "TextTable",
@@ -193,7 +193,7 @@ def option_counts_text(counts: OptionCounts, group: Literal["all", "upper", "low
     judge = counts.options == ("T", "F")
     parts = []
     for option, value in zip(counts.options, values):
-        name = {"T": "对", "F": "错"}[option] if judge else option
+        name = JUDGE_TEXT[option] if judge else option
         parts.append(f"{name} {value}{'*' if option in counts.key else ''}")
     return "　".join(parts)
 

@@ -17,7 +17,7 @@ from typing import Literal
 from omr.layout import SheetLayout
 from papergen.bank.model import Bank
 from papergen.errors import PapergenError, ReportError
-from papergen.grading import resolve_layout
+from papergen.exam import resolve_layout
 from papergen.report.annotate import AnnotateSummary, annotate_sheets
 from papergen.report.cohort import load_cohort
 from papergen.report.html_report import render_report_html
@@ -25,7 +25,8 @@ from papergen.report.pdf_report import render_report_pdf
 from papergen.report.slips import render_slips_html, render_slips_pdf
 from papergen.report.summary import CohortReport, ReportParams, summarise_cohort
 from papergen.report.tables import file_part, write_item_analysis_csv, write_workbook
-from papergen.store import STORE_FILENAME, Store
+from papergen.files import make_folder
+from papergen.grading import Store, open_results
 
 __all__ = ["REPORT_FORMATS", "ReportRun", "write_reports", "write_exam_exports", "exam_report", "parse_formats"]
 
@@ -145,15 +146,12 @@ def write_reports(
     """
     formats = parse_formats(",".join(formats))
     results = Path(results_dir)
-    store_path = results / STORE_FILENAME
-    if not store_path.is_file():
-        raise ReportError(f"{results}: no {STORE_FILENAME} here; give the folder 'papergen grade' wrote")
-    out = _prepare(Path(out_dir))
-    run = ReportRun()
-    with Store.open(store_path) as store:
+    with open_results(results) as store:
+        out = make_folder(out_dir, ReportError, "the report folder")
+        run = ReportRun()
         run.exams = sorted(store.manifests())
         if not run.exams:
-            raise ReportError(f"{store_path}: no exam graded yet; run 'papergen grade' first")
+            raise ReportError(f"{store.path}: no exam graded yet; run 'papergen grade' first")
         for exam_id in run.exams:
             try:
                 report = exam_report(store, exam_id, cut=cut, bank=bank)
@@ -190,11 +188,3 @@ def _annotate(store: Store, report: CohortReport, out: Path, annotate_as: Annota
     folder = out / f"annotated-{file_part(cohort.exam_id)}"
     return annotate_sheets(cohort.sheets, sheet_layout, folder, names=names, as_pdf=annotate_as == "pdf",
                            stored_reads=store.sheet_read, base_dir=results.parent)
-
-
-def _prepare(out: Path) -> Path:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReportError(f"{out}: cannot create the report folder ({exc.strerror}); choose another --out") from exc
-    return out

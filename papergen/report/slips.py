@@ -15,8 +15,8 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
-from papergen.columns import column_major_rows
-from papergen.manifest import ExamManifest
+from papergen.render.columns import column_major_rows
+from papergen.exam import ExamManifest
 from papergen.render.data_table import TableLook, data_table, group_dividers
 from papergen.render.document import PdfInfo, build_document, running_decorator
 from papergen.render.fonts import register_font, require_glyphs
@@ -29,9 +29,9 @@ from papergen.report.pdf_common import (
     title_line,
 )
 from papergen.report.summary import CohortReport
-from papergen.report.wording import answer_text, points
-from papergen.scoring import QuestionScore
-from papergen.store import GradedSheet
+from papergen.report.wording import points
+from papergen.wording import answer_text
+from papergen.grading import GradedSheet, QuestionScore
 
 __all__ = ["Slip", "SlipQuestion", "SlipStyle", "slips_of", "render_slips_pdf", "render_slips_html", "slips_html"]
 

@@ -22,7 +22,7 @@ from papergen.report.stats import (
     histogram,
     passes,
 )
-from papergen.store import RescoreResult
+from papergen.grading import RescoreResult
 
 __all__ = ["ReportParams", "DiscriminationBand", "CohortReport", "summarise_cohort", "default_cut"]
 

@@ -19,7 +19,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from papergen.exports import format_points, write_atomically, write_csv
+from papergen.errors import ReportError
+from papergen.files import SPREADSHEET_HINT, write_atomically, write_csv
+from papergen.wording import format_points
 from papergen.report.item_analysis import ItemAnalysis
 from papergen.report.report_text import option_counts_text, summary_pairs
 from papergen.report.summary import CohortReport
@@ -180,7 +182,7 @@ def write_item_analysis_csv(report: CohortReport, out_dir: str | Path) -> Path:
     """
     path = Path(out_dir) / item_analysis_csv_name(report.cohort.exam_id)
     rows = [[_csv_cell(c) for c in row] for row in item_analysis_rows(report)]
-    return write_csv(path, [c.key for c in ITEM_COLUMNS], rows)
+    return write_csv(path, [c.key for c in ITEM_COLUMNS], rows, ReportError)
 
 
 def _csv_cell(value: Cell) -> str:
@@ -222,7 +224,7 @@ def write_workbook(report: CohortReport, out_dir: str | Path) -> Path:
                 highlight=[a.miskey_suspect for a in report.analysis.items])
     _fill_overview(book.create_sheet("概况"), report)
     _fill_corrections(book.create_sheet("答案更正"), report)
-    return write_atomically(path, book.save)
+    return write_atomically(path, book.save, ReportError, hint=SPREADSHEET_HINT)
 
 
 def _fill_sheet(sheet, columns: Sequence[Column], rows: Sequence[Sequence[Cell]],

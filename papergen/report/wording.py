@@ -1,16 +1,15 @@
-"""Printed wording shared by the PDF and HTML reports, slips and spreadsheets."""
+"""Printed wording of the PDF and HTML reports, slips and spreadsheets (answers and points: :mod:`papergen.wording`)."""
 
 from __future__ import annotations
 
 import math
 
-from papergen.exports import format_points
+from papergen.wording import format_points
 
 __all__ = [
     "FLAG_TEXT",
     "STATUS_TEXT",
     "TYPE_TEXT",
-    "answer_text",
     "percent",
     "decimal",
     "points",
@@ -42,18 +41,6 @@ STATUS_TEXT = {
 
 TYPE_TEXT = {"single": "单选", "judge": "判断", "multi": "多选"}
 """Item types as printed in tables."""
-
-_JUDGE = {"T": "对", "F": "错"}
-
-
-def answer_text(labels: tuple[str, ...] | list[str], item_type: str) -> str:
-    """An answer as instructors read it: ``"B"``, ``"ACD"``, ``"对"``; ``"未答"`` if empty."""
-    if not labels:
-        return "未答"
-    if item_type == "judge":
-        return "".join(_JUDGE.get(label, label) for label in labels)
-    return "".join(labels)
-
 
 def percent(share: float, digits: int = 1) -> str:
     """A share in [0, 1] as a percentage, ``"62.5%"``; :data:`DASH` for NaN."""

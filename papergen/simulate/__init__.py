@@ -1,7 +1,7 @@
 """Simulated sittings: a cohort's answers, their marks, scanner captures and exact truth.
 
 :func:`simulate_scans` writes scan files of a built exam with the ground
-truth of every page beside them; :mod:`papergen.accuracy` compares what the
+truth of every page beside them; :mod:`papergen.simulate.accuracy` compares what the
 reader and the grader made of them with that truth.
 """
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from papergen.assembly.rng import derive_random
 from papergen.bank.model import Bank
 from papergen.errors import SimulationError
-from papergen.manifest import ExamManifest, KeyQuestion
+from papergen.exam import ExamManifest, KeyQuestion
 
 __all__ = [
     "CohortParams",

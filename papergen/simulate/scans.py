@@ -22,7 +22,6 @@ and purpose, so a seed gives the same files whatever the number of workers.
 from __future__ import annotations
 
 import functools
-import json
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -38,10 +37,10 @@ from papergen.assembly.rng import derive_random, stream_digest
 from papergen.bank.io import load_bank
 from papergen.bank.model import Bank
 from papergen.errors import BankError, SimulationError
-from papergen.manifest import Candidate, ExamManifest, load_manifest
+from papergen.exam import Candidate, ExamManifest, SheetCode, encode_sheet_code, load_manifest
+from papergen.files import write_json
 from papergen.render import SheetPrint, render_sheets
 from papergen.resources import bundled_bank_path, bundled_layout_path
-from papergen.sheet_code import SheetCode, encode_sheet_code
 from papergen.simulate.capture import (
     MIXED,
     CaptureProfile,
@@ -573,5 +572,4 @@ def _write_index(out: Path, manifest: ExamManifest, people: Sequence[SimCandidat
         "files": [{"name": name, "pages": pages} for name, pages in files.items()],
     }
     path = out / SIM_INDEX
-    path.write_text(json.dumps(index, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return path
+    return write_json(path, index, SimulationError, "simulation index")

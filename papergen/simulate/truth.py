@@ -22,6 +22,7 @@ from omr.layout import SheetLayout
 from omr.result import PageStatus
 from omr.synth import KIND_TRUTH, KindTruth, SheetMarks
 from papergen.errors import SimulationError
+from papergen.files import write_text
 
 __all__ = [
     "TruthQuestion",
@@ -146,8 +147,7 @@ def truth_path(truth_dir: Path, scan_name: str) -> Path:
 def save_truth(truth: TruthFile, truth_dir: Path) -> Path:
     """Write a truth file as UTF-8 JSON; its path."""
     path = truth_path(truth_dir, truth.file)
-    path.write_text(truth.model_dump_json(indent=None) + "\n", encoding="utf-8")
-    return path
+    return write_text(path, truth.model_dump_json(indent=None) + "\n", SimulationError, "truth file")
 
 
 def load_truth(path: str | Path) -> TruthFile:

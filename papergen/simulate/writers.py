@@ -18,6 +18,7 @@ import numpy as np
 
 from omr.synth import PdfPage, encode_scan_image, write_pdf, write_tiff
 from papergen.errors import SimulationError
+from papergen.files import write_atomically
 from papergen.simulate.capture import PageCapture
 
 __all__ = ["write_scan_file", "scan_file_name", "blank_back", "FILE_EXTENSIONS", "BLEED_THROUGH"]
@@ -75,15 +76,20 @@ def write_scan_file(path: Path, images: Sequence[np.ndarray], captures: Sequence
     """
     if file_format not in FILE_EXTENSIONS or not images or len(images) != len(captures):
         raise SimulationError(f"{path}: cannot write {len(images)} pages as {file_format!r}")
+    if len(images) != 1 and file_format not in ("pdf-jpeg", "pdf-g4", "tiff-g4"):
+        raise SimulationError(f"{path}: a {file_format} file holds one page (got {len(images)})")
+    return write_atomically(path, lambda tmp: _write_pages(tmp, images, captures, file_format), SimulationError,
+                            "scan file")
+
+
+def _write_pages(path: Path, images: Sequence[np.ndarray], captures: Sequence[PageCapture], file_format: str) -> None:
     if file_format in ("pdf-jpeg", "pdf-g4"):
         encoding = "jpeg" if file_format == "pdf-jpeg" else "g4"
         pages = [PdfPage(image, c.dpi, encoding, quality=c.jpeg_quality)
                  for image, c in zip(images, captures, strict=True)]
-        return write_pdf(path, pages)
-    if file_format == "tiff-g4":
-        return write_tiff(path, list(images), dpi=captures[0].dpi)
-    if len(images) != 1:
-        raise SimulationError(f"{path}: a {file_format} file holds one page (got {len(images)})")
-    kind = "jpeg" if file_format == "jpeg" else "png"
-    path.write_bytes(encode_scan_image(images[0], kind, dpi=captures[0].dpi, quality=captures[0].jpeg_quality))
-    return path
+        write_pdf(path, pages)
+    elif file_format == "tiff-g4":
+        write_tiff(path, list(images), dpi=captures[0].dpi)
+    else:
+        kind = "jpeg" if file_format == "jpeg" else "png"
+        path.write_bytes(encode_scan_image(images[0], kind, dpi=captures[0].dpi, quality=captures[0].jpeg_quality))

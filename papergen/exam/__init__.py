@@ -1,0 +1,55 @@
+"""The values passed between stages: paper format, papers, key manifest, sheet code and roster.
+
+A format (:mod:`~papergen.exam.format`) says what a paper holds; assembly
+turns a bank into :class:`Paper` values (:mod:`~papergen.exam.paper`); the
+key manifest (:mod:`~papergen.exam.manifest`, ``key.json``) records every
+variant's key for grading; the sheet code (:mod:`~papergen.exam.sheet_code`)
+is the QR payload that ties a scanned sheet to its key; the roster
+(:mod:`~papergen.exam.roster`) names the candidates; and
+:func:`resolve_layout` (:mod:`~papergen.exam.layout`) finds the sheet layout
+a set of keys was printed with.
+"""
+
+from papergen.exam.format import PaperFormat, Scoring, Section, load_format
+from papergen.exam.layout import resolve_layout
+from papergen.exam.manifest import (
+    Candidate,
+    ExamManifest,
+    KeyQuestion,
+    VariantKey,
+    load_manifest,
+    manifest_from_papers,
+    save_manifest,
+    variant_checksum,
+)
+from papergen.exam.paper import JUDGE_LABELS, Paper, PaperOption, PaperQuestion
+from papergen.exam.roster import RosterEntry, assign_variants, load_roster, read_roster
+from papergen.exam.sheet_code import SheetCode, SheetCodeError, decode_sheet_code, encode_sheet_code
+
+__all__ = [
+    "JUDGE_LABELS",
+    "Candidate",
+    "ExamManifest",
+    "KeyQuestion",
+    "Paper",
+    "PaperFormat",
+    "PaperOption",
+    "PaperQuestion",
+    "RosterEntry",
+    "Scoring",
+    "Section",
+    "SheetCode",
+    "SheetCodeError",
+    "VariantKey",
+    "assign_variants",
+    "decode_sheet_code",
+    "encode_sheet_code",
+    "load_format",
+    "load_manifest",
+    "load_roster",
+    "manifest_from_papers",
+    "read_roster",
+    "resolve_layout",
+    "save_manifest",
+    "variant_checksum",
+]

@@ -1,0 +1,267 @@
+"""Reading JSON files and writing files atomically, with one set of error messages.
+
+Every JSON file papergen reads (formats, key manifests, corrections,
+blueprints, keyword tables, topics, banks) fails the same way, naming the
+file and, for a model that does not validate, the JSON path of each problem::
+
+    formats/x.json: cannot read paper format (No such file or directory)
+    formats/x.json: not UTF-8 text (byte 17)
+    formats/x.json: not valid JSON (line 3, column 5: Expecting ',' delimiter)
+    key.json: not a valid key manifest: variants.0.checksum: Field required
+
+Every file papergen writes (keys, banks, CSV and XLSX exports, HTML
+reports, change logs, schemas, truth files) is written through
+:func:`write_atomically`: to a uniquely named temporary file beside the
+target, then renamed over it, so a reader never sees half a file, two
+writers never share a temporary file, and a failed write leaves nothing
+behind and raises the stage's error::
+
+    results/scores.csv: cannot write (Permission denied)
+
+Each caller names its stage's exception class, so the message reaches the
+user as that stage's error.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from papergen.errors import PapergenError
+
+__all__ = [
+    "read_json",
+    "parse_json",
+    "load_json_model",
+    "validation_problems",
+    "write_atomically",
+    "write_text",
+    "write_json",
+    "write_csv",
+    "make_folder",
+    "CSV_ENCODING",
+    "SPREADSHEET_HINT",
+]
+
+Model = TypeVar("Model", bound=BaseModel)
+
+CSV_ENCODING = "utf-8-sig"
+"""UTF-8 with a byte order mark: spreadsheet programs then detect UTF-8."""
+SPREADSHEET_HINT = "; close it if a spreadsheet program has it open, then rerun"
+"""How to fix a CSV or XLSX file that cannot be written (usually: it is open in Excel or WPS)."""
+
+
+def read_json(path: str | Path, error: type[PapergenError], what: str) -> object:
+    """The parsed content of a UTF-8 JSON file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    error : type of PapergenError
+        Exception raised for any problem.
+    what : str
+        What the file holds, for the message (``"paper format"``).
+
+    Raises
+    ------
+    PapergenError
+        Of class ``error``: the file cannot be read, is not UTF-8 or is not JSON.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what} ({exc.strerror})") from exc
+    return parse_json(raw, path, error)
+
+
+def parse_json(raw: bytes, path: str | Path, error: type[PapergenError]) -> object:
+    """The parsed content of a file's bytes; ``path`` names the file in messages.
+
+    Raises
+    ------
+    PapergenError
+        Of class ``error``: the bytes are not UTF-8 or not JSON (naming the
+        byte, or the line and column).
+    """
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise error(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+
+
+def load_json_model(
+    path: str | Path,
+    model: type[Model],
+    error: type[PapergenError],
+    what: str,
+    *,
+    most_problems: int | None = None,
+) -> Model:
+    """Read a JSON file and validate it as ``model``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    model : type of pydantic BaseModel
+        What the file must be.
+    error : type of PapergenError
+        Exception raised for any problem.
+    what : str
+        What the file holds, for messages (``"key manifest"``).
+    most_problems : int, optional
+        List at most this many validation problems (and count the rest);
+        default all.
+
+    Raises
+    ------
+    PapergenError
+        Of class ``error``: the file cannot be read or parsed, or does not
+        validate (naming the JSON path of every problem).
+    """
+    data = read_json(path, error, what)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise error(f"{path}: not a valid {what}: {validation_problems(exc, most_problems)}") from exc
+
+
+def validation_problems(exc: ValidationError, most: int | None = None) -> str:
+    """``"<json path>: <message>; …"`` for the first ``most`` errors (default all), then how many more.
+
+    The JSON path joins keys and list indices with dots (``variants.0.checksum``);
+    an error of the whole document reads ``<root>``.
+    """
+    errors = exc.errors()
+    shown = errors if most is None else errors[:most]
+    problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in shown)
+    hidden = len(errors) - len(shown)
+    return f"{problems}; and {hidden} more" if hidden else problems
+
+
+def write_atomically(
+    path: str | Path,
+    write: Callable[[Path], None],
+    error: type[PapergenError],
+    what: str = "",
+    *,
+    hint: str = "",
+) -> Path:
+    """Write a file through a temporary file beside it, renamed over ``path`` when complete.
+
+    The temporary name is unique (``.<stem>.<process id>-<random hex>.tmp<suffix>``,
+    keeping the suffix for writers that choose the format by it), so two
+    writers of one file never clash; it is removed if anything fails.
+    The file gets the permissions any new file gets (the umask's).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write.
+    write : callable
+        ``write(temporary_path)`` writes the whole content.
+    error : type of PapergenError
+        Exception raised if the file cannot be written.
+    what : str
+        What the file holds, for the message (``"key manifest"``); may be empty.
+    hint : str
+        How to fix it, appended to the message (``"; close it ..."``).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    PapergenError
+        Of class ``error``: ``<path>: cannot write <what> (<reason>)<hint>``.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}-{secrets.token_hex(6)}.tmp{path.suffix}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            subject = f" {what}" if what else ""
+            raise error(f"{path}: cannot write{subject} ({exc.strerror or exc}){hint}") from exc
+        raise
+    return path
+
+
+def write_text(path: str | Path, text: str, error: type[PapergenError], what: str = "", *, hint: str = "") -> Path:
+    """Write UTF-8 text atomically (see :func:`write_atomically`); returns ``path``."""
+    return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), error, what, hint=hint)
+
+
+def write_json(path: str | Path, data: Any, error: type[PapergenError], what: str = "", *,
+               indent: int | None = 1) -> Path:
+    """Write data as UTF-8 JSON (non-ASCII kept, newline at the end) atomically; returns ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from papergen.errors import PapergenError
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> path = write_json(folder / "a.json", {"题": 1}, PapergenError)
+    >>> path.read_text(encoding="utf-8")
+    '{\\n "题": 1\\n}\\n'
+    >>> sorted(p.name for p in folder.iterdir())
+    ['a.json']
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
+    return write_text(path, text, error, what)
+
+
+def write_csv(
+    path: str | Path,
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    error: type[PapergenError],
+    *,
+    hint: str = SPREADSHEET_HINT,
+) -> Path:
+    """Write a CSV file atomically, UTF-8 with BOM (:data:`CSV_ENCODING`); returns ``path``.
+
+    Raises
+    ------
+    PapergenError
+        Of class ``error``, if the file cannot be written.
+    """
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding=CSV_ENCODING, newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+
+    return write_atomically(path, write, error, hint=hint)
+
+
+def make_folder(folder: str | Path, error: type[PapergenError], what: str, *, hint: str = "; choose another --out") -> Path:
+    """Create an output folder (and its parents) if it does not exist; returns it.
+
+    Raises
+    ------
+    PapergenError
+        Of class ``error``: ``<folder>: cannot create <what> (<reason>)<hint>``.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise error(f"{folder}: cannot create {what} ({exc.strerror}){hint}") from exc
+    return folder

@@ -1,0 +1,437 @@
+"""Grading a batch of scans: pages → reads → scores → the results store, resumable.
+
+:func:`grade_batch` reads every page of the inputs with the layout the keys
+were built for, matches each sheet to its key by its QR code, scores it and
+stores it, one transaction per page.  A page whose content hash is already
+stored is skipped, so rerunning on the same or a grown set of scans never
+duplicates a result and a stopped run resumes where it stopped.  Nothing
+about one page can stop the batch: a page that cannot be decoded, read,
+identified or scored is recorded with its reason.
+
+On every run the keys given are compared with the stored ones: a changed key
+(a correction: dropped questions, extra accepted answers) rescores every
+stored sheet of that exam from the stored marks; sheets refused earlier
+because their exam's key was missing are graded from their stored marks once
+that key is given.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from omr.layout import SheetLayout
+from omr.result import SheetRead
+from papergen import __version__
+from papergen.errors import GradeError, ManifestError, ReportError
+from papergen.exam import ExamManifest, resolve_layout
+from papergen.grading.exports import write_exports
+from papergen.grading.identify import Identity, Refusal, identify_sheet
+from papergen.grading.records import (
+    DUPLICATE_CANDIDATE,
+    DUPLICATE_SCAN,
+    Flag,
+    PageRecord,
+    StoredStatus,
+    RescoreResult,
+    StoredMarks,
+)
+from papergen.grading.rescore import rescore_store
+from papergen.grading.scoring import SheetScore, score_sheet
+from papergen.grading.store import Store, open_results
+
+__all__ = [
+    "GradeParams",
+    "GradeSummary",
+    "PageProblem",
+    "PageImageLike",
+    "grade_batch",
+    "default_page_source",
+    "default_reader",
+    "count_input_pages",
+]
+
+
+class PageImageLike(Protocol):
+    """One page of a scan file, as :func:`omr.scan_io.iter_pages` yields it."""
+
+    source: Path
+    page: int
+    image: np.ndarray | None
+    dpi: float | None
+    sha256: str
+    error: str | None
+
+
+PageSource = Callable[[Sequence[Path]], Iterable[PageImageLike]]
+Reader = Callable[..., SheetRead]
+
+
+@dataclass(frozen=True)
+class GradeParams:
+    """Tunables of a grading run.
+
+    Attributes
+    ----------
+    duplicate_scan_agreement : float
+        Share in [0, 1] of key questions that must carry identical marks for two
+        sheets with the same candidate and variant to count as one sheet scanned
+        twice (a rescan agrees on nearly every question; two different sheets
+        under one mistyped number agree on far fewer).
+    """
+
+    duplicate_scan_agreement: float = 0.95
+
+
+@dataclass(frozen=True)
+class PageProblem:
+    """A page that was not graded, and why."""
+
+    source: str
+    page: int
+    status: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source} page {self.page}: {self.reason}"
+
+
+@dataclass
+class GradeSummary:
+    """What a grading run did.
+
+    Attributes
+    ----------
+    pages_seen : int
+        Pages delivered by the inputs.
+    skipped : int
+        Pages already in the store (same content hash), not read again.
+    graded : int
+        Sheets scored in this run (including ``regraded``).
+    flagged : int
+        Sheets with a flag or a question for review among those graded in this
+        run, plus earlier sheets this run flagged (the other half of a duplicate).
+    regraded : int
+        Sheets refused in an earlier run, graded now from their stored marks.
+    blank : int
+        Blank pages (duplex backs).
+    refused, not_a_sheet, quarantined, errors : list of PageProblem
+        Pages not graded, with reasons.
+    rescored : list of RescoreResult
+        Stored sheets rescored because a key changed.
+    run_errors : list of str
+        Problems not tied to one page (inputs that stopped yielding, exports not written).
+    exports : list of Path
+        Files written at the end of the run.
+    """
+
+    pages_seen: int = 0
+    skipped: int = 0
+    graded: int = 0
+    flagged: int = 0
+    regraded: int = 0
+    blank: int = 0
+    refused: list[PageProblem] = field(default_factory=list)
+    not_a_sheet: list[PageProblem] = field(default_factory=list)
+    quarantined: list[PageProblem] = field(default_factory=list)
+    errors: list[PageProblem] = field(default_factory=list)
+    rescored: list[RescoreResult] = field(default_factory=list)
+    run_errors: list[str] = field(default_factory=list)
+    exports: list[Path] = field(default_factory=list)
+
+    def count(self, record: PageRecord) -> None:
+        """Add one stored page to the tallies (``flagged`` is kept by the run)."""
+        if record.status == StoredStatus.GRADED:
+            self.graded += 1
+        elif record.status == StoredStatus.BLANK:
+            self.blank += 1
+        else:
+            problems = self.problems(StoredStatus(record.status))
+            problems.append(PageProblem(record.source, record.page_no, record.status, record.reason))
+
+    def problems(self, status: StoredStatus) -> list[PageProblem]:
+        """The list that holds pages of a not-graded status (one of :data:`PROBLEM_STATUSES`)."""
+        lists = {StoredStatus.REFUSED: self.refused, StoredStatus.NOT_A_SHEET: self.not_a_sheet,
+                 StoredStatus.QUARANTINED: self.quarantined, StoredStatus.ERROR: self.errors}
+        return lists[status]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as JSON-ready values (recorded with the batch)."""
+        data = asdict(self)
+        data["rescored"] = [{"exam_id": r.exam_id, "sheets": r.sheets, "changed": len(r.changes)} for r in self.rescored]
+        data["exports"] = [str(p) for p in self.exports]
+        return data
+
+    def describe(self) -> list[str]:
+        """Human-readable lines for the end of a run."""
+        lines = [f"Pages seen: {self.pages_seen} ({self.skipped} already read, skipped)"]
+        regraded = f"; {self.regraded} refused earlier, graded now" if self.regraded else ""
+        lines.append(f"Sheets graded: {self.graded}, {self.flagged} flagged for review{regraded}")
+        lines.append(f"Blank pages: {self.blank}")
+        for title, problems in (("Refused", self.refused), ("Quarantined", self.quarantined),
+                                ("Not answer sheets", self.not_a_sheet), ("Errors", self.errors)):
+            lines.append(f"{title}: {len(problems)}")
+            lines.extend(f"  {p}" for p in problems)
+        for r in self.rescored:
+            lines.append(f"Key of exam {r.exam_id} changed: {r.sheets} stored sheets rescored, "
+                         f"{len(r.changes)} scores changed")
+        lines.extend(f"Problem: {e}" for e in self.run_errors)
+        if self.exports:
+            lines.append(f"Written: {', '.join(str(p) for p in self.exports)}")
+        return lines
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    record: PageRecord
+    score: SheetScore | None = None
+    flags: tuple[Flag, ...] = ()
+    related: tuple[tuple[int, Flag], ...] = ()
+
+
+def default_page_source() -> PageSource:
+    """The page source of a real run: :func:`omr.scan_io.iter_pages`."""
+    from omr.scan_io import iter_pages
+
+    return iter_pages
+
+
+def default_reader() -> Reader:
+    """The sheet reader of a real run: :func:`omr.read.read_sheet`."""
+    from omr.read import read_sheet
+
+    return read_sheet
+
+
+def count_input_pages(inputs: Sequence[str | Path]) -> int:
+    """Number of pages in the inputs (for a progress bar): :func:`omr.scan_io.count_pages`."""
+    from omr.scan_io import count_pages
+
+    return count_pages([Path(p) for p in inputs])
+
+
+def grade_batch(
+    inputs: Sequence[str | Path],
+    manifests: Sequence[ExamManifest],
+    out_dir: str | Path,
+    *,
+    layout: SheetLayout | str | Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    pages: PageSource | None = None,
+    reader: Reader | None = None,
+    params: GradeParams = GradeParams(),
+) -> GradeSummary:
+    """Grade every page of the inputs into ``out_dir/results.sqlite`` and write the exports.
+
+    Parameters
+    ----------
+    inputs : sequence of path
+        Scan files or folders.
+    manifests : sequence of ExamManifest
+        The keys of the exams whose sheets may appear (several exams may share a batch).
+    out_dir : path
+        Output folder (created if needed); holds the store and the CSV exports.
+    layout : SheetLayout or path, optional
+        The sheet layout; defaults to the bundled layout the keys name.
+    progress : callable, optional
+        Called with 1 after each page.
+    pages : callable, optional
+        Page source ``pages(paths) -> iterable of PageImage``; defaults to
+        :func:`omr.scan_io.iter_pages`.
+    reader : callable, optional
+        ``reader(image, layout, dpi=...) -> SheetRead``; defaults to :func:`omr.read.read_sheet`.
+    params : GradeParams
+        Tunables.
+
+    Returns
+    -------
+    GradeSummary
+
+    Raises
+    ------
+    GradeError
+        Before any page is read: no keys, two keys for one exam, keys for
+        different layouts, a layout that differs from the keys' layout, an
+        output folder that cannot be created, or keys of another build than
+        the results already in ``out_dir``.
+    StoreError
+        If ``out_dir`` holds a results file that is not a usable store.
+    """
+    keys = _index_manifests(manifests)
+    sheet_layout = resolve_layout(manifests, layout)
+    run_pages = pages if pages is not None else default_page_source()
+    run_reader = reader if reader is not None else default_reader()
+    summary = GradeSummary()
+    out = Path(out_dir)
+    with open_results(out, create=True) as store:
+        summary.rescored = _apply_keys(store, keys)
+        batch_id = store.begin_batch(_batch_args(inputs, manifests, sheet_layout))
+        run = _Run(store, batch_id, keys, sheet_layout, run_reader, params, summary)
+        run.regrade_refused()
+        for page in _pages_guarded(run_pages, [Path(p) for p in inputs], summary):
+            run.grade_page(page)
+            if progress is not None:
+                progress(1)
+        store.finish_batch(batch_id, summary.to_dict())
+        _export(store, out, summary)
+    return summary
+
+
+class _Run:
+    """The state of one grading run: store, keys, layout, reader and tallies."""
+
+    def __init__(self, store: Store, batch_id: int, keys: Mapping[str, ExamManifest], layout: SheetLayout,
+                 reader: Reader, params: GradeParams, summary: GradeSummary) -> None:
+        self.store, self.batch_id, self.keys, self.layout = store, batch_id, keys, layout
+        self.reader, self.params, self.summary = reader, params, summary
+        self.flagged_pages: set[int] = set()
+
+    def grade_page(self, page: PageImageLike) -> None:
+        """Read, identify, score and store one page; never raises for a bad page."""
+        self.summary.pages_seen += 1
+        if self.store.has_page(page.sha256):
+            self.summary.skipped += 1
+            return
+        started = time.perf_counter()
+        base = PageRecord(str(page.source), page.page, page.sha256, StoredStatus.ERROR)
+        try:
+            outcome = self._assess_page(base, page)
+            self._save(outcome, started)
+        except Exception as exc:  # one bad page never aborts the batch
+            reason = f"{type(exc).__name__}: {exc}"
+            self._save(_Outcome(replace(base, reason=reason)), started)
+
+    def regrade_refused(self) -> None:
+        """Grade pages refused in earlier runs that the keys given now identify."""
+        for row in self.store.pages([StoredStatus.REFUSED]):
+            read = self.store.sheet_read(row.page_id)
+            if isinstance(identify_sheet(read, self.keys), Refusal):
+                continue
+            base = PageRecord(row.source, row.page_no, row.sha256, StoredStatus.REFUSED)
+            try:
+                outcome = self._assess_read(base, read)
+            except Exception as exc:  # leave the page refused, say why it stayed so
+                self.summary.run_errors.append(f"{row.source} page {row.page_no}: stays refused ({exc})")
+                continue
+            self._save(outcome, time.perf_counter())
+            self.summary.regraded += 1
+
+    def _assess_page(self, base: PageRecord, page: PageImageLike) -> _Outcome:
+        if page.error is not None or page.image is None:
+            reason = f"cannot decode the page: {page.error or 'no image'}"
+            return _Outcome(replace(base, status=StoredStatus.QUARANTINED, reason=reason))
+        read = self.reader(page.image, self.layout, dpi=page.dpi)
+        return self._assess_read(base, read)
+
+    def _assess_read(self, base: PageRecord, read: SheetRead) -> _Outcome:
+        if read.status != "read":
+            return _Outcome(replace(base, status=StoredStatus(read.status), reason=read.reason, read=read))
+        identity = identify_sheet(read, self.keys)
+        if isinstance(identity, Refusal):
+            record = replace(base, status=StoredStatus.REFUSED, reason=identity.reason, read=read,
+                           exam_id=identity.exam_id, variant=identity.variant)
+            return _Outcome(record)
+        score = score_sheet(read, identity.key, identity.manifest.format)
+        record = replace(base, status=StoredStatus.GRADED, reason="", read=read, exam_id=identity.manifest.exam_id,
+                       variant=identity.key.variant, candidate=identity.candidate)
+        own, related = self._duplicate_flags(record, identity, score)
+        return _Outcome(record, score, identity.flags + own, related)
+
+    def _duplicate_flags(self, record: PageRecord, identity: Identity, score: SheetScore
+                         ) -> tuple[tuple[Flag, ...], tuple[tuple[int, Flag], ...]]:
+        candidate = identity.candidate
+        if not any(ch.isdigit() for ch in candidate):
+            return (), ()
+        own: list[Flag] = []
+        related: list[tuple[int, Flag]] = []
+        for other in self.store.marks_for_candidate(identity.manifest.exam_id, candidate):
+            share = _agreement(score, other)
+            if other.page.variant == identity.key.variant and share >= self.params.duplicate_scan_agreement:
+                note = f"same candidate {candidate}, variant and {share:.0%} of answers as"
+                own.append(Flag(DUPLICATE_SCAN, f"{note} {other.page.source} page {other.page.page_no}; "
+                                                "probably one sheet scanned twice"))
+                related.append((other.page.page_id, Flag(DUPLICATE_SCAN, f"{note} {record.source} page "
+                                                         f"{record.page_no}; probably one sheet scanned twice")))
+            elif candidate.isdigit():
+                own.append(Flag(DUPLICATE_CANDIDATE, f"candidate number {candidate} also on "
+                                                     f"{other.page.source} page {other.page.page_no}"))
+                related.append((other.page.page_id, Flag(DUPLICATE_CANDIDATE, f"candidate number {candidate} "
+                                                         f"also on {record.source} page {record.page_no}")))
+        return tuple(own), tuple(related)
+
+    def _save(self, outcome: _Outcome, started: float) -> None:
+        record = replace(outcome.record, elapsed_ms=(time.perf_counter() - started) * 1000.0)
+        page_id = self.store.save_page(record, batch_id=self.batch_id, score=outcome.score,
+                                       flags=outcome.flags, related=outcome.related)
+        self.summary.count(record)
+        if outcome.flags or (outcome.score is not None and outcome.score.needs_review):
+            self.flagged_pages.add(page_id)
+        self.flagged_pages.update(other for other, _ in outcome.related)
+        self.summary.flagged = len(self.flagged_pages)
+
+
+def _agreement(score: SheetScore, other: StoredMarks) -> float:
+    if not score.questions:
+        return 0.0
+    same = sum(set(q.marked) == set(other.marked.get(q.number, ())) for q in score.questions)
+    return same / len(score.questions)
+
+
+def _pages_guarded(source: PageSource, paths: list[Path], summary: GradeSummary) -> Iterator[PageImageLike]:
+    """Yield the source's pages; if the source itself fails, record it and stop."""
+    try:
+        yield from source(paths)
+    except Exception as exc:  # the inputs stopped yielding: keep what was graded, say why
+        summary.run_errors.append(
+            f"reading the inputs stopped after {summary.pages_seen} pages ({type(exc).__name__}: {exc})"
+        )
+
+
+# -- run setup -----------------------------------------------------------------
+
+
+def _index_manifests(manifests: Sequence[ExamManifest]) -> dict[str, ExamManifest]:
+    if not manifests:
+        raise GradeError("grade: no key given; pass the exam's key.json with --key")
+    keys: dict[str, ExamManifest] = {}
+    for manifest in manifests:
+        if manifest.exam_id in keys and keys[manifest.exam_id] != manifest:
+            raise GradeError(f"grade: two different keys for exam {manifest.exam_id!r}; pass one key per exam")
+        keys[manifest.exam_id] = manifest
+    return keys
+
+
+def _apply_keys(store: Store, keys: Mapping[str, ExamManifest]) -> list[RescoreResult]:
+    rescored = []
+    for manifest in keys.values():
+        stored = store.manifest(manifest.exam_id)
+        if stored is None:
+            store.save_manifest(manifest)
+        elif stored != manifest:
+            try:
+                rescored.append(rescore_store(store, manifest, reason="key manifest changed"))
+            except ManifestError as exc:
+                raise GradeError(f"{store.path}: {exc}; grade into a new --out folder") from exc
+    return rescored
+
+
+def _batch_args(inputs: Sequence[str | Path], manifests: Sequence[ExamManifest], layout: SheetLayout) -> dict[str, Any]:
+    return {
+        "inputs": [str(p) for p in inputs],
+        "keys": {m.exam_id: {v.variant: v.checksum for v in m.variants} for m in manifests},
+        "layout_id": layout.id,
+        "layout_sha256": layout.sha256,
+        "papergen": __version__,
+    }
+
+
+def _export(store: Store, out: Path, summary: GradeSummary) -> None:
+    try:
+        summary.exports = write_exports(store, out)
+    except ReportError as exc:
+        summary.run_errors.append(f"exports not written: {exc}")

@@ -1,0 +1,438 @@
+"""Key corrections: change an answer, accept a second answer, drop a question; rescore; log it.
+
+A corrections file is small JSON an instructor writes after the item
+analysis points at a bad key::
+
+    {
+      "reason": "第12题答案更正",
+      "corrections": [
+        {"variant": "A", "question": 12, "answer": "C"},
+        {"item": "cs-0042", "also_accept": ["B"]},
+        {"variant": "B", "question": 30, "drop": true}
+      ]
+    }
+
+A correction names a question as printed on one variant (``variant`` and
+``question``; labels as printed on that variant) or a bank item (``item``;
+labels as in the bank).  Either way it applies to the item on *every*
+variant, translated through each variant's option permutation, so a
+shuffled exam is corrected once.  True/false answers are ``"T"``/``"F"``
+(or ``"对"``/``"错"``).
+
+:func:`rescore_results` writes the corrected key as the next version beside
+the given one (``key.json`` -> ``key.v2.json``; an existing file is never
+replaced), recomputes every stored score from the stored marks, records the
+run in the store, writes a change log beside the new key, and rewrites the
+exports of the results folder.  Variant checksums stay those of the original
+key: the sheets' QR codes carry them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from papergen.errors import ManifestError, ReportError
+from papergen.grading.exports import write_exports
+from papergen.files import load_json_model, write_json
+from papergen.wording import JUDGE_KEYS
+from papergen.bank.model import OPTION_LABELS
+from papergen.exam import JUDGE_LABELS, ExamManifest, KeyQuestion, load_manifest, save_manifest
+from papergen.grading.records import RescoreResult
+from papergen.grading.rescore import rescore_store
+from papergen.grading.store import Store, open_results
+
+__all__ = [
+    "Correction",
+    "Corrections",
+    "KeyChange",
+    "RescoreOutcome",
+    "load_corrections",
+    "apply_corrections",
+    "next_version_path",
+    "printed_to_bank",
+    "ExamExports",
+    "rescore_results",
+]
+
+ExamExports = Callable[[Store, str, Path], Sequence[Path]]
+"""``exam_exports(store, exam_id, results_dir)``: per-exam files rewritten after a rescore."""
+
+Answer = Annotated[str, Field(min_length=1)] | list[Annotated[str, Field(min_length=1)]]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Correction(_Model):
+    """One correction of the key."""
+
+    variant: str | None = Field(None, description="Variant whose printed question number and labels are used.")
+    question: int | None = Field(None, ge=1, description="Question number on that variant's sheet.")
+    item: str | None = Field(None, description="Bank item id (labels then as in the bank).")
+    answer: Answer | None = Field(None, description="The right answer: 'C', 'ACD', ['A', 'C'], 'T'/'F' or 对/错.")
+    also_accept: list[Answer] = Field(default_factory=list, description="Further answers to accept as right.")
+    drop: bool = Field(False, description="Remove the question from scoring for everyone.")
+    note: str = Field("", description="Why, for the change log.")
+
+    @model_validator(mode="after")
+    def _one_target_and_an_action(self) -> Correction:
+        by_question = self.variant is not None or self.question is not None
+        if by_question == (self.item is not None):
+            raise ValueError("name either 'variant' and 'question', or 'item'")
+        if by_question and (self.variant is None or self.question is None):
+            raise ValueError("'variant' and 'question' go together")
+        if not (self.drop or self.answer is not None or self.also_accept):
+            raise ValueError("give 'answer', 'also_accept' or 'drop'")
+        if self.drop and (self.answer is not None or self.also_accept):
+            raise ValueError("'drop' cannot be combined with 'answer' or 'also_accept'")
+        return self
+
+    @property
+    def target(self) -> str:
+        """The question as named, e.g. ``"variant A question 12"`` or ``"item cs-0042"``."""
+        return f"item {self.item}" if self.item is not None else f"variant {self.variant} question {self.question}"
+
+
+class Corrections(_Model):
+    """A corrections file."""
+
+    reason: str = Field(min_length=1, description="Why the key changes; recorded with the rescoring run.")
+    corrections: list[Correction] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    """One question of one variant whose key changed.
+
+    ``before`` and ``after`` describe the key as printed, e.g. ``"B"`` ->
+    ``"C"``, ``"B"`` -> ``"B/C"`` (C also accepted), ``"B"`` -> ``"dropped"``.
+    """
+
+    variant: str
+    question: int
+    item_id: str
+    before: str
+    after: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RescoreOutcome:
+    """What :func:`rescore_results` did."""
+
+    manifest_path: Path
+    log_path: Path
+    changes: tuple[KeyChange, ...]
+    rescore: RescoreResult
+    exports: tuple[Path, ...] = field(default_factory=tuple)
+
+    def describe(self) -> list[str]:
+        """Human-readable lines for the command line."""
+        lines = [f"New key: {self.manifest_path}", f"Change log: {self.log_path}"]
+        lines += [f"  variant {c.variant} question {c.question} ({c.item_id}): {c.before} -> {c.after}"
+                  for c in self.changes]
+        lines.append(f"Rescored {self.rescore.sheets} sheets; {len(self.rescore.changes)} scores changed")
+        lines += [f"  {c.source} page {c.page_no} (candidate {c.candidate or '?'}): {c.old_total:g} -> "
+                  f"{c.new_total:g} points ({len(c.questions)} question(s) changed)" for c in self.rescore.changes]
+        if self.exports:
+            lines.append(f"Rewritten: {', '.join(str(p) for p in self.exports)}")
+        return lines
+
+
+# -- reading -------------------------------------------------------------------------
+
+
+def load_corrections(path: str | Path) -> Corrections:
+    """Read and validate a corrections file.
+
+    Raises
+    ------
+    ManifestError
+        Naming the file and the JSON path of every problem.
+    """
+    return load_json_model(path, Corrections, ManifestError, "corrections file")
+
+
+# -- applying ------------------------------------------------------------------------
+
+
+def apply_corrections(
+    manifest: ExamManifest, corrections: Corrections, *, source: str = "corrections"
+) -> tuple[ExamManifest, tuple[KeyChange, ...]]:
+    """The manifest with the corrections applied to every variant, and what changed.
+
+    Parameters
+    ----------
+    manifest : ExamManifest
+        The key to correct (not modified).
+    corrections : Corrections
+        The corrections.
+    source : str
+        Name of the corrections file, for messages.
+
+    Raises
+    ------
+    ManifestError
+        Listing every correction that names no question of the exam, uses an
+        option the question lacks, gives a single-answer question several
+        answers, or changes nothing.
+    """
+    questions = {(v.variant, q.number): q.model_copy(deep=True) for v in manifest.variants for q in v.questions}
+    problems: list[str] = []
+    for index, correction in enumerate(corrections.corrections):
+        where = f"{source}: corrections[{index}] ({correction.target})"
+        try:
+            _apply_one(correction, manifest, questions)
+        except ValueError as exc:
+            problems.append(f"{where}: {exc}")
+    if problems:
+        raise ManifestError("; ".join(problems))
+    corrected = _rebuild(manifest, questions)
+    changes = _changes(manifest, corrected, corrections)
+    if not changes:
+        raise ManifestError(f"{source}: the corrections change nothing in the key of exam {manifest.exam_id}")
+    return corrected, changes
+
+
+def _apply_one(correction: Correction, manifest: ExamManifest, questions: dict[tuple[str, int], KeyQuestion]) -> None:
+    """Apply one correction to every variant's copy of the item (raises ValueError with the reason)."""
+    item_id, in_bank = _resolve(correction, manifest, questions)
+    answer = _bank_answer(correction.answer, in_bank) if correction.answer is not None else None
+    accepted = [_bank_answer(a, in_bank) for a in correction.also_accept]
+    targets = [q for q in questions.values() if q.item_id == item_id]
+    for question in targets:
+        _check_answer(answer, question, "answer")
+        for extra in accepted:
+            _check_answer(extra, question, "also_accept")
+    for question in targets:
+        to_printed = {bank: printed for printed, bank in printed_to_bank(question).items()}
+        if correction.drop:
+            question.dropped = True
+        if answer is not None:
+            question.answer = sorted(to_printed[label] for label in answer)
+        for extra in accepted:
+            printed = sorted(to_printed[label] for label in extra)
+            if printed != question.answer and printed not in question.also_accept:
+                question.also_accept.append(printed)
+
+
+def _resolve(correction: Correction, manifest: ExamManifest,
+             questions: dict[tuple[str, int], KeyQuestion]) -> tuple[str, dict[str, str]]:
+    """The item id and the label translation (as written -> bank) of a correction."""
+    if correction.item is not None:
+        carriers = [q for q in questions.values() if q.item_id == correction.item]
+        if not carriers:
+            raise ValueError(f"exam {manifest.exam_id} has no item {correction.item!r}")
+        bank_labels = set(printed_to_bank(carriers[0]).values())
+        return correction.item, {label: label for label in bank_labels}
+    key = (correction.variant or "", correction.question or 0)
+    if key not in questions:
+        variants = sorted({v for v, _ in questions})
+        raise ValueError(f"no such question in exam {manifest.exam_id} (variants {variants}, "
+                         f"questions 1..{max(n for _, n in questions)})")
+    question = questions[key]
+    return question.item_id, printed_to_bank(question)
+
+
+def printed_to_bank(question: KeyQuestion) -> dict[str, str]:
+    """Printed option label -> bank option label for one question of one variant.
+
+    The permutation lists bank labels in printed order, so printed ``"A"``
+    is ``permutation[0]``.  Judge questions map ``"T"``/``"F"`` to themselves.
+    """
+    if question.type == "judge" or not question.permutation:
+        labels = JUDGE_LABELS if question.type == "judge" else OPTION_LABELS
+        return {label: label for label in labels}
+    return dict(zip(OPTION_LABELS, question.permutation))
+
+
+def _bank_answer(answer: str | list[str], to_bank: dict[str, str]) -> list[str]:
+    labels = list(answer) if isinstance(answer, str) else [ch for part in answer for ch in part]
+    out = []
+    for label in labels:
+        label = JUDGE_KEYS.get(label, label.upper())
+        if label not in to_bank:
+            raise ValueError(f"{label!r} is not an option of the question (options {sorted(to_bank)})")
+        out.append(to_bank[label])
+    if len(set(out)) != len(out):
+        raise ValueError(f"an answer repeats an option (got {''.join(labels)})")
+    return sorted(out)
+
+
+def _check_answer(answer: list[str] | None, question: KeyQuestion, what: str) -> None:
+    if answer is None:
+        return
+    if question.type in ("single", "judge") and len(answer) != 1:
+        raise ValueError(f"{what}: a {question.type} question takes one option (got {''.join(answer)})")
+    if question.type == "multi" and len(answer) < 2:
+        raise ValueError(f"{what}: a multiple-choice answer has two or more options (got {''.join(answer)})")
+
+
+def _rebuild(manifest: ExamManifest, questions: dict[tuple[str, int], KeyQuestion]) -> ExamManifest:
+    variants = [
+        v.model_copy(update={"questions": [questions[(v.variant, q.number)] for q in v.questions]})
+        for v in manifest.variants
+    ]
+    return manifest.model_copy(update={"variants": variants})
+
+
+def _changes(before: ExamManifest, after: ExamManifest, corrections: Corrections) -> tuple[KeyChange, ...]:
+    notes = _notes_by_item(before, corrections)
+    out = []
+    for old_variant, new_variant in zip(before.variants, after.variants):
+        for old, new in zip(old_variant.questions, new_variant.questions):
+            was, now = _key_text(old), _key_text(new)
+            if was != now:
+                out.append(KeyChange(old_variant.variant, old.number, old.item_id, was, now, notes.get(old.item_id, "")))
+    return tuple(out)
+
+
+def _notes_by_item(manifest: ExamManifest, corrections: Corrections) -> dict[str, str]:
+    numbers = {(v.variant, q.number): q.item_id for v in manifest.variants for q in v.questions}
+    notes: dict[str, str] = {}
+    for c in corrections.corrections:
+        item = c.item if c.item is not None else numbers.get((c.variant or "", c.question or 0))
+        if item and c.note:
+            notes[item] = c.note
+    return notes
+
+
+def _key_text(question: KeyQuestion) -> str:
+    if question.dropped:
+        return "dropped"
+    return "/".join("".join(a) for a in (question.answer, *question.also_accept))
+
+
+# -- files and the store -------------------------------------------------------------------
+
+_VERSION = re.compile(r"^(?P<stem>.*)\.v(?P<n>\d+)$")
+
+
+def next_version_path(path: str | Path) -> Path:
+    """The next free version of a key file: ``key.json`` -> ``key.v2.json``, ``key.v2.json`` -> ``key.v3.json``.
+
+    Skips versions that exist already, so no file is ever replaced.
+    """
+    path = Path(path)
+    match = _VERSION.match(path.stem)
+    stem, version = (match["stem"], int(match["n"])) if match else (path.stem, 1)
+    while True:
+        version += 1
+        candidate = path.with_name(f"{stem}.v{version}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+
+
+def rescore_results(results_dir: str | Path, key_path: str | Path, corrections_path: str | Path, *,
+                    exam_exports: ExamExports | None = None) -> RescoreOutcome:
+    """Apply key corrections and rescore every stored sheet of the exam; see the module docstring.
+
+    Parameters
+    ----------
+    results_dir : path
+        A grading output folder (holds ``results.sqlite``).
+    key_path : path
+        The key the results were last scored with (``key.json``, or the latest ``key.vN.json``).
+    corrections_path : path
+        The corrections file.
+    exam_exports : callable, optional
+        ``exam_exports(store, exam_id, results_dir) -> list of Path``: further
+        per-exam files to rewrite after the grading exports (the command line
+        passes :func:`papergen.report.write_exam_exports`: item analysis and workbook).
+
+    Returns
+    -------
+    RescoreOutcome
+
+    Raises
+    ------
+    ReportError
+        If the folder has no results store, the store has no results of the
+        key's exam, or the results were last scored with another version of
+        the key (its file is named when found beside the given key).
+    ManifestError
+        If the key or the corrections cannot be read, or a correction is invalid.
+    StoreError
+        If the store cannot be opened.
+    """
+    results = Path(results_dir)
+    with open_results(results) as store:
+        manifest = load_manifest(key_path)
+        corrections = load_corrections(corrections_path)
+        corrected, changes = apply_corrections(manifest, corrections, source=str(corrections_path))
+        _check_current_key(store, manifest, Path(key_path))
+        new_path = next_version_path(key_path)
+        save_manifest(corrected, new_path)
+        try:
+            result = rescore_store(store, corrected, reason=corrections.reason)
+        except Exception:
+            new_path.unlink(missing_ok=True)
+            raise
+        log_path = _write_log(new_path, Path(key_path), manifest, corrected, corrections, changes, result)
+        exports = _rewrite_exports(store, results, manifest.exam_id, exam_exports)
+    return RescoreOutcome(new_path, log_path, changes, result, exports)
+
+
+def _check_current_key(store: Store, manifest: ExamManifest, key_path: Path) -> None:
+    stored = store.manifest(manifest.exam_id)
+    if stored is None:
+        raise ReportError(f"{store.path}: no results of exam {manifest.exam_id} (has {sorted(store.manifests())})")
+    if stored == manifest:
+        return
+    match = next((p for p in sorted(key_path.parent.glob("*.json")) if _is_manifest(p, stored)), None)
+    hint = f"pass {match}" if match else "pass the key the last correction wrote (key.vN.json)"
+    raise ReportError(
+        f"{key_path}: the results of exam {manifest.exam_id} were last scored with another version of the key; "
+        f"correcting this one would undo earlier corrections; {hint}"
+    )
+
+
+def _is_manifest(path: Path, manifest: ExamManifest) -> bool:
+    try:
+        return load_manifest(path) == manifest
+    except ManifestError:
+        return False
+
+
+def _write_log(new_path: Path, old_path: Path, old: ExamManifest, new: ExamManifest, corrections: Corrections,
+               changes: Sequence[KeyChange], result: RescoreResult) -> Path:
+    log_path = new_path.with_name(f"{new_path.stem}.changes.json")
+    log = {
+        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "exam_id": old.exam_id,
+        "reason": corrections.reason,
+        "previous_key": old_path.name,
+        "previous_sha256": _sha256(old),
+        "key": new_path.name,
+        "sha256": _sha256(new),
+        "corrections": corrections.model_dump(mode="json", exclude_defaults=True)["corrections"],
+        "changes": [asdict(c) for c in changes],
+        "rescored_sheets": result.sheets,
+        "score_changes": [
+            {"source": c.source, "page": c.page_no, "candidate": c.candidate, "variant": c.variant,
+             "old_total": c.old_total, "new_total": c.new_total}
+            for c in result.changes
+        ],
+    }
+    return write_json(log_path, log, ManifestError, "key change log")
+
+
+def _rewrite_exports(store: Store, results: Path, exam_id: str, exam_exports: ExamExports | None) -> tuple[Path, ...]:
+    written = list(write_exports(store, results))
+    if exam_exports is not None:
+        written += exam_exports(store, exam_id, results)
+    return tuple(written)
+
+
+def _sha256(manifest: ExamManifest) -> str:
+    return hashlib.sha256(manifest.model_dump_json().encode("utf-8")).hexdigest()
+

@@ -1,0 +1,179 @@
+"""Which key a read sheet belongs to, and whose sheet it is.
+
+The QR code names the exam, variant and key checksum (see
+:mod:`papergen.exam.sheet_code`); a sheet is scored only if all three match a
+key manifest given to the run.  Anything else is a :class:`Refusal` with a
+reason, never a guess.  The candidate number comes from the digit grid, or
+from the QR code on personalised sheets (then the grid, if filled in, is
+cross-checked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from omr.result import CandidateRead, SheetRead
+from papergen.exam import ExamManifest, SheetCode, SheetCodeError, VariantKey, decode_sheet_code
+from papergen.grading.records import Flag
+
+__all__ = [
+    "Identity",
+    "Refusal",
+    "identify_sheet",
+    "resolve_candidate",
+    "roster_flags",
+    "CANDIDATE_MISMATCH",
+    "CANDIDATE_UNREADABLE",
+    "CANDIDATE_MISSING",
+    "NOT_ON_ROSTER",
+    "ROSTER_VARIANT",
+]
+
+CANDIDATE_MISMATCH = "candidate_mismatch"
+"""The printed QR candidate number differs from the grid the candidate filled in."""
+CANDIDATE_UNREADABLE = "candidate_unreadable"
+"""The digit grid has a column with no clear digit (blank, ambiguous or two marks)."""
+CANDIDATE_MISSING = "candidate_missing"
+"""No candidate number: the grid was not read and the QR code carries none."""
+NOT_ON_ROSTER = "not_on_roster"
+"""The exam has a roster and the candidate number is not on it."""
+ROSTER_VARIANT = "roster_variant"
+"""The roster assigns the candidate another variant than the sheet's."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A sheet matched to a key.
+
+    Attributes
+    ----------
+    manifest : ExamManifest
+        The exam's key manifest.
+    key : VariantKey
+        The variant's key.
+    candidate : str
+        Candidate number as resolved (may contain ``"?"``/``"*"`` if unreadable;
+        empty if none).
+    flags : tuple of Flag
+        Identification problems for review.
+    """
+
+    manifest: ExamManifest
+    key: VariantKey
+    candidate: str
+    flags: tuple[Flag, ...] = ()
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A sheet that must not be scored, with the reason and what the QR said."""
+
+    reason: str
+    exam_id: str | None = None
+    variant: str | None = None
+
+
+def identify_sheet(read: SheetRead, manifests: Mapping[str, ExamManifest]) -> Identity | Refusal:
+    """Match a read sheet to one of the keys given, or refuse it.
+
+    Parameters
+    ----------
+    read : SheetRead
+        A page read as an answer sheet.
+    manifests : mapping of str to ExamManifest
+        The keys of this run, by exam id.
+
+    Returns
+    -------
+    Identity or Refusal
+        Refusal for no QR code, a code that is not a papergen sheet code, a
+        sheet of another exam, an unknown variant, or a key checksum mismatch.
+    """
+    if not read.qr_text:
+        return Refusal("no QR code decoded, so the sheet cannot be matched to a key; rescan the page")
+    try:
+        code = decode_sheet_code(read.qr_text)
+    except SheetCodeError as exc:
+        return Refusal(str(exc))
+    found = _find_key(code, manifests)
+    if isinstance(found, Refusal):
+        return found
+    manifest, key = found
+    candidate, flags = resolve_candidate(code.candidate, read.candidate)
+    flags += roster_flags(manifest, candidate, key.variant)
+    return Identity(manifest, key, candidate, flags)
+
+
+def _find_key(code: SheetCode, manifests: Mapping[str, ExamManifest]) -> tuple[ExamManifest, VariantKey] | Refusal:
+    manifest = manifests.get(code.exam_id)
+    if manifest is None:
+        return Refusal(
+            f"sheet of exam {code.exam_id!r}, which is not among the keys given "
+            f"({', '.join(sorted(manifests))}); pass its key.json with --key",
+            code.exam_id, code.variant,
+        )
+    keys = {v.variant: v for v in manifest.variants}
+    key = keys.get(code.variant)
+    if key is None:
+        return Refusal(
+            f"exam {code.exam_id}: no variant {code.variant!r} in the key (has {', '.join(keys)})",
+            code.exam_id, code.variant,
+        )
+    if key.checksum != code.checksum:
+        return Refusal(
+            f"exam {code.exam_id} variant {code.variant}: the sheet carries key checksum {code.checksum}, "
+            f"the key has {key.checksum}; the sheet was printed for another build of this exam",
+            code.exam_id, code.variant,
+        )
+    return manifest, key
+
+
+def resolve_candidate(qr_candidate: str, grid: CandidateRead | None) -> tuple[str, tuple[Flag, ...]]:
+    """The candidate number of a sheet and any problem with it.
+
+    Parameters
+    ----------
+    qr_candidate : str
+        Candidate number printed in the QR code (personalised sheets), or ``""``.
+    grid : CandidateRead or None
+        The digit grid as read.
+
+    Returns
+    -------
+    candidate : str
+        The QR number if present (it was printed, the grid was hand-filled),
+        else the grid's digits; ``""`` if neither exists.
+    flags : tuple of Flag
+        ``candidate_mismatch`` if a filled-in grid differs from the QR number,
+        ``candidate_unreadable`` if the grid (used as the number) is incomplete,
+        ``candidate_missing`` if there is no number at all.
+    """
+    digits = grid.digits if grid is not None else ""
+    if qr_candidate:
+        if any(ch.isdigit() for ch in digits) and digits != qr_candidate:
+            return qr_candidate, (Flag(CANDIDATE_MISMATCH, f"QR code says {qr_candidate}, grid reads {digits}"),)
+        return qr_candidate, ()
+    if grid is None or not digits:
+        return "", (Flag(CANDIDATE_MISSING, "no candidate number read from the grid"),)
+    if not grid.complete:
+        problems = f" ({', '.join(grid.flags)})" if grid.flags else ""
+        return digits, (Flag(CANDIDATE_UNREADABLE, f"grid reads {digits}{problems}"),)
+    return digits, ()
+
+
+def roster_flags(manifest: ExamManifest, candidate: str, variant: str) -> tuple[Flag, ...]:
+    """Roster problems of a sheet: candidate not on the roster, or given another variant.
+
+    An exam without a roster, or a sheet without a clear candidate number,
+    yields no roster flags.
+    """
+    if not manifest.candidates or not candidate.isdigit():
+        return ()
+    entry = next((c for c in manifest.candidates if c.number == candidate), None)
+    if entry is None:
+        return (Flag(NOT_ON_ROSTER, f"candidate {candidate} is not on the roster of exam {manifest.exam_id}"),)
+    if entry.variant != variant:
+        return (Flag(ROSTER_VARIANT, f"roster assigns {entry.name} ({candidate}) variant {entry.variant}, "
+                                     f"the sheet is variant {variant}"),)
+    return ()

@@ -1,0 +1,678 @@
+"""The results store: one SQLite file (``results.sqlite``) in a grading output folder.
+
+This is the only module that speaks SQL; what to store is decided by the
+batch runner (:mod:`~papergen.grading.batch`) and by rescoring
+(:mod:`~papergen.grading.rescore`).  The store keeps every page a
+grading run saw (one row per page image, unique by content hash), every
+bubble's fill and state (one JSON document per page), the score of each
+graded sheet, sheet-level flags, the key manifests used, and a log of
+rescoring runs.  Each page is written in its own transaction, so stopping a
+run loses at most the page in flight; the database runs in WAL mode so a
+report can read while a run writes.
+
+Tables (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``)
+------------------------------------------------------------------------------
+batch
+    One row per grading run: start and end time, arguments, summary (JSON).
+exam
+    The key manifest (JSON) of every exam graded, as last applied.
+page
+    One row per page image: source file, page number, ``sha256`` (UNIQUE),
+    status (:class:`~papergen.grading.records.StoredStatus`), reason, exam id, variant, candidate, QR
+    text, candidate-grid read, registration fit error and homography (so a
+    report can draw on the original scan), timings.
+marks
+    One row per read page: every question's options, fills, states, marked
+    options, reader flags and confidence as one JSON document of parallel
+    arrays (see :func:`_encode_marks`); one document per page keeps a
+    180-question sheet at about 6 KB and one write.
+score
+    One row per graded sheet: variant, key checksum, total, maximum,
+    per-section points and per-question results (JSON: number, section,
+    marked, answer, points, max points, status, review reasons), number of
+    questions under review.
+flag
+    Sheet-level flags (candidate mismatch, duplicate scan...).
+rescore, rescore_change
+    Rescoring runs (after a key correction) and the sheets whose score changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from itertools import chain
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+
+from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
+from papergen.errors import GradeError, NoResultsError, StoreError
+from papergen.exam import ExamManifest
+from papergen.files import make_folder
+from papergen.grading.records import (
+    Flag,
+    GradedSheet,
+    PageRecord,
+    PageRow,
+    StoredStatus,
+    RescoreResult,
+    ScoreChange,
+    StoredMarks,
+)
+from papergen.grading.scoring import QuestionScore, SectionScore, SheetScore
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "STORE_FILENAME",
+    "StoreParams",
+    "Store",
+    "open_results",
+    "manifest_sha256",
+]
+
+SCHEMA_VERSION = 1
+STORE_FILENAME = "results.sqlite"
+
+_READ_STATUS = {"graded": "read", "refused": "read", "blank": "blank",
+                "not_a_sheet": "not_a_sheet", "quarantined": "quarantined", "error": "quarantined"}
+_STATE_LETTER = {MarkState.MARKED: "m", MarkState.BLANK: "b", MarkState.AMBIGUOUS: "a"}
+_LETTER_STATE = {letter: state for state, letter in _STATE_LETTER.items()}
+
+_SCHEMA = """
+CREATE TABLE batch (
+    id INTEGER PRIMARY KEY,
+    started TEXT NOT NULL,
+    finished TEXT,
+    args TEXT NOT NULL,
+    summary TEXT
+);
+CREATE TABLE exam (
+    exam_id TEXT PRIMARY KEY,
+    manifest TEXT NOT NULL,
+    manifest_sha256 TEXT NOT NULL,
+    saved TEXT NOT NULL
+);
+CREATE TABLE page (
+    id INTEGER PRIMARY KEY,
+    batch_id INTEGER NOT NULL REFERENCES batch(id),
+    source TEXT NOT NULL,
+    page_no INTEGER NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN
+        ('graded', 'refused', 'blank', 'not_a_sheet', 'quarantined', 'error')),
+    reason TEXT NOT NULL DEFAULT '',
+    exam_id TEXT,
+    variant TEXT,
+    candidate TEXT,
+    qr_text TEXT,
+    read_reason TEXT NOT NULL DEFAULT '',
+    grid_digits TEXT,
+    grid_flags TEXT,
+    grid_fills TEXT,
+    rotation_deg INTEGER,
+    fit_error_px REAL,
+    dpi REAL,
+    homography TEXT,
+    working_dpi REAL,
+    elapsed_ms REAL,
+    timings TEXT NOT NULL DEFAULT '{}',
+    read_at TEXT NOT NULL
+);
+CREATE INDEX page_exam_candidate ON page (exam_id, candidate);
+CREATE INDEX page_status ON page (status);
+CREATE TABLE marks (
+    page_id INTEGER PRIMARY KEY REFERENCES page(id) ON DELETE CASCADE,
+    questions TEXT NOT NULL
+);
+CREATE TABLE score (
+    page_id INTEGER PRIMARY KEY REFERENCES page(id) ON DELETE CASCADE,
+    variant TEXT NOT NULL,
+    key_checksum TEXT NOT NULL,
+    total REAL NOT NULL,
+    max_total REAL NOT NULL,
+    sections TEXT NOT NULL,
+    questions TEXT NOT NULL,
+    review_count INTEGER NOT NULL,
+    scored_at TEXT NOT NULL
+);
+CREATE TABLE flag (
+    id INTEGER PRIMARY KEY,
+    page_id INTEGER NOT NULL REFERENCES page(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX flag_page ON flag (page_id);
+CREATE TABLE rescore (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    exam_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    old_manifest_sha256 TEXT,
+    new_manifest_sha256 TEXT NOT NULL,
+    sheets INTEGER NOT NULL
+);
+CREATE TABLE rescore_change (
+    rescore_id INTEGER NOT NULL REFERENCES rescore(id) ON DELETE CASCADE,
+    page_id INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    page_no INTEGER NOT NULL,
+    candidate TEXT,
+    variant TEXT NOT NULL,
+    old_total REAL NOT NULL,
+    new_total REAL NOT NULL,
+    questions TEXT NOT NULL
+);
+"""
+
+_PAGE_COLUMNS = (
+    "page.id, page.batch_id, page.source, page.page_no, page.sha256, page.status, page.reason, "
+    "page.exam_id, page.variant, page.candidate, page.qr_text, page.fit_error_px, page.read_at"
+)
+
+
+@dataclass(frozen=True)
+class StoreParams:
+    """Tunables of the store.
+
+    Attributes
+    ----------
+    fill_decimals : int
+        Bubble fills and confidences (ratios in [0, 1]) are stored rounded to
+        this many decimals.
+    busy_timeout_ms : int
+        How long a writer waits for another connection's lock, milliseconds.
+    """
+
+    fill_decimals: int = 3
+    busy_timeout_ms: int = 5000
+
+
+class Store:
+    """The SQLite results store of one output folder.
+
+    Open it with :func:`open_results` and use it as a context manager::
+
+        with open_results(out_dir, create=True) as store:
+            if not store.has_page(sha256):
+                store.save_page(record, batch_id=batch_id, score=score)
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, params: StoreParams) -> None:
+        self._db = connection
+        self.path = path
+        self.params = params
+
+    # -- opening -----------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, params: StoreParams = StoreParams(), *, create: bool = False) -> "Store":
+        """Open the store at ``path``; with ``create``, make an empty one where none exists.
+
+        Prefer :func:`open_results`, which takes the results folder.
+
+        Raises
+        ------
+        NoResultsError
+            If ``path`` does not exist and ``create`` is false.
+        StoreError
+            If the file cannot be opened, is not a papergen store, or was
+            written by a newer schema version.
+        """
+        path = Path(path)
+        if not create and not path.is_file():
+            raise NoResultsError(f"{path}: no results store here; give the {STORE_FILENAME} 'papergen grade' wrote")
+        try:
+            connection = sqlite3.connect(path, isolation_level=None, timeout=params.busy_timeout_ms / 1000)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open results store ({exc})") from exc
+        connection.row_factory = sqlite3.Row
+        try:
+            _prepare(connection, path, params)
+        except (sqlite3.Error, StoreError) as exc:
+            connection.close()
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"{path}: not a usable results store ({exc})") from exc
+        return cls(connection, path, params)
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self._db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in the file."""
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- batches and keys --------------------------------------------------
+
+    def begin_batch(self, args: Mapping[str, Any]) -> int:
+        """Record the start of a grading run; returns its batch id."""
+        with self._transaction() as db:
+            cursor = db.execute("INSERT INTO batch (started, args) VALUES (?, ?)", (_now(), _json(args)))
+        return int(cursor.lastrowid)
+
+    def finish_batch(self, batch_id: int, summary: Mapping[str, Any]) -> None:
+        """Record the end of a grading run with its summary."""
+        with self._transaction() as db:
+            db.execute("UPDATE batch SET finished = ?, summary = ? WHERE id = ?", (_now(), _json(summary), batch_id))
+
+    def batches(self) -> list[dict[str, Any]]:
+        """Every run as ``{"id", "started", "finished", "args", "summary"}``, oldest first."""
+        rows = self._db.execute("SELECT id, started, finished, args, summary FROM batch ORDER BY id")
+        return [
+            {"id": r["id"], "started": r["started"], "finished": r["finished"],
+             "args": json.loads(r["args"]), "summary": json.loads(r["summary"]) if r["summary"] else None}
+            for r in rows
+        ]
+
+    def save_manifest(self, manifest: ExamManifest) -> None:
+        """Store (or replace) the key manifest of an exam."""
+        with self._transaction() as db:
+            _upsert_manifest(db, manifest)
+
+    def manifest(self, exam_id: str) -> ExamManifest | None:
+        """The stored manifest of an exam, None if the exam was never graded here."""
+        row = self._db.execute("SELECT manifest FROM exam WHERE exam_id = ?", (exam_id,)).fetchone()
+        return ExamManifest.model_validate_json(row["manifest"]) if row else None
+
+    def manifests(self) -> dict[str, ExamManifest]:
+        """Every stored manifest by exam id."""
+        rows = self._db.execute("SELECT manifest FROM exam ORDER BY exam_id")
+        manifests = [ExamManifest.model_validate_json(r["manifest"]) for r in rows]
+        return {m.exam_id: m for m in manifests}
+
+    # -- pages -------------------------------------------------------------
+
+    def has_page(self, sha256: str) -> bool:
+        """True if a page with this content hash is stored with a final outcome.
+
+        Pages stored with status ``"error"`` do not count: they are tried again.
+        """
+        row = self._db.execute("SELECT status FROM page WHERE sha256 = ?", (sha256,)).fetchone()
+        return row is not None and row["status"] != "error"
+
+    def save_page(
+        self,
+        record: PageRecord,
+        *,
+        batch_id: int,
+        score: SheetScore | None = None,
+        flags: Sequence[Flag] = (),
+        related: Sequence[tuple[int, Flag]] = (),
+    ) -> int:
+        """Store one page in one transaction; returns its page id.
+
+        A page already stored under the same ``sha256`` (an earlier error or
+        refusal) is replaced.
+
+        Parameters
+        ----------
+        record : PageRecord
+            The page and its read.
+        batch_id : int
+            The run saving it (:meth:`begin_batch`).
+        score : SheetScore, optional
+            The score of a graded sheet.
+        flags : sequence of Flag
+            Sheet-level flags of this page.
+        related : sequence of (page id, Flag)
+            Flags to add to other stored pages (e.g. the other half of a duplicate).
+        """
+        with self._transaction() as db:
+            db.execute("DELETE FROM page WHERE sha256 = ?", (record.sha256,))
+            page_id = _insert_page(db, record, batch_id)
+            if record.read is not None:
+                db.execute("INSERT INTO marks (page_id, questions) VALUES (?, ?)",
+                           (page_id, _encode_marks(record.read.questions, self.params.fill_decimals)))
+            if score is not None:
+                _write_score(db, page_id, score)
+            db.executemany(
+                "INSERT INTO flag (page_id, kind, detail) VALUES (?, ?, ?)",
+                [(page_id, f.kind, f.detail) for f in flags] + [(pid, f.kind, f.detail) for pid, f in related],
+            )
+        return page_id
+
+    def pages(self, statuses: Iterable[StoredStatus] | None = None) -> list[PageRow]:
+        """Stored pages (all, or those with the given statuses), by source file and page number."""
+        sql = f"SELECT {_PAGE_COLUMNS} FROM page"
+        wanted = list(statuses) if statuses is not None else None
+        if wanted is not None:
+            sql += f" WHERE status IN ({', '.join('?' * len(wanted))})"
+        rows = self._db.execute(sql + " ORDER BY source, page_no, id", wanted or [])
+        return [_page_row(r) for r in rows]
+
+    def sheet_read(self, page_id: int) -> SheetRead:
+        """Rebuild the reader's output of a stored page (no image is read).
+
+        Raises
+        ------
+        StoreError
+            If no page has this id.
+        """
+        page = self._db.execute("SELECT * FROM page WHERE id = ?", (page_id,)).fetchone()
+        if page is None:
+            raise StoreError(f"{self.path}: no page with id {page_id}")
+        marks = self._db.execute("SELECT questions FROM marks WHERE page_id = ?", (page_id,)).fetchone()
+        return _sheet_read(page, _decode_marks(marks["questions"]) if marks else ())
+
+    def marks_for_candidate(self, exam_id: str, candidate: str) -> list[StoredMarks]:
+        """Graded sheets of an exam carrying this candidate number, with their marks."""
+        rows = self._db.execute(
+            f"SELECT {_PAGE_COLUMNS}, score.questions AS score_questions FROM page "
+            "JOIN score ON score.page_id = page.id "
+            "WHERE page.status = 'graded' AND page.exam_id = ? AND page.candidate = ? ORDER BY page.id",
+            (exam_id, candidate),
+        )
+        return [
+            StoredMarks(_page_row(row), {q[0]: tuple(q[2]) for q in json.loads(row["score_questions"])})
+            for row in rows
+        ]
+
+    def graded_sheets(self, exam_id: str | None = None) -> list[GradedSheet]:
+        """Graded sheets with scores and flags, ordered by exam, candidate, file and page."""
+        where, args = ("AND page.exam_id = ?", [exam_id]) if exam_id is not None else ("", [])
+        pages = self._db.execute(
+            f"SELECT {_PAGE_COLUMNS}, score.variant AS score_variant, score.key_checksum, score.sections, "
+            "score.questions AS score_questions FROM page JOIN score ON score.page_id = page.id "
+            f"WHERE page.status = 'graded' {where} "
+            "ORDER BY page.exam_id, page.candidate, page.source, page.page_no",
+            args,
+        ).fetchall()
+        flags = self.flags()
+        return [GradedSheet(_page_row(p), _sheet_score(p), tuple(flags.get(p["id"], ()))) for p in pages]
+
+    def flags(self) -> dict[int, list[Flag]]:
+        """Sheet-level flags by page id."""
+        out: dict[int, list[Flag]] = defaultdict(list)
+        for row in self._db.execute("SELECT page_id, kind, detail FROM flag ORDER BY id"):
+            out[row["page_id"]].append(Flag(row["kind"], row["detail"]))
+        return dict(out)
+
+    # -- rescoring ---------------------------------------------------------
+
+    def save_rescore(
+        self, manifest: ExamManifest, scores: Sequence[tuple[int, SheetScore]], result: RescoreResult
+    ) -> None:
+        """Replace stored scores, log the rescoring run and store its manifest, in one transaction.
+
+        Parameters
+        ----------
+        manifest : ExamManifest
+            The key the scores were computed with; it replaces the stored one.
+        scores : sequence of (page id, SheetScore)
+            The new score of each rescored sheet.
+        result : RescoreResult
+            The run to log (see :func:`papergen.grading.rescore.rescore_store`).
+        """
+        old_row = self._db.execute("SELECT manifest_sha256 FROM exam WHERE exam_id = ?", (manifest.exam_id,)).fetchone()
+        with self._transaction() as db:
+            for page_id, score in scores:
+                _write_score(db, page_id, score)
+            _log_rescore(db, result, old_row["manifest_sha256"] if old_row else None, manifest_sha256(manifest))
+            _upsert_manifest(db, manifest)
+
+    def rescore_history(self, exam_id: str | None = None) -> list[RescoreResult]:
+        """Logged rescoring runs (of one exam or all), oldest first."""
+        where, args = ("WHERE exam_id = ?", [exam_id]) if exam_id is not None else ("", [])
+        runs = self._db.execute(f"SELECT * FROM rescore {where} ORDER BY id", args).fetchall()
+        out = []
+        for run in runs:
+            rows = self._db.execute("SELECT * FROM rescore_change WHERE rescore_id = ? ORDER BY page_id", (run["id"],))
+            changes = tuple(_change_from_row(r) for r in rows)
+            out.append(RescoreResult(run["exam_id"], run["at"], run["reason"], run["sheets"], changes))
+        return out
+
+
+def open_results(results_dir: str | Path, *, create: bool = False, params: StoreParams = StoreParams()) -> Store:
+    """Open the results store of a results folder (``results_dir/results.sqlite``).
+
+    Parameters
+    ----------
+    results_dir : path
+        The folder ``papergen grade`` writes.
+    create : bool
+        Create the folder and an empty store where none exists (only grading does).
+    params : StoreParams
+        Tunables.
+
+    Raises
+    ------
+    NoResultsError
+        If ``create`` is false and the folder holds no results store.
+    GradeError
+        If ``create`` is true and the folder cannot be created.
+    StoreError
+        If the store cannot be opened, is not a papergen store, or is from a newer version.
+    """
+    folder = Path(results_dir)
+    if create:
+        make_folder(folder, GradeError, "the output folder")
+    elif not (folder / STORE_FILENAME).is_file():
+        raise NoResultsError(f"{folder}: no {STORE_FILENAME} here; give the folder 'papergen grade' wrote")
+    return Store.open(folder / STORE_FILENAME, params, create=create)
+
+
+# -- schema ----------------------------------------------------------------
+
+
+def _prepare(connection: sqlite3.Connection, path: Path, params: StoreParams) -> None:
+    connection.execute(f"PRAGMA busy_timeout = {int(params.busy_timeout_ms)}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: results store has schema version {version}, this papergen reads up to "
+            f"{SCHEMA_VERSION}; upgrade papergen or grade into a new folder"
+        )
+    if version == 0:
+        tables = connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        if tables:
+            raise StoreError(f"{path}: not a papergen results store (got an SQLite file with {tables} other tables)")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+    connection.execute("PRAGMA synchronous = NORMAL")
+
+
+# -- writing ---------------------------------------------------------------
+
+
+def _insert_page(db: sqlite3.Connection, record: PageRecord, batch_id: int) -> int:
+    read = record.read
+    grid = read.candidate if read is not None else None
+    timings = dict(read.timings_ms) if read is not None else {}
+    cursor = db.execute(
+        "INSERT INTO page (batch_id, source, page_no, sha256, status, reason, exam_id, variant, candidate, "
+        "qr_text, read_reason, grid_digits, grid_flags, grid_fills, rotation_deg, fit_error_px, dpi, "
+        "homography, working_dpi, elapsed_ms, timings, read_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            batch_id, record.source, record.page_no, record.sha256, record.status, record.reason,
+            record.exam_id, record.variant, record.candidate,
+            read.qr_text if read else None, read.reason if read else "",
+            grid.digits if grid else None, _json(list(grid.flags)) if grid else None,
+            _json([list(col) for col in grid.fills]) if grid else None,
+            read.rotation_deg if read else None, read.fit_error_px if read else None, read.dpi if read else None,
+            _json([list(row) for row in read.homography]) if read and read.homography is not None else None,
+            read.working_dpi if read else None, record.elapsed_ms, _json(timings), _now(),
+        ),
+    )
+    return int(cursor.lastrowid)
+
+
+def _encode_marks(questions: Sequence[QuestionRead], decimals: int) -> str:
+    """One page's question reads as JSON of parallel arrays.
+
+    Fills and confidences become integers in units of ``10**-decimals``
+    (``"scale"``), flattened over the page; states one letter per option;
+    option labels a string where every label is one character (see :func:`_labels`).
+    """
+    scale = 10**decimals
+    fills = np.fromiter(chain.from_iterable(q.fills for q in questions), dtype=np.float64)
+    confidence = np.fromiter((q.confidence for q in questions), dtype=np.float64, count=len(questions))
+    return _json({
+        "scale": scale,
+        "number": [q.number for q in questions],
+        "options": [_labels(q.options) for q in questions],
+        "fills": np.rint(fills * scale).astype(np.int64).tolist(),
+        "states": ["".join(_STATE_LETTER[s] for s in q.states) for q in questions],
+        "marked": [_labels(q.marked) for q in questions],
+        "flags": [list(q.flags) for q in questions],
+        "confidence": np.rint(confidence * scale).astype(np.int64).tolist(),
+    })
+
+
+def _decode_marks(text: str) -> tuple[QuestionRead, ...]:
+    data = json.loads(text)
+    scale = data["scale"]
+    fills = [f / scale for f in data["fills"]]
+    out, start = [], 0
+    for i, options in enumerate(data["options"]):
+        end = start + len(options)
+        out.append(QuestionRead(
+            number=data["number"][i], options=tuple(options), fills=tuple(fills[start:end]),
+            states=tuple(_LETTER_STATE[letter] for letter in data["states"][i]),
+            marked=tuple(data["marked"][i]), flags=tuple(data["flags"][i]),
+            confidence=data["confidence"][i] / scale,
+        ))
+        start = end
+    return tuple(out)
+
+
+def _labels(labels: Sequence[str]) -> str | list[str]:
+    """Option labels for JSON: ``"ACD"`` when every label is one character, else a list.
+
+    ``tuple()`` of either form gives the labels back.
+    """
+    return "".join(labels) if all(len(label) == 1 for label in labels) else list(labels)
+
+
+def _write_score(db: sqlite3.Connection, page_id: int, score: SheetScore) -> None:
+    sections = [[s.key, s.title, s.points, s.max_points] for s in score.sections]
+    questions = [
+        [q.number, q.section, _labels(q.marked), _labels(q.answer), q.points, q.max_points, q.status, list(q.review)]
+        for q in score.questions
+    ]
+    db.execute(
+        "INSERT OR REPLACE INTO score (page_id, variant, key_checksum, total, max_total, sections, questions, "
+        "review_count, scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (page_id, score.variant, score.key_checksum, score.total, score.max_total, _json(sections),
+         _json(questions), len(score.review_questions), _now()),
+    )
+
+
+def _upsert_manifest(db: sqlite3.Connection, manifest: ExamManifest) -> None:
+    db.execute(
+        "INSERT INTO exam (exam_id, manifest, manifest_sha256, saved) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (exam_id) DO UPDATE SET manifest = excluded.manifest, "
+        "manifest_sha256 = excluded.manifest_sha256, saved = excluded.saved",
+        (manifest.exam_id, manifest.model_dump_json(), manifest_sha256(manifest), _now()),
+    )
+
+
+def _log_rescore(db: sqlite3.Connection, result: RescoreResult, old_sha: str | None, new_sha: str) -> None:
+    cursor = db.execute(
+        "INSERT INTO rescore (at, exam_id, reason, old_manifest_sha256, new_manifest_sha256, sheets) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (result.at, result.exam_id, result.reason, old_sha, new_sha, result.sheets),
+    )
+    db.executemany(
+        "INSERT INTO rescore_change (rescore_id, page_id, source, page_no, candidate, variant, old_total, "
+        "new_total, questions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (cursor.lastrowid, c.page_id, c.source, c.page_no, c.candidate, c.variant, c.old_total, c.new_total,
+             _json([list(q) for q in c.questions]))
+            for c in result.changes
+        ],
+    )
+
+
+# -- reading ---------------------------------------------------------------
+
+
+def _page_row(row: sqlite3.Row) -> PageRow:
+    return PageRow(
+        page_id=row["id"], batch_id=row["batch_id"], source=row["source"], page_no=row["page_no"],
+        sha256=row["sha256"], status=StoredStatus(row["status"]), reason=row["reason"], exam_id=row["exam_id"],
+        variant=row["variant"], candidate=row["candidate"], qr_text=row["qr_text"],
+        fit_error_px=row["fit_error_px"], read_at=row["read_at"],
+    )
+
+
+def _sheet_read(page: sqlite3.Row, questions: tuple[QuestionRead, ...]) -> SheetRead:
+    candidate = None
+    if page["grid_digits"] is not None:
+        candidate = CandidateRead(
+            page["grid_digits"],
+            tuple(json.loads(page["grid_flags"])),
+            tuple(tuple(col) for col in json.loads(page["grid_fills"])),
+        )
+    return SheetRead(
+        status=_READ_STATUS[page["status"]],  # type: ignore[arg-type]
+        reason=page["read_reason"],
+        qr_text=page["qr_text"],
+        candidate=candidate,
+        questions=questions,
+        rotation_deg=page["rotation_deg"] or 0,
+        fit_error_px=page["fit_error_px"] or 0.0,
+        dpi=page["dpi"] or 0.0,
+        timings_ms=json.loads(page["timings"]),
+        homography=tuple(tuple(row) for row in json.loads(page["homography"])) if page["homography"] else None,
+        working_dpi=page["working_dpi"] or 0.0,
+    )
+
+
+def _sheet_score(row: sqlite3.Row) -> SheetScore:
+    sections = tuple(SectionScore(k, title, p, m) for k, title, p, m in json.loads(row["sections"]))
+    questions = tuple(
+        QuestionScore(number, section, tuple(marked), tuple(answer), points, max_points, status, tuple(review))
+        for number, section, marked, answer, points, max_points, status, review in json.loads(row["score_questions"])
+    )
+    return SheetScore(row["score_variant"], row["key_checksum"], questions, sections)
+
+
+def _change_from_row(row: sqlite3.Row) -> ScoreChange:
+    return ScoreChange(
+        row["page_id"], row["source"], row["page_no"], row["candidate"], row["variant"],
+        row["old_total"], row["new_total"], tuple(tuple(q) for q in json.loads(row["questions"])),
+    )
+
+
+def manifest_sha256(manifest: ExamManifest) -> str:
+    """SHA-256 (hex) of a manifest as stored."""
+    return hashlib.sha256(manifest.model_dump_json().encode("utf-8")).hexdigest()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

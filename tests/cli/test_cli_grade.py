@@ -1,0 +1,89 @@
+"""``papergen grade`` through the command line (scanner and reader replaced by fakes)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from fake_grading import ANSWERS_A, FakeScans, make_manifest, make_read, sheet_qr, small_layout
+from papergen import grading
+from papergen.grading import STORE_FILENAME, Store, batch
+from papergen.cli import grade_command, main
+from papergen.exam.manifest import save_manifest
+
+EXAM = make_manifest()
+
+
+@pytest.fixture
+def scans(monkeypatch):
+    """Fake scans wired into the grading defaults, as omr.scan_io and omr.read would be."""
+    fake = FakeScans()
+    monkeypatch.setattr(batch, "default_page_source", lambda: fake.iter_pages)
+    monkeypatch.setattr(batch, "default_reader", lambda: fake.read_sheet)
+    monkeypatch.setattr(grading, "count_input_pages", lambda inputs: len(fake.pages))
+    return fake
+
+
+@pytest.fixture
+def files(tmp_path):
+    """A scans folder, a key file and a layout file on disk."""
+    (tmp_path / "scans").mkdir()
+    save_manifest(EXAM, tmp_path / "key.json")
+    (tmp_path / "layout.json").write_text(small_layout().model_dump_json(), encoding="utf-8")
+    return tmp_path
+
+
+def grade(files, out="results"):
+    args = ["grade", str(files / "scans"), "--key", str(files / "key.json"), "--out", str(files / out),
+            "--layout", str(files / "layout.json")]
+    return CliRunner().invoke(main, args)
+
+
+def test_grade_reads_scans_and_prints_a_summary(files, scans):
+    scans.add(make_read(ANSWERS_A, qr=sheet_qr(EXAM, "A")))
+    scans.add(make_read(ANSWERS_A, qr=None), source="scans/b.pdf")
+    result = grade(files)
+    assert result.exit_code == 0, result.output
+    assert "Sheets graded: 1, 0 flagged for review" in result.output
+    assert "Refused: 1\n  scans/b.pdf page 1: no QR code decoded" in result.output
+    assert (files / "results" / "scores.csv").is_file()
+    with Store.open(files / "results" / STORE_FILENAME) as store:
+        assert [p.status for p in store.pages()] == ["graded", "refused"]
+
+
+def test_grade_rerun_reports_pages_already_read(files, scans):
+    scans.add(make_read(ANSWERS_A, qr=sheet_qr(EXAM, "A")))
+    grade(files)
+    result = grade(files)
+    assert result.exit_code == 0, result.output
+    assert "Pages seen: 1 (1 already read, skipped)" in result.output
+
+
+def test_grade_exits_with_an_error_for_a_bad_key_file(files, scans):
+    (files / "key.json").write_text('{"exam_id": 3}', encoding="utf-8")
+    result = grade(files)
+    assert result.exit_code == 1
+    assert "key.json: not a valid key manifest" in result.output
+
+
+def test_grade_exits_with_an_error_for_an_unusable_output_folder(files, scans):
+    (files / "results").write_text("a file, not a folder", encoding="utf-8")
+    result = grade(files, out="results/2024")
+    assert result.exit_code == 1
+    assert "cannot create the output folder" in result.output
+
+
+def test_grade_requires_a_key(files, scans):
+    result = CliRunner().invoke(main, ["grade", str(files / "scans"), "--out", str(files / "results")])
+    assert result.exit_code == 2
+    assert "Missing option '--key'" in result.output
+
+
+def test_grade_help_starts_with_a_verb_and_ends_with_an_example():
+    doc = grade_command.grade.__doc__.strip()
+    assert doc.startswith("Read ")
+    assert doc.endswith("papergen grade scans/ --key exam/key.json --out results/")
+    assert "\b\n    Example:" in doc
+    result = CliRunner().invoke(main, ["grade", "-h"])
+    assert result.exit_code == 0
+    assert "  Example:\n    papergen grade scans/ --key exam/key.json --out results/" in result.output
