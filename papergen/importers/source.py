@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from papergen.errors import ImportTextError
+from papergen.importers.markers import is_page_header
 from papergen.importers.normalise import fold_vocabulary, normalise_source
 
 __all__ = ["SourceText", "read_source", "source_from_text"]
@@ -48,6 +49,7 @@ class SourceText:
 def source_from_text(name: str, raw: str) -> SourceText:
     """Build a :class:`SourceText` from the raw text of a file."""
     lines = [normalise_source(line) for line in raw.splitlines()]
+    lines = ["" if is_page_header(line) else line for line in lines]
     starts, offset = [], 0
     for line in lines:
         starts.append(offset)
