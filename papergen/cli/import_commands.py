@@ -9,6 +9,7 @@ import click
 
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
 from papergen.importers.moodle import export_bank_file
+from papergen.importers.report import empty_sources_message, left_out_lines, write_left_out_csv
 from papergen.importers.sources import ImportedBank, import_to_bank_file
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -23,9 +24,15 @@ def _print_report(imported: ImportedBank, out: Path) -> None:
         click.echo(f"  {problem.severity}: {problem}")
     for excluded in result.excluded:
         click.echo(f"  excluded {excluded.item_id} ({excluded.where}): {excluded.reason}")
+    for line in left_out_lines(result):
+        click.echo(f"  {line}")
+    click.echo(result.accounting())
     types = Counter(item.type for item in imported.bank.items)
     shown = ", ".join(f"{t} {types.get(t, 0)}" for t in ("single", "multi", "judge"))
-    click.echo(f"wrote {len(imported.bank.items)} items ({shown}) to {out}")
+    if imported.written:
+        click.echo(f"wrote {len(imported.bank.items)} items ({shown}) to {out}")
+    else:
+        click.echo(f"nothing written to {out}")
 
 
 @click.command("import", context_settings=CONTEXT_SETTINGS)
@@ -38,6 +45,8 @@ def _print_report(imported: ImportedBank, out: Path) -> None:
 @click.option("--bank-id", help="Bank id (default: from --topics or --merge-into).")
 @click.option("--title", help="Bank title (default: from --topics or --merge-into).")
 @click.option("--id-prefix", help="Prefix of item ids (default: the initials of the bank id).")
+@click.option("--skipped", "skipped_path", type=_OUT, help="CSV file listing every block left out (file, line, number, reason).")
+@click.option("--encoding", help="Encoding of the text sources, e.g. gb18030 (default: detected per file).")
 @reports_errors
 def import_questions(
     sources: tuple[Path, ...],
@@ -49,18 +58,22 @@ def import_questions(
     bank_id: str | None,
     title: str | None,
     id_prefix: str | None,
+    skipped_path: Path | None,
+    encoding: str | None,
 ) -> None:
     """Import exam questions from plain-text material and Moodle XML files into a bank.
 
-    Only questions whose answer the source states are imported; the rest is
-    counted per file and reason (knowledge text, essay, fill-in, no answer,
-    malformed), and every question left out is listed with file, line and
-    number.  Moodle XML is recognised by its <quiz> root.
+    Only questions whose answer the source states are imported; every block
+    left out is listed with file, line and reason (knowledge text, essay,
+    fill-in, no answer, malformed, conflicting key, excluded), and the
+    counts add up to the blocks read.  The exit status is 1 when a source
+    gives no question.  Moodle XML is recognised by its <quiz> root.
 
     \b
     Example:
       papergen import seeds/*.txt --topics topics.json --format formats/cs-180.json \\
-          --exclude banks/sources/customer-service-exclusions.json --out banks/customer-service.json
+          --exclude banks/sources/customer-service-exclusions.json --skipped skipped.csv \\
+          --out banks/customer-service.json
     """
     imported = import_to_bank_file(
         sources,
@@ -72,8 +85,15 @@ def import_questions(
         bank_id=bank_id,
         title=title,
         id_prefix=id_prefix,
+        encoding=encoding,
     )
     _print_report(imported, out)
+    if skipped_path is not None:
+        write_left_out_csv(imported.result, skipped_path)
+        click.echo(f"wrote {len(imported.result.left_out())} left-out blocks to {skipped_path}")
+    empty = empty_sources_message(imported.result.files)
+    if empty:
+        raise click.ClickException(empty)
 
 
 @click.command("export-moodle", context_settings=CONTEXT_SETTINGS)

@@ -24,7 +24,7 @@ from papergen.bank.model import Item
 from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
 from papergen.importers.items import question_key
 from papergen.importers.normalise import content_key
-from papergen.importers.result import ImportProblem
+from papergen.importers.result import ImportProblem, LeftOut
 
 __all__ = ["Candidate", "MergeOutcome", "merge_candidates", "assign_enemy_groups"]
 
@@ -53,11 +53,12 @@ class Candidate:
 
 @dataclass
 class MergeOutcome:
-    """Merged items, problems, and how many printings of each document were folded into others."""
+    """Merged items, problems, how many printings of each document were folded into others, and those held out."""
 
     items: list[Item]
     problems: list[ImportProblem]
     duplicates: dict[str, int]
+    held_out: list[LeftOut]
 
 
 def _answer_key(item: Item) -> object:
@@ -101,7 +102,7 @@ def merge_candidates(candidates: Sequence[Candidate]) -> MergeOutcome:
     for candidate in candidates:
         item = candidate.item
         groups[question_key(item.stem, [o.text for o in item.options])].append(candidate)
-    items, problems = [], []
+    items, problems, held_out = [], [], []
     duplicates: dict[str, int] = defaultdict(int)
     for group in groups.values():
         keep = group[0]
@@ -109,14 +110,21 @@ def merge_candidates(candidates: Sequence[Candidate]) -> MergeOutcome:
             keep, found = _conflict(group)
             problems += found
             if keep is None:
+                held_out += [_held_out(c, found[0].message) for c in group]
                 continue
         others = [c for c in group if c is not keep]
         for other in others:
             duplicates[other.document] += 1
         items.append(_with_also_in(keep, others))
     items, related = _drop_related_conflicts(items, {c.item.id: c.line for c in reversed(candidates)})
+    held_out += [LeftOut(p.document, p.line, p.number, "conflict", p.message) for p in related]
     problems += related + _id_collisions(items)
-    return MergeOutcome(items, problems, dict(duplicates))
+    return MergeOutcome(items, problems, dict(duplicates), held_out)
+
+
+def _held_out(candidate: Candidate, message: str) -> LeftOut:
+    number = candidate.item.provenance.number
+    return LeftOut(candidate.document, candidate.line, number, "conflict", message)
 
 
 def _truths(item: Item) -> dict[str, bool]:

@@ -192,7 +192,7 @@ def read_moodle_candidates(
     counts, candidates, problems = FileCounts(path.name), [], []
     for outcome, topic, kept in _outcomes(_parse_root(path), topics):
         if isinstance(outcome, Skipped):
-            counts.skipped[outcome.reason] += 1
+            counts.skip(outcome.reason, None, str(outcome.number), outcome.message)
             if outcome.message:
                 problems.append(ImportProblem(path.name, None, str(outcome.number), f"{outcome.reason}: {outcome.message}"))
             continue
@@ -239,7 +239,7 @@ def import_moodle(
     candidates, counts, problems = read_moodle_candidates(path, settings, topics)
     merged = merge_candidates(candidates)
     counts.duplicates = merged.duplicates.get(counts.document, 0)
-    return ImportResult(assign_enemy_groups(merged.items), [counts], problems + merged.problems)
+    return ImportResult(assign_enemy_groups(merged.items), [counts], problems + merged.problems, held_out=merged.held_out)
 
 
 # ---------------------------------------------------------------- export

@@ -120,6 +120,7 @@ _STEM_ANSWER = re.compile(rf"[(（][ \t]*({_CHOICE})[ \t]*[)）]")
 _BLANK = re.compile(r"[(（][ \t]*[)）]|_{2,}")
 _JUDGE_WORDS = JUDGE_WORDS
 _KEY_JUDGE = {"t": True, "f": False}
+_BEFORE_LABEL = frozenset(" \t\n\u3000)）:：?？。.．!！;；")
 _OPTION_TAIL = re.compile(r"[\s\-–•·*。;；,，]+$")
 _STEM_TAIL = re.compile(r"[\s\-–•·*]+$")
 
@@ -144,25 +145,45 @@ _LABEL_BARE = [_label_pattern(c, True) for c in _LABELS]
 
 
 def find_option_run(text: str, start: int, end: int, params: ParseParams = ParseParams()) -> list[tuple[str, int, int]]:
-    """The first run of option letters A, B, C... in ``text[start:end]``.
+    """The run of option letters A, B, C... in ``text[start:end]``.
+
+    Capital letters also occur inside text (``已知A、B两个设备``, ``A. A类``):
+    a letter is taken as a label only in a sequence A, B, C…, and of the
+    runs found the longest wins, then one whose A stands where a label can
+    (at a line start, after a space or after the stem's closing punctuation),
+    then the first.
 
     Returns
     -------
     list of (label, label start, text start)
         Empty when no run of at least two letters exists.
     """
+    best: list[tuple[str, int, int]] = []
+    best_rank = (0, False)
     for first in _LABEL_BARE[0].finditer(text, start, end):
-        bare = not _LABEL_FIRST[0].match(text, first.start())
-        patterns = _LABEL_BARE if bare else _LABEL_FIRST
-        run = [("A", first.start(), first.end())]
-        for k in range(1, params.max_options):
-            m = patterns[k].search(text, run[-1][2] + 1, end)
-            if not m or not text[run[-1][2] : m.start()].strip():
-                break
-            run.append((_LABELS[k], m.start(), m.end()))
-        if len(run) >= 2:
-            return run
-    return []
+        run = _run_from(text, first, end, params)
+        rank = (len(run), _label_position_fits(text, first.start(), start))
+        if len(run) >= 2 and rank > best_rank:
+            best, best_rank = run, rank
+    return best
+
+
+def _run_from(text: str, first: re.Match[str], end: int, params: ParseParams) -> list[tuple[str, int, int]]:
+    """The labels B, C… that follow the A at ``first``, in the style of that A."""
+    bare = not _LABEL_FIRST[0].match(text, first.start())
+    patterns = _LABEL_BARE if bare else _LABEL_FIRST
+    run = [("A", first.start(), first.end())]
+    for k in range(1, params.max_options):
+        m = patterns[k].search(text, run[-1][2] + 1, end)
+        if not m or not text[run[-1][2] : m.start()].strip():
+            break
+        run.append((_LABELS[k], m.start(), m.end()))
+    return run
+
+
+def _label_position_fits(text: str, pos: int, start: int) -> bool:
+    """True when the letter at ``pos`` starts a line or follows a space or closing punctuation."""
+    return pos == start or text[pos - 1] in _BEFORE_LABEL
 
 
 def match_label(text: str, pos: int, label: str) -> int | None:
@@ -179,11 +200,18 @@ def _drop_shadow_letters(texts: list[str]) -> list[str]:
     """Remove a letter every option text repeats at its start (``A、B销售环境``).
 
     Some sources print each option's original letter again after the new one;
-    the inner letters then form a permutation of the labels.
+    the inner letters then form a permutation of the labels.  When they
+    repeat the labels in order (``A、A愿望竞争者``), they are dropped only if
+    the texts stay distinct without them: in ``A. A类 B. B类`` the letters
+    are the options' own text.
     """
     heads = [t[:1] for t in texts]
-    if len(texts) >= 2 and sorted(heads) == list(_LABELS[: len(texts)]) and all(len(t) > 1 for t in texts):
-        return [t[1:].lstrip() for t in texts]
+    labels = list(_LABELS[: len(texts)])
+    if len(texts) < 2 or sorted(heads) != labels or not all(len(t) > 1 for t in texts):
+        return texts
+    stripped = [t[1:].lstrip() for t in texts]
+    if heads != labels or len({content_key(t) for t in stripped}) == len(stripped):
+        return stripped
     return texts
 
 

@@ -15,7 +15,7 @@ from papergen.importers.classify import TopicKeywords, parse_topic_keywords
 from papergen.importers.items import question_key
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
 from papergen.importers.moodle import is_moodle_xml, read_moodle_candidates
-from papergen.importers.result import Exclusion, FileCounts, ImportProblem, ImportResult
+from papergen.importers.result import Exclusion, FileCounts, ImportProblem, ImportResult, LeftOut
 from papergen.importers.source import read_source
 from papergen.importers.text import TextParams, item_settings, read_candidates
 from papergen.jsonfile import read_json
@@ -108,17 +108,20 @@ def load_exclusions(path: str | Path) -> dict[str, str]:
 
 @dataclass
 class ImportedBank:
-    """The bank an import produced and the import's report."""
+    """The bank an import produced, the import's report, and whether the bank was written."""
 
     bank: Bank
     result: ImportResult
+    written: bool = False
 
 
-def _read_file(path: Path, header: BankHeader, keywords: TopicKeywords | None, id_prefix: str | None, params: TextParams) -> tuple[list[Candidate], FileCounts, list[ImportProblem]]:
+def _read_file(
+    path: Path, header: BankHeader, keywords: TopicKeywords | None, id_prefix: str | None, params: TextParams, encoding: str | None
+) -> tuple[list[Candidate], FileCounts, list[ImportProblem]]:
     settings = item_settings(header.id, header.topics, id_prefix=id_prefix, keywords=keywords or header.keywords)
     if is_moodle_xml(path):
         return read_moodle_candidates(path, settings, header.topics)
-    return read_candidates(read_source(path), settings, params)
+    return read_candidates(read_source(path, encoding), settings, params)
 
 
 def _exclude(candidates: list[Candidate], exclusions: Mapping[str, str]) -> tuple[list[Candidate], list[Exclusion]]:
@@ -128,7 +131,7 @@ def _exclude(candidates: list[Candidate], exclusions: Mapping[str, str]) -> tupl
         if reason is None:
             kept.append(candidate)
         else:
-            excluded.append(Exclusion(candidate.item.id, f"exclusion list: {reason}", candidate.location))
+            excluded.append(Exclusion(candidate.item.id, f"exclusion list: {reason}", candidate.location, candidate.line))
     return kept, excluded
 
 
@@ -159,14 +162,24 @@ def _merge_into(existing: Bank | None, items: list[Item]) -> tuple[list[Item], l
     out, problems = list(existing.items), []
     for item in items:
         key = question_key(item.stem, [o.text for o in item.options])
-        if item.id in ids:
-            continue
-        if key in keys:
-            message = f"the bank already has this question as {keys[key]}; not added again"
+        if item.id in ids or key in keys:
+            message = f"the bank already has this question as {keys.get(key, item.id)}; not added again"
             problems.append(ImportProblem(item.provenance.document, None, item.provenance.number, message, "warning", item.id))
             continue
         out.append(item)
     return out, problems
+
+
+def _held_out(excluded: list[Exclusion], merge_problems: list[ImportProblem]) -> list[LeftOut]:
+    """Left-out entries for excluded questions and for those the bank already had."""
+    out = []
+    for entry in excluded:
+        document, _, number = entry.where.partition("#")
+        document = document.partition(":")[0]
+        out.append(LeftOut(document, entry.line, number or None, "excluded", f"{entry.item_id}: {entry.reason}"))
+    for problem in merge_problems:
+        out.append(LeftOut(problem.document, problem.line, problem.number, "in_bank", problem.message))
+    return out
 
 
 def _stale_exclusions(exclusions: Mapping[str, str], seen: set[str]) -> list[ImportProblem]:
@@ -187,6 +200,7 @@ def import_sources(
     paper_format: PaperFormat | None = None,
     existing: Bank | None = None,
     params: TextParams = TextParams(),
+    encoding: str | None = None,
 ) -> ImportedBank:
     """Import plain-text and Moodle XML sources into one bank.
 
@@ -212,6 +226,8 @@ def import_sources(
         already has are not added again.
     params : TextParams, optional
         Tunables of plain-text reading.
+    encoding : str, optional
+        Encoding of the plain-text sources (default: detected per file).
 
     Returns
     -------
@@ -226,7 +242,7 @@ def import_sources(
     exclusions = exclusions or {}
     candidates, files, problems = [], [], []
     for path in paths:
-        found, counts, file_problems = _read_file(Path(path), header, keywords, id_prefix, params)
+        found, counts, file_problems = _read_file(Path(path), header, keywords, id_prefix, params, encoding)
         candidates += found
         files.append(counts)
         problems += file_problems
@@ -240,7 +256,10 @@ def import_sources(
     items, merge_problems = _merge_into(existing, assign_enemy_groups(items))
     bank = _bank(header, existing, items)
     problems += merged.problems + merge_problems + _stale_exclusions(exclusions, seen)
-    return ImportedBank(bank, ImportResult(items=list(bank.items), files=files, problems=problems, excluded=excluded + too_wide))
+    held_out = merged.held_out + _held_out(excluded + too_wide, merge_problems)
+    added = len(bank.items) - (len(existing.items) if existing else 0)
+    result = ImportResult(list(bank.items), files, problems, excluded + too_wide, held_out, added)
+    return ImportedBank(bank, result)
 
 
 def _bank(header: BankHeader, existing: Bank | None, items: list[Item]) -> Bank:
@@ -268,12 +287,17 @@ def import_to_bank_file(
     bank_id: str | None = None,
     title: str | None = None,
     id_prefix: str | None = None,
+    encoding: str | None = None,
 ) -> ImportedBank:
     """Import sources and write the bank to ``out`` (what ``papergen import`` does).
 
     The bank's id, title, version and topics come from ``topics_path`` (a
     bank or topics file), else from the bank named by ``merge_into``;
     ``bank_id`` and ``title`` override them.
+
+    Nothing is written when no source gives a question (``written`` is then
+    false); :func:`~papergen.importers.report.empty_sources_message` names
+    the sources that gave none and the supported formats.
 
     Raises
     ------
@@ -299,6 +323,9 @@ def import_to_bank_file(
         exclusions=load_exclusions(exclusions_path) if exclusions_path else None,
         paper_format=load_format(format_path) if format_path else None,
         existing=existing,
+        encoding=encoding,
     )
-    save_bank(imported.bank, out)
+    if any(counts.parsed_total for counts in imported.result.files):
+        save_bank(imported.bank, out)
+        imported.written = True
     return imported

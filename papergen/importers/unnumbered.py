@@ -150,22 +150,22 @@ def _question(
 # ---------------------------------------------------------------- line lists
 
 
-def parse_line_lists(src: SourceText, section: Section, start: int, end: int, params: ParseParams = ParseParams()) -> tuple[list[Outcome], int]:
-    """Questions laid out one option per line in ``[start, end)``; also the count of other non-empty lines."""
+def parse_line_lists(src: SourceText, section: Section, start: int, end: int, params: ParseParams = ParseParams()) -> list[Outcome]:
+    """Questions laid out one option per line in ``[start, end)``; every other non-empty line is skipped as knowledge."""
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", src.text[start:end])]
     lines = [(start + a, start + b) for a, b in lines]
     outcomes: list[Outcome] = []
-    other, i = 0, 0
+    i = 0
     while i < len(lines):
         took = _line_question(src, section, lines, i, params)
         if took is None:
-            other += 1
+            outcomes.append(Skipped("knowledge", None, None, src.line_at(lines[i][0])))
             i += 1
             continue
         outcome, used = took
         outcomes.append(outcome)
         i += used
-    return outcomes, other
+    return outcomes
 
 
 def _line_question(

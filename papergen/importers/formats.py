@@ -1,0 +1,11 @@
+"""The source formats ``papergen import`` reads, as the user is told."""
+
+from __future__ import annotations
+
+__all__ = ["SUPPORTED_FORMATS"]
+
+SUPPORTED_FORMATS = (
+    "plain text (.txt: numbered questions, exam-platform pages, answer keys; "
+    "UTF-8, GB18030/GBK, Big5 or UTF-16), Moodle XML"
+)
+"""Listed whenever a source is in no recognised format or gives no question."""
