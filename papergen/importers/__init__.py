@@ -23,8 +23,10 @@ Plain text (:func:`import_text`) is read in four steps, each its own module:
 
 Questions without a stated answer are reported and left out, never guessed;
 non-question text is counted by reason.  :mod:`~papergen.importers.merge`
-folds repeated printings into one item (``provenance.also_in``) and leaves
-out printings that disagree on the answer; :func:`import_sources` builds a
+folds repeated printings of the same question into one item
+(``provenance.also_in``), holds out printings of the same question that
+disagree on the answer, and puts questions that are only similar into one
+enemy group; :func:`import_sources` builds a
 whole bank with an exclusion list and a paper format's option limits.
 
 Topic and difficulty are *estimates* made before anyone has sat the items:
