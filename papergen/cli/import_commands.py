@@ -27,6 +27,8 @@ def _print_report(imported: ImportedBank, out: Path) -> None:
     for line in left_out_lines(result):
         click.echo(f"  {line}")
     click.echo(result.accounting())
+    for note in imported.notes:
+        click.echo(note)
     types = Counter(item.type for item in imported.bank.items)
     shown = ", ".join(f"{t} {types.get(t, 0)}" for t in ("single", "multi", "judge"))
     if imported.written:
@@ -38,7 +40,7 @@ def _print_report(imported: ImportedBank, out: Path) -> None:
 @click.command("import", context_settings=CONTEXT_SETTINGS)
 @click.argument("sources", nargs=-1, required=True, type=_FILE)
 @click.option("--out", required=True, type=_OUT, help="Bank file to write.")
-@click.option("--topics", "topics_path", type=_FILE, help="Topics file (a bank, or {id, title, version, topics}).")
+@click.option("--topics", "topics_path", type=_FILE, help="Topics file (a bank, or {id, title, version, topics}); default: the bundled keyword table's topics, else 未分类.")
 @click.option("--merge-into", type=_FILE, help="Existing bank to add the questions to (its items stay first).")
 @click.option("--exclude", "exclusions_path", type=_FILE, help="Exclusion list {exclusions: [{id, reason}]}.")
 @click.option("--format", "format_path", type=_FILE, help="Paper format; items with more options than it prints are left out.")

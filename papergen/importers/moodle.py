@@ -30,6 +30,7 @@ from pathlib import Path
 from papergen.bank.io import load_bank
 from papergen.bank.model import Bank, Item, Topic
 from papergen.errors import ImportTextError
+from papergen.importers.checks import glyph_warnings
 from papergen.importers.items import ItemSettings, build_item
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
 from papergen.importers.normalise import join_lines
@@ -239,7 +240,8 @@ def import_moodle(
     candidates, counts, problems = read_moodle_candidates(path, settings, topics)
     merged = merge_candidates(candidates)
     counts.duplicates = merged.duplicates.get(counts.document, 0)
-    return ImportResult(assign_enemy_groups(merged.items), [counts], problems + merged.problems, held_out=merged.held_out)
+    problems += glyph_warnings(candidates) + merged.problems
+    return ImportResult(assign_enemy_groups(merged.items), [counts], problems, held_out=merged.held_out)
 
 
 # ---------------------------------------------------------------- export

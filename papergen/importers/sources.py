@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -11,13 +11,15 @@ from pydantic import ValidationError
 from papergen.bank.io import format_validation_errors, load_bank, save_bank
 from papergen.bank.model import Bank, Item, Topic
 from papergen.errors import ImportTextError
-from papergen.importers.classify import TopicKeywords, parse_topic_keywords
+from papergen.importers.checks import glyph_warnings
+from papergen.importers.classify import TopicKeywords, bundled_topic_keywords, parse_topic_keywords
 from papergen.importers.items import question_key
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
 from papergen.importers.moodle import is_moodle_xml, read_moodle_candidates
 from papergen.importers.result import Exclusion, FileCounts, ImportProblem, ImportResult, LeftOut
 from papergen.importers.source import read_source
 from papergen.importers.text import TextParams, item_settings, read_candidates
+from papergen.importers.topics import keyword_topics, settle_topics
 from papergen.jsonfile import read_json
 from papergen.paper_format import PaperFormat, load_format
 
@@ -113,6 +115,8 @@ class ImportedBank:
     bank: Bank
     result: ImportResult
     written: bool = False
+    notes: list[str] = field(default_factory=list)
+    """What the user is told besides the counts (e.g. where the topics came from)."""
 
 
 def _read_file(
@@ -246,6 +250,7 @@ def import_sources(
         candidates += found
         files.append(counts)
         problems += file_problems
+    problems += glyph_warnings(candidates)
     seen = {c.item.id for c in candidates} | {f"{c.item.id}@{c.location}" for c in candidates}
     candidates, excluded = _exclude(candidates, exclusions)
     merged = merge_candidates(candidates)
@@ -293,7 +298,11 @@ def import_to_bank_file(
 
     The bank's id, title, version and topics come from ``topics_path`` (a
     bank or topics file), else from the bank named by ``merge_into``;
-    ``bank_id`` and ``title`` override them.
+    ``bank_id`` and ``title`` override them.  Given neither, the items are
+    sorted into the bundled keyword table's topics, or, when none matches a
+    keyword, into one 未分类 topic (:func:`~papergen.importers.topics.settle_topics`);
+    the bank id and title then default to the output file's name, and
+    ``notes`` tells the user.
 
     Nothing is written when no source gives a question (``written`` is then
     false); :func:`~papergen.importers.report.empty_sources_message` names
@@ -302,7 +311,7 @@ def import_to_bank_file(
     Raises
     ------
     ImportTextError
-        If neither a topics file nor a bank to merge into is given, or a file cannot be read.
+        If a file cannot be read.
     BankError
         If the bank to merge into is invalid.
     FormatError
@@ -314,7 +323,7 @@ def import_to_bank_file(
     elif existing is not None:
         header = BankHeader(existing.id, existing.title, existing.version, tuple(existing.topics), existing.language)
     else:
-        raise ImportTextError("import: no topics (got neither --topics nor --merge-into); give a topics file")
+        header = BankHeader(Path(out).stem, Path(out).stem, "1", keyword_topics())
     header = replace(header, id=bank_id or header.id, title=title or header.title)
     imported = import_sources(
         sources,
@@ -325,6 +334,10 @@ def import_to_bank_file(
         existing=existing,
         encoding=encoding,
     )
+    if topics_path is None and existing is None:
+        imported.bank, note = settle_topics(imported.bank, bundled_topic_keywords().for_topics(header.topics))
+        imported.result.items = list(imported.bank.items)
+        imported.notes.append(note)
     if any(counts.parsed_total for counts in imported.result.files):
         save_bank(imported.bank, out)
         imported.written = True

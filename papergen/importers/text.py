@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from papergen.bank.model import Topic
+from papergen.importers.checks import glyph_warnings
 from papergen.importers.classify import TopicKeywords, bundled_topic_keywords
 from papergen.importers.items import ItemSettings, build_item, id_prefix_for
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
@@ -148,4 +149,5 @@ def import_text(
     candidates, counts, problems = read_candidates(src, settings, params)
     merged = merge_candidates(candidates)
     counts.duplicates = merged.duplicates.get(src.name, 0)
-    return ImportResult(assign_enemy_groups(merged.items), [counts], problems + merged.problems, held_out=merged.held_out)
+    problems += glyph_warnings(candidates) + merged.problems
+    return ImportResult(assign_enemy_groups(merged.items), [counts], problems, held_out=merged.held_out)
