@@ -10,7 +10,9 @@ import click
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
 from papergen.importers.moodle import export_bank_file
 from papergen.importers.report import empty_sources_message, left_out_lines, write_left_out_csv
+from papergen.importers.readers import SourceOptions
 from papergen.importers.sources import ImportedBank, import_to_bank_file
+from papergen.importers.table import parse_columns
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 _OUT = click.Path(dir_okay=False, writable=True, path_type=Path)
@@ -49,6 +51,7 @@ def _print_report(imported: ImportedBank, out: Path) -> None:
 @click.option("--id-prefix", help="Prefix of item ids (default: the initials of the bank id).")
 @click.option("--skipped", "skipped_path", type=_OUT, help="CSV file listing every block left out (file, line, number, reason).")
 @click.option("--encoding", help="Encoding of the text sources, e.g. gb18030 (default: detected per file).")
+@click.option("--columns", help="Map a table's columns to roles, e.g. 'stem=题目内容,answer=正确选项,A=选项一'.")
 @reports_errors
 def import_questions(
     sources: tuple[Path, ...],
@@ -62,6 +65,7 @@ def import_questions(
     id_prefix: str | None,
     skipped_path: Path | None,
     encoding: str | None,
+    columns: str | None,
 ) -> None:
     """Import exam questions from plain-text material and Moodle XML files into a bank.
 
@@ -87,7 +91,7 @@ def import_questions(
         bank_id=bank_id,
         title=title,
         id_prefix=id_prefix,
-        encoding=encoding,
+        options=SourceOptions(encoding=encoding, columns=parse_columns(columns) if columns else {}),
     )
     _print_report(imported, out)
     if skipped_path is not None:

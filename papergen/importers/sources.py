@@ -15,10 +15,9 @@ from papergen.importers.checks import glyph_warnings
 from papergen.importers.classify import TopicKeywords, bundled_topic_keywords, parse_topic_keywords
 from papergen.importers.items import question_key
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
-from papergen.importers.moodle import is_moodle_xml, read_moodle_candidates
 from papergen.importers.result import Exclusion, FileCounts, ImportProblem, ImportResult, LeftOut
-from papergen.importers.source import read_source
-from papergen.importers.text import TextParams, item_settings, read_candidates
+from papergen.importers.readers import SourceOptions, read_file
+from papergen.importers.text import item_settings
 from papergen.importers.topics import keyword_topics, settle_topics
 from papergen.jsonfile import read_json
 from papergen.paper_format import PaperFormat, load_format
@@ -119,15 +118,6 @@ class ImportedBank:
     """What the user is told besides the counts (e.g. where the topics came from)."""
 
 
-def _read_file(
-    path: Path, header: BankHeader, keywords: TopicKeywords | None, id_prefix: str | None, params: TextParams, encoding: str | None
-) -> tuple[list[Candidate], FileCounts, list[ImportProblem]]:
-    settings = item_settings(header.id, header.topics, id_prefix=id_prefix, keywords=keywords or header.keywords)
-    if is_moodle_xml(path):
-        return read_moodle_candidates(path, settings, header.topics)
-    return read_candidates(read_source(path, encoding), settings, params)
-
-
 def _exclude(candidates: list[Candidate], exclusions: Mapping[str, str]) -> tuple[list[Candidate], list[Exclusion]]:
     kept, excluded = [], []
     for candidate in candidates:
@@ -203,16 +193,15 @@ def import_sources(
     exclusions: Mapping[str, str] | None = None,
     paper_format: PaperFormat | None = None,
     existing: Bank | None = None,
-    params: TextParams = TextParams(),
-    encoding: str | None = None,
+    options: SourceOptions = SourceOptions(),
 ) -> ImportedBank:
-    """Import plain-text and Moodle XML sources into one bank.
+    """Import sources of any supported format into one bank.
 
     Parameters
     ----------
     paths : sequence of path
-        Source files, in the order their questions should appear; Moodle XML
-        is recognised by content (root element ``<quiz>``).
+        Source files, in the order their questions should appear; the format
+        of each is recognised by its content (:func:`~papergen.importers.readers.detect_format`).
     header : BankHeader
         Bank id, title, version and topics (see :func:`load_bank_header`).
     id_prefix : str, optional
@@ -228,10 +217,8 @@ def import_sources(
     existing : Bank, optional
         A bank to add to: its items stay first and unchanged; questions it
         already has are not added again.
-    params : TextParams, optional
-        Tunables of plain-text reading.
-    encoding : str, optional
-        Encoding of the plain-text sources (default: detected per file).
+    options : SourceOptions, optional
+        A forced text encoding, a table's column names, text tunables.
 
     Returns
     -------
@@ -245,11 +232,12 @@ def import_sources(
     """
     exclusions = exclusions or {}
     candidates, files, problems = [], [], []
+    settings = item_settings(header.id, header.topics, id_prefix=id_prefix, keywords=keywords or header.keywords)
     for path in paths:
-        found, counts, file_problems = _read_file(Path(path), header, keywords, id_prefix, params, encoding)
-        candidates += found
-        files.append(counts)
-        problems += file_problems
+        for found, counts, file_problems in read_file(path, settings, header.topics, options):
+            candidates += found
+            files.append(counts)
+            problems += file_problems
     problems += glyph_warnings(candidates)
     seen = {c.item.id for c in candidates} | {f"{c.item.id}@{c.location}" for c in candidates}
     candidates, excluded = _exclude(candidates, exclusions)
@@ -292,7 +280,7 @@ def import_to_bank_file(
     bank_id: str | None = None,
     title: str | None = None,
     id_prefix: str | None = None,
-    encoding: str | None = None,
+    options: SourceOptions = SourceOptions(),
 ) -> ImportedBank:
     """Import sources and write the bank to ``out`` (what ``papergen import`` does).
 
@@ -332,7 +320,7 @@ def import_to_bank_file(
         exclusions=load_exclusions(exclusions_path) if exclusions_path else None,
         paper_format=load_format(format_path) if format_path else None,
         existing=existing,
-        encoding=encoding,
+        options=options,
     )
     if topics_path is None and existing is None:
         imported.bank, note = settle_topics(imported.bank, bundled_topic_keywords().for_topics(header.topics))

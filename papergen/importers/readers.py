@@ -1,0 +1,110 @@
+"""Which reader a source needs, decided by its content, and reading it into candidates.
+
+:func:`detect_format` looks at the bytes, not the name: a ZIP holding
+``xl/workbook.xml`` is an Excel workbook and one holding
+``word/document.xml`` a Word document; a ``<quiz>`` root is Moodle XML;
+text that parses as JSON is a JSON bank; GIFT and Aiken are recognised by
+their answer blocks and ``ANSWER:`` lines, a question table by a header row
+naming a stem and an answer column; anything else is read as plain-text
+exam material.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from papergen.bank.model import Topic
+from papergen.errors import ImportTextError
+from papergen.importers.items import ItemSettings
+from papergen.importers.merge import Candidate
+from papergen.importers.moodle import is_moodle_xml, read_moodle_records
+from papergen.importers.records import read_records
+from papergen.importers.result import FileCounts, ImportProblem
+from papergen.importers.source import decode_text, read_source
+from papergen.importers.table import csv_rows, find_header, read_csv_records, read_xlsx_sheets
+from papergen.importers.text import TextParams, read_candidates
+
+__all__ = ["FORMATS", "SourceOptions", "FileRead", "detect_format", "read_file"]
+
+FORMATS = ("text", "moodle", "xlsx", "csv")
+"""Source formats, as :func:`detect_format` names them."""
+
+_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """How sources are read: a forced text encoding, a table's column names, text tunables."""
+
+    encoding: str | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+    text: TextParams = TextParams()
+
+
+FileRead = tuple[list[Candidate], FileCounts, list[ImportProblem]]
+"""Candidates, counts and problems of one document (a file, or one sheet of a workbook)."""
+
+
+def _zip_format(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportTextError(f"{path}: a damaged ZIP file ({exc})") from exc
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    raise ImportTextError(f"{path}: a ZIP file that is no Excel workbook (found {', '.join(sorted(names)[:3])} …)")
+
+
+def _text_format(text: str, columns: Mapping[str, str]) -> str:
+    rows = csv_rows(text[:_SNIFF_BYTES])
+    if len(rows) > 1 and max(len(r) for r in rows[:10]) > 1 and find_header(rows, columns) is not None:
+        return "csv"
+    return "text"
+
+
+def detect_format(path: str | Path, encoding: str | None = None, columns: Mapping[str, str] | None = None) -> str:
+    """The format of a source file from its content (one of :data:`FORMATS`); ``columns`` as for tables.
+
+    Raises
+    ------
+    ImportTextError
+        If the file cannot be read, is a ZIP of another kind, or is not text.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise ImportTextError(f"{path}: cannot read ({exc.strerror})") from exc
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_format(path)
+    if is_moodle_xml(path):
+        return "moodle"
+    return _text_format(decode_text(path, path.read_bytes(), encoding).lstrip("\ufeff"), columns or {})
+
+
+def read_file(path: str | Path, settings: ItemSettings, topics: Sequence[Topic], options: SourceOptions = SourceOptions()) -> list[FileRead]:
+    """Read one source in its detected format: one result per document (per sheet of a workbook).
+
+    Raises
+    ------
+    ImportTextError
+        If the file cannot be read in its format.
+    """
+    path = Path(path)
+    fmt = detect_format(path, options.encoding, options.columns)
+    if fmt == "moodle":
+        return [read_records(read_moodle_records(path), path.name, settings, topics)]
+    if fmt == "csv":
+        return [read_records(read_csv_records(path, options.columns, options.encoding), path.name, settings, topics)]
+    if fmt == "xlsx":
+        sheets = list(read_xlsx_sheets(path, options.columns))
+        names = [path.name if len(sheets) == 1 else f"{path.name}[{name}]" for name, _ in sheets]
+        return [read_records(records, name, settings, topics) for name, (_, records) in zip(names, sheets, strict=True)]
+    return [read_candidates(read_source(path, options.encoding), settings, options.text)]
