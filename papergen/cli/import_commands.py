@@ -109,6 +109,9 @@ def import_questions(
 def export_moodle_command(bank: Path, out: Path) -> None:
     """Export a bank as a Moodle XML question file, one category per topic.
 
+    The same as papergen export --to moodle, which also writes GIFT, Aiken
+    and Excel.
+
     \b
     Example:
       papergen export-moodle banks/customer-service.json --out customer-service.xml

@@ -11,8 +11,6 @@ exam material.
 
 from __future__ import annotations
 
-import json
-import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +18,8 @@ from pathlib import Path
 
 from papergen.bank.model import Topic
 from papergen.errors import ImportTextError
+from papergen.importers.aiken import aiken_records, looks_like_aiken
+from papergen.importers.gift import gift_records, looks_like_gift
 from papergen.importers.items import ItemSettings
 from papergen.importers.merge import Candidate
 from papergen.importers.moodle import is_moodle_xml, read_moodle_records
@@ -31,7 +31,7 @@ from papergen.importers.text import TextParams, read_candidates
 
 __all__ = ["FORMATS", "SourceOptions", "FileRead", "detect_format", "read_file"]
 
-FORMATS = ("text", "moodle", "xlsx", "csv")
+FORMATS = ("text", "moodle", "xlsx", "csv", "gift", "aiken")
 """Source formats, as :func:`detect_format` names them."""
 
 _SNIFF_BYTES = 8192
@@ -62,6 +62,10 @@ def _zip_format(path: Path) -> str:
 
 
 def _text_format(text: str, columns: Mapping[str, str]) -> str:
+    if looks_like_aiken(text):
+        return "aiken"
+    if looks_like_gift(text):
+        return "gift"
     rows = csv_rows(text[:_SNIFF_BYTES])
     if len(rows) > 1 and max(len(r) for r in rows[:10]) > 1 and find_header(rows, columns) is not None:
         return "csv"
@@ -103,6 +107,10 @@ def read_file(path: str | Path, settings: ItemSettings, topics: Sequence[Topic],
         return [read_records(read_moodle_records(path), path.name, settings, topics)]
     if fmt == "csv":
         return [read_records(read_csv_records(path, options.columns, options.encoding), path.name, settings, topics)]
+    if fmt in ("gift", "aiken"):
+        text = decode_text(path, path.read_bytes(), options.encoding).lstrip("\ufeff")
+        records = gift_records(text) if fmt == "gift" else aiken_records(text)
+        return [read_records(records, path.name, settings, topics)]
     if fmt == "xlsx":
         sheets = list(read_xlsx_sheets(path, options.columns))
         names = [path.name if len(sheets) == 1 else f"{path.name}[{name}]" for name, _ in sheets]
