@@ -25,13 +25,15 @@ from papergen.importers.merge import Candidate
 from papergen.importers.moodle import is_moodle_xml, read_moodle_records
 from papergen.importers.records import read_records
 from papergen.importers.result import FileCounts, ImportProblem
-from papergen.importers.source import decode_text, read_source
+from papergen.importers.formats import SUPPORTED_FORMATS
+from papergen.importers.source import decode_text, read_source, source_from_text
 from papergen.importers.table import csv_rows, find_header, read_csv_records, read_xlsx_sheets
 from papergen.importers.text import TextParams, read_candidates
+from papergen.importers.word import read_docx
 
 __all__ = ["FORMATS", "SourceOptions", "FileRead", "detect_format", "read_file"]
 
-FORMATS = ("text", "moodle", "xlsx", "csv", "gift", "aiken")
+FORMATS = ("text", "moodle", "xlsx", "docx", "csv", "gift", "aiken")
 """Source formats, as :func:`detect_format` names them."""
 
 _SNIFF_BYTES = 8192
@@ -58,7 +60,12 @@ def _zip_format(path: Path) -> str:
         raise ImportTextError(f"{path}: a damaged ZIP file ({exc})") from exc
     if "xl/workbook.xml" in names:
         return "xlsx"
-    raise ImportTextError(f"{path}: a ZIP file that is no Excel workbook (found {', '.join(sorted(names)[:3])} …)")
+    if "word/document.xml" in names:
+        return "docx"
+    raise ImportTextError(
+        f"{path}: a ZIP file that is neither an Excel workbook nor a Word document "
+        f"(found {', '.join(sorted(names)[:3])} …); supported formats: {SUPPORTED_FORMATS}"
+    )
 
 
 def _text_format(text: str, columns: Mapping[str, str]) -> str:
@@ -93,6 +100,27 @@ def detect_format(path: str | Path, encoding: str | None = None, columns: Mappin
     return _text_format(decode_text(path, path.read_bytes(), encoding).lstrip("\ufeff"), columns or {})
 
 
+def _picture_warnings(found: FileRead, picture_lines: Sequence[int]) -> list[ImportProblem]:
+    """A warning for each question whose paragraphs hold a picture."""
+    candidates = sorted(found[0], key=lambda c: c.line)
+    warnings = []
+    for line in picture_lines:
+        owner = next((c for c in reversed(candidates) if c.line <= line), None)
+        if owner is not None:
+            message = f"paragraph {line} holds a picture the bank does not hold; check the item reads without it"
+            warnings.append(ImportProblem(owner.document, owner.line, owner.item.provenance.number, message, "warning", owner.item.id))
+    return warnings
+
+
+def _read_word(path: Path, settings: ItemSettings, topics: Sequence[Topic], options: SourceOptions) -> list[FileRead]:
+    """A Word document's text by the plain-text grammar, and each question table in it."""
+    content = read_docx(path)
+    found = read_candidates(source_from_text(path.name, content.text), settings, options.text)
+    found[2].extend(_picture_warnings(found, content.picture_lines))
+    tables = [read_records(records, f"{path.name} table {k}", settings, topics) for k, records in enumerate(content.tables, 1)]
+    return [found, *tables] if content.text.strip() or not tables else tables
+
+
 def read_file(path: str | Path, settings: ItemSettings, topics: Sequence[Topic], options: SourceOptions = SourceOptions()) -> list[FileRead]:
     """Read one source in its detected format: one result per document (per sheet of a workbook).
 
@@ -111,6 +139,8 @@ def read_file(path: str | Path, settings: ItemSettings, topics: Sequence[Topic],
         text = decode_text(path, path.read_bytes(), options.encoding).lstrip("\ufeff")
         records = gift_records(text) if fmt == "gift" else aiken_records(text)
         return [read_records(records, path.name, settings, topics)]
+    if fmt == "docx":
+        return _read_word(path, settings, topics, options)
     if fmt == "xlsx":
         sheets = list(read_xlsx_sheets(path, options.columns))
         names = [path.name if len(sheets) == 1 else f"{path.name}[{name}]" for name, _ in sheets]
