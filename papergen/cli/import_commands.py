@@ -10,6 +10,7 @@ import click
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
 from papergen.importers.moodle import export_bank_file
 from papergen.importers.report import empty_sources_message, left_out_lines, write_left_out_csv
+from papergen.importers.json_bank import load_mapping
 from papergen.importers.readers import SourceOptions
 from papergen.importers.sources import ImportedBank, import_to_bank_file
 from papergen.importers.table import parse_columns
@@ -52,6 +53,7 @@ def _print_report(imported: ImportedBank, out: Path) -> None:
 @click.option("--skipped", "skipped_path", type=_OUT, help="CSV file listing every block left out (file, line, number, reason).")
 @click.option("--encoding", help="Encoding of the text sources, e.g. gb18030 (default: detected per file).")
 @click.option("--columns", help="Map a table's columns to roles, e.g. 'stem=题目内容,answer=正确选项,A=选项一'.")
+@click.option("--mapping", "mapping_path", type=_FILE, help="Mapping file naming a JSON bank's question list and fields.")
 @reports_errors
 def import_questions(
     sources: tuple[Path, ...],
@@ -66,6 +68,7 @@ def import_questions(
     skipped_path: Path | None,
     encoding: str | None,
     columns: str | None,
+    mapping_path: Path | None,
 ) -> None:
     """Import exam questions from plain-text material and Moodle XML files into a bank.
 
@@ -91,7 +94,11 @@ def import_questions(
         bank_id=bank_id,
         title=title,
         id_prefix=id_prefix,
-        options=SourceOptions(encoding=encoding, columns=parse_columns(columns) if columns else {}),
+        options=SourceOptions(
+            encoding=encoding,
+            columns=parse_columns(columns) if columns else {},
+            mapping=load_mapping(mapping_path) if mapping_path else {},
+        ),
     )
     _print_report(imported, out)
     if skipped_path is not None:

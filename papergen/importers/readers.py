@@ -11,16 +11,19 @@ exam material.
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from papergen.bank.model import Topic
 from papergen.errors import ImportTextError
 from papergen.importers.aiken import aiken_records, looks_like_aiken
 from papergen.importers.gift import gift_records, looks_like_gift
 from papergen.importers.items import ItemSettings
+from papergen.importers.json_bank import json_records
 from papergen.importers.merge import Candidate
 from papergen.importers.moodle import is_moodle_xml, read_moodle_records
 from papergen.importers.records import read_records
@@ -33,7 +36,7 @@ from papergen.importers.word import read_docx
 
 __all__ = ["FORMATS", "SourceOptions", "FileRead", "detect_format", "read_file"]
 
-FORMATS = ("text", "moodle", "xlsx", "docx", "csv", "gift", "aiken")
+FORMATS = ("text", "moodle", "xlsx", "docx", "json", "csv", "gift", "aiken")
 """Source formats, as :func:`detect_format` names them."""
 
 _SNIFF_BYTES = 8192
@@ -45,6 +48,8 @@ class SourceOptions:
 
     encoding: str | None = None
     columns: Mapping[str, str] = field(default_factory=dict)
+    mapping: Mapping[str, Any] = field(default_factory=dict)
+    """Where a JSON bank keeps its questions and fields (:func:`~papergen.importers.json_bank.load_mapping`)."""
     text: TextParams = TextParams()
 
 
@@ -68,7 +73,19 @@ def _zip_format(path: Path) -> str:
     )
 
 
+def _is_json(text: str) -> bool:
+    if text.lstrip()[:1] not in ("{", "["):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _text_format(text: str, columns: Mapping[str, str]) -> str:
+    if _is_json(text):
+        return "json"
     if looks_like_aiken(text):
         return "aiken"
     if looks_like_gift(text):
@@ -135,10 +152,10 @@ def read_file(path: str | Path, settings: ItemSettings, topics: Sequence[Topic],
         return [read_records(read_moodle_records(path), path.name, settings, topics)]
     if fmt == "csv":
         return [read_records(read_csv_records(path, options.columns, options.encoding), path.name, settings, topics)]
-    if fmt in ("gift", "aiken"):
+    if fmt in ("gift", "aiken", "json"):
         text = decode_text(path, path.read_bytes(), options.encoding).lstrip("\ufeff")
-        records = gift_records(text) if fmt == "gift" else aiken_records(text)
-        return [read_records(records, path.name, settings, topics)]
+        readers = {"gift": gift_records, "aiken": aiken_records, "json": lambda t: json_records(t, str(path), options.mapping)}
+        return [read_records(readers[fmt](text), path.name, settings, topics)]
     if fmt == "docx":
         return _read_word(path, settings, topics, options)
     if fmt == "xlsx":

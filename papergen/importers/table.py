@@ -30,6 +30,8 @@ from papergen.importers.source import decode_text
 
 __all__ = [
     "COLUMN_NAMES",
+    "TYPE_OF",
+    "name_key",
     "ROLES",
     "parse_columns",
     "find_header",
@@ -65,18 +67,18 @@ _TYPE_WORDS = {
     "fill_in": ("填空", "填空题", "fill", "blank"),
     "essay": ("简答", "简答题", "问答", "问答题", "论述", "论述题", "案例", "案例分析", "案例分析题", "计算", "计算题", "essay", "shortanswer"),
 }
-_TYPE_OF = {word: kind for kind, words in _TYPE_WORDS.items() for word in words}
+TYPE_OF = {word: kind for kind, words in _TYPE_WORDS.items() for word in words}
 _LETTERS = re.compile(r"^[A-Fa-f](?:[\s,，、;；|/]*[A-Fa-f])*$")
 _JOINT_OPTION = re.compile(r"(?:^|[\n|｜]|(?<=\s))([A-F])\s*[.、．:：)）]\s*")
 _HEADER_ROWS = 10
 """The header is looked for in this many first rows."""
 
 
-def _key(name: object) -> str:
+def name_key(name: object) -> str:
     return _HEADER_NOISE.sub("", str(name or "")).lower()
 
 
-_ROLE_OF = {_key(name): role for role, names in COLUMN_NAMES.items() for name in names}
+_ROLE_OF = {name_key(name): role for role, names in COLUMN_NAMES.items() for name in names}
 
 
 def parse_columns(spec: str) -> dict[str, str]:
@@ -100,10 +102,10 @@ def parse_columns(spec: str) -> dict[str, str]:
 
 def _header_roles(row: Sequence[object], columns: Mapping[str, str]) -> dict[str, int]:
     """Role → column index for a candidate header row."""
-    given = {_key(header): role for role, header in columns.items()}
+    given = {name_key(header): role for role, header in columns.items()}
     roles: dict[str, int] = {}
     for index, cell in enumerate(row):
-        key = _key(cell)
+        key = name_key(cell)
         role = given.get(key) or (None if key in given else _ROLE_OF.get(key))
         if role and role not in roles:
             roles[role] = index
@@ -159,7 +161,7 @@ def _row_record(row: Sequence[object], roles: Mapping[str, int], line: int) -> R
         return None
     fields = {role: _cell(row, index) for role, index in roles.items() if role not in OPTION_LABELS}
     number = fields.get("number") or None
-    kind = _TYPE_OF.get(_key(fields["type"])) if fields.get("type") else None
+    kind = TYPE_OF.get(name_key(fields["type"])) if fields.get("type") else None
     if fields.get("type") and kind is None:
         return skipped_record("malformed", f"unknown question type {fields['type']!r}", number, line)
     if kind in ("fill_in", "essay"):
