@@ -1,4 +1,11 @@
-"""Importing questions: plain-text exam material and Moodle XML → bank items; Moodle export.
+"""Importing questions: exam material of every format centres use → bank items; export.
+
+:func:`import_sources` reads each source in the format its content shows
+(:func:`~papergen.importers.readers.detect_format`): plain text and Word
+documents by the text grammar below; Excel and CSV tables, GIFT, Aiken,
+Moodle XML and JSON banks through one record reader
+(:mod:`~papergen.importers.records`).  :func:`export_bank` writes a bank as
+Moodle XML, GIFT, Aiken or Excel (:mod:`~papergen.importers.export`).
 
 Plain text (:func:`import_text`) is read in four steps, each its own module:
 
@@ -42,7 +49,9 @@ customer-service seed documents (not distributed) with::
         --exclude banks/sources/customer-service-exclusions.json --out banks/customer-service.json
 """
 
+from papergen.importers.export import EXPORT_FORMATS, export_bank
 from papergen.importers.moodle import export_moodle, import_moodle
+from papergen.importers.readers import SourceOptions, detect_format
 from papergen.importers.result import (
     SKIP_REASONS,
     Exclusion,
@@ -60,7 +69,11 @@ from papergen.importers.sources import (
 from papergen.importers.text import import_text
 
 __all__ = [
+    "EXPORT_FORMATS",
     "SKIP_REASONS",
+    "SourceOptions",
+    "detect_format",
+    "export_bank",
     "BankHeader",
     "Exclusion",
     "FileCounts",

@@ -16,6 +16,7 @@ def _by_number(result, number: str):
 def test_the_right_answer_is_the_key_not_the_candidates_own(import_fixture):
     result = import_fixture("exam_page.txt")
     assert _by_number(result, "1").answer == "C"  # 我的答案: B正确答案: C
+    assert _by_number(result, "2").answer == "B"  # 我的答案: B 正确答案: B
     assert _by_number(result, "3").answer == "D"  # 你的答案：A 参考答案：D
     assert _by_number(result, "5").answer == ["A", "B", "D"]  # 我的答案: AB正确答案: ABD
 

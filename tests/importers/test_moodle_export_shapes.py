@@ -35,6 +35,7 @@ def test_word_css_and_conditional_comments_are_dropped(topics):
 
 
 def test_an_image_the_bank_cannot_hold_is_warned_about(topics):
+    assert _import(topics).items[3].answer == "A"
     warning = next(p for p in _import(topics).problems if p.number == "4")
     assert warning.severity == "warning" and "chart.png" in warning.message
 

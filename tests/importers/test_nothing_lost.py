@@ -39,6 +39,7 @@ def test_blank_lines_after_answers_and_before_headings_lose_nothing(import_fixtu
 
 def test_capital_letters_inside_text_are_not_labels(import_fixture):
     items = {i.provenance.number: i for i in import_fixture("letters_in_text.txt").items}
+    assert [items[n].answer for n in "1234"] == ["A", "A", "C", "A"]
     assert [o.text for o in items["1"].options] == ["A类", "B类", "C类", "D类"]
     assert items["2"].stem.startswith("已知A、B两个设备") and items["2"].options[0].text == "0.02%"
     assert items["4"].stem.startswith("某客户先后购买了A、B、C三种产品")

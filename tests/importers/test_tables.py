@@ -106,7 +106,7 @@ def test_excel_workbook_is_read_by_content_whatever_its_name(tmp_path):
     ]
     assert result.items[0].id == "cc-0001" and result.items[0].difficulty == "medium"
     assert result.items[1].explanation == "三项都合法。" and result.items[1].difficulty == "hard"
-    assert [o.text for o in result.items[3].options] == ["10", "20", "30", "40.5"]
+    assert [o.text for o in result.items[3].options] == ["10", "20", "30", "40.5"] and result.items[3].answer == "C"
     assert result.files[0].document == "export.dat"
 
 
