@@ -70,13 +70,15 @@ def import_questions(
     columns: str | None,
     mapping_path: Path | None,
 ) -> None:
-    """Import exam questions from plain-text material and Moodle XML files into a bank.
+    """Import exam questions into a bank from text, Word, Excel/CSV, GIFT, Aiken, Moodle XML or JSON.
 
-    Only questions whose answer the source states are imported; every block
+    The format of each source is recognised from its content.  Only
+    questions whose answer the source states are imported; every block
     left out is listed with file, line and reason (knowledge text, essay,
     fill-in, no answer, malformed, conflicting key, excluded), and the
     counts add up to the blocks read.  The exit status is 1 when a source
-    gives no question.  Moodle XML is recognised by its <quiz> root.
+    gives no question.  Without --topics, items are sorted by the bundled
+    keyword table, or into one 未分类 topic.
 
     \b
     Example:

@@ -15,8 +15,8 @@ from papergen.importers.checks import glyph_warnings
 from papergen.importers.classify import TopicKeywords, bundled_topic_keywords, parse_topic_keywords
 from papergen.importers.items import question_key
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
-from papergen.importers.result import Exclusion, FileCounts, ImportProblem, ImportResult, LeftOut
 from papergen.importers.readers import SourceOptions, read_file
+from papergen.importers.result import Exclusion, ImportProblem, ImportResult, LeftOut
 from papergen.importers.text import item_settings
 from papergen.importers.topics import keyword_topics, settle_topics
 from papergen.jsonfile import read_json

@@ -119,7 +119,7 @@ def import_text(
     Parameters
     ----------
     path : str or Path
-        A UTF-8 (or GB18030 / Big5) text file of exam material.
+        A text file of exam material (UTF-8, GB18030/GBK, Big5 or UTF-16, detected).
     bank_id : str
         Id of the bank the items are for; its initials prefix the item ids
         (``customer-service`` → ``cs-…``) unless ``id_prefix`` is given.
