@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from papergen.bank.model import Bank, Item
-from papergen.importers.records import Record, choice_record, skipped_record
+from papergen.importers.records import Origin, Record, choice_record, skipped_record
 
 __all__ = ["looks_like_aiken", "aiken_records", "AikenText", "write_aiken"]
 
@@ -44,7 +44,7 @@ def _question(lines: list[tuple[int, str]], number: str) -> Record:
             options.append(option.group(2))
         elif not options and not _ANSWER.match(text):
             stem_lines.append(text)
-    return choice_record("\n".join(stem_lines), options, [answer.group(1)], kind="single", number=number, line=first_line)
+    return choice_record("\n".join(stem_lines), options, [answer.group(1)], Origin(number, first_line), kind="single")
 
 
 def aiken_records(text: str) -> list[Record]:

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from papergen.bank.model import Bank, Item
-from papergen.importers.records import Record, choice_record, judge_record, skipped_record
+from papergen.importers.records import Origin, Record, choice_record, judge_record, skipped_record
 
 __all__ = ["looks_like_gift", "gift_records", "write_gift"]
 
@@ -145,11 +145,11 @@ def _record(chunk: _Chunk, number: str) -> Record:
         return skipped_record("knowledge", None, number, chunk.line)
     before, block, after = text[:open_at].strip(), text[open_at + 1 : close_at].strip(), text[close_at + 1 :].strip()
     stem = _unescape(before + ("（\u3000）" + after if after else ""))
-    common = {"number": number, "line": chunk.line, "section": chunk.category or None, "kept": _kept(chunk)}
+    origin = Origin(number, chunk.line, chunk.category or None, None, _kept(chunk))
     word = _split_unescaped(block, "#")[0][1].strip().lower()
     if word in _TRUE:
         general = block[block.find("####") + 4 :].strip() if "####" in block else None
-        return judge_record(stem, _TRUE[word], explanation=general and _unescape(general), **common)
+        return judge_record(stem, _TRUE[word], replace(origin, explanation=general and _unescape(general)))
     answers, general = _answers(block)
     short_answer = all(mark == "=" for mark, _, _ in answers)  # matching questions too: all "=a -> b"
     if not answers or block.startswith("#") or short_answer:
@@ -160,7 +160,7 @@ def _record(chunk: _Chunk, number: str) -> Record:
         if (weight is not None and weight > 0) or (weight is None and mark == "=")
     ]
     kind = "multi" if weighted and len(right) > 1 else "single" if not weighted else None
-    return choice_record(stem, [a[2] for a in answers], right, kind=kind, explanation=general, **common)
+    return choice_record(stem, [a[2] for a in answers], right, replace(origin, explanation=general), kind=kind)
 
 
 def gift_records(text: str) -> list[Record]:

@@ -29,7 +29,7 @@ from typing import Any
 
 from papergen.bank.model import OPTION_LABELS
 from papergen.errors import ImportTextError
-from papergen.importers.records import Record, choice_record, judge_record, judge_word, skipped_record
+from papergen.importers.records import Origin, Record, choice_record, judge_record, judge_word, skipped_record
 from papergen.importers.table import TYPE_OF, name_key
 from papergen.jsonfile import read_json
 
@@ -170,20 +170,20 @@ def _record(obj: dict[str, Any], number: str, line: int, mapping: Mapping[str, A
     if kind in ("fill_in", "essay"):
         return skipped_record(kind, None, number, line)
     stem, answer = str(_field(obj, "stem", mapping) or ""), _field(obj, "answer", mapping)
-    common = {"explanation": _field(obj, "explanation", mapping), "number": number, "line": line, "kept": kept}
+    origin = Origin(number, line, None, _field(obj, "explanation", mapping), kept)
     options, flagged = _options(_field(obj, "options", mapping), mapping)
     if not options:
         truth = answer if isinstance(answer, bool) else judge_word(str(answer)) if answer is not None else None
         if answer is not None and truth is None:
             return skipped_record("malformed", f"true/false answer {answer!r} is not 对/错 or a boolean", number, line)
-        return judge_record(stem, truth, **common)
+        return judge_record(stem, truth, origin)
     letters = flagged if answer is None else _letters(answer)
     truth = judge_word(str(answer)) if letters is None and not isinstance(answer, list) else None
     if truth is not None:  # 对 / 错 for a true/false question printed with options 对 / 错
         letters = [OPTION_LABELS[k] for k, text in enumerate(options) if judge_word(text) == truth]
     if letters is None:
         return skipped_record("malformed", f"the answer {answer!r} is not option letters (numbers do not say whether 0 or 1 is A)", number, line)
-    return choice_record(stem, options, letters, kind=kind if kind in ("single", "multi") else None, **common)
+    return choice_record(stem, options, letters, origin, kind=kind if kind in ("single", "multi") else None)
 
 
 def json_records(text: str, where: str, mapping: Mapping[str, Any] | None = None) -> list[Record]:

@@ -36,7 +36,7 @@ from papergen.importers.items import ItemSettings
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
 from papergen.importers.normalise import join_lines
 from papergen.importers.parse import ParsedQuestion, SkipReason
-from papergen.importers.records import Record, choice_record, judge_record, read_records, skipped_record
+from papergen.importers.records import Origin, Record, choice_record, judge_record, read_records, skipped_record
 from papergen.importers.result import FileCounts, ImportProblem, ImportResult
 from papergen.importers.text import item_settings
 
@@ -115,19 +115,16 @@ def _right_answers(answers: list[ET.Element], single: bool) -> tuple[list[str], 
     return right or [_LABELS[i] for i, f in enumerate(fractions) if f > 0], notes
 
 
-def _multichoice(q: ET.Element, number: str, line: int, section: str | None) -> Record:
+def _multichoice(q: ET.Element, origin: Origin) -> Record:
     answers = q.findall("answer")
     if len(answers) > len(_LABELS):
-        return skipped_record("malformed", f"{len(answers)} answers (need 2-{len(_LABELS)})", number, line)
+        return skipped_record("malformed", f"{len(answers)} answers (need 2-{len(_LABELS)})", origin.number, origin.line)
     single = (q.findtext("single") or "true").strip().lower() in ("true", "1")
     right, notes = _right_answers(answers, single)
     if not single and len(right) == 1:
         notes.append("marked multiple-answer with one right answer: imported as single choice")
-    record = choice_record(
-        _html_text(q.find("questiontext")), [_html_text(a) for a in answers], right,
-        kind="single" if single else None, explanation=_html_text(q.find("generalfeedback")),
-        number=number, line=line, section=section,
-    )
+    stem, options = _html_text(q.find("questiontext")), [_html_text(a) for a in answers]
+    record = choice_record(stem, options, right, origin, kind="single" if single else None)
     return _noted(record, notes + _image_notes(q))
 
 
@@ -142,16 +139,13 @@ def _noted(record: Record, notes: list[str]) -> Record:
     return Record(replace(record.outcome, warnings=record.outcome.warnings + tuple(notes)), record.kept)
 
 
-def _truefalse(q: ET.Element, number: str, line: int, section: str | None) -> Record:
+def _truefalse(q: ET.Element, origin: Origin) -> Record:
     right = [a for a in q.findall("answer") if _fraction(a) > 0]
     word = (right[0].findtext("text") or "").strip().lower() if len(right) == 1 else ""
     if word not in _TRUE_WORDS:
-        return skipped_record("malformed", f"true/false question without one right answer true/false (got {word!r})", number, line)
-    record = judge_record(
-        _html_text(q.find("questiontext")), _TRUE_WORDS[word],
-        explanation=_html_text(q.find("generalfeedback")), number=number, line=line, section=section,
-    )
-    return _noted(record, _image_notes(q))
+        message = f"true/false question without one right answer true/false (got {word!r})"
+        return skipped_record("malformed", message, origin.number, origin.line)
+    return _noted(judge_record(_html_text(q.find("questiontext")), _TRUE_WORDS[word], origin), _image_notes(q))
 
 
 def _parse_root(path: Path) -> tuple[ET.Element, list[int]]:
@@ -190,15 +184,15 @@ def read_moodle_records(path: str | Path) -> list[Record]:
             category = (q.findtext("category/text") or "").strip()
             continue
         number += 1
-        section = category or None
+        kept = {**_kept_fields(q), "topic": category}
+        origin = Origin(str(number), line, category or None, _html_text(q.find("generalfeedback")), kept)
         if kind == "multichoice":
-            record = _multichoice(q, str(number), line, section)
+            records.append(_multichoice(q, origin))
         elif kind == "truefalse":
-            record = _truefalse(q, str(number), line, section)
+            records.append(_truefalse(q, origin))
         else:
             message = None if kind in _SKIP_TYPES else f"unknown question type {kind!r}"
-            record = skipped_record(_SKIP_TYPES.get(kind, "malformed"), message, str(number), line)
-        records.append(Record(record.outcome, {**_kept_fields(q), "topic": category}))
+            records.append(skipped_record(_SKIP_TYPES.get(kind, "malformed"), message, str(number), line))
     return records
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from papergen.bank.model import OPTION_LABELS, Topic
 from papergen.importers.items import ItemSettings, build_item
@@ -31,6 +31,7 @@ from papergen.importers.result import FileCounts, ImportProblem
 from papergen.importers.segment import Section
 
 __all__ = [
+    "Origin",
     "Record",
     "tidy",
     "choice_record",
@@ -50,6 +51,21 @@ _DIFFICULTY_WORDS = {
     "1": "easy", "2": "easy", "3": "medium", "4": "hard", "5": "hard",
 }
 _JUDGE_EXTRA = {"true": True, "t": True, "yes": True, "y": True, "false": False, "f": False, "no": False, "n": False}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a question stands in its source and what the source says beside it."""
+
+    number: str | None = None
+    """The question's number in the source, as printed (or counted)."""
+    line: int = 0
+    """Line (row, paragraph) the question starts on; 0 if unknown."""
+    section: str | None = None
+    """Section or category the source puts it in."""
+    explanation: str | None = None
+    kept: Mapping[str, str] = field(default_factory=dict)
+    """``id`` / ``difficulty`` / ``topic`` as the source gives them."""
 
 
 @dataclass(frozen=True)
@@ -78,39 +94,36 @@ def _number(number: str | None) -> int | None:
     return int(number) if number and number.isdigit() else None
 
 
-def choice_record(
-    stem: str,
-    options: Sequence[str],
-    right: Iterable[str],
-    *,
-    kind: str | None = None,
-    explanation: str | None = None,
-    number: str | None = None,
-    line: int = 0,
-    section: str | None = None,
-    kept: Mapping[str, str] | None = None,
-) -> Record:
+def choice_record(stem: str, options: Sequence[str], right: Iterable[str], origin: Origin, *, kind: str | None = None) -> Record:
     """A choice question: ``right`` are labels (``"A"``…); ``kind`` (single/multi) is checked if given.
 
     Options 对 / 错 with one right make a true/false item, as a choice-shaped
     true/false question from an exam platform is meant.
     """
-    kept = dict(kept or {})
     stem, texts = tidy(stem), [tidy(o) for o in options]
     letters = tuple(sorted(set(right)))
     labels = OPTION_LABELS[: len(texts)]
     problem = _choice_problem(stem, texts, letters, labels, kind)
     if problem:
-        return skipped_record(*problem, number, line)
+        return skipped_record(*problem, origin.number, origin.line)
     truth = {label: JUDGE_WORDS.get(text) for label, text in zip(labels, texts, strict=True)}
     if len(texts) == 2 and set(truth.values()) == {True, False} and len(letters) == 1 and kind != "multi":
-        return judge_record(stem, truth[letters[0]], explanation=explanation, number=number, line=line, section=section, kept=kept)
+        return judge_record(stem, truth[letters[0]], origin)
     qtype = "single" if len(letters) == 1 else "multi"
     parsed = tuple(ParsedOption(label, text) for label, text in zip(labels, texts, strict=True))
-    question = ParsedQuestion(
-        qtype, stem, parsed, letters, tidy(explanation) or None, False, _number(number), line, _section(qtype, section)
+    return _record(ParsedQuestion(qtype, stem, parsed, letters, None, False, None, 0, _section(qtype, None)), origin)
+
+
+def _record(question: ParsedQuestion, origin: Origin) -> Record:
+    """The record of a checked question, placed where ``origin`` says."""
+    placed = replace(
+        question,
+        explanation=tidy(origin.explanation) or None,
+        number=_number(origin.number),
+        line=origin.line,
+        section=_section(question.type, origin.section),
     )
-    return Record(question, kept)
+    return Record(placed, dict(origin.kept))
 
 
 def _choice_problem(
@@ -135,26 +148,14 @@ def _choice_problem(
     return None
 
 
-def judge_record(
-    stem: str,
-    answer: bool | None,
-    *,
-    explanation: str | None = None,
-    number: str | None = None,
-    line: int = 0,
-    section: str | None = None,
-    kept: Mapping[str, str] | None = None,
-) -> Record:
+def judge_record(stem: str, answer: bool | None, origin: Origin) -> Record:
     """A true/false question; ``answer`` None means the source gives none."""
     stem = tidy(stem)
     if not stem:
-        return skipped_record("malformed", "the statement is empty", number, line)
+        return skipped_record("malformed", "the statement is empty", origin.number, origin.line)
     if answer is None:
-        return skipped_record("no_answer", "no answer is given", number, line)
-    question = ParsedQuestion(
-        "judge", stem, (), answer, tidy(explanation) or None, False, _number(number), line, _section("judge", section)
-    )
-    return Record(question, dict(kept or {}))
+        return skipped_record("no_answer", "no answer is given", origin.number, origin.line)
+    return _record(ParsedQuestion("judge", stem, (), answer, None, False, None, 0, _section("judge", None)), origin)
 
 
 def judge_word(text: str) -> bool | None:

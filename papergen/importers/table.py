@@ -25,7 +25,7 @@ from pathlib import Path
 
 from papergen.bank.model import OPTION_LABELS
 from papergen.errors import ImportTextError
-from papergen.importers.records import Record, choice_record, judge_record, judge_word, skipped_record, tidy
+from papergen.importers.records import Origin, Record, choice_record, judge_record, judge_word, skipped_record, tidy
 from papergen.importers.source import decode_text
 
 __all__ = [
@@ -167,20 +167,20 @@ def _row_record(row: Sequence[object], roles: Mapping[str, int], line: int) -> R
     if kind in ("fill_in", "essay"):
         return skipped_record(kind, None, number, line)
     kept = {k: fields[k] for k in ("id", "difficulty", "topic") if fields.get(k)}
-    common = {"explanation": fields.get("explanation"), "number": number, "line": line, "kept": kept}
+    origin = Origin(number, line, None, fields.get("explanation"), kept)
     stem, options, answer = fields.get("stem", ""), _row_options(row, roles), fields.get("answer", "")
     truth = judge_word(answer) if answer else None
     if not options and kind in (None, "judge"):
         if answer and truth is None:
             return skipped_record("malformed", f"true/false answer {answer!r} is not 对/错", number, line)
-        return judge_record(stem, truth, **common)
+        return judge_record(stem, truth, origin)
     if truth is not None and not _LETTERS.match(answer):
         letters = [OPTION_LABELS[i] for i, text in enumerate(options) if judge_word(text) == truth]
     else:
         letters = _answer_letters(answer, options) if answer else []
     if letters is None:
         return skipped_record("malformed", f"the answer {answer!r} is neither option letters nor an option's text", number, line)
-    return choice_record(stem, options, letters, kind=kind if kind in ("single", "multi") else None, **common)
+    return choice_record(stem, options, letters, origin, kind=kind if kind in ("single", "multi") else None)
 
 
 def table_records(rows: Sequence[Sequence[object]], where: str, columns: Mapping[str, str] | None = None, *, first_line: int = 1) -> list[Record]:
