@@ -40,6 +40,11 @@ FORMATS = ("text", "moodle", "xlsx", "docx", "json", "csv", "gift", "aiken")
 """Source formats, as :func:`detect_format` names them."""
 
 _SNIFF_BYTES = 8192
+_KNOWN_BINARIES = {
+    b"\xd0\xcf\x11\xe0": "an old Office file (.doc or .xls); save it as .docx or .xlsx",
+    b"%PDF": "a PDF; copy its text into a .txt file, or save it as .docx",
+}
+"""Magic numbers of files people try, and what to do with them."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,9 @@ def detect_format(path: str | Path, encoding: str | None = None, columns: Mappin
         raise ImportTextError(f"{path}: cannot read ({exc.strerror})") from exc
     if head.startswith(b"PK\x03\x04"):
         return _zip_format(path)
+    for magic, advice in _KNOWN_BINARIES.items():
+        if head.startswith(magic):
+            raise ImportTextError(f"{path}: {advice}; supported formats: {SUPPORTED_FORMATS}")
     if is_moodle_xml(path):
         return "moodle"
     return _text_format(decode_text(path, path.read_bytes(), encoding).lstrip("\ufeff"), columns or {})

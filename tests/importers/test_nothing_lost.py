@@ -111,6 +111,14 @@ def test_cli_writes_nothing_when_no_source_gives_a_question(tmp_path):
     assert "photo.png: not a text file" in result.output and "supported formats: plain text" in result.output
 
 
+@pytest.mark.parametrize(("magic", "advice"), [(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "save it as .docx or .xlsx"), (b"%PDF-1.7\n", "a PDF")])
+def test_old_office_files_and_pdfs_are_named_with_what_to_do(tmp_path, magic, advice):
+    path = tmp_path / "bank.bin"
+    path.write_bytes(magic + bytes(64))
+    result = _run("import", str(path), "--topics", str(FIXTURES / "topics.json"), "--out", str(tmp_path / "b.json"))
+    assert result.exit_code == 1 and advice in result.output and "supported formats:" in result.output
+
+
 TEXT = "一、单选题\n1. 客户关系管理的核心是（ ）。A. 产品 B. 价格 C. 客户 D. 渠道 答案：C\n二、判断题\n2. 服务承诺应当兑现。答案：✔\n"
 
 
