@@ -164,15 +164,17 @@ def _merge_into(existing: Bank | None, items: list[Item]) -> tuple[list[Item], l
     return out, problems
 
 
-def _held_out(excluded: list[Exclusion], merge_problems: list[ImportProblem]) -> list[LeftOut]:
-    """Left-out entries for excluded questions and for those the bank already had."""
+def _held_out(excluded: list[Exclusion], merge_problems: list[ImportProblem], lines: Mapping[str, int]) -> list[LeftOut]:
+    """Left-out entries for excluded questions and for those the bank already had (``lines``: item id → line)."""
     out = []
     for entry in excluded:
         document, _, number = entry.where.partition("#")
         document = document.partition(":")[0]
-        out.append(LeftOut(document, entry.line, number or None, "excluded", f"{entry.item_id}: {entry.reason}"))
+        line = entry.line or lines.get(entry.item_id)
+        out.append(LeftOut(document, line, number or None, "excluded", f"{entry.item_id}: {entry.reason}"))
     for problem in merge_problems:
-        out.append(LeftOut(problem.document, problem.line, problem.number, "in_bank", problem.message))
+        line = problem.line or lines.get(problem.item_id or "")
+        out.append(LeftOut(problem.document, line, problem.number, "in_bank", problem.message))
     return out
 
 
@@ -249,7 +251,8 @@ def import_sources(
     items, merge_problems = _merge_into(existing, assign_enemy_groups(items))
     bank = _bank(header, existing, items)
     problems += merged.problems + merge_problems + _stale_exclusions(exclusions, seen)
-    held_out = merged.held_out + _held_out(excluded + too_wide, merge_problems)
+    lines = {c.item.id: c.line for c in reversed(candidates) if c.line}
+    held_out = merged.held_out + _held_out(excluded + too_wide, merge_problems, lines)
     added = len(bank.items) - (len(existing.items) if existing else 0)
     result = ImportResult(list(bank.items), files, problems, excluded + too_wide, held_out, added)
     return ImportedBank(bank, result)

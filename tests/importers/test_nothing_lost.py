@@ -162,3 +162,12 @@ def test_page_header_lines_do_not_reach_items(import_fixture):
     result = import_fixture("exam_page.txt")
     assert all("题量" not in i.stem and "满分" not in i.stem for i in result.items)
     assert Path(FIXTURES / "exam_page.txt").read_text("utf-8").count("题量") == 1
+
+
+def test_questions_the_bank_already_has_are_listed_with_their_line_and_counted(tmp_path):
+    header = load_bank_header(FIXTURES / "topics.json")
+    existing = import_sources([FIXTURES / "section_key.txt"], header).bank
+    result = import_sources([FIXTURES / "quiz.xml"], header, existing=existing).result
+    assert [(e.reason, e.document, e.line) for e in result.held_out] == [("in_bank", "quiz.xml", 28)]
+    parsed = sum(f.parsed_total for f in result.files)
+    assert parsed == result.added + len(result.held_out) == 3
