@@ -26,7 +26,7 @@ ALLOWED = {
     "render": {"errors", "exam", "files", "resources", "wording"},
     "bank": {"errors", "exam", "files", "render"},
     "assembly": {"bank", "errors", "exam", "wording"},
-    "importers": {"bank", "errors", "exam", "files"},
+    "importers": {"bank", "errors", "exam", "files", "render", "resources"},
     "grading": {"bank", "errors", "exam", "files", "resources", "wording"},
     "report": {"bank", "errors", "exam", "files", "grading", "render", "resources", "wording"},
     "simulate": {"assembly", "bank", "errors", "exam", "files", "grading", "render", "resources", "wording"},

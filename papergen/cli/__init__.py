@@ -41,6 +41,9 @@ from papergen.cli import import_commands  # noqa: E402
 
 main.add_command(import_commands.import_questions)
 main.add_command(import_commands.export_moodle_command)
+from papergen.cli import export_commands  # noqa: E402
+
+main.add_command(export_commands.export_command)
 from papergen.cli import build_command  # noqa: E402
 
 main.add_command(build_command.build)

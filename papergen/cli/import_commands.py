@@ -8,7 +8,17 @@ from pathlib import Path
 import click
 
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
-from papergen.importers import ImportedBank, export_bank_file, import_to_bank_file
+from papergen.importers import (
+    ImportedBank,
+    SourceOptions,
+    empty_sources_message,
+    export_bank_file,
+    import_to_bank_file,
+    left_out_lines,
+    load_mapping,
+    parse_columns,
+    write_left_out_csv,
+)
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 _OUT = click.Path(dir_okay=False, writable=True, path_type=Path)
@@ -22,21 +32,33 @@ def _print_report(imported: ImportedBank, out: Path) -> None:
         click.echo(f"  {problem.severity}: {problem}")
     for excluded in result.excluded:
         click.echo(f"  excluded {excluded.item_id} ({excluded.where}): {excluded.reason}")
+    for line in left_out_lines(result):
+        click.echo(f"  {line}")
+    click.echo(result.accounting())
+    for note in imported.notes:
+        click.echo(note)
     types = Counter(item.type for item in imported.bank.items)
     shown = ", ".join(f"{t} {types.get(t, 0)}" for t in ("single", "multi", "judge"))
-    click.echo(f"wrote {len(imported.bank.items)} items ({shown}) to {out}")
+    if imported.written:
+        click.echo(f"wrote {len(imported.bank.items)} items ({shown}) to {out}")
+    else:
+        click.echo(f"nothing written to {out}")
 
 
 @click.command("import", context_settings=CONTEXT_SETTINGS)
 @click.argument("sources", nargs=-1, required=True, type=_FILE)
 @click.option("--out", required=True, type=_OUT, help="Bank file to write.")
-@click.option("--topics", "topics_path", type=_FILE, help="Topics file (a bank, or {id, title, version, topics}).")
+@click.option("--topics", "topics_path", type=_FILE, help="Topics file (a bank, or {id, title, version, topics}); default: the bundled keyword table's topics, else 未分类.")
 @click.option("--merge-into", type=_FILE, help="Existing bank to add the questions to (its items stay first).")
 @click.option("--exclude", "exclusions_path", type=_FILE, help="Exclusion list {exclusions: [{id, reason}]}.")
 @click.option("--format", "format_path", type=_FILE, help="Paper format; items with more options than it prints are left out.")
 @click.option("--bank-id", help="Bank id (default: from --topics or --merge-into).")
 @click.option("--title", help="Bank title (default: from --topics or --merge-into).")
 @click.option("--id-prefix", help="Prefix of item ids (default: the initials of the bank id).")
+@click.option("--skipped", "skipped_path", type=_OUT, help="CSV file listing every block left out (file, line, number, reason).")
+@click.option("--encoding", help="Encoding of the text sources, e.g. gb18030 (default: detected per file).")
+@click.option("--columns", help="Map a table's columns to roles, e.g. 'stem=题目内容,answer=正确选项,A=选项一'.")
+@click.option("--mapping", "mapping_path", type=_FILE, help="Mapping file naming a JSON bank's question list and fields.")
 @reports_errors
 def import_questions(
     sources: tuple[Path, ...],
@@ -48,18 +70,26 @@ def import_questions(
     bank_id: str | None,
     title: str | None,
     id_prefix: str | None,
+    skipped_path: Path | None,
+    encoding: str | None,
+    columns: str | None,
+    mapping_path: Path | None,
 ) -> None:
-    """Import exam questions from plain-text material and Moodle XML files into a bank.
+    """Import exam questions into a bank from text, Word, Excel/CSV, GIFT, Aiken, Moodle XML or JSON.
 
-    Only questions whose answer the source states are imported; the rest is
-    counted per file and reason (knowledge text, essay, fill-in, no answer,
-    malformed), and every question left out is listed with file, line and
-    number.  Moodle XML is recognised by its <quiz> root.
+    The format of each source is recognised from its content.  Only
+    questions whose answer the source states are imported; every block
+    left out is listed with file, line and reason (knowledge text, essay,
+    fill-in, no answer, malformed, conflicting key, excluded), and the
+    counts add up to the blocks read.  The exit status is 1 when a source
+    gives no question.  Without --topics, items are sorted by the bundled
+    keyword table, or into one 未分类 topic.
 
     \b
     Example:
       papergen import seeds/*.txt --topics topics.json --format formats/cs-180.json \\
-          --exclude banks/sources/customer-service-exclusions.json --out banks/customer-service.json
+          --exclude banks/sources/customer-service-exclusions.json --skipped skipped.csv \\
+          --out banks/customer-service.json
     """
     imported = import_to_bank_file(
         sources,
@@ -71,8 +101,19 @@ def import_questions(
         bank_id=bank_id,
         title=title,
         id_prefix=id_prefix,
+        options=SourceOptions(
+            encoding=encoding,
+            columns=parse_columns(columns) if columns else {},
+            mapping=load_mapping(mapping_path) if mapping_path else {},
+        ),
     )
     _print_report(imported, out)
+    if skipped_path is not None:
+        write_left_out_csv(imported.result, skipped_path)
+        click.echo(f"wrote {len(imported.result.left_out())} left-out blocks to {skipped_path}")
+    empty = empty_sources_message(imported.result.files)
+    if empty:
+        raise click.ClickException(empty)
 
 
 @click.command("export-moodle", context_settings=CONTEXT_SETTINGS)
@@ -82,9 +123,12 @@ def import_questions(
 def export_moodle_command(bank: Path, out: Path) -> None:
     """Export a bank as a Moodle XML question file, one category per topic.
 
+    The same as papergen export --to moodle, which also writes GIFT, Aiken
+    and Excel.
+
     \b
     Example:
       papergen export-moodle banks/customer-service.json --out customer-service.xml
     """
-    written = export_bank_file(bank, out)
-    click.echo(f"wrote {len(written.items)} questions in {len({i.topic for i in written.items})} categories to {out}")
+    items = export_bank_file(bank, out, "moodle").bank.items
+    click.echo(f"wrote {len(items)} questions in {len({i.topic for i in items})} categories to {out}")

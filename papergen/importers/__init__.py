@@ -1,4 +1,11 @@
-"""Importing questions: plain-text exam material and Moodle XML → bank items; Moodle export.
+"""Importing questions: exam material of every format centres use → bank items; export.
+
+:func:`import_sources` reads each source in the format its content shows
+(:func:`~papergen.importers.readers.detect_format`): plain text and Word
+documents by the text grammar below; Excel and CSV tables, GIFT, Aiken,
+Moodle XML and JSON banks through one record reader
+(:mod:`~papergen.importers.records`).  :func:`export_bank` writes a bank as
+Moodle XML, GIFT, Aiken or Excel (:mod:`~papergen.importers.export`).
 
 Plain text (:func:`import_text`) is read in four steps, each its own module:
 
@@ -23,8 +30,10 @@ Plain text (:func:`import_text`) is read in four steps, each its own module:
 
 Questions without a stated answer are reported and left out, never guessed;
 non-question text is counted by reason.  :mod:`~papergen.importers.merge`
-folds repeated printings into one item (``provenance.also_in``) and leaves
-out printings that disagree on the answer; :func:`import_sources` builds a
+folds repeated printings of the same question into one item
+(``provenance.also_in``), holds out printings of the same question that
+disagree on the answer, and puts questions that are only similar into one
+enemy group; :func:`import_sources` builds a
 whole bank with an exclusion list and a paper format's option limits.
 
 Topic and difficulty are *estimates* made before anyone has sat the items:
@@ -40,7 +49,12 @@ customer-service seed documents (not distributed) with::
         --exclude banks/sources/customer-service-exclusions.json --out banks/customer-service.json
 """
 
-from papergen.importers.moodle import export_bank_file, export_moodle, import_moodle
+from papergen.importers.export import EXPORT_FORMATS, export_bank, export_bank_file
+from papergen.importers.json_bank import load_mapping
+from papergen.importers.moodle import export_moodle, import_moodle
+from papergen.importers.readers import SourceOptions, detect_format
+from papergen.importers.report import empty_sources_message, left_out_lines, write_left_out_csv
+from papergen.importers.table import parse_columns
 from papergen.importers.result import (
     SKIP_REASONS,
     Exclusion,
@@ -59,7 +73,16 @@ from papergen.importers.sources import (
 from papergen.importers.text import import_text
 
 __all__ = [
+    "EXPORT_FORMATS",
     "SKIP_REASONS",
+    "SourceOptions",
+    "detect_format",
+    "export_bank",
+    "empty_sources_message",
+    "left_out_lines",
+    "load_mapping",
+    "parse_columns",
+    "write_left_out_csv",
     "BankHeader",
     "ImportedBank",
     "Exclusion",

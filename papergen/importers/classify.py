@@ -45,6 +45,7 @@ __all__ = [
     "parse_topic_keywords",
     "bundled_topic_keywords",
     "classify_topic",
+    "topic_matches",
     "difficulty_score",
     "estimate_difficulty",
 ]
@@ -153,6 +154,12 @@ def classify_topic(
         if score > 0 and (best is None or rank > best):
             best, best_code = rank, code
     return best_code
+
+
+def topic_matches(stem: str, options: Sequence[str], keywords: TopicKeywords) -> bool:
+    """True when the stem or an option holds a keyword of some topic of the table."""
+    text = fold_vocabulary(" ".join([stem, *options]))
+    return any(word in text for table in keywords.weights.values() for word in table)
 
 
 # ---------------------------------------------------------------- difficulty

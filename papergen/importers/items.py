@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from papergen.bank.model import Item, Option, Provenance
 from papergen.importers.classify import (
@@ -14,7 +15,7 @@ from papergen.importers.classify import (
     classify_topic,
     estimate_difficulty,
 )
-from papergen.importers.normalise import content_key
+from papergen.importers.normalise import content_key, fold_lookalikes
 from papergen.importers.parse import ParsedQuestion
 
 __all__ = ["ItemSettings", "question_key", "item_id", "id_prefix_for", "build_item", "is_pinnable", "cites_options"]
@@ -98,8 +99,20 @@ def _answer(question: ParsedQuestion) -> str | list[str] | bool:
     return list(question.answer)
 
 
+def _folded(question: ParsedQuestion) -> ParsedQuestion:
+    """The question's texts with look-alike ideographs (radicals, compatibility forms) unified."""
+
+    def fold(text: str) -> str:
+        return fold_lookalikes(unicodedata.normalize("NFC", text))
+
+    options = tuple(replace(o, text=fold(o.text)) for o in question.options)
+    explanation = fold(question.explanation) if question.explanation else question.explanation
+    return replace(question, stem=fold(question.stem), options=options, explanation=explanation)
+
+
 def build_item(question: ParsedQuestion, *, document: str, settings: ItemSettings) -> Item:
-    """The bank item for a parsed question from ``document``."""
+    """The bank item for a parsed question from ``document`` (look-alike ideographs unified)."""
+    question = _folded(question)
     options, no_shuffle = _options(question)
     texts = [o.text for o in options]
     provenance = Provenance(

@@ -4,18 +4,19 @@
   normalisation) printed twice becomes one item, the first printing; the
   others are listed in ``provenance.also_in`` as ``document#number``
   (``document:line`` for unnumbered questions).
-- Printings that disagree on the answer are reported and all left out,
-  unless exactly one answer is backed by a self-checking key (the key printed
-  the option text beside the letter and it matched): that one is kept and the
+- Printings of the same question that disagree on the answer are a
+  conflict: all are held out and reported with every place named, unless
+  exactly one answer is backed by a self-checking key (the key printed the
+  option text beside the letter and it matched): that one is kept and the
   others are reported.
-- Questions that are nearly the same (bigram similarity of stem and options,
-  as the bank validator measures it) share an ``enemy_group`` so a paper
-  holds at most one of them.
+- Questions that are only similar (``500 km`` vs ``1000 km``, another option
+  set) are different questions: both are kept, and, when their stems or
+  whole texts are nearly the same (bigram similarity, as the bank validator
+  measures it), they share an ``enemy_group`` so a paper holds at most one.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,15 +25,10 @@ from papergen.bank.model import Item
 from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
 from papergen.importers.items import question_key
 from papergen.importers.normalise import content_key
-from papergen.importers.result import ImportProblem
+from papergen.importers.result import ImportProblem, LeftOut
 
 __all__ = ["Candidate", "MergeOutcome", "merge_candidates", "assign_enemy_groups"]
 
-_RELATED = SimilarityParams(threshold=0.8)
-"""Stems at least this similar are printings of one question (answers must agree; one per paper)."""
-_ALL_RIGHT = re.compile(r"都是|都对|皆是|都正确|均是|均正确|全是|全对|所有")
-_ALL_WRONG = re.compile(r"都不|皆非|均不|全不|都错")
-_NEGATION = re.compile(r"不|错误|除了|除外|有误")
 
 
 @dataclass(frozen=True)
@@ -53,11 +49,12 @@ class Candidate:
 
 @dataclass
 class MergeOutcome:
-    """Merged items, problems, and how many printings of each document were folded into others."""
+    """Merged items, problems, how many printings of each document were folded into others, and those held out."""
 
     items: list[Item]
     problems: list[ImportProblem]
     duplicates: dict[str, int]
+    held_out: list[LeftOut]
 
 
 def _answer_key(item: Item) -> object:
@@ -69,9 +66,12 @@ def _answer_key(item: Item) -> object:
 
 
 def _show(item: Item) -> str:
+    """The answer as printed: ``对`` / ``错``, or the labels and their texts (``B=5``, ``AC=电话/网络``)."""
     if isinstance(item.answer, bool):
         return "对" if item.answer else "错"
-    return "".join(item.answer_labels)
+    right = set(item.answer_labels)
+    texts = "/".join(o.text for o in item.options if o.label in right)
+    return f"{''.join(item.answer_labels)}={texts}"
 
 
 def _with_also_in(first: Candidate, others: Sequence[Candidate]) -> Item:
@@ -101,7 +101,7 @@ def merge_candidates(candidates: Sequence[Candidate]) -> MergeOutcome:
     for candidate in candidates:
         item = candidate.item
         groups[question_key(item.stem, [o.text for o in item.options])].append(candidate)
-    items, problems = [], []
+    items, problems, held_out = [], [], []
     duplicates: dict[str, int] = defaultdict(int)
     for group in groups.values():
         keep = group[0]
@@ -109,59 +109,19 @@ def merge_candidates(candidates: Sequence[Candidate]) -> MergeOutcome:
             keep, found = _conflict(group)
             problems += found
             if keep is None:
+                held_out += [_held_out(c, found[0].message) for c in group]
                 continue
         others = [c for c in group if c is not keep]
         for other in others:
             duplicates[other.document] += 1
         items.append(_with_also_in(keep, others))
-    items, related = _drop_related_conflicts(items, {c.item.id: c.line for c in reversed(candidates)})
-    problems += related + _id_collisions(items)
-    return MergeOutcome(items, problems, dict(duplicates))
+    problems += _id_collisions(items)
+    return MergeOutcome(items, problems, dict(duplicates), held_out)
 
 
-def _truths(item: Item) -> dict[str, bool]:
-    """Option text → right or wrong; a right 以上都是 makes the options above it right too."""
-    if isinstance(item.answer, bool):
-        return {"": item.answer}
-    right = set(item.answer_labels)
-    truth = {content_key(o.text): o.label in right for o in item.options}
-    last = item.options[-1]
-    if not last.pinned:
-        return truth
-    del truth[content_key(last.text)]  # its meaning depends on the options above it
-    if last.label in right:
-        verdict = False if _ALL_WRONG.search(last.text) else (True if _ALL_RIGHT.search(last.text) else None)
-        if verdict is not None:
-            truth.update({content_key(o.text): verdict for o in item.options[:-1]})
-    return truth
-
-
-def _disagree(a: Item, b: Item) -> bool:
-    """Two printings of a question that mark a shared option (or the statement) differently."""
-    if (a.type == "judge") != (b.type == "judge"):
-        return False
-    if bool(_NEGATION.search(a.stem)) != bool(_NEGATION.search(b.stem)):
-        return False
-    ta, tb = _truths(a), _truths(b)
-    return any(ta[k] != tb[k] for k in ta.keys() & tb.keys())
-
-
-def _drop_related_conflicts(items: list[Item], lines: dict[str, int]) -> tuple[list[Item], list[ImportProblem]]:
-    """Leave out every item whose near-identical stem elsewhere is answered the other way."""
-    stems = [item.stem for item in items]
-    bad: dict[int, list[int]] = defaultdict(list)
-    for i, j, _ in near_duplicate_pairs(stems, _RELATED):
-        if _disagree(items[i], items[j]):
-            bad[i].append(j)
-            bad[j].append(i)
-    problems = []
-    for i, others in sorted(bad.items()):
-        item = items[i]
-        listing = ", ".join(f"{items[j].id} ({_show(items[j])})" for j in others)
-        message = f"answered {_show(item)} here but the same question elsewhere disagrees: {listing}; left out"
-        where = (item.provenance.document, lines.get(item.id), item.provenance.number)
-        problems.append(ImportProblem(*where, message, "error", item.id))
-    return [item for i, item in enumerate(items) if i not in bad], problems
+def _held_out(candidate: Candidate, message: str) -> LeftOut:
+    number = candidate.item.provenance.number
+    return LeftOut(candidate.document, candidate.line, number, "conflict", message)
 
 
 def _id_collisions(items: Sequence[Item]) -> list[ImportProblem]:

@@ -25,31 +25,26 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from papergen.bank.io import load_bank
 from papergen.bank.model import Bank, Item, Topic
 from papergen.errors import ImportTextError
 from papergen.files import write_atomically
-from papergen.importers.items import ItemSettings, build_item
+from papergen.importers.checks import glyph_warnings
+from papergen.importers.items import ItemSettings
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
 from papergen.importers.normalise import join_lines
-from papergen.importers.parse import (
-    Outcome,
-    ParsedOption,
-    ParsedQuestion,
-    Skipped,
-    SkipReason,
-)
+from papergen.importers.parse import ParsedQuestion, SkipReason
+from papergen.importers.records import Origin, Record, choice_record, judge_record, read_records, skipped_record
 from papergen.importers.result import FileCounts, ImportProblem, ImportResult
-from papergen.importers.segment import Section
 from papergen.importers.text import item_settings
 
-__all__ = ["is_moodle_xml", "read_moodle_candidates", "import_moodle", "export_moodle", "export_bank_file"]
+__all__ = ["is_moodle_xml", "read_moodle_records", "read_moodle_candidates", "import_moodle", "export_moodle"]
 
 _SNIFF_BYTES = 4096
 """How much of a file is read to recognise Moodle XML."""
-_QUIZ_ROOT = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<quiz[\s>]", re.DOTALL)
+_QUIZ_ROOT = re.compile(rb"^\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<quiz[\s>]", re.DOTALL)
 _LABELS = "ABCDEF"
 _SKIP_TYPES: dict[str, SkipReason] = {
     "essay": "essay", "shortanswer": "essay", "numerical": "essay", "calculated": "essay",
@@ -57,12 +52,23 @@ _SKIP_TYPES: dict[str, SkipReason] = {
     "multianswer": "fill_in", "gapselect": "fill_in", "ddwtos": "fill_in", "description": "knowledge",
 }
 _TRUE_WORDS = {"true": True, "对": True, "正确": True, "false": False, "错": False, "错误": False}
-_BREAKS = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>", re.IGNORECASE)
+_BREAKS = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>|</li\s*>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
+_OFFICE_NOISE = re.compile(
+    r"<!--\[if[^\]]*\]>.*?<!\[endif\]-->|<!--.*?-->|<(style|script|xml)\b[^>]*>.*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+"""Word's conditional comments, comments, and style, script and xml blocks pasted into Moodle HTML."""
+_IMAGE = re.compile(r"<img\b[^>]*?src=[\"']([^\"']*)[\"']", re.IGNORECASE)
+_QUESTION_TAG = re.compile(r"<question[\s>]")
 
 
 def is_moodle_xml(path: str | Path) -> bool:
-    """True when the file starts like a Moodle XML question file (root element ``<quiz>``)."""
+    """True when the file starts like a Moodle XML question file (root element ``<quiz>``).
+
+    An XML declaration, other processing instructions, comments and a
+    doctype may come first.
+    """
     try:
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
@@ -71,21 +77,24 @@ def is_moodle_xml(path: str | Path) -> bool:
     return bool(_QUIZ_ROOT.match(head.lstrip(b"\xef\xbb\xbf")))
 
 
-def _html_text(element: ET.Element | None) -> str:
-    """Plain text of a Moodle ``<…><text>`` element: tags removed, entities decoded, one line."""
-    if element is None:
-        return ""
-    raw = element.findtext("text") or ""
+def html_text(raw: str) -> str:
+    """Plain text of Moodle HTML: Word's CSS and comments dropped, tags removed, entities decoded, one line."""
+    raw = _OFFICE_NOISE.sub("", raw)
     return join_lines(html.unescape(_TAGS.sub("", _BREAKS.sub("\n", raw)))).strip()
 
 
-def _topic_of(category: str, topics: Sequence[Topic]) -> str | None:
-    """The topic code a category path names, if any."""
-    last = category.rstrip("/").split("/")[-1].strip()
-    for topic in topics:
-        if last in (topic.code, topic.name) or last.startswith(topic.code + " ") or last.endswith(topic.name):
-            return topic.code
-    return None
+def _html_text(element: ET.Element | None) -> str:
+    """Plain text of a Moodle ``<…><text>`` element."""
+    return "" if element is None else html_text(element.findtext("text") or "")
+
+
+def _images(q: ET.Element) -> list[str]:
+    """Image files the question's texts show (``@@PLUGINFILE@@/…`` or data URLs shortened)."""
+    found = []
+    for element in q.iter("text"):
+        for src in _IMAGE.findall(element.text or ""):
+            found.append(src.replace("@@PLUGINFILE@@/", "") if not src.startswith("data:") else "data:…")
+    return found
 
 
 def _fraction(answer: ET.Element) -> float:
@@ -95,83 +104,104 @@ def _fraction(answer: ET.Element) -> float:
         return 0.0
 
 
-def _multichoice(q: ET.Element, number: int, section: Section) -> Outcome:
+def _right_answers(answers: list[ET.Element], single: bool) -> tuple[list[str], list[str]]:
+    """Right labels and notes: a single-choice question's right answer is its 100 % one; partial credit is noted."""
+    fractions = [_fraction(a) for a in answers]
+    if not single:
+        return [_LABELS[i] for i, f in enumerate(fractions) if f > 0], []
+    right = [_LABELS[i] for i, f in enumerate(fractions) if f >= 100 - 1e-6]
+    partial = [f"{_LABELS[i]} {f:g}%" for i, f in enumerate(fractions) if 0 < f < 100 - 1e-6]
+    notes = [f"partial credit ({', '.join(partial)}) is not kept: only the 100 % answer counts"] if partial and right else []
+    return right or [_LABELS[i] for i, f in enumerate(fractions) if f > 0], notes
+
+
+def _multichoice(q: ET.Element, origin: Origin) -> Record:
     answers = q.findall("answer")
-    texts = [_html_text(a) for a in answers]
-    if len(answers) < 2 or len(answers) > len(_LABELS) or not all(texts):
-        return Skipped("malformed", f"{len(answers)} answers, or an empty one (need 2-{len(_LABELS)})", number, number)
-    right = tuple(_LABELS[i] for i, a in enumerate(answers) if _fraction(a) > 0)
+    if len(answers) > len(_LABELS):
+        return skipped_record("malformed", f"{len(answers)} answers (need 2-{len(_LABELS)})", origin.number, origin.line)
     single = (q.findtext("single") or "true").strip().lower() in ("true", "1")
-    if not right:
-        return Skipped("no_answer", "no answer has a positive fraction", number, number)
-    if single != (len(right) == 1):
-        kind = "single" if single else "multiple"
-        return Skipped("malformed", f"{kind}-choice question with {len(right)} right answers", number, number)
-    stem = _html_text(q.find("questiontext"))
-    if not stem:
-        return Skipped("malformed", "the question text is empty", number, number)
-    options = tuple(ParsedOption(_LABELS[i], t) for i, t in enumerate(texts))
-    return ParsedQuestion(
-        "single" if single else "multi", stem, options, right,
-        _html_text(q.find("generalfeedback")) or None, False, number, number, section,
-    )
+    right, notes = _right_answers(answers, single)
+    if not single and len(right) == 1:
+        notes.append("marked multiple-answer with one right answer: imported as single choice")
+    stem, options = _html_text(q.find("questiontext")), [_html_text(a) for a in answers]
+    record = choice_record(stem, options, right, origin, kind="single" if single else None)
+    return _noted(record, notes + _image_notes(q))
 
 
-def _truefalse(q: ET.Element, number: int, section: Section) -> Outcome:
+def _image_notes(q: ET.Element) -> list[str]:
+    images = _images(q)
+    return [f"shows an image the bank does not hold ({', '.join(images)}); check the item reads without it"] if images else []
+
+
+def _noted(record: Record, notes: list[str]) -> Record:
+    if not notes or not isinstance(record.outcome, ParsedQuestion):
+        return record
+    return Record(replace(record.outcome, warnings=record.outcome.warnings + tuple(notes)), record.kept)
+
+
+def _truefalse(q: ET.Element, origin: Origin) -> Record:
     right = [a for a in q.findall("answer") if _fraction(a) > 0]
     word = (right[0].findtext("text") or "").strip().lower() if len(right) == 1 else ""
     if word not in _TRUE_WORDS:
-        return Skipped("malformed", f"true/false question without one right answer true/false (got {word!r})", number, number)
-    stem = _html_text(q.find("questiontext"))
-    if not stem:
-        return Skipped("malformed", "the question text is empty", number, number)
-    return ParsedQuestion(
-        "judge", stem, (), _TRUE_WORDS[word],
-        _html_text(q.find("generalfeedback")) or None, False, number, number, section,
-    )
+        message = f"true/false question without one right answer true/false (got {word!r})"
+        return skipped_record("malformed", message, origin.number, origin.line)
+    return _noted(judge_record(_html_text(q.find("questiontext")), _TRUE_WORDS[word], origin), _image_notes(q))
 
 
-def _parse_root(path: Path) -> ET.Element:
+def _parse_root(path: Path) -> tuple[ET.Element, list[int]]:
+    """The ``<quiz>`` element and the line of each ``<question>`` tag in file order."""
     try:
-        root = ET.parse(path).getroot()
-    except (OSError, ET.ParseError) as exc:
-        raise ImportTextError(f"{path}: not readable Moodle XML ({exc})") from exc
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportTextError(f"{path}: cannot read ({exc.strerror})") from exc
+    start = len(raw) - len(raw.lstrip(b"\xef\xbb\xbf \t\r\n"))
+    try:
+        root = ET.fromstring(raw[start:])
+    except ET.ParseError as exc:
+        line = exc.position[0] + raw.count(b"\n", 0, start)
+        raise ImportTextError(f"{path}:{line}: not readable Moodle XML ({exc})") from exc
     if root.tag != "quiz":
         raise ImportTextError(f"{path}: root element is <{root.tag}>, not <quiz>; export questions as Moodle XML")
-    return root
+    text = raw.decode("utf-8", errors="replace")
+    lines = [text.count("\n", 0, m.start()) + 1 for m in _QUESTION_TAG.finditer(text)]
+    return root, lines
 
 
-def _outcomes(root: ET.Element, topics: Sequence[Topic]) -> list[tuple[Outcome, str | None, dict[str, str]]]:
-    """Each question's outcome, the topic its category names (if any) and its kept fields, in file order."""
-    category, out, number = "", [], 0
-    for q in root.findall("question"):
+def read_moodle_records(path: str | Path) -> list[Record]:
+    """Each question of a Moodle XML file as a record, in file order (categories kept as topics).
+
+    Raises
+    ------
+    ImportTextError
+        If the file is not well-formed XML with a ``<quiz>`` root.
+    """
+    root, lines = _parse_root(Path(path))
+    category, records, number = "", [], 0
+    for index, q in enumerate(root.findall("question")):
         kind = q.get("type", "")
+        line = lines[index] if index < len(lines) else 0
         if kind == "category":
             category = (q.findtext("category/text") or "").strip()
             continue
         number += 1
-        section = Section("unknown", category or None, None, 0, 0)
+        kept = {**_kept_fields(q), "topic": category}
+        origin = Origin(str(number), line, category or None, _html_text(q.find("generalfeedback")), kept)
         if kind == "multichoice":
-            outcome = _multichoice(q, number, section)
+            records.append(_multichoice(q, origin))
         elif kind == "truefalse":
-            outcome = _truefalse(q, number, section)
+            records.append(_truefalse(q, origin))
         else:
-            reason = _SKIP_TYPES.get(kind, "malformed")
-            outcome = Skipped(reason, None if kind in _SKIP_TYPES else f"unknown question type {kind!r}", number, number)
-        out.append((outcome, _topic_of(category, topics), _kept_fields(q)))
-    return out
+            message = None if kind in _SKIP_TYPES else f"unknown question type {kind!r}"
+            records.append(skipped_record(_SKIP_TYPES.get(kind, "malformed"), message, str(number), line))
+    return records
 
 
-_ID_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _DIFFICULTY_TAG = re.compile(r"^difficulty:(easy|medium|hard)$")
 
 
 def _kept_fields(q: ET.Element) -> dict[str, str]:
     """Item fields a papergen export carried in Moodle's idnumber and tags."""
-    kept = {}
-    id_number = (q.findtext("idnumber") or "").strip()
-    if _ID_NUMBER.match(id_number):
-        kept["id"] = id_number
+    kept = {"id": (q.findtext("idnumber") or "").strip()}
     for tag in q.findall("tags/tag/text"):
         match = _DIFFICULTY_TAG.match((tag.text or "").strip())
         if match:
@@ -189,21 +219,7 @@ def read_moodle_candidates(
     ImportTextError
         If the file is not well-formed XML with a ``<quiz>`` root.
     """
-    path = Path(path)
-    counts, candidates, problems = FileCounts(path.name), [], []
-    for outcome, topic, kept in _outcomes(_parse_root(path), topics):
-        if isinstance(outcome, Skipped):
-            counts.skipped[outcome.reason] += 1
-            if outcome.message:
-                problems.append(ImportProblem(path.name, None, str(outcome.number), f"{outcome.reason}: {outcome.message}"))
-            continue
-        item = build_item(outcome, document=path.name, settings=settings)
-        update = dict(kept, **({"topic": topic} if topic is not None else {}))
-        if update:
-            item = item.model_copy(update=update)
-        counts.parsed[item.type] += 1
-        candidates.append(Candidate(item, False, path.name, outcome.line))
-    return candidates, counts, problems
+    return read_records(read_moodle_records(path), Path(path).name, settings, topics)
 
 
 def import_moodle(
@@ -240,7 +256,8 @@ def import_moodle(
     candidates, counts, problems = read_moodle_candidates(path, settings, topics)
     merged = merge_candidates(candidates)
     counts.duplicates = merged.duplicates.get(counts.document, 0)
-    return ImportResult(assign_enemy_groups(merged.items), [counts], problems + merged.problems)
+    problems += glyph_warnings(candidates) + merged.problems
+    return ImportResult(assign_enemy_groups(merged.items), [counts], problems, held_out=merged.held_out)
 
 
 # ---------------------------------------------------------------- export
@@ -312,18 +329,3 @@ def export_moodle(bank: Bank, path: str | Path) -> None:
     ET.indent(quiz, space=" ")
     write_atomically(path, lambda tmp: ET.ElementTree(quiz).write(tmp, encoding="utf-8", xml_declaration=True),
                      ImportTextError, "Moodle XML")
-
-
-def export_bank_file(bank_path: str | Path, out: str | Path) -> Bank:
-    """Read a bank file and write it as Moodle XML (what ``papergen export-moodle`` does).
-
-    Raises
-    ------
-    BankError
-        If the bank file is invalid.
-    ImportTextError
-        If the XML file cannot be written.
-    """
-    bank = load_bank(bank_path)
-    export_moodle(bank, out)
-    return bank

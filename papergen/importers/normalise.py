@@ -4,7 +4,11 @@ Three views of the same text are used:
 
 - the *parse* text (:func:`normalise_source`): Unicode compatibility forms
   folded (full-width letters, digits and punctuation become ASCII, Kangxi
-  radicals such as ``⽐`` become the ideograph ``比``), circled numbers kept;
+  radicals such as ``⽐`` become the ideograph ``比``), circled numbers kept,
+  and the look-alikes NFKC leaves alone mapped to the unified ideograph they
+  look like (:func:`fold_lookalikes`: the CJK Radicals Supplement ``⻓`` →
+  ``长`` and CJK strokes, from Unicode's ``EquivalentUnifiedIdeograph.txt``),
+  so that two copies of one bank in different encodings get the same ids;
 - the *folded* text (:func:`fold_vocabulary`): the parse text with the
   traditional forms of the structural vocabulary (題, 選, 單, 對, 錯, 確 ...)
   replaced by their simplified forms, one character for one, so offsets in the
@@ -16,11 +20,15 @@ Three views of the same text are used:
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from functools import lru_cache
+from importlib import resources
 
 __all__ = [
     "normalise_source",
+    "fold_lookalikes",
     "fold_vocabulary",
     "has_traditional",
     "display_text",
@@ -48,6 +56,7 @@ _TRADITIONAL = (
 ).split()
 _FOLD = str.maketrans({pair[0]: pair[1] for pair in _TRADITIONAL})
 
+_LOOKALIKES = "equivalent-ideographs.json"
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
 _CJK_PUNCT = frozenset("，。、；：？！“”‘’（）《》【】—…　「」『』")
 _WIDE = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
@@ -63,15 +72,32 @@ def is_cjk(ch: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
 
 
+@lru_cache(maxsize=1)
+def _lookalike_table() -> dict[int, str]:
+    """Look-alike → unified ideograph, read once from the bundled table (see its ``source``)."""
+    text = resources.files("papergen.importers").joinpath(_LOOKALIKES).read_text(encoding="utf-8")
+    return {ord(k): v for k, v in json.loads(text)["lookalikes"].items()}
+
+
+def fold_lookalikes(text: str) -> str:
+    """Text with CJK radicals and strokes NFKC leaves alone replaced by their unified ideographs.
+
+    >>> fold_lookalikes("\u2ed3期") == "长期"
+    True
+    """
+    return text.translate(_lookalike_table())
+
+
 def normalise_source(line: str) -> str:
-    """A source line with compatibility forms folded and runs of spaces collapsed.
+    """A source line with compatibility forms and look-alikes folded and runs of spaces collapsed.
 
     Full-width ASCII (``Ａ``, ``：``, ``（``) becomes ASCII, ideographic space a
-    space, Kangxi radicals the ideograph they look like; circled numbers and
-    the ellipsis are kept.  Leading and trailing spaces are removed.
+    space, Kangxi radicals and the CJK Radicals Supplement the ideograph they
+    look like; circled numbers and the ellipsis are kept.  Leading and
+    trailing spaces are removed.
     """
     out = "".join(ch if ch in _KEEP else unicodedata.normalize("NFKC", ch) for ch in line)
-    return _SPACES.sub(" ", out).strip()
+    return _SPACES.sub(" ", fold_lookalikes(out)).strip()
 
 
 def fold_vocabulary(text: str) -> str:

@@ -2,11 +2,15 @@
 
 Answers are taken only where the source states them:
 
-- a marker after the options: ``正确答案:A``, ``答案:A, B, C``, ``答案:ABCD``,
-  ``答案:A. 顾客关系管理`` (the printed text must match option A);
+- a marker after the options: ``正确答案:A``, ``参考答案:A, B, C``, ``答案:ABCD``,
+  ``答案:A. 顾客关系管理`` (the printed text must match option A); a
+  candidate's own answer (``我的答案: B``) is cut off and never taken, and
+  two key markers that disagree make the block malformed
+  (:mod:`~papergen.importers.markers`);
 - the letters inside the stem's brackets: ``( A )``, ``（AB）``;
-- a judge mark after the statement: ``(对)``, ``(错误)``, ``答案:正确``, and in
-  true/false sections ``√`` / ``×``;
+- a judge mark after the statement: ``(对)``, ``(错误)``, ``答案:正确`` / ``✔`` /
+  ``❌``, and in true/false sections ``√`` / ``×``; true/false items printed
+  with the options ``A. 对 B. 错`` take a letter or a word;
 - an answer key printed after the questions (matched by number; printed
   option text, if any, must match).
 
@@ -18,9 +22,18 @@ make the block malformed: it is reported and left out, never guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
+from papergen.importers.markers import (
+    EXPLANATION_MARK,
+    JUDGE_WORD_PATTERN,
+    JUDGE_WORDS,
+    find_answer_markers,
+    find_tail,
+    stem_kind,
+    strip_stem_noise,
+)
 from papergen.importers.normalise import content_key, display_text
 from papergen.importers.segment import Block, KeyEntry, Section, SectionKind
 from papergen.importers.source import SourceText
@@ -97,18 +110,17 @@ Outcome = ParsedQuestion | Skipped
 
 _LABELS = "ABCDEF"
 _CHOICE = r"[A-F](?:[ \t]*[,，、]?[ \t]*[A-F])*(?![A-Za-z])"
-_ANSWER_MARK = re.compile(r"(?<![(（])(?:正确答案|参考答案|答案)[ \t]*(?:[:：][ \t]*|(?=[A-F]|正确|错误|对|错))")
 _ESSAY_MARK = re.compile(r"(?<![A-Za-z])答[ \t]*[:：、]")
-_EXPLAIN_MARK = re.compile(r"解析[ \t]*[:：]")
 _CHOICE_ANSWER = re.compile(rf"({_CHOICE})(?:[ \t]*[.、．][ \t]*([^\n]*))?")
-_JUDGE_ANSWER = re.compile(r"(正确|错误|对|错|√|×)(?![\u4e00-\u9fff])")
-_JUDGE_END_WORD = re.compile(r"[(（][ \t]*(正确|错误|对|错|√|×)[ \t]*[)）]\s*$")
-_JUDGE_END_MARK = re.compile(r"(√|×)\s*$")
+_JUDGE_ANSWER = re.compile(rf"({JUDGE_WORD_PATTERN})(?![\u4e00-\u9fff])")
+_JUDGE_END_WORD = re.compile(rf"[(（][ \t]*({JUDGE_WORD_PATTERN})[ \t]*[)）]\s*$")
+_JUDGE_END_MARK = re.compile(r"([√✓✔☑×✗✘❌✕╳])\s*$")
 _JUDGE_PLACEHOLDER = re.compile(r"[(（][ \t]*(?:(?:正确|错误|对|错)[ \t]*/[ \t]*(?:正确|错误|对|错))?[ \t]*[)）]\s*$")
 _STEM_ANSWER = re.compile(rf"[(（][ \t]*({_CHOICE})[ \t]*[)）]")
 _BLANK = re.compile(r"[(（][ \t]*[)）]|_{2,}")
-_JUDGE_WORDS = {"正确": True, "对": True, "√": True, "错误": False, "错": False, "×": False}
+_JUDGE_WORDS = JUDGE_WORDS
 _KEY_JUDGE = {"t": True, "f": False}
+_BEFORE_LABEL = frozenset(" \t\n\u3000)）:：?？。.．!！;；")
 _OPTION_TAIL = re.compile(r"[\s\-–•·*。;；,，]+$")
 _STEM_TAIL = re.compile(r"[\s\-–•·*]+$")
 
@@ -133,25 +145,45 @@ _LABEL_BARE = [_label_pattern(c, True) for c in _LABELS]
 
 
 def find_option_run(text: str, start: int, end: int, params: ParseParams = ParseParams()) -> list[tuple[str, int, int]]:
-    """The first run of option letters A, B, C... in ``text[start:end]``.
+    """The run of option letters A, B, C... in ``text[start:end]``.
+
+    Capital letters also occur inside text (``已知A、B两个设备``, ``A. A类``):
+    a letter is taken as a label only in a sequence A, B, C…, and of the
+    runs found the longest wins, then one whose A stands where a label can
+    (at a line start, after a space or after the stem's closing punctuation),
+    then the first.
 
     Returns
     -------
     list of (label, label start, text start)
         Empty when no run of at least two letters exists.
     """
+    best: list[tuple[str, int, int]] = []
+    best_rank = (0, False)
     for first in _LABEL_BARE[0].finditer(text, start, end):
-        bare = not _LABEL_FIRST[0].match(text, first.start())
-        patterns = _LABEL_BARE if bare else _LABEL_FIRST
-        run = [("A", first.start(), first.end())]
-        for k in range(1, params.max_options):
-            m = patterns[k].search(text, run[-1][2] + 1, end)
-            if not m or not text[run[-1][2] : m.start()].strip():
-                break
-            run.append((_LABELS[k], m.start(), m.end()))
-        if len(run) >= 2:
-            return run
-    return []
+        run = _run_from(text, first, end, params)
+        rank = (len(run), _label_position_fits(text, first.start(), start))
+        if len(run) >= 2 and rank > best_rank:
+            best, best_rank = run, rank
+    return best
+
+
+def _run_from(text: str, first: re.Match[str], end: int, params: ParseParams) -> list[tuple[str, int, int]]:
+    """The labels B, C… that follow the A at ``first``, in the style of that A."""
+    bare = not _LABEL_FIRST[0].match(text, first.start())
+    patterns = _LABEL_BARE if bare else _LABEL_FIRST
+    run = [("A", first.start(), first.end())]
+    for k in range(1, params.max_options):
+        m = patterns[k].search(text, run[-1][2] + 1, end)
+        if not m or not text[run[-1][2] : m.start()].strip():
+            break
+        run.append((_LABELS[k], m.start(), m.end()))
+    return run
+
+
+def _label_position_fits(text: str, pos: int, start: int) -> bool:
+    """True when the letter at ``pos`` starts a line or follows a space or closing punctuation."""
+    return pos == start or text[pos - 1] in _BEFORE_LABEL
 
 
 def match_label(text: str, pos: int, label: str) -> int | None:
@@ -168,11 +200,18 @@ def _drop_shadow_letters(texts: list[str]) -> list[str]:
     """Remove a letter every option text repeats at its start (``A、B销售环境``).
 
     Some sources print each option's original letter again after the new one;
-    the inner letters then form a permutation of the labels.
+    the inner letters then form a permutation of the labels.  When they
+    repeat the labels in order (``A、A愿望竞争者``), they are dropped only if
+    the texts stay distinct without them: in ``A. A类 B. B类`` the letters
+    are the options' own text.
     """
     heads = [t[:1] for t in texts]
-    if len(texts) >= 2 and sorted(heads) == list(_LABELS[: len(texts)]) and all(len(t) > 1 for t in texts):
-        return [t[1:].lstrip() for t in texts]
+    labels = list(_LABELS[: len(texts)])
+    if len(texts) < 2 or sorted(heads) != labels or not all(len(t) > 1 for t in texts):
+        return texts
+    stripped = [t[1:].lstrip() for t in texts]
+    if heads != labels or len({content_key(t) for t in stripped}) == len(stripped):
+        return stripped
     return texts
 
 
@@ -218,25 +257,46 @@ def _key_answer(entry: KeyEntry | None, kind: SectionKind) -> StatedAnswer:
 
 @dataclass(frozen=True)
 class _Parts:
-    """A block cut into its parts (offsets into the source text)."""
+    """A block cut into its parts (offsets into the source text).
+
+    ``answers`` are the answers stated by key markers (正确答案 / 参考答案 /
+    答案 …), in order; ``own_only`` is true when the only marker is a
+    candidate's own answer (我的答案 …), which is never taken as the key.
+    """
 
     body_end: int
-    answer: StatedAnswer
+    answers: tuple[StatedAnswer, ...]
     explanation: str | None
+    own_only: bool = False
+
+    @property
+    def answer(self) -> StatedAnswer:
+        """The first stated answer (an empty one if none)."""
+        return self.answers[0] if self.answers else StatedAnswer()
+
+    @property
+    def no_answer_note(self) -> str:
+        """Why no key was found, for the report."""
+        if self.own_only:
+            return "only the candidate's own answer (我的答案) is printed, not the right one"
+        return "no answer is given"
 
 
 def _cut(src: SourceText, start: int, end: int) -> _Parts:
-    """Split off the explanation (解析) and the answer marker from a block."""
+    """Split off the explanation (解析), the page's tails (知识点, 0.0分) and the answer markers."""
     folded = src.folded
     explanation = None
-    m = _EXPLAIN_MARK.search(folded, start, end)
+    m = EXPLANATION_MARK.search(folded, start, end)
     if m:
-        explanation = display_text(src.text[m.end() : end]) or None
+        text = src.text[m.end() : find_tail(folded, m.end(), end)]
+        explanation = display_text(text) or None
         end = m.start()
-    m = _ANSWER_MARK.search(folded, start, end)
-    if m:
-        return _Parts(m.start(), read_answer(src.text[m.end() : end]), explanation)
-    return _Parts(end, StatedAnswer(), explanation)
+    end = find_tail(folded, start, end)
+    markers = find_answer_markers(folded, start, end)
+    if not markers:
+        return _Parts(end, (), explanation)
+    answers = tuple(read_answer(src.text[k.text_start : k.text_end]) for k in markers if not k.own)
+    return _Parts(markers[0].start, answers, explanation, own_only=not answers)
 
 
 def _content_chars(text: str) -> int:
@@ -277,6 +337,9 @@ def _parse_span(
     src: SourceText, start: int, end: int, section: Section, number: int | None, line: int, params: ParseParams
 ) -> Outcome:
     parts = _cut(src, start, end)
+    marked = stem_kind(src.folded[start : parts.body_end])
+    if marked is not None and section.kind in ("unknown", "choice"):
+        section = replace(section, kind=marked)
     kind = section.kind
     key = _key_answer(section.key.get(number) if number is not None else None, kind)
     run = find_option_run(src.folded, start, parts.body_end, params)
@@ -319,29 +382,59 @@ def _choice(
     stem_answer = _STEM_ANSWER.search(src.folded, start, run[0][1])
     if stem_answer:
         stem_raw = src.text[start : stem_answer.start()] + "( )" + src.text[stem_answer.end() : run[0][1]]
-    stem = display_text(_STEM_TAIL.sub("", stem_raw))
+    stem = display_text(_STEM_TAIL.sub("", strip_stem_noise(stem_raw)))
     if _content_chars(stem) < params.min_stem_chars:
         return _skip("malformed", f"the stem is missing or too short ({stem!r})", number, line)
     if any(not o.text for o in options):
         return _skip("malformed", "an option has no text", number, line)
-    if parts.answer.trailing and find_option_run(parts.answer.trailing, 0, len(parts.answer.trailing)):
+    if any(a.trailing and find_option_run(a.trailing, 0, len(a.trailing)) for a in parts.answers):
         return _skip("malformed", "a second set of options follows the answer: two questions ran together", number, line)
+    truth = _judge_option_values(options)
+    if truth is not None and section.kind not in ("single", "multi"):
+        return _judge_by_options(stem, truth, parts, key, number, line, section)
     return make_question(
         options=options,
         stem=stem,
-        sources=_choice_sources(parts.answer, stem_answer, key),
+        sources=_choice_sources(parts.answers, stem_answer, key),
         section=section,
         explanation=parts.explanation,
         number=number,
         line=line,
         stray_answer=parts.answer,
+        no_answer_note=parts.no_answer_note,
     )
 
 
-def _choice_sources(inline: StatedAnswer, stem_answer: re.Match[str] | None, key: StatedAnswer) -> list[StatedAnswer]:
-    sources = []
-    if inline.letters:
-        sources.append(inline)
+def _judge_option_values(options: list[ParsedOption]) -> dict[str, bool] | None:
+    """Label → truth when the two options are 对 / 错 (正确 / 错误, √ / ×): a true/false item printed as a choice."""
+    values = {o.label: JUDGE_WORDS.get(o.text) for o in options}
+    if len(values) != 2 or set(values.values()) != {True, False}:
+        return None
+    return values  # type: ignore[return-value]
+
+
+def _judge_by_options(
+    stem: str, truth: dict[str, bool], parts: _Parts, key: StatedAnswer, number: int | None, line: int, section: Section
+) -> Outcome:
+    """A true/false item whose 对 / 错 were printed as options A / B; the answer is a letter or a word."""
+    values = []
+    for stated in (*parts.answers, key):
+        if stated.judge is not None:
+            values.append(stated.judge)
+        elif stated.letters:
+            if len(stated.letters) != 1 or stated.letters[0] not in truth:
+                return _skip("malformed", f"true/false answer {', '.join(stated.letters)} names no option 对/错", number, line)
+            values.append(truth[stated.letters[0]])
+    if not values:
+        return _skip("no_answer", parts.no_answer_note, number, line)
+    if len(set(values)) > 1:
+        return _skip("malformed", "the source marks this statement both true and false", number, line)
+    judge_section = replace(section, kind="judge")
+    return ParsedQuestion("judge", stem, (), values[0], parts.explanation, False, number, line, judge_section)
+
+
+def _choice_sources(inline: tuple[StatedAnswer, ...], stem_answer: re.Match[str] | None, key: StatedAnswer) -> list[StatedAnswer]:
+    sources = [answer for answer in inline if answer.letters]
     if stem_answer:
         sources.append(StatedAnswer(letters=tuple(sorted(set(re.findall("[A-F]", stem_answer.group(1)))))))
     if key.letters:
@@ -363,6 +456,7 @@ def make_question(
     number: int | None,
     line: int,
     stray_answer: StatedAnswer = StatedAnswer(),
+    no_answer_note: str = "no answer is given",
 ) -> Outcome:
     """A choice question from its parts, or why it cannot be one.
 
@@ -373,7 +467,7 @@ def make_question(
         if stray_answer.judge is not None or stray_answer.free_text:
             got = "对/错" if stray_answer.judge is not None else stray_answer.free_text
             return _skip("malformed", f"the answer is not an option letter (got {got!r})", number, line)
-        return _skip("no_answer", "no answer is given", number, line)
+        return _skip("no_answer", no_answer_note, number, line)
     answers = {s.letters for s in sources}
     if len(answers) > 1:
         shown = " vs ".join(_labels_text(a or ()) for a in sorted(answers, key=str))
@@ -431,7 +525,7 @@ def _no_options(
 ) -> Outcome:
     kind = section.kind
     body = src.folded[start : parts.body_end]
-    if kind == "essay" or (kind == "unknown" and (parts.answer.free_text or _ESSAY_MARK.search(body))):
+    if kind == "essay" or (kind == "unknown" and (any(a.free_text for a in parts.answers) or _ESSAY_MARK.search(body))):
         return _skip("essay", None, number, line)
     if kind == "fill":
         return _skip("fill_in", None, number, line)
@@ -455,17 +549,17 @@ def _judge(
     else:
         placeholder = _JUDGE_PLACEHOLDER.search(body)
         statement_end = start + placeholder.start() if placeholder else end
-    values += [v for v in (parts.answer.judge, key.judge) if v is not None]
-    statement = display_text(src.text[start:statement_end])
+    values += [a.judge for a in (*parts.answers, key) if a.judge is not None]
+    statement = display_text(strip_stem_noise(src.text[start:statement_end]))
     if section.kind == "unknown" and not values:
         has_blank = _BLANK.search(body[: statement_end - start])
         return _skip("fill_in" if has_blank else "knowledge", None, number, line)
     if _content_chars(statement) < params.min_stem_chars:
         return _skip("malformed", f"the statement is missing or too short ({statement!r})", number, line)
     if not values:
-        return _skip("no_answer", "no answer is given", number, line)
+        return _skip("no_answer", parts.no_answer_note, number, line)
     if len(set(values)) > 1:
         return _skip("malformed", "the source marks this statement both true and false", number, line)
-    if parts.answer.letters:
+    if any(a.letters for a in parts.answers):
         return _skip("malformed", "a true/false statement with an option-letter answer", number, line)
     return ParsedQuestion("judge", statement, (), values[0], parts.explanation, False, number, line, section)

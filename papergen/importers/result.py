@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
 from papergen.bank.model import Item
 
-__all__ = ["SKIP_REASONS", "ImportProblem", "FileCounts", "Exclusion", "ImportResult"]
+__all__ = ["SKIP_REASONS", "HELD_OUT_REASONS", "LeftOut", "ImportProblem", "FileCounts", "Exclusion", "ImportResult"]
 
 SKIP_REASONS = ("knowledge", "essay", "fill_in", "no_answer", "malformed")
 """Why source text yields no item.
@@ -25,6 +26,33 @@ malformed
     missing, answer letter not among the options, conflicting answers, lines
     missing around it).
 """
+
+
+HELD_OUT_REASONS = ("conflict", "excluded", "in_bank")
+"""Why a question read with its answer still makes no item (besides being a repeat).
+
+conflict
+    Printed elsewhere as the same question with another answer: held out.
+excluded
+    Kept out by the exclusion list or the paper format's option limit.
+in_bank
+    The bank merged into already has the question.
+"""
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A block of a source that became no item: where it is and why."""
+
+    document: str
+    line: int | None
+    number: str | None
+    reason: str
+    message: str | None = None
+
+    def where(self) -> str:
+        """``document:line`` (or the document alone)."""
+        return f"{self.document}:{self.line}" if self.line else self.document
 
 
 @dataclass(frozen=True)
@@ -58,6 +86,13 @@ class FileCounts:
     parsed: dict[str, int] = field(default_factory=lambda: {"single": 0, "multi": 0, "judge": 0})
     skipped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SKIP_REASONS, 0))
     duplicates: int = 0
+    left_out: list[LeftOut] = field(default_factory=list)
+    """Every skipped block with its line and reason (``skipped`` counts them by reason)."""
+
+    def skip(self, reason: str, line: int | None, number: str | None = None, message: str | None = None) -> None:
+        """Count a block that yields no item and remember where it is."""
+        self.skipped[reason] += 1
+        self.left_out.append(LeftOut(self.document, line, number, reason, message))
 
     @property
     def parsed_total(self) -> int:
@@ -69,13 +104,18 @@ class FileCounts:
         """Blocks skipped, all reasons."""
         return sum(self.skipped.values())
 
+    @property
+    def blocks_seen(self) -> int:
+        """Blocks read: questions parsed plus blocks skipped."""
+        return self.parsed_total + self.skipped_total
+
     def summary(self) -> str:
-        """One line: ``name: parsed 41 (single 38, multi 3, judge 0); skipped 72 (knowledge 27, …)``."""
+        """One line: ``name: 113 blocks: parsed 41 (single 38, …); skipped 72 (knowledge 27, …)``."""
         parsed = ", ".join(f"{k} {v}" for k, v in self.parsed.items())
         skipped = ", ".join(f"{k} {v}" for k, v in self.skipped.items())
         dup = f"; {self.duplicates} repeated" if self.duplicates else ""
         return (
-            f"{self.document}: parsed {self.parsed_total} ({parsed}); "
+            f"{self.document}: {self.blocks_seen} blocks: parsed {self.parsed_total} ({parsed}); "
             f"skipped {self.skipped_total} ({skipped}){dup}"
         )
 
@@ -87,6 +127,7 @@ class Exclusion:
     item_id: str
     reason: str
     where: str
+    line: int | None = None
 
 
 @dataclass
@@ -102,7 +143,28 @@ class ImportResult:
     files: list[FileCounts]
     problems: list[ImportProblem] = field(default_factory=list)
     excluded: list[Exclusion] = field(default_factory=list)
+    held_out: list[LeftOut] = field(default_factory=list)
+    """Questions read with their answer that make no item (:data:`HELD_OUT_REASONS`)."""
+    added: int | None = None
+    """Items this import added (``len(items)`` unless merged into an existing bank)."""
 
     def errors(self) -> list[ImportProblem]:
         """Problems that left a question out."""
         return [p for p in self.problems if p.severity == "error"]
+
+    def left_out(self) -> list[LeftOut]:
+        """Every block that became no item: the skipped ones file by file, then those held out."""
+        return [entry for counts in self.files for entry in counts.left_out] + self.held_out
+
+    def accounting(self) -> str:
+        """How the blocks read add up: ``341 blocks = 114 questions + 227 skipped; 114 questions = 110 items + …``."""
+        parsed = sum(f.parsed_total for f in self.files)
+        skipped = sum(f.skipped_total for f in self.files)
+        repeated = sum(f.duplicates for f in self.files)
+        added = len(self.items) if self.added is None else self.added
+        held = Counter(entry.reason for entry in self.held_out)
+        held_text = ", ".join(f"{reason} {held[reason]}" for reason in HELD_OUT_REASONS)
+        return (
+            f"{parsed + skipped} blocks = {parsed} questions + {skipped} skipped; "
+            f"{parsed} questions = {added} items + {repeated} repeated + {len(self.held_out)} held out ({held_text})"
+        )

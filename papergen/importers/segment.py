@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from papergen.importers.markers import find_answer_markers
 from papergen.importers.normalise import fold_vocabulary
 from papergen.importers.source import SourceText
 
@@ -129,8 +130,10 @@ class Block:
 _ORDINAL = "(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _NAMES = "|".join(re.escape(n) for n, _ in sorted(SECTION_NAMES, key=lambda p: -len(p[0])))
 _KIND = dict(SECTION_NAMES)
-_NUMBER = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:、|[.．](?![\d.]))|(?:^|(?<=[)）]))[ \t]*(\d{1,3})[ \t]+(?=[^\d\s])", re.MULTILINE)
+_NUMBER = re.compile(r"(?<![\d.])(\d{1,5})\s*(?:、|[.．](?![\d.]))|(?:^|(?<=[)）]))[ \t]*(\d{1,5})[ \t]+(?=[^\d\s])", re.MULTILINE)
 _RESTART_BEFORE = frozenset("\n。?!)）")
+_NOT_TITLE = re.compile(r"\d+[ \t]*[、.．]|[A-F][ \t]*[、.．:]|[(（]|.*[A-F][ \t]*[、.．][^A-F]*[B-F][ \t]*[、.．]")
+"""Lines that are never a title: a question number, an option, a bracketed mark, an option run."""
 _DOC_KEY = re.compile(rf"^[ \t]*(?:参考)?答案[ \t]*[:：]?\s*(?={_ORDINAL}\s*[、.．])", re.MULTILINE)
 _SECTION_KEY = re.compile(
     r"^[ \t]*(?:参考)?答案[ \t]*[:：]?\s*(?=1\s*[.、．]?\s*(?:[A-Fa-f]|对|错|正确|错误|√|×))", re.MULTILINE
@@ -151,7 +154,9 @@ def _is_title(line: str, following: str | None, blank_follows: bool, params: Seg
     """A short line without sentence punctuation that a blank line follows or the next line repeats."""
     if not line or len(line) > params.max_title_chars or line[-1] in "。?？:：;；,，":
         return False
-    if _heading_pattern(params).search(fold_vocabulary(line)):
+    if _heading_pattern(params).search(fold_vocabulary(line)) or _NOT_TITLE.match(line):
+        return False
+    if find_answer_markers(fold_vocabulary(line), 0, len(line)):
         return False
     if blank_follows:
         return True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -11,15 +11,16 @@ from pydantic import ValidationError
 from papergen.bank.io import format_validation_errors, load_bank, save_bank
 from papergen.bank.model import Bank, Item, Topic
 from papergen.errors import ImportTextError
-from papergen.importers.classify import TopicKeywords, parse_topic_keywords
+from papergen.importers.checks import glyph_warnings
+from papergen.importers.classify import TopicKeywords, bundled_topic_keywords, parse_topic_keywords
 from papergen.importers.items import question_key
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
-from papergen.importers.moodle import is_moodle_xml, read_moodle_candidates
-from papergen.importers.result import Exclusion, FileCounts, ImportProblem, ImportResult
-from papergen.importers.source import read_source
-from papergen.importers.text import TextParams, item_settings, read_candidates
-from papergen.files import read_json
+from papergen.importers.readers import SourceOptions, read_file
+from papergen.importers.result import Exclusion, ImportProblem, ImportResult, LeftOut
+from papergen.importers.text import item_settings
+from papergen.importers.topics import keyword_topics, settle_topics
 from papergen.exam import PaperFormat, load_format
+from papergen.files import read_json
 
 __all__ = [
     "BankHeader",
@@ -108,17 +109,13 @@ def load_exclusions(path: str | Path) -> dict[str, str]:
 
 @dataclass
 class ImportedBank:
-    """The bank an import produced and the import's report."""
+    """The bank an import produced, the import's report, and whether the bank was written."""
 
     bank: Bank
     result: ImportResult
-
-
-def _read_file(path: Path, header: BankHeader, keywords: TopicKeywords | None, id_prefix: str | None, params: TextParams) -> tuple[list[Candidate], FileCounts, list[ImportProblem]]:
-    settings = item_settings(header.id, header.topics, id_prefix=id_prefix, keywords=keywords or header.keywords)
-    if is_moodle_xml(path):
-        return read_moodle_candidates(path, settings, header.topics)
-    return read_candidates(read_source(path), settings, params)
+    written: bool = False
+    notes: list[str] = field(default_factory=list)
+    """What the user is told besides the counts (e.g. where the topics came from)."""
 
 
 def _exclude(candidates: list[Candidate], exclusions: Mapping[str, str]) -> tuple[list[Candidate], list[Exclusion]]:
@@ -128,7 +125,7 @@ def _exclude(candidates: list[Candidate], exclusions: Mapping[str, str]) -> tupl
         if reason is None:
             kept.append(candidate)
         else:
-            excluded.append(Exclusion(candidate.item.id, f"exclusion list: {reason}", candidate.location))
+            excluded.append(Exclusion(candidate.item.id, f"exclusion list: {reason}", candidate.location, candidate.line))
     return kept, excluded
 
 
@@ -159,14 +156,26 @@ def _merge_into(existing: Bank | None, items: list[Item]) -> tuple[list[Item], l
     out, problems = list(existing.items), []
     for item in items:
         key = question_key(item.stem, [o.text for o in item.options])
-        if item.id in ids:
-            continue
-        if key in keys:
-            message = f"the bank already has this question as {keys[key]}; not added again"
+        if item.id in ids or key in keys:
+            message = f"the bank already has this question as {keys.get(key, item.id)}; not added again"
             problems.append(ImportProblem(item.provenance.document, None, item.provenance.number, message, "warning", item.id))
             continue
         out.append(item)
     return out, problems
+
+
+def _held_out(excluded: list[Exclusion], merge_problems: list[ImportProblem], lines: Mapping[str, int]) -> list[LeftOut]:
+    """Left-out entries for excluded questions and for those the bank already had (``lines``: item id → line)."""
+    out = []
+    for entry in excluded:
+        document, _, number = entry.where.partition("#")
+        document = document.partition(":")[0]
+        line = entry.line or lines.get(entry.item_id)
+        out.append(LeftOut(document, line, number or None, "excluded", f"{entry.item_id}: {entry.reason}"))
+    for problem in merge_problems:
+        line = problem.line or lines.get(problem.item_id or "")
+        out.append(LeftOut(problem.document, line, problem.number, "in_bank", problem.message))
+    return out
 
 
 def _stale_exclusions(exclusions: Mapping[str, str], seen: set[str]) -> list[ImportProblem]:
@@ -186,15 +195,15 @@ def import_sources(
     exclusions: Mapping[str, str] | None = None,
     paper_format: PaperFormat | None = None,
     existing: Bank | None = None,
-    params: TextParams = TextParams(),
+    options: SourceOptions = SourceOptions(),
 ) -> ImportedBank:
-    """Import plain-text and Moodle XML sources into one bank.
+    """Import sources of any supported format into one bank.
 
     Parameters
     ----------
     paths : sequence of path
-        Source files, in the order their questions should appear; Moodle XML
-        is recognised by content (root element ``<quiz>``).
+        Source files, in the order their questions should appear; the format
+        of each is recognised by its content (:func:`~papergen.importers.readers.detect_format`).
     header : BankHeader
         Bank id, title, version and topics (see :func:`load_bank_header`).
     id_prefix : str, optional
@@ -210,8 +219,8 @@ def import_sources(
     existing : Bank, optional
         A bank to add to: its items stay first and unchanged; questions it
         already has are not added again.
-    params : TextParams, optional
-        Tunables of plain-text reading.
+    options : SourceOptions, optional
+        A forced text encoding, a table's column names, text tunables.
 
     Returns
     -------
@@ -225,11 +234,13 @@ def import_sources(
     """
     exclusions = exclusions or {}
     candidates, files, problems = [], [], []
+    settings = item_settings(header.id, header.topics, id_prefix=id_prefix, keywords=keywords or header.keywords)
     for path in paths:
-        found, counts, file_problems = _read_file(Path(path), header, keywords, id_prefix, params)
-        candidates += found
-        files.append(counts)
-        problems += file_problems
+        for found, counts, file_problems in read_file(path, settings, header.topics, options):
+            candidates += found
+            files.append(counts)
+            problems += file_problems
+    problems += glyph_warnings(candidates)
     seen = {c.item.id for c in candidates} | {f"{c.item.id}@{c.location}" for c in candidates}
     candidates, excluded = _exclude(candidates, exclusions)
     merged = merge_candidates(candidates)
@@ -240,7 +251,11 @@ def import_sources(
     items, merge_problems = _merge_into(existing, assign_enemy_groups(items))
     bank = _bank(header, existing, items)
     problems += merged.problems + merge_problems + _stale_exclusions(exclusions, seen)
-    return ImportedBank(bank, ImportResult(items=list(bank.items), files=files, problems=problems, excluded=excluded + too_wide))
+    lines = {c.item.id: c.line for c in reversed(candidates) if c.line}
+    held_out = merged.held_out + _held_out(excluded + too_wide, merge_problems, lines)
+    added = len(bank.items) - (len(existing.items) if existing else 0)
+    result = ImportResult(list(bank.items), files, problems, excluded + too_wide, held_out, added)
+    return ImportedBank(bank, result)
 
 
 def _bank(header: BankHeader, existing: Bank | None, items: list[Item]) -> Bank:
@@ -268,17 +283,26 @@ def import_to_bank_file(
     bank_id: str | None = None,
     title: str | None = None,
     id_prefix: str | None = None,
+    options: SourceOptions = SourceOptions(),
 ) -> ImportedBank:
     """Import sources and write the bank to ``out`` (what ``papergen import`` does).
 
     The bank's id, title, version and topics come from ``topics_path`` (a
     bank or topics file), else from the bank named by ``merge_into``;
-    ``bank_id`` and ``title`` override them.
+    ``bank_id`` and ``title`` override them.  Given neither, the items are
+    sorted into the bundled keyword table's topics, or, when none matches a
+    keyword, into one 未分类 topic (:func:`~papergen.importers.topics.settle_topics`);
+    the bank id and title then default to the output file's name, and
+    ``notes`` tells the user.
+
+    Nothing is written when no source gives a question (``written`` is then
+    false); :func:`~papergen.importers.report.empty_sources_message` names
+    the sources that gave none and the supported formats.
 
     Raises
     ------
     ImportTextError
-        If neither a topics file nor a bank to merge into is given, or a file cannot be read.
+        If a file cannot be read.
     BankError
         If the bank to merge into is invalid.
     FormatError
@@ -290,7 +314,7 @@ def import_to_bank_file(
     elif existing is not None:
         header = BankHeader(existing.id, existing.title, existing.version, tuple(existing.topics), existing.language)
     else:
-        raise ImportTextError("import: no topics (got neither --topics nor --merge-into); give a topics file")
+        header = BankHeader(Path(out).stem, Path(out).stem, "1", keyword_topics())
     header = replace(header, id=bank_id or header.id, title=title or header.title)
     imported = import_sources(
         sources,
@@ -299,6 +323,13 @@ def import_to_bank_file(
         exclusions=load_exclusions(exclusions_path) if exclusions_path else None,
         paper_format=load_format(format_path) if format_path else None,
         existing=existing,
+        options=options,
     )
-    save_bank(imported.bank, out)
+    if topics_path is None and existing is None:
+        imported.bank, note = settle_topics(imported.bank, bundled_topic_keywords().for_topics(header.topics))
+        imported.result.items = list(imported.bank.items)
+        imported.notes.append(note)
+    if any(counts.parsed_total for counts in imported.result.files):
+        save_bank(imported.bank, out)
+        imported.written = True
     return imported

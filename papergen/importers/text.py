@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from papergen.bank.model import Topic
+from papergen.importers.checks import glyph_warnings
 from papergen.importers.classify import TopicKeywords, bundled_topic_keywords
 from papergen.importers.items import ItemSettings, build_item, id_prefix_for
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
@@ -43,26 +44,22 @@ class TextParams:
     parse: ParseParams = ParseParams()
 
 
-def _section_outcomes(src: SourceText, section: Section, params: TextParams) -> tuple[list[Outcome], int]:
-    """Outcomes of a section's questions, and the number of other (knowledge) lines in its lead."""
+def _section_outcomes(src: SourceText, section: Section, params: TextParams) -> list[Outcome]:
+    """Outcomes of a section's questions, and a knowledge skip per other line of its lead."""
     if is_questionnaire(src, section):
-        return parse_questionnaire(src, section, params.parse), 0
+        return parse_questionnaire(src, section, params.parse)
     blocks, lead_end = split_blocks(src, section, params.segment)
-    outcomes, knowledge_lines = parse_line_lists(src, section, section.start, lead_end, params.parse)
-    outcomes += [parse_block(src, block, params.parse) for block in blocks]
-    return outcomes, knowledge_lines
+    outcomes = parse_line_lists(src, section, section.start, lead_end, params.parse)
+    return outcomes + [parse_block(src, block, params.parse) for block in blocks]
 
 
-def read_outcomes(src: SourceText, params: TextParams = TextParams()) -> tuple[list[Outcome], int]:
-    """Every question outcome of a source in order, and its count of knowledge lines outside questions."""
+def read_outcomes(src: SourceText, params: TextParams = TextParams()) -> list[Outcome]:
+    """Every block of a source in order: a parsed question or why it was skipped."""
     outcomes: list[Outcome] = []
-    knowledge = 0
     for _, sections in segment_source(src, params.segment):
         for section in sections:
-            found, lines = _section_outcomes(src, section, params)
-            outcomes += found
-            knowledge += lines
-    return outcomes, knowledge
+            outcomes += _section_outcomes(src, section, params)
+    return outcomes
 
 
 def _problem_for(src: SourceText, skipped: Skipped) -> ImportProblem | None:
@@ -77,13 +74,12 @@ def read_candidates(
     src: SourceText, settings: ItemSettings, params: TextParams = TextParams()
 ) -> tuple[list[Candidate], FileCounts, list[ImportProblem]]:
     """Items (one per printing) of one source, its counts, and its problems."""
-    outcomes, knowledge_lines = read_outcomes(src, params)
     counts = FileCounts(src.name)
-    counts.skipped["knowledge"] += knowledge_lines
     candidates, problems = [], []
-    for outcome in outcomes:
+    for outcome in read_outcomes(src, params):
         if isinstance(outcome, Skipped):
-            counts.skipped[outcome.reason] += 1
+            number = None if outcome.number is None else str(outcome.number)
+            counts.skip(outcome.reason, outcome.line, number, outcome.message)
             problem = _problem_for(src, outcome)
             if problem:
                 problems.append(problem)
@@ -123,7 +119,7 @@ def import_text(
     Parameters
     ----------
     path : str or Path
-        A UTF-8 (or GB18030 / Big5) text file of exam material.
+        A text file of exam material (UTF-8, GB18030/GBK, Big5 or UTF-16, detected).
     bank_id : str
         Id of the bank the items are for; its initials prefix the item ids
         (``customer-service`` → ``cs-…``) unless ``id_prefix`` is given.
@@ -153,4 +149,5 @@ def import_text(
     candidates, counts, problems = read_candidates(src, settings, params)
     merged = merge_candidates(candidates)
     counts.duplicates = merged.duplicates.get(src.name, 0)
-    return ImportResult(assign_enemy_groups(merged.items), [counts], problems + merged.problems)
+    problems += glyph_warnings(candidates) + merged.problems
+    return ImportResult(assign_enemy_groups(merged.items), [counts], problems, held_out=merged.held_out)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from papergen.importers.markers import find_answer_markers, find_tail, strip_stem_noise
 from papergen.importers.normalise import display_text
 from papergen.importers.parse import (
     Outcome,
@@ -43,7 +44,6 @@ _STRETCH = re.compile(r"[0-9%A-Za-z.]*")
 _SLACK_CHARS = 2
 """A last option up to this much longer than its longest sibling is taken whole."""
 _TYPE_KIND = {"单选题": "single", "多选题": "multi"}
-_ANSWER_LINE = re.compile(r"^(?:正确答案|参考答案|答案)[ \t]*[:：][ \t]*")
 
 
 def is_questionnaire(src: SourceText, section: Section) -> bool:
@@ -150,22 +150,22 @@ def _question(
 # ---------------------------------------------------------------- line lists
 
 
-def parse_line_lists(src: SourceText, section: Section, start: int, end: int, params: ParseParams = ParseParams()) -> tuple[list[Outcome], int]:
-    """Questions laid out one option per line in ``[start, end)``; also the count of other non-empty lines."""
+def parse_line_lists(src: SourceText, section: Section, start: int, end: int, params: ParseParams = ParseParams()) -> list[Outcome]:
+    """Questions laid out one option per line in ``[start, end)``; every other non-empty line is skipped as knowledge."""
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", src.text[start:end])]
     lines = [(start + a, start + b) for a, b in lines]
     outcomes: list[Outcome] = []
-    other, i = 0, 0
+    i = 0
     while i < len(lines):
         took = _line_question(src, section, lines, i, params)
         if took is None:
-            other += 1
+            outcomes.append(Skipped("knowledge", None, None, src.line_at(lines[i][0])))
             i += 1
             continue
         outcome, used = took
         outcomes.append(outcome)
         i += used
-    return outcomes, other
+    return outcomes
 
 
 def _line_question(
@@ -184,16 +184,31 @@ def _line_question(
     if len(labels) < 2 or match_label(src.folded, lines[i][0], "A") is not None:
         return None
     options = [ParsedOption(_LABELS[k], display_text(src.text[a:b])) for k, (a, b) in enumerate(labels)]
-    answer, used = StatedAnswer(), j - i
-    if j < len(lines):
-        m = _ANSWER_LINE.match(src.folded, lines[j][0])
-        if m and m.end() <= lines[j][1]:
-            answer, used = read_answer(src.text[m.end() : lines[j][1]]), used + 1
-    stem = display_text(src.text[lines[i][0] : lines[i][1]])
+    answers, own, answer_lines = _answer_lines(src, lines, j)
+    stem = display_text(strip_stem_noise(src.text[lines[i][0] : lines[i][1]]))
     line = src.line_at(lines[i][0])
-    sources = [answer] if answer.letters else []
+    note = "only the candidate's own answer (我的答案) is printed, not the right one" if own and not answers else "no answer is given"
     outcome = make_question(
-        options=options, stem=stem, sources=sources, section=section, explanation=None, number=None, line=line,
-        stray_answer=answer,
+        options=options, stem=stem, sources=[a for a in answers if a.letters], section=section, explanation=None,
+        number=None, line=line, stray_answer=answers[0] if answers else StatedAnswer(), no_answer_note=note,
     )
-    return outcome, used
+    return outcome, j - i + answer_lines
+
+
+def _answer_lines(src: SourceText, lines: list[tuple[int, int]], j: int) -> tuple[list[StatedAnswer], bool, int]:
+    """Answers stated on the lines from ``j`` on, whether a candidate's own answer was among them, lines used.
+
+    Lines that start with an answer marker (正确答案: / 我的答案: …) and the
+    page's tails after them (``0.0分``, 知识点:) belong to the question.
+    """
+    answers, own, used = [], False, 0
+    while j + used < len(lines):
+        a, b = lines[j + used]
+        markers = find_answer_markers(src.folded, a, b)
+        if markers and markers[0].start == a:
+            own = own or any(m.own for m in markers)
+            answers += [read_answer(src.text[m.text_start : m.text_end]) for m in markers if not m.own]
+        elif not (answers or own) or find_tail(src.folded, a, b) != a:
+            break
+        used += 1
+    return answers, own, used

@@ -114,14 +114,15 @@ def test_self_checking_answer_key_wins_a_conflict():
     assert any(p.severity == "warning" and "self-checking key" in p.message for p in result.problems)
 
 
-def test_near_identical_stems_that_mark_an_option_differently_are_left_out(tmp_path):
+def test_near_identical_stems_with_other_options_are_both_kept_as_enemies(tmp_path):
     text = (
         "一、单选题\n1. 客户关系管理(CRM)的核心目标是什么?A. 提高客户满意度B. 增加市场份额C. 提升企业利润D. 降低生产成本答案:A\n"
         "2. 客户关系管理(CRM)的核心目标是:A. 提高客户满意度B. 降低运营成本C. 增加市场份额D. 以上都是答案:D\n"
     )
     result = _import(_write(tmp_path, "q.txt", text))
-    assert result.items == []
-    assert sum("disagrees" in p.message for p in result.problems) == 2
+    assert [i.answer for i in result.items] == ["A", "D"]
+    assert result.items[0].enemy_group == result.items[1].enemy_group is not None
+    assert result.errors() == []
 
 
 def test_look_alike_stems_share_an_enemy_group(tmp_path):
