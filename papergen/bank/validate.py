@@ -9,6 +9,9 @@ each item fits the section that prints it.
 Errors make a bank unusable; warnings are fixable weaknesses (near-duplicate
 questions outside an enemy group, options that cite other options yet may be
 shuffled, lone enemy-group members, true/false questions typed single).
+
+Retired items (:mod:`papergen.bank.review`) are checked for their form only:
+they never reach a paper, so duplicate checks leave them out.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pydantic import ValidationError
 from papergen.bank.io import read_bank_json
 from papergen.bank.model import OPTION_LABELS, Bank, Item, normalise_stem
 from papergen.bank.problems import Problem, ValidationReport, schema_problems
+from papergen.bank.review import review_problems
 from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
 from papergen.glyphs import missing_glyphs
 from papergen.paper_format import PaperFormat, Section
@@ -163,10 +167,12 @@ def _entry_problems(
     for index, item in entries:
         problems += _item_problems(index, item, texts[index], topic_codes, sections, params)
         problems += _glyph_problems(index, item, unprintable)
+        problems += review_problems(index, item)
     problems += _duplicate_id_problems(entries)
-    problems += _duplicate_question_problems(entries, texts)
-    problems += _near_duplicate_problems(entries, texts, params.similarity)
-    problems += _enemy_group_problems(entries)
+    live = [(index, item) for index, item in entries if item.status != "retired"]
+    problems += _duplicate_question_problems(live, texts)
+    problems += _near_duplicate_problems(live, texts, params.similarity)
+    problems += _enemy_group_problems(live)
     if paper_format is not None:
         problems += _missing_type_problems(entries, paper_format)
     return problems

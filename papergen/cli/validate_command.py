@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from papergen.bank.capacity import capacity, format_capacity_table
+from papergen.bank.review import DEFAULT_MIN_STATUS, DRAWABLE_STATUSES, format_status_counts, live_bank
 from papergen.bank.schema import write_schemas
 from papergen.bank.validate import validate_bank_file
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
@@ -20,13 +21,16 @@ from papergen.resources import format_file
     "--format", "format_ref", metavar="FORMAT", help="Paper format file or bundled id; adds the capacity table."
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--min-status", type=click.Choice(DRAWABLE_STATUSES), default=DEFAULT_MIN_STATUS, show_default=True,
+              help="Count only items at or above this review status in the capacity table.")
 @reports_errors
-def validate(bank: Path, format_ref: str | None, strict: bool) -> None:
+def validate(bank: Path, format_ref: str | None, strict: bool, min_status: str) -> None:
     """Check a question bank and print every problem with its JSON path and item id.
 
     Exits with status 1 when the bank has errors (or, with --strict, warnings).
-    With --format it also checks that items fit the format's sections and
-    prints how many non-overlapping papers the bank can fill.
+    Prints the items per review status. With --format it also checks that
+    items fit the format's sections and prints how many non-overlapping papers
+    the bank's live items can fill.
 
     \b
     Example:
@@ -36,10 +40,12 @@ def validate(bank: Path, format_ref: str | None, strict: bool) -> None:
     report = validate_bank_file(bank, paper_format)
     for problem in report.problems:
         click.echo(f"{problem.severity}: {problem}")
+    if report.bank is not None:
+        click.echo(format_status_counts(report.bank.items))
     click.echo(report.summary())
     if paper_format is not None and report.bank is not None:
         click.echo()
-        click.echo(format_capacity_table(capacity(report.bank, paper_format)))
+        click.echo(format_capacity_table(capacity(live_bank(report.bank, min_status), paper_format)))
     if report.errors or (strict and report.warnings):
         raise click.exceptions.Exit(1)
 
