@@ -184,6 +184,10 @@ class Bank(_Model):
         return {t.code: t.name for t in self.topics}
 
 
+_STEM_NOISE = re.compile(r"[\s（）()【】\[\]，,。.．、:：;；?？!！“”\"'‘’_—\-…　]+")
+"""Blanks, punctuation and spaces, which duplicate detection ignores (compiled once: it runs per text)."""
+
+
 def normalise_stem(text: str) -> str:
     """A stem reduced for duplicate detection: no blanks, punctuation or spaces."""
-    return re.sub(r"[\s（）()【】\[\]，,。.．、:：;；?？!！“”\"'‘’_—\-…　]+", "", text)
+    return _STEM_NOISE.sub("", text)

@@ -9,7 +9,7 @@ import click
 from papergen.bank.capacity import capacity, format_capacity_table
 from papergen.bank.review import DEFAULT_MIN_STATUS, DRAWABLE_STATUSES, format_status_counts, live_bank
 from papergen.bank.schema import write_schemas
-from papergen.bank.validate import validate_bank_file
+from papergen.bank.validate import validate_bank_file, write_group_patch
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
 from papergen.paper_format import load_format
 from papergen.resources import format_file
@@ -23,18 +23,23 @@ from papergen.resources import format_file
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--min-status", type=click.Choice(DRAWABLE_STATUSES), default=DEFAULT_MIN_STATUS, show_default=True,
               help="Count only items at or above this review status in the capacity table.")
+@click.option("--suggest-groups", "patch_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a JSON Patch (RFC 6902) putting look-alike and cueing items into shared enemy groups.")
 @reports_errors
-def validate(bank: Path, format_ref: str | None, strict: bool, min_status: str) -> None:
+def validate(bank: Path, format_ref: str | None, strict: bool, min_status: str, patch_path: Path | None) -> None:
     """Check a question bank and print every problem with its JSON path and item id.
 
     Exits with status 1 when the bank has errors (or, with --strict, warnings).
     Prints the items per review status. With --format it also checks that
     items fit the format's sections and prints how many non-overlapping papers
-    the bank's live items can fill.
+    the bank's live items can fill. With --suggest-groups it writes the enemy
+    groups that would settle every look-alike and answer-cue warning as a
+    JSON Patch, to apply with any RFC 6902 tool.
 
     \b
     Example:
       papergen validate banks/customer-service.json --format cs-180 --strict
+      papergen validate bank.json --suggest-groups groups.patch.json && jsonpatch bank.json groups.patch.json
     """
     paper_format = load_format(format_file(format_ref)) if format_ref else None
     report = validate_bank_file(bank, paper_format)
@@ -43,6 +48,9 @@ def validate(bank: Path, format_ref: str | None, strict: bool, min_status: str) 
     if report.bank is not None:
         click.echo(format_status_counts(report.bank.items))
     click.echo(report.summary())
+    if patch_path is not None and report.bank is not None:
+        moved = write_group_patch(report.bank, patch_path)
+        click.echo(f"wrote {patch_path}: {moved} items to move into enemy groups")
     if paper_format is not None and report.bank is not None:
         click.echo()
         click.echo(format_capacity_table(capacity(live_bank(report.bank, min_status), paper_format)))
