@@ -39,6 +39,7 @@ __all__ = [
     "cue_pairs",
     "suggest_group_patch",
     "longest_option_cue",
+    "format_longest_option_cue",
 ]
 
 _INDEX_GRAM = 3
@@ -249,3 +250,12 @@ def longest_option_cue(items: Sequence[Item]) -> LongestOptionCue:
             longest += lengths[-1][1] == item.answer
     share = longest / counted if counted else 0.0
     return LongestOptionCue(counted, longest, share, chance / counted if counted else 0.0)
+
+
+def format_longest_option_cue(items: Sequence[Item]) -> str:
+    """One line such as ``长选项线索 longest-option cue: 49 of 437 single-choice keys (11%; chance 11%)``."""
+    cue = longest_option_cue(items)
+    return (
+        f"长选项线索 longest-option cue: {cue.longest_keyed} of {cue.items} single-choice keys are the strictly "
+        f"longest option ({cue.share:.0%}; chance {cue.chance:.0%})"
+    )

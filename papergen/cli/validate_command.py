@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from papergen.bank.capacity import capacity, format_capacity_table
+from papergen.bank.cues import format_longest_option_cue
 from papergen.bank.review import DEFAULT_MIN_STATUS, DRAWABLE_STATUSES, format_status_counts, live_bank
 from papergen.bank.schema import write_schemas
 from papergen.bank.validate import validate_bank_file, write_group_patch
@@ -47,6 +48,7 @@ def validate(bank: Path, format_ref: str | None, strict: bool, min_status: str, 
         click.echo(f"{problem.severity}: {problem}")
     if report.bank is not None:
         click.echo(format_status_counts(report.bank.items))
+        click.echo(format_longest_option_cue([item for item in report.bank.items if item.status != "retired"]))
     click.echo(report.summary())
     if patch_path is not None and report.bank is not None:
         moved = write_group_patch(report.bank, patch_path)
