@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from papergen.bank.model import Item, normalise_stem
-from papergen.bank.similarity import MinHashParams, jaccard, minhash_pairs
+from papergen.bank.similarity import MinHashParams, minhash_pairs
 
 __all__ = [
     "CueParams",
@@ -126,16 +126,21 @@ def _key_in_stem_pairs(stems: Sequence[str], keyed: Sequence[list[str]], params:
         for gram in wanted.intersection(stem[s : s + _INDEX_GRAM] for s in range(len(stem) - _INDEX_GRAM + 1)):
             postings[gram].append(k)
     stem_grams: dict[int, frozenset[str]] = {}
+    seen: set[tuple[int, int]] = set()
     pairs = []
     for k, key in keys:
         for other in _stems_containing(key, stems, postings):
-            if other == k:
+            pair = (min(k, other), max(k, other))
+            if other == k or pair in seen:
                 continue
-            for m in (k, other):
+            seen.add(pair)
+            for m in pair:
                 if m not in stem_grams:
                     stem_grams[m] = frozenset(stems[m][s : s + 2] for s in range(len(stems[m]) - 1))
-            if jaccard(stem_grams[k], stem_grams[other]) >= params.key_stem_threshold:
-                pairs.append(CuePair(min(k, other), max(k, other), "key-in-stem", f"key “{key}” in the stem"))
+            a, b = stem_grams[k], stem_grams[other]
+            shared = len(a & b)
+            if shared and shared >= params.key_stem_threshold * (len(a) + len(b) - shared):
+                pairs.append(CuePair(*pair, "key-in-stem", f"key “{key}” in the stem"))
     return pairs
 
 

@@ -130,18 +130,22 @@ def minhash_pairs(
     params : MinHashParams, optional
         Signature size and seed.
     """
-    grams = [bigrams(t) for t in texts]
-    present = [k for k, g in enumerate(grams) if g]
+    normalised = [normalise_stem(t) for t in texts]
+    present = [k for k, text in enumerate(normalised) if text]
     if len(present) < 2:
         return []
-    signatures = _signatures([grams[k] for k in present], params)
+    signatures = _signatures([normalised[k] for k in present], params)
     candidates: set[tuple[int, int]] = set()
     for band in range(params.bands):
         rows = signatures[band * params.rows : (band + 1) * params.rows]
         candidates |= _bucket_pairs(_band_keys(rows))
+    grams: dict[int, frozenset[str]] = {}
     pairs = []
     for a, b in candidates:
         i, j = present[a], present[b]
+        for k in (i, j):
+            if k not in grams:
+                grams[k] = bigrams(texts[k])
         similarity = jaccard(grams[i], grams[j])
         if similarity >= threshold - _EPS:
             pairs.append((i, j, similarity))
@@ -149,16 +153,29 @@ def minhash_pairs(
     return pairs
 
 
-def _signatures(sets: Sequence[frozenset[str]], params: MinHashParams) -> np.ndarray:
-    """MinHash signatures, shape (bands * rows, len(sets)), dtype uint64."""
-    vocabulary = {gram: k for k, gram in enumerate(sorted(set().union(*sets)))}
-    tokens = np.fromiter((vocabulary[g] for s in sets for g in s), dtype=np.uint64)
-    starts = np.cumsum([0] + [len(s) for s in sets[:-1]])
+_CODE_POINT_BITS = np.uint64(21)
+"""Bits of a Unicode code point: a bigram is the integer ``first << 21 | second``, exact and seed-free."""
+
+
+def _signatures(texts: Sequence[str], params: MinHashParams) -> np.ndarray:
+    """MinHash signatures of the bigram sets of non-empty normalised texts, shape (bands * rows, len(texts)), uint64.
+
+    A one-character text stands for itself (its "bigram" is the character and NUL).
+    """
+    padded = [t if len(t) > 1 else t + "\0" for t in texts]
+    points = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter((len(t) for t in padded), dtype=np.int64, count=len(padded))
+    ends = np.cumsum(lengths)
+    tokens = (points[:-1] << _CODE_POINT_BITS) | points[1:]
+    inside = np.ones(len(tokens), dtype=bool)
+    inside[ends[:-1] - 1] = False  # the pair of one text's last and the next text's first character
+    tokens = tokens[inside]
+    starts = ends - lengths - np.arange(len(padded))
     rng = np.random.default_rng(params.seed)
     count = params.bands * params.rows
     multipliers = rng.integers(1, 2**63, size=count, dtype=np.uint64) | np.uint64(1)
     offsets = rng.integers(0, 2**63, size=count, dtype=np.uint64)
-    signatures = np.empty((count, len(sets)), dtype=np.uint64)
+    signatures = np.empty((count, len(padded)), dtype=np.uint64)
     for h in range(count):
         hashed = (tokens * multipliers[h] + offsets[h]) >> _HASH_SHIFT
         signatures[h] = np.minimum.reduceat(hashed, starts)
