@@ -41,6 +41,8 @@ from papergen.assembly import (
 )
 from papergen.bank.io import bank_sha256, load_bank
 from papergen.bank.blueprint import load_blueprint_overrides
+from papergen.bank.model import Bank, ReviewStatus
+from papergen.bank.review import DEFAULT_MIN_STATUS, live_bank, review_notice
 from papergen.errors import FormatError, RenderError
 from papergen.exam import (
     Candidate,
@@ -212,6 +214,13 @@ def _write_outputs(
     return [out_dir / name for name in names]
 
 
+def _papers_notice(bank: Bank, papers: Sequence[Paper]) -> str | None:
+    """The review notice of the items on the papers (see :func:`papergen.bank.review.review_notice`)."""
+    by_id = {item.id: item for item in bank.items}
+    on_papers = {q.item_id for paper in papers for q in paper.questions}
+    return review_notice(by_id[i] for i in sorted(on_papers))
+
+
 def build_exam(
     bank_path: str | Path,
     format_path: str | Path,
@@ -228,6 +237,7 @@ def build_exam(
     blueprint_path: str | Path | None = None,
     date: str | None = None,
     workers: int = 1,
+    min_status: ReviewStatus = DEFAULT_MIN_STATUS,
 ) -> BuildResult:
     """Assemble an exam and write its key, booklets, answer sheets and key PDF into ``out_dir``.
 
@@ -251,6 +261,9 @@ def build_exam(
         Sitting date recorded in the ledger (YYYY-MM-DD); default: today.
     workers : int
         Processes rendering variants in parallel.
+    min_status : {"draft", "reviewed", "approved"}
+        Draw only items at or above this review status (retired items never);
+        papers holding items below ``approved`` carry a notice in the manifest.
 
     Raises
     ------
@@ -258,7 +271,8 @@ def build_exam(
         From the stage that fails; nothing is left half-written.
     """
     sitting_date = _sitting_date(date)
-    bank, fmt = load_bank(bank_path), load_format(format_path)
+    full_bank, fmt = load_bank(bank_path), load_format(format_path)
+    bank = live_bank(full_bank, min_status)
     layout = load_exam_layout(fmt, layout_path)
     ledger = Ledger(ledger_path) if ledger_path else None
     overrides = load_blueprint_overrides(blueprint_path) if blueprint_path else None
@@ -271,7 +285,8 @@ def build_exam(
     )
     manifest = manifest_from_papers(
         papers, paper_format=fmt, layout_id=layout.id, layout_sha256=layout.sha256, mode=mode,
-        versions=_versions(), candidates=candidates,
+        versions=_versions(), candidates=candidates, min_status=min_status,
+        review_notice=_papers_notice(bank, papers),
     )
     warnings = sheet_fit_warnings(layout, [_sheet(manifest, c.variant, c) for c in manifest.candidates])
     files = _write_outputs(Path(out_dir), papers, manifest, layout, workers)

@@ -80,14 +80,16 @@ def build_pool(
 ) -> Pool:
     """Eligible items per section and their conflicts.
 
-    An item is eligible for a section when it has the section's type, no more
-    options than the section prints, and is not in ``exclude``.
+    An item is eligible for a section when it is not retired, has the
+    section's type, no more options than the section prints, and is not in
+    ``exclude``.
     """
     sections: dict[str, tuple[Item, ...]] = {}
     excluded: dict[str, int] = {}
     by_type: dict[str, list[Item]] = defaultdict(list)
     for item in bank.items:
-        by_type[item.type].append(item)
+        if item.status != "retired":
+            by_type[item.type].append(item)
     for sp in plan.sections:
         fitting = [item for item in by_type[sp.section.type] if fits_section(item, sp.section)]
         sections[sp.key] = tuple(item for item in fitting if item.id not in exclude)

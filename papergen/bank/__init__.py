@@ -11,6 +11,7 @@ bank, format and layout files.
 
 from papergen.bank.blueprint import Blueprint, SectionBlueprint, load_blueprint_overrides, make_blueprint
 from papergen.bank.capacity import CapacityReport, SectionCapacity, capacity, format_capacity_table
+from papergen.bank.cues import format_longest_option_cue
 from papergen.bank.io import bank_sha256, load_bank, save_bank
 from papergen.bank.model import (
     BANK_SCHEMA_VERSION,
@@ -22,13 +23,25 @@ from papergen.bank.model import (
     ItemType,
     Option,
     Provenance,
+    ReviewStatus,
     Topic,
 )
+from papergen.bank.review import DEFAULT_MIN_STATUS, DRAWABLE_STATUSES, format_status_counts, live_bank, review_notice
 from papergen.bank.schema import write_schemas
-from papergen.bank.validate import Problem, ValidationParams, ValidationReport, validate_bank, validate_bank_file
+from papergen.bank.validate import (
+    Problem,
+    ValidationParams,
+    ValidationReport,
+    suggest_enemy_groups,
+    validate_bank,
+    validate_bank_file,
+    write_group_patch,
+)
 
 __all__ = [
     "BANK_SCHEMA_VERSION",
+    "DEFAULT_MIN_STATUS",
+    "DRAWABLE_STATUSES",
     "OPTION_LABELS",
     "Bank",
     "Blueprint",
@@ -40,6 +53,7 @@ __all__ = [
     "Option",
     "Problem",
     "Provenance",
+    "ReviewStatus",
     "SectionBlueprint",
     "SectionCapacity",
     "Topic",
@@ -48,11 +62,17 @@ __all__ = [
     "bank_sha256",
     "capacity",
     "format_capacity_table",
+    "format_longest_option_cue",
+    "format_status_counts",
+    "live_bank",
     "load_bank",
     "load_blueprint_overrides",
     "make_blueprint",
+    "review_notice",
     "save_bank",
+    "suggest_enemy_groups",
     "validate_bank",
     "validate_bank_file",
+    "write_group_patch",
     "write_schemas",
 ]

@@ -161,8 +161,9 @@ def capacity(bank: Bank, paper_format: PaperFormat, blueprint: Blueprint | None 
 
 
 def _section_capacity(bank: Bank, section: Section, quota: SectionBlueprint) -> SectionCapacity:
-    fitting = [item for item in bank.items if section_fits(item, section)]
-    excluded = sum(1 for item in bank.items if item.type == section.type) - len(fitting)
+    live = [item for item in bank.items if item.status != "retired"]
+    fitting = [item for item in live if section_fits(item, section)]
+    excluded = sum(1 for item in live if item.type == section.type) - len(fitting)
     pool = _pool(fitting)
     papers, limit = _max_papers(section, quota, pool)
     available = dict(Counter((item.topic, item.difficulty) for item in fitting))

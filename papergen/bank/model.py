@@ -14,6 +14,7 @@ Answers are written as the item type suggests:
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Annotated, Literal
 
@@ -26,6 +27,9 @@ __all__ = [
     "Difficulty",
     "Option",
     "Provenance",
+    "ReviewStatus",
+    "REVIEW_STATUSES",
+    "Review",
     "ItemStats",
     "Item",
     "Topic",
@@ -37,6 +41,9 @@ OPTION_LABELS = ("A", "B", "C", "D", "E", "F")
 
 ItemType = Literal["single", "multi", "judge"]
 Difficulty = Literal["easy", "medium", "hard"]
+ReviewStatus = Literal["draft", "reviewed", "approved", "retired"]
+REVIEW_STATUSES: tuple[ReviewStatus, ...] = ("draft", "reviewed", "approved", "retired")
+"""Review statuses; the first three in rising order of trust, ``retired`` never drawn."""
 Label = Literal["A", "B", "C", "D", "E", "F"]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
@@ -74,6 +81,24 @@ class Provenance(_Model):
         default_factory=list,
         description="Other places (document#number) where the same item appears.",
     )
+    changes: list[str] = Field(
+        default_factory=list,
+        description="Edits made to the item after it was taken from its source, each with its reason.",
+    )
+
+
+class Review(_Model):
+    """One reviewer's sign-off of an item."""
+
+    reviewer: NonEmpty = Field(description="Who reviewed, e.g. a name or '某鉴定站 学科组'.")
+    date: datetime.date = Field(description="Date of the review, YYYY-MM-DD.")
+    status: Literal["reviewed", "approved", "retired"] = Field(
+        description="What the reviewer decided: 'reviewed' (checked), 'approved' (fit for a live exam), 'retired'."
+    )
+    key_reference: str | None = Field(
+        None, description="What the key was checked against: source document and number, or textbook and page."
+    )
+    note: str | None = Field(None, description="What was checked or changed, or why the item was retired.")
 
 
 class ItemStats(_Model):
@@ -105,6 +130,13 @@ class Item(_Model):
     explanation: str | None = Field(None, description="Why the answer is right, for instructors.")
     provenance: Provenance = Field(description="Where the item comes from.")
     stats: ItemStats | None = Field(None, description="Latest item-analysis statistics, if any.")
+    status: ReviewStatus = Field(
+        "draft",
+        description="Review status: draft, reviewed (checked against its source), approved (by a centre's "
+        "subject experts, fit for a live exam) or retired (never drawn).",
+    )
+    reviews: list[Review] = Field(default_factory=list, description="Reviews of the item, oldest first.")
+    retired_reason: str | None = Field(None, description="Why a retired item is out of use.")
 
     @field_validator("answer", mode="before")
     @classmethod
@@ -152,6 +184,10 @@ class Bank(_Model):
         return {t.code: t.name for t in self.topics}
 
 
+_STEM_NOISE = re.compile(r"[\s（）()【】\[\]，,。.．、:：;；?？!！“”\"'‘’_—\-…　]+")
+"""Blanks, punctuation and spaces, which duplicate detection ignores (compiled once: it runs per text)."""
+
+
 def normalise_stem(text: str) -> str:
     """A stem reduced for duplicate detection: no blanks, punctuation or spaces."""
-    return re.sub(r"[\s（）()【】\[\]，,。.．、:：;；?？!！“”\"'‘’_—\-…　]+", "", text)
+    return _STEM_NOISE.sub("", text)

@@ -8,12 +8,18 @@ each item fits the section that prints it.
 
 Errors make a bank unusable; warnings are fixable weaknesses (near-duplicate
 questions outside an enemy group, options that cite other options yet may be
-shuffled, lone enemy-group members, true/false questions typed single).
+shuffled, lone enemy-group members, true/false questions typed single,
+stems citing material the paper does not print, answer cues between items
+outside an enemy group, a bank-wide longest-option cue).
+
+Retired items (:mod:`papergen.bank.review`) are checked for their form only:
+they never reach a paper, so cue, duplicate and wording checks leave them out.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,13 +29,25 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from papergen.bank.io import read_bank_json
+from papergen.errors import BankError
 from papergen.bank.model import OPTION_LABELS, Bank, Item, normalise_stem
+from papergen.bank.cues import CueParams, CuePair, cue_pairs, longest_option_cue, suggest_group_patch
 from papergen.bank.problems import Problem, ValidationReport, schema_problems
+from papergen.bank.review import review_problems
 from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
-from papergen.render.glyphs import missing_glyphs
+from papergen.bank.wording import WordingParams, unseen_material_problems
 from papergen.exam import PaperFormat, Section
+from papergen.render.glyphs import missing_glyphs
 
-__all__ = ["Problem", "ValidationReport", "ValidationParams", "validate_bank", "validate_bank_file"]
+__all__ = [
+    "Problem",
+    "ValidationReport",
+    "ValidationParams",
+    "validate_bank",
+    "validate_bank_file",
+    "suggest_enemy_groups",
+    "write_group_patch",
+]
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,14 @@ class ValidationParams:
     """Single-choice items with fewer options than this get a warning (a guess is too often right)."""
     similarity: SimilarityParams = SimilarityParams()
     """Near-duplicate detection settings."""
+    cues: CueParams = CueParams()
+    """Answer-cue detection settings."""
+    wording: WordingParams = WordingParams()
+    """Settings of the unseen-material check."""
+    longest_option_z: float = 2.33
+    """One-sided binomial z-score (1 % level) above which the bank's longest-option cue is a warning."""
+    longest_option_min_items: int = 20
+    """Fewer single-choice items than this are too few to judge the longest-option cue."""
 
 
 _TRUE_FALSE_OPTIONS = frozenset({"对", "错", "正确", "错误", "是", "否", "√", "×", "不对", "不正确"})
@@ -56,6 +82,7 @@ _CITES_LETTERS = re.compile(
 )
 _CITES_ALL = re.compile(
     r"(?:以上|上述|前述)(?:都|均|皆|全|各|所有|选项|答案|说法|[一二三四五两\d]+[项个种])"  # 以上都对 (not 五年以上)
+    r"|^(?:以上|上述|前述)(?!的)|^都|^所有(?:以上|上述)"  # 以上皆非, 都不是正确做法, 所有上述选项
     r"|^(?:全部|都|均|皆)(?:是|对|正确|不是|不对|不正确|错|错误)$"
 )
 _JUDGE_WORDS = {True: "对", False: "错"}
@@ -163,10 +190,17 @@ def _entry_problems(
     for index, item in entries:
         problems += _item_problems(index, item, texts[index], topic_codes, sections, params)
         problems += _glyph_problems(index, item, unprintable)
+        problems += review_problems(index, item)
     problems += _duplicate_id_problems(entries)
-    problems += _duplicate_question_problems(entries, texts)
-    problems += _near_duplicate_problems(entries, texts, params.similarity)
-    problems += _enemy_group_problems(entries)
+    live = [(index, item) for index, item in entries if item.status != "retired"]
+    for index, item in live:
+        problems += unseen_material_problems(index, item, params.wording)
+    problems += _duplicate_question_problems(live, texts)
+    near = _near_duplicate_pairs(live, texts, params.similarity)
+    problems += _near_duplicate_problems(live, near)
+    problems += _cue_problems(live, near, texts, params.cues)
+    problems += _longest_option_problems(live, params)
+    problems += _enemy_group_problems(live)
     if paper_format is not None:
         problems += _missing_type_problems(entries, paper_format)
     return problems
@@ -340,16 +374,25 @@ def _few_options_warning(index: int, item: Item, texts: _Normalised) -> Problem:
     return _warning(index, item, ".options", message)
 
 
+_SOURCE_TRIM = (
+    " (a source question: note the dropped options in provenance.changes, "
+    "or list the question in the bank's exclusions with the reason)"
+)
+"""How a source question printed with more options than the format is settled explicitly."""
+
+
 def _format_problems(index: int, item: Item, sections: Sequence[Section]) -> Iterator[Problem]:
     """An item cannot have more options than the section of its type prints."""
     if item.type == "judge":
         return
     for section in sections:
         if section.type == item.type and len(item.options) > section.options:
+            extra = len(item.options) - section.options
+            how = _SOURCE_TRIM if item.provenance.kind == "source" else ""
             yield _error(
                 index, item, ".options",
                 f"{len(item.options)} options, but section {section.key} prints {section.options}; "
-                f"drop {len(item.options) - section.options} or use a format that prints more",
+                f"drop {extra} or use a format that prints more{how}",
             )
 
 
@@ -434,15 +477,24 @@ def _duplicate_question_problems(
             yield _error(index, item, ".stem", message)
 
 
-def _near_duplicate_problems(
+def _near_duplicate_pairs(
     entries: Sequence[tuple[int, Item]], texts: dict[int, _Normalised], params: SimilarityParams
+) -> list[tuple[int, int, float]]:
+    """Positions in ``entries`` of nearly identical questions (not exact duplicates), with their similarity."""
+    questions = [" ".join([item.stem, *(o.text for o in item.options)]) for _, item in entries]
+    return [
+        (i, j, similarity)
+        for i, j, similarity in near_duplicate_pairs(questions, params)
+        if texts[entries[i][0]].question_key(entries[i][1]) != texts[entries[j][0]].question_key(entries[j][1])
+    ]
+
+
+def _near_duplicate_problems(
+    entries: Sequence[tuple[int, Item]], near: Sequence[tuple[int, int, float]]
 ) -> Iterator[Problem]:
     """Nearly identical questions cue each other: they belong in one enemy group."""
-    questions = [" ".join([item.stem, *(o.text for o in item.options)]) for _, item in entries]
-    for i, j, similarity in near_duplicate_pairs(questions, params):
+    for i, j, similarity in near:
         (index_a, a), (index_b, b) = entries[i], entries[j]
-        if texts[index_a].question_key(a) == texts[index_b].question_key(b):
-            continue  # reported as an exact duplicate
         if a.enemy_group is not None and a.enemy_group == b.enemy_group:
             continue
         yield _warning(
@@ -470,3 +522,71 @@ def _missing_type_problems(entries: Sequence[tuple[int, Item]], paper_format: Pa
                 "error", "items", None,
                 f"format {paper_format.id} section {section.key} needs {section.type} items; the bank has none",
             )
+
+
+def _cue_problems(
+    entries: Sequence[tuple[int, Item]],
+    near: Sequence[tuple[int, int, float]],
+    texts: dict[int, _Normalised],
+    params: CueParams,
+) -> Iterator[Problem]:
+    """Items that give each other's answers away (any types) belong in one enemy group."""
+    reported = {(i, j) for i, j, _ in near}
+    for pair in cue_pairs([item for _, item in entries], params):
+        (index_a, a), (index_b, b) = entries[pair.first], entries[pair.second]
+        if (pair.first, pair.second) in reported or (a.enemy_group is not None and a.enemy_group == b.enemy_group):
+            continue
+        if texts[index_a].question_key(a) == texts[index_b].question_key(b):
+            continue  # reported as an exact duplicate
+        yield _warning(
+            index_b, b, ".stem",
+            f"gives away or is given away by item {a.id} (items[{index_a}], {pair.kind}: {pair.detail}) "
+            'outside a shared enemy group; give both one "enemy_group" '
+            "(papergen validate --suggest-groups FILE writes the patch) or reword one",
+        )
+
+
+def _longest_option_problems(entries: Sequence[tuple[int, Item]], params: ValidationParams) -> Iterator[Problem]:
+    """A bank whose single-choice keys are the strictly longest option far more often than chance."""
+    cue = longest_option_cue([item for _, item in entries])
+    if cue.items < params.longest_option_min_items or not 0 < cue.chance < 1:
+        return
+    z = (cue.share - cue.chance) * math.sqrt(cue.items / (cue.chance * (1 - cue.chance)))
+    if z >= params.longest_option_z:
+        yield Problem(
+            "warning", "items", None,
+            f"the key is the strictly longest option in {cue.longest_keyed} of {cue.items} single-choice items "
+            f"({cue.share:.0%}; chance {cue.chance:.0%}, z = {z:.1f}): test-wise candidates guess the longest; "
+            "lengthen distractors or shorten keys",
+        )
+
+
+def suggest_enemy_groups(bank: Bank, params: ValidationParams = ValidationParams()) -> list[dict]:
+    """An RFC 6902 JSON Patch giving every near-duplicate or cue pair of live items one enemy group.
+
+    Apply it with any JSON Patch tool (``jsonpatch bank.json patch.json``); see
+    :func:`papergen.bank.cues.suggest_group_patch`.  Empty when every pair is
+    already grouped.
+    """
+    live = [(index, item) for index, item in enumerate(bank.items) if item.status != "retired"]
+    texts = {index: _Normalised.of(item) for index, item in live}
+    items = [item for _, item in live]
+    pairs = cue_pairs(items, params.cues)
+    pairs += [CuePair(i, j, "statement", f"{s:.0%}") for i, j, s in _near_duplicate_pairs(live, texts, params.similarity)]
+    return suggest_group_patch(items, [index for index, _ in live], pairs)
+
+
+def write_group_patch(bank: Bank, path: str | Path, params: ValidationParams = ValidationParams()) -> int:
+    """Write :func:`suggest_enemy_groups` as indented UTF-8 JSON; the number of items it moves.
+
+    Raises
+    ------
+    BankError
+        If the file cannot be written.
+    """
+    patch = suggest_enemy_groups(bank, params)
+    try:
+        Path(path).write_text(json.dumps(patch, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise BankError(f"{path}: cannot write the enemy-group patch ({exc.strerror})") from exc
+    return len(patch) // 2

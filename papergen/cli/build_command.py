@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from papergen.assembly import ExposureRule
+from papergen.bank import DEFAULT_MIN_STATUS, DRAWABLE_STATUSES
 from papergen.build import build_exam
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
 from papergen.resources import format_file
@@ -40,6 +41,8 @@ def exposure_rule(exclude_last: int, max_overlap: float | None, overlap_last: in
 @click.option("--exam-id", help="Exam id (default: <format id>-<seed>).")
 @click.option("--blueprint", "blueprint_path", type=FilePath, help="Topic quotas per section (JSON).")
 @click.option("--date", help="Sitting date for the ledger, YYYY-MM-DD (default: today).")
+@click.option("--min-status", type=click.Choice(DRAWABLE_STATUSES), default=DEFAULT_MIN_STATUS, show_default=True,
+              help="Draw only items at or above this review status; retired items never.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Rendering processes.")
 @reports_errors
 def build(bank: Path, format_ref: str, exclude_last: int, max_overlap: float | None, overlap_last: int,
@@ -47,6 +50,8 @@ def build(bank: Path, format_ref: str, exclude_last: int, max_overlap: float | N
     """Assemble an exam and write key.json, booklets, answer sheets and key.pdf into a folder.
 
     Prints every file written and how the answer keys fall on each variant.
+    Papers holding items that subject experts have not approved say so in
+    key.json and here.
 
     \b
     Example:
@@ -59,5 +64,7 @@ def build(bank: Path, format_ref: str, exclude_last: int, max_overlap: float | N
     click.echo(f"exam {result.exam_id}: {len(result.papers)} variants, {len(result.manifest.candidates)} candidates")
     for variant, sections in result.balance().items():
         click.echo(f"variant {variant}: " + "; ".join(s.describe() for s in sections))
+    if result.manifest.review_notice:
+        click.echo(f"注意 notice: {result.manifest.review_notice}")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)

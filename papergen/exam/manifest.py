@@ -90,6 +90,12 @@ class ExamManifest(_Model):
     versions: dict[str, str] = Field(description="Package versions that built the exam.")
     variants: list[VariantKey]
     candidates: list[Candidate] = Field(default_factory=list)
+    min_status: Literal["draft", "reviewed", "approved"] | None = Field(
+        None, description="Lowest review status the items were drawn from (absent in manifests before reviews)."
+    )
+    review_notice: str | None = Field(
+        None, description="Set when the papers hold items not approved by subject experts: how many, at which status."
+    )
 
     def variant(self, name: str) -> VariantKey:
         """The key of one variant."""
@@ -139,8 +145,10 @@ def manifest_from_papers(
     mode: Literal["shuffle", "parallel"],
     versions: dict[str, str],
     candidates: list[Candidate] | None = None,
+    min_status: Literal["draft", "reviewed", "approved"] | None = None,
+    review_notice: str | None = None,
 ) -> ExamManifest:
-    """Build the manifest of an exam from its variants' papers."""
+    """Build the manifest of an exam from its variants' papers (review fields as the build found them)."""
     if not papers:
         raise ManifestError("cannot write a key manifest for an exam with no variants")
     first = papers[0]
@@ -168,6 +176,8 @@ def manifest_from_papers(
         versions=versions,
         variants=variants,
         candidates=candidates or [],
+        min_status=min_status,
+        review_notice=review_notice,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from papergen.bank.cues import CueParams
 from papergen.bank.similarity import SimilarityParams
 from papergen.bank.validate import ValidationParams, validate_bank, validate_bank_file
 from papergen.exam.format import load_format
@@ -178,7 +179,11 @@ def test_item_with_more_options_than_its_section_prints_is_an_error(check, make_
     five = make_item("s5", options=_options("甲", "乙", "丙", "丁", "戊"))
     problems = check([make_item("s4"), five, make_item("j1", "judge"), make_item("m1", "multi")], fmt=make_format(options=4))
     assert [(p[1], p[2], p[3]) for p in problems] == [
-        ("items[1].options", "s5", "5 options, but section single prints 4; drop 1 or use a format that prints more")
+        (
+            "items[1].options", "s5",
+            "5 options, but section single prints 4; drop 1 or use a format that prints more (a source question: "
+            "note the dropped options in provenance.changes, or list the question in the bank's exclusions with the reason)",
+        )
     ]
     assert check([make_item("s4"), five, make_item("j1", "judge"), make_item("m1", "multi")], fmt=make_format(options=5)) == []
 
@@ -205,7 +210,7 @@ def test_near_duplicate_outside_an_enemy_group_is_a_warning(check, make_item):
 def test_near_duplicate_threshold_comes_from_params(make_bank, make_item):
     original = make_item("s1")
     variant = make_item("s2", stem="某" + original["stem"], options=original["options"])
-    strict = ValidationParams(similarity=SimilarityParams(threshold=0.99))
+    strict = ValidationParams(similarity=SimilarityParams(threshold=0.99), cues=CueParams(statement_threshold=0.99))
     report = validate_bank(make_bank([original, variant]), source="b", params=strict)
     assert report.problems == []
 

@@ -33,7 +33,11 @@ def _run(*args):
 def test_clean_bank_exits_zero_with_a_summary(clean_bank):
     result = _run("validate", clean_bank)
     assert result.exit_code == 0, result.output
-    assert result.output == f"{clean_bank}: 0 errors, 0 warnings in 13 items\n"
+    assert result.output == (
+        "审核状态 status: 草稿 draft 13, 已复核 reviewed 0, 已审定 approved 0, 已停用 retired 0\n"
+        "长选项线索 longest-option cue: 0 of 5 single-choice keys are the strictly longest option (0%; chance 0%)\n"
+        f"{clean_bank}: 0 errors, 0 warnings in 13 items\n"
+    )
 
 
 def test_errors_are_printed_with_path_and_item_id_and_exit_one(make_item, make_bank_data, write_json):

@@ -1,0 +1,111 @@
+"""The review workflow of a bank: statuses, who may draw what, and the notice on unapproved papers.
+
+Every item carries a status (:data:`papergen.bank.model.REVIEW_STATUSES`):
+
+- ``draft``: written or imported, not yet checked;
+- ``reviewed``: checked against its source by a reviewer (a review names the
+  reference the key was checked against);
+- ``approved``: signed off for live exams by a centre's subject experts;
+- ``retired``: out of use, with a reason; never drawn.
+
+A build draws the items at or above a minimum status (:func:`live_bank`); a
+paper holding items below ``approved`` carries :func:`review_notice` in its
+key manifest and build report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from papergen.bank.model import REVIEW_STATUSES, Bank, Item, ReviewStatus
+from papergen.bank.problems import Problem
+
+__all__ = [
+    "DRAWABLE_STATUSES",
+    "DEFAULT_MIN_STATUS",
+    "is_drawable",
+    "live_bank",
+    "status_counts",
+    "format_status_counts",
+    "review_notice",
+    "review_problems",
+]
+
+DRAWABLE_STATUSES: tuple[ReviewStatus, ...] = ("draft", "reviewed", "approved")
+"""Statuses a build may draw, in rising order of trust."""
+
+DEFAULT_MIN_STATUS: ReviewStatus = "draft"
+"""Default minimum status of ``build``: a bank nobody has approved yet stays buildable, and its papers say so."""
+
+_STATUS_NAMES = {"draft": "草稿", "reviewed": "已复核", "approved": "已审定", "retired": "已停用"}
+
+
+def is_drawable(item: Item, min_status: ReviewStatus = DEFAULT_MIN_STATUS) -> bool:
+    """Whether a build with ``min_status`` may draw the item (never when retired).
+
+    Raises
+    ------
+    ValueError
+        If ``min_status`` is ``retired`` or not a status.
+    """
+    if min_status not in DRAWABLE_STATUSES:
+        raise ValueError(f"minimum status must be one of {', '.join(DRAWABLE_STATUSES)} (got {min_status!r})")
+    if item.status == "retired":
+        return False
+    return DRAWABLE_STATUSES.index(item.status) >= DRAWABLE_STATUSES.index(min_status)
+
+
+def live_bank(bank: Bank, min_status: ReviewStatus = DEFAULT_MIN_STATUS) -> Bank:
+    """A copy of the bank holding only the items a build with ``min_status`` may draw."""
+    return bank.model_copy(update={"items": [item for item in bank.items if is_drawable(item, min_status)]})
+
+
+def status_counts(items: Iterable[Item]) -> dict[str, int]:
+    """Items per review status, every status listed (zero included)."""
+    counts = Counter(item.status for item in items)
+    return {status: counts[status] for status in REVIEW_STATUSES}
+
+
+def format_status_counts(items: Iterable[Item]) -> str:
+    """One line such as ``审核状态 status: 草稿 draft 500, 已复核 reviewed 100, ...``."""
+    counts = status_counts(items)
+    return "审核状态 status: " + ", ".join(f"{_STATUS_NAMES[s]} {s} {n}" for s, n in counts.items())
+
+
+def review_notice(items: Iterable[Item]) -> str | None:
+    """The notice a paper gets when it holds items not approved by subject experts; None if all are approved."""
+    counts = status_counts(items)
+    below = {s: counts[s] for s in ("draft", "reviewed") if counts[s]}
+    if not below:
+        return None
+    shown = "，".join(f"{_STATUS_NAMES[s]}（{s}）{n} 道" for s, n in below.items())
+    return (
+        f"本次组卷含 {sum(below.values())} 道未经学科专家审定（approved）的试题：{shown}。"
+        "正式考试前须由鉴定中心学科专家审定；"
+        f"not approved: {sum(below.values())} items below 'approved' ({', '.join(f'{s} {n}' for s, n in below.items())})"
+    )
+
+
+def review_problems(index: int, item: Item) -> Iterator[Problem]:
+    """Errors of an item's review record: a status must be backed by a review, a retirement by a reason."""
+    where = f"items[{index}]"
+    if item.status == "retired" and not item.retired_reason:
+        yield Problem("error", f"{where}.retired_reason", item.id, 'a retired item needs "retired_reason"')
+    if item.status != "retired" and item.retired_reason:
+        yield Problem(
+            "error", f"{where}.retired_reason", item.id,
+            f'only a retired item has a "retired_reason" (status is {item.status}); set "status": "retired" or remove it',
+        )
+    if item.status in ("reviewed", "approved"):
+        backing = [r for r in item.reviews if r.status == item.status or r.status == "approved"]
+        if not backing:
+            yield Problem(
+                "error", f"{where}.status", item.id,
+                f'status "{item.status}" needs a review with that status in "reviews" (got none)',
+            )
+        elif not any(r.key_reference for r in backing):
+            yield Problem(
+                "error", f"{where}.reviews", item.id,
+                f'a "{item.status}" item needs the reference its key was checked against ("key_reference")',
+            )
