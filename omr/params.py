@@ -26,9 +26,15 @@ class ReadParams:
     background_window_mm: float = 12.0
     """Window of the max filter that estimates the paper level, mm.  Must exceed the largest solid dark
     thing on a sheet (7 mm fiducials, 6 mm QR finder patterns) so paper shows in every window."""
+    page_ink_percentile: float = 99.5
+    """Percentile of the page's darkness taken as its print's darkness (its contrast), percent: a sheet
+    prints > 5 % of its area solid or in text, so the darkest 0.5 % is print, never paper or blur."""
+    min_page_contrast: float = 0.25
+    """A page whose darkest 0.5 % is lighter than this (darkness ratio) has no print: the show-through of
+    a duplex back reaches ~0.1; a washed-out copy (ink 150 on paper 250) still prints 0.4."""
     ink_darkness: float = 0.5
-    """Thumbnail pixels at least this dark count as ink (fiducials, text, marks); bleed-through of a
-    duplex back and uneven light stay well below it."""
+    """Thumbnail pixels at least this dark, relative to the page's own print, count as ink (fiducials,
+    text, marks); bleed-through of a duplex back and uneven light stay well below it."""
     blank_max_ink_fraction: float = 0.002
     """A page whose ink covers less than this share of its area is blank (a duplex back); a printed sheet
     has > 5 % ink, a stray page number or a few specks < 0.1 %."""
