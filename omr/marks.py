@@ -3,8 +3,9 @@
 Measuring.  Each bubble's interior (the ellipse inside its printed outline,
 less a registration margin) is sampled on a fixed grid through the
 homography (:mod:`omr.sampling`) and turned into darkness: 0 = the paper
-just above and below this bubble (so uneven light and tinted bands cancel),
-1 = this sheet's black (its fiducials).  Samples on the printed outline
+just above and below the bubbles of its neighbourhood (so uneven light and
+tinted bands cancel, while the grain of one bubble's few paper probes does
+not pass for a faint smear), 1 = this sheet's black (its fiducials).  Samples on the printed outline
 check, bubble by bubble, that the homography puts it where it is printed.
 
 Subtracting the print.  Bubbles that print the same thing (same block and
@@ -94,6 +95,9 @@ class BubbleTable:
     runs : tuple of (int, int, int)
         Runs of consecutive questions with equally many options (a block each): (first bubble,
         questions, options per question).
+    region : ndarray of int, shape (n,)
+        Printed region: the block of an answer bubble, one more than the last block for the digit grid
+        (regions differ in background: multiple-choice blocks print on a tinted band).
     """
 
     centres_mm: np.ndarray
@@ -106,6 +110,7 @@ class BubbleTable:
     digits: int
     option_bit: np.ndarray
     runs: tuple[tuple[int, int, int], ...]
+    region: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -196,10 +201,12 @@ def _bubble_table(layout: SheetLayout) -> BubbleTable:
     groups: list[int] = []
     bits: list[int] = []
     runs: list[tuple[int, int, int]] = []
-    starts, numbers, options, multiple = [0], [], [], []
+    starts, numbers, options, multiple, regions = [0], [], [], [], []
     group = 0
-    for block in sorted(layout.blocks, key=lambda b: b.first):  # blocks number questions 1..N in order
+    blocks = sorted(layout.blocks, key=lambda b: b.first)  # blocks number questions 1..N in order
+    for region, block in enumerate(blocks):
         width = len(block.options)
+        regions += [region] * (block.count * width)
         runs.append((len(centres), block.count, width))
         for index in range(block.count):
             x, y = block.row_centre(index)
@@ -215,9 +222,10 @@ def _bubble_table(layout: SheetLayout) -> BubbleTable:
     for _, value, x, y in layout.digit_bubbles():
         centres.append((x, y))
         groups.append(group + value)
+        regions.append(len(blocks))
     return BubbleTable(np.array(centres, np.float64), np.array(groups, np.int64), np.array(starts, np.int64),
                        tuple(numbers), tuple(options), tuple(multiple), answer_count, layout.candidate_id.digits,
-                       np.array(bits, np.int64), tuple(runs))
+                       np.array(bits, np.int64), tuple(runs), np.array(regions, np.int64))
 
 
 # -- measuring ---------------------------------------------------------------------------------------
@@ -249,8 +257,9 @@ def measure_bubbles(image: np.ndarray, homography: np.ndarray, table: BubbleTabl
     samples = sample_patches(image, homography, table.centres_mm, _all_offsets(layout, params))[:, 0, :]
     interior, probes = nx * ny, params.paper_probes
     probed = samples[:, interior:interior + probes].astype(np.float32)  # float32 partitions faster than uint8
-    paper = np.partition(probed, probes - 2, axis=1)[:, probes - 2]
-    paper = np.maximum(paper, np.float32(black_grey) + 1.0)[:, None]  # the second brightest probe
+    paper = np.partition(probed, probes - 2, axis=1)[:, probes - 2]  # the second brightest probe
+    paper = _neighbourhood_median(paper, _neighbours(table, params.paper_neighbourhood_mm))
+    paper = np.maximum(paper, np.float32(black_grey) + 1.0)[:, None]
     span = paper - np.float32(black_grey)
     darkness = _darkness(samples[:, :interior], paper, span).reshape(-1, ny, nx)
     ring, angles = samples[:, interior + probes:], params.outline_angles
@@ -258,6 +267,36 @@ def measure_bubbles(image: np.ndarray, homography: np.ndarray, table: BubbleTabl
     on_outline = (_darkness(darkest, paper, span) >= params.outline_min_darkness).astype(np.float32)
     found = on_outline @ np.ones(angles, np.float32)  # a count: exact, and far faster than a sum along rows
     return BubbleMeasures(darkness, inside_weights, sector_weights, found / np.float32(angles))
+
+
+def _neighbourhood_median(values: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
+    """Per bubble, the median (lower middle) of ``values`` over its neighbours (rows of indices, -1 = none)."""
+    padded = np.append(values, np.float32(np.inf))  # index -1 reads +inf: sorted past every real value
+    ordered = np.sort(padded[neighbours], axis=1)
+    middle = (np.count_nonzero(neighbours >= 0, axis=1) - 1) // 2
+    return ordered[np.arange(len(values)), middle]
+
+
+def _neighbours(table: BubbleTable, radius_mm: float) -> np.ndarray:
+    """Indices of the bubbles of the same region within ``radius_mm`` of each bubble, itself included,
+    padded with -1: shape (n, most neighbours), cached per table."""
+    key = (id(table), radius_mm)
+    cached = _NEIGHBOURS.get(key)
+    if cached is None or cached[0] is not table:
+        centres = table.centres_mm
+        near = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1)) <= radius_mm
+        near &= table.region[:, None] == table.region[None, :]
+        width = int(near.sum(axis=1).max())
+        rows = np.full((len(centres), width), -1, np.int64)
+        for i, row in enumerate(near):
+            found = np.flatnonzero(row)
+            rows[i, :len(found)] = found
+        rows.setflags(write=False)
+        cached = _NEIGHBOURS[key] = (table, rows)
+    return cached[1]
+
+
+_NEIGHBOURS: dict[tuple[int, float], tuple[BubbleTable, np.ndarray]] = {}
 
 
 def _darkness(samples: np.ndarray, paper: np.ndarray, span: np.ndarray) -> np.ndarray:

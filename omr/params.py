@@ -112,6 +112,11 @@ class ReadParams:
     paper_probes: int = 10
     """Paper samples per bubble (half above, half below it); the second brightest is the paper level, so a
     speck or an over-filled mark in one probe does not matter."""
+    paper_neighbourhood_mm: float = 10.0
+    """Radius over which the paper levels of neighbouring bubbles (of one printed region) are pooled, mm:
+    each bubble's own probes are noisy (photocopy grain, JPEG), and a mis-estimated paper level shifts
+    the whole bubble's darkness like a faint smear; light changes < 1 % across 10 mm even on a phone
+    photo, and their median is robust to probes darkened by an over-filled mark."""
     paper_probe_mm: float = 0.5
     """Distance of the paper probes beyond the outline's outer edge, mm: inside the 1.1-1.5 mm gap between
     rows of the layout, clear of the next row's outline."""
