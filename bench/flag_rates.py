@@ -144,7 +144,7 @@ class LightResult:
         return self.read_clean / self.marks if self.marks else 0.0
 
 
-LIGHT_STYLES = ("all light", "one in ten light")
+LIGHT_STYLES = ("all light", "1 in 10 light")
 
 
 def read_light_sheet(layout: SheetLayout, profile: str, style: str, seed: int) -> LightResult:
@@ -152,7 +152,7 @@ def read_light_sheet(layout: SheetLayout, profile: str, style: str, seed: int) -
     rng = random.Random(seed)
     answers = synth.random_answers(layout, seed, kind="pencil")
     if style == "all light":
-        answers = {q: {o: "faint" for o in marks} for q, marks in answers.items()}
+        answers = {q: dict.fromkeys(marks, "faint") for q, marks in answers.items()}
     else:
         answers = {q: {o: "faint" if rng.random() < 0.1 else k for o, k in marks.items()}
                    for q, marks in answers.items()}

@@ -20,8 +20,10 @@ cluster (Otsu on the fills, as OMRChecker splits a question's sorted fills at
 their largest gap, but over all bubbles so that a question with one mark is
 still judged against the sheet's own marks).  Positions ``t`` on the sheet's
 blank-to-marked scale decide: a full mark needs a high ``t`` and ink over
-most of the bubble; a blank needs a low ``t`` and no strokes; everything in
-between (light or partial fills, ticks, crosses) is ambiguous and flagged
+most of the bubble; a lighter fill still counts when it stands half-way up
+the scale, far above every blank, and its ink covers the bubble evenly as a
+fill does; a blank needs a low ``t`` and no strokes; everything in between
+(faint washes, partial fills, ticks, crosses) is ambiguous and flagged
 for review, and residue beside a mark is flagged as an erasure.  A bubble
 whose outline is missing is flagged as misaligned.  The reader never
 guesses silently.
@@ -381,7 +383,8 @@ def calibrate(measures: BubbleMeasures, table: BubbleTable, params: ReadParams) 
         coverage, rim = _spread(measures, levels.mark_darkness, params)
     t = (fill - levels.blank) / max(levels.mark - levels.blank, 1e-3)
     stray = _stray_ink(measures, templates, table.group, levels.mark_darkness, params)
-    states, confidence = _states(t, coverage, rim, stray, params)
+    light = _light_fills(measures, t, (t >= params.mark_min_t) & _filled(coverage, rim, params), params)
+    states, confidence = _states(t, coverage, rim, stray, light, params)
     aligned = measures.outline >= params.outline_found_angles
     return SheetCalibration(fill, t, coverage, rim, stray, levels.blank, levels.mark, levels.confident, aligned, states,
                             confidence)
@@ -520,16 +523,40 @@ def _grow(stack: np.ndarray, axis: int) -> np.ndarray:
     return grown
 
 
-def _states(t: np.ndarray, coverage: np.ndarray, rim: np.ndarray, stray: np.ndarray,
+def _light_fills(measures: BubbleMeasures, t: np.ndarray, full: np.ndarray,
+                 params: ReadParams) -> np.ndarray:
+    """Complete fills lighter than the sheet's typical mark: ``t >= light_mark_min_t`` and ink over the
+    bubble at half the darkness of its own ink, as a fill covers it (most of the interior, every side).
+
+    The bubble's own ink is the darkness of its darkest tenth (``light_ink_quantile``): a light fill is
+    even, so half of that still covers it; a half fill, a tick or a cross is drawn with dark strokes,
+    and half of their darkness leaves sides white.  A careful reader takes a lightly pressed but complete
+    fill, far above the sheet's blank bubbles, for a mark; erasure residue and stray dots stay far below
+    the cut.
+    """
+    light = np.zeros(len(t), bool)
+    candidates = np.flatnonzero(~full & (t >= params.light_mark_min_t))
+    if len(candidates):
+        samples = measures.flat[candidates]
+        ink = np.quantile(samples[:, measures.inside_weights > 0], params.light_ink_quantile, axis=1)
+        dark = (samples >= (0.5 * ink).astype(np.float32)[:, None]).astype(np.float32)
+        coverage = dark @ measures.inside_weights
+        rim = np.sort(np.stack([dark @ w for w in measures.sector_weights], axis=1), axis=1)
+        light[candidates] = _filled(coverage, rim, params)
+    return light
+
+
+def _states(t: np.ndarray, coverage: np.ndarray, rim: np.ndarray, stray: np.ndarray, light: np.ndarray,
             params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
     """Bubble states (0 blank, 1 ambiguous, 2 marked) and confidences in [0, 1].
 
     Confidence is the smallest margin of the bubble's measures past the thresholds of its state, each
     margin relative to the way from the threshold to the typical value (a full mark: t = 1, full
-    coverage; a blank: t = 0, no strokes); half that way or more is full confidence.  Ambiguous
-    bubbles have confidence 0.
+    coverage; a blank: t = 0, no strokes); half that way or more is full confidence.  A light fill's
+    confidence is its margin past ``light_mark_min_t``.  Ambiguous bubbles have confidence 0.
     """
-    marked = (t >= params.mark_min_t) & _filled(coverage, rim, params)
+    full = (t >= params.mark_min_t) & _filled(coverage, rim, params)
+    marked = full | light
     blank = (t < params.blank_max_t) & (stray < params.max_stray_ink)
     states = np.full(t.shape, _AMBIGUOUS, np.int8)
     states[marked] = _MARKED
@@ -541,7 +568,8 @@ def _states(t: np.ndarray, coverage: np.ndarray, rim: np.ndarray, stray: np.ndar
     ])
     blank_margin = np.minimum((params.blank_max_t - t) / params.blank_max_t,
                               (params.max_stray_ink - stray) / params.max_stray_ink)
-    margin = np.where(marked, mark_margin, np.where(blank, blank_margin, 0.0))
+    light_margin = (t - params.light_mark_min_t) / (1.0 - params.light_mark_min_t)
+    margin = np.where(full, mark_margin, np.where(light, light_margin, np.where(blank, blank_margin, 0.0)))
     return states, np.clip(margin / _HALF_WAY, 0.0, 1.0)
 
 

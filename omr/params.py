@@ -180,6 +180,13 @@ class ReadParams:
     mark_min_rim_floor: float = 0.2
     """Least coverage of the emptiest rim sector of a full mark: a crescent is still partly inked, the
     empty quarter of a three-quarter fill is not."""
+    light_mark_min_t: float = 0.5
+    """A fill at or above this position that covers the bubble at half its own darkness is a mark, though
+    lighter than the sheet's typical one: a lightly pressed complete fill among 2B pencil marks measures
+    0.45-0.7, a very faint wash < 0.47 and stays for review, erasure residue < 0.3, a stray dot < 0.2."""
+    light_ink_quantile: float = 0.9
+    """Quantile of a bubble's interior darkness taken as the darkness of its own ink (ratio in [0, 1]):
+    the darkest tenth is the ink of an even fill and the strokes of a tick, a cross or a half fill."""
     min_full_marks: int = 3
     """Full marks needed to take the sheet's mark level from full marks only (else the upper cluster)."""
     stroke_darkness_ratio: float = 0.4

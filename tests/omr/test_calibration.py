@@ -63,3 +63,21 @@ def test_erasure_residue_on_a_photocopy_is_still_flagged(layout: SheetLayout) ->
     assert _unflagged_misreads(read, marks) == []
     flagged = [n for n in erased if FLAG_ERASURE in read.question(n).flags]
     assert len(flagged) >= 27  # residue a person would see: at least 90 % of it
+
+
+def test_light_complete_fills_among_pencil_marks_read_as_marks(layout: SheetLayout) -> None:
+    answers = synth.random_answers(layout, 7, kind="pencil", blank_rate=0.0)
+    light = list(range(30, 50))
+    odd = {60: "tick", 61: "cross", 62: "partial", 63: "light", 64: "tick", 65: "cross", 66: "partial", 67: "light"}
+    for number in light:
+        answers[number] = {option: "faint" for option in answers[number]}
+    for number, kind in odd.items():
+        answers[number] = {option: kind for option in answers[number]}
+    marks = synth.SheetMarks(answers, synth.candidate_marks(NUMBER, "pencil"))
+    scan = synth.Scan(noise_sigma=3, blur_sigma_px=0.6, skew_deg=1.0, margin_mm=3)
+    read = _scan(layout, marks, 7, scan=scan, quality=80)
+    assert read.status == "read", read.reason
+    assert _unflagged_misreads(read, marks) == []
+    read_clean = [n for n in light if set(read.question(n).marked) == set(answers[n]) and not read.question(n).flags]
+    assert len(read_clean) >= 17  # >= 85 % of light but complete fills stand as marks
+    assert [n for n in odd if not read.question(n).needs_review] == []  # ticks, crosses, halves, washes: review
