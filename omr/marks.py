@@ -154,7 +154,8 @@ class SheetCalibration:
     fill : ndarray, shape (n,)
         Darkness above the printed pattern, rescaled to [0, 1] (reported as the bubble's fill).
     t : ndarray, shape (n,)
-        Position on the sheet's scale: 0 = typical blank, 1 = typical mark.
+        Position on the bubble's scale: 0 = typical blank, 1 = typical mark (of the sheet's answers, or
+        for the candidate-number grid of its own marks when they are clear).
     coverage : ndarray, shape (n,)
         Share of the interior darker than half the typical mark's darkness.
     rim : ndarray, shape (n, sectors)
@@ -174,6 +175,10 @@ class SheetCalibration:
         0 blank, 1 ambiguous, 2 marked.
     confidence : ndarray, shape (n,)
         Per-bubble confidence in [0, 1].
+    residue : ndarray of bool, shape (n,)
+        Not marked, but darker than blank paper by ``erasure_min_t`` of the darker of the sheet's scale
+        and the bubble's own (the digit grid's): erasure residue if beside a mark.  A number filled
+        lighter or darker than the answers does not make the grain of its blank bubbles residue.
     """
 
     fill: np.ndarray
@@ -187,6 +192,7 @@ class SheetCalibration:
     aligned: np.ndarray
     states: np.ndarray
     confidence: np.ndarray
+    residue: np.ndarray
 
 
 # -- the table ---------------------------------------------------------------------------------------
@@ -381,13 +387,43 @@ def calibrate(measures: BubbleMeasures, table: BubbleTable, params: ReadParams) 
     if levels.confident and np.count_nonzero(full) >= params.min_full_marks:
         levels = _levels(fill, raw, ordered, split, full, params)  # the typical mark: full fills, not ticks or halves
         coverage, rim = _spread(measures, levels.mark_darkness, params)
-    t = (fill - levels.blank) / max(levels.mark - levels.blank, 1e-3)
-    stray = _stray_ink(measures, templates, table.group, levels.mark_darkness, params)
+    mark, darkness = _per_bubble_scale(fill, raw, table, levels, params)
+    if darkness[-1] != levels.mark_darkness:  # the digit grid has a scale of its own
+        coverage, rim = _spread(measures, darkness, params)
+    t = (fill - levels.blank) / np.maximum(mark - levels.blank, 1e-3)
+    stray = _stray_ink(measures, templates, table.group, darkness, params)
     light = _light_fills(measures, t, (t >= params.mark_min_t) & _filled(coverage, rim, params), params)
     states, confidence = _states(t, coverage, rim, stray, light, params)
+    weak = (mark < levels.mark) & (fill < params.min_mark_fill) & (states == _MARKED)
+    states[weak], confidence[weak] = _AMBIGUOUS, 0.0  # on a lighter grid scale, never a mark lighter than this
+    darker_t = (fill - levels.blank) / np.maximum(np.maximum(mark, levels.mark) - levels.blank, 1e-3)
+    residue = (states != _MARKED) & (darker_t >= params.erasure_min_t)
     aligned = measures.outline >= params.outline_found_angles
     return SheetCalibration(fill, t, coverage, rim, stray, levels.blank, levels.mark, levels.confident, aligned, states,
-                            confidence)
+                            confidence, residue)
+
+
+def _per_bubble_scale(fill: np.ndarray, raw: np.ndarray, table: BubbleTable, levels: "_Levels",
+                      params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
+    """Per bubble, the typical mark's fill and raw darkness it is judged against (shape (n,) each).
+
+    Answer bubbles use the sheet's.  The candidate-number grid is judged on its own scale, as a careful
+    reader reads a column: one digit per column, so the darkest bubble of each column is that column's
+    mark, and their median is the grid's typical mark, if it is a clear one (``min_mark_fill`` and
+    ``min_cluster_separation`` above the sheet's blanks).  A number written lighter or darker than the
+    answers is then read against its own marks.
+    """
+    n, start = len(fill), table.answer_count
+    mark = np.full(n, levels.mark, np.float64)
+    darkness = np.full(n, levels.mark_darkness, np.float32)
+    if not levels.confident or table.digits == 0:
+        return mark, darkness
+    columns = fill[start:].reshape(table.digits, _DIGIT_VALUES)
+    best = start + np.arange(table.digits) * _DIGIT_VALUES + columns.argmax(axis=1)
+    grid_mark = float(np.median(fill[best]))
+    if grid_mark >= params.min_mark_fill and grid_mark - levels.blank >= params.min_cluster_separation:
+        mark[start:], darkness[start:] = grid_mark, float(np.median(raw[best]))
+    return mark, darkness
 
 
 @dataclass(frozen=True)
@@ -399,13 +435,19 @@ class _Levels:
     mark_darkness: float
 
 
-def _spread(measures: BubbleMeasures, mark_darkness: float, params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
+def _per_row(level: np.ndarray) -> np.ndarray:
+    """A scalar, or one value per bubble as a column, in float32 (broadcasts over a bubble's samples)."""
+    level = np.asarray(level, np.float32)
+    return level[:, None] if level.ndim else level
+
+
+def _spread(measures: BubbleMeasures, mark_darkness: float | np.ndarray, params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
     """Coverage of the interior and of each rim sector (sorted ascending), at half the mark's darkness.
 
     Rim sectors are measured only where the coverage could make a full mark (``mark_min_coverage``);
     elsewhere they are 0, which decides nothing: such a bubble is no full mark whatever its rim.
     """
-    dark = (measures.flat >= np.float32(0.5 * mark_darkness)).astype(np.float32)
+    dark = (measures.flat >= _per_row(0.5 * np.asarray(mark_darkness))).astype(np.float32)
     coverage = dark @ measures.inside_weights
     rim = np.zeros((len(dark), len(measures.sector_weights)), np.float32)
     covered = np.flatnonzero(coverage >= params.mark_min_coverage)
@@ -492,11 +534,12 @@ def _otsu_split(ordered: np.ndarray) -> int:
     return int(np.argmax(between)) + 1
 
 
-def _stray_ink(measures: BubbleMeasures, templates: np.ndarray, group: np.ndarray, mark_darkness: float,
-               params: ReadParams) -> np.ndarray:
-    """Share of each interior where ink exceeds the (dilated) printed pattern by a stroke's darkness."""
+def _stray_ink(measures: BubbleMeasures, templates: np.ndarray, group: np.ndarray,
+               mark_darkness: float | np.ndarray, params: ReadParams) -> np.ndarray:
+    """Share of each interior where ink exceeds the (dilated) printed pattern by a stroke's darkness
+    (``mark_darkness``: the typical mark's, one for the sheet or one per bubble)."""
     tolerant = _dilate(templates, params.template_tolerance_samples).reshape(len(templates), -1)
-    level = np.float32(max(params.min_stroke_darkness, params.stroke_darkness_ratio * mark_darkness))
+    level = _per_row(np.maximum(params.min_stroke_darkness, params.stroke_darkness_ratio * np.asarray(mark_darkness)))
     strokes = ((measures.flat - tolerant[group]) >= level).astype(np.float32)
     return strokes @ measures.inside_weights
 
@@ -585,7 +628,7 @@ def read_questions(table: BubbleTable, calibration: SheetCalibration, params: Re
     states = calibration.states[:n]
     starts = table.question_start[:-1]
     marked = states == _MARKED
-    residue = ~marked & (calibration.t[:n] >= params.erasure_min_t)
+    residue = calibration.residue[:n]
     marks = np.add.reduceat(marked.astype(np.int64), starts)
     ambiguous = np.add.reduceat((states == _AMBIGUOUS).astype(np.int64), starts) > 0
     residue_blank = np.add.reduceat((residue & (states == _BLANK)).astype(np.int64), starts) > 0
@@ -631,7 +674,7 @@ def read_candidate(table: BubbleTable, calibration: SheetCalibration, params: Re
     """The candidate number: a digit per column with exactly one clear mark, else "?" or "*" and a flag."""
     start, shape = table.answer_count, (table.digits, _DIGIT_VALUES)
     states = calibration.states[start:].reshape(shape)
-    residue = ((states != _MARKED) & (calibration.t[start:].reshape(shape) >= params.erasure_min_t)).any(axis=1)
+    residue = calibration.residue[start:].reshape(shape).any(axis=1)
     misaligned = (~calibration.aligned[start:].reshape(shape)).any(axis=1)
     fills = np.round(calibration.fill[start:], 3).reshape(shape)
     digits, flags = [], []

@@ -81,3 +81,27 @@ def test_light_complete_fills_among_pencil_marks_read_as_marks(layout: SheetLayo
     read_clean = [n for n in light if set(read.question(n).marked) == set(answers[n]) and not read.question(n).flags]
     assert len(read_clean) >= 17  # >= 85 % of light but complete fills stand as marks
     assert [n for n in odd if not read.question(n).needs_review] == []  # ticks, crosses, halves, washes: review
+
+
+@pytest.mark.parametrize(("answers_kind", "number_kind"), [("pen", "faint"), ("pen", "pencil"), ("faint", "pencil"),
+                                                          ("pencil", "faint")])
+def test_candidate_number_is_read_against_its_own_grid(layout: SheetLayout, answers_kind: str,
+                                                       number_kind: str) -> None:
+    marks = synth.SheetMarks(synth.random_answers(layout, 8, kind=answers_kind),
+                             synth.candidate_marks(NUMBER, number_kind))
+    read = _scan(layout, marks, 8)
+    assert read.status == "read", read.reason
+    assert read.candidate.digits == NUMBER and read.candidate.complete, read.candidate.flags
+
+
+def test_erased_digit_on_a_light_grid_is_never_read_as_a_digit(layout: SheetLayout) -> None:
+    digits = synth.candidate_marks(NUMBER, "faint")
+    digits[3] = {4: "erasure"}  # the fourth digit rubbed out and not written again
+    digits[6] = {2: "erasure", 7: "faint"}  # the seventh changed from 2 to 7
+    marks = synth.SheetMarks(synth.random_answers(layout, 9, kind="pen"), digits)
+    read = _scan(layout, marks, 9)
+    assert read.status == "read", read.reason
+    assert read.candidate.digits[3] == "?" and not read.candidate.complete
+    assert read.candidate.digits[6] in "7?"
+    others = [i for i in range(len(NUMBER)) if i not in (3, 6)]
+    assert [read.candidate.digits[i] for i in others] == [NUMBER[i] for i in others]
