@@ -66,6 +66,9 @@ class ReadParams:
     min_fiducials_for_sheet: int = 3
     """With at least this many fiducials found a page is taken for a sheet and quarantined when unreadable;
     with fewer it is ``not_a_sheet``."""
+    qr_search_dpi: float = 100.0
+    """Resolution of the whole-page QR search on a page without corner marks, dpi: a 30 mm code of ~33
+    modules has 3.5 px per module there, enough for the detector, at ~50-60 ms per page."""
     dpi_mismatch_note: float = 0.1
     """A dpi from metadata that differs from the fiducial spacing by more than this share is noted (the
     fiducial spacing is used; phone photos carry 72 dpi)."""

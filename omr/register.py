@@ -7,8 +7,8 @@ Steps, each cheap and each able to stop the read with a reason:
 2. the four corner fiducials (:mod:`omr.fiducials`), solid or hollowed into
    rings by a bitonal scanner: fewer than ``min_fiducials_for_sheet`` ->
    ``blank`` if the page also carries almost no ink, else ``not_a_sheet``
-   (a text page); otherwise an unusable set -> ``quarantined``.  A page with
-   corner marks is never blank;
+   (a text page) unless a QR code is found on it; otherwise an unusable set
+   -> ``quarantined``.  A page with corner marks or a QR code is never blank;
 3. orientation (0/90/180/270): the fiducial rectangle says portrait or
    landscape, the QR box (dark) versus its point-symmetric place (bubbles)
    says which way up; when that contrast is weak (a faint or missing code,
@@ -135,9 +135,8 @@ def register_page(image: np.ndarray, layout: SheetLayout, *, dpi: float | None =
     clock = _tick(timings, "triage", clock)
     chosen = _find_fiducials(image, thumb, layout, guess, stated, params)
     clock = _tick(timings, "fiducials", clock)
-    if isinstance(chosen, Registration) and little_ink and chosen.status == "not_a_sheet":
-        return Registration("blank", "almost no ink and no corner marks on the page (a blank page or a duplex "
-                            "back)", thumb=thumb, timings_ms=timings)
+    if isinstance(chosen, Registration) and chosen.status == "not_a_sheet":
+        return _without_corner_marks(image, chosen.reason, little_ink, guess, thumb, params, timings)
     if isinstance(chosen, Registration):
         return Registration(chosen.status, chosen.reason, thumb=thumb, timings_ms=timings)
     options = _orientations(chosen, layout, thumb)
@@ -161,6 +160,31 @@ def _find_fiducials(image: np.ndarray, thumb: Thumbnail, layout: SheetLayout, gu
     if corners_found >= params.min_fiducials_for_sheet:
         return Registration("quarantined", chosen)
     return Registration("not_a_sheet", f"no answer-sheet fiducials ({chosen})")
+
+
+def _without_corner_marks(image: np.ndarray, reason: str, little_ink: bool, dpi: float, thumb: Thumbnail,
+                          params: ReadParams, timings: dict[str, float]) -> Registration:
+    """A page without corner marks: blank with almost no ink, quarantined with a QR code, else not a sheet."""
+    if little_ink:
+        return Registration("blank", "almost no ink and no corner marks on the page (a blank page or a duplex "
+                            "back)", thumb=thumb, timings_ms=timings)
+    clock = time.perf_counter()
+    found = _has_qr_code(image, dpi, params)
+    _tick(timings, "qr_search", clock)
+    if found:
+        return Registration("quarantined", f"a QR code but no usable corner marks ({reason}): an answer sheet "
+                            "whose corners are cut off, covered or torn; check it by hand", thumb=thumb,
+                            timings_ms=timings)
+    return Registration("not_a_sheet", reason, thumb=thumb, timings_ms=timings)
+
+
+def _has_qr_code(image: np.ndarray, dpi: float, params: ReadParams) -> bool:
+    """Whether a QR code is found anywhere on the page (searched at ``qr_search_dpi``: only pages without
+    corner marks come here, so the whole-page search costs nothing on a batch of sheets)."""
+    factor = min(1.0, params.qr_search_dpi / max(dpi, 1.0))
+    small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else image
+    found, _ = cv2.QRCodeDetector().detect(small)
+    return bool(found)
 
 
 def _fit_orientation(image: np.ndarray, chosen: FiducialSet, options: list[tuple[int, np.ndarray, float]],

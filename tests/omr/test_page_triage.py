@@ -83,3 +83,13 @@ def test_blank_back_with_show_through_and_specks_is_blank(layout: SheetLayout, n
     back = synth.capture(synth.blank_page(150, seed=2), 150, synth.Scan(paper=240, ink=20, noise_sigma=noise))
     read = read_sheet(back, layout, dpi=150)
     assert read.status == "blank", read.reason
+
+
+def test_sheet_whose_corner_marks_are_covered_is_quarantined_by_its_qr_code(layout: SheetLayout) -> None:
+    page, _ = _filled_sheet(layout, 150, 7)
+    scale = 150 / 25.4
+    half = layout.fiducials.size_mm * 0.8
+    for x, y in layout.fiducials.centres_mm:  # white labels stuck over every corner mark
+        page[int((y - half) * scale):int((y + half) * scale), int((x - half) * scale):int((x + half) * scale)] = 255
+    read = read_sheet(page, layout, dpi=150)
+    assert read.status == "quarantined" and "QR code" in read.reason, read.reason
