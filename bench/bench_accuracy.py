@@ -179,8 +179,8 @@ def print_flag_rates(flags: dict[str, FlagRates], light: list[tuple[str, str, Li
     """Flags nobody needed, per mix and profile, and how light complete fills read."""
     for mix in MIXES:
         print(f"\n== flagged share per capture profile, mark mix '{mix}' (clean questions by tool, questions "
-              "the truth wants reviewed, answer sheets with any flag, sheets flagged with nothing to review, "
-              "cleanly filled candidate numbers by tool)")
+              "the truth wants reviewed, answer sheets with any flag, sheets the truth wants reviewed, sheets "
+              "flagged with nothing to review, cleanly filled candidate numbers by tool)")
         for line in flags[mix].lines(tuple(PROFILES)):
             print(line)
     print("\n== light but complete fills: share read as marks without a flag")

@@ -6,8 +6,9 @@ filled cleanly.  Tallies are kept per capture profile and question class, per ma
 
 - questions flagged, by class: ``pen`` and ``pencil`` (clean fills of one tool, nothing else drawn),
   ``unanswered`` (nothing drawn), ``review`` (the truth expects a flag: odd marks, erasures, dots);
-- answer sheets of the exam with any flag (a flagged question or candidate number, or quarantined), and
-  those flagged although the truth expects no review anywhere on them;
+- answer sheets of the exam with any flag (a flagged question or candidate number, or quarantined), the
+  share the truth wants reviewed somewhere (two marks on a single-answer question, an erasure, an odd
+  mark: the floor of the first), and sheets flagged although the truth expects no review on them;
 - candidate numbers not read complete although filled cleanly, by tool.
 
 :func:`read_light_sheets` measures the other side of the same question: complete fills drawn with a light
@@ -82,8 +83,8 @@ class FlagRates:
 
     def lines(self, profiles: tuple[str, ...]) -> list[str]:
         """A table: one row per profile, the flatbed/feeder profiles together, and all profiles."""
-        header = ("profile", "pen q", "pencil q", "unanswered q", "review q", "sheets", "no-cause sheets",
-                  "pencil ids", "pen ids")
+        header = ("profile", "pen q", "pencil q", "unanswered q", "review q", "sheets", "sheets to review",
+                  "no-cause sheets", "pencil ids", "pen ids")
         out = [_row(*header)]
         groups = [(p, (p,)) for p in profiles if self.sheets[p]]
         groups += [("flatbed+feeder", FLATBED_FEEDER), ("all", profiles)]
@@ -98,6 +99,8 @@ class FlagRates:
             return f"{100.0 * k / n:.2f} %" if n else "-"
         cells = [share(self.questions_flagged, self.questions, kind) for kind in QUESTION_CLASSES]
         cells.append(share(self.sheets_flagged, self.sheets, None))
+        to_review = Counter({p: self.sheets[p] - self.sheets_clean[p] for p in members})
+        cells.append(share(to_review, self.sheets, None))
         cells.append(share(self.sheets_clean_flagged, self.sheets_clean, None))
         cells += [share(self.numbers_flagged, self.numbers, tool) for tool in ("pencil", "pen")]
         return cells
@@ -120,7 +123,7 @@ def question_class(kinds: list[str | None], review: bool) -> str:
 
 def _row(*cells: object) -> str:
     first, *rest = (str(c) for c in cells)
-    return f"{first:<16}" + "".join(f"{c:>16}" for c in rest)
+    return f"{first:<16}" + "".join(f"{c:>18}" for c in rest)
 
 
 # -- light but complete fills ------------------------------------------------------------------
@@ -205,7 +208,7 @@ def summarise_light(results: list[tuple[str, str, LightResult]]) -> list[str]:
     for profile, style, result in results:
         table.setdefault((profile, style), LightResult()).merge(result)
         table.setdefault(("all", style), LightResult()).merge(result)
-    out = [_row("profile", *(f"{s} read" for s in LIGHT_STYLES), "bubbles", "misread unflagged")]
+    out = [_row("profile", *LIGHT_STYLES, "bubbles", "misread unflagged")]
     for profile in (*grey_profiles(), "all"):
         parts = [table.get((profile, s), LightResult()) for s in LIGHT_STYLES]
         cells = [f"{100.0 * p.rate:.1f} % of {p.marks}" for p in parts]
