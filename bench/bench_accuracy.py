@@ -2,7 +2,8 @@
 
 Run from the repository root::
 
-    python bench/bench_accuracy.py [--sheets 12] [--light-sheets 4] [--seed 1] [--workers 2] [--keep DIR]
+    python bench/bench_accuracy.py [--sheets 12] [--light-sheets 4] [--hard-pages 10] [--seed 1] [--workers 2]
+                                   [--keep DIR]
     python bench/bench_accuracy.py --scans DIR     # read again the scans kept by an earlier --keep DIR
 
 An exam is built from the bundled bank and format; for every capture profile
@@ -26,7 +27,10 @@ capture profile, the share of clean pen and pencil questions flagged, of
 answer sheets with any flag, and of cleanly filled candidate numbers flagged,
 by tool; and the share of light but complete fills read without a flag, on
 ``--light-sheets`` sheets per grey profile filled lightly throughout and as
-many with one light fill in ten among pencil marks.
+many with one light fill in ten among pencil marks.  Last, ``--hard-pages``
+pages per hard case (``hard_pages.py``): dark and washed-out scans of
+filled sheets, corner marks hollowed into rings by a bitonal driver, a text
+page and a blank back, each of which must get its own status.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from flag_rates import FlagRates, LightResult, light_jobs, read_light_sheet, summarise_light
+from hard_pages import HardResult, hard_jobs, hard_misreads, read_hard_page, summarise_hard
 from omr.layout import SheetLayout, load_layout
 from omr.read import read_sheet
 from omr.result import MarkState, QuestionRead, SheetRead
@@ -154,6 +159,14 @@ def read_all(jobs: list[FileJob], layout: SheetLayout, workers: int) -> Reads:
     return reads
 
 
+def read_hard(layout: SheetLayout, pages: int, seed: int, workers: int) -> list[tuple[str, HardResult]]:
+    """Draw, capture and read the hard pages in worker processes."""
+    jobs = hard_jobs(pages, seed)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(read_hard_page, [layout] * len(jobs), *zip(*jobs), chunksize=2)
+        return [(case, result) for (case, _), result in zip(jobs, results, strict=True)]
+
+
 def read_light(layout: SheetLayout, sheets: int, seed: int, workers: int) -> list[tuple[str, str, LightResult]]:
     """Draw, capture and read the light-fill sheets in worker processes."""
     jobs = light_jobs(sheets, seed)
@@ -196,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--light-sheets", type=int, default=4,
                         help="light-fill sheets per grey profile and style (default 4)")
+    parser.add_argument("--hard-pages", type=int, default=10, help="pages per hard case (default 10)")
     parser.add_argument("--keep", type=Path, help="keep the exam and scans in this new folder")
     parser.add_argument("--scans", type=Path, help="read the scans kept by an earlier --keep instead of simulating")
     args = parser.parse_args(argv)
@@ -213,12 +227,16 @@ def main(argv: list[str] | None = None) -> int:
             jobs, layout, sim_s = simulate_all(exam_dir, root, args.sheets, args.seed, args.workers)
         reads = read_all(jobs, layout, args.workers)
     light = read_light(layout, args.light_sheets, args.seed, args.workers)
+    hard = read_hard(layout, args.hard_pages, args.seed, args.workers)
     total = AccuracyReport()
     for mix in MIXES:
         total.merge(reads.by_mix[mix])
         print_report(f"reader, mark mix '{mix}'", reads.by_mix[mix])
     print_report("reader, all pages", total)
     print_flag_rates(reads.flags, light)
+    print("\n== hard pages: the status each must get, flagged questions and misreads on read sheets")
+    for line in summarise_hard(hard):
+        print(line)
     baseline, read_s = reads.baseline, reads.seconds
     ms = np.array(total.read_ms)
     print(f"\nBaseline (fixed fill threshold {BASELINE_THRESHOLD}, no flags) on the same reads: "
@@ -232,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     light_misreads = sum(result.misreads for *_, result in light)
     print(f"Light-fill sheets: {sum(result.bubbles for *_, result in light)} bubbles, unflagged misreads: "
           f"{light_misreads}")
-    return 1 if total.silent_errors or light_misreads else 0
+    print(f"Hard pages: unflagged misread questions: {hard_misreads(hard)}")
+    return 1 if total.silent_errors or light_misreads or hard_misreads(hard) else 0
 
 
 if __name__ == "__main__":
