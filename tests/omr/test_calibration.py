@@ -105,3 +105,14 @@ def test_erased_digit_on_a_light_grid_is_never_read_as_a_digit(layout: SheetLayo
     assert read.candidate.digits[6] in "7?"
     others = [i for i in range(len(NUMBER)) if i not in (3, 6)]
     assert [read.candidate.digits[i] for i in others] == [NUMBER[i] for i in others]
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_lighter_but_complete_digit_in_a_pencil_number_reads_without_a_flag(layout: SheetLayout, seed: int) -> None:
+    digits = synth.candidate_marks(NUMBER, "pencil")
+    digits[4] = {8: "faint"}  # a clear 8, pressed more lightly than the other nine (fill ~0.4)
+    marks = synth.SheetMarks(synth.random_answers(layout, seed, kind="pencil"), digits)
+    read = _scan(layout, marks, seed)
+    assert read.status == "read", read.reason
+    assert read.candidate.digits == NUMBER[:4] + "8" + NUMBER[5:] and read.candidate.complete, read.candidate.flags
+    assert 0.3 <= read.candidate.fills[4][8] <= 0.5
