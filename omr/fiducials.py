@@ -1,9 +1,11 @@
-"""The four solid corner squares: coarse search on the thumbnail, refinement at full resolution.
+"""The four corner squares: coarse search on the thumbnail, refinement at full resolution.
 
-Candidates are solid, square ink blobs of plausible size on the thumbnail;
-each quadrant of the image keeps the few nearest its corner.  Candidates are
+Candidates are solid, square ink blobs of plausible size on the thumbnail,
+their small holes filled first: a bitonal driver with adaptive thresholding
+hollows a solid square into a ring, which counts by its outline.  Each
+quadrant of the image keeps the few nearest its corner.  Candidates are
 re-measured, nearest first, in a small full-resolution window (Otsu
-threshold, minimum-area rectangle, centroid).  The chosen four must form the
+threshold, the outer outline's minimum-area rectangle and centroid).  The chosen four must form the
 layout's rectangle (aspect ratio and spacing-to-size ratio), upright or
 turned by 90 degrees.
 """
@@ -40,11 +42,11 @@ class Fiducial:
     centre : tuple of float
         Centroid (x, y), image pixels.
     side_px : float
-        Square root of the ink area, image pixels.
+        Square root of the area inside the square's outer outline, image pixels.
     aspect : float
         Long / short side of the minimum-area rectangle (>= 1).
     solidity : float
-        Ink area / minimum-area rectangle area, in [0, 1].
+        Area inside the outer outline / minimum-area rectangle area, in [0, 1].
     ink_grey : float
         Median grey of the square's pixels: the scan's black level.
     corner_distance : float

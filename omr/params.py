@@ -36,8 +36,8 @@ class ReadParams:
     """Thumbnail pixels at least this dark, relative to the page's own print, count as ink (fiducials,
     text, marks); bleed-through of a duplex back and uneven light stay well below it."""
     blank_max_ink_fraction: float = 0.002
-    """A page whose ink covers less than this share of its area is blank (a duplex back); a printed sheet
-    has > 5 % ink, a stray page number or a few specks < 0.1 %."""
+    """A page whose ink covers less than this share of its area is blank (a duplex back) unless corner marks
+    are found on it; a printed sheet has > 5 % ink, a stray page number or a few specks < 0.1 %."""
     edge_margin_mm: float = 6.0
     """Border ignored when deciding blankness, mm: scanner lids and page edges leave dark strips there."""
 
@@ -52,8 +52,9 @@ class ReadParams:
     """The same when the dpi comes from the file and is plausible: perspective and print scaling only.
     Keeps 3-4 mm answer marks out of the candidates, which saves their full-resolution checks."""
     fiducial_min_solidity: float = 0.82
-    """Least share of a candidate's minimum-area rectangle that is ink: a printed square is ~0.95, a letter,
-    an ellipse (0.79) or a QR finder ring far less."""
+    """Least share of a candidate's minimum-area rectangle inside its outer outline: a printed square is
+    ~0.95 (a square hollowed into a ring by a bitonal driver too: it counts by its outline), a letter or
+    an ellipse (0.79) less."""
     fiducial_max_aspect: float = 1.3
     """Largest long/short side ratio of a candidate square: perspective of a phone photo stays < 1.15."""
     corner_candidates: int = 3
@@ -65,7 +66,8 @@ class ReadParams:
     from the layout's: 10 % perspective passes, a random blob in a corner does not."""
     min_fiducials_for_sheet: int = 3
     """With at least this many fiducials found a page is taken for a sheet and quarantined when unreadable;
-    with fewer it is ``not_a_sheet``."""
+    with fewer it is ``blank`` if it carries almost no ink, ``quarantined`` if a QR code is found on it,
+    else ``not_a_sheet``."""
     qr_search_dpi: float = 100.0
     """Resolution of the whole-page QR search on a page without corner marks, dpi: a 30 mm code of ~33
     modules has 3.5 px per module there, enough for the detector, at ~50-60 ms per page."""
@@ -200,8 +202,10 @@ class ReadParams:
     """Largest share of a blank bubble's interior covered by strokes: specks and dust stay < 3 %; a tick or
     a cross covers 10-35 %."""
     erasure_min_t: float = 0.07
-    """A non-marked bubble at or above this position is erasure residue (flag ``erasure``) when it sits
-    beside a mark or is read as blank: twice the largest blank measured on noisy, JPEG-compressed scans."""
+    """A non-marked bubble at or above this position (on the darker of the sheet's and its own grid's
+    scale) is erasure residue (flag ``erasure``) when it sits beside a mark or is read as blank: with the
+    paper level pooled over neighbours, blank bubbles stay below 0.05 even on photocopies and phone
+    photos, residue starts at 0.05-0.07."""
 
     # -- QR code --------------------------------------------------------------------------------------------------
     qr_px_per_mm: float = 5.0
