@@ -300,11 +300,14 @@ def _neighbours(table: BubbleTable, radius_mm: float) -> np.ndarray:
             found = np.flatnonzero(row)
             rows[i, :len(found)] = found
         rows.setflags(write=False)
+        if len(_NEIGHBOURS) >= _NEIGHBOUR_TABLES:
+            _NEIGHBOURS.clear()  # as many tables as bubble_table caches; a new layout set starts afresh
         cached = _NEIGHBOURS[key] = (table, rows)
     return cached[1]
 
 
 _NEIGHBOURS: dict[tuple[int, float], tuple[BubbleTable, np.ndarray]] = {}
+_NEIGHBOUR_TABLES = 16
 
 
 def _darkness(samples: np.ndarray, paper: np.ndarray, span: np.ndarray) -> np.ndarray:

@@ -116,3 +116,17 @@ def test_lighter_but_complete_digit_in_a_pencil_number_reads_without_a_flag(layo
     assert read.status == "read", read.reason
     assert read.candidate.digits == NUMBER[:4] + "8" + NUMBER[5:] and read.candidate.complete, read.candidate.flags
     assert 0.3 <= read.candidate.fills[4][8] <= 0.5
+
+
+def test_paper_level_is_the_median_over_neighbours_of_one_printed_region(layout: SheetLayout) -> None:
+    from omr.marks import _neighbourhood_median, _neighbours, bubble_table
+
+    table = bubble_table(layout)
+    neighbours = _neighbours(table, 10.0)
+    values = np.random.default_rng(0).normal(200, 5, len(table.centres_mm)).astype(np.float32)
+    pooled = _neighbourhood_median(values, neighbours)
+    for i in (0, 350, len(values) - 1):
+        near = np.flatnonzero((np.hypot(*(table.centres_mm - table.centres_mm[i]).T) <= 10.0)
+                              & (table.region == table.region[i]))
+        assert pooled[i] == np.sort(values[near])[(len(near) - 1) // 2]
+        assert 4 <= len(near) <= 30
