@@ -12,7 +12,7 @@ import pytest
 
 from omr import synth
 from omr.layout import SheetLayout
-from omr.marks import FLAG_ERASURE
+from omr.marks import FLAG_ERASURE, _neighbourhood_median, _neighbours, bubble_table
 from omr.read import read_sheet
 from omr.result import MarkState, SheetRead
 
@@ -119,8 +119,6 @@ def test_lighter_but_complete_digit_in_a_pencil_number_reads_without_a_flag(layo
 
 
 def test_paper_level_is_the_median_over_neighbours_of_one_printed_region(layout: SheetLayout) -> None:
-    from omr.marks import _neighbourhood_median, _neighbours, bubble_table
-
     table = bubble_table(layout)
     neighbours = _neighbours(table, 10.0)
     values = np.random.default_rng(0).normal(200, 5, len(table.centres_mm)).astype(np.float32)
