@@ -2,7 +2,9 @@
 
 Run from the repository root::
 
-    python bench/bench_accuracy.py [--sheets 12] [--seed 1] [--workers 2] [--keep DIR]
+    python bench/bench_accuracy.py [--sheets 12] [--light-sheets 4] [--hard-pages 10] [--seed 1] [--workers 2]
+                                   [--keep DIR]
+    python bench/bench_accuracy.py --scans DIR     # read again the scans kept by an earlier --keep DIR
 
 An exam is built from the bundled bank and format; for every capture profile
 (150/200/300 dpi, feeders and flatbeds, JPEG quality 40-95, bitonal G4 in PDF
@@ -19,6 +21,16 @@ review.  It must be 0.  The baseline, measured in the same run on the same
 reads, classifies the reader's own fill measures with a fixed threshold and
 no review flags (how AMC-style fixed thresholds decide), to show what the
 relative classification and its flags buy.
+
+Beside it, the flags nobody needed (see ``flag_rates.py``): per mark mix and
+capture profile, the share of clean pen and pencil questions flagged, of
+answer sheets with any flag, and of cleanly filled candidate numbers flagged,
+by tool; and the share of light but complete fills read without a flag, on
+``--light-sheets`` sheets per grey profile filled lightly throughout and as
+many with one light fill in ten among pencil marks.  Last, ``--hard-pages``
+pages per hard case (``hard_pages.py``): dark and washed-out scans of
+filled sheets, corner marks hollowed into rings by a bitonal driver, a text
+page and a blank back, each of which must get its own status.
 """
 
 from __future__ import annotations
@@ -34,6 +46,8 @@ from pathlib import Path
 
 import numpy as np
 
+from flag_rates import FlagRates, LightResult, light_jobs, read_light_sheet, summarise_light
+from hard_pages import HardResult, hard_jobs, hard_misreads, read_hard_page, summarise_hard
 from omr.layout import SheetLayout, load_layout
 from omr.read import read_sheet
 from omr.result import MarkState, QuestionRead, SheetRead
@@ -74,9 +88,9 @@ def fixed_threshold(read: SheetRead, threshold: float = BASELINE_THRESHOLD) -> S
     return replace(read, questions=tuple(questions))
 
 
-def read_file(job: FileJob, layout: SheetLayout) -> tuple[str, AccuracyReport, AccuracyReport]:
-    """Read one file; the reader's and the baseline's comparison with the truth."""
-    reader, baseline = AccuracyReport(), AccuracyReport()
+def read_file(job: FileJob, layout: SheetLayout) -> tuple[str, AccuracyReport, AccuracyReport, FlagRates]:
+    """Read one file; the reader's and the baseline's comparison with the truth, and its flag tally."""
+    reader, baseline, flags = AccuracyReport(), AccuracyReport(), FlagRates()
     pages = list(iter_pages([job.path]))
     for page, truth in zip(pages, job.truth.pages, strict=True):
         if page.image is None:
@@ -86,7 +100,8 @@ def read_file(job: FileJob, layout: SheetLayout) -> tuple[str, AccuracyReport, A
             reader.read_ms.append(read.timings_ms.get("total", 0.0))
         compare_page(reader, job.path.name, truth, read)
         compare_page(baseline, job.path.name, truth, fixed_threshold(read))
-    return job.mix, reader, baseline
+        flags.add_page(truth, read)
+    return job.mix, reader, baseline, flags
 
 
 def simulate_all(exam_dir: Path, out: Path, sheets: int, seed: int,
@@ -109,17 +124,55 @@ def simulate_all(exam_dir: Path, out: Path, sheets: int, seed: int,
     return jobs, layout, time.perf_counter() - started
 
 
-def read_all(jobs: list[FileJob], layout: SheetLayout,
-             workers: int) -> tuple[dict[str, AccuracyReport], AccuracyReport, float]:
-    """Read every file in worker processes; per-mix reader reports, the baseline report, seconds taken."""
+def kept_jobs(root: Path) -> tuple[list[FileJob], SheetLayout]:
+    """The files and layout of a folder written by an earlier run with ``--keep``."""
+    jobs: list[FileJob] = []
+    for mix in MIXES:
+        for profile in PROFILES:
+            folder = root / f"{mix}-{profile}"
+            truths = load_truth_dir(folder / "truth")
+            jobs.extend(FileJob(folder / "scans" / name, truth, mix) for name, truth in truths.items())
+    layout = load_layout(bundled_layout_path(load_manifest(root / "exam" / "key.json").layout_id))
+    return jobs, layout
+
+
+@dataclass
+class Reads:
+    """Everything the reading pass tallied."""
+
+    by_mix: dict[str, AccuracyReport]
+    flags: dict[str, FlagRates]
+    baseline: AccuracyReport
+    seconds: float
+
+
+def read_all(jobs: list[FileJob], layout: SheetLayout, workers: int) -> Reads:
+    """Read every file in worker processes: per-mix reports and flag tallies, the baseline report."""
     started = time.perf_counter()
-    by_mix = {mix: AccuracyReport() for mix in MIXES}
-    baseline = AccuracyReport()
+    reads = Reads({mix: AccuracyReport() for mix in MIXES}, {mix: FlagRates() for mix in MIXES}, AccuracyReport(), 0)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for mix, reader, base in pool.map(read_file, jobs, [layout] * len(jobs), chunksize=2):
-            by_mix[mix].merge(reader)
-            baseline.merge(base)
-    return by_mix, baseline, time.perf_counter() - started
+        for mix, reader, base, flags in pool.map(read_file, jobs, [layout] * len(jobs), chunksize=2):
+            reads.by_mix[mix].merge(reader)
+            reads.flags[mix].merge(flags)
+            reads.baseline.merge(base)
+    reads.seconds = time.perf_counter() - started
+    return reads
+
+
+def read_hard(layout: SheetLayout, pages: int, seed: int, workers: int) -> list[tuple[str, HardResult]]:
+    """Draw, capture and read the hard pages in worker processes."""
+    jobs = hard_jobs(pages, seed)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(read_hard_page, [layout] * len(jobs), *zip(*jobs), chunksize=2)
+        return [(case, result) for (case, _), result in zip(jobs, results, strict=True)]
+
+
+def read_light(layout: SheetLayout, sheets: int, seed: int, workers: int) -> list[tuple[str, str, LightResult]]:
+    """Draw, capture and read the light-fill sheets in worker processes."""
+    jobs = light_jobs(sheets, seed)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(read_light_sheet, [layout] * len(jobs), *zip(*jobs), chunksize=2)
+        return [(profile, style, result) for (profile, style, _), result in zip(jobs, results, strict=True)]
 
 
 def print_report(title: str, report: AccuracyReport) -> None:
@@ -135,29 +188,56 @@ def print_report(title: str, report: AccuracyReport) -> None:
         print(f"  number flagged: {note}")
 
 
+def print_flag_rates(flags: dict[str, FlagRates], light: list[tuple[str, str, LightResult]]) -> None:
+    """Flags nobody needed, per mix and profile, and how light complete fills read."""
+    for mix in MIXES:
+        print(f"\n== flagged share per capture profile, mark mix '{mix}' (clean questions by tool, questions "
+              "the truth wants reviewed, answer sheets with any flag, sheets the truth wants reviewed, sheets "
+              "flagged with nothing to review, cleanly filled candidate numbers by tool)")
+        for line in flags[mix].lines(tuple(PROFILES)):
+            print(line)
+    print("\n== light but complete fills: share read as marks without a flag")
+    for line in summarise_light(light):
+        print(line)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; exit status 1 if any misread went unflagged."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sheets", type=int, default=12, help="candidates per profile and mix (default 12)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--light-sheets", type=int, default=4,
+                        help="light-fill sheets per grey profile and style (default 4)")
+    parser.add_argument("--hard-pages", type=int, default=10, help="pages per hard case (default 10)")
     parser.add_argument("--keep", type=Path, help="keep the exam and scans in this new folder")
+    parser.add_argument("--scans", type=Path, help="read the scans kept by an earlier --keep instead of simulating")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="papergen-accuracy-") as tmp:
-        root = args.keep or Path(tmp)
-        exam_dir = root / "exam"
-        build_exam(bundled_bank_path(BANK_ID), bundled_format_path(FORMAT_ID), out_dir=exam_dir, variants=2,
-                   seed=args.seed, workers=args.workers)
-        print(f"Simulating {args.sheets} sheets x {len(PROFILES)} profiles x {len(MIXES)} mark mixes "
-              f"({args.workers} workers)")
-        jobs, layout, sim_s = simulate_all(exam_dir, root, args.sheets, args.seed, args.workers)
-        by_mix, baseline, read_s = read_all(jobs, layout, args.workers)
+        if args.scans:
+            (jobs, layout), sim_s = kept_jobs(args.scans), 0.0
+        else:
+            root = args.keep or Path(tmp)
+            exam_dir = root / "exam"
+            build_exam(bundled_bank_path(BANK_ID), bundled_format_path(FORMAT_ID), out_dir=exam_dir, variants=2,
+                       seed=args.seed, workers=args.workers)
+            print(f"Simulating {args.sheets} sheets x {len(PROFILES)} profiles x {len(MIXES)} mark mixes "
+                  f"({args.workers} workers)")
+            jobs, layout, sim_s = simulate_all(exam_dir, root, args.sheets, args.seed, args.workers)
+        reads = read_all(jobs, layout, args.workers)
+    light = read_light(layout, args.light_sheets, args.seed, args.workers)
+    hard = read_hard(layout, args.hard_pages, args.seed, args.workers)
     total = AccuracyReport()
     for mix in MIXES:
-        total.merge(by_mix[mix])
-        print_report(f"reader, mark mix '{mix}'", by_mix[mix])
+        total.merge(reads.by_mix[mix])
+        print_report(f"reader, mark mix '{mix}'", reads.by_mix[mix])
     print_report("reader, all pages", total)
+    print_flag_rates(reads.flags, light)
+    print("\n== hard pages: the status each must get, flagged questions and misreads on read sheets")
+    for line in summarise_hard(hard):
+        print(line)
+    baseline, read_s = reads.baseline, reads.seconds
     ms = np.array(total.read_ms)
     print(f"\nBaseline (fixed fill threshold {BASELINE_THRESHOLD}, no flags) on the same reads: "
           f"{baseline.overall.misread} unflagged misreads of {baseline.overall.bubbles} bubbles; "
@@ -167,7 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Read time per page: median {np.median(ms):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms "
           f"(single thread); simulation {sim_s:.0f} s, reading {read_s:.0f} s, total "
           f"{time.perf_counter() - started:.0f} s")
-    return 1 if total.silent_errors else 0
+    light_misreads = sum(result.misreads for *_, result in light)
+    print(f"Light-fill sheets: {sum(result.bubbles for *_, result in light)} bubbles, unflagged misreads: "
+          f"{light_misreads}")
+    print(f"Hard pages: unflagged misread questions: {hard_misreads(hard)}")
+    return 1 if total.silent_errors or light_misreads or hard_misreads(hard) else 0
 
 
 if __name__ == "__main__":

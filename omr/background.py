@@ -1,9 +1,14 @@
-"""A page thumbnail with its paper level: triage, coarse searches and lighting normalisation.
+"""A page thumbnail with its paper and ink levels: triage, coarse searches, lighting and contrast.
 
 Phone photos and cheap scanners light a page unevenly; instead of normalising
 the full page (several ms), the reader estimates the paper level once on a
 thumbnail (a max filter wider than any solid print, then a blur) and looks it
-up at the few places it samples.
+up at the few places it samples.  Washed-out copies and dark scans print
+their black anywhere from 10 to 150 grey levels below the paper, so darkness
+is measured against the page's own print: its ``contrast`` is the darkness
+reached by its darkest ``page_ink_percentile`` share (the corner marks, QR
+code and text of a sheet), and a page whose print is fainter than
+``min_page_contrast`` carries no print at all (a blank back's show-through).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import numpy as np
 from omr.layout import MM_PER_INCH
 from omr.params import ReadParams
 
-__all__ = ["Thumbnail", "make_thumbnail", "ink_fraction"]
+__all__ = ["Thumbnail", "make_thumbnail", "ink_fraction", "has_print"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,10 @@ class Thumbnail:
     paper : ndarray of float32, shape (h, w)
         Estimated grey of clean paper at each thumbnail pixel.
     darkness : ndarray of float32, shape (h, w)
-        ``1 - grey / paper`` clipped to [0, 1]: 0 = paper, ~1 = black ink.
+        ``(1 - grey / paper) / contrast`` clipped to [0, 1]: 0 = paper, ~1 = this page's black print.
+    contrast : float
+        Darkness ``1 - grey / paper`` of the page's print, in [0, 1]: ~0.9 on a good scan, 0.4-0.5 on a
+        washed-out copy; at most ``min_page_contrast`` (no normalisation) on a page without print.
     scale : float
         Thumbnail pixels per image pixel (x and y).
     dpi : float
@@ -43,6 +51,7 @@ class Thumbnail:
     darkness: np.ndarray
     scale: float
     dpi: float
+    contrast: float = 1.0
 
     def paper_at(self, points_xy: np.ndarray) -> np.ndarray:
         """Paper grey at image points (x, y) in image pixels, shape (n, 2) -> (n,), float32 (nearest)."""
@@ -86,13 +95,36 @@ def make_thumbnail(image: np.ndarray, dpi: float, params: ReadParams) -> Thumbna
     darkness /= paper
     np.subtract(1.0, darkness, out=darkness)
     np.clip(darkness, 0.0, 1.0, out=darkness)
-    return Thumbnail(grey=grey, paper=paper, darkness=darkness, scale=scale, dpi=thumb_dpi)
+    contrast = _print_contrast(_inner(darkness, thumb_dpi, params), params)
+    if contrast > params.min_page_contrast:
+        darkness /= np.float32(contrast)
+        np.clip(darkness, 0.0, 1.0, out=darkness)
+    return Thumbnail(grey=grey, paper=paper, darkness=darkness, scale=scale, dpi=thumb_dpi, contrast=contrast)
+
+
+def has_print(thumb: Thumbnail, params: ReadParams) -> bool:
+    """Whether the page's darkest share is darker than show-through and specks (``min_page_contrast``)."""
+    return thumb.contrast > params.min_page_contrast
 
 
 def ink_fraction(thumb: Thumbnail, params: ReadParams) -> float:
-    """Share of the page (inside ``edge_margin_mm``) whose darkness reaches ``ink_darkness``."""
-    margin = int(round(params.edge_margin_mm * thumb.dpi / MM_PER_INCH))
-    inner = thumb.darkness[margin:-margin or None, margin:-margin or None]
-    if inner.size == 0:
+    """Share of the page (inside ``edge_margin_mm``) whose darkness reaches ``ink_darkness``; 0 without print."""
+    inner = _inner(thumb.darkness, thumb.dpi, params)
+    if inner.size == 0 or not has_print(thumb, params):
         return 0.0
     return float(np.count_nonzero(inner >= params.ink_darkness)) / inner.size
+
+
+def _inner(array: np.ndarray, dpi: float, params: ReadParams) -> np.ndarray:
+    """The part of a thumbnail array inside ``edge_margin_mm`` (scanner lids and page edges are outside)."""
+    margin = int(round(params.edge_margin_mm * dpi / MM_PER_INCH))
+    return array[margin:-margin or None, margin:-margin or None]
+
+
+def _print_contrast(darkness: np.ndarray, params: ReadParams) -> float:
+    """Darkness at the ``page_ink_percentile`` of the page (a partition, not a sort), in [0, 1]."""
+    if darkness.size == 0:
+        return 0.0
+    flat = darkness.ravel()
+    k = min(flat.size - 1, int(flat.size * params.page_ink_percentile / 100.0))
+    return float(np.partition(flat, k)[k])

@@ -1,9 +1,11 @@
-"""The four solid corner squares: coarse search on the thumbnail, refinement at full resolution.
+"""The four corner squares: coarse search on the thumbnail, refinement at full resolution.
 
-Candidates are solid, square ink blobs of plausible size on the thumbnail;
-each quadrant of the image keeps the few nearest its corner.  Candidates are
+Candidates are solid, square ink blobs of plausible size on the thumbnail,
+their small holes filled first: a bitonal driver with adaptive thresholding
+hollows a solid square into a ring, which counts by its outline.  Each
+quadrant of the image keeps the few nearest its corner.  Candidates are
 re-measured, nearest first, in a small full-resolution window (Otsu
-threshold, minimum-area rectangle, centroid).  The chosen four must form the
+threshold, the outer outline's minimum-area rectangle and centroid).  The chosen four must form the
 layout's rectangle (aspect ratio and spacing-to-size ratio), upright or
 turned by 90 degrees.
 """
@@ -40,11 +42,11 @@ class Fiducial:
     centre : tuple of float
         Centroid (x, y), image pixels.
     side_px : float
-        Square root of the ink area, image pixels.
+        Square root of the area inside the square's outer outline, image pixels.
     aspect : float
         Long / short side of the minimum-area rectangle (>= 1).
     solidity : float
-        Ink area / minimum-area rectangle area, in [0, 1].
+        Area inside the outer outline / minimum-area rectangle area, in [0, 1].
     ink_grey : float
         Median grey of the square's pixels: the scan's black level.
     corner_distance : float
@@ -158,16 +160,33 @@ def _refined(image: np.ndarray, blobs: list[tuple[float, np.ndarray, float]], ac
 
 def _coarse_squares(thumb: Thumbnail, side_thumb: float, size_range: tuple[float, float],
                     params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
-    """Solid, square-ish ink blobs of plausible size on the thumbnail: centres (m, 2) and sides (m,), image px."""
-    ink = (thumb.darkness >= params.ink_darkness).astype(np.uint8)
+    """Solid, square-ish ink blobs of plausible size on the thumbnail: centres (m, 2) and sides (m,), image px.
+
+    Holes are filled first: a bitonal scanner with adaptive thresholding hollows a solid square into a
+    ring, which must count by its outline as a printed square counts by its fill.
+    """
+    low, high = size_range
+    ink = _filled_holes((thumb.darkness >= params.ink_darkness).astype(np.uint8), (high * side_thumb) ** 2)
     _, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8, ltype=_label_type(ink.shape))
     stats, centroids = stats[1:].astype(np.float64), centroids[1:]
     bw, bh, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
     side = np.sqrt(area)
-    low, high = size_range
     keep = ((side >= low * side_thumb) & (side <= high * side_thumb) & (area >= _COARSE_MIN_FILL * bw * bh)
             & (np.maximum(bw, bh) <= _COARSE_MAX_ASPECT * np.minimum(bw, bh)))
     return centroids[keep] / thumb.scale, side[keep] / thumb.scale
+
+
+def _filled_holes(mask: np.ndarray, max_hole_px: float) -> np.ndarray:
+    """A 0/1 mask with every paper region smaller than ``max_hole_px`` pixels set to 1 (a ring becomes a disc).
+
+    A 3 x 3 closing first joins a ring that point subsampling broke by one pixel.  Large paper regions,
+    such as the whole page inside the dark surround of a photo, stay paper.
+    """
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(1 - closed, connectivity=4, ltype=cv2.CV_32S)
+    small = stats[:, cv2.CC_STAT_AREA] <= max_hole_px
+    small[0] = False  # label 0: the ink itself
+    return np.where(small[labels], 1, mask).astype(np.uint8)
 
 
 def _label_type(shape: tuple[int, int]) -> int:

@@ -3,8 +3,9 @@
 Measuring.  Each bubble's interior (the ellipse inside its printed outline,
 less a registration margin) is sampled on a fixed grid through the
 homography (:mod:`omr.sampling`) and turned into darkness: 0 = the paper
-just above and below this bubble (so uneven light and tinted bands cancel),
-1 = this sheet's black (its fiducials).  Samples on the printed outline
+just above and below the bubbles of its neighbourhood (so uneven light and
+tinted bands cancel, while the grain of one bubble's few paper probes does
+not pass for a faint smear), 1 = this sheet's black (its fiducials).  Samples on the printed outline
 check, bubble by bubble, that the homography puts it where it is printed.
 
 Subtracting the print.  Bubbles that print the same thing (same block and
@@ -19,8 +20,10 @@ cluster (Otsu on the fills, as OMRChecker splits a question's sorted fills at
 their largest gap, but over all bubbles so that a question with one mark is
 still judged against the sheet's own marks).  Positions ``t`` on the sheet's
 blank-to-marked scale decide: a full mark needs a high ``t`` and ink over
-most of the bubble; a blank needs a low ``t`` and no strokes; everything in
-between (light or partial fills, ticks, crosses) is ambiguous and flagged
+most of the bubble; a lighter fill still counts when it stands half-way up
+the scale, far above every blank, and its ink covers the bubble evenly as a
+fill does; a blank needs a low ``t`` and no strokes; everything in between
+(faint washes, partial fills, ticks, crosses) is ambiguous and flagged
 for review, and residue beside a mark is flagged as an erasure.  A bubble
 whose outline is missing is flagged as misaligned.  The reader never
 guesses silently.
@@ -94,6 +97,9 @@ class BubbleTable:
     runs : tuple of (int, int, int)
         Runs of consecutive questions with equally many options (a block each): (first bubble,
         questions, options per question).
+    region : ndarray of int, shape (n,)
+        Printed region: the block of an answer bubble, one more than the last block for the digit grid
+        (regions differ in background: multiple-choice blocks print on a tinted band).
     """
 
     centres_mm: np.ndarray
@@ -106,6 +112,7 @@ class BubbleTable:
     digits: int
     option_bit: np.ndarray
     runs: tuple[tuple[int, int, int], ...]
+    region: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -147,7 +154,8 @@ class SheetCalibration:
     fill : ndarray, shape (n,)
         Darkness above the printed pattern, rescaled to [0, 1] (reported as the bubble's fill).
     t : ndarray, shape (n,)
-        Position on the sheet's scale: 0 = typical blank, 1 = typical mark.
+        Position on the bubble's scale: 0 = typical blank, 1 = typical mark (of the sheet's answers, or
+        for the candidate-number grid of its own marks when they are clear).
     coverage : ndarray, shape (n,)
         Share of the interior darker than half the typical mark's darkness.
     rim : ndarray, shape (n, sectors)
@@ -167,6 +175,10 @@ class SheetCalibration:
         0 blank, 1 ambiguous, 2 marked.
     confidence : ndarray, shape (n,)
         Per-bubble confidence in [0, 1].
+    residue : ndarray of bool, shape (n,)
+        Not marked, but darker than blank paper by ``erasure_min_t`` of the darker of the sheet's scale
+        and the bubble's own (the digit grid's): erasure residue if beside a mark.  A number filled
+        lighter or darker than the answers does not make the grain of its blank bubbles residue.
     """
 
     fill: np.ndarray
@@ -180,6 +192,7 @@ class SheetCalibration:
     aligned: np.ndarray
     states: np.ndarray
     confidence: np.ndarray
+    residue: np.ndarray
 
 
 # -- the table ---------------------------------------------------------------------------------------
@@ -196,10 +209,12 @@ def _bubble_table(layout: SheetLayout) -> BubbleTable:
     groups: list[int] = []
     bits: list[int] = []
     runs: list[tuple[int, int, int]] = []
-    starts, numbers, options, multiple = [0], [], [], []
+    starts, numbers, options, multiple, regions = [0], [], [], [], []
     group = 0
-    for block in sorted(layout.blocks, key=lambda b: b.first):  # blocks number questions 1..N in order
+    blocks = sorted(layout.blocks, key=lambda b: b.first)  # blocks number questions 1..N in order
+    for region, block in enumerate(blocks):
         width = len(block.options)
+        regions += [region] * (block.count * width)
         runs.append((len(centres), block.count, width))
         for index in range(block.count):
             x, y = block.row_centre(index)
@@ -215,9 +230,10 @@ def _bubble_table(layout: SheetLayout) -> BubbleTable:
     for _, value, x, y in layout.digit_bubbles():
         centres.append((x, y))
         groups.append(group + value)
+        regions.append(len(blocks))
     return BubbleTable(np.array(centres, np.float64), np.array(groups, np.int64), np.array(starts, np.int64),
                        tuple(numbers), tuple(options), tuple(multiple), answer_count, layout.candidate_id.digits,
-                       np.array(bits, np.int64), tuple(runs))
+                       np.array(bits, np.int64), tuple(runs), np.array(regions, np.int64))
 
 
 # -- measuring ---------------------------------------------------------------------------------------
@@ -249,8 +265,9 @@ def measure_bubbles(image: np.ndarray, homography: np.ndarray, table: BubbleTabl
     samples = sample_patches(image, homography, table.centres_mm, _all_offsets(layout, params))[:, 0, :]
     interior, probes = nx * ny, params.paper_probes
     probed = samples[:, interior:interior + probes].astype(np.float32)  # float32 partitions faster than uint8
-    paper = np.partition(probed, probes - 2, axis=1)[:, probes - 2]
-    paper = np.maximum(paper, np.float32(black_grey) + 1.0)[:, None]  # the second brightest probe
+    paper = np.partition(probed, probes - 2, axis=1)[:, probes - 2]  # the second brightest probe
+    paper = _neighbourhood_median(paper, _neighbours(table, params.paper_neighbourhood_mm))
+    paper = np.maximum(paper, np.float32(black_grey) + 1.0)[:, None]
     span = paper - np.float32(black_grey)
     darkness = _darkness(samples[:, :interior], paper, span).reshape(-1, ny, nx)
     ring, angles = samples[:, interior + probes:], params.outline_angles
@@ -258,6 +275,39 @@ def measure_bubbles(image: np.ndarray, homography: np.ndarray, table: BubbleTabl
     on_outline = (_darkness(darkest, paper, span) >= params.outline_min_darkness).astype(np.float32)
     found = on_outline @ np.ones(angles, np.float32)  # a count: exact, and far faster than a sum along rows
     return BubbleMeasures(darkness, inside_weights, sector_weights, found / np.float32(angles))
+
+
+def _neighbourhood_median(values: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
+    """Per bubble, the median (lower middle) of ``values`` over its neighbours (rows of indices, -1 = none)."""
+    padded = np.append(values, np.float32(np.inf))  # index -1 reads +inf: sorted past every real value
+    ordered = np.sort(padded[neighbours], axis=1)
+    middle = (np.count_nonzero(neighbours >= 0, axis=1) - 1) // 2
+    return ordered[np.arange(len(values)), middle]
+
+
+def _neighbours(table: BubbleTable, radius_mm: float) -> np.ndarray:
+    """Indices of the bubbles of the same region within ``radius_mm`` of each bubble, itself included,
+    padded with -1: shape (n, most neighbours), cached per table."""
+    key = (id(table), radius_mm)
+    cached = _NEIGHBOURS.get(key)
+    if cached is None or cached[0] is not table:
+        centres = table.centres_mm
+        near = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1)) <= radius_mm
+        near &= table.region[:, None] == table.region[None, :]
+        width = int(near.sum(axis=1).max())
+        rows = np.full((len(centres), width), -1, np.int64)
+        for i, row in enumerate(near):
+            found = np.flatnonzero(row)
+            rows[i, :len(found)] = found
+        rows.setflags(write=False)
+        if len(_NEIGHBOURS) >= _NEIGHBOUR_TABLES:
+            _NEIGHBOURS.clear()  # as many tables as bubble_table caches; a new layout set starts afresh
+        cached = _NEIGHBOURS[key] = (table, rows)
+    return cached[1]
+
+
+_NEIGHBOURS: dict[tuple[int, float], tuple[BubbleTable, np.ndarray]] = {}
+_NEIGHBOUR_TABLES = 16
 
 
 def _darkness(samples: np.ndarray, paper: np.ndarray, span: np.ndarray) -> np.ndarray:
@@ -340,12 +390,43 @@ def calibrate(measures: BubbleMeasures, table: BubbleTable, params: ReadParams) 
     if levels.confident and np.count_nonzero(full) >= params.min_full_marks:
         levels = _levels(fill, raw, ordered, split, full, params)  # the typical mark: full fills, not ticks or halves
         coverage, rim = _spread(measures, levels.mark_darkness, params)
-    t = (fill - levels.blank) / max(levels.mark - levels.blank, 1e-3)
-    stray = _stray_ink(measures, templates, table.group, levels.mark_darkness, params)
-    states, confidence = _states(t, coverage, rim, stray, params)
+    mark, darkness = _per_bubble_scale(fill, raw, table, levels, params)
+    if darkness[-1] != levels.mark_darkness:  # the digit grid has a scale of its own
+        coverage, rim = _spread(measures, darkness, params)
+    t = (fill - levels.blank) / np.maximum(mark - levels.blank, 1e-3)
+    stray = _stray_ink(measures, templates, table.group, darkness, params)
+    light = _light_fills(measures, t, (t >= params.mark_min_t) & _filled(coverage, rim, params), params)
+    states, confidence = _states(t, coverage, rim, stray, light, params)
+    weak = (mark < levels.mark) & (fill < params.min_mark_fill) & (states == _MARKED)
+    states[weak], confidence[weak] = _AMBIGUOUS, 0.0  # on a lighter grid scale, never a mark lighter than this
+    darker_t = (fill - levels.blank) / np.maximum(np.maximum(mark, levels.mark) - levels.blank, 1e-3)
+    residue = (states != _MARKED) & (darker_t >= params.erasure_min_t)
     aligned = measures.outline >= params.outline_found_angles
     return SheetCalibration(fill, t, coverage, rim, stray, levels.blank, levels.mark, levels.confident, aligned, states,
-                            confidence)
+                            confidence, residue)
+
+
+def _per_bubble_scale(fill: np.ndarray, raw: np.ndarray, table: BubbleTable, levels: "_Levels",
+                      params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
+    """Per bubble, the typical mark's fill and raw darkness it is judged against (shape (n,) each).
+
+    Answer bubbles use the sheet's.  The candidate-number grid is judged on its own scale, as a careful
+    reader reads a column: one digit per column, so the darkest bubble of each column is that column's
+    mark, and their median is the grid's typical mark, if it is a clear one (``min_mark_fill`` and
+    ``min_cluster_separation`` above the sheet's blanks).  A number written lighter or darker than the
+    answers is then read against its own marks.
+    """
+    n, start = len(fill), table.answer_count
+    mark = np.full(n, levels.mark, np.float64)
+    darkness = np.full(n, levels.mark_darkness, np.float32)
+    if not levels.confident or table.digits == 0:
+        return mark, darkness
+    columns = fill[start:].reshape(table.digits, _DIGIT_VALUES)
+    best = start + np.arange(table.digits) * _DIGIT_VALUES + columns.argmax(axis=1)
+    grid_mark = float(np.median(fill[best]))
+    if grid_mark >= params.min_mark_fill and grid_mark - levels.blank >= params.min_cluster_separation:
+        mark[start:], darkness[start:] = grid_mark, float(np.median(raw[best]))
+    return mark, darkness
 
 
 @dataclass(frozen=True)
@@ -357,13 +438,19 @@ class _Levels:
     mark_darkness: float
 
 
-def _spread(measures: BubbleMeasures, mark_darkness: float, params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
+def _per_row(level: np.ndarray) -> np.ndarray:
+    """A scalar, or one value per bubble as a column, in float32 (broadcasts over a bubble's samples)."""
+    level = np.asarray(level, np.float32)
+    return level[:, None] if level.ndim else level
+
+
+def _spread(measures: BubbleMeasures, mark_darkness: float | np.ndarray, params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
     """Coverage of the interior and of each rim sector (sorted ascending), at half the mark's darkness.
 
     Rim sectors are measured only where the coverage could make a full mark (``mark_min_coverage``);
     elsewhere they are 0, which decides nothing: such a bubble is no full mark whatever its rim.
     """
-    dark = (measures.flat >= np.float32(0.5 * mark_darkness)).astype(np.float32)
+    dark = (measures.flat >= _per_row(0.5 * np.asarray(mark_darkness))).astype(np.float32)
     coverage = dark @ measures.inside_weights
     rim = np.zeros((len(dark), len(measures.sector_weights)), np.float32)
     covered = np.flatnonzero(coverage >= params.mark_min_coverage)
@@ -450,11 +537,12 @@ def _otsu_split(ordered: np.ndarray) -> int:
     return int(np.argmax(between)) + 1
 
 
-def _stray_ink(measures: BubbleMeasures, templates: np.ndarray, group: np.ndarray, mark_darkness: float,
-               params: ReadParams) -> np.ndarray:
-    """Share of each interior where ink exceeds the (dilated) printed pattern by a stroke's darkness."""
+def _stray_ink(measures: BubbleMeasures, templates: np.ndarray, group: np.ndarray,
+               mark_darkness: float | np.ndarray, params: ReadParams) -> np.ndarray:
+    """Share of each interior where ink exceeds the (dilated) printed pattern by a stroke's darkness
+    (``mark_darkness``: the typical mark's, one for the sheet or one per bubble)."""
     tolerant = _dilate(templates, params.template_tolerance_samples).reshape(len(templates), -1)
-    level = np.float32(max(params.min_stroke_darkness, params.stroke_darkness_ratio * mark_darkness))
+    level = _per_row(np.maximum(params.min_stroke_darkness, params.stroke_darkness_ratio * np.asarray(mark_darkness)))
     strokes = ((measures.flat - tolerant[group]) >= level).astype(np.float32)
     return strokes @ measures.inside_weights
 
@@ -481,16 +569,40 @@ def _grow(stack: np.ndarray, axis: int) -> np.ndarray:
     return grown
 
 
-def _states(t: np.ndarray, coverage: np.ndarray, rim: np.ndarray, stray: np.ndarray,
+def _light_fills(measures: BubbleMeasures, t: np.ndarray, full: np.ndarray,
+                 params: ReadParams) -> np.ndarray:
+    """Complete fills lighter than the sheet's typical mark: ``t >= light_mark_min_t`` and ink over the
+    bubble at half the darkness of its own ink, as a fill covers it (most of the interior, every side).
+
+    The bubble's own ink is the darkness of its darkest tenth (``light_ink_quantile``): a light fill is
+    even, so half of that still covers it; a half fill, a tick or a cross is drawn with dark strokes,
+    and half of their darkness leaves sides white.  A careful reader takes a lightly pressed but complete
+    fill, far above the sheet's blank bubbles, for a mark; erasure residue and stray dots stay far below
+    the cut.
+    """
+    light = np.zeros(len(t), bool)
+    candidates = np.flatnonzero(~full & (t >= params.light_mark_min_t))
+    if len(candidates):
+        samples = measures.flat[candidates]
+        ink = np.quantile(samples[:, measures.inside_weights > 0], params.light_ink_quantile, axis=1)
+        dark = (samples >= (0.5 * ink).astype(np.float32)[:, None]).astype(np.float32)
+        coverage = dark @ measures.inside_weights
+        rim = np.sort(np.stack([dark @ w for w in measures.sector_weights], axis=1), axis=1)
+        light[candidates] = _filled(coverage, rim, params)
+    return light
+
+
+def _states(t: np.ndarray, coverage: np.ndarray, rim: np.ndarray, stray: np.ndarray, light: np.ndarray,
             params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
     """Bubble states (0 blank, 1 ambiguous, 2 marked) and confidences in [0, 1].
 
     Confidence is the smallest margin of the bubble's measures past the thresholds of its state, each
     margin relative to the way from the threshold to the typical value (a full mark: t = 1, full
-    coverage; a blank: t = 0, no strokes); half that way or more is full confidence.  Ambiguous
-    bubbles have confidence 0.
+    coverage; a blank: t = 0, no strokes); half that way or more is full confidence.  A light fill's
+    confidence is its margin past ``light_mark_min_t``.  Ambiguous bubbles have confidence 0.
     """
-    marked = (t >= params.mark_min_t) & _filled(coverage, rim, params)
+    full = (t >= params.mark_min_t) & _filled(coverage, rim, params)
+    marked = full | light
     blank = (t < params.blank_max_t) & (stray < params.max_stray_ink)
     states = np.full(t.shape, _AMBIGUOUS, np.int8)
     states[marked] = _MARKED
@@ -502,7 +614,8 @@ def _states(t: np.ndarray, coverage: np.ndarray, rim: np.ndarray, stray: np.ndar
     ])
     blank_margin = np.minimum((params.blank_max_t - t) / params.blank_max_t,
                               (params.max_stray_ink - stray) / params.max_stray_ink)
-    margin = np.where(marked, mark_margin, np.where(blank, blank_margin, 0.0))
+    light_margin = (t - params.light_mark_min_t) / (1.0 - params.light_mark_min_t)
+    margin = np.where(full, mark_margin, np.where(light, light_margin, np.where(blank, blank_margin, 0.0)))
     return states, np.clip(margin / _HALF_WAY, 0.0, 1.0)
 
 
@@ -518,7 +631,7 @@ def read_questions(table: BubbleTable, calibration: SheetCalibration, params: Re
     states = calibration.states[:n]
     starts = table.question_start[:-1]
     marked = states == _MARKED
-    residue = ~marked & (calibration.t[:n] >= params.erasure_min_t)
+    residue = calibration.residue[:n]
     marks = np.add.reduceat(marked.astype(np.int64), starts)
     ambiguous = np.add.reduceat((states == _AMBIGUOUS).astype(np.int64), starts) > 0
     residue_blank = np.add.reduceat((residue & (states == _BLANK)).astype(np.int64), starts) > 0
@@ -564,7 +677,7 @@ def read_candidate(table: BubbleTable, calibration: SheetCalibration, params: Re
     """The candidate number: a digit per column with exactly one clear mark, else "?" or "*" and a flag."""
     start, shape = table.answer_count, (table.digits, _DIGIT_VALUES)
     states = calibration.states[start:].reshape(shape)
-    residue = ((states != _MARKED) & (calibration.t[start:].reshape(shape) >= params.erasure_min_t)).any(axis=1)
+    residue = calibration.residue[start:].reshape(shape).any(axis=1)
     misaligned = (~calibration.aligned[start:].reshape(shape)).any(axis=1)
     fills = np.round(calibration.fill[start:], 3).reshape(shape)
     digits, flags = [], []

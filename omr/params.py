@@ -26,12 +26,18 @@ class ReadParams:
     background_window_mm: float = 12.0
     """Window of the max filter that estimates the paper level, mm.  Must exceed the largest solid dark
     thing on a sheet (7 mm fiducials, 6 mm QR finder patterns) so paper shows in every window."""
+    page_ink_percentile: float = 99.5
+    """Percentile of the page's darkness taken as its print's darkness (its contrast), percent: a sheet
+    prints > 5 % of its area solid or in text, so the darkest 0.5 % is print, never paper or blur."""
+    min_page_contrast: float = 0.25
+    """A page whose darkest 0.5 % is lighter than this (darkness ratio) has no print: the show-through of
+    a duplex back reaches ~0.1; a washed-out copy (ink 150 on paper 250) still prints 0.4."""
     ink_darkness: float = 0.5
-    """Thumbnail pixels at least this dark count as ink (fiducials, text, marks); bleed-through of a
-    duplex back and uneven light stay well below it."""
+    """Thumbnail pixels at least this dark, relative to the page's own print, count as ink (fiducials,
+    text, marks); bleed-through of a duplex back and uneven light stay well below it."""
     blank_max_ink_fraction: float = 0.002
-    """A page whose ink covers less than this share of its area is blank (a duplex back); a printed sheet
-    has > 5 % ink, a stray page number or a few specks < 0.1 %."""
+    """A page whose ink covers less than this share of its area is blank (a duplex back) unless corner marks
+    are found on it; a printed sheet has > 5 % ink, a stray page number or a few specks < 0.1 %."""
     edge_margin_mm: float = 6.0
     """Border ignored when deciding blankness, mm: scanner lids and page edges leave dark strips there."""
 
@@ -46,8 +52,9 @@ class ReadParams:
     """The same when the dpi comes from the file and is plausible: perspective and print scaling only.
     Keeps 3-4 mm answer marks out of the candidates, which saves their full-resolution checks."""
     fiducial_min_solidity: float = 0.82
-    """Least share of a candidate's minimum-area rectangle that is ink: a printed square is ~0.95, a letter,
-    an ellipse (0.79) or a QR finder ring far less."""
+    """Least share of a candidate's minimum-area rectangle inside its outer outline: a printed square is
+    ~0.95 (a square hollowed into a ring by a bitonal driver too: it counts by its outline), a letter or
+    an ellipse (0.79) less."""
     fiducial_max_aspect: float = 1.3
     """Largest long/short side ratio of a candidate square: perspective of a phone photo stays < 1.15."""
     corner_candidates: int = 3
@@ -59,7 +66,11 @@ class ReadParams:
     from the layout's: 10 % perspective passes, a random blob in a corner does not."""
     min_fiducials_for_sheet: int = 3
     """With at least this many fiducials found a page is taken for a sheet and quarantined when unreadable;
-    with fewer it is ``not_a_sheet``."""
+    with fewer it is ``blank`` if it carries almost no ink, ``quarantined`` if a QR code is found on it,
+    else ``not_a_sheet``."""
+    qr_search_dpi: float = 100.0
+    """Resolution of the whole-page QR search on a page without corner marks, dpi: a 30 mm code of ~33
+    modules has 3.5 px per module there, enough for the detector, at ~50-60 ms per page."""
     dpi_mismatch_note: float = 0.1
     """A dpi from metadata that differs from the fiducial spacing by more than this share is noted (the
     fiducial spacing is used; phone photos carry 72 dpi)."""
@@ -106,6 +117,11 @@ class ReadParams:
     paper_probes: int = 10
     """Paper samples per bubble (half above, half below it); the second brightest is the paper level, so a
     speck or an over-filled mark in one probe does not matter."""
+    paper_neighbourhood_mm: float = 10.0
+    """Radius over which the paper levels of neighbouring bubbles (of one printed region) are pooled, mm:
+    each bubble's own probes are noisy (photocopy grain, JPEG), and a mis-estimated paper level shifts
+    the whole bubble's darkness like a faint smear; light changes < 1 % across 10 mm even on a phone
+    photo, and their median is robust to probes darkened by an over-filled mark."""
     paper_probe_mm: float = 0.5
     """Distance of the paper probes beyond the outline's outer edge, mm: inside the 1.1-1.5 mm gap between
     rows of the layout, clear of the next row's outline."""
@@ -169,6 +185,13 @@ class ReadParams:
     mark_min_rim_floor: float = 0.2
     """Least coverage of the emptiest rim sector of a full mark: a crescent is still partly inked, the
     empty quarter of a three-quarter fill is not."""
+    light_mark_min_t: float = 0.5
+    """A fill at or above this position that covers the bubble at half its own darkness is a mark, though
+    lighter than the sheet's typical one: a lightly pressed complete fill among 2B pencil marks measures
+    0.45-0.7, a very faint wash < 0.47 and stays for review, erasure residue < 0.3, a stray dot < 0.2."""
+    light_ink_quantile: float = 0.9
+    """Quantile of a bubble's interior darkness taken as the darkness of its own ink (ratio in [0, 1]):
+    the darkest tenth is the ink of an even fill and the strokes of a tick, a cross or a half fill."""
     min_full_marks: int = 3
     """Full marks needed to take the sheet's mark level from full marks only (else the upper cluster)."""
     stroke_darkness_ratio: float = 0.4
@@ -179,8 +202,10 @@ class ReadParams:
     """Largest share of a blank bubble's interior covered by strokes: specks and dust stay < 3 %; a tick or
     a cross covers 10-35 %."""
     erasure_min_t: float = 0.07
-    """A non-marked bubble at or above this position is erasure residue (flag ``erasure``) when it sits
-    beside a mark or is read as blank: twice the largest blank measured on noisy, JPEG-compressed scans."""
+    """A non-marked bubble at or above this position (on the darker of the sheet's and its own grid's
+    scale) is erasure residue (flag ``erasure``) when it sits beside a mark or is read as blank: with the
+    paper level pooled over neighbours, blank bubbles stay below 0.05 even on photocopies and phone
+    photos, residue starts at 0.05-0.07."""
 
     # -- QR code --------------------------------------------------------------------------------------------------
     qr_px_per_mm: float = 5.0

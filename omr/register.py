@@ -2,10 +2,13 @@
 
 Steps, each cheap and each able to stop the read with a reason:
 
-1. triage on a thumbnail: almost no ink -> ``blank``;
-2. the four corner fiducials (:mod:`omr.fiducials`): fewer than
-   ``min_fiducials_for_sheet`` -> ``not_a_sheet``, otherwise an unusable set ->
-   ``quarantined``;
+1. triage on a thumbnail, its darkness measured against the page's own
+   print (a washed-out copy reads like a good scan): no print -> ``blank``;
+2. the four corner fiducials (:mod:`omr.fiducials`), solid or hollowed into
+   rings by a bitonal scanner: fewer than ``min_fiducials_for_sheet`` ->
+   ``blank`` if the page also carries almost no ink, else ``not_a_sheet``
+   (a text page) unless a QR code is found on it; otherwise an unusable set
+   -> ``quarantined``.  A page with corner marks or a QR code is never blank;
 3. orientation (0/90/180/270): the fiducial rectangle says portrait or
    landscape, the QR box (dark) versus its point-symmetric place (bubbles)
    says which way up; when that contrast is weak (a faint or missing code,
@@ -30,7 +33,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from omr.background import Thumbnail, ink_fraction, make_thumbnail
+from omr.background import Thumbnail, has_print, ink_fraction, make_thumbnail
 from omr.fiducials import FiducialSet, locate_fiducials
 from omr.layout import MM_PER_INCH, SheetLayout
 from omr.params import ReadParams
@@ -124,12 +127,16 @@ def register_page(image: np.ndarray, layout: SheetLayout, *, dpi: float | None =
     clock = time.perf_counter()
     guess, stated, notes = _dpi_guess(image.shape, layout, dpi, params)
     thumb = make_thumbnail(image, guess, params)
-    blank = ink_fraction(thumb, params) < params.blank_max_ink_fraction
+    if not has_print(thumb, params):
+        _tick(timings, "triage", clock)
+        return Registration("blank", f"no print on the page (its darkest parts reach {thumb.contrast:.2f} of black; "
+                            "a blank page or a duplex back)", thumb=thumb, timings_ms=timings)
+    little_ink = ink_fraction(thumb, params) < params.blank_max_ink_fraction
     clock = _tick(timings, "triage", clock)
-    if blank:
-        return Registration("blank", "no ink on the page (blank or a duplex back)", thumb=thumb, timings_ms=timings)
     chosen = _find_fiducials(image, thumb, layout, guess, stated, params)
     clock = _tick(timings, "fiducials", clock)
+    if isinstance(chosen, Registration) and chosen.status == "not_a_sheet":
+        return _without_corner_marks(image, chosen.reason, little_ink, guess, thumb, params, timings)
     if isinstance(chosen, Registration):
         return Registration(chosen.status, chosen.reason, thumb=thumb, timings_ms=timings)
     options = _orientations(chosen, layout, thumb)
@@ -153,6 +160,31 @@ def _find_fiducials(image: np.ndarray, thumb: Thumbnail, layout: SheetLayout, gu
     if corners_found >= params.min_fiducials_for_sheet:
         return Registration("quarantined", chosen)
     return Registration("not_a_sheet", f"no answer-sheet fiducials ({chosen})")
+
+
+def _without_corner_marks(image: np.ndarray, reason: str, little_ink: bool, dpi: float, thumb: Thumbnail,
+                          params: ReadParams, timings: dict[str, float]) -> Registration:
+    """A page without corner marks: blank with almost no ink, quarantined with a QR code, else not a sheet."""
+    if little_ink:
+        return Registration("blank", "almost no ink and no corner marks on the page (a blank page or a duplex "
+                            "back)", thumb=thumb, timings_ms=timings)
+    clock = time.perf_counter()
+    found = _has_qr_code(image, dpi, params)
+    _tick(timings, "qr_search", clock)
+    if found:
+        return Registration("quarantined", f"a QR code but no usable corner marks ({reason}): an answer sheet "
+                            "whose corners are cut off, covered or torn; check it by hand", thumb=thumb,
+                            timings_ms=timings)
+    return Registration("not_a_sheet", reason, thumb=thumb, timings_ms=timings)
+
+
+def _has_qr_code(image: np.ndarray, dpi: float, params: ReadParams) -> bool:
+    """Whether a QR code is found anywhere on the page (searched at ``qr_search_dpi``: only pages without
+    corner marks come here, so the whole-page search costs nothing on a batch of sheets)."""
+    factor = min(1.0, params.qr_search_dpi / max(dpi, 1.0))
+    small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else image
+    found, _ = cv2.QRCodeDetector().detect(small)
+    return bool(found)
 
 
 def _fit_orientation(image: np.ndarray, chosen: FiducialSet, options: list[tuple[int, np.ndarray, float]],
@@ -370,7 +402,7 @@ def _locate_anchors(image: np.ndarray, rough: np.ndarray, anchors: np.ndarray, l
     step_x, step_y = 2 * half_w / nx, 2 * half_h / ny
     patches = sample_patches(image, rough, anchors, patch_offsets(half_w, half_h, nx, ny))
     paper = thumb.paper_at(apply_homography(rough, anchors))
-    darkness = np.clip(1.0 - patches / paper[:, None, None], 0.0, 1.0)
+    darkness = np.clip((1.0 - patches / paper[:, None, None]) / _print_scale(thumb, params), 0.0, 1.0)
     ty, tx = kernel.shape
     ry, rx = ny - ty + 1, nx - tx + 1
     stacked = cv2.matchTemplate(darkness.reshape(-1, nx), kernel, cv2.TM_CCORR)
@@ -385,6 +417,11 @@ def _locate_anchors(image: np.ndarray, rough: np.ndarray, anchors: np.ndarray, l
     dy = row + sub_row + (ty - 1) / 2 - (ny - 1) / 2
     measured = anchors + np.stack([dx * step_x, dy * step_y], axis=1)
     return measured, found
+
+
+def _print_scale(thumb: Thumbnail, params: ReadParams) -> float:
+    """Darkness of the page's print (its contrast), by which darkness is divided: 1 on a page without print."""
+    return thumb.contrast if has_print(thumb, params) else 1.0
 
 
 def _subpixel(response: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:

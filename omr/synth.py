@@ -60,6 +60,7 @@ __all__ = [
     "Scan",
     "capture",
     "binarise",
+    "binarise_adaptive",
     "bend",
     "crease",
     "blank_page",
@@ -519,6 +520,17 @@ def _fold_corner(image: np.ndarray, dpi: float, legs_mm: float, paper: int, rng:
 def binarise(image: np.ndarray, threshold: float) -> np.ndarray:
     """A black-and-white capture: 255 where ``image >= threshold``, else 0 (uint8)."""
     return np.where(image >= threshold, np.uint8(255), np.uint8(0))
+
+
+def binarise_adaptive(image: np.ndarray, dpi: float, *, window_mm: float = 3.0, offset: int = 10) -> np.ndarray:
+    """A black-and-white capture by a driver with adaptive thresholding (uint8, 0 or 255).
+
+    A pixel turns black when it is darker than the mean of its ``window_mm`` neighbourhood by more than
+    ``offset`` grey levels; inside a solid area wider than the window nothing is darker than its
+    surroundings, so solid corner squares come out as rings and large marks hollow.
+    """
+    window = max(3, int(round(window_mm * dpi / MM_PER_INCH)) | 1)
+    return cv2.adaptiveThreshold(image, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, window, offset)
 
 
 def _light_field(shape: tuple[int, int], depth: float, rng: np.random.Generator) -> np.ndarray:

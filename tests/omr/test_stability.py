@@ -70,6 +70,9 @@ CLEAR_SHEETS = {
     "faint pencil 100 dpi": ("faint", 100, 4, None),
     "pencil photocopy 150 dpi": ("pencil", 150, 5, synth.Scan(paper=215, ink=60, noise_sigma=4, blur_sigma_px=0.6)),
     "pen skewed 200 dpi": ("pen", 200, 6, synth.Scan(skew_deg=2.5, margin_mm=8, noise_sigma=3)),
+    "pencil washed-out copy 150 dpi": ("pencil", 150, 7, synth.Scan(paper=245, ink=140, noise_sigma=2)),
+    "pen dark low-contrast scan 150 dpi": ("pen", 150, 8, synth.Scan(paper=214, ink=112, noise_sigma=2,
+                                                                      blur_sigma_px=0.5)),
 }
 
 
@@ -100,7 +103,7 @@ def test_hard_marks_never_turn_into_a_different_unflagged_answer(layout: SheetLa
     """Light fills, halves, ticks, crosses and erasures sit near a cut by design: a perturbation may move
     one between flagged and unflagged, but an unflagged read in both must be the same answer."""
     rng = np.random.default_rng(9)
-    kinds = ("pen", "pencil", "light", "partial", "tick", "cross", "erasure", "dot")
+    kinds = ("pen", "pencil", "faint", "light", "partial", "tick", "cross", "erasure", "dot")
     answers = {number: {option: str(rng.choice(kinds)) for option in chosen}
                for number, chosen in synth.random_answers(layout, 9).items()}
     image = synth.draw_sheet(layout, dpi=150, marks=synth.SheetMarks(answers), seed=9)
@@ -109,3 +112,15 @@ def test_hard_marks_never_turn_into_a_different_unflagged_answer(layout: SheetLa
     for q0, q1 in zip(before.questions, after.questions, strict=True):
         if not q0.flags and not q1.flags:
             assert q0.marked == q1.marked, q0.number
+
+
+@pytest.mark.parametrize("perturbation", PERTURBATIONS)
+def test_light_number_on_a_pen_sheet_reads_the_same_after_a_small_perturbation(layout: SheetLayout,
+                                                                                perturbation: str) -> None:
+    """The candidate-number grid read on its own scale: a lightly filled number beside pen answers."""
+    marks = synth.SheetMarks(synth.random_answers(layout, 10, kind="pen"), synth.candidate_marks("2026555123", "faint"))
+    image = synth.draw_sheet(layout, dpi=150, marks=marks, seed=10)
+    before = read_sheet(image, layout, dpi=150)
+    after = read_sheet(PERTURBATIONS[perturbation](image), layout, dpi=150)
+    assert before.candidate.digits == "2026555123" and before.candidate.complete
+    assert _decisions(after) == _decisions(before)
