@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from papergen.bank.model import Item, normalise_stem
-from papergen.bank.similarity import MinHashParams, minhash_pairs
+from papergen.bank.similarity import MinHashParams, connected_groups, minhash_pairs
 
 __all__ = [
     "CueParams",
@@ -175,27 +175,14 @@ def suggest_group_patch(items: Sequence[Item], indices: Sequence[int], pairs: Se
     list of dict
         Patch operations (``test`` then ``add`` per changed item), in file order; empty when nothing is to do.
     """
-    parent = list(range(len(items)))
-
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for pair in pairs:
-        a, b = items[pair.first], items[pair.second]
-        if a.enemy_group is None or a.enemy_group != b.enemy_group:
-            parent[root(pair.second)] = root(pair.first)
-    members: dict[int, list[int]] = defaultdict(list)
-    for k in range(len(items)):
-        members[root(k)].append(k)
+    joined = [(pair.first, pair.second) for pair in pairs
+              if items[pair.first].enemy_group is None or items[pair.first].enemy_group != items[pair.second].enemy_group]
     group_members: dict[str, list[int]] = defaultdict(list)
     for k, item in enumerate(items):
         if item.enemy_group is not None:
             group_members[item.enemy_group].append(k)
     target: dict[int, str] = {}
-    for ks in members.values():
+    for ks in connected_groups(len(items), joined):
         if len(ks) > 1:
             _assign_group(items, ks, group_members, target)
     patch: list[dict] = []

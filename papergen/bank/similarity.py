@@ -18,14 +18,22 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from papergen.bank.model import normalise_stem
 
-__all__ = ["SimilarityParams", "MinHashParams", "bigrams", "jaccard", "near_duplicate_pairs", "minhash_pairs"]
+__all__ = [
+    "SimilarityParams",
+    "MinHashParams",
+    "bigrams",
+    "jaccard",
+    "near_duplicate_pairs",
+    "minhash_pairs",
+    "connected_groups",
+]
 
 
 @dataclass(frozen=True)
@@ -206,3 +214,28 @@ def _bucket_pairs(keys: np.ndarray) -> set[tuple[int, int]]:
         members = sorted(order[start:end].tolist())
         pairs.update((members[x], members[y]) for x in range(len(members)) for y in range(x + 1, len(members)))
     return pairs
+
+
+def connected_groups(count: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """The groups of indices 0..count-1 that the pairs join, directly or through others.
+
+    Every index is in exactly one group (alone if no pair names it); groups and
+    their members are in increasing order of index.
+
+    >>> connected_groups(5, [(0, 3), (3, 4)])
+    [[0, 3, 4], [1], [2]]
+    """
+    parent = list(range(count))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, b in pairs:
+        parent[root(b)] = root(a)
+    members: dict[int, list[int]] = {}
+    for k in range(count):
+        members.setdefault(root(k), []).append(k)
+    return sorted(members.values())

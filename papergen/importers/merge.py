@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from papergen.bank.model import Item
-from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
+from papergen.bank.similarity import SimilarityParams, connected_groups, near_duplicate_pairs
 from papergen.importers.items import question_key
 from papergen.importers.normalise import content_key
 from papergen.importers.result import ImportProblem, LeftOut
@@ -142,21 +142,8 @@ def assign_enemy_groups(items: Sequence[Item], params: SimilarityParams = Simila
     """
     texts = [" ".join([item.stem, *(o.text for o in item.options)]) for item in items]
     pairs = near_duplicate_pairs(texts, params) + near_duplicate_pairs([item.stem for item in items], params)
-    parent = list(range(len(items)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j, _ in pairs:
-        parent[root(j)] = root(i)
-    members: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(items)):
-        members[root(i)].append(i)
     out = list(items)
-    for group in members.values():
+    for group in connected_groups(len(items), ((i, j) for i, j, _ in pairs)):
         if len(group) < 2:
             continue
         name = "dup-" + min(items[i].id for i in group)
