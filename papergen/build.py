@@ -93,6 +93,8 @@ class _VariantJob:
     blank: SheetPrint
     personal: tuple[SheetPrint, ...]
     folder: Path
+    figure_root: Path
+    """Folder of the bank file: question figures are read from there."""
 
 
 def load_exam_layout(fmt: PaperFormat, layout_path: str | Path | None = None) -> SheetLayout:
@@ -163,7 +165,7 @@ def _render_variant(job: _VariantJob) -> list[str]:
     """Write one variant's booklet and sheets into the staging folder; the file names written."""
     variant = job.paper.variant
     names = [f"booklet-{variant}.pdf", f"sheet-{variant}.pdf"]
-    render_booklet(job.paper, job.folder / names[0])
+    render_booklet(job.paper, job.folder / names[0], figure_root=job.figure_root)
     render_sheets(job.layout, [job.blank], job.folder / names[1])
     if job.personal:
         names.append(f"sheets-{variant}.pdf")
@@ -188,7 +190,8 @@ def _render_all(jobs: Sequence[_VariantJob], manifest: ExamManifest, folder: Pat
 
 
 def _write_outputs(
-    out_dir: Path, papers: Sequence[Paper], manifest: ExamManifest, layout: SheetLayout, workers: int
+    out_dir: Path, papers: Sequence[Paper], manifest: ExamManifest, layout: SheetLayout, workers: int,
+    figure_root: Path,
 ) -> list[Path]:
     """Render everything into a staging folder, then move it into ``out_dir``."""
     try:
@@ -203,6 +206,7 @@ def _write_outputs(
                 paper, layout, _sheet(manifest, paper.variant),
                 tuple(_sheet(manifest, paper.variant, c) for c in manifest.candidates if c.variant == paper.variant),
                 staging,
+                figure_root,
             )
             for paper in papers
         ]
@@ -289,7 +293,7 @@ def build_exam(
         review_notice=_papers_notice(bank, papers),
     )
     warnings = sheet_fit_warnings(layout, [_sheet(manifest, c.variant, c) for c in manifest.candidates])
-    files = _write_outputs(Path(out_dir), papers, manifest, layout, workers)
+    files = _write_outputs(Path(out_dir), papers, manifest, layout, workers, Path(bank_path).resolve().parent)
     if ledger is not None:
         ledger.append(ledger_entry(papers, date=sitting_date, mode=mode))
     return BuildResult(manifest.exam_id, Path(out_dir), tuple(files), tuple(papers), manifest, tuple(warnings))

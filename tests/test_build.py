@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import cv2
 import pytest
+from PIL import Image
+from pypdf import PdfReader
 from small_banks import item_ids
 from pdf_inspect import page_texts, render_gray
 
@@ -14,6 +17,7 @@ from omr.layout import MM_PER_INCH
 from papergen import build as build_module
 from papergen.assembly import ExposureRule, Ledger
 from papergen.assembly.synthetic import SyntheticSpec, synthetic_bank
+from papergen.bank.figures import store_figure
 from papergen.bank.io import save_bank
 from papergen.build import build_exam, load_exam_layout
 from papergen.errors import FormatError, RenderError, RosterError
@@ -211,3 +215,21 @@ def test_roster_text_too_long_for_its_box_is_reported_as_a_warning(bank_path, tm
     roster.write_text("number,name\n2026000001,张三\n2026000002," + "欧阳" * 100 + "\n", encoding="utf-8")
     result = build_exam(bank_path, FORMAT, out_dir=tmp_path / "out", variants=1, seed=1, roster_path=roster)
     assert len(result.warnings) == 1 and "candidate 2026000002" in result.warnings[0]
+
+
+def test_figures_of_drawn_items_are_printed_from_beside_the_bank(tmp_path):
+    bank_path = tmp_path / "bank" / "bank.json"
+    bank_path.parent.mkdir()
+
+    def figure(shade: int):
+        picture = io.BytesIO()
+        Image.new("RGB", (200, 100), (shade % 256, shade // 256, 160)).save(picture, format="PNG")
+        return store_figure(picture.getvalue(), bank_path)
+
+    bank = synthetic_bank(SyntheticSpec(items=1200, topics=20), seed=3, bank_id="cs-synthetic")
+    items = [i.model_copy(update={"figures": [figure(k)]}) if i.type == "judge" else i
+             for k, i in enumerate(bank.items)]
+    save_bank(bank.model_copy(update={"items": items}), bank_path)
+    result = build_exam(bank_path, FORMAT, out_dir=tmp_path / "out", variants=1, seed=1)
+    booklet = next(p for p in result.files if p.name.startswith("booklet-"))
+    assert sum(len(page.images) for page in PdfReader(booklet).pages) == 20  # one per true/false question

@@ -27,7 +27,7 @@ from papergen.assembly.rules import AssemblyRules, letter_bounds
 from papergen.assembly.verify import longest_run
 from papergen.bank.model import OPTION_LABELS, Bank, Item
 from papergen.errors import AssemblyError
-from papergen.exam import Paper, PaperFormat, PaperOption, PaperQuestion
+from papergen.exam import Paper, PaperFigure, PaperFormat, PaperOption, PaperQuestion
 
 __all__ = ["VariantContext", "answer_positions", "arrange_paper"]
 
@@ -191,6 +191,7 @@ def _question(number: int, sp: SectionPlan, item: Item, permutation: tuple[int, 
     return PaperQuestion(
         number=number, section=sp.key, item_id=item.id, type=item.type, stem=item.stem, options=options,
         answer=answer, points=sp.section.points, topic=item.topic, difficulty=item.difficulty,
+        figures=tuple(PaperFigure(f.path, f.sha256, f.width_mm, f.caption) for f in item.figures),
     )
 
 

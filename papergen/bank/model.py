@@ -26,6 +26,8 @@ __all__ = [
     "ItemType",
     "Difficulty",
     "Option",
+    "Figure",
+    "FIGURE_SUFFIXES",
     "Provenance",
     "ReviewStatus",
     "REVIEW_STATUSES",
@@ -87,6 +89,34 @@ class Provenance(_Model):
     )
 
 
+FIGURE_SUFFIXES = (".png", ".jpg", ".jpeg")
+"""File types a figure may be: what the booklet renderer embeds as it is."""
+
+
+class Figure(_Model):
+    """A picture a question needs (a chart, a form, a diagram), kept as a file beside the bank."""
+
+    path: Annotated[str, Field(pattern=r"^[^/\\][^\\]*\.(png|jpg|jpeg)$")] = Field(
+        description="File path relative to the bank file's folder, with / between folders, e.g. "
+        "'figures/3f2a9c0d1e7b4a55.png'; PNG or JPEG."
+    )
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] = Field(
+        description="SHA-256 of the file's bytes (hex): validate and build refuse a file that differs."
+    )
+    width_mm: float | None = Field(
+        None, gt=0, le=170, description="Printed width in the booklet, mm; default: the picture's own size at "
+        "150 dpi, at most the text width."
+    )
+    caption: str | None = Field(None, description="Text printed under the picture, e.g. '图1 某公司投诉流程'.")
+
+    @field_validator("path")
+    @classmethod
+    def _inside_the_bank_folder(cls, value: str) -> str:
+        if ".." in value.split("/"):
+            raise ValueError(f"a figure path stays inside the bank's folder (got {value!r}); drop the '..'")
+        return value
+
+
 class Review(_Model):
     """One reviewer's sign-off of an item."""
 
@@ -128,6 +158,9 @@ class Item(_Model):
         None, description="Items sharing a group cue each other's answers; at most one per paper."
     )
     explanation: str | None = Field(None, description="Why the answer is right, for instructors.")
+    figures: list[Figure] = Field(
+        default_factory=list, description="Pictures printed under the stem, in order (files beside the bank)."
+    )
     provenance: Provenance = Field(description="Where the item comes from.")
     stats: ItemStats | None = Field(None, description="Latest item-analysis statistics, if any.")
     status: ReviewStatus = Field(

@@ -35,6 +35,7 @@ from papergen.bank.cues import CueParams, CuePair, cue_pairs, longest_option_cue
 from papergen.bank.problems import Problem, ValidationReport, schema_problems
 from papergen.bank.review import review_problems
 from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
+from papergen.bank.figures import figure_problems
 from papergen.bank.wording import WordingParams, unseen_material_problems
 from papergen.exam import PaperFormat, Section
 from papergen.render.glyphs import missing_glyphs
@@ -139,7 +140,9 @@ def validate_bank_file(
         bank = Bank.model_validate(data)
     except ValidationError as exc:
         return _salvage_report(str(path), data, exc, paper_format, params)
-    return validate_bank(bank, source=str(path), paper_format=paper_format, params=params)
+    report = validate_bank(bank, source=str(path), paper_format=paper_format, params=params)
+    report.problems = _ordered(report.problems + figure_problems(bank, path))
+    return report
 
 
 def _salvage_report(

@@ -22,7 +22,7 @@ from papergen.exam.manifest import (
     save_manifest,
     variant_checksum,
 )
-from papergen.exam.paper import JUDGE_LABELS, Paper, PaperOption, PaperQuestion
+from papergen.exam.paper import JUDGE_LABELS, Paper, PaperFigure, PaperOption, PaperQuestion
 from papergen.exam.roster import RosterEntry, assign_variants, load_roster, read_roster
 from papergen.exam.sheet_code import SheetCode, SheetCodeError, decode_sheet_code, encode_sheet_code
 
@@ -33,6 +33,7 @@ __all__ = [
     "KeyQuestion",
     "Paper",
     "PaperFormat",
+    "PaperFigure",
     "PaperOption",
     "PaperQuestion",
     "RosterEntry",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from papergen.exam.format import PaperFormat
 
-__all__ = ["PaperOption", "PaperQuestion", "Paper", "JUDGE_LABELS"]
+__all__ = ["PaperOption", "PaperFigure", "PaperQuestion", "Paper", "JUDGE_LABELS"]
 
 JUDGE_LABELS = ("T", "F")
 """Answer keys of a true/false question: T = 对, F = 错."""
@@ -19,6 +19,16 @@ class PaperOption:
     label: str
     text: str
     source_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaperFigure:
+    """A picture printed under a question's stem: the bank's figure (path relative to the bank file's folder)."""
+
+    path: str
+    sha256: str
+    width_mm: float | None = None
+    caption: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +49,7 @@ class PaperQuestion:
     points: float
     topic: str
     difficulty: str
+    figures: tuple[PaperFigure, ...] = ()
 
     @property
     def permutation(self) -> tuple[str, ...]:

@@ -69,6 +69,7 @@ from papergen.importers.sources import (
     import_to_bank_file,
     load_bank_header,
     load_exclusions,
+    save_imported,
 )
 from papergen.importers.text import import_text
 
@@ -97,4 +98,5 @@ __all__ = [
     "import_to_bank_file",
     "load_bank_header",
     "load_exclusions",
+    "save_imported",
 ]

@@ -133,6 +133,11 @@ def export_bank(bank: Bank, path: str | Path, to: str) -> Exported:
     lost = sorted({"explanation", "id", "difficulty", "topic"} - CARRIES[to])
     if lost:
         exported.notes.append(f"{to} does not hold {', '.join(lost)}: they are not written")
+    pictured = [item.id for item in bank.items if item.figures and item not in left_out]
+    if pictured:
+        shown = ", ".join(pictured[:_SHOWN_IDS]) + (", …" if len(pictured) > _SHOWN_IDS else "")
+        exported.notes.append(f"{to} export does not carry figures: {len(pictured)} items need theirs added by hand "
+                              f"({shown}); the files are in the bank's figures folder")
     if left_out:
         shown = ", ".join(i.id for i in left_out[:_SHOWN_IDS]) + (", …" if len(left_out) > _SHOWN_IDS else "")
         exported.notes.append(f"{to} cannot hold multiple-choice items: {len(left_out)} left out ({shown})")

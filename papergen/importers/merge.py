@@ -18,8 +18,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from papergen.bank.model import Item
 from papergen.bank.similarity import SimilarityParams, connected_groups, near_duplicate_pairs
@@ -39,6 +39,8 @@ class Candidate:
     verified: bool
     document: str
     line: int
+    figure_data: Mapping[str, bytes] = field(default_factory=dict)
+    """Bytes of the item's figures by SHA-256, written beside the bank when it is saved."""
 
     @property
     def location(self) -> str:

@@ -21,12 +21,15 @@ Export
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from papergen.bank.model import Bank, Item, Topic
 from papergen.errors import ImportTextError
@@ -88,13 +91,44 @@ def _html_text(element: ET.Element | None) -> str:
     return "" if element is None else html_text(element.findtext("text") or "")
 
 
-def _images(q: ET.Element) -> list[str]:
-    """Image files the question's texts show (``@@PLUGINFILE@@/…`` or data URLs shortened)."""
-    found = []
-    for element in q.iter("text"):
-        for src in _IMAGE.findall(element.text or ""):
-            found.append(src.replace("@@PLUGINFILE@@/", "") if not src.startswith("data:") else "data:…")
-    return found
+def _stem_pictures(q: ET.Element) -> tuple[tuple[tuple[str, bytes], ...], list[str]]:
+    """(name, bytes) of the pictures the question text shows, and notes on those it names but does not carry.
+
+    Moodle keeps a picture as ``<file name="…" encoding="base64">`` beside the
+    text that shows it as ``@@PLUGINFILE@@/name``, or inline as a ``data:`` URL.
+    """
+    text = q.find("questiontext")
+    if text is None:
+        return (), []
+    files = {f.get("name", ""): f.text or "" for f in text.findall("file") if f.get("encoding", "base64") == "base64"}
+    pictures, notes = [], []
+    for src in _IMAGE.findall(text.findtext("text") or ""):
+        if src.startswith("data:"):
+            name, encoded = "data:…", src.split(",", 1)[1] if ";base64," in src else None
+        else:
+            name = unquote(src.replace("@@PLUGINFILE@@/", ""))
+            encoded = files.get(name)
+        data = _base64(encoded)
+        if data:
+            pictures.append((name, data))
+        else:
+            notes.append(f"the question text shows {src[:60]!r}, which the file does not carry; add the picture by hand")
+    return tuple(pictures), notes
+
+
+def _base64(encoded: str | None) -> bytes | None:
+    """The bytes of a base64 text; None for none or a damaged one."""
+    try:
+        return base64.b64decode("".join((encoded or "").split()), validate=True) or None
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _option_image_notes(q: ET.Element) -> list[str]:
+    """A note when answers show pictures: the bank prints figures under stems only."""
+    shown = [src for answer in q.findall("answer") for src in _IMAGE.findall(answer.findtext("text") or "")]
+    return [f"{len(shown)} picture(s) in the options are not kept (figures print under the stem only); "
+            "check the options read without them"] if shown else []
 
 
 def _fraction(answer: ET.Element) -> float:
@@ -125,18 +159,20 @@ def _multichoice(q: ET.Element, origin: Origin) -> Record:
         notes.append("marked multiple-answer with one right answer: imported as single choice")
     stem, options = _html_text(q.find("questiontext")), [_html_text(a) for a in answers]
     record = choice_record(stem, options, right, origin, kind="single" if single else None)
-    return _noted(record, notes + _image_notes(q))
+    return _with_pictures(_noted(record, notes + _option_image_notes(q)), q)
 
 
-def _image_notes(q: ET.Element) -> list[str]:
-    images = _images(q)
-    return [f"shows an image the bank does not hold ({', '.join(images)}); check the item reads without it"] if images else []
+def _with_pictures(record: Record, q: ET.Element) -> Record:
+    """The record with the pictures its question text shows (and notes on those missing)."""
+    pictures, notes = _stem_pictures(q)
+    record = _noted(record, notes)
+    return replace(record, pictures=pictures) if isinstance(record.outcome, ParsedQuestion) else record
 
 
 def _noted(record: Record, notes: list[str]) -> Record:
     if not notes or not isinstance(record.outcome, ParsedQuestion):
         return record
-    return Record(replace(record.outcome, warnings=record.outcome.warnings + tuple(notes)), record.kept)
+    return replace(record, outcome=replace(record.outcome, warnings=record.outcome.warnings + tuple(notes)))
 
 
 def _truefalse(q: ET.Element, origin: Origin) -> Record:
@@ -145,7 +181,7 @@ def _truefalse(q: ET.Element, origin: Origin) -> Record:
     if word not in _TRUE_WORDS:
         message = f"true/false question without one right answer true/false (got {word!r})"
         return skipped_record("malformed", message, origin.number, origin.line)
-    return _noted(judge_record(_html_text(q.find("questiontext")), _TRUE_WORDS[word], origin), _image_notes(q))
+    return _with_pictures(judge_record(_html_text(q.find("questiontext")), _TRUE_WORDS[word], origin), q)
 
 
 def _parse_root(path: Path) -> tuple[ET.Element, list[int]]:

@@ -21,6 +21,7 @@ from typing import Any
 from papergen.bank.model import Topic
 from papergen.errors import ImportTextError
 from papergen.importers.aiken import aiken_records, looks_like_aiken
+from papergen.importers.figures import attach_figures
 from papergen.importers.gift import gift_records, looks_like_gift
 from papergen.importers.items import ItemSettings
 from papergen.importers.json_bank import json_records
@@ -32,7 +33,7 @@ from papergen.importers.formats import SUPPORTED_FORMATS
 from papergen.importers.source import decode_text, read_source, source_from_text
 from papergen.importers.table import csv_rows, find_header, read_csv_records, read_xlsx_sheets
 from papergen.importers.text import TextParams, read_candidates
-from papergen.importers.word import read_docx
+from papergen.importers.word import DocxContent, read_docx
 
 __all__ = ["FORMATS", "SourceOptions", "FileRead", "detect_format", "read_file"]
 
@@ -125,23 +126,35 @@ def detect_format(path: str | Path, encoding: str | None = None, columns: Mappin
     return _text_format(decode_text(path, path.read_bytes(), encoding).lstrip("\ufeff"), columns or {})
 
 
-def _picture_warnings(found: FileRead, picture_lines: Sequence[int]) -> list[ImportProblem]:
-    """A warning for each question whose paragraphs hold a picture."""
+def _attach_pictures(found: FileRead, content: DocxContent) -> None:
+    """Each embedded picture made a figure of the question whose paragraphs hold it; a warning for a picture
+    paragraph whose file cannot be read, or that stands before the first question."""
     candidates = sorted(found[0], key=lambda c: c.line)
-    warnings = []
-    for line in picture_lines:
+    owners = {c.item.id: c for c in candidates}
+    with_blob = {line for line, _, _ in content.pictures}
+    for line, name, blob in content.pictures:
         owner = next((c for c in reversed(candidates) if c.line <= line), None)
-        if owner is not None:
-            message = f"paragraph {line} holds a picture the bank does not hold; check the item reads without it"
-            warnings.append(ImportProblem(owner.document, owner.line, owner.item.provenance.number, message, "warning", owner.item.id))
-    return warnings
+        if owner is None:
+            found[2].append(ImportProblem(found[1].document, line, None,
+                                          f"paragraph {line} holds a picture before the first question; not kept",
+                                          "warning"))
+            continue
+        owners[owner.item.id], problems = attach_figures(owners[owner.item.id], [(name, blob)], f"paragraph {line}")
+        found[2].extend(problems)
+    for line in content.picture_lines:
+        owner = next((c for c in reversed(candidates) if c.line <= line), None)
+        if line not in with_blob and owner is not None:
+            message = f"paragraph {line} holds a picture whose file cannot be read; add it to the item's figures by hand"
+            found[2].append(ImportProblem(owner.document, owner.line, owner.item.provenance.number, message, "warning",
+                                          owner.item.id))
+    found[0][:] = [owners.get(c.item.id, c) for c in found[0]]
 
 
 def _read_word(path: Path, settings: ItemSettings, topics: Sequence[Topic], options: SourceOptions) -> list[FileRead]:
     """A Word document's text by the plain-text grammar, and each question table in it."""
     content = read_docx(path)
     found = read_candidates(source_from_text(path.name, content.text), settings, options.text)
-    found[2].extend(_picture_warnings(found, content.picture_lines))
+    _attach_pictures(found, content)
     tables = [read_records(records, f"{path.name} table {k}", settings, topics) for k, records in enumerate(content.tables, 1)]
     return [found, *tables] if content.text.strip() or not tables else tables
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from papergen.bank.model import OPTION_LABELS, Topic
+from papergen.importers.figures import attach_figures
 from papergen.importers.items import ItemSettings, build_item
 from papergen.importers.markers import JUDGE_WORDS
 from papergen.importers.merge import Candidate
@@ -74,6 +75,8 @@ class Record:
 
     outcome: Outcome
     kept: Mapping[str, str] = field(default_factory=dict)
+    pictures: tuple[tuple[str, bytes], ...] = ()
+    """(name, bytes) of the pictures the question text shows, in order (they become the item's figures)."""
 
 
 def tidy(text: str | None) -> str:
@@ -217,6 +220,9 @@ def read_records(
         if update:
             item = item.model_copy(update=update)
         counts.parsed[item.type] += 1
-        candidates.append(Candidate(item, False, document, outcome.line))
+        candidate, picture_problems = attach_figures(Candidate(item, False, document, outcome.line), record.pictures,
+                                                     "question text")
+        candidates.append(candidate)
+        problems += picture_problems
         problems += [ImportProblem(document, outcome.line or None, number, w, "warning", item.id) for w in outcome.warnings]
     return candidates, counts, problems

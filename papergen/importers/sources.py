@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from papergen.bank.figures import store_figure
 from papergen.bank.io import format_validation_errors, load_bank, save_bank
 from papergen.bank.model import Bank, Item, Topic
 from papergen.errors import ImportTextError
@@ -29,6 +30,7 @@ __all__ = [
     "load_exclusions",
     "import_sources",
     "import_to_bank_file",
+    "save_imported",
 ]
 
 
@@ -116,6 +118,8 @@ class ImportedBank:
     written: bool = False
     notes: list[str] = field(default_factory=list)
     """What the user is told besides the counts (e.g. where the topics came from)."""
+    figure_data: dict[str, bytes] = field(default_factory=dict)
+    """Bytes of the imported items' figures by SHA-256, written beside the bank by :func:`save_imported`."""
 
 
 def _exclude(candidates: list[Candidate], exclusions: Mapping[str, str]) -> tuple[list[Candidate], list[Exclusion]]:
@@ -255,7 +259,8 @@ def import_sources(
     held_out = merged.held_out + _held_out(excluded + too_wide, merge_problems, lines)
     added = len(bank.items) - (len(existing.items) if existing else 0)
     result = ImportResult(list(bank.items), files, problems, excluded + too_wide, held_out, added)
-    return ImportedBank(bank, result)
+    pictures = {sha: data for candidate in candidates for sha, data in candidate.figure_data.items()}
+    return ImportedBank(bank, result, figure_data=pictures)
 
 
 def _bank(header: BankHeader, existing: Bank | None, items: list[Item]) -> Bank:
@@ -330,6 +335,23 @@ def import_to_bank_file(
         imported.result.items = list(imported.bank.items)
         imported.notes.append(note)
     if any(counts.parsed_total for counts in imported.result.files):
-        save_bank(imported.bank, out)
-        imported.written = True
+        save_imported(imported, out)
     return imported
+
+
+def save_imported(imported: ImportedBank, out: str | Path) -> None:
+    """Write the figure files the bank's items need beside ``out``, then the bank itself.
+
+    Raises
+    ------
+    ImportTextError
+        If a figure file cannot be written (the bank is then not written either).
+    """
+    needed = {figure.sha256 for item in imported.bank.items for figure in item.figures}
+    for sha in sorted(needed & imported.figure_data.keys()):
+        try:
+            store_figure(imported.figure_data[sha], out)
+        except OSError as exc:
+            raise ImportTextError(f"{out}: cannot write a figure file beside the bank ({exc.strerror})") from exc
+    save_bank(imported.bank, out)
+    imported.written = True

@@ -8,8 +8,9 @@ from the document's numbering definitions (format ``decimal``,
 such as ``%1.``), so numbered questions and lettered options read as
 printed.  A table whose first rows name a stem and an answer column is read
 as a question table (:mod:`~papergen.importers.table`); other tables are
-read cell by cell as text.  Paragraphs holding a picture are reported with
-the question they belong to: the bank does not hold pictures yet.
+read cell by cell as text.  Pictures embedded in a question's paragraphs
+become that item's figures; a picture whose file cannot be read is reported
+with the question it belongs to.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class DocxContent:
     text: str
     tables: list[list[Record]] = field(default_factory=list)
     picture_lines: list[int] = field(default_factory=list)
+    """Lines (paragraphs) that hold a picture."""
+    pictures: list[tuple[int, str, bytes]] = field(default_factory=list)
+    """(line, name, bytes) of every embedded picture whose file could be read, in order."""
 
 
 def _format_number(value: int, fmt: str) -> str:
@@ -85,7 +89,11 @@ class _Numbering:
         return out + " "
 
 
-_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+_NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
 
 
 def _xpath(element: Any, expression: str) -> list[Any]:
@@ -156,5 +164,13 @@ def read_docx(path: str | Path) -> DocxContent:
         lines.append(prefix + block.text)
         if _xpath(block._p, ".//w:drawing | .//w:pict"):
             content.picture_lines.append(len(lines))
+            content.pictures += [(len(lines), *picture) for picture in _pictures(document, block)]
     content.text = "\n".join(lines)
     return content
+
+
+def _pictures(document: Any, paragraph: Any) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of the pictures embedded in a paragraph (DrawingML ``a:blip`` references), in order."""
+    related = document.part.related_parts
+    parts = [related[rid] for rid in _xpath(paragraph._p, ".//a:blip/@r:embed") if rid in related]
+    return [(str(part.partname).rsplit("/", 1)[-1], part.blob) for part in parts if hasattr(part, "blob")]

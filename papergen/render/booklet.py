@@ -21,6 +21,7 @@ from papergen.errors import RenderError
 from papergen.exam import Paper, PaperQuestion, Section
 from papergen.render.document import PageFrame, PdfInfo, build_document, running_decorator
 from papergen.render.draw import TextRun, grey
+from papergen.render.figures import figure_flowables
 from papergen.render.flowables import BoldLine, TextRow, Unsplittable
 from papergen.render.fonts import (
     CjkParagraph,
@@ -87,7 +88,9 @@ NOTICE_HEADING = "注　意　事　项"
 """Heading of the candidate instructions box."""
 
 
-def render_booklet(paper: Paper, path: str | Path, *, style: BookletStyle = DEFAULT_STYLE) -> int:
+def render_booklet(
+    paper: Paper, path: str | Path, *, style: BookletStyle = DEFAULT_STYLE, figure_root: str | Path | None = None
+) -> int:
     """Write the question booklet of one variant as a PDF.
 
     Parameters
@@ -98,6 +101,8 @@ def render_booklet(paper: Paper, path: str | Path, *, style: BookletStyle = DEFA
         Output PDF file; overwritten.
     style : BookletStyle, optional
         Page geometry and typography.
+    figure_root : path, optional
+        Folder of the bank file, against which the questions' figure paths are read.
 
     Returns
     -------
@@ -108,11 +113,12 @@ def render_booklet(paper: Paper, path: str | Path, *, style: BookletStyle = DEFA
     ------
     RenderError
         If a text uses a character the bundled font lacks (naming every item
-        id and character), or a question is taller than a page.
+        id and character), a question is taller than a page, or a figure file
+        is missing or differs from the one the bank recorded.
     """
     register_font()
     require_glyphs(_booklet_texts(paper), document=f"booklet {paper.exam_id} variant {paper.variant}")
-    story = _title_block(paper, style) + list(_section_flowables(paper, style))
+    story = _title_block(paper, style) + list(_section_flowables(paper, style, figure_root))
     variant_text = f"考试编号 {paper.exam_id}　试卷代号 {paper.variant}"
     decorate = running_decorator(paper.format.title, variant_text, style)
     return build_document(story, path, style, decorate=decorate, info=_info(paper))
@@ -135,6 +141,9 @@ def _booklet_texts(paper: Paper) -> Iterator[tuple[str, str]]:
         yield f"item {q.item_id} (question {q.number}) stem", q.stem
         for option in q.options:
             yield f"item {q.item_id} (question {q.number}) option {option.label}", option.text
+        for k, figure in enumerate(q.figures):
+            if figure.caption:
+                yield f"item {q.item_id} (question {q.number}) figure {k + 1} caption", figure.caption
 
 
 def _check_height(flowable: Unsplittable, question: PaperQuestion, style: BookletStyle, where: str) -> None:
@@ -233,14 +242,14 @@ def _notice_box(paper: Paper, style: BookletStyle) -> Table:
 # -- sections and questions ----------------------------------------------------
 
 
-def _section_flowables(paper: Paper, style: BookletStyle) -> Iterator[Flowable]:
+def _section_flowables(paper: Paper, style: BookletStyle, figure_root: str | Path | None) -> Iterator[Flowable]:
     where = f"booklet {paper.exam_id} variant {paper.variant}"
     for index, section in enumerate(paper.format.sections):
         questions = paper.section_questions(section.key)
         if questions:
             yield _section_heading(index, section, len(questions), style)
             for question in questions:
-                yield _question_flowable(question, style, where)
+                yield _question_flowable(question, style, where, figure_root)
 
 
 def _section_heading(index: int, section: Section, count: int, style: BookletStyle) -> Unsplittable:
@@ -260,8 +269,10 @@ def _section_heading(index: int, section: Section, count: int, style: BookletSty
     return group
 
 
-def _question_flowable(question: PaperQuestion, style: BookletStyle, where: str) -> Unsplittable:
-    """Stem and options of one question, never split across pages.
+def _question_flowable(
+    question: PaperQuestion, style: BookletStyle, where: str, figure_root: str | Path | None = None
+) -> Unsplittable:
+    """Stem, figures and options of one question, never split across pages.
 
     Raises
     ------
@@ -273,6 +284,11 @@ def _question_flowable(question: PaperQuestion, style: BookletStyle, where: str)
     if question.type == "judge" and not stem.rstrip().endswith(JUDGE_BLANK):
         stem = stem.rstrip() + JUDGE_BLANK
     parts: list[Flowable] = [hanging_paragraph(question_label(question.number), stem, body)]
+    if question.figures:
+        indent = text_width_pt(question_label(question.number), style.text_size_pt)
+        caption = TextStyle(style.text_size_pt - 1, style.text_leading_pt - 2, align="centre")
+        parts += figure_flowables(question.figures, figure_root, width_pt=style.frame_width_pt - 2 * indent,
+                                  caption=caption, where=f"{where}: item {question.item_id} (question {question.number})")
     parts.extend(_option_flowables(question, style))
     flowable = Unsplittable(parts, space_after_pt=style.question_gap_pt)
     _check_height(flowable, question, style, where)

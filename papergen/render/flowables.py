@@ -24,7 +24,8 @@ class Unsplittable(Flowable):
     Parameters
     ----------
     children : sequence of Flowable
-        Drawn in order, each at the full width offered to the group.
+        Drawn in order, each offered the full width of the group and placed by
+        its ``hAlign`` (``"LEFT"``, ``"CENTER"`` or ``"RIGHT"``) when narrower.
     space_after_pt : float
         Space below the group, points.
     """
@@ -33,12 +34,15 @@ class Unsplittable(Flowable):
         super().__init__()
         self._children = tuple(children)
         self._heights: list[float] = []
+        self._offsets: list[float] = []
         self._wrapped_width: float | None = None
         self.spaceAfter = space_after_pt
 
     def wrap(self, available_width, available_height):
         if available_width != self._wrapped_width:
-            self._heights = [child.wrap(available_width, available_height)[1] for child in self._children]
+            sizes = [child.wrap(available_width, available_height) for child in self._children]
+            self._heights = [height for _, height in sizes]
+            self._offsets = [_aligned_x(child, width, available_width) for child, (width, _) in zip(self._children, sizes)]
             self._wrapped_width = available_width
         self.width, self.height = available_width, sum(self._heights)
         return self.width, self.height
@@ -48,9 +52,17 @@ class Unsplittable(Flowable):
 
     def draw(self):
         y = self.height
-        for child, height in zip(self._children, self._heights, strict=True):
+        for child, height, x in zip(self._children, self._heights, self._offsets, strict=True):
             y -= height
-            child.drawOn(self.canv, 0, y)
+            child.drawOn(self.canv, x, y)
+
+
+def _aligned_x(child: Flowable, width: float, available: float) -> float:
+    """Left edge of a child of the given width placed by its ``hAlign`` in the available width, points."""
+    align = getattr(child, "hAlign", "LEFT")
+    if align in ("CENTER", "CENTRE"):
+        return (available - width) / 2
+    return available - width if align == "RIGHT" else 0.0
 
 
 class TextRow(Flowable):

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 
 import pytest
+from PIL import Image, ImageDraw
+from pypdf import PdfReader
 from pdf_inspect import font_report, page_texts, squash
 from paper_builders import make_paper
 
+from papergen.bank.figures import store_figure
 from papergen.errors import RenderError
+from papergen.exam import PaperFigure
 from papergen.render import render_booklet
 from papergen.render.booklet import options_per_line
 from papergen.render.fonts import NO_LINE_START
@@ -176,3 +181,36 @@ def test_booklet_differs_between_variants(paper, booklet, tmp_path):
 )
 def test_options_share_a_line_when_their_widths_fit(widths, expected):
     assert options_per_line(widths, 480, 8, (5, 4, 2, 1)) == expected
+
+
+def _with_figure(paper, tmp_path, *, width_mm=None, caption="图1 三个月的投诉数量"):
+    picture = Image.new("RGB", (300, 150), "white")
+    draw = ImageDraw.Draw(picture)
+    for k, height in enumerate((60, 110, 80)):
+        draw.rectangle((40 + 80 * k, 140 - height, 90 + 80 * k, 140), fill=(40, 90, 160))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    figure = store_figure(buffer.getvalue(), tmp_path / "bank.json")
+    question = dataclasses.replace(paper.questions[4], figures=(PaperFigure(figure.path, figure.sha256, width_mm, caption),))
+    questions = paper.questions[:4] + (question,) + paper.questions[5:]
+    return dataclasses.replace(paper, questions=questions), tmp_path / figure.path
+
+
+def test_a_question_prints_its_figure_and_caption_under_the_stem(paper, tmp_path):
+    pictured, _ = _with_figure(paper, tmp_path, width_mm=60)
+    render_booklet(pictured, tmp_path / "booklet.pdf", figure_root=tmp_path)
+    page = PdfReader(tmp_path / "booklet.pdf").pages[0]
+    assert len(page.images) == 1
+    assert "图1三个月的投诉数量" in squash(page.extract_text())
+
+
+@pytest.mark.parametrize("damage", ["missing", "changed"])
+def test_a_missing_or_changed_figure_file_stops_the_booklet_naming_the_item(paper, tmp_path, damage):
+    pictured, file = _with_figure(paper, tmp_path)
+    if damage == "missing":
+        file.unlink()
+    else:
+        file.write_bytes(file.read_bytes()[:-4] + b"\0\0\0\0")
+    item = pictured.questions[4].item_id
+    with pytest.raises(RenderError, match=rf"item {item} \(question 5\): figure figures/\w+\.png"):
+        render_booklet(pictured, tmp_path / "booklet.pdf", figure_root=tmp_path)
