@@ -62,9 +62,12 @@ def error_page(path: Path, page: int, message: str, file_digest: str | None = No
 
 
 def describe(exc: BaseException) -> str:
-    """An exception's message without object addresses, so that the same failure reads the same."""
-    text = str(exc).strip().splitlines()
-    return _ADDRESS.sub("", text[-1] if text else "").strip() or type(exc).__name__
+    """An exception's last message line without object addresses, so that the same failure reads the same."""
+    lines = str(exc).strip().splitlines()
+    text = _ADDRESS.sub("", lines[-1] if lines else "").strip()
+    if not any(ch.isalpha() for ch in text):  # KeyError(24580) says nothing without its type
+        return f"{type(exc).__name__} {text}".strip()
+    return text
 
 
 def file_sha256(path: Path) -> str:
