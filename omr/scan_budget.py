@@ -46,13 +46,13 @@ class ScanBudget:
         Default 800 MB: A3 at 600 dpi in 16-bit RGB is estimated at 487 MB, in 8-bit grey at 139 MB.
     pdf_pages_per_open : int
         Pages read from a PDF before it is closed and opened again.  pdfium keeps about 47 KB per page
-        visited while a document is open, so this bounds that memory (500 pages: about 24 MB) whatever the
+        visited while a document is open, so this bounds that memory (200 pages: about 9 MB) whatever the
         document's length.
     """
 
     max_pixels: int = 100_000_000
     max_bytes: int = 800_000_000
-    pdf_pages_per_open: int = 500
+    pdf_pages_per_open: int = 200
 
     def __post_init__(self) -> None:
         for name in ("max_pixels", "max_bytes", "pdf_pages_per_open"):
