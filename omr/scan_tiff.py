@@ -1,15 +1,18 @@
-"""Multi-page TIFF files, streamed: one open decoder, frames decoded in order.
+"""Multi-page TIFF files, streamed: one open file, frames decoded in order.
 
-Pillow reads the directories one after the other (``seek(n + 1)`` costs the
-same at page 5,000 as at page 1), so the file is never read into memory whole.
-libtiff, which Pillow opens afresh for every compressed frame, counts the
-file's whole directory chain on each open (12-17 ms per page in a 5,000-page
-file against 0.7 ms in a 50-page one); so each frame's strips are copied with
-its decoding tags into a one-directory TIFF in memory and decoded from there.  Each frame's size is checked against the
-:class:`~omr.scan_budget.ScanBudget` before it is decoded.  A frame that does
-not decode, or is over budget, becomes a failed page and the next frame is
-read; a damaged directory chain (a file cut short) ends the file with one
-failed page for the first page that cannot be reached.
+Pillow reads the directories one after the other from the open file
+(``seek(n + 1)`` costs the same at page 5,000 as at page 1); the file is never
+read into memory whole.  libtiff, which Pillow opens afresh for every
+compressed frame, counts the file's whole directory chain on each open (12-17
+ms per page in a 5,000-page file against 0.7 ms in a 50-page one), so each
+frame's strips are copied with its decoding tags into a one-directory TIFF in
+memory and decoded from there.
+
+Each frame's size is checked against the :class:`~omr.scan_budget.ScanBudget`
+before it is decoded.  A frame that does not decode, or is over budget,
+becomes a failed page and the next frame is read; a damaged directory chain (a
+file cut short) ends the file with one failed page for the first page that
+cannot be reached.
 """
 
 from __future__ import annotations
