@@ -50,7 +50,6 @@ from omr.scan_pdf import pdf_pages  # noqa: E402
 
 EDGE_PAGES = 20  # pages timed at each end of the file
 EARLIER_DEEP_REPEATS = 3  # decodes of the last page by the earlier approach (each may take seconds)
-FLOOR_REPEATS = 20
 
 
 # -- inputs ----------------------------------------------------------------------------------------
@@ -81,15 +80,19 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * _PAGE_BYTES / 2**20
 
 
-def _timed(pages, peak: list[float]) -> list[float]:
-    """Seconds each page of an iterator took to come out; ``peak[0]`` is raised to the highest memory seen."""
-    times, started = [], time.perf_counter()
+def _timed(pages, floor_data: np.ndarray, is_edge, peak: list[float]) -> tuple[list[tuple[float, float]], int]:
+    """Time each page of an iterator; each edge page is paired with one floor decode timed right after it, so
+    that both see the same load.  Returns the (page s, floor s) pairs and the number of pages; ``peak[0]`` is
+    raised to the highest memory seen."""
+    pairs, count, started = [], 0, time.perf_counter()
     for _ in pages:
-        now = time.perf_counter()
-        times.append(now - started)
+        elapsed = time.perf_counter() - started
         peak[0] = max(peak[0], _rss_mb())
+        if is_edge(count):
+            pairs.append((elapsed, _floor_once(floor_data)))
+        count += 1
         started = time.perf_counter()
-    return times
+    return pairs, count
 
 
 def _earlier_tiff(path: Path, indices: list[int]):
@@ -102,24 +105,30 @@ def _earlier_tiff(path: Path, indices: list[int]):
 
 
 def run_child(kind: str, approach: str, path: Path, pages: int, dpi: float) -> dict:
-    """Read one file one way; per-page times of the first and last pages, memory before and at peak, and the
-    floor measured in the same process before and after (the machine's load changes between processes)."""
-    floor_before = floor_ms(path.with_name("one.tif"))
+    """Read one file one way: per-page times of the first and last pages against the floor, memory before the
+    first page and at its peak."""
+    floor_data = np.frombuffer(path.with_name("one.tif").read_bytes(), np.uint8)
     start_mb = _rss_mb()
     peak = [start_mb]
     if kind == "tiff" and approach == "earlier":
-        first = _timed(_earlier_tiff(path, list(range(EDGE_PAGES))), peak)
-        last = _timed(_earlier_tiff(path, [pages - 1] * EARLIER_DEEP_REPEATS), peak)
+        first, _ = _timed(_earlier_tiff(path, list(range(EDGE_PAGES))), floor_data, lambda i: True, peak)
+        last, _ = _timed(_earlier_tiff(path, [pages - 1] * EARLIER_DEEP_REPEATS), floor_data, lambda i: True, peak)
         read = len(first) + len(last)
     else:
         budget = ScanBudget(pdf_pages_per_open=10**9) if approach == "earlier" else ScanBudget()
         stream = pdf_pages(path, dpi, budget) if approach == "earlier" else iter_pages([path], budget=budget)
-        times = _timed((page for page in stream if page.image is not None), peak)
-        first, last, read = times[:EDGE_PAGES], times[-EDGE_PAGES:], len(times)
+        pairs, read = _timed((page for page in stream if page.image is not None), floor_data,
+                             lambda i: i < EDGE_PAGES or i >= pages - EDGE_PAGES, peak)
+        first, last = pairs[:EDGE_PAGES], pairs[-EDGE_PAGES:]
         assert read == pages, (read, pages)
-    floor = statistics.mean([floor_before, floor_ms(path.with_name("one.tif"))])
-    return {"first_ms": statistics.median(first) * 1e3, "last_ms": statistics.median(last) * 1e3,
-            "floor_ms": floor, "pages": read, "start_mb": start_mb, "peak_mb": peak[0]}
+    return {"first_ms": _median_ms(first, 0), "last_ms": _median_ms(last, 0),
+            "first_ratio": statistics.median(t / f for t, f in first),
+            "last_ratio": statistics.median(t / f for t, f in last),
+            "floor_ms": _median_ms(first + last, 1), "pages": read, "start_mb": start_mb, "peak_mb": peak[0]}
+
+
+def _median_ms(pairs: list[tuple[float, float]], column: int) -> float:
+    return statistics.median(pair[column] for pair in pairs) * 1e3
 
 
 def _child(kind: str, approach: str, path: Path, pages: int, dpi: float) -> dict:
@@ -132,15 +141,11 @@ def _child(kind: str, approach: str, path: Path, pages: int, dpi: float) -> dict
 # -- the run ---------------------------------------------------------------------------------------
 
 
-def floor_ms(path: Path) -> float:
-    """Median decode time of a one-page TIFF with ``cv2.imdecode``, ms."""
-    data = np.frombuffer(path.read_bytes(), np.uint8)
-    times = []
-    for _ in range(FLOOR_REPEATS):
-        started = time.perf_counter()
-        cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1e3
+def _floor_once(data: np.ndarray) -> float:
+    """Seconds ``cv2.imdecode`` takes for the one-page TIFF (the floor)."""
+    started = time.perf_counter()
+    cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -170,15 +175,14 @@ def main() -> None:
 def report(results: dict, tiff_pages: int, pdf_pages_count: int, sizes: dict[str, float]) -> None:
     """Print per-page times against the floor and peak memory against the earlier approach."""
     print(f"\nTIFF, {tiff_pages} G4 pages ({sizes['tiff']:.1f} MB): median ms per page over the first "
-          f"{EDGE_PAGES} pages and the last pages; floor: cv2.imdecode of the page as a one-page TIFF, "
-          "in the same process")
+          f"{EDGE_PAGES} and the last pages; floor: cv2.imdecode of the page as a one-page TIFF, timed after "
+          "each of them; ratios are medians of page / floor")
     print(f"{'approach':<12}{'floor':>8}{'first':>9}{'last':>10}{'first/floor':>13}{'last/floor':>12}"
           f"{'last/first':>12}")
     for approach in ("iter_pages", "earlier"):
         r = results[("tiff", approach)]
-        floor = r["floor_ms"]
-        print(f"{approach:<12}{floor:>8.2f}{r['first_ms']:>9.2f}{r['last_ms']:>10.2f}{r['first_ms'] / floor:>13.2f}"
-              f"{r['last_ms'] / floor:>12.2f}{r['last_ms'] / r['first_ms']:>12.2f}")
+        print(f"{approach:<12}{r['floor_ms']:>8.2f}{r['first_ms']:>9.2f}{r['last_ms']:>10.2f}{r['first_ratio']:>13.2f}"
+              f"{r['last_ratio']:>12.2f}{r['last_ratio'] / r['first_ratio']:>12.2f}")
     new, old = results[("tiff", "iter_pages")], results[("tiff", "earlier")]
     print(f"earlier / iter_pages at the last page: {old['last_ms'] / new['last_ms']:.1f}x")
     print("\npeak resident memory, MB (growth over the process before its first page)")

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 
 import omr.scan_io
 from omr import synth
@@ -183,15 +184,48 @@ def test_streamed_tiff_pages_equal_opencv_pages_and_keep_their_digests(tmp_path:
         assert page.image.flags.writeable
 
 
-def test_colour_and_16_bit_tiff_pages_are_grey_as_opencv_makes_them(tmp_path: Path) -> None:
+def _write_colour_tiffs(folder: Path) -> list[Path]:
+    """Colour, palette, alpha and 16-bit TIFFs as OpenCV and Pillow write them (LZW, JPEG, uncompressed)."""
     rng = np.random.default_rng(4)
-    colour = (rng.random((120, 90, 3)) * 255).astype(np.uint8)
-    deep = (rng.random((120, 90)) * 65535).astype(np.uint16)
-    for name, image in (("colour.tif", colour), ("deep.tif", deep)):
-        cv2.imwrite(str(tmp_path / name), image)
-        (page,) = iter_pages([tmp_path / name])
-        ((expected, _),) = _imdecodemulti_pages(tmp_path / name)
-        assert page.image.dtype == np.uint8 and np.abs(page.image.astype(int) - expected).max() <= 1, name
+    colour = [cv2.GaussianBlur((rng.random((120, 90, 3)) * 255).astype(np.uint8), (5, 5), 0) for _ in range(2)]
+    cv2.imwrite(str(folder / "opencv-colour.tif"), colour[0])
+    cv2.imwrite(str(folder / "opencv-16-bit.tif"), (rng.random((120, 90)) * 65535).astype(np.uint16))
+    rgb = [Image.fromarray(image) for image in colour]
+    rgba = [Image.fromarray(np.dstack([image, image[..., 0]])) for image in colour]
+    written = {"pillow-lzw.tif": (rgb, "tiff_lzw"), "pillow-jpeg.tif": (rgb, "jpeg"),
+               "pillow-palette.tif": ([image.convert("P") for image in rgb], None), "pillow-alpha.tif": (rgba, None)}
+    for name, (images, compression) in written.items():
+        images[0].save(folder / name, save_all=True, append_images=images[1:], compression=compression)
+    return sorted(folder.glob("*.tif"))
+
+
+def test_colour_alpha_palette_and_16_bit_tiff_pages_are_the_pixels_opencv_gave(tmp_path: Path) -> None:
+    for path in _write_colour_tiffs(tmp_path):
+        pages = list(iter_pages([path]))
+        expected = _imdecodemulti_pages(path)
+        assert len(pages) == len(expected), path.name
+        for page, (image, digest) in zip(pages, expected, strict=True):
+            assert page.image.dtype == np.uint8 and np.array_equal(page.image, image), (path.name, page.page)
+            assert page.sha256 == digest
+
+
+def _tiled_tiff(image: np.ndarray) -> bytes:
+    """An uncompressed grey TIFF stored as one tile (scanners write strips; tiles take the other path)."""
+    height, width = image.shape
+    tags = [(256, 3, width), (257, 3, height), (258, 3, 8), (259, 3, 1), (262, 3, 1), (277, 3, 1),
+            (322, 3, width), (323, 3, height), (324, 4, 8), (325, 4, image.size)]
+    directory = struct.pack("<H", len(tags)) + b"".join(struct.pack("<HHII", tag, kind, 1, value)
+                                                         for tag, kind, value in tags) + struct.pack("<I", 0)
+    return b"II*\x00" + struct.pack("<I", 8 + image.size) + image.tobytes() + directory
+
+
+def test_tiled_tiff_page_is_decoded_in_place(tmp_path: Path) -> None:
+    image = cv2.resize(_page("T"), (32, 32))
+    path = tmp_path / "tiled.tif"
+    path.write_bytes(_tiled_tiff(image))
+    ((expected, digest),) = _imdecodemulti_pages(path)
+    (page,) = iter_pages([path])
+    assert np.array_equal(page.image, image) and np.array_equal(expected, image) and page.sha256 == digest
 
 
 def test_pdf_page_of_200_inches_square_is_refused_before_rendering(tmp_path: Path) -> None:
