@@ -58,12 +58,8 @@ EARLIER_DEEP_REPEATS = 3  # decodes of the last page by the earlier approach (ea
 def write_inputs(folder: Path, tiff_pages: int, pdf_pages: int, dpi: float) -> dict[str, Path]:
     """A one-page TIFF (the floor), a long G4 TIFF and a long PDF of G4 scan pages, all of one text page."""
     page = synth.text_page(dpi)
-    bitonal = synth._bitonal(page)
-    one = folder / "one.tif"
-    bitonal.save(one, compression="group4", dpi=(dpi, dpi))
-    long_tiff = folder / "long.tif"
-    bitonal.save(long_tiff, compression="group4", dpi=(dpi, dpi), save_all=True,
-                 append_images=[bitonal] * (tiff_pages - 1))
+    one = synth.write_tiff(folder / "one.tif", [page], dpi=dpi)
+    long_tiff = synth.write_tiff(folder / "long.tif", [page] * tiff_pages, dpi=dpi)
     long_pdf = synth.write_pdf(folder / "long.pdf", [synth.PdfPage(page, dpi, "g4")] * pdf_pages)
     return {"one": one, "tiff": long_tiff, "pdf": long_pdf}
 
