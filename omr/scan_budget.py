@@ -45,11 +45,10 @@ class ScanBudget:
         page handed on.  Also the largest single-image file (JPEG, PNG, WEBP, BMP) read into memory.
         Default 800 MB: A3 at 600 dpi in 16-bit RGB is estimated at 487 MB, in 8-bit grey at 139 MB.
     pdf_pages_per_open : int
-        Pages read from a PDF before it is closed and opened again.  pdfium keeps 30-47 KB per page visited
-        while a document is open; reopening bounds that whatever the document's
-        length: over 1,250 pages of 200 dpi G4 scans, memory grew by 53 MB and on with one open document, and
-        levelled off near 22 MB reopening every 200 pages.  Opening a 1,500-page document again costs
-        20-40 ms, about 0.2 ms per page at this setting.
+        Pages read from a PDF before it is closed and opened again. pdfium keeps 30-47 KB per page visited while a
+        document is open; reopening bounds that whatever the document's length: over 1,250 pages of 200 dpi G4
+        scans, memory grew by 53 MB and on with one open document, and levelled off near 22 MB reopening every 200
+        pages. Opening a 1,500-page document again costs 20-40 ms, about 0.2 ms per page at this setting.
     """
 
     max_pixels: int = 100_000_000
