@@ -140,7 +140,7 @@ def test_corrupt_tiff_page_in_the_middle_does_not_end_the_iteration(tmp_path: Pa
     pages = _pages([path])
     assert [p.page for p in pages] == [1, 2, 3]
     assert pages[1].image is None
-    assert pages[1].error.endswith("page 2: cannot decode image (corrupt or unsupported data)")
+    assert pages[1].error.startswith(f"{path} page 2: cannot decode image (")
     assert pages[0].image is not None and pages[2].image is not None
 
 
