@@ -118,9 +118,7 @@ class GradeSummary:
         run, plus earlier sheets this run flagged (the other half of a duplicate).
     regraded : int
         Sheets refused in an earlier run, graded now from their stored marks.
-    blank : int
-        Blank pages (duplex backs).
-    refused, not_a_sheet, quarantined, errors : list of PageProblem
+    blank, refused, not_a_sheet, quarantined, errors : list of PageProblem
         Pages not graded, with reasons.
     rescored : list of RescoreResult
         Stored sheets rescored because a key changed.
@@ -135,7 +133,7 @@ class GradeSummary:
     graded: int = 0
     flagged: int = 0
     regraded: int = 0
-    blank: int = 0
+    blank: list[PageProblem] = field(default_factory=list)
     refused: list[PageProblem] = field(default_factory=list)
     not_a_sheet: list[PageProblem] = field(default_factory=list)
     quarantined: list[PageProblem] = field(default_factory=list)
@@ -148,15 +146,13 @@ class GradeSummary:
         """Add one stored page to the tallies (``flagged`` is kept by the run)."""
         if record.status == StoredStatus.GRADED:
             self.graded += 1
-        elif record.status == StoredStatus.BLANK:
-            self.blank += 1
         else:
             problems = self.problems(StoredStatus(record.status))
             problems.append(PageProblem(record.source, record.page_no, record.status, record.reason))
 
     def problems(self, status: StoredStatus) -> list[PageProblem]:
         """The list that holds pages of a not-graded status (one of :data:`PROBLEM_STATUSES`)."""
-        lists = {StoredStatus.REFUSED: self.refused, StoredStatus.NOT_A_SHEET: self.not_a_sheet,
+        lists = {StoredStatus.REFUSED: self.refused, StoredStatus.BLANK: self.blank, StoredStatus.NOT_A_SHEET: self.not_a_sheet,
                  StoredStatus.QUARANTINED: self.quarantined, StoredStatus.ERROR: self.errors}
         return lists[status]
 
@@ -172,8 +168,7 @@ class GradeSummary:
         lines = [f"Pages seen: {self.pages_seen} ({self.skipped} already read, skipped)"]
         regraded = f"; {self.regraded} refused earlier, graded now" if self.regraded else ""
         lines.append(f"Sheets graded: {self.graded}, {self.flagged} flagged for review{regraded}")
-        lines.append(f"Blank pages: {self.blank}")
-        for title, problems in (("Refused", self.refused), ("Quarantined", self.quarantined),
+        for title, problems in (("Blank pages", self.blank), ("Refused", self.refused), ("Quarantined", self.quarantined),
                                 ("Not answer sheets", self.not_a_sheet), ("Errors", self.errors)):
             lines.append(f"{title}: {len(problems)}")
             lines.extend(f"  {p}" for p in problems)

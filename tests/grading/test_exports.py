@@ -107,3 +107,22 @@ def test_write_csv_replaces_atomically_and_reports_unwritable_paths(tmp_path):
     with pytest.raises(ReportError, match="folder.csv: cannot write"):
         write_csv(blocked, ["a"], [], ReportError)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.csv", "scores.csv"]
+
+
+def test_review_csv_lists_every_page_not_graded_with_file_page_and_reason(tmp_path):
+    scans = FakeScans()
+    scans.add(make_read(ANSWERS_A, qr=sheet_qr(EXAM, "A"), candidate="2024000001"))
+    scans.add(SheetRead("blank", reason="duplex back"), source="scans/c.pdf")
+    scans.add(SheetRead("not_a_sheet", reason="no fiducials, text found"), source="scans/c.pdf")
+    scans.add(make_read(ANSWERS_A, qr=None, candidate="2024000003"), source="scans/c.pdf")
+    scans.add(None, source="scans/d.png", error="cannot decode")
+    scans.add(RuntimeError("reader crashed"), source="scans/e.pdf")
+    summary = grade_batch(["scans"], [EXAM], tmp_path, **scans.grade_kwargs())
+    _, *rows = read_csv(tmp_path / "review.csv")
+    listed = {(r[0], r[1], r[6].split(":")[0]) for r in rows}
+    assert listed == {("scans/c.pdf", "1", "blank"), ("scans/c.pdf", "2", "not_a_sheet"),
+                      ("scans/c.pdf", "3", "refused"), ("scans/d.png", "1", "quarantined"),
+                      ("scans/e.pdf", "1", "error")}
+    described = "\n".join(summary.describe())
+    for source, page, _ in listed:
+        assert f"{source} page {page}:" in described

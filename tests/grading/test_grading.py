@@ -121,7 +121,7 @@ def test_reader_outcomes_are_recorded_with_reasons(tmp_path):
     scans.add(SheetRead("not_a_sheet", reason="no fiducials, text found"))
     scans.add(SheetRead("quarantined", reason="3 of 4 fiducials found (bottom-left missing)"))
     summary = run(scans, tmp_path)
-    assert summary.blank == 1
+    assert [p.reason for p in summary.blank] == ["duplex back"]
     assert [p.reason for p in summary.not_a_sheet] == ["no fiducials, text found"]
     assert [p.reason for p in summary.quarantined] == ["3 of 4 fiducials found (bottom-left missing)"]
     assert [p.status for p in stored(tmp_path)[0]] == ["blank", "not_a_sheet", "quarantined"]
