@@ -17,9 +17,13 @@ from papergen.exam.manifest import (
     ExamManifest,
     KeyQuestion,
     VariantKey,
+    check_key,
+    key_digest,
+    key_problems,
     load_manifest,
     manifest_from_papers,
     save_manifest,
+    seal_manifest,
     variant_checksum,
 )
 from papergen.exam.paper import JUDGE_LABELS, Paper, PaperOption, PaperQuestion
@@ -42,8 +46,11 @@ __all__ = [
     "SheetCodeError",
     "VariantKey",
     "assign_variants",
+    "check_key",
     "decode_sheet_code",
     "encode_sheet_code",
+    "key_digest",
+    "key_problems",
     "load_format",
     "load_manifest",
     "load_roster",
@@ -51,5 +58,6 @@ __all__ = [
     "read_roster",
     "resolve_layout",
     "save_manifest",
+    "seal_manifest",
     "variant_checksum",
 ]

@@ -47,7 +47,7 @@ from papergen.grading.records import (
     ScoreChange,
     StoredMarks,
 )
-from papergen.grading.rescore import check_rescorable, rescore_store, score_change
+from papergen.grading.rescore import check_rescorable, plan_rescore, rescore_store, score_change
 from papergen.grading.scoring import POINT_DECIMALS, QuestionScore, SectionScore, SheetScore, score_sheet
 from papergen.grading.store import SCHEMA_VERSION, STORE_FILENAME, Store, StoreParams, open_results
 
@@ -95,6 +95,7 @@ __all__ = [
     "load_corrections",
     "next_version_path",
     "open_results",
+    "plan_rescore",
     "printed_to_bank",
     "rescore_results",
     "rescore_store",

@@ -8,11 +8,13 @@ duplicates a result and a stopped run resumes where it stopped.  Nothing
 about one page can stop the batch: a page that cannot be decoded, read,
 identified or scored is recorded with its reason.
 
-On every run the keys given are compared with the stored ones: a changed key
-(a correction: dropped questions, extra accepted answers) rescores every
-stored sheet of that exam from the stored marks; sheets refused earlier
-because their exam's key was missing are graded from their stored marks once
-that key is given.
+Every key given is checked first (:func:`papergen.exam.check_key`: its digest
+and its fit to the format and layout), then compared with the stored one by
+digest: a newer version (a correction written by ``papergen rescore``)
+rescores every stored sheet of that exam from the stored marks; an older
+version, or another key of the same version, is refused, so stored
+corrections are never undone.  Sheets refused earlier because their exam's
+key was missing are graded from their stored marks once that key is given.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from omr.layout import SheetLayout
 from omr.result import SheetRead
 from papergen import __version__
 from papergen.errors import GradeError, ManifestError, ReportError
-from papergen.exam import ExamManifest, resolve_layout
+from papergen.exam import ExamManifest, check_key, key_digest, resolve_layout
 from papergen.grading.exports import write_exports
 from papergen.grading.identify import Identity, Refusal, identify_sheet
 from papergen.grading.records import (
@@ -124,6 +126,8 @@ class GradeSummary:
         Stored sheets rescored because a key changed.
     run_errors : list of str
         Problems not tied to one page (inputs that stopped yielding, exports not written).
+    notices : list of str
+        Things worth knowing that are not problems (a key sealed on first use).
     exports : list of Path
         Files written at the end of the run.
     """
@@ -140,6 +144,7 @@ class GradeSummary:
     errors: list[PageProblem] = field(default_factory=list)
     rescored: list[RescoreResult] = field(default_factory=list)
     run_errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     exports: list[Path] = field(default_factory=list)
 
     def count(self, record: PageRecord) -> None:
@@ -176,6 +181,7 @@ class GradeSummary:
             lines.append(f"Key of exam {r.exam_id} changed: {r.sheets} stored sheets rescored, "
                          f"{len(r.changes)} scores changed")
         lines.extend(f"Problem: {e}" for e in self.run_errors)
+        lines.extend(f"Note: {n}" for n in self.notices)
         if self.exports:
             lines.append(f"Written: {', '.join(str(p) for p in self.exports)}")
         return lines
@@ -259,12 +265,13 @@ def grade_batch(
     """
     keys = _index_manifests(manifests)
     sheet_layout = resolve_layout(manifests, layout)
+    _check_keys(keys, sheet_layout)
     run_pages = pages if pages is not None else default_page_source()
     run_reader = reader if reader is not None else default_reader()
     summary = GradeSummary()
     out = Path(out_dir)
     with open_results(out, create=True) as store:
-        summary.rescored = _apply_keys(store, keys)
+        summary.rescored = _apply_keys(store, keys, summary.notices)
         batch_id = store.begin_batch(_batch_args(inputs, manifests, sheet_layout))
         run = _Run(store, batch_id, keys, sheet_layout, run_reader, params, summary)
         run.regrade_refused()
@@ -395,24 +402,52 @@ def _index_manifests(manifests: Sequence[ExamManifest]) -> dict[str, ExamManifes
         raise GradeError("grade: no key given; pass the exam's key.json with --key")
     keys: dict[str, ExamManifest] = {}
     for manifest in manifests:
-        if manifest.exam_id in keys and keys[manifest.exam_id] != manifest:
+        if manifest.exam_id in keys and key_digest(keys[manifest.exam_id]) != key_digest(manifest):
             raise GradeError(f"grade: two different keys for exam {manifest.exam_id!r}; pass one key per exam")
         keys[manifest.exam_id] = manifest
     return keys
 
 
-def _apply_keys(store: Store, keys: Mapping[str, ExamManifest]) -> list[RescoreResult]:
+def _check_keys(keys: Mapping[str, ExamManifest], layout: SheetLayout) -> None:
+    for manifest in keys.values():
+        try:
+            check_key(manifest, f"grade: key of exam {manifest.exam_id}", layout)
+        except ManifestError as exc:
+            raise GradeError(str(exc)) from exc
+
+
+def _apply_keys(store: Store, keys: Mapping[str, ExamManifest], notices: list[str]) -> list[RescoreResult]:
+    """Store new keys, rescore with newer versions, refuse older or different ones (see the module docstring)."""
     rescored = []
     for manifest in keys.values():
         stored = store.manifest(manifest.exam_id)
+        if manifest.digest is None:
+            notices.append(f"the key of exam {manifest.exam_id} has no digest (written before keys were sealed); "
+                           f"accepted, and sealed in {store.path}: later edits of it will be refused")
         if stored is None:
             store.save_manifest(manifest)
-        elif stored != manifest:
+        elif key_digest(stored) == key_digest(manifest):
+            continue
+        elif manifest.key_version <= stored.key_version:
+            raise GradeError(_superseded_message(store, stored, manifest))
+        else:
             try:
-                rescored.append(rescore_store(store, manifest, reason="key manifest changed"))
+                rescored.append(rescore_store(store, manifest, reason=f"key version {manifest.key_version}"))
             except ManifestError as exc:
                 raise GradeError(f"{store.path}: {exc}; grade into a new --out folder") from exc
     return rescored
+
+
+def _superseded_message(store: Store, stored: ExamManifest, given: ExamManifest) -> str:
+    current = f"version {stored.key_version} (digest {key_digest(stored)[:12]})"
+    if given.key_version < stored.key_version:
+        what = f"is version {given.key_version}, superseded by {current}"
+    else:
+        what = f"differs from the stored {current}: another build or an edited copy"
+    name = "key.json" if stored.key_version == 1 else f"key.v{stored.key_version}.json"
+    return (f"grade: the key given for exam {stored.exam_id} {what}; grading with it would undo the scores in "
+            f"{store.path}; pass the current key ({name}, the one 'papergen rescore' wrote last), "
+            "or grade into a new --out folder")
 
 
 def _batch_args(inputs: Sequence[str | Path], manifests: Sequence[ExamManifest], layout: SheetLayout) -> dict[str, Any]:
