@@ -224,7 +224,17 @@ def write_workbook(report: CohortReport, out_dir: str | Path) -> Path:
                 highlight=[a.miskey_suspect for a in report.analysis.items])
     _fill_overview(book.create_sheet("概况"), report)
     _fill_corrections(book.create_sheet("答案更正"), report)
+    _no_formulas(book)
     return write_atomically(path, book.save, ReportError, hint=SPREADSHEET_HINT)
+
+
+def _no_formulas(book: Workbook) -> None:
+    """Store every text cell as text: a name such as ``=HYPERLINK(...)`` must never become a live formula."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _fill_sheet(sheet, columns: Sequence[Column], rows: Sequence[Sequence[Cell]],
