@@ -33,6 +33,7 @@ from papergen.grading.corrections import (
     rescore_results,
 )
 from papergen.grading.exports import RESPONSES_CSV, REVIEW_CSV, SCORES_CSV, write_exports
+from papergen.grading.lock import LOCK_FILENAME, LockParams, results_lock
 from papergen.grading.identify import Identity, Refusal, identify_sheet
 from papergen.grading.records import (
     DUPLICATE_CANDIDATE,
@@ -63,6 +64,8 @@ __all__ = [
     "GradedSheet",
     "Identity",
     "KeyChange",
+    "LOCK_FILENAME",
+    "LockParams",
     "POINT_DECIMALS",
     "PROBLEM_STATUSES",
     "PageImageLike",
@@ -98,6 +101,7 @@ __all__ = [
     "plan_rescore",
     "printed_to_bank",
     "rescore_results",
+    "results_lock",
     "rescore_store",
     "score_change",
     "score_sheet",

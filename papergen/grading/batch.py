@@ -43,6 +43,7 @@ from papergen.grading.records import (
     RescoreResult,
     StoredMarks,
 )
+from papergen.grading.lock import LockParams, results_lock
 from papergen.grading.rescore import rescore_store
 from papergen.grading.scoring import SheetScore, score_sheet
 from papergen.grading.store import Store, open_results
@@ -85,9 +86,12 @@ class GradeParams:
         sheets with the same candidate and variant to count as one sheet scanned
         twice (a rescan agrees on nearly every question; two different sheets
         under one mistyped number agree on far fewer).
+    lock : LockParams
+        How long to wait for another run writing the same results folder.
     """
 
     duplicate_scan_agreement: float = 0.95
+    lock: LockParams = LockParams()
 
 
 @dataclass(frozen=True)
@@ -260,6 +264,7 @@ def grade_batch(
         different layouts, a layout that differs from the keys' layout, an
         output folder that cannot be created, or keys of another build than
         the results already in ``out_dir``.
+        Also if another run is writing ``out_dir`` (see :func:`~papergen.grading.lock.results_lock`).
     StoreError
         If ``out_dir`` holds a results file that is not a usable store.
     """
@@ -270,7 +275,7 @@ def grade_batch(
     run_reader = reader if reader is not None else default_reader()
     summary = GradeSummary()
     out = Path(out_dir)
-    with open_results(out, create=True) as store:
+    with results_lock(out, params.lock), open_results(out, create=True) as store:
         summary.rescored = _apply_keys(store, keys, summary.notices)
         batch_id = store.begin_batch(_batch_args(inputs, manifests, sheet_layout))
         run = _Run(store, batch_id, keys, sheet_layout, run_reader, params, summary)

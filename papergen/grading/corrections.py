@@ -45,6 +45,7 @@ from papergen.wording import JUDGE_KEYS
 from papergen.bank.model import OPTION_LABELS
 from papergen.exam import JUDGE_LABELS, ExamManifest, KeyQuestion, key_digest, load_manifest, save_manifest, seal_manifest
 from papergen.grading.records import RescoreResult
+from papergen.grading.lock import results_lock
 from papergen.grading.rescore import plan_rescore
 from papergen.grading.store import Store, open_results
 
@@ -362,9 +363,11 @@ def rescore_results(results_dir: str | Path, key_path: str | Path, corrections_p
         If the key or the corrections cannot be read, or a correction is invalid.
     StoreError
         If the store cannot be opened.
+    GradeError
+        If another run is writing the results folder.
     """
     results = Path(results_dir)
-    with open_results(results) as store:
+    with open_results(results) as store, results_lock(results):
         manifest = load_manifest(key_path)
         corrections = load_corrections(corrections_path)
         corrected, changes = apply_corrections(manifest, corrections, source=str(corrections_path))
