@@ -28,6 +28,7 @@ import csv
 import json
 import os
 import secrets
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -93,7 +94,8 @@ def parse_json(raw: bytes, path: str | Path, error: type[PapergenError]) -> obje
     ------
     PapergenError
         Of class ``error``: the bytes are not UTF-8 or not JSON (naming the
-        byte, or the line and column).
+        byte, or the line and column), nest too deeply, or hold an integer
+        too long to convert.
     """
     try:
         return json.loads(raw.decode("utf-8"))
@@ -101,6 +103,12 @@ def parse_json(raw: bytes, path: str | Path, error: type[PapergenError]) -> obje
         raise error(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise error(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+    except RecursionError as exc:
+        raise error(f"{path}: JSON nested too deeply to read (got more than {sys.getrecursionlimit()} levels); "
+                    "no papergen file nests more than a few levels") from exc
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise error(f"{path}: not usable JSON: a number has more than {sys.get_int_max_str_digits()} digits "
+                    f"(got {str(exc).rpartition('value has ')[2].split(';')[0] or exc})") from exc
 
 
 def load_json_model(

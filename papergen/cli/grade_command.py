@@ -41,7 +41,7 @@ def grade(inputs: tuple[Path, ...], keys: tuple[Path, ...], out_dir: Path, layou
       papergen grade scans/ --key exam/key.json --out results/
     """
     manifests = [load_manifest(path) for path in keys]
-    total = grading.count_input_pages(inputs)
+    total = grading.count_input_pages(inputs, out_dir)
     with click.progressbar(length=total, label="Grading", show_pos=True) as bar:
         summary = grading.grade_batch(inputs, manifests, out_dir, layout=layout, progress=bar.update)
     for line in summary.describe():

@@ -19,6 +19,7 @@ from papergen.grading.batch import (
     default_page_source,
     default_reader,
     grade_batch,
+    scan_inputs,
 )
 from papergen.grading.corrections import (
     Correction,
@@ -103,6 +104,7 @@ __all__ = [
     "rescore_results",
     "results_lock",
     "rescore_store",
+    "scan_inputs",
     "score_change",
     "score_sheet",
     "write_exports",

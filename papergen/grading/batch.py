@@ -30,7 +30,7 @@ import numpy as np
 from omr.layout import SheetLayout
 from omr.result import SheetRead
 from papergen import __version__
-from papergen.errors import GradeError, ManifestError, ReportError
+from papergen.errors import GradeError, ManifestError, ReportError, StoreError
 from papergen.exam import ExamManifest, check_key, key_digest, resolve_layout
 from papergen.grading.exports import write_exports
 from papergen.grading.identify import Identity, Refusal, identify_sheet
@@ -57,6 +57,7 @@ __all__ = [
     "default_page_source",
     "default_reader",
     "count_input_pages",
+    "scan_inputs",
 ]
 
 
@@ -213,11 +214,45 @@ def default_reader() -> Reader:
     return read_sheet
 
 
-def count_input_pages(inputs: Sequence[str | Path]) -> int:
-    """Number of pages in the inputs (for a progress bar): :func:`omr.scan_io.count_pages`."""
+def count_input_pages(inputs: Sequence[str | Path], out_dir: str | Path | None = None) -> int:
+    """Number of pages in the inputs (for a progress bar): :func:`omr.scan_io.count_pages`.
+
+    With ``out_dir``, the results folder is left out as in :func:`scan_inputs`.
+    """
     from omr.scan_io import count_pages
 
-    return count_pages([Path(p) for p in inputs])
+    return count_pages(scan_inputs(inputs, out_dir) if out_dir is not None else [Path(p) for p in inputs])
+
+
+def scan_inputs(inputs: Sequence[str | Path], out_dir: str | Path) -> list[Path]:
+    """The input files and folders with the results folder left out: results are never read as scans.
+
+    A folder holding ``out_dir`` is replaced by its entries (hidden ones
+    skipped, as the page source skips them) except ``out_dir`` itself.
+
+    Raises
+    ------
+    GradeError
+        If an input is ``out_dir`` or lies inside it.
+    """
+    out = Path(out_dir).resolve()
+    paths: list[Path] = []
+    for item in map(Path, inputs):
+        where = item.resolve()
+        if where == out or out in where.parents:
+            raise GradeError(f"grade: input {item} is inside the results folder {out_dir}; results are never read "
+                             "as scans; give the scan folder, or choose an --out outside it")
+        paths += _without_folder(item, out) if item.is_dir() and where in out.parents else [item]
+    return paths
+
+
+def _without_folder(folder: Path, out: Path) -> list[Path]:
+    kept: list[Path] = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(".") or entry.resolve() == out:
+            continue
+        kept += _without_folder(entry, out) if entry.is_dir() and entry.resolve() in out.parents else [entry]
+    return kept
 
 
 def grade_batch(
@@ -236,7 +271,7 @@ def grade_batch(
     Parameters
     ----------
     inputs : sequence of path
-        Scan files or folders.
+        Scan files or folders; anything under ``out_dir`` is left out (:func:`scan_inputs`).
     manifests : sequence of ExamManifest
         The keys of the exams whose sheets may appear (several exams may share a batch).
     out_dir : path
@@ -260,7 +295,7 @@ def grade_batch(
     Raises
     ------
     GradeError
-        Before any page is read: no keys, two keys for one exam, keys for
+        Before any page is read: an input inside ``out_dir``, no keys, two keys for one exam, keys for
         different layouts, a layout that differs from the keys' layout, an
         output folder that cannot be created, or keys of another build than
         the results already in ``out_dir``.
@@ -271,6 +306,7 @@ def grade_batch(
     keys = _index_manifests(manifests)
     sheet_layout = resolve_layout(manifests, layout)
     _check_keys(keys, sheet_layout)
+    scans = scan_inputs(inputs, out_dir)
     run_pages = pages if pages is not None else default_page_source()
     run_reader = reader if reader is not None else default_reader()
     summary = GradeSummary()
@@ -280,7 +316,7 @@ def grade_batch(
         batch_id = store.begin_batch(_batch_args(inputs, manifests, sheet_layout))
         run = _Run(store, batch_id, keys, sheet_layout, run_reader, params, summary)
         run.regrade_refused()
-        for page in _pages_guarded(run_pages, [Path(p) for p in inputs], summary):
+        for page in _pages_guarded(run_pages, scans, summary):
             run.grade_page(page)
             if progress is not None:
                 progress(1)
@@ -309,6 +345,8 @@ class _Run:
         try:
             outcome = self._assess_page(base, page)
             self._save(outcome, started)
+        except StoreError:  # the store itself failed (disk full, damaged file): stop, keep what is stored
+            raise
         except Exception as exc:  # one bad page never aborts the batch
             reason = f"{type(exc).__name__}: {exc}"
             self._save(_Outcome(replace(base, reason=reason)), started)

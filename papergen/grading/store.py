@@ -39,6 +39,7 @@ rescore, rescore_change
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections import defaultdict
@@ -195,6 +196,38 @@ class StoreParams:
     busy_timeout_ms: int = 5000
 
 
+def _sql_errors_named(cls: type) -> type:
+    """Wrap every public method so an SQLite failure reaches the user as a :class:`StoreError` with a fix."""
+    for name, method in list(vars(cls).items()):
+        if name.startswith("_") or not callable(method) or isinstance(method, classmethod):
+            continue
+        setattr(cls, name, _named_sql_errors(method))
+    return cls
+
+
+def _named_sql_errors(method: Any) -> Any:
+    @functools.wraps(method)
+    def wrapper(self: "Store", *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StoreError(sql_error_message(self.path, exc)) from exc
+
+    return wrapper
+
+
+def sql_error_message(path: Path, exc: sqlite3.Error) -> str:
+    """``<path>: <what went wrong>; <how to fix>`` for an SQLite failure."""
+    text = str(exc)
+    if "full" in text:
+        return f"{path}: cannot write results ({text}); free disk space and rerun: pages stored so far are kept"
+    if "locked" in text or "busy" in text:
+        return f"{path}: another program holds the results store ({text}); close it and rerun"
+    return (f"{path}: the results store is damaged or unreadable ({text}); grade the scans again into a new "
+            "--out folder (the scans and key.json hold everything it held)")
+
+
+@_sql_errors_named
 class Store:
     """The SQLite results store of one output folder.
 
@@ -266,7 +299,8 @@ class Store:
         try:
             yield self._db
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite may have rolled back already (disk full)
+                self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
 

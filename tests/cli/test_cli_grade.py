@@ -20,7 +20,7 @@ def scans(monkeypatch):
     fake = FakeScans()
     monkeypatch.setattr(batch, "default_page_source", lambda: fake.iter_pages)
     monkeypatch.setattr(batch, "default_reader", lambda: fake.read_sheet)
-    monkeypatch.setattr(grading, "count_input_pages", lambda inputs: len(fake.pages))
+    monkeypatch.setattr(grading, "count_input_pages", lambda inputs, out_dir=None: len(fake.pages))
     return fake
 
 
