@@ -11,6 +11,9 @@ stored sheets without reading a scan again (:mod:`~papergen.grading.rescore`,
 """
 
 from papergen.grading.batch import (
+    EXIT_ATTENTION,
+    EXIT_EXPORTS_FAILED,
+    EXIT_OK,
     GradeParams,
     GradeSummary,
     PageImageLike,
@@ -58,6 +61,9 @@ __all__ = [
     "Corrections",
     "DUPLICATE_CANDIDATE",
     "DUPLICATE_SCAN",
+    "EXIT_ATTENTION",
+    "EXIT_EXPORTS_FAILED",
+    "EXIT_OK",
     "ExamExports",
     "Flag",
     "GradeParams",

@@ -49,6 +49,9 @@ from papergen.grading.scoring import SheetScore, score_sheet
 from papergen.grading.store import Store, open_results
 
 __all__ = [
+    "EXIT_OK",
+    "EXIT_ATTENTION",
+    "EXIT_EXPORTS_FAILED",
     "GradeParams",
     "GradeSummary",
     "PageProblem",
@@ -71,6 +74,13 @@ class PageImageLike(Protocol):
     sha256: str
     error: str | None
 
+
+EXIT_OK = 0
+"""Exit status: every page was graded or deliberately classified (blank, not an answer sheet)."""
+EXIT_ATTENTION = 3
+"""Exit status: pages need attention (refused, quarantined, errors, or inputs that could not all be read)."""
+EXIT_EXPORTS_FAILED = 4
+"""Exit status: the results are stored but the CSV exports could not be written (takes precedence over 3)."""
 
 PageSource = Callable[[Sequence[Path]], Iterable[PageImageLike]]
 Reader = Callable[..., SheetRead]
@@ -127,6 +137,9 @@ class GradeSummary:
         Sheets refused in an earlier run, graded now from their stored marks.
     blank, refused, not_a_sheet, quarantined, errors : list of PageProblem
         Pages not graded, with reasons.
+    set_aside_earlier : list of PageProblem
+        Pages of these inputs read in an earlier run (skipped now) that still need
+        attention (refused, quarantined).
     rescored : list of RescoreResult
         Stored sheets rescored because a key changed.
     run_errors : list of str
@@ -135,6 +148,8 @@ class GradeSummary:
         Things worth knowing that are not problems (a key sealed on first use).
     exports : list of Path
         Files written at the end of the run.
+    exports_failed : bool
+        True if the exports could not be written (the reason is in ``run_errors``).
     """
 
     pages_seen: int = 0
@@ -147,10 +162,21 @@ class GradeSummary:
     not_a_sheet: list[PageProblem] = field(default_factory=list)
     quarantined: list[PageProblem] = field(default_factory=list)
     errors: list[PageProblem] = field(default_factory=list)
+    set_aside_earlier: list[PageProblem] = field(default_factory=list)
     rescored: list[RescoreResult] = field(default_factory=list)
     run_errors: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     exports: list[Path] = field(default_factory=list)
+    exports_failed: bool = False
+
+    @property
+    def exit_status(self) -> int:
+        """:data:`EXIT_EXPORTS_FAILED`, :data:`EXIT_ATTENTION` or :data:`EXIT_OK` (see their docstrings)."""
+        if self.exports_failed:
+            return EXIT_EXPORTS_FAILED
+        if self.refused or self.quarantined or self.errors or self.set_aside_earlier or self.run_errors:
+            return EXIT_ATTENTION
+        return EXIT_OK
 
     def count(self, record: PageRecord) -> None:
         """Add one stored page to the tallies (``flagged`` is kept by the run)."""
@@ -179,8 +205,10 @@ class GradeSummary:
         regraded = f"; {self.regraded} refused earlier, graded now" if self.regraded else ""
         lines.append(f"Sheets graded: {self.graded}, {self.flagged} flagged for review{regraded}")
         for title, problems in (("Blank pages", self.blank), ("Refused", self.refused), ("Quarantined", self.quarantined),
-                                ("Not answer sheets", self.not_a_sheet), ("Errors", self.errors)):
-            lines.append(f"{title}: {len(problems)}")
+                                ("Not answer sheets", self.not_a_sheet), ("Errors", self.errors),
+                                ("Set aside in earlier runs, still to look at", self.set_aside_earlier)):
+            if problems or not title.startswith("Set aside"):
+                lines.append(f"{title}: {len(problems)}")
             lines.extend(f"  {p}" for p in problems)
         for r in self.rescored:
             lines.append(f"Key of exam {r.exam_id} changed: {r.sheets} stored sheets rescored, "
@@ -320,6 +348,7 @@ def grade_batch(
             run.grade_page(page)
             if progress is not None:
                 progress(1)
+        summary.set_aside_earlier = run.set_aside_earlier()
         store.finish_batch(batch_id, summary.to_dict())
         _export(store, out, summary)
     return summary
@@ -333,12 +362,14 @@ class _Run:
         self.store, self.batch_id, self.keys, self.layout = store, batch_id, keys, layout
         self.reader, self.params, self.summary = reader, params, summary
         self.flagged_pages: set[int] = set()
+        self.skipped_pages: set[str] = set()
 
     def grade_page(self, page: PageImageLike) -> None:
         """Read, identify, score and store one page; never raises for a bad page."""
         self.summary.pages_seen += 1
         if self.store.has_page(page.sha256):
             self.summary.skipped += 1
+            self.skipped_pages.add(page.sha256)
             return
         started = time.perf_counter()
         base = PageRecord(str(page.source), page.page, page.sha256, StoredStatus.ERROR)
@@ -350,6 +381,11 @@ class _Run:
         except Exception as exc:  # one bad page never aborts the batch
             reason = f"{type(exc).__name__}: {exc}"
             self._save(_Outcome(replace(base, reason=reason)), started)
+
+    def set_aside_earlier(self) -> list[PageProblem]:
+        """Pages skipped in this run whose stored outcome still needs attention."""
+        rows = self.store.pages([StoredStatus.REFUSED, StoredStatus.QUARANTINED])
+        return [PageProblem(r.source, r.page_no, r.status, r.reason) for r in rows if r.sha256 in self.skipped_pages]
 
     def regrade_refused(self) -> None:
         """Grade pages refused in earlier runs that the keys given now identify."""
@@ -508,3 +544,4 @@ def _export(store: Store, out: Path, summary: GradeSummary) -> None:
         summary.exports = write_exports(store, out)
     except ReportError as exc:
         summary.run_errors.append(f"exports not written: {exc}")
+        summary.exports_failed = True
