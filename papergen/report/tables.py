@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -266,8 +267,11 @@ def _column_width(title: str) -> int:
 
 
 def _xlsx_cell(value: Cell) -> Cell:
+    """A value openpyxl accepts: NaN as an empty cell, text without the control characters XLSX cannot hold."""
     if isinstance(value, float) and math.isnan(value):
         return None
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 
@@ -291,6 +295,6 @@ def _fill_corrections(sheet, report: CohortReport) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for r in report.rescores:
-        sheet.append([r.at, r.reason, r.sheets, len(r.changes)])
+        sheet.append([r.at, _xlsx_cell(r.reason), r.sheets, len(r.changes)])
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 40

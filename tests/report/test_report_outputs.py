@@ -183,6 +183,7 @@ def test_workbook_opens_with_scores_and_item_analysis(outputs, report):
 def test_workbook_keeps_formula_like_names_as_text_and_numbers_as_numbers(tmp_path):
     candidates = roster(4)
     candidates[0] = candidates[0].model_copy(update={"name": '=HYPERLINK("http://x","点我")'})
+    candidates[1] = candidates[1].model_copy(update={"name": "王\x01小明\x1b"})
     manifest = cs_manifest(candidates=candidates)
     path = build_store(tmp_path, manifest, simulate_answers(manifest, 4))
     with Store.open(path) as store:
@@ -192,6 +193,7 @@ def test_workbook_keeps_formula_like_names_as_text_and_numbers_as_numbers(tmp_pa
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     named = [c for c in cells if c.value == '=HYPERLINK("http://x","点我")']
     assert [c.data_type for c in named] == ["s"]
+    assert "王小明" in [c.value for c in cells], "control characters XLSX cannot hold are left out"
     total = [c.column for c in sheet[1] if c.value == "总分"][0]
     assert all(isinstance(sheet.cell(row, total).value, float | int) for row in range(2, 6))
 
