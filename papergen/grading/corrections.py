@@ -134,6 +134,7 @@ class RescoreOutcome:
     changes: tuple[KeyChange, ...]
     rescore: RescoreResult
     exports: tuple[Path, ...] = field(default_factory=tuple)
+    exports_problem: str = ""
 
     def describe(self) -> list[str]:
         """Human-readable lines for the command line."""
@@ -145,6 +146,8 @@ class RescoreOutcome:
                   f"{c.new_total:g} points ({len(c.questions)} question(s) changed)" for c in self.rescore.changes]
         if self.exports:
             lines.append(f"Rewritten: {', '.join(str(p) for p in self.exports)}")
+        if self.exports_problem:
+            lines.append(f"Problem: exports not rewritten: {self.exports_problem}")
         return lines
 
 
@@ -352,6 +355,9 @@ def rescore_results(results_dir: str | Path, key_path: str | Path, corrections_p
     Returns
     -------
     RescoreOutcome
+        With ``exports_problem`` set if the rescore was stored but the exports
+        could not be rewritten.  If anything before that fails, no new key
+        version, change log or score is left behind.
 
     Raises
     ------
@@ -383,8 +389,11 @@ def rescore_results(results_dir: str | Path, key_path: str | Path, corrections_p
             new_path.unlink(missing_ok=True)
             log_path.unlink(missing_ok=True)
             raise
-        exports = _rewrite_exports(store, results, manifest.exam_id, exam_exports)
-    return RescoreOutcome(new_path, log_path, changes, result, exports)
+        try:  # the rescore stands; exports can be written again by any later run
+            exports, problem = _rewrite_exports(store, results, manifest.exam_id, exam_exports), ""
+        except ReportError as exc:
+            exports, problem = (), str(exc)
+    return RescoreOutcome(new_path, log_path, changes, result, exports, problem)
 
 
 def _check_current_key(store: Store, manifest: ExamManifest, key_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 from fake_grading import ANSWERS_A, FULL_MARKS, FakeScans, make_manifest, make_read, sheet_qr, small_layout
 from papergen.errors import GradeError, ManifestError, StoreError
 from papergen.exam import check_key, key_digest, key_problems, load_manifest, save_manifest
+from papergen.grading import corrections as corrections_module
 from papergen.grading import STORE_FILENAME, Store, grade_batch, open_results, rescore_results
 from papergen.report import write_reports
 
@@ -124,18 +125,22 @@ def test_grading_with_a_superseded_key_is_refused_naming_the_current_version(tmp
         assert [s.score.max_total for s in store.graded_sheets()] == [FULL_MARKS - 1.0] * 2
 
 
-def test_a_failed_rescore_leaves_no_key_version_behind(tmp_path, monkeypatch):
+@pytest.mark.parametrize("failing", ["store", "log"])
+def test_a_failed_rescore_leaves_no_key_version_behind(tmp_path, monkeypatch, failing):
     exam, out = tmp_path / "exam", tmp_path / "out"
     key = key_file(exam)
     grade(one_sheet(), out, load_manifest(key))
 
     def full_disk(*args, **kwargs):
-        raise StoreError("results.sqlite: cannot write results (database or disk is full)")
+        raise (StoreError if failing == "store" else ManifestError)("cannot write (No space left on device)")
 
-    monkeypatch.setattr(Store, "save_rescore", full_disk)
-    with pytest.raises(StoreError, match="disk is full"):
+    target = (Store, "save_rescore") if failing == "store" else (corrections_module, "_write_log")
+    monkeypatch.setattr(*target, full_disk)
+    with pytest.raises((StoreError, ManifestError), match="No space left"):
         rescore_results(out, key, corrections_file(exam))
     assert sorted(p.name for p in exam.iterdir()) == ["fixes.json", "key.json"]
+    with open_results(out) as store:
+        assert store.manifest("EX1").key_version == 1 and store.rescore_history() == []
     monkeypatch.undo()
     assert rescore_results(out, key, corrections_file(exam)).manifest_path.name == "key.v2.json"
 
