@@ -121,7 +121,9 @@ class ExamManifest(_Model):
     versions: dict[str, str] = Field(description="Package versions that built the exam.")
     variants: list[VariantKey]
     candidates: list[Candidate] = Field(default_factory=list)
-    key_version: int = Field(1, ge=1, description="1 for the key as built; each correction ('papergen rescore') adds 1.")
+    key_version: int = Field(
+        1, ge=1, description="1 for the key as built; each correction ('papergen rescore') adds 1."
+    )
     digest: str | None = Field(
         None, description="SHA-256 (hex) of every other field; None only in keys written before keys were sealed."
     )

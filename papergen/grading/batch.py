@@ -188,8 +188,9 @@ class GradeSummary:
 
     def problems(self, status: StoredStatus) -> list[PageProblem]:
         """The list that holds pages of a not-graded status (one of :data:`PROBLEM_STATUSES`)."""
-        lists = {StoredStatus.REFUSED: self.refused, StoredStatus.BLANK: self.blank, StoredStatus.NOT_A_SHEET: self.not_a_sheet,
-                 StoredStatus.QUARANTINED: self.quarantined, StoredStatus.ERROR: self.errors}
+        lists = {StoredStatus.REFUSED: self.refused, StoredStatus.BLANK: self.blank,
+                 StoredStatus.NOT_A_SHEET: self.not_a_sheet, StoredStatus.QUARANTINED: self.quarantined,
+                 StoredStatus.ERROR: self.errors}
         return lists[status]
 
     def to_dict(self) -> dict[str, Any]:
@@ -204,8 +205,9 @@ class GradeSummary:
         lines = [f"Pages seen: {self.pages_seen} ({self.skipped} already read, skipped)"]
         regraded = f"; {self.regraded} refused earlier, graded now" if self.regraded else ""
         lines.append(f"Sheets graded: {self.graded}, {self.flagged} flagged for review{regraded}")
-        for title, problems in (("Blank pages", self.blank), ("Refused", self.refused), ("Quarantined", self.quarantined),
-                                ("Not answer sheets", self.not_a_sheet), ("Errors", self.errors),
+        for title, problems in (("Blank pages", self.blank), ("Refused", self.refused),
+                                ("Quarantined", self.quarantined), ("Not answer sheets", self.not_a_sheet),
+                                ("Errors", self.errors),
                                 ("Set aside in earlier runs, still to look at", self.set_aside_earlier)):
             if problems or not title.startswith("Set aside"):
                 lines.append(f"{title}: {len(problems)}")

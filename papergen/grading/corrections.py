@@ -43,7 +43,15 @@ from papergen.grading.exports import write_exports
 from papergen.files import load_json_model, write_json
 from papergen.wording import JUDGE_KEYS
 from papergen.bank.model import OPTION_LABELS
-from papergen.exam import JUDGE_LABELS, ExamManifest, KeyQuestion, key_digest, load_manifest, save_manifest, seal_manifest
+from papergen.exam import (
+    JUDGE_LABELS,
+    ExamManifest,
+    KeyQuestion,
+    key_digest,
+    load_manifest,
+    save_manifest,
+    seal_manifest,
+)
 from papergen.grading.records import RescoreResult
 from papergen.grading.lock import results_lock
 from papergen.grading.rescore import plan_rescore
