@@ -48,6 +48,7 @@ __all__ = [
     "variant_checksum",
     "key_digest",
     "seal_manifest",
+    "checksum_mismatches",
     "key_problems",
     "check_key",
     "manifest_from_papers",
@@ -156,6 +157,16 @@ def key_digest(manifest: ExamManifest) -> str:
     content = manifest.model_dump(mode="json", exclude={"digest"})
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def checksum_mismatches(manifest: ExamManifest) -> list[str]:
+    """Variants whose questions no longer give the checksum printed in their QR code.
+
+    Expected for a corrected key (``key_version`` > 1); in an unsealed key of
+    version 1 it means the key was edited, or corrected by an older papergen.
+    """
+    return [v.variant for v in manifest.variants
+            if v.checksum != variant_checksum(manifest.exam_id, v.variant, v.questions)]
 
 
 def seal_manifest(manifest: ExamManifest) -> ExamManifest:

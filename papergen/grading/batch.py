@@ -31,7 +31,7 @@ from omr.layout import SheetLayout
 from omr.result import SheetRead
 from papergen import __version__
 from papergen.errors import GradeError, ManifestError, ReportError, StoreError
-from papergen.exam import ExamManifest, check_key, key_digest, resolve_layout
+from papergen.exam import ExamManifest, check_key, checksum_mismatches, key_digest, resolve_layout
 from papergen.grading.exports import write_exports
 from papergen.grading.identify import Identity, Refusal, identify_sheet
 from papergen.grading.records import (
@@ -503,8 +503,7 @@ def _apply_keys(store: Store, keys: Mapping[str, ExamManifest], notices: list[st
     for manifest in keys.values():
         stored = store.manifest(manifest.exam_id)
         if manifest.digest is None:
-            notices.append(f"the key of exam {manifest.exam_id} has no digest (written before keys were sealed); "
-                           f"accepted, and sealed in {store.path}: later edits of it will be refused")
+            notices.append(_unsealed_notice(manifest, store))
         if stored is None:
             store.save_manifest(manifest)
         elif key_digest(stored) == key_digest(manifest):
@@ -517,6 +516,16 @@ def _apply_keys(store: Store, keys: Mapping[str, ExamManifest], notices: list[st
             except ManifestError as exc:
                 raise GradeError(f"{store.path}: {exc}; grade into a new --out folder") from exc
     return rescored
+
+
+def _unsealed_notice(manifest: ExamManifest, store: Store) -> str:
+    notice = (f"the key of exam {manifest.exam_id} has no digest (written before keys were sealed); accepted, "
+              f"and sealed in {store.path}: later edits of it will be refused")
+    changed = checksum_mismatches(manifest) if manifest.key_version == 1 else []
+    if changed:
+        notice += (f"; its answers or points differ from those the sheets' QR checksum was made from (variants "
+                   f"{', '.join(changed)}): edited by hand, or corrected by an older papergen; check it")
+    return notice
 
 
 def _superseded_message(store: Store, stored: ExamManifest, given: ExamManifest) -> str:

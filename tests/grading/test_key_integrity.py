@@ -99,9 +99,17 @@ def test_a_key_without_digest_is_accepted_once_with_a_notice_and_sealed_in_the_s
     assert any("has no digest" in note and "later edits of it will be refused" in note for note in summary.notices)
     with open_results(tmp_path / "out") as store:
         assert store.manifest("EX1").digest == key_digest(legacy)
+    assert not any("QR checksum" in note for note in summary.notices)
     edited = load_manifest(key_file(tmp_path / "exam", sealed=False, edit=lambda d: question(d, 0, 9).update(answer=["B"])))
     with pytest.raises(GradeError, match="differs from the stored version 1"):
         grade(one_sheet("0000000002"), tmp_path / "out", edited)
+
+
+def test_an_unsealed_key_edited_before_its_first_use_is_pointed_out(tmp_path):
+    edited = load_manifest(key_file(tmp_path / "exam", sealed=False, edit=lambda d: question(d, 0, 9).update(answer=["B"])))
+    summary = grade(one_sheet(), tmp_path / "out", edited)
+    [note] = summary.notices
+    assert "differ from those the sheets' QR checksum was made from (variants A): edited by hand" in note
 
 
 def corrections_file(folder):
