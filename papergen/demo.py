@@ -115,7 +115,7 @@ class DemoResult:
             f"{len(self.build.papers[0].questions)} questions, built from the bundled bank",
             f"Simulated {self.simulation.sheets} candidates: {self.simulation.pages} scanned pages in "
             f"{len(self.simulation.files)} files{_extras_note(self.params.extras, self.simulation)}",
-            f"Graded {_count(g.graded, 'sheet')} ({g.flagged} flagged for review), {_count(g.blank, 'blank page')}, "
+            f"Graded {_count(g.graded, 'sheet')} ({g.flagged} flagged for review), {_count(len(g.blank), 'blank page')}, "
             f"{_count(problems, 'page')} set aside with a reason (see review.csv)",
             f"Checked against the truth: {s.unflagged_equal} of {_count(s.unflagged, 'unflagged sheet')} scored "
             f"exactly as the candidates meant; {_count(acc.overall.misread, 'bubble')} misread without a flag "

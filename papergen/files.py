@@ -28,6 +28,7 @@ import csv
 import json
 import os
 import secrets
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,6 +47,7 @@ __all__ = [
     "write_json",
     "write_csv",
     "make_folder",
+    "spreadsheet_text",
     "CSV_ENCODING",
     "SPREADSHEET_HINT",
 ]
@@ -56,6 +58,8 @@ CSV_ENCODING = "utf-8-sig"
 """UTF-8 with a byte order mark: spreadsheet programs then detect UTF-8."""
 SPREADSHEET_HINT = "; close it if a spreadsheet program has it open, then rerun"
 """How to fix a CSV or XLSX file that cannot be written (usually: it is open in Excel or WPS)."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet program read a cell as a formula (OWASP, CSV injection)."""
 
 
 def read_json(path: str | Path, error: type[PapergenError], what: str) -> object:
@@ -90,7 +94,8 @@ def parse_json(raw: bytes, path: str | Path, error: type[PapergenError]) -> obje
     ------
     PapergenError
         Of class ``error``: the bytes are not UTF-8 or not JSON (naming the
-        byte, or the line and column).
+        byte, or the line and column), nest too deeply, or hold an integer
+        too long to convert.
     """
     try:
         return json.loads(raw.decode("utf-8"))
@@ -98,6 +103,12 @@ def parse_json(raw: bytes, path: str | Path, error: type[PapergenError]) -> obje
         raise error(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise error(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+    except RecursionError as exc:
+        raise error(f"{path}: JSON nested too deeply to read (got more than {sys.getrecursionlimit()} levels); "
+                    "no papergen file nests more than a few levels") from exc
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise error(f"{path}: not usable JSON: a number has more than {sys.get_int_max_str_digits()} digits "
+                    f"(got {str(exc).rpartition('value has ')[2].split(';')[0] or exc})") from exc
 
 
 def load_json_model(
@@ -226,6 +237,27 @@ def write_json(path: str | Path, data: Any, error: type[PapergenError], what: st
     return write_text(path, text, error, what)
 
 
+def spreadsheet_text(cell: str) -> str:
+    """A CSV cell a spreadsheet program shows as text, never runs as a formula.
+
+    Following OWASP's CSV-injection guidance, a cell starting with one of
+    :data:`FORMULA_STARTS` gets a leading apostrophe; a cell that is a number
+    (``"-0.5"``) stays a number.
+
+    Examples
+    --------
+    >>> [spreadsheet_text(c) for c in ["=SUM(A1)", "@A1", "-0.5", "王小明", ""]]
+    ["'=SUM(A1)", "'@A1", '-0.5', '王小明', '']
+    """
+    if not cell.startswith(FORMULA_STARTS):
+        return cell
+    try:
+        float(cell)
+    except ValueError:
+        return "'" + cell
+    return cell if cell.strip() == cell else "'" + cell
+
+
 def write_csv(
     path: str | Path,
     header: Sequence[str],
@@ -236,6 +268,9 @@ def write_csv(
 ) -> Path:
     """Write a CSV file atomically, UTF-8 with BOM (:data:`CSV_ENCODING`); returns ``path``.
 
+    Every cell passes through :func:`spreadsheet_text`: names, file names and
+    reasons from outside can never become live formulas.
+
     Raises
     ------
     PapergenError
@@ -245,8 +280,8 @@ def write_csv(
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding=CSV_ENCODING, newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerow([spreadsheet_text(cell) for cell in header])
+            writer.writerows([spreadsheet_text(cell) for cell in row] for row in rows)
 
     return write_atomically(path, write, error, hint=hint)
 

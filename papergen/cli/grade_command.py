@@ -31,18 +31,26 @@ def grade(inputs: tuple[Path, ...], keys: tuple[Path, ...], out_dir: Path, layou
 
     INPUTS are scan files (PDF, TIFF, JPEG, PNG) or folders of them.  Each page
     is stored once in OUT/results.sqlite, so rerunning on the same or a grown
-    set of scans reads only new pages.  Pages that cannot be graded are listed
-    with their reasons in OUT/review.csv; scores.csv and responses.csv are
-    rewritten at the end of every run.  Exits with status 0 even when pages are
-    refused or quarantined; only a bad key file or output folder stops the run.
+    set of scans reads only new pages.  Every page not graded is listed with
+    its reason in OUT/review.csv; scores.csv and responses.csv are rewritten
+    at the end of every run.  Anything under OUT is never read as a scan.
+
+    \b
+    Exit status:
+      0  every page graded, or classified as blank or not an answer sheet
+      1  the run could not start or stopped (bad key, busy or damaged results, full disk)
+      2  wrong command-line arguments
+      3  pages need attention: refused, quarantined or errors (see review.csv)
+      4  the results are stored but the CSV exports could not be written
 
     \b
     Example:
       papergen grade scans/ --key exam/key.json --out results/
     """
     manifests = [load_manifest(path) for path in keys]
-    total = grading.count_input_pages(inputs)
+    total = grading.count_input_pages(inputs, out_dir)
     with click.progressbar(length=total, label="Grading", show_pos=True) as bar:
         summary = grading.grade_batch(inputs, manifests, out_dir, layout=layout, progress=bar.update)
     for line in summary.describe():
         click.echo(line)
+    click.get_current_context().exit(summary.exit_status)

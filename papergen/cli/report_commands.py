@@ -8,7 +8,7 @@ import click
 
 from papergen.bank import load_bank
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
-from papergen.grading import rescore_results
+from papergen.grading import EXIT_EXPORTS_FAILED, rescore_results
 from papergen.report import write_exam_exports, write_reports
 from papergen.writeback import writeback_results
 
@@ -65,6 +65,8 @@ def rescore(results_dir: Path, key_path: Path, corrections_path: Path) -> None:
     (key.v2.json, never replacing a file) with a change log
     (key.v2.changes.json); the scores in RESULTS_DIR, its CSV exports, item
     analysis and workbook are rewritten, and the run is recorded in the store.
+    If the rescore fails, neither file is left behind.  Exits with status 4
+    when the rescore is stored but the exports could not be rewritten.
 
     \b
     Example:
@@ -74,6 +76,8 @@ def rescore(results_dir: Path, key_path: Path, corrections_path: Path) -> None:
     for line in outcome.describe():
         click.echo(line)
     click.echo("Reports written earlier are out of date; rerun 'papergen report'.")
+    if outcome.exports_problem:
+        click.get_current_context().exit(EXIT_EXPORTS_FAILED)
 
 
 @click.command("writeback", context_settings=CONTEXT_SETTINGS)

@@ -6,21 +6,39 @@ layout, seed and versions, and per variant every question's item id,
 section, points, option permutation and correct answer(s).  Each variant has
 a short checksum of its key; the answer sheets carry it in their QR code so
 a sheet is never scored against the wrong key.
+
+Every key papergen writes is sealed: ``digest`` is the SHA-256 of all its
+other content (questions, answers, permutations, points, rules, dropped and
+also-accepted answers, layout link, roster), so a key edited by hand is
+refused on loading.  A correction is the next ``key_version`` of the same key
+(written by ``papergen rescore``); the variant checksums stay those of the
+original, printed key.  A key must also fit its format (and layout):
+numbers 1..N without gaps or repeats, answers among the printed options,
+points >= 0 adding up to the format's full marks.
+
+A key written before keys were sealed has no digest: it is accepted (after
+the same format checks) and sealed where it is first used, in the results
+store, so any later edit of it is refused.  Refusing such keys would strand
+every sitting already printed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
+from collections import Counter
 from pathlib import Path
 from typing import Literal
+
+from omr.layout import SheetLayout
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from papergen.errors import ManifestError
 from papergen.files import load_json_model, write_text
-from papergen.exam.paper import Paper
-from papergen.exam.format import PaperFormat
+from papergen.exam.paper import JUDGE_LABELS, Paper
+from papergen.exam.format import PaperFormat, Section
 
 __all__ = [
     "KeyQuestion",
@@ -28,6 +46,11 @@ __all__ = [
     "Candidate",
     "ExamManifest",
     "variant_checksum",
+    "key_digest",
+    "seal_manifest",
+    "checksum_mismatches",
+    "key_problems",
+    "check_key",
     "manifest_from_papers",
     "load_manifest",
     "save_manifest",
@@ -35,6 +58,15 @@ __all__ = [
 
 _MOST_PROBLEMS = 10
 """Validation problems listed when a key manifest is invalid: one wrong field repeats over every question."""
+
+_CHOICE_LABELS = "ABCDEF"
+"""Printed option labels of choice questions, in order (a section with n options prints the first n)."""
+
+_POINTS_TOLERANCE = 1e-6
+"""Largest difference, in points, between a key's total and the format's full marks."""
+
+_HOW_TO_CORRECT = ("correct a key only with 'papergen rescore RESULTS --key key.json --corrections fixes.json', "
+                   "which writes the next version (key.v2.json)")
 
 
 class _Model(BaseModel):
@@ -96,6 +128,12 @@ class ExamManifest(_Model):
     review_notice: str | None = Field(
         None, description="Set when the papers hold items not approved by subject experts: how many, at which status."
     )
+    key_version: int = Field(
+        1, ge=1, description="1 for the key as built; each correction ('papergen rescore') adds 1."
+    )
+    digest: str | None = Field(
+        None, description="SHA-256 (hex) of every other field; None only in keys written before keys were sealed."
+    )
 
     def variant(self, name: str) -> VariantKey:
         """The key of one variant."""
@@ -118,6 +156,121 @@ def variant_checksum(exam_id: str, variant: str, questions: list[KeyQuestion]) -
     ]
     canonical = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8]
+
+
+def key_digest(manifest: ExamManifest) -> str:
+    """SHA-256 (hex) of the key's content: every field but ``digest``, as canonical JSON."""
+    content = manifest.model_dump(mode="json", exclude={"digest"})
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def checksum_mismatches(manifest: ExamManifest) -> list[str]:
+    """Variants whose questions no longer give the checksum printed in their QR code.
+
+    Expected for a corrected key (``key_version`` > 1); in an unsealed key of
+    version 1 it means the key was edited, or corrected by an older papergen.
+    """
+    return [v.variant for v in manifest.variants
+            if v.checksum != variant_checksum(manifest.exam_id, v.variant, v.questions)]
+
+
+def seal_manifest(manifest: ExamManifest) -> ExamManifest:
+    """The manifest with ``digest`` set to its :func:`key_digest`."""
+    return manifest.model_copy(update={"digest": key_digest(manifest)})
+
+
+def key_problems(manifest: ExamManifest, layout: SheetLayout | None = None) -> list[str]:
+    """Everything in a key that does not fit its format (and the layout, if given).
+
+    Per variant: question numbers 1..N (N from the format) without gaps or
+    repeats; each question in its format section; answers and also-accepted
+    answers among the printed options (the layout's, else the format's), one
+    option for single-choice and true/false; points finite and >= 0, adding up
+    to the format's full marks.
+
+    Returns
+    -------
+    list of str
+        ``variant A question 12: answer 'Z' is not a printed option (options A, B, C, D)``...; empty if none.
+    """
+    expected = dict((number, section) for section, number in manifest.format.numbering())
+    printed = {spec.number: spec.options for spec in layout.questions()} if layout is not None else {}
+    problems = []
+    for variant in manifest.variants:
+        problems += _numbering_problems(variant, len(expected))
+        for q in variant.questions:
+            section = expected.get(q.number)
+            if section is not None:
+                options = printed.get(q.number) or _format_options(section)
+                problems += [f"variant {variant.variant} question {q.number}: {p}"
+                             for p in _question_problems(q, section, options)]
+        total = sum(q.points for q in variant.questions)
+        if math.isfinite(total) and abs(total - manifest.format.computed_total) > _POINTS_TOLERANCE:
+            problems.append(f"variant {variant.variant}: points add up to {total:g}, the format's full marks "
+                            f"are {manifest.format.computed_total:g}")
+    return problems
+
+
+def check_key(manifest: ExamManifest, where: str, layout: SheetLayout | None = None) -> None:
+    """Refuse a key whose digest does not match its content or that does not fit its format.
+
+    Raises
+    ------
+    ManifestError
+        ``<where>: the key was changed after papergen wrote it ...`` or
+        ``<where>: the key does not fit format <id>: ...`` (at most 10 problems, then how many more).
+    """
+    if manifest.digest is not None and manifest.digest != key_digest(manifest):
+        raise ManifestError(
+            f"{where}: the key was changed after papergen wrote it (digest recorded {manifest.digest[:12]}, "
+            f"content gives {key_digest(manifest)[:12]}); restore the file papergen wrote; {_HOW_TO_CORRECT}"
+        )
+    problems = key_problems(manifest, layout)
+    if problems:
+        shown = "; ".join(problems[:_MOST_PROBLEMS])
+        more = f"; and {len(problems) - _MOST_PROBLEMS} more" if len(problems) > _MOST_PROBLEMS else ""
+        raise ManifestError(f"{where}: the key does not fit format {manifest.format.id}: {shown}{more}; "
+                            f"rebuild the exam, or {_HOW_TO_CORRECT}")
+
+
+def _numbering_problems(variant: VariantKey, count: int) -> list[str]:
+    numbers = Counter(q.number for q in variant.questions)
+    missing = sorted(set(range(1, count + 1)) - set(numbers))
+    repeated = sorted(n for n, times in numbers.items() if times > 1)
+    extra = sorted(n for n in numbers if n > count)
+    where = f"variant {variant.variant}"
+    return ([f"{where}: question numbers missing (got no {_numbers_text(missing)})"] if missing else []) + \
+           ([f"{where}: question numbers repeated ({_numbers_text(repeated)})"] if repeated else []) + \
+           ([f"{where}: question numbers beyond the format's {count} ({_numbers_text(extra)})"] if extra else [])
+
+
+def _numbers_text(numbers: list[int]) -> str:
+    return ", ".join(map(str, numbers[:_MOST_PROBLEMS])) + (", ..." if len(numbers) > _MOST_PROBLEMS else "")
+
+
+def _format_options(section: Section) -> tuple[str, ...]:
+    return JUDGE_LABELS if section.type == "judge" else tuple(_CHOICE_LABELS[: section.options])
+
+
+def _question_problems(q: KeyQuestion, section: Section, options: tuple[str, ...]) -> list[str]:
+    problems = []
+    if (q.section, q.type) != (section.key, section.type):
+        problems.append(f"is in section {q.section!r} ({q.type}), the format has {section.key!r} ({section.type})")
+    if not math.isfinite(q.points) or q.points < 0:
+        problems.append(f"points must be a number >= 0 (got {q.points})")
+    if q.type != "judge" and q.permutation:
+        if len(q.permutation) > len(options) or len(set(q.permutation)) != len(q.permutation):
+            problems.append(f"permutation must list at most {len(options)} distinct options (got {q.permutation})")
+        options = options[: len(q.permutation)]  # an item with fewer options prints fewer
+    for what, answer in [("answer", q.answer), *(("also_accept", a) for a in q.also_accept)]:
+        wrong = [label for label in answer if label not in options]
+        if wrong:
+            problems.append(f"{what} {''.join(wrong)!r} is not a printed option (options {', '.join(options)})")
+        elif not answer or len(set(answer)) != len(answer) or (q.type != "multi" and len(answer) != 1):
+            problems.append(f"{what} must be {'one option' if q.type != 'multi' else 'distinct options'} "
+                            f"(got {answer})")
+    return problems
 
 
 def key_questions(paper: Paper) -> list[KeyQuestion]:
@@ -162,7 +315,7 @@ def manifest_from_papers(
                 questions=questions,
             )
         )
-    return ExamManifest(
+    return seal_manifest(ExamManifest(
         exam_id=first.exam_id,
         title=paper_format.title,
         mode=mode,
@@ -178,26 +331,29 @@ def manifest_from_papers(
         candidates=candidates or [],
         min_status=min_status,
         review_notice=review_notice,
-    )
+    ))
 
 
 def save_manifest(manifest: ExamManifest, path: str | Path) -> None:
-    """Write a manifest as indented UTF-8 JSON, atomically.
+    """Write a manifest, sealed (:func:`seal_manifest`), as indented UTF-8 JSON, atomically.
 
     Raises
     ------
     ManifestError
         If the file cannot be written.
     """
-    write_text(path, manifest.model_dump_json(indent=1) + "\n", ManifestError, "key manifest")
+    write_text(path, seal_manifest(manifest).model_dump_json(indent=1) + "\n", ManifestError, "key manifest")
 
 
 def load_manifest(path: str | Path) -> ExamManifest:
-    """Read and validate a key manifest.
+    """Read and validate a key manifest, and check it with :func:`check_key`.
 
     Raises
     ------
     ManifestError
-        Naming the file and each problem's JSON path.
+        Naming the file and each problem's JSON path; or a key edited after
+        papergen wrote it; or a key that does not fit its format.
     """
-    return load_json_model(path, ExamManifest, ManifestError, "key manifest", most_problems=_MOST_PROBLEMS)
+    manifest = load_json_model(path, ExamManifest, ManifestError, "key manifest", most_problems=_MOST_PROBLEMS)
+    check_key(manifest, str(path))
+    return manifest

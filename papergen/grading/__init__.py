@@ -11,6 +11,9 @@ stored sheets without reading a scan again (:mod:`~papergen.grading.rescore`,
 """
 
 from papergen.grading.batch import (
+    EXIT_ATTENTION,
+    EXIT_EXPORTS_FAILED,
+    EXIT_OK,
     GradeParams,
     GradeSummary,
     PageImageLike,
@@ -19,6 +22,7 @@ from papergen.grading.batch import (
     default_page_source,
     default_reader,
     grade_batch,
+    scan_inputs,
 )
 from papergen.grading.corrections import (
     Correction,
@@ -33,6 +37,7 @@ from papergen.grading.corrections import (
     rescore_results,
 )
 from papergen.grading.exports import RESPONSES_CSV, REVIEW_CSV, SCORES_CSV, write_exports
+from papergen.grading.lock import LOCK_FILENAME, LockParams, results_lock
 from papergen.grading.identify import Identity, Refusal, identify_sheet
 from papergen.grading.records import (
     DUPLICATE_CANDIDATE,
@@ -47,7 +52,7 @@ from papergen.grading.records import (
     ScoreChange,
     StoredMarks,
 )
-from papergen.grading.rescore import check_rescorable, rescore_store, score_change
+from papergen.grading.rescore import check_rescorable, plan_rescore, rescore_store, score_change
 from papergen.grading.scoring import POINT_DECIMALS, QuestionScore, SectionScore, SheetScore, score_sheet
 from papergen.grading.store import SCHEMA_VERSION, STORE_FILENAME, Store, StoreParams, open_results
 
@@ -56,6 +61,9 @@ __all__ = [
     "Corrections",
     "DUPLICATE_CANDIDATE",
     "DUPLICATE_SCAN",
+    "EXIT_ATTENTION",
+    "EXIT_EXPORTS_FAILED",
+    "EXIT_OK",
     "ExamExports",
     "Flag",
     "GradeParams",
@@ -63,6 +71,8 @@ __all__ = [
     "GradedSheet",
     "Identity",
     "KeyChange",
+    "LOCK_FILENAME",
+    "LockParams",
     "POINT_DECIMALS",
     "PROBLEM_STATUSES",
     "PageImageLike",
@@ -95,9 +105,12 @@ __all__ = [
     "load_corrections",
     "next_version_path",
     "open_results",
+    "plan_rescore",
     "printed_to_bank",
     "rescore_results",
+    "results_lock",
     "rescore_store",
+    "scan_inputs",
     "score_change",
     "score_sheet",
     "write_exports",

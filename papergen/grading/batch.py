@@ -8,11 +8,13 @@ duplicates a result and a stopped run resumes where it stopped.  Nothing
 about one page can stop the batch: a page that cannot be decoded, read,
 identified or scored is recorded with its reason.
 
-On every run the keys given are compared with the stored ones: a changed key
-(a correction: dropped questions, extra accepted answers) rescores every
-stored sheet of that exam from the stored marks; sheets refused earlier
-because their exam's key was missing are graded from their stored marks once
-that key is given.
+Every key given is checked first (:func:`papergen.exam.check_key`: its digest
+and its fit to the format and layout), then compared with the stored one by
+digest: a newer version (a correction written by ``papergen rescore``)
+rescores every stored sheet of that exam from the stored marks; an older
+version, or another key of the same version, is refused, so stored
+corrections are never undone.  Sheets refused earlier because their exam's
+key was missing are graded from their stored marks once that key is given.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ import numpy as np
 from omr.layout import SheetLayout
 from omr.result import SheetRead
 from papergen import __version__
-from papergen.errors import GradeError, ManifestError, ReportError
-from papergen.exam import ExamManifest, resolve_layout
+from papergen.errors import GradeError, ManifestError, ReportError, StoreError
+from papergen.exam import ExamManifest, check_key, checksum_mismatches, key_digest, resolve_layout
 from papergen.grading.exports import write_exports
 from papergen.grading.identify import Identity, Refusal, identify_sheet
 from papergen.grading.records import (
@@ -41,11 +43,15 @@ from papergen.grading.records import (
     RescoreResult,
     StoredMarks,
 )
+from papergen.grading.lock import LockParams, results_lock
 from papergen.grading.rescore import rescore_store
 from papergen.grading.scoring import SheetScore, score_sheet
 from papergen.grading.store import Store, open_results
 
 __all__ = [
+    "EXIT_OK",
+    "EXIT_ATTENTION",
+    "EXIT_EXPORTS_FAILED",
     "GradeParams",
     "GradeSummary",
     "PageProblem",
@@ -54,6 +60,7 @@ __all__ = [
     "default_page_source",
     "default_reader",
     "count_input_pages",
+    "scan_inputs",
 ]
 
 
@@ -67,6 +74,13 @@ class PageImageLike(Protocol):
     sha256: str
     error: str | None
 
+
+EXIT_OK = 0
+"""Exit status: every page was graded or deliberately classified (blank, not an answer sheet)."""
+EXIT_ATTENTION = 3
+"""Exit status: pages need attention (refused, quarantined, errors, or inputs that could not all be read)."""
+EXIT_EXPORTS_FAILED = 4
+"""Exit status: the results are stored but the CSV exports could not be written (takes precedence over 3)."""
 
 PageSource = Callable[[Sequence[Path]], Iterable[PageImageLike]]
 Reader = Callable[..., SheetRead]
@@ -83,9 +97,12 @@ class GradeParams:
         sheets with the same candidate and variant to count as one sheet scanned
         twice (a rescan agrees on nearly every question; two different sheets
         under one mistyped number agree on far fewer).
+    lock : LockParams
+        How long to wait for another run writing the same results folder.
     """
 
     duplicate_scan_agreement: float = 0.95
+    lock: LockParams = LockParams()
 
 
 @dataclass(frozen=True)
@@ -118,16 +135,21 @@ class GradeSummary:
         run, plus earlier sheets this run flagged (the other half of a duplicate).
     regraded : int
         Sheets refused in an earlier run, graded now from their stored marks.
-    blank : int
-        Blank pages (duplex backs).
-    refused, not_a_sheet, quarantined, errors : list of PageProblem
+    blank, refused, not_a_sheet, quarantined, errors : list of PageProblem
         Pages not graded, with reasons.
+    set_aside_earlier : list of PageProblem
+        Pages of these inputs read in an earlier run (skipped now) that still need
+        attention (refused, quarantined).
     rescored : list of RescoreResult
         Stored sheets rescored because a key changed.
     run_errors : list of str
         Problems not tied to one page (inputs that stopped yielding, exports not written).
+    notices : list of str
+        Things worth knowing that are not problems (a key sealed on first use).
     exports : list of Path
         Files written at the end of the run.
+    exports_failed : bool
+        True if the exports could not be written (the reason is in ``run_errors``).
     """
 
     pages_seen: int = 0
@@ -135,29 +157,40 @@ class GradeSummary:
     graded: int = 0
     flagged: int = 0
     regraded: int = 0
-    blank: int = 0
+    blank: list[PageProblem] = field(default_factory=list)
     refused: list[PageProblem] = field(default_factory=list)
     not_a_sheet: list[PageProblem] = field(default_factory=list)
     quarantined: list[PageProblem] = field(default_factory=list)
     errors: list[PageProblem] = field(default_factory=list)
+    set_aside_earlier: list[PageProblem] = field(default_factory=list)
     rescored: list[RescoreResult] = field(default_factory=list)
     run_errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     exports: list[Path] = field(default_factory=list)
+    exports_failed: bool = False
+
+    @property
+    def exit_status(self) -> int:
+        """:data:`EXIT_EXPORTS_FAILED`, :data:`EXIT_ATTENTION` or :data:`EXIT_OK` (see their docstrings)."""
+        if self.exports_failed:
+            return EXIT_EXPORTS_FAILED
+        if self.refused or self.quarantined or self.errors or self.set_aside_earlier or self.run_errors:
+            return EXIT_ATTENTION
+        return EXIT_OK
 
     def count(self, record: PageRecord) -> None:
         """Add one stored page to the tallies (``flagged`` is kept by the run)."""
         if record.status == StoredStatus.GRADED:
             self.graded += 1
-        elif record.status == StoredStatus.BLANK:
-            self.blank += 1
         else:
             problems = self.problems(StoredStatus(record.status))
             problems.append(PageProblem(record.source, record.page_no, record.status, record.reason))
 
     def problems(self, status: StoredStatus) -> list[PageProblem]:
         """The list that holds pages of a not-graded status (one of :data:`PROBLEM_STATUSES`)."""
-        lists = {StoredStatus.REFUSED: self.refused, StoredStatus.NOT_A_SHEET: self.not_a_sheet,
-                 StoredStatus.QUARANTINED: self.quarantined, StoredStatus.ERROR: self.errors}
+        lists = {StoredStatus.REFUSED: self.refused, StoredStatus.BLANK: self.blank,
+                 StoredStatus.NOT_A_SHEET: self.not_a_sheet, StoredStatus.QUARANTINED: self.quarantined,
+                 StoredStatus.ERROR: self.errors}
         return lists[status]
 
     def to_dict(self) -> dict[str, Any]:
@@ -172,15 +205,18 @@ class GradeSummary:
         lines = [f"Pages seen: {self.pages_seen} ({self.skipped} already read, skipped)"]
         regraded = f"; {self.regraded} refused earlier, graded now" if self.regraded else ""
         lines.append(f"Sheets graded: {self.graded}, {self.flagged} flagged for review{regraded}")
-        lines.append(f"Blank pages: {self.blank}")
-        for title, problems in (("Refused", self.refused), ("Quarantined", self.quarantined),
-                                ("Not answer sheets", self.not_a_sheet), ("Errors", self.errors)):
-            lines.append(f"{title}: {len(problems)}")
+        for title, problems in (("Blank pages", self.blank), ("Refused", self.refused),
+                                ("Quarantined", self.quarantined), ("Not answer sheets", self.not_a_sheet),
+                                ("Errors", self.errors),
+                                ("Set aside in earlier runs, still to look at", self.set_aside_earlier)):
+            if problems or not title.startswith("Set aside"):
+                lines.append(f"{title}: {len(problems)}")
             lines.extend(f"  {p}" for p in problems)
         for r in self.rescored:
             lines.append(f"Key of exam {r.exam_id} changed: {r.sheets} stored sheets rescored, "
                          f"{len(r.changes)} scores changed")
         lines.extend(f"Problem: {e}" for e in self.run_errors)
+        lines.extend(f"Note: {n}" for n in self.notices)
         if self.exports:
             lines.append(f"Written: {', '.join(str(p) for p in self.exports)}")
         return lines
@@ -208,11 +244,45 @@ def default_reader() -> Reader:
     return read_sheet
 
 
-def count_input_pages(inputs: Sequence[str | Path]) -> int:
-    """Number of pages in the inputs (for a progress bar): :func:`omr.scan_io.count_pages`."""
+def count_input_pages(inputs: Sequence[str | Path], out_dir: str | Path | None = None) -> int:
+    """Number of pages in the inputs (for a progress bar): :func:`omr.scan_io.count_pages`.
+
+    With ``out_dir``, the results folder is left out as in :func:`scan_inputs`.
+    """
     from omr.scan_io import count_pages
 
-    return count_pages([Path(p) for p in inputs])
+    return count_pages(scan_inputs(inputs, out_dir) if out_dir is not None else [Path(p) for p in inputs])
+
+
+def scan_inputs(inputs: Sequence[str | Path], out_dir: str | Path) -> list[Path]:
+    """The input files and folders with the results folder left out: results are never read as scans.
+
+    A folder holding ``out_dir`` is replaced by its entries (hidden ones
+    skipped, as the page source skips them) except ``out_dir`` itself.
+
+    Raises
+    ------
+    GradeError
+        If an input is ``out_dir`` or lies inside it.
+    """
+    out = Path(out_dir).resolve()
+    paths: list[Path] = []
+    for item in map(Path, inputs):
+        where = item.resolve()
+        if where == out or out in where.parents:
+            raise GradeError(f"grade: input {item} is inside the results folder {out_dir}; results are never read "
+                             "as scans; give the scan folder, or choose an --out outside it")
+        paths += _without_folder(item, out) if item.is_dir() and where in out.parents else [item]
+    return paths
+
+
+def _without_folder(folder: Path, out: Path) -> list[Path]:
+    kept: list[Path] = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(".") or entry.resolve() == out:
+            continue
+        kept += _without_folder(entry, out) if entry.is_dir() and entry.resolve() in out.parents else [entry]
+    return kept
 
 
 def grade_batch(
@@ -231,7 +301,7 @@ def grade_batch(
     Parameters
     ----------
     inputs : sequence of path
-        Scan files or folders.
+        Scan files or folders; anything under ``out_dir`` is left out (:func:`scan_inputs`).
     manifests : sequence of ExamManifest
         The keys of the exams whose sheets may appear (several exams may share a batch).
     out_dir : path
@@ -255,28 +325,32 @@ def grade_batch(
     Raises
     ------
     GradeError
-        Before any page is read: no keys, two keys for one exam, keys for
+        Before any page is read: an input inside ``out_dir``, no keys, two keys for one exam, keys for
         different layouts, a layout that differs from the keys' layout, an
         output folder that cannot be created, or keys of another build than
         the results already in ``out_dir``.
+        Also if another run is writing ``out_dir`` (see :func:`~papergen.grading.lock.results_lock`).
     StoreError
         If ``out_dir`` holds a results file that is not a usable store.
     """
     keys = _index_manifests(manifests)
     sheet_layout = resolve_layout(manifests, layout)
+    _check_keys(keys, sheet_layout)
+    scans = scan_inputs(inputs, out_dir)
     run_pages = pages if pages is not None else default_page_source()
     run_reader = reader if reader is not None else default_reader()
     summary = GradeSummary()
     out = Path(out_dir)
-    with open_results(out, create=True) as store:
-        summary.rescored = _apply_keys(store, keys)
+    with results_lock(out, params.lock), open_results(out, create=True) as store:
+        summary.rescored = _apply_keys(store, keys, summary.notices)
         batch_id = store.begin_batch(_batch_args(inputs, manifests, sheet_layout))
         run = _Run(store, batch_id, keys, sheet_layout, run_reader, params, summary)
         run.regrade_refused()
-        for page in _pages_guarded(run_pages, [Path(p) for p in inputs], summary):
+        for page in _pages_guarded(run_pages, scans, summary):
             run.grade_page(page)
             if progress is not None:
                 progress(1)
+        summary.set_aside_earlier = run.set_aside_earlier()
         store.finish_batch(batch_id, summary.to_dict())
         _export(store, out, summary)
     return summary
@@ -290,21 +364,30 @@ class _Run:
         self.store, self.batch_id, self.keys, self.layout = store, batch_id, keys, layout
         self.reader, self.params, self.summary = reader, params, summary
         self.flagged_pages: set[int] = set()
+        self.skipped_pages: set[str] = set()
 
     def grade_page(self, page: PageImageLike) -> None:
         """Read, identify, score and store one page; never raises for a bad page."""
         self.summary.pages_seen += 1
         if self.store.has_page(page.sha256):
             self.summary.skipped += 1
+            self.skipped_pages.add(page.sha256)
             return
         started = time.perf_counter()
         base = PageRecord(str(page.source), page.page, page.sha256, StoredStatus.ERROR)
         try:
             outcome = self._assess_page(base, page)
             self._save(outcome, started)
+        except StoreError:  # the store itself failed (disk full, damaged file): stop, keep what is stored
+            raise
         except Exception as exc:  # one bad page never aborts the batch
             reason = f"{type(exc).__name__}: {exc}"
             self._save(_Outcome(replace(base, reason=reason)), started)
+
+    def set_aside_earlier(self) -> list[PageProblem]:
+        """Pages skipped in this run whose stored outcome still needs attention."""
+        rows = self.store.pages([StoredStatus.REFUSED, StoredStatus.QUARANTINED])
+        return [PageProblem(r.source, r.page_no, r.status, r.reason) for r in rows if r.sha256 in self.skipped_pages]
 
     def regrade_refused(self) -> None:
         """Grade pages refused in earlier runs that the keys given now identify."""
@@ -400,24 +483,61 @@ def _index_manifests(manifests: Sequence[ExamManifest]) -> dict[str, ExamManifes
         raise GradeError("grade: no key given; pass the exam's key.json with --key")
     keys: dict[str, ExamManifest] = {}
     for manifest in manifests:
-        if manifest.exam_id in keys and keys[manifest.exam_id] != manifest:
+        if manifest.exam_id in keys and key_digest(keys[manifest.exam_id]) != key_digest(manifest):
             raise GradeError(f"grade: two different keys for exam {manifest.exam_id!r}; pass one key per exam")
         keys[manifest.exam_id] = manifest
     return keys
 
 
-def _apply_keys(store: Store, keys: Mapping[str, ExamManifest]) -> list[RescoreResult]:
+def _check_keys(keys: Mapping[str, ExamManifest], layout: SheetLayout) -> None:
+    for manifest in keys.values():
+        try:
+            check_key(manifest, f"grade: key of exam {manifest.exam_id}", layout)
+        except ManifestError as exc:
+            raise GradeError(str(exc)) from exc
+
+
+def _apply_keys(store: Store, keys: Mapping[str, ExamManifest], notices: list[str]) -> list[RescoreResult]:
+    """Store new keys, rescore with newer versions, refuse older or different ones (see the module docstring)."""
     rescored = []
     for manifest in keys.values():
         stored = store.manifest(manifest.exam_id)
+        if manifest.digest is None:
+            notices.append(_unsealed_notice(manifest, store))
         if stored is None:
             store.save_manifest(manifest)
-        elif stored != manifest:
+        elif key_digest(stored) == key_digest(manifest):
+            continue
+        elif manifest.key_version <= stored.key_version:
+            raise GradeError(_superseded_message(store, stored, manifest))
+        else:
             try:
-                rescored.append(rescore_store(store, manifest, reason="key manifest changed"))
+                rescored.append(rescore_store(store, manifest, reason=f"key version {manifest.key_version}"))
             except ManifestError as exc:
                 raise GradeError(f"{store.path}: {exc}; grade into a new --out folder") from exc
     return rescored
+
+
+def _unsealed_notice(manifest: ExamManifest, store: Store) -> str:
+    notice = (f"the key of exam {manifest.exam_id} has no digest (written before keys were sealed); accepted, "
+              f"and sealed in {store.path}: later edits of it will be refused")
+    changed = checksum_mismatches(manifest) if manifest.key_version == 1 else []
+    if changed:
+        notice += (f"; its answers or points differ from those the sheets' QR checksum was made from (variants "
+                   f"{', '.join(changed)}): edited by hand, or corrected by an older papergen; check it")
+    return notice
+
+
+def _superseded_message(store: Store, stored: ExamManifest, given: ExamManifest) -> str:
+    current = f"version {stored.key_version} (digest {key_digest(stored)[:12]})"
+    if given.key_version < stored.key_version:
+        what = f"is version {given.key_version}, superseded by {current}"
+    else:
+        what = f"differs from the stored {current}: another build or an edited copy"
+    name = "key.json" if stored.key_version == 1 else f"key.v{stored.key_version}.json"
+    return (f"grade: the key given for exam {stored.exam_id} {what}; grading with it would undo the scores in "
+            f"{store.path}; pass the current key ({name}, the one 'papergen rescore' wrote last), "
+            "or grade into a new --out folder")
 
 
 def _batch_args(inputs: Sequence[str | Path], manifests: Sequence[ExamManifest], layout: SheetLayout) -> dict[str, Any]:
@@ -435,3 +555,4 @@ def _export(store: Store, out: Path, summary: GradeSummary) -> None:
         summary.exports = write_exports(store, out)
     except ReportError as exc:
         summary.run_errors.append(f"exports not written: {exc}")
+        summary.exports_failed = True

@@ -29,7 +29,6 @@ key: the sheets' QR codes carry them.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -44,9 +43,18 @@ from papergen.grading.exports import write_exports
 from papergen.files import load_json_model, write_json
 from papergen.wording import JUDGE_KEYS
 from papergen.bank.model import OPTION_LABELS
-from papergen.exam import JUDGE_LABELS, ExamManifest, KeyQuestion, load_manifest, save_manifest
+from papergen.exam import (
+    JUDGE_LABELS,
+    ExamManifest,
+    KeyQuestion,
+    key_digest,
+    load_manifest,
+    save_manifest,
+    seal_manifest,
+)
 from papergen.grading.records import RescoreResult
-from papergen.grading.rescore import rescore_store
+from papergen.grading.lock import results_lock
+from papergen.grading.rescore import plan_rescore
 from papergen.grading.store import Store, open_results
 
 __all__ = [
@@ -134,6 +142,7 @@ class RescoreOutcome:
     changes: tuple[KeyChange, ...]
     rescore: RescoreResult
     exports: tuple[Path, ...] = field(default_factory=tuple)
+    exports_problem: str = ""
 
     def describe(self) -> list[str]:
         """Human-readable lines for the command line."""
@@ -145,6 +154,8 @@ class RescoreOutcome:
                   f"{c.new_total:g} points ({len(c.questions)} question(s) changed)" for c in self.rescore.changes]
         if self.exports:
             lines.append(f"Rewritten: {', '.join(str(p) for p in self.exports)}")
+        if self.exports_problem:
+            lines.append(f"Problem: exports not rewritten: {self.exports_problem}")
         return lines
 
 
@@ -282,7 +293,7 @@ def _rebuild(manifest: ExamManifest, questions: dict[tuple[str, int], KeyQuestio
         v.model_copy(update={"questions": [questions[(v.variant, q.number)] for q in v.questions]})
         for v in manifest.variants
     ]
-    return manifest.model_copy(update={"variants": variants})
+    return seal_manifest(manifest.model_copy(update={"variants": variants, "key_version": manifest.key_version + 1}))
 
 
 def _changes(before: ExamManifest, after: ExamManifest, corrections: Corrections) -> tuple[KeyChange, ...]:
@@ -352,6 +363,9 @@ def rescore_results(results_dir: str | Path, key_path: str | Path, corrections_p
     Returns
     -------
     RescoreOutcome
+        With ``exports_problem`` set if the rescore was stored but the exports
+        could not be rewritten.  If anything before that fails, no new key
+        version, change log or score is left behind.
 
     Raises
     ------
@@ -363,30 +377,38 @@ def rescore_results(results_dir: str | Path, key_path: str | Path, corrections_p
         If the key or the corrections cannot be read, or a correction is invalid.
     StoreError
         If the store cannot be opened.
+    GradeError
+        If another run is writing the results folder.
     """
     results = Path(results_dir)
-    with open_results(results) as store:
+    with open_results(results) as store, results_lock(results):
         manifest = load_manifest(key_path)
         corrections = load_corrections(corrections_path)
         corrected, changes = apply_corrections(manifest, corrections, source=str(corrections_path))
         _check_current_key(store, manifest, Path(key_path))
+        scores, result = plan_rescore(store, corrected, reason=corrections.reason)
         new_path = next_version_path(key_path)
-        save_manifest(corrected, new_path)
+        log_path = new_path.with_name(f"{new_path.stem}.changes.json")
         try:
-            result = rescore_store(store, corrected, reason=corrections.reason)
-        except Exception:
+            save_manifest(corrected, new_path)
+            _write_log(log_path, Path(key_path), manifest, corrected, corrections, changes, result)
+            store.save_rescore(corrected, scores, result)
+        except BaseException:  # leave no version behind that the store does not hold
             new_path.unlink(missing_ok=True)
+            log_path.unlink(missing_ok=True)
             raise
-        log_path = _write_log(new_path, Path(key_path), manifest, corrected, corrections, changes, result)
-        exports = _rewrite_exports(store, results, manifest.exam_id, exam_exports)
-    return RescoreOutcome(new_path, log_path, changes, result, exports)
+        try:  # the rescore stands; exports can be written again by any later run
+            exports, problem = _rewrite_exports(store, results, manifest.exam_id, exam_exports), ""
+        except ReportError as exc:
+            exports, problem = (), str(exc)
+    return RescoreOutcome(new_path, log_path, changes, result, exports, problem)
 
 
 def _check_current_key(store: Store, manifest: ExamManifest, key_path: Path) -> None:
     stored = store.manifest(manifest.exam_id)
     if stored is None:
         raise ReportError(f"{store.path}: no results of exam {manifest.exam_id} (has {sorted(store.manifests())})")
-    if stored == manifest:
+    if key_digest(stored) == key_digest(manifest):
         return
     match = next((p for p in sorted(key_path.parent.glob("*.json")) if _is_manifest(p, stored)), None)
     hint = f"pass {match}" if match else "pass the key the last correction wrote (key.vN.json)"
@@ -398,22 +420,22 @@ def _check_current_key(store: Store, manifest: ExamManifest, key_path: Path) -> 
 
 def _is_manifest(path: Path, manifest: ExamManifest) -> bool:
     try:
-        return load_manifest(path) == manifest
+        return key_digest(load_manifest(path)) == key_digest(manifest)
     except ManifestError:
         return False
 
 
-def _write_log(new_path: Path, old_path: Path, old: ExamManifest, new: ExamManifest, corrections: Corrections,
+def _write_log(log_path: Path, old_path: Path, old: ExamManifest, new: ExamManifest, corrections: Corrections,
                changes: Sequence[KeyChange], result: RescoreResult) -> Path:
-    log_path = new_path.with_name(f"{new_path.stem}.changes.json")
+    new_path = log_path.with_name(log_path.name.replace(".changes.json", ".json"))
     log = {
         "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "exam_id": old.exam_id,
         "reason": corrections.reason,
         "previous_key": old_path.name,
-        "previous_sha256": _sha256(old),
+        "previous_sha256": key_digest(old),
         "key": new_path.name,
-        "sha256": _sha256(new),
+        "sha256": key_digest(new),
         "corrections": corrections.model_dump(mode="json", exclude_defaults=True)["corrections"],
         "changes": [asdict(c) for c in changes],
         "rescored_sheets": result.sheets,
@@ -433,6 +455,4 @@ def _rewrite_exports(store: Store, results: Path, exam_id: str, exam_exports: Ex
     return tuple(written)
 
 
-def _sha256(manifest: ExamManifest) -> str:
-    return hashlib.sha256(manifest.model_dump_json().encode("utf-8")).hexdigest()
 

@@ -15,8 +15,8 @@ responses.csv
     (``"A"``, ``"ACD"``, judge ``"T"``/``"F"``), ``""`` if blank, followed by
     :data:`REVIEW_MARK` when the question is listed for review.
 review.csv
-    One row per thing a person should look at: pages not graded (refused,
-    quarantined, not a sheet, errors), sheet flags, and questions under review.
+    One row per thing a person should look at: every page not graded (blank,
+    refused, quarantined, not a sheet, errors: no page goes unlisted), sheet flags, and questions under review.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from papergen.grading.scoring import SheetScore
 __all__ = [
     "StoredStatus",
     "PROBLEM_STATUSES",
+    "ATTENTION_STATUSES",
     "DUPLICATE_CANDIDATE",
     "DUPLICATE_SCAN",
     "Flag",
@@ -44,8 +45,12 @@ class StoredStatus(StrEnum):
     ERROR = "error"
 
 
-PROBLEM_STATUSES = (StoredStatus.REFUSED, StoredStatus.NOT_A_SHEET, StoredStatus.QUARANTINED, StoredStatus.ERROR)
-"""Statuses of pages that were not graded and are listed with their reasons."""
+PROBLEM_STATUSES = (StoredStatus.REFUSED, StoredStatus.BLANK, StoredStatus.NOT_A_SHEET, StoredStatus.QUARANTINED,
+                    StoredStatus.ERROR)
+"""Statuses of pages that were not graded and are listed with their reasons (blank pages too: no page vanishes)."""
+
+ATTENTION_STATUSES = (StoredStatus.REFUSED, StoredStatus.QUARANTINED, StoredStatus.ERROR)
+"""Not-graded statuses a person must look at; blank and not-a-sheet pages were classified deliberately."""
 
 DUPLICATE_CANDIDATE = "duplicate_candidate"
 """Flag kind: another graded sheet of the exam carries the same candidate number."""

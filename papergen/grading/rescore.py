@@ -19,7 +19,7 @@ from papergen.grading.records import GradedSheet, RescoreResult, ScoreChange
 from papergen.grading.scoring import SheetScore, score_sheet
 from papergen.grading.store import Store
 
-__all__ = ["check_rescorable", "score_change", "rescore_store"]
+__all__ = ["check_rescorable", "score_change", "plan_rescore", "rescore_store"]
 
 
 def check_rescorable(manifest: ExamManifest, sheets: Sequence[GradedSheet]) -> None:
@@ -71,6 +71,27 @@ def rescore_store(store: Store, manifest: ExamManifest, *, reason: str = "key co
         If a stored sheet's variant is missing from the manifest or its key
         checksum differs (the manifest is of another build of the exam).
     """
+    scores, result = plan_rescore(store, manifest, reason=reason)
+    store.save_rescore(manifest, scores, result)
+    return result
+
+
+def plan_rescore(store: Store, manifest: ExamManifest, *, reason: str = "key correction"
+                 ) -> tuple[list[tuple[int, SheetScore]], RescoreResult]:
+    """The new score of every stored sheet of an exam, and the run to log; nothing is written.
+
+    Returns
+    -------
+    scores : list of (page id, SheetScore)
+        For :meth:`Store.save_rescore`.
+    result : RescoreResult
+        What changed.
+
+    Raises
+    ------
+    ManifestError
+        As :func:`rescore_store`.
+    """
     sheets = store.graded_sheets(manifest.exam_id)
     check_rescorable(manifest, sheets)
     rescored = [
@@ -81,5 +102,4 @@ def rescore_store(store: Store, manifest: ExamManifest, *, reason: str = "key co
     changes = tuple(c for c in (score_change(old, new) for old, new in rescored) if c is not None)
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     result = RescoreResult(manifest.exam_id, at, reason, len(sheets), changes)
-    store.save_rescore(manifest, [(old.page.page_id, new) for old, new in rescored], result)
-    return result
+    return [(old.page.page_id, new) for old, new in rescored], result

@@ -39,7 +39,7 @@ rescore, rescore_change
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import json
 import sqlite3
 from collections import defaultdict
@@ -56,7 +56,7 @@ import numpy as np
 
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
 from papergen.errors import GradeError, NoResultsError, StoreError
-from papergen.exam import ExamManifest
+from papergen.exam import ExamManifest, key_digest, seal_manifest
 from papergen.files import make_folder
 from papergen.grading.records import (
     Flag,
@@ -196,6 +196,38 @@ class StoreParams:
     busy_timeout_ms: int = 5000
 
 
+def _sql_errors_named(cls: type) -> type:
+    """Wrap every public method so an SQLite failure reaches the user as a :class:`StoreError` with a fix."""
+    for name, method in list(vars(cls).items()):
+        if name.startswith("_") or not callable(method) or isinstance(method, classmethod):
+            continue
+        setattr(cls, name, _named_sql_errors(method))
+    return cls
+
+
+def _named_sql_errors(method: Any) -> Any:
+    @functools.wraps(method)
+    def wrapper(self: "Store", *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StoreError(sql_error_message(self.path, exc)) from exc
+
+    return wrapper
+
+
+def sql_error_message(path: Path, exc: sqlite3.Error) -> str:
+    """``<path>: <what went wrong>; <how to fix>`` for an SQLite failure."""
+    text = str(exc)
+    if "full" in text:
+        return f"{path}: cannot write results ({text}); free disk space and rerun: pages stored so far are kept"
+    if "locked" in text or "busy" in text:
+        return f"{path}: another program holds the results store ({text}); close it and rerun"
+    return (f"{path}: the results store is damaged or unreadable ({text}); grade the scans again into a new "
+            "--out folder (the scans and key.json hold everything it held)")
+
+
+@_sql_errors_named
 class Store:
     """The SQLite results store of one output folder.
 
@@ -267,7 +299,8 @@ class Store:
         try:
             yield self._db
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite may have rolled back already (disk full)
+                self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
 
@@ -294,20 +327,31 @@ class Store:
         ]
 
     def save_manifest(self, manifest: ExamManifest) -> None:
-        """Store (or replace) the key manifest of an exam."""
+        """Store (or replace) the key manifest of an exam, sealed (a key without a digest gets one here)."""
         with self._transaction() as db:
             _upsert_manifest(db, manifest)
 
     def manifest(self, exam_id: str) -> ExamManifest | None:
         """The stored manifest of an exam, None if the exam was never graded here."""
         row = self._db.execute("SELECT manifest FROM exam WHERE exam_id = ?", (exam_id,)).fetchone()
-        return ExamManifest.model_validate_json(row["manifest"]) if row else None
+        return self._checked_manifest(row["manifest"]) if row else None
 
     def manifests(self) -> dict[str, ExamManifest]:
         """Every stored manifest by exam id."""
         rows = self._db.execute("SELECT manifest FROM exam ORDER BY exam_id")
-        manifests = [ExamManifest.model_validate_json(r["manifest"]) for r in rows]
+        manifests = [self._checked_manifest(r["manifest"]) for r in rows]
         return {m.exam_id: m for m in manifests}
+
+    def _checked_manifest(self, text: str) -> ExamManifest:
+        """A stored manifest whose digest matches its content (stores written before sealing: sealed here)."""
+        manifest = ExamManifest.model_validate_json(text)
+        if manifest.digest is None:
+            return seal_manifest(manifest)
+        if manifest.digest != key_digest(manifest):
+            raise StoreError(f"{self.path}: the stored key of exam {manifest.exam_id} was changed outside papergen "
+                             f"(digest recorded {manifest.digest[:12]}, content gives {key_digest(manifest)[:12]}); "
+                             "grade the scans again into a new --out folder")
+        return manifest
 
     # -- pages -------------------------------------------------------------
 
@@ -593,7 +637,7 @@ def _upsert_manifest(db: sqlite3.Connection, manifest: ExamManifest) -> None:
         "INSERT INTO exam (exam_id, manifest, manifest_sha256, saved) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (exam_id) DO UPDATE SET manifest = excluded.manifest, "
         "manifest_sha256 = excluded.manifest_sha256, saved = excluded.saved",
-        (manifest.exam_id, manifest.model_dump_json(), manifest_sha256(manifest), _now()),
+        (manifest.exam_id, seal_manifest(manifest).model_dump_json(), manifest_sha256(manifest), _now()),
     )
 
 
@@ -666,8 +710,8 @@ def _change_from_row(row: sqlite3.Row) -> ScoreChange:
 
 
 def manifest_sha256(manifest: ExamManifest) -> str:
-    """SHA-256 (hex) of a manifest as stored."""
-    return hashlib.sha256(manifest.model_dump_json().encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of a manifest's content (:func:`papergen.exam.key_digest`)."""
+    return key_digest(manifest)
 
 
 def _json(value: Any) -> str:

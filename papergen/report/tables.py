@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -224,7 +225,17 @@ def write_workbook(report: CohortReport, out_dir: str | Path) -> Path:
                 highlight=[a.miskey_suspect for a in report.analysis.items])
     _fill_overview(book.create_sheet("概况"), report)
     _fill_corrections(book.create_sheet("答案更正"), report)
+    _no_formulas(book)
     return write_atomically(path, book.save, ReportError, hint=SPREADSHEET_HINT)
+
+
+def _no_formulas(book: Workbook) -> None:
+    """Store every text cell as text: a name such as ``=HYPERLINK(...)`` must never become a live formula."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _fill_sheet(sheet, columns: Sequence[Column], rows: Sequence[Sequence[Cell]],
@@ -256,8 +267,11 @@ def _column_width(title: str) -> int:
 
 
 def _xlsx_cell(value: Cell) -> Cell:
+    """A value openpyxl accepts: NaN as an empty cell, text without the control characters XLSX cannot hold."""
     if isinstance(value, float) and math.isnan(value):
         return None
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 
@@ -281,6 +295,6 @@ def _fill_corrections(sheet, report: CohortReport) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for r in report.rescores:
-        sheet.append([r.at, r.reason, r.sheets, len(r.changes)])
+        sheet.append([r.at, _xlsx_cell(r.reason), r.sheets, len(r.changes)])
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 40

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
 from fake_grading import ANSWERS_A, FakeScans, make_manifest, make_read, sheet_qr, small_layout
 from papergen import grading
-from papergen.grading import STORE_FILENAME, Store, batch
+from omr.result import SheetRead
+from papergen.grading import EXIT_ATTENTION, EXIT_EXPORTS_FAILED, EXIT_OK, STORE_FILENAME, Store, batch
 from papergen.cli import grade_command, main
 from papergen.exam.manifest import save_manifest
 
@@ -20,7 +23,7 @@ def scans(monkeypatch):
     fake = FakeScans()
     monkeypatch.setattr(batch, "default_page_source", lambda: fake.iter_pages)
     monkeypatch.setattr(batch, "default_reader", lambda: fake.read_sheet)
-    monkeypatch.setattr(grading, "count_input_pages", lambda inputs: len(fake.pages))
+    monkeypatch.setattr(grading, "count_input_pages", lambda inputs, out_dir=None: len(fake.pages))
     return fake
 
 
@@ -43,7 +46,7 @@ def test_grade_reads_scans_and_prints_a_summary(files, scans):
     scans.add(make_read(ANSWERS_A, qr=sheet_qr(EXAM, "A")))
     scans.add(make_read(ANSWERS_A, qr=None), source="scans/b.pdf")
     result = grade(files)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == EXIT_ATTENTION, result.output
     assert "Sheets graded: 1, 0 flagged for review" in result.output
     assert "Refused: 1\n  scans/b.pdf page 1: no QR code decoded" in result.output
     assert (files / "results" / "scores.csv").is_file()
@@ -87,3 +90,41 @@ def test_grade_help_starts_with_a_verb_and_ends_with_an_example():
     result = CliRunner().invoke(main, ["grade", "-h"])
     assert result.exit_code == 0
     assert "  Example:\n    papergen grade scans/ --key exam/key.json --out results/" in result.output
+
+
+def test_grade_exits_0_when_every_page_is_graded_or_classified(files, scans):
+    scans.add(make_read(ANSWERS_A, qr=sheet_qr(EXAM, "A")))
+    scans.add(SheetRead("blank", reason="duplex back"), source="scans/b.pdf")
+    scans.add(SheetRead("not_a_sheet", reason="no fiducials, text found"), source="scans/b.pdf")
+    result = grade(files)
+    assert result.exit_code == EXIT_OK, result.output
+    assert "Blank pages: 1\n  scans/b.pdf page 1: duplex back" in result.output
+
+
+@pytest.mark.parametrize("outcome", [
+    SheetRead("quarantined", reason="3 of 4 fiducials found"),
+    RuntimeError("reader crashed"),
+    None,
+], ids=["quarantined", "error", "undecodable"])
+def test_grade_exits_3_when_pages_need_attention_also_on_a_rerun(files, scans, outcome):
+    scans.add(make_read(ANSWERS_A, qr=sheet_qr(EXAM, "A")))
+    scans.add(outcome, source="scans/b.pdf", error="truncated" if outcome is None else None)
+    assert grade(files).exit_code == EXIT_ATTENTION
+    rerun = grade(files)
+    assert rerun.exit_code == EXIT_ATTENTION, rerun.output
+
+
+def test_grade_exits_4_when_the_exports_cannot_be_written(files, scans):
+    scans.add(make_read(ANSWERS_A, qr=sheet_qr(EXAM, "A")))
+    (files / "results" / "scores.csv").mkdir(parents=True)
+    result = grade(files)
+    assert result.exit_code == EXIT_EXPORTS_FAILED, result.output
+    assert "Problem: exports not written: " in result.output
+    with Store.open(files / "results" / STORE_FILENAME) as store:
+        assert [p.status for p in store.pages()] == ["graded"]
+
+
+def test_grade_help_documents_the_exit_statuses():
+    result = CliRunner().invoke(main, ["grade", "-h"])
+    for status in (EXIT_OK, EXIT_ATTENTION, EXIT_EXPORTS_FAILED, 1, 2):
+        assert re.search(rf"^ +{status}  \w", result.output, re.MULTILINE), status

@@ -97,6 +97,18 @@ def test_rescore_into_a_read_only_key_folder_is_a_clean_error(results, unwritabl
     assert sorted(p.name for p in results.iterdir()) == before
 
 
+def test_rescore_stored_with_exports_that_cannot_be_written_exits_4(results):
+    fixes = results / "fixes.json"
+    fixes.write_text(json.dumps({"reason": "第7题答案应为B", "corrections": [
+        {"variant": "A", "question": 7, "answer": "B"}]}, ensure_ascii=False), encoding="utf-8")
+    (results / "results" / "scores.csv").unlink(missing_ok=True)
+    (results / "results" / "scores.csv").mkdir()
+    result = run("rescore", results / "results", "--key", results / "key.json", "--corrections", fixes)
+    assert result.exit_code == 4, result.output
+    assert "Problem: exports not rewritten: " in result.output and "Rescored 24 sheets;" in result.output
+    assert (results / "key.v2.json").is_file() and (results / "key.v2.changes.json").is_file()
+
+
 def test_rescore_reports_a_bad_correction_as_an_error(results):
     fixes = results / "fixes.json"
     fixes.write_text(json.dumps({"reason": "x", "corrections": [{"variant": "A", "question": 7, "answer": "Z"}]}),

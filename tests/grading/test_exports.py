@@ -107,3 +107,50 @@ def test_write_csv_replaces_atomically_and_reports_unwritable_paths(tmp_path):
     with pytest.raises(ReportError, match="folder.csv: cannot write"):
         write_csv(blocked, ["a"], [], ReportError)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.csv", "scores.csv"]
+
+
+def test_review_csv_lists_every_page_not_graded_with_file_page_and_reason(tmp_path):
+    scans = FakeScans()
+    scans.add(make_read(ANSWERS_A, qr=sheet_qr(EXAM, "A"), candidate="2024000001"))
+    scans.add(SheetRead("blank", reason="duplex back"), source="scans/c.pdf")
+    scans.add(SheetRead("not_a_sheet", reason="no fiducials, text found"), source="scans/c.pdf")
+    scans.add(make_read(ANSWERS_A, qr=None, candidate="2024000003"), source="scans/c.pdf")
+    scans.add(None, source="scans/d.png", error="cannot decode")
+    scans.add(RuntimeError("reader crashed"), source="scans/e.pdf")
+    summary = grade_batch(["scans"], [EXAM], tmp_path, **scans.grade_kwargs())
+    _, *rows = read_csv(tmp_path / "review.csv")
+    listed = {(r[0], r[1], r[6].split(":")[0]) for r in rows}
+    assert listed == {("scans/c.pdf", "1", "blank"), ("scans/c.pdf", "2", "not_a_sheet"),
+                      ("scans/c.pdf", "3", "refused"), ("scans/d.png", "1", "quarantined"),
+                      ("scans/e.pdf", "1", "error")}
+    described = "\n".join(summary.describe())
+    for source, page, _ in listed:
+        assert f"{source} page {page}:" in described
+
+
+def test_text_from_outside_cannot_become_a_formula_in_any_csv(tmp_path):
+    exam = make_manifest("=1+1", candidates=[Candidate(number="2024000001", name='=HYPERLINK("http://x","点我")',
+                                                       variant="A")])
+    scans = FakeScans()
+    scans.add(make_read(with_answers(ANSWERS_A, q2=""), qr=sheet_qr(exam, "A"), candidate="2024000001",
+                        ambiguous={4: "B"}), source="@scans/+a.pdf")
+    scans.add(SheetRead("quarantined", reason="-3 of 4 fiducials"), source="-b.pdf")
+    grade_batch(["scans"], [exam], tmp_path, **scans.grade_kwargs())
+    _, score = read_csv(tmp_path / "scores.csv")
+    assert score[:3] == ["2024000001", "'=HYPERLINK(\"http://x\",\"点我\")", "'=1+1"]
+    assert score[-2] == "'@scans/+a.pdf"
+    assert score[4:9] == ["2.5", "1", "2", "5.5", "6"], "numbers stay numbers"
+    _, response = read_csv(tmp_path / "responses.csv")
+    assert response[1:5] == ["'=HYPERLINK(\"http://x\",\"点我\")", "'=1+1", "A", "'@scans/+a.pdf"]
+    _, *review = read_csv(tmp_path / "review.csv")
+    assert ["'-b.pdf", "1"] == review[0][:2] and review[0][6] == "quarantined: -3 of 4 fiducials"
+    cells = [cell for path in tmp_path.glob("*.csv") for row in read_csv(path) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r") or (c[:1] == "-" and not _number(c))]
+
+
+def _number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

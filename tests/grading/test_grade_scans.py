@@ -81,7 +81,7 @@ def scans(tmp_path_factory, layout, exam):
 def test_synthetic_scans_are_read_scored_and_flagged(tmp_path, scans, exam):
     manifest, _ = exam
     summary = grade_batch([scans], [manifest], tmp_path)
-    assert (summary.pages_seen, summary.graded, summary.blank, summary.errors) == (4, 3, 1, [])
+    assert (summary.pages_seen, summary.graded, len(summary.blank), summary.errors) == (4, 3, 1, [])
     with Store.open(tmp_path / STORE_FILENAME) as store:
         sheets = store.graded_sheets()
     by_page = {s.page.page_no: s for s in sheets}

@@ -121,7 +121,7 @@ def test_reader_outcomes_are_recorded_with_reasons(tmp_path):
     scans.add(SheetRead("not_a_sheet", reason="no fiducials, text found"))
     scans.add(SheetRead("quarantined", reason="3 of 4 fiducials found (bottom-left missing)"))
     summary = run(scans, tmp_path)
-    assert summary.blank == 1
+    assert [p.reason for p in summary.blank] == ["duplex back"]
     assert [p.reason for p in summary.not_a_sheet] == ["no fiducials, text found"]
     assert [p.reason for p in summary.quarantined] == ["3 of 4 fiducials found (bottom-left missing)"]
     assert [p.status for p in stored(tmp_path)[0]] == ["blank", "not_a_sheet", "quarantined"]
@@ -283,7 +283,8 @@ def test_a_corrected_key_rescores_stored_sheets_on_the_next_run(tmp_path):
     run(scans, tmp_path)
     key = EXAM.variant("A")
     questions = [KeyQuestion(**{**q.model_dump(), "dropped": q.number == 9}) for q in key.questions]
-    fixed = EXAM.model_copy(update={"variants": [key.model_copy(update={"questions": questions}), EXAM.variant("B")]})
+    fixed = EXAM.model_copy(update={"variants": [key.model_copy(update={"questions": questions}), EXAM.variant("B")],
+                                    "key_version": 2})
     summary = run(scans, tmp_path, manifests=(fixed,))
     [rescored] = summary.rescored
     assert (rescored.sheets, len(rescored.changes)) == (1, 1)
@@ -296,8 +297,11 @@ def test_a_key_of_another_build_is_refused_before_reading(tmp_path):
     scans.add(graded_read())
     run(scans, tmp_path)
     rebuilt = make_manifest(variants={"A": ANSWERS_B, "B": ANSWERS_A})
-    with pytest.raises(GradeError, match="cannot rescore.*grade into a new --out folder"):
+    with pytest.raises(GradeError, match="differs from the stored version 1.*grade into a new --out folder"):
         run(scans, tmp_path, manifests=(rebuilt,))
+    newer_version = rebuilt.model_copy(update={"key_version": 2})
+    with pytest.raises(GradeError, match="cannot rescore.*grade into a new --out folder"):
+        run(scans, tmp_path, manifests=(newer_version,))
 
 
 def test_batch_arguments_and_summary_are_recorded(tmp_path):

@@ -22,6 +22,7 @@ from PIL import Image
 from sim_cohort import (
     MISKEY_ITEM,
     bank_items,
+    build_store,
     cohort_store,
     cs_layout,
     cs_manifest,
@@ -177,6 +178,24 @@ def test_workbook_opens_with_scores_and_item_analysis(outputs, report):
     assert items[0] == tuple(c.title for c in ITEM_COLUMNS)
     p_column = items[0].index("难度P")
     assert items[1][p_column] == pytest.approx(report.analysis.items[0].p_value)
+
+
+def test_workbook_keeps_formula_like_names_as_text_and_numbers_as_numbers(tmp_path):
+    candidates = roster(4)
+    candidates[0] = candidates[0].model_copy(update={"name": '=HYPERLINK("http://x","点我")'})
+    candidates[1] = candidates[1].model_copy(update={"name": "王\x01小明\x1b"})
+    manifest = cs_manifest(candidates=candidates)
+    path = build_store(tmp_path, manifest, simulate_answers(manifest, 4))
+    with Store.open(path) as store:
+        write_workbook(exam_report(store, "CS2026A"), tmp_path)
+    sheet = load_workbook(tmp_path / "results-CS2026A.xlsx")["成绩"]
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    named = [c for c in cells if c.value == '=HYPERLINK("http://x","点我")']
+    assert [c.data_type for c in named] == ["s"]
+    assert "王小明" in [c.value for c in cells], "control characters XLSX cannot hold are left out"
+    total = [c.column for c in sheet[1] if c.value == "总分"][0]
+    assert all(isinstance(sheet.cell(row, total).value, float | int) for row in range(2, 6))
 
 
 # -- annotated scans -----------------------------------------------------------------------------------
