@@ -235,6 +235,7 @@ def build_exam(
     mode: Literal["shuffle", "parallel"] = "shuffle",
     layout_path: str | Path | None = None,
     roster_path: str | Path | None = None,
+    roster_encoding: str | None = None,
     ledger_path: str | Path | None = None,
     exposure: ExposureRule | None = None,
     exam_id: str | None = None,
@@ -257,6 +258,8 @@ def build_exam(
         Answer-sheet layout; default: the bundled layout the format names.
     roster_path : path, optional
         Candidate roster CSV (see :mod:`papergen.exam.roster`): one personalised sheet per candidate.
+    roster_encoding : str, optional
+        The roster's encoding; default: detected (UTF-8, GB18030/GBK, Big5, UTF-16).
     ledger_path : path, optional
         Usage ledger read by ``exposure`` and appended with this build once its files exist.
     blueprint_path : path, optional
@@ -281,7 +284,8 @@ def build_exam(
     ledger = Ledger(ledger_path) if ledger_path else None
     overrides = load_blueprint_overrides(blueprint_path) if blueprint_path else None
     candidates = (
-        load_roster(roster_path, variant_names(variants), max_digits=layout.candidate_id.digits) if roster_path else []
+        load_roster(roster_path, variant_names(variants), max_digits=layout.candidate_id.digits, encoding=roster_encoding)
+        if roster_path else []
     )
     papers = assemble_exam(
         bank, fmt, variants=variants, seed=seed, mode=mode, exam_id=exam_id, bank_sha256=bank_sha256(bank_path),

@@ -1,11 +1,17 @@
-"""Reading JSON files and writing files atomically, with one set of error messages.
+"""Reading text and JSON files and writing files atomically, with one set of error messages.
+
+Every text file papergen reads (rosters, banks, formats, keys, corrections,
+question sources) may be UTF-8 with or without a BOM, GB18030/GBK, Big5 or
+UTF-16, as Excel, WPS and Notepad on Chinese Windows save them: the encoding
+is detected (:func:`detect_encoding`) unless the user names one, and a byte
+that fits no encoding is named with its line (:func:`decode_text`).
 
 Every JSON file papergen reads (formats, key manifests, corrections,
 blueprints, keyword tables, topics, banks) fails the same way, naming the
 file and, for a model that does not validate, the JSON path of each problem::
 
     formats/x.json: cannot read paper format (No such file or directory)
-    formats/x.json: not UTF-8 text (byte 17)
+    formats/x.json:2: byte 0xE9 at offset 17 is not valid utf-8 (got b'\xe9"}'); correct or delete ...
     formats/x.json: not valid JSON (line 3, column 5: Expecting ',' delimiter)
     key.json: not a valid key manifest: variants.0.checksum: Field required
 
@@ -38,6 +44,10 @@ from pydantic import BaseModel, ValidationError
 from papergen.errors import PapergenError
 
 __all__ = [
+    "TEXT_ENCODINGS",
+    "detect_encoding",
+    "decode_text",
+    "utf16_without_bom",
     "read_json",
     "parse_json",
     "load_json_model",
@@ -53,6 +63,16 @@ __all__ = [
 ]
 
 Model = TypeVar("Model", bound=BaseModel)
+
+TEXT_ENCODINGS = "UTF-8 (with or without BOM), GB18030/GBK, Big5, UTF-16"
+"""The encodings read without being told, as the user is told."""
+_FALLBACK_ENCODINGS = ("gb18030", "big5")
+"""Tried in order when a file is not UTF-8; Chinese exam material is UTF-8, GBK/GB18030 or Big5."""
+_UTF8_EVIDENCE = 4
+"""Non-ASCII characters read as UTF-8 before a bad byte that make the file UTF-8 with one damaged byte."""
+_SNIFF_BYTES = 4096
+_UTF16_NUL_SHARE = 0.3
+"""Share of NUL bytes at even (big-endian) or odd (little-endian) offsets that marks UTF-16 without a BOM."""
 
 CSV_ENCODING = "utf-8-sig"
 """UTF-8 with a byte order mark: spreadsheet programs then detect UTF-8."""
@@ -87,20 +107,85 @@ def read_json(path: str | Path, error: type[PapergenError], what: str) -> object
     return parse_json(raw, path, error)
 
 
+def detect_encoding(raw: bytes) -> str:
+    """The encoding of a text file's bytes: by BOM, by UTF-16's NUL pattern, as UTF-8, else GB18030 or Big5.
+
+    >>> detect_encoding("准考证号".encode("gb18030")), detect_encoding("准考证号".encode("utf-8"))
+    ('gb18030', 'utf-8-sig')
+
+    Raises
+    ------
+    UnicodeDecodeError
+        If the bytes are UTF-8 apart from a damaged byte, or in none of the encodings.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    utf16 = utf16_without_bom(raw[:_SNIFF_BYTES])
+    if utf16:
+        return utf16
+    try:
+        raw.decode("utf-8")  # offsets of an error count from the first byte, BOM included
+        return "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    prefix = raw[: utf8_error.start].decode("utf-8", errors="ignore")
+    if sum(1 for ch in prefix if ord(ch) > 127) >= _UTF8_EVIDENCE:
+        raise utf8_error
+    for encoding in _FALLBACK_ENCODINGS:
+        try:
+            raw.decode(encoding)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise utf8_error
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le`` / ``utf-16-be`` when NUL bytes sit at every other offset, else None."""
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) >= _UTF16_NUL_SHARE * len(odd) and even.count(0) < _UTF16_NUL_SHARE * len(even) / 4:
+        return "utf-16-le"
+    if even.count(0) >= _UTF16_NUL_SHARE * len(even) and odd.count(0) < _UTF16_NUL_SHARE * len(odd) / 4:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(raw: bytes, path: str | Path, error: type[PapergenError], *, encoding: str | None = None) -> str:
+    """The text of a file's bytes, without a BOM, in ``encoding`` or the detected one; ``path`` names the file.
+
+    Raises
+    ------
+    PapergenError
+        Of class ``error``: naming the line and byte that does not decode, or an unknown ``encoding``.
+    """
+    try:
+        return raw.decode(encoding or detect_encoding(raw)).lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise error(
+            f"{path}:{line}: byte 0x{raw[exc.start]:02X} at offset {exc.start} is not valid {exc.encoding} "
+            f"(got {raw[exc.start:exc.start + 4]!r}); correct or delete that character, or give the file's "
+            "encoding with --encoding"
+        ) from exc
+    except LookupError as exc:
+        raise error(f"{path}: unknown encoding (got {encoding!r}); use e.g. utf-8, gb18030, utf-16") from exc
+
+
 def parse_json(raw: bytes, path: str | Path, error: type[PapergenError]) -> object:
     """The parsed content of a file's bytes; ``path`` names the file in messages.
 
     Raises
     ------
     PapergenError
-        Of class ``error``: the bytes are not UTF-8 or not JSON (naming the
-        byte, or the line and column), nest too deeply, or hold an integer
-        too long to convert.
+        Of class ``error``: the bytes are text in no known encoding or not
+        JSON (naming the byte, or the line and column), nest too deeply, or
+        hold an integer too long to convert.
     """
+    text = decode_text(raw, path, error)
     try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise error(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
     except RecursionError as exc:

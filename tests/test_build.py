@@ -182,11 +182,34 @@ def test_roster_header_must_name_number_and_name(tmp_path):
         read_roster(path)
 
 
-def test_a_roster_in_another_encoding_is_refused_with_advice(tmp_path):
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-16", "utf-8-sig", "utf-8"])
+def test_a_roster_saved_by_excel_or_wps_on_chinese_windows_is_read_in_its_encoding(tmp_path, encoding):
+    path = tmp_path / "r.csv"
+    path.write_bytes("准考证号,姓名,考场\n2026000001,张三丰,第一考场\n2026000002,李四,第二考场\n".encode(encoding))
+    assert [(e.number, e.name, e.room) for e in read_roster(path)] == [
+        ("2026000001", "张三丰", "第一考场"), ("2026000002", "李四", "第二考场")]
+
+
+def test_a_big5_roster_is_read_when_its_encoding_is_named(tmp_path):
+    """Big5 bytes are also valid GB18030, so detection cannot tell them apart: --roster-encoding big5 can."""
+    path = tmp_path / "r.csv"
+    path.write_bytes("number,name\n2026000001,張三豐\n".encode("big5"))
+    assert read_roster(path, encoding="big5")[0].name == "張三豐"
+
+
+def test_a_roster_in_no_known_encoding_names_the_line_and_byte(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes("准考证号,姓名\n2026000001,张三\n".encode("utf-8") + b"2026000002,\xff\xfe\xff\n")
+    with pytest.raises(RosterError, match=r"r\.csv:3: byte 0xFF at offset \d+ is not valid utf-8 .*--encoding"):
+        read_roster(path)
+
+
+def test_a_forced_roster_encoding_wins_over_detection(tmp_path):
     path = tmp_path / "r.csv"
     path.write_bytes("number,name\n1,张三\n".encode("gb18030"))
-    with pytest.raises(RosterError, match=r"not UTF-8 text \(byte \d+\); save the roster as CSV UTF-8"):
-        read_roster(path)
+    with pytest.raises(RosterError, match=r"not valid utf-8"):
+        read_roster(path, encoding="utf-8")
+    assert read_roster(path, encoding="gb18030")[0].name == "张三"
 
 
 def test_manifest_json_is_plain_utf8(built):

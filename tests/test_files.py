@@ -45,11 +45,18 @@ def test_every_loader_reports_broken_json_by_line_and_column(tmp_path, load, err
         load(path)
 
 
-def test_a_file_that_is_not_utf8_names_the_first_bad_byte(tmp_path):
+def test_a_file_in_no_known_encoding_names_the_line_and_first_bad_byte(tmp_path):
     path = tmp_path / "latin.json"
     path.write_bytes('{"x": "café"}'.encode("latin-1"))
-    with pytest.raises(AssemblyError, match=r"latin\.json: not UTF-8 text \(byte 10\)"):
+    with pytest.raises(AssemblyError, match=r"latin\.json:1: byte 0xE9 at offset 10 is not valid utf-8"):
         read_json(path, AssemblyError, "blueprint")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "utf-16"])
+def test_json_saved_with_a_bom_or_in_gbk_or_utf16_is_read(tmp_path, encoding):
+    path = tmp_path / "notepad.json"
+    path.write_bytes('{"说明": "客户服务管理师"}'.encode(encoding))
+    assert read_json(path, AssemblyError, "blueprint") == {"说明": "客户服务管理师"}
 
 
 def test_an_invalid_format_names_the_json_path_of_the_problem(tmp_path):

@@ -32,6 +32,8 @@ def exposure_rule(exclude_last: int, max_overlap: float | None, overlap_last: in
               help="shuffle: same items reordered; parallel: variants share no item.")
 @click.option("--layout", "layout_path", type=FilePath, help="Answer-sheet layout file (default: the format's).")
 @click.option("--roster", "roster_path", type=FilePath, help="Candidate CSV: number,name[,variant][,room][,seat].")
+@click.option("--roster-encoding", metavar="ENCODING",
+              help="The roster's encoding, e.g. gb18030 (default: detected: UTF-8, GBK/GB18030, Big5, UTF-16).")
 @click.option("--ledger", "ledger_path", type=FilePath, help="Usage ledger (JSON Lines) to read and append.")
 @click.option("--exclude-last", type=click.IntRange(min=0), default=0, help="Exclude items of the last N sittings.")
 @click.option("--max-overlap", type=click.FloatRange(0, 100), metavar="PCT",

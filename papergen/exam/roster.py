@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from papergen.errors import RosterError
+from papergen.files import decode_text
 from papergen.exam.manifest import Candidate
 
 __all__ = ["RosterEntry", "assign_variants", "load_roster", "read_roster"]
@@ -53,14 +54,13 @@ class RosterEntry:
     seat: str = ""
 
 
-def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
-    """Non-blank rows with the file line each starts on."""
+def _read_rows(path: Path, encoding: str | None) -> list[tuple[int, list[str]]]:
+    """Non-blank rows with the file line each starts on (the encoding detected unless given)."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
     except OSError as exc:
         raise RosterError(f"{path}: cannot read roster ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        raise RosterError(f"{path}: not UTF-8 text (byte {exc.start}); save the roster as CSV UTF-8") from exc
+    text = decode_text(raw, path, RosterError, encoding=encoding)
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = []
     line = 1
@@ -110,13 +110,16 @@ def _row_problems(path: Path, entry: RosterEntry, max_digits: int | None) -> lis
     return problems
 
 
-def read_roster(path: str | Path, *, max_digits: int | None = None) -> list[RosterEntry]:
+def read_roster(path: str | Path, *, max_digits: int | None = None, encoding: str | None = None) -> list[RosterEntry]:
     """Read and check a roster CSV.
 
     Parameters
     ----------
     max_digits : int, optional
         Longest candidate number the answer sheet's digit grid holds.
+    encoding : str, optional
+        The file's encoding; default: detected (UTF-8 with or without BOM, GB18030/GBK as Excel and WPS
+        save CSV on Chinese Windows, Big5, UTF-16).
 
     Raises
     ------
@@ -125,7 +128,7 @@ def read_roster(path: str | Path, *, max_digits: int | None = None) -> list[Rost
         repeated number), or a bad header.
     """
     path = Path(path)
-    rows = _read_rows(path)
+    rows = _read_rows(path, encoding)
     if not rows:
         raise RosterError(f"{path}: the roster is empty; expected a header row and one row per candidate")
     columns = _columns(path, rows[0][0], rows[0][1])
@@ -161,6 +164,8 @@ def assign_variants(entries: Sequence[RosterEntry], variants: Sequence[str], *, 
     return candidates
 
 
-def load_roster(path: str | Path, variants: Sequence[str], *, max_digits: int | None = None) -> list[Candidate]:
+def load_roster(
+    path: str | Path, variants: Sequence[str], *, max_digits: int | None = None, encoding: str | None = None
+) -> list[Candidate]:
     """Read a roster and give every candidate a variant (see :func:`read_roster`, :func:`assign_variants`)."""
-    return assign_variants(read_roster(path, max_digits=max_digits), variants, source=str(path))
+    return assign_variants(read_roster(path, max_digits=max_digits, encoding=encoding), variants, source=str(path))

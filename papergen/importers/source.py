@@ -7,21 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from papergen.errors import ImportTextError
+from papergen.files import TEXT_ENCODINGS, detect_encoding, utf16_without_bom
+from papergen.files import decode_text as decode_text_as
 from papergen.importers.formats import SUPPORTED_FORMATS
 from papergen.importers.markers import is_page_header
 from papergen.importers.normalise import fold_vocabulary, normalise_source
 
 __all__ = ["ENCODING_NAMES", "SourceText", "detect_encoding", "decode_text", "read_source", "source_from_text"]
 
-_FALLBACK_ENCODINGS = ("gb18030", "big5")
-"""Tried in order when a file is not UTF-8; Chinese exam material is UTF-8, GBK/GB18030 or Big5."""
-_UTF8_EVIDENCE = 4
-"""Non-ASCII characters read as UTF-8 before a bad byte that make the file UTF-8 with one damaged byte."""
-_SNIFF_BYTES = 4096
-_UTF16_NUL_SHARE = 0.3
-"""Share of NUL bytes at even (big-endian) or odd (little-endian) offsets that marks UTF-16 without a BOM."""
-ENCODING_NAMES = "UTF-8 (with or without BOM), GB18030/GBK, Big5, UTF-16"
+ENCODING_NAMES = TEXT_ENCODINGS
 """The encodings read without being told, as the user is told."""
+_SNIFF_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -66,83 +62,26 @@ def source_from_text(name: str, raw: str) -> SourceText:
     return SourceText(name, text, fold_vocabulary(text), tuple(starts))
 
 
-def _decode_error(path: Path, raw: bytes, exc: UnicodeDecodeError) -> ImportTextError:
-    """An error naming the line and the byte that does not decode."""
-    line = raw.count(b"\n", 0, exc.start) + 1
-    byte = raw[exc.start]
-    return ImportTextError(
-        f"{path}:{line}: byte 0x{byte:02X} at offset {exc.start} is not valid {exc.encoding} (got {raw[exc.start:exc.start + 4]!r}); "
-        f"correct or delete that character, or give the file's encoding with --encoding"
-    )
-
-
 def _binary_error(path: Path, raw: bytes) -> ImportTextError:
     return ImportTextError(
         f"{path}: not a text file (starts with {raw[:8]!r}); supported formats: {SUPPORTED_FORMATS}"
     )
 
 
-def _utf16_without_bom(head: bytes) -> str | None:
-    """``utf-16-le`` / ``utf-16-be`` when NUL bytes sit at every other offset, else None."""
-    if len(head) < 8:
-        return None
-    even, odd = head[0::2], head[1::2]
-    if odd.count(0) >= _UTF16_NUL_SHARE * len(odd) and even.count(0) < _UTF16_NUL_SHARE * len(even) / 4:
-        return "utf-16-le"
-    if even.count(0) >= _UTF16_NUL_SHARE * len(even) and odd.count(0) < _UTF16_NUL_SHARE * len(odd) / 4:
-        return "utf-16-be"
-    return None
-
-
-def detect_encoding(raw: bytes) -> str:
-    """The encoding of a text file's bytes: by BOM, by UTF-16's NUL pattern, as UTF-8, else GB18030 or Big5.
-
-    Raises
-    ------
-    UnicodeDecodeError
-        If the bytes are UTF-8 apart from a damaged byte, or in none of the encodings.
-    """
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    utf16 = _utf16_without_bom(raw[:_SNIFF_BYTES])
-    if utf16:
-        return utf16
-    try:
-        raw.decode("utf-8")  # offsets of an error count from the first byte, BOM included
-        return "utf-8-sig"
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    prefix = raw[: utf8_error.start].decode("utf-8", errors="ignore")
-    if sum(1 for ch in prefix if ord(ch) > 127) >= _UTF8_EVIDENCE:
-        raise utf8_error
-    for encoding in _FALLBACK_ENCODINGS:
-        try:
-            raw.decode(encoding)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    raise utf8_error
-
-
 def decode_text(path: str | Path, raw: bytes, encoding: str | None = None) -> str:
-    """The text of a file's bytes in ``encoding``, or in the detected one (:func:`detect_encoding`).
+    """The text of a source file's bytes in ``encoding``, or in the detected one (:func:`~papergen.files.detect_encoding`).
 
     Raises
     ------
     ImportTextError
-        Naming the line and byte that does not decode, or an unknown encoding.
+        Naming the line and byte that does not decode, or an unknown encoding; a binary file names the
+        supported formats.
     """
     path = Path(path)
     if encoding is None and b"\x00" in raw[:_SNIFF_BYTES] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        if _utf16_without_bom(raw[:_SNIFF_BYTES]) is None:
+        if utf16_without_bom(raw[:_SNIFF_BYTES]) is None:
             raise _binary_error(path, raw)
-    try:
-        chosen = encoding or detect_encoding(raw)
-        return raw.decode(chosen)
-    except UnicodeDecodeError as exc:
-        raise _decode_error(path, raw, exc) from exc
-    except LookupError as exc:
-        raise ImportTextError(f"{path}: unknown encoding (got {encoding!r}); use e.g. utf-8, gb18030, utf-16") from exc
+    return decode_text_as(raw, path, ImportTextError, encoding=encoding)
 
 
 def read_source(path: str | Path, encoding: str | None = None) -> SourceText:
