@@ -50,3 +50,7 @@ class SimulationError(PapergenError):
 
 class RosterError(PapergenError):
     """A candidate roster CSV cannot be read or does not fit the exam (bad number, unknown variant...)."""
+
+
+class ReviewError(PapergenError):
+    """A review decision cannot be recorded (unknown page or question, bad answer, bad review.csv row...)."""

@@ -47,9 +47,9 @@ def test_grade_writes_the_three_exports(graded):
 def test_scores_csv_has_names_sections_total_and_flags(graded):
     header, first, second = read_csv(graded / "scores.csv")
     assert header == ["candidate", "name", "exam_id", "variant", "单项选择题", "判断题", "多项选择题",
-                      "total", "max", "flags", "file", "page"]
+                      "total", "max", "flags", "file", "page", "decisions"]
     assert first == ["2024000001", "王小明", "EX1", "A", "2.5", "1", "1", "4.5", "6", "review: 4",
-                     "scans/a.pdf", "1"]
+                     "scans/a.pdf", "1", "0"]
     assert second[:10] == ["2024000002", "李华", "EX1", "B", "3", "1", "2", "6", "6", ""]
 
 
@@ -62,7 +62,7 @@ def test_responses_csv_has_one_column_per_question_with_review_marks(graded):
 
 def test_review_csv_lists_ungraded_pages_and_questions(graded):
     header, *rows = read_csv(graded / "review.csv")
-    assert header == ["file", "page", "candidate", "exam_id", "variant", "question", "reason"]
+    assert header == ["file", "page", "candidate", "exam_id", "variant", "question", "reason", "decision"]
     assert [(r[0], r[1], r[5]) for r in rows] == [("scans/a.pdf", "1", "4"), ("scans/a.pdf", "3", ""),
                                                   ("scans/b.pdf", "1", "")]
     assert rows[0][6] == "ambiguous; read D, key D"
@@ -74,8 +74,9 @@ def test_review_csv_lists_sheet_flags(tmp_path):
     scans = FakeScans()
     scans.add(make_read(ANSWERS_A, qr=sheet_qr(EXAM, "A", "2024000001"), candidate="2024000009"))
     grade_batch(["scans"], [EXAM], tmp_path, **scans.grade_kwargs())
-    _, row = read_csv(tmp_path / "review.csv")
-    assert row[5:] == ["", "candidate_mismatch: QR code says 2024000001, grid reads 2024000009"]
+    _, row, absentee = read_csv(tmp_path / "review.csv")
+    assert row[5:] == ["", "candidate_mismatch: QR code says 2024000001, grid reads 2024000009", ""]
+    assert absentee == ["", "", "2024000002", "EX1", "B", "", "absent: on the roster, no sheet graded", ""]
     _, score_row = read_csv(tmp_path / "scores.csv")
     assert score_row[9] == "candidate_mismatch"
 
