@@ -652,6 +652,41 @@ class Store:
         )
         return {r["page_id"]: r["review_count"] for r in rows}
 
+    def open_sheets(self, identity_kinds: Sequence[str], *, offset: int = 0, limit: int | None = None) -> list[PageRow]:
+        """Graded pages with a question under review or an identity flag no candidate decision settles.
+
+        Ordered by file and page; ``offset`` and ``limit`` page through them.
+        ``identity_kinds`` are the flag kinds a candidate decision settles.
+        """
+        rows = self._db.execute(
+            f"SELECT {_PAGE_COLUMNS} FROM page JOIN score ON score.page_id = page.id "
+            f"WHERE page.status = 'graded' AND (score.review_count > 0 OR {_open_identity(len(identity_kinds))}) "
+            "ORDER BY page.source, page.page_no, page.id LIMIT ? OFFSET ?",
+            (*identity_kinds, -1 if limit is None else limit, offset),
+        )
+        return [_page_row(r) for r in rows]
+
+    def open_counts(self, identity_kinds: Sequence[str]) -> dict[str, int]:
+        """Flags left: ``questions`` under review, ``identity`` sheets unsettled, ``sheets`` with either."""
+        row = self._db.execute(
+            f"SELECT coalesce(sum(score.review_count), 0) AS questions, coalesce(sum({_open_identity(len(identity_kinds))}), 0) AS identity, "
+            f"coalesce(sum(score.review_count > 0 OR {_open_identity(len(identity_kinds))}), 0) AS sheets "
+            "FROM page JOIN score ON score.page_id = page.id WHERE page.status = 'graded'",
+            (*identity_kinds, *identity_kinds),
+        ).fetchone()
+        return {"questions": row["questions"], "identity": row["identity"], "sheets": row["sheets"]}
+
+    def sheet_score(self, page_id: int) -> SheetScore | None:
+        """The stored score of a page, None if it has none."""
+        row = self._db.execute("SELECT variant AS score_variant, key_checksum, sections, questions AS score_questions "
+                               "FROM score WHERE page_id = ?", (page_id,)).fetchone()
+        return _sheet_score(row) if row is not None else None
+
+    def page_flags(self, page_id: int) -> list[Flag]:
+        """Sheet-level flags of one page."""
+        rows = self._db.execute("SELECT kind, detail FROM flag WHERE page_id = ? ORDER BY id", (page_id,))
+        return [Flag(r["kind"], r["detail"]) for r in rows]
+
     def replace_read(self, sha256: str, read: SheetRead, *, status: StoredStatus, reason: str = "",
                      exam_id: str | None = None, variant: str | None = None, candidate: str | None = None,
                      score: SheetScore | None = None, flags: Sequence[Flag] = ()) -> int:
@@ -903,6 +938,17 @@ def _now() -> str:
 
 
 # -- schema migrations and review decisions ---------------------------------------
+
+_OPEN_IDENTITY = (
+    "(EXISTS (SELECT 1 FROM flag WHERE flag.page_id = page.id AND flag.kind IN ({kinds})) AND "
+    "(SELECT after FROM decision WHERE decision.kind = 'candidate' AND decision.sha256 = page.sha256 "
+    "ORDER BY decision.id DESC LIMIT 1) IS NULL)"
+)
+"""SQL: the page carries an identity flag and no standing candidate decision (``{kinds}``: placeholders)."""
+
+
+def _open_identity(kinds: int) -> str:
+    return _OPEN_IDENTITY.format(kinds=", ".join("?" * kinds) or "NULL")
 
 _MIGRATIONS = {
     2: """
