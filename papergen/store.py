@@ -632,6 +632,11 @@ class Store:
         latest = {d.target: d for d in self.decisions()}
         return {target: d for target, d in latest.items() if d.after is not None}
 
+    def page(self, page_id: int) -> PageRow | None:
+        """The stored page with this id, None if there is none."""
+        row = self._db.execute(f"SELECT {_PAGE_COLUMNS} FROM page WHERE id = ?", (page_id,)).fetchone()
+        return _page_row(row) if row is not None else None
+
     def page_by_sha256(self, sha256: str) -> PageRow | None:
         """The stored page with this content hash, None if there is none."""
         row = self._db.execute(f"SELECT {_PAGE_COLUMNS} FROM page WHERE sha256 = ?", (sha256,)).fetchone()
@@ -652,17 +657,21 @@ class Store:
         )
         return {r["page_id"]: r["review_count"] for r in rows}
 
-    def open_sheets(self, identity_kinds: Sequence[str], *, offset: int = 0, limit: int | None = None) -> list[PageRow]:
+    def open_sheets(self, identity_kinds: Sequence[str], *, after: tuple[str, int] | None = None,
+                    limit: int | None = None) -> list[PageRow]:
         """Graded pages with a question under review or an identity flag no candidate decision settles.
 
-        Ordered by file and page; ``offset`` and ``limit`` page through them.
-        ``identity_kinds`` are the flag kinds a candidate decision settles.
+        Ordered by file and page; ``after`` (file, page number) and ``limit``
+        page through them.  ``identity_kinds`` are the flag kinds a candidate
+        decision settles.
         """
+        source, page_no = after if after is not None else ("", 0)
         rows = self._db.execute(
             f"SELECT {_PAGE_COLUMNS} FROM page JOIN score ON score.page_id = page.id "
             f"WHERE page.status = 'graded' AND (score.review_count > 0 OR {_open_identity(len(identity_kinds))}) "
-            "ORDER BY page.source, page.page_no, page.id LIMIT ? OFFSET ?",
-            (*identity_kinds, -1 if limit is None else limit, offset),
+            "AND (page.source > ? OR (page.source = ? AND page.page_no > ?)) "
+            "ORDER BY page.source, page.page_no, page.id LIMIT ?",
+            (*identity_kinds, source, source, page_no, -1 if limit is None else limit),
         )
         return [_page_row(r) for r in rows]
 

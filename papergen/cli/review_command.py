@@ -10,6 +10,7 @@ import click
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
 from papergen.review.apply import apply_review_csv, open_results
 from papergen.review.reconcile import reconcile
+from papergen.review.serve import DEFAULT_HOST, serve_review
 from papergen.roster import read_roster
 
 _RESULTS = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -23,9 +24,21 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option("--apply", "apply_path", type=_FILE,
               help="Apply the filled-in decision column of a review.csv instead of opening the browser.")
 @click.option("--who", default=None, help="Reviewer name recorded with each decision; default: the login name.")
+@click.option("--host", default=DEFAULT_HOST, show_default=True,
+              help="Address to serve on; give the machine's LAN address to let other computers review.")
+@click.option("--port", default=0, type=click.IntRange(0, 65535), help="TCP port; default: a free one.")
+@click.option("--no-browser", is_flag=True, help="Do not open the browser (just print the URL).")
+@click.option("--layout", type=_FILE, help="Sheet layout file; default: the bundled layout the key names.")
 @reports_errors
-def review(results_dir: Path, roster_path: Path | None, apply_path: Path | None, who: str | None) -> None:
-    """Settle every flag of a results folder: questions, candidate numbers, absentees.
+def review(results_dir: Path, roster_path: Path | None, apply_path: Path | None, who: str | None, host: str,
+           port: int, no_browser: bool, layout: Path | None) -> None:
+    """Settle every flag of a results folder: questions, candidate numbers, set-aside sheets, absentees.
+
+    Opens the review workstation (页面标题 复核) in the browser: a dashboard
+    with the roster reconciliation, every flagged question with a crop of
+    the scan, candidate numbers to correct, set-aside sheets to register by
+    their corner marks or key in by hand.  The URL carries a random access
+    token; the server listens on 127.0.0.1 unless --host says otherwise.
 
     With --apply, the decision column of a review.csv (answer letters, 对/错,
     空 for blank; the candidate number on sheet-flag rows; 缺考 on absentee
@@ -34,7 +47,8 @@ def review(results_dir: Path, roster_path: Path | None, apply_path: Path | None,
     outlives regrading and rescoring.
 
     \b
-    Example:
+    Examples:
+      papergen review results/ --roster roster.csv
       papergen review results/ --roster roster.csv --apply results/review.csv
     """
     roster = read_roster(roster_path) if roster_path is not None else None
@@ -46,3 +60,5 @@ def review(results_dir: Path, roster_path: Path | None, apply_path: Path | None,
     with open_results(results_dir) as store:
         for line in reconcile(store, roster).describe():
             click.echo(line)
+    serve_review(results_dir, who=reviewer, host=host, port=port, roster=roster, layout=layout,
+                 open_browser=not no_browser, announce=click.echo)

@@ -98,9 +98,9 @@ def flag_counts(store: Store) -> FlagCounts:
     return FlagCounts(counts["questions"], counts["identity"], counts["sheets"], len(store.pages(["quarantined"])))
 
 
-def open_sheets(store: Store, *, offset: int = 0, limit: int | None = None) -> list[PageRow]:
-    """Graded sheets with something left to settle, by file and page."""
-    return store.open_sheets(IDENTITY_FLAGS, offset=offset, limit=limit)
+def open_sheets(store: Store, *, after: tuple[str, int] | None = None, limit: int | None = None) -> list[PageRow]:
+    """Graded sheets with something left to settle, by file and page (those after ``after`` = (file, page))."""
+    return store.open_sheets(IDENTITY_FLAGS, after=after, limit=limit)
 
 
 def sheet_items(store: Store, page: PageRow) -> SheetItems:

@@ -56,3 +56,52 @@ def sha_of(scans: FakeScans, name: str) -> str:
 def open_store(folder: Path) -> Store:
     """The results store of a graded folder."""
     return Store.open(folder / STORE_FILENAME)
+
+
+# -- a sitting with real scans (pictures, registration by hand, the browser) -----------------------
+
+SCAN_DPI = 150.0
+TORN = "torn.png"
+"""The scan whose top-left corner square is missing (set aside by the reader)."""
+
+
+def _sheet_image(variant: str, answers: dict[int, str], number: str, *, extra: dict[int, dict[str, str]] | None = None,
+                 torn: bool = False, seed: int = 0):
+    from grading_fixtures import small_layout
+    from omr.layout import MM_PER_INCH
+    from omr.synth import SheetMarks, candidate_marks, draw_sheet
+
+    layout = small_layout()
+    marks = {n: {o: "pen" for o in keys} for n, keys in answers.items() if keys}
+    for n, kinds in (extra or {}).items():
+        marks[n] = kinds
+    image = draw_sheet(layout, dpi=SCAN_DPI, qr_text=sheet_qr(EXAM, variant),
+                       marks=SheetMarks(marks, candidate_marks(number)), seed=seed)
+    if torn:
+        scale = SCAN_DPI / MM_PER_INCH
+        x, y = layout.fiducials.centres_mm[0]
+        half = layout.fiducials.size_mm * scale * 0.8
+        image[int(y * scale - half):int(y * scale + half), int(x * scale - half):int(x * scale + half)] = 250
+    return image
+
+
+def scanned_sitting(folder: Path) -> Path:
+    """Scans of three sheets graded into ``folder/results`` with the real reader; returns the results folder.
+
+    ``a.png``: variant A with question 3 ticked (flagged) and question 5 an erasure beside a mark (flagged);
+    ``b.png``: variant B, digit 6 of the candidate number left blank (unreadable);
+    ``torn.png``: variant A with its top-left corner square torn off (set aside).
+    """
+    import cv2
+
+    from grading_fixtures import small_layout
+
+    scans = folder / "scans"
+    scans.mkdir(parents=True)
+    cv2.imwrite(str(scans / "a.png"), _sheet_image("A", with_answers(ANSWERS_A, q3="", q5="A"), "2024000001",
+                                                     extra={3: {"C": "tick"}, 5: {"A": "pen", "B": "erasure"}}))
+    cv2.imwrite(str(scans / "b.png"), _sheet_image("B", ANSWERS_B, "20240 0002", seed=1))
+    cv2.imwrite(str(scans / TORN), _sheet_image("A", ANSWERS_A, "2024000003", torn=True, seed=2))
+    results = folder / "results"
+    grade_batch([scans], [EXAM], results, layout=small_layout())
+    return results
