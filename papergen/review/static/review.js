@@ -174,6 +174,8 @@ async function showQueue() {
   state.mode = "queue";
   Object.assign(state, { items: [], index: 0, more: false, after: null, selection: null });
   await loadMore();
+  const open = state.items.findIndex(item => decidedValue(item) === null);
+  state.index = open < 0 ? 0 : open;
   renderItem();
 }
 
