@@ -56,6 +56,7 @@ from contextlib import contextmanager
 from itertools import chain
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -667,21 +668,24 @@ class Store:
         """
         source, page_no = after if after is not None else ("", 0)
         rows = self._db.execute(
-            f"SELECT {_PAGE_COLUMNS} FROM page JOIN score ON score.page_id = page.id "
-            f"WHERE page.status = 'graded' AND (score.review_count > 0 OR {_open_identity(len(identity_kinds))}) "
-            "AND (page.source > ? OR (page.source = ? AND page.page_no > ?)) "
+            f"SELECT {_PAGE_COLUMNS} FROM page WHERE page.id IN ({_OPEN_REVIEW} UNION "
+            f"{_open_identity(len(identity_kinds))}) AND (page.source > ? OR (page.source = ? AND page.page_no > ?)) "
             "ORDER BY page.source, page.page_no, page.id LIMIT ?",
             (*identity_kinds, source, source, page_no, -1 if limit is None else limit),
         )
         return [_page_row(r) for r in rows]
 
-    def open_counts(self, identity_kinds: Sequence[str]) -> dict[str, int]:
-        """Flags left: ``questions`` under review, ``identity`` sheets unsettled, ``sheets`` with either."""
+    def open_counts(self, identity_kinds: Sequence[str], *, sheets: bool = True) -> dict[str, int]:
+        """Flags left: ``questions`` under review, ``identity`` sheets unsettled, ``sheets`` with either.
+
+        ``sheets=False`` leaves out the sheet count (-1), the one part that reads every open sheet.
+        """
+        identity = _open_identity(len(identity_kinds))
+        both = f"(SELECT count(*) FROM ({_OPEN_REVIEW} UNION {identity}))" if sheets else "-1"
         row = self._db.execute(
-            f"SELECT coalesce(sum(score.review_count), 0) AS questions, coalesce(sum({_open_identity(len(identity_kinds))}), 0) AS identity, "
-            f"coalesce(sum(score.review_count > 0 OR {_open_identity(len(identity_kinds))}), 0) AS sheets "
-            "FROM page JOIN score ON score.page_id = page.id WHERE page.status = 'graded'",
-            (*identity_kinds, *identity_kinds),
+            "SELECT (SELECT coalesce(sum(review_count), 0) FROM score) AS questions, "
+            f"(SELECT count(*) FROM ({identity})) AS identity, {both} AS sheets",
+            (*identity_kinds, *(identity_kinds if sheets else ())),
         ).fetchone()
         return {"questions": row["questions"], "identity": row["identity"], "sheets": row["sheets"]}
 
@@ -948,16 +952,21 @@ def _now() -> str:
 
 # -- schema migrations and review decisions ---------------------------------------
 
+_OPEN_REVIEW = "SELECT page_id FROM score WHERE review_count > 0"
+"""SQL: graded pages with a question under review (only graded pages have a score row; the score_review
+index answers it without reading the scores themselves)."""
+
 _OPEN_IDENTITY = (
-    "(EXISTS (SELECT 1 FROM flag WHERE flag.page_id = page.id AND flag.kind IN ({kinds})) AND "
-    "(SELECT after FROM decision WHERE decision.kind = 'candidate' AND decision.sha256 = page.sha256 "
-    "ORDER BY decision.id DESC LIMIT 1) IS NULL)"
+    "SELECT flag.page_id FROM flag JOIN page ON page.id = flag.page_id WHERE page.status = 'graded' "
+    "AND flag.kind IN ({kinds}) AND (SELECT after FROM decision WHERE decision.kind = 'candidate' "
+    "AND decision.sha256 = page.sha256 ORDER BY decision.id DESC LIMIT 1) IS NULL GROUP BY flag.page_id"
 )
-"""SQL: the page carries an identity flag and no standing candidate decision (``{kinds}``: placeholders)."""
+"""SQL: graded pages with an identity flag and no standing candidate decision (``{kinds}``: placeholders)."""
 
 
 def _open_identity(kinds: int) -> str:
     return _OPEN_IDENTITY.format(kinds=", ".join("?" * kinds) or "NULL")
+
 
 _MIGRATIONS = {
     2: """
@@ -983,6 +992,7 @@ BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
 CREATE TRIGGER decision_append_only_delete BEFORE DELETE ON decision
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
 ALTER TABLE score ADD COLUMN decisions INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX score_review ON score (review_count, decisions);
 """,
 }
 """Schema changes by the version they lead to; each runs in one transaction."""
@@ -1105,13 +1115,19 @@ def _apply_page_decisions(db: sqlite3.Connection, sha256: str) -> None:
     answers = _decided_answers(db, sha256)
     exam = db.execute("SELECT manifest FROM exam WHERE exam_id = ?", (page["exam_id"],)).fetchone()
     if any(r["kind"] == "answer" for r in rows) and exam is not None:
-        manifest = ExamManifest.model_validate_json(exam["manifest"])
+        manifest = _parsed_manifest(exam["manifest"])
         marks = db.execute("SELECT questions FROM marks WHERE page_id = ?", (page["id"],)).fetchone()
         read = _sheet_read(page, _decode_marks(marks["questions"]))
         _write_score(db, page["id"], score_with_decisions(read, manifest.variant(page["variant"]), manifest.format,
                                                           answers))
     effective = len(answers) + int(bool(candidates) and candidates[-1]["after"] is not None)
     db.execute("UPDATE score SET decisions = ? WHERE page_id = ?", (effective, page["id"]))
+
+
+@lru_cache(maxsize=8)
+def _parsed_manifest(text: str) -> ExamManifest:
+    """A stored manifest, parsed once (every decision rescores against it)."""
+    return ExamManifest.model_validate_json(text)
 
 
 def _decision(row: sqlite3.Row) -> Decision:

@@ -22,16 +22,18 @@ GET  /img/page/{page_id}               the whole page, JPEG
 GET  /font/ui.ttf                      the bundled CJK font (no system font needed)
 =====================================  ==================================================
 
-Exports are rewritten in a background thread shortly after each decision
-(:class:`ExportWriter`), so a decision's round trip does not wait for them.
+Exports are rewritten in a worker process once the reviewer pauses
+(:class:`ExportWriter`), so a decision's round trip never waits for them.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib.resources import files
@@ -40,11 +42,12 @@ from typing import Any, Iterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from omr.layout import SheetLayout
 from papergen.errors import PapergenError, ReviewError
@@ -82,7 +85,7 @@ class ReviewConfig:
     layout : SheetLayout or path or None
         The sheet layout; None for the bundled layout the keys name.
     export_delay_s : float
-        Seconds to wait after a decision before rewriting the exports (decisions in between share one write).
+        Seconds without a decision before the exports are rewritten (decisions in between share one write).
     """
 
     results_dir: Path
@@ -90,7 +93,7 @@ class ReviewConfig:
     who: str
     roster: Sequence[RosterPerson] | None = None
     layout: SheetLayout | Path | None = None
-    export_delay_s: float = 0.5
+    export_delay_s: float = 2.0
 
     @classmethod
     def new(cls, results_dir: str | Path, who: str, roster: Sequence[RosterPerson] | None = None,
@@ -100,7 +103,13 @@ class ReviewConfig:
 
 
 class ExportWriter:
-    """Rewrites a results folder's CSV exports in the background, coalescing decisions close together."""
+    """Rewrites a results folder's CSV exports once the reviewer pauses, in a separate process.
+
+    Scores change in the store with every decision; the exports (which for
+    ten thousand sheets take seconds to write) follow ``delay_s`` seconds
+    after the last decision, in a worker process so that writing them never
+    slows a decision down.
+    """
 
     def __init__(self, results_dir: Path, delay_s: float) -> None:
         self.results_dir, self.delay_s = results_dir, delay_s
@@ -110,6 +119,7 @@ class ExportWriter:
         self._idle = threading.Event()
         self._idle.set()
         self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
         self._thread = threading.Thread(target=self._run, name="review-exports", daemon=True)
         self._thread.start()
 
@@ -118,47 +128,76 @@ class ExportWriter:
         self._idle.clear()
         self._wake.set()
 
-    def flush(self, timeout_s: float = 30.0) -> bool:
+    def flush(self, timeout_s: float = 60.0) -> bool:
         """Wait until no write is pending; True if the exports are up to date."""
         return self._idle.wait(timeout_s)
 
     def write_now(self) -> None:
-        """Write the exports in this thread."""
+        """Write the exports now (in the worker process) and wait for them."""
         with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
             try:
-                with Store.open(self.results_dir / STORE_FILENAME) as store:
-                    write_exports(store, self.results_dir)
+                self._pool.submit(write_results_exports, str(self.results_dir)).result()
                 self.error, self.written_at = None, time.time()
             except PapergenError as exc:
                 self.error = str(exc)
 
+    def close(self) -> None:
+        """Stop the worker process."""
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
+
     def _run(self) -> None:
         while True:
             self._wake.wait()
-            time.sleep(self.delay_s)
             self._wake.clear()
+            if self._wake.wait(self.delay_s):  # another decision came: wait for a pause
+                continue
             self.write_now()
             if not self._wake.is_set():
                 self._idle.set()
 
 
-class _TokenCheck(BaseHTTPMiddleware):
-    """Refuses every request without the access token; remembers it in a cookie when given in the URL."""
+def write_results_exports(results_dir: str) -> None:
+    """Rewrite the CSV exports of a results folder (run in the export worker process)."""
+    with Store.open(Path(results_dir) / STORE_FILENAME) as store:
+        write_exports(store, results_dir)
 
-    def __init__(self, app: Any, token: str) -> None:
-        super().__init__(app)
-        self.token = token
 
-    async def dispatch(self, request: Request, call_next: Callable) -> Response:
-        given = request.query_params.get("token") or request.headers.get(TOKEN_HEADER) \
-            or request.cookies.get(TOKEN_COOKIE) or ""
+class _TokenCheck:
+    """ASGI middleware: refuses every request without the access token; remembers a token given in the URL
+    in a cookie, so the page's own requests (pictures, scripts) carry it."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app, self.token = app, token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        in_url = request.query_params.get("token")
+        given = in_url or request.headers.get(TOKEN_HEADER) or request.cookies.get(TOKEN_COOKIE) or ""
         if not secrets.compare_digest(given.encode(), self.token.encode()):
-            return Response("403 复核：需要访问令牌 (access token missing or wrong); open the URL the "
-                            "'papergen review' command printed", status_code=403, media_type="text/plain; charset=utf-8")
-        response = await call_next(request)
-        if request.query_params.get("token"):
-            response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
-        return response
+            refusal = Response("403 复核：需要访问令牌 (access token missing or wrong); open the URL the "
+                               "'papergen review' command printed", status_code=403,
+                               media_type="text/plain; charset=utf-8")
+            await refusal(scope, receive, send)
+            return
+        if not in_url:
+            await self.app(scope, receive, send)
+            return
+        cookie = f"{TOKEN_COOKIE}={self.token}; HttpOnly; SameSite=Strict; Path=/"
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("set-cookie", cookie)
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
 
 
 def create_app(config: ReviewConfig, *, pictures: ScanPictures | None = None) -> Starlette:
@@ -221,11 +260,15 @@ class _Api:
     def __init__(self, config: ReviewConfig, layout: SheetLayout, pictures: ScanPictures,
                  exports: ExportWriter) -> None:
         self.config, self.layout, self.pictures, self.exports = config, layout, pictures, exports
+        self._local = threading.local()
 
     @contextmanager
     def _store(self) -> Iterator[Store]:
-        with Store.open(self.config.results_dir / STORE_FILENAME) as store:
-            yield store
+        """This worker thread's store connection, opened once: its page cache stays warm between requests."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store.open(self.config.results_dir / STORE_FILENAME)
+        yield store
 
     async def index(self, request: Request) -> Response:
         return FileResponse(str(_STATIC / "index.html"), headers={"Cache-Control": "no-store"})
@@ -364,7 +407,7 @@ class _Api:
 
     def _picture(self, store: Store, page: PageRow, key: tuple) -> bytes | PagePicture:
         """A picture of a page; a miss decodes the page's file and makes the pictures of its open pages."""
-        return self.pictures.get(key, page.source, self._wanted(store, page))
+        return self.pictures.get(key, page.source, lambda: self._wanted(store, page))
 
     def _wanted(self, store: Store, page: PageRow) -> list:
         same_file = [p for p in store.pages() if p.source == page.source and p.status in ("graded", "quarantined")]
@@ -400,7 +443,7 @@ def _graded_page(store: Store, page_id: int) -> PageRow:
 
 
 def _counts_json(store: Store) -> dict[str, int]:
-    counts = flag_counts(store)
+    counts = flag_counts(store, sheets=False)
     return {**asdict(counts), "total": counts.total}
 
 

@@ -150,10 +150,12 @@ class ScanPictures:
         self._lock = threading.Lock()
         self._file_locks: dict[str, threading.Lock] = {}
 
-    def get(self, key: tuple, source: str, wanted: list[_Wanted]) -> bytes | PagePicture:
-        """The picture ``key`` (see :meth:`question_key` and friends), decoding ``source`` if needed.
+    def get(self, key: tuple, source: str, wanted: Callable[[], list[_Wanted]]) -> bytes | PagePicture:
+        """The picture ``key``, decoding ``source`` if it is not cached.
 
-        ``wanted`` lists the pages of the file whose pictures to make in the same pass.
+        ``key`` is ``("question", sha256, number)``, ``("grid", sha256)`` or
+        ``("page", sha256)``; ``wanted()`` lists the pages of the file whose
+        pictures to make in the same pass (called only on a miss).
 
         Raises
         ------
@@ -169,7 +171,7 @@ class ScanPictures:
             with self._lock:
                 if key in self._cache:
                     return self._cache[key]
-            self._decode(source, wanted)
+            self._decode(source, wanted())
         with self._lock:
             if key not in self._cache:
                 raise ReviewError(f"{source}: no picture {key[0]} of page {key[1]} (the page was not found in the file)")

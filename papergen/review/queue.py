@@ -92,9 +92,9 @@ class SheetItems:
     identity: IdentityItem | None
 
 
-def flag_counts(store: Store) -> FlagCounts:
-    """How many flags are left in a store."""
-    counts = store.open_counts(IDENTITY_FLAGS)
+def flag_counts(store: Store, *, sheets: bool = True) -> FlagCounts:
+    """How many flags are left in a store (``sheets=False``: without the sheet count, which is then -1)."""
+    counts = store.open_counts(IDENTITY_FLAGS, sheets=sheets)
     return FlagCounts(counts["questions"], counts["identity"], counts["sheets"], len(store.pages(["quarantined"])))
 
 

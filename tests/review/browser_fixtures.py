@@ -62,8 +62,8 @@ def running_review(results: Path, who: str = "监考甲") -> Iterator[RunningRev
     """Serve ``results`` with uvicorn on a free local port for the duration of the block."""
     import uvicorn
 
-    config = ReviewConfig.new(results, who, layout=small_layout())
-    config = ReviewConfig(config.results_dir, config.token, who, layout=small_layout(), export_delay_s=0.0)
+    token = ReviewConfig.new(results, who).token
+    config = ReviewConfig(results, token, who, layout=small_layout(), export_delay_s=0.0)
     app = create_app(config)
     sock = bind_socket("127.0.0.1", 0)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
@@ -78,3 +78,4 @@ def running_review(results: Path, who: str = "监考甲") -> Iterator[RunningRev
         server.should_exit = True
         thread.join(10)
         sock.close()
+        app.state.exports.close()

@@ -97,6 +97,7 @@ def test_decisions_round_trip_undo_and_rewrite_the_exports(fresh):
     bad = client.post("/api/decide", json={"kind": "answer", "sha256": a["sha256"], "question": 3, "after": "Q"})
     assert bad.status_code == 400 and "question 3: answer names options" in bad.json()["error"]
     assert app.state.exports.flush()
+    app.state.exports.close()
     scores = {r[0]: r for r in read_csv(fresh / "scores.csv")[1:]}
     assert scores["2024000002"][-1] == "1" and scores["2024000001"][-1] == "0"
     audit = client.get("/api/audit").json()["decisions"]

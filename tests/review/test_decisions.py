@@ -230,7 +230,8 @@ def downgrade_to_version_1(path):
     """Turn a store into what schema version 1 wrote: no decision table, no decision count."""
     db = sqlite3.connect(path)
     db.executescript("DROP TRIGGER decision_append_only_update; DROP TRIGGER decision_append_only_delete; "
-                     "DROP TABLE decision; ALTER TABLE score DROP COLUMN decisions; PRAGMA user_version = 1;")
+                     "DROP TABLE decision; DROP INDEX score_review; ALTER TABLE score DROP COLUMN decisions; "
+                     "PRAGMA user_version = 1;")
     db.close()
 
 
