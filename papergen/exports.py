@@ -30,6 +30,7 @@ import csv
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from papergen.errors import ReportError
 from papergen.manifest import ExamManifest
@@ -66,8 +67,12 @@ _POINT_DIGITS = 4
 Table = tuple[list[str], list[list[str]]]
 
 
-def write_exports(store: Store, out_dir: str | Path) -> list[Path]:
+def write_exports(store: Store, out_dir: str | Path, *, roster: Sequence[Any] | None = None) -> list[Path]:
     """Write scores.csv, responses.csv and review.csv from the store into ``out_dir``.
+
+    ``roster`` (rows with ``number``, ``name``, ``variant``), if given, lists
+    its candidates without a graded sheet in review.csv instead of the rosters
+    in the exams' keys.
 
     Returns
     -------
@@ -85,7 +90,7 @@ def write_exports(store: Store, out_dir: str | Path) -> list[Path]:
     tables = {
         SCORES_CSV: scores_table(sheets, manifests),
         RESPONSES_CSV: responses_table(sheets, manifests),
-        REVIEW_CSV: review_table(store.pages(_NOT_GRADED), sheets, store.decisions(), manifests),
+        REVIEW_CSV: review_table(store.pages(_NOT_GRADED), sheets, store.decisions(), manifests, roster),
     }
     written = []
     for name, (header, rows) in tables.items():
@@ -128,11 +133,12 @@ def responses_table(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamM
 
 
 def review_table(pages: Iterable[PageRow], sheets: Sequence[GradedSheet], decisions: Sequence[Decision] = (),
-                 manifests: Mapping[str, ExamManifest] | None = None) -> Table:
+                 manifests: Mapping[str, ExamManifest] | None = None, roster: Sequence[Any] | None = None) -> Table:
     """Header and rows of review.csv: ungraded pages, sheet flags, questions under review or decided, absentees.
 
     ``decisions`` is the store's audit trail (oldest first); ``manifests``
-    give the rosters whose candidates without a graded sheet are listed.
+    give the rosters whose candidates without a graded sheet are listed, or
+    ``roster`` for every exam when given.
     """
     header = ["file", "page", "candidate", "exam_id", "variant", "question", "reason", "decision"]
     answers, numbers, absent = _standing_decisions(decisions)
@@ -145,7 +151,7 @@ def review_table(pages: Iterable[PageRow], sheets: Sequence[GradedSheet], decisi
         )
         rows.extend(_decided_rows(sheet, answers))
     rows.sort(key=lambda r: (r[0], int(r[1]), int(r[5]) if r[5] else 0))
-    rows.extend(_absentee_rows(sheets, manifests or {}, absent))
+    rows.extend(_absentee_rows(sheets, manifests or {}, absent, roster))
     return header, rows
 
 
@@ -285,10 +291,11 @@ def _decided_rows(sheet: GradedSheet, answers: Mapping[tuple[str, int], tuple[st
 
 
 def _absentee_rows(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamManifest],
-                   absent: set[tuple[str, str]]) -> list[list[str]]:
+                   absent: set[tuple[str, str]], roster: Sequence[Any] | None) -> list[list[str]]:
     present = {(s.page.exam_id, s.page.candidate) for s in sheets}
     return [
         ["", "", c.number, exam_id, c.variant, "", ABSENT_REASON, ABSENT_WORD if (exam_id, c.number) in absent else ""]
-        for exam_id, manifest in sorted(manifests.items()) for c in manifest.candidates
+        for exam_id, manifest in sorted(manifests.items())
+        for c in (roster if roster is not None else manifest.candidates)
         if (exam_id, c.number) not in present
     ]

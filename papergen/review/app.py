@@ -34,6 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib.resources import files
@@ -111,8 +112,9 @@ class ExportWriter:
     slows a decision down.
     """
 
-    def __init__(self, results_dir: Path, delay_s: float) -> None:
+    def __init__(self, results_dir: Path, delay_s: float, roster: Sequence[RosterPerson] | None = None) -> None:
         self.results_dir, self.delay_s = results_dir, delay_s
+        self.roster = list(roster) if roster is not None else None
         self.error: str | None = None
         self.written_at: float | None = None
         self._wake = threading.Event()
@@ -133,12 +135,21 @@ class ExportWriter:
         return self._idle.wait(timeout_s)
 
     def write_now(self) -> None:
-        """Write the exports now (in the worker process) and wait for them."""
+        """Write the exports now (in the worker process) and wait for them.
+
+        If no worker process can run (e.g. a script without a ``__main__``
+        guard), they are written in this thread instead.
+        """
         with self._lock:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
             try:
-                self._pool.submit(write_results_exports, str(self.results_dir)).result()
+                try:
+                    if self._pool is None:
+                        context = multiprocessing.get_context("spawn")
+                        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                    self._pool.submit(write_results_exports, str(self.results_dir), self.roster).result()
+                except (BrokenProcessPool, OSError, RuntimeError):
+                    self._pool = None
+                    write_results_exports(str(self.results_dir), self.roster)
                 self.error, self.written_at = None, time.time()
             except PapergenError as exc:
                 self.error = str(exc)
@@ -161,10 +172,10 @@ class ExportWriter:
                 self._idle.set()
 
 
-def write_results_exports(results_dir: str) -> None:
+def write_results_exports(results_dir: str, roster: Sequence[RosterPerson] | None = None) -> None:
     """Rewrite the CSV exports of a results folder (run in the export worker process)."""
     with Store.open(Path(results_dir) / STORE_FILENAME) as store:
-        write_exports(store, results_dir)
+        write_exports(store, results_dir, roster=roster)
 
 
 class _TokenCheck:
@@ -224,7 +235,7 @@ def create_app(config: ReviewConfig, *, pictures: ScanPictures | None = None) ->
         raise ReviewError(f"{store_path}: no exam graded yet; run 'papergen grade' first")
     layout = resolve_layout(manifests, config.layout)
     api = _Api(config, layout, pictures or ScanPictures(layout, config.results_dir.parent),
-               ExportWriter(config.results_dir, config.export_delay_s))
+               ExportWriter(config.results_dir, config.export_delay_s, config.roster))
     routes = [
         Route("/", api.index),
         Route("/api/summary", api.summary),

@@ -25,7 +25,9 @@ from papergen.store import STORE_FILENAME, PageRow, Store
 
 __all__ = ["ApplyResult", "apply_review_csv", "open_results"]
 
-_COLUMNS = ("file", "page", "candidate", "exam_id", "question", "decision")
+_COLUMNS = ("file", "page", "candidate", "exam_id", "question")
+"""Columns a review.csv must have; ``decision`` may be missing (a file written before decisions existed:
+nothing to apply, and the exports are rewritten with the column)."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def apply_review_csv(results_dir: str | Path, csv_path: str | Path, *, who: str,
     who : str
         The reviewer, recorded with every decision.
     roster : sequence of RosterPerson, optional
-        Roster for the reconciliation summary, instead of the exams' own.
+        Roster for the reconciliation summary and review.csv's absentee rows, instead of the exams' own.
 
     Raises
     ------
@@ -79,7 +81,7 @@ def apply_review_csv(results_dir: str | Path, csv_path: str | Path, *, who: str,
     with open_results(results_dir) as store:
         requests, unchanged = _requests(store, Path(csv_path), rows)
         applied = store.record_decisions(requests, who=who) if requests else []
-        write_exports(store, results_dir)
+        write_exports(store, results_dir, roster=roster)
         return ApplyResult(tuple(applied), unchanged, reconcile(store, roster))
 
 
@@ -97,7 +99,8 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise ReviewError(f"{path}: line 1: not a review.csv header (missing {', '.join(missing)}; got {header})")
     rows, line = [], reader.line_num + 1
     for cells in reader:
-        rows.append((line, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}))
+        row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+        rows.append((line, {"decision": "", **row}))
         line = reader.line_num + 1
     return rows
 

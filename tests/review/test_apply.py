@@ -99,6 +99,27 @@ def test_two_rows_deciding_one_thing_differently_are_refused(sitting, tmp_path):
         apply_review_csv(results, filled, who="a")
 
 
+def test_a_review_csv_from_before_decisions_applies_nothing_and_gains_the_column(sitting, tmp_path):
+    results, _ = sitting
+    old = tmp_path / "old.csv"
+    write_rows(old, [row[:7] for row in read_rows(results / "review.csv")])
+    (results / "review.csv").unlink()
+    result = apply_review_csv(results, old, who="a")
+    assert result.applied == () and read_rows(results / "review.csv")[0][-1] == "decision"
+
+
+def test_a_roster_given_adds_its_absentees_to_review_csv(sitting, tmp_path):
+    results, _ = sitting
+    roster = tmp_path / "roster.csv"
+    roster.write_text("准考证号,姓名\n2024000001,王小明\n2024000009,赵六\n", encoding="utf-8")
+    apply_review_csv(results, results / "review.csv", who="a", roster=read_roster(roster))
+    absentees = [r for r in read_rows(results / "review.csv")[1:] if not r[0]]
+    assert [(r[2], r[6]) for r in absentees] == [("2024000009", "absent: on the roster, no sheet graded")]
+    write_rows(tmp_path / "filled.csv", fill(read_rows(results / "review.csv"), {("", "", "2024000009"): "缺考"}))
+    result = apply_review_csv(results, tmp_path / "filled.csv", who="a", roster=read_roster(roster))
+    assert [p.number for p in result.sitting.exams[0].confirmed_absent] == ["2024000009"]
+
+
 def test_a_file_that_is_not_a_review_csv_is_named(sitting, tmp_path):
     results, _ = sitting
     other = tmp_path / "other.csv"

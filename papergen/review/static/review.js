@@ -108,8 +108,8 @@ async function showDashboard() {
     ${count(t("setAside"), s.counts.set_aside, s.set_aside.length ? `#/page/${s.set_aside[0].page_id}` : "")}${count(t("absentLeft"), absentLeft, "")}</div>
     <div class="progress" title="${share}%"><div style="width:${share}%"></div></div>
     <p>${t("progress")} ${share}% · ${t("decisions")} ${s.decisions} · ${t("graded")} ${s.graded} · ${t("who")} ${esc(s.who)}</p>`;
-  html += s.settled && !open ? `<p class="ok" id="settled">${t("allSettled")}</p>`
-                             : `<p><button class="primary" id="start">${t("start")} (Enter)</button></p>`;
+  if (s.settled && !open) html += `<p class="ok" id="settled">${t("allSettled")}</p>`;
+  else if (s.counts.questions + s.counts.identity) html += `<p><button class="primary" id="start">${t("start")} (Enter)</button></p>`;
   for (const e of s.exams) html += rosterCard(e);
   if (s.not_graded.length) {
     html += `<section class="card" id="not-graded"><h2>${t("notGraded")} (${s.not_graded.length})</h2><table>`;
@@ -123,7 +123,7 @@ async function showDashboard() {
     html += `<section class="card"><h2>${t("recent")}</h2><table>`;
     for (const d of audit.decisions) {
       const where = d.source ? `${esc(d.source.split(/[\\/]/).pop())} ${t("page", { n: d.page_no })}${d.question ? " · " + d.question : ""}` : `${esc(d.exam_id)} ${esc(d.candidate)}`;
-      html += `<tr><td class="muted">${esc(d.at.replace("T", " ").slice(0, 19))}</td><td>${esc(d.who)}</td><td>${where}</td><td>${esc(d.before ?? "")} → ${d.after === null ? `<i>${t("undo")}</i>` : esc(d.after)}</td></tr>`;
+      html += `<tr><td class="muted">${esc(d.at.replace("T", " ").slice(0, 19))}</td><td>${esc(d.who)}</td><td>${where}</td><td>${shown(d, d.before)} → ${d.after === null ? `<i>${t("undo")}</i>` : shown(d, d.after)}</td></tr>`;
     }
     html += "</table></section>";
   }
@@ -140,6 +140,12 @@ async function showDashboard() {
       } catch (error) { toast(error.message, true); }
     };
   });
+}
+
+function shown(decision, value) {
+  if (decision.kind === "answer") return esc(value === "" ? t("blank") : value);
+  if (decision.kind === "register" || decision.kind === "manual") return esc(t("statusMap")[value] || (value || "").slice(0, 40));
+  return esc(decision.kind === "absent" && value === "absent" ? t("absent") : value ?? "");
 }
 
 function rosterCard(e) {
@@ -366,10 +372,10 @@ async function showSetAside(pageId) {
     view().innerHTML = html + "</section>";
     return;
   }
-  html += `<p>${t("registerHelp")}</p><p><button id="reset">${t("reset")}</button>
-    <button class="primary" id="register" disabled>${t("register")}</button> <span id="corner-next" class="warn">${names[0]}</span></p>
-    <div class="pagebox" id="pagebox"><img id="page-image" alt="page" src="${url(`/img/page/${page.page_id}`)}"></div>
-    <p id="register-result"></p></section>`;
+  html += `<div class="register"><div class="pagebox" id="pagebox"><img id="page-image" alt="page" src="${url(`/img/page/${page.page_id}`)}"></div>
+    <div class="controls"><p>${t("registerHelp")}</p><p class="next-corner">→ <span id="corner-next" class="warn">${names[0]}</span></p>
+    <p><button id="reset">${t("reset")}</button> <button class="primary" id="register" disabled>${t("register")}</button></p>
+    <p id="register-result"></p></div></div></section>`;
   html += `<section class="card"><h2>${t("keyIn")}</h2><p>${t("exam")} <select id="keyed-exam">${page.exams.map(e => `<option>${esc(e.exam_id)}</option>`).join("")}</select>
     ${t("variant")} <select id="keyed-variant"></select> ${t("candidate")} <input id="keyed-candidate" type="text" inputmode="numeric"></p>
     <p><b id="keyed-pass">${t("firstPass")}</b></p><div class="keyed" id="keyed"></div>
@@ -395,6 +401,7 @@ async function showSetAside(pageId) {
   };
   document.getElementById("keyed-submit").onclick = submitKeyed;
   document.getElementById("pagebox").onclick = clickCorner;
+  document.getElementById("pagebox").scrollIntoView({ block: "start" });
   document.getElementById("reset").onclick = () => { state.corners = []; drawCorners(); };
   document.getElementById("register").onclick = registerCorners;
 }
