@@ -95,10 +95,15 @@ def serve_review(results_dir: str | Path, *, who: str, host: str = DEFAULT_HOST,
         threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn raises the Ctrl+C it caught once it has shut down: a normal stop
+        pass
     finally:
         sock.close()
         app.state.exports.write_now()
         app.state.exports.close()
+    error = app.state.exports.error
+    announce(f"已停止；导出文件未能写入 (stopped; exports not written): {error}" if error
+             else "已停止，导出文件已更新 (stopped; exports written)")
 
 
 def _open_when_started(server, url: str) -> None:
