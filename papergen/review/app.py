@@ -421,7 +421,8 @@ class _Api:
         return self.pictures.get(key, page.source, lambda: self._wanted(store, page))
 
     def _wanted(self, store: Store, page: PageRow) -> list:
-        same_file = [p for p in store.pages() if p.source == page.source and p.status in ("graded", "quarantined")]
+        same_file = [p for p in store.pages() if p.source == page.source
+                     and (p.status in ("graded", "quarantined") or p.page_id == page.page_id)]
         wanted = []
         for p in same_file:
             homography, dpi = store.page_geometry(p.page_id)

@@ -156,3 +156,25 @@ def test_a_set_aside_sheet_is_keyed_in_twice(fresh):
                     "candidate": "2024000003", "flagged": 0}
     audit = client.get("/api/audit?limit=1").json()["decisions"][0]
     assert audit["kind"] == "manual" and '"7": "对"' in audit["after"]
+
+
+def test_a_page_not_graded_can_be_looked_at(fresh):
+    import shutil
+
+    from grading_fixtures import sheet_qr
+    from omr.synth import SheetMarks, draw_sheet
+    from papergen.grading import grade_batch
+    from review.review_fixtures import EXAM
+
+    other = EXAM.model_copy(update={"exam_id": "OTHER"})  # a sheet of an exam not graded here is refused
+    scans = fresh.parent / "scans"
+    shutil.rmtree(scans)
+    scans.mkdir()
+    cv2.imwrite(str(scans / "other.png"), draw_sheet(small_layout(), dpi=SCAN_DPI, qr_text=sheet_qr(other, "A"),
+                                                     marks=SheetMarks()))
+    grade_batch([scans], [EXAM], fresh, layout=small_layout())
+    client, _ = client_for(fresh)
+    [refused] = [p for p in client.get("/api/summary").json()["not_graded"] if p["status"] == "refused"]
+    assert client.get(f"/api/page/{refused['page_id']}").json()["status"] == "refused"
+    preview = client.get(f"/img/page/{refused['page_id']}")
+    assert preview.status_code == 200 and preview.content[:2] == b"\xff\xd8"  # a JPEG

@@ -260,3 +260,24 @@ def test_migration_stops_cleanly_on_a_damaged_store(sitting):
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     db.close()
+
+
+def test_decisions_survive_papergen_rescore(sitting, tmp_path):
+    import json
+
+    from papergen.manifest import save_manifest
+    from papergen.report.rescore import rescore_results
+
+    folder, scans = sitting
+    sha = sha_of(scans, FLAGGED)
+    save_manifest(EXAM, tmp_path / "key.json")
+    (tmp_path / "fixes.json").write_text(json.dumps({"reason": "第4题答案更正", "corrections": [
+        {"variant": "A", "question": 4, "answer": "B"}]}, ensure_ascii=False), encoding="utf-8")
+    with open_store(folder) as store:
+        store.record_decisions([NewDecision("answer", "B", sha256=sha, question=4)], who="a")
+    rescore_results(folder, tmp_path / "key.json", tmp_path / "fixes.json")
+    with open_store(folder) as store:
+        sheet = sheet_of(store, sha)
+    assert (sheet.score.question(4).marked, sheet.score.question(4).status, sheet.decisions) == (("B",), "correct", 1)
+    scores = {r[0]: r for r in read_csv(folder / "scores.csv")[1:]}
+    assert scores["2024000001"][-1] == "1"

@@ -114,7 +114,7 @@ async function showDashboard() {
   if (s.not_graded.length) {
     html += `<section class="card" id="not-graded"><h2>${t("notGraded")} (${s.not_graded.length})</h2><table>`;
     for (const p of s.not_graded) {
-      const link = p.status === "quarantined" ? ` <a href="#/page/${p.page_id}">${t("open")}</a>` : "";
+      const link = p.status !== "error" ? ` <a href="#/page/${p.page_id}">${t("open")}</a>` : "";
       html += `<tr><td>${pageName(p)}${link}</td><td>${esc(t("statusMap")[p.status] || p.status)}</td><td class="muted">${esc(p.reason)}</td></tr>`;
     }
     html += "</table></section>";
@@ -365,10 +365,11 @@ async function showSetAside(pageId) {
   const page = await api(`/api/page/${pageId}`);
   Object.assign(state, { corners: [], keyedPass: 1, firstEntry: null, page });
   const names = t("corners");
-  let html = `<section class="card"><h2>${t("registerTitle")} · ${pageName(page)}</h2>
+  let html = `<section class="card"><h2>${page.status === "quarantined" ? t("registerTitle") : t("sheet")} · ${pageName(page)}</h2>
     <p class="muted">${esc(t("statusMap")[page.status] || page.status)}: ${esc(page.reason)}</p>`;
   if (page.status !== "quarantined") {
-    html += page.status === "graded" ? `<p><a href="#/sheet/${page.page_id}">${t("toSheet")}</a></p>` : "";
+    html += page.status === "graded" ? `<p><a href="#/sheet/${page.page_id}">${t("toSheet")}</a></p>`
+      : `<div class="pagebox"><img id="page-image" alt="page" src="${url(`/img/page/${page.page_id}`)}"></div>`;
     view().innerHTML = html + "</section>";
     return;
   }
