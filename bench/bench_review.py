@@ -51,7 +51,6 @@ from papergen.review.serve import bind_socket
 from papergen.sheet_code import SheetCode, encode_sheet_code
 from papergen.store import STORE_FILENAME, Store
 
-
 DECISION_TARGET_MS = 50.0
 QUEUE_TARGET_MS = 1000.0
 

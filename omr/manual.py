@@ -93,7 +93,8 @@ def read_from_corners(image: np.ndarray, layout: SheetLayout, corners_px: Sequen
     )
 
 
-def snap_to_square(grey: np.ndarray, point: Sequence[float], side_px: float) -> tuple[tuple[float, float], float] | None:
+def snap_to_square(grey: np.ndarray, point: Sequence[float],
+                   side_px: float) -> tuple[tuple[float, float], float] | None:
     """The centre of the solid square nearest a point, and its median grey; None if there is none nearby.
 
     Parameters

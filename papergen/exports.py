@@ -34,8 +34,8 @@ from typing import Any
 
 from papergen.errors import ReportError
 from papergen.manifest import ExamManifest
-from papergen.scoring import QuestionScore
 from papergen.review.decisions import ABSENT_WORD, Decision, format_answer
+from papergen.scoring import QuestionScore
 from papergen.store import GradedSheet, PageRow, Store
 
 __all__ = [

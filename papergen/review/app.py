@@ -42,8 +42,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -54,11 +54,11 @@ from omr.layout import SheetLayout
 from papergen.errors import PapergenError, ReviewError
 from papergen.exports import write_exports
 from papergen.grading import resolve_layout
+from papergen.resources import font_path
 from papergen.review.decisions import ABSENT, NewDecision, format_answer, format_options
 from papergen.review.images import PagePicture, ScanPictures
 from papergen.review.queue import SheetItems, flag_counts, open_sheets, sheet_items
 from papergen.review.reconcile import RosterPerson, reconcile
-from papergen.resources import font_path
 from papergen.review.setaside import key_in_by_hand, register_by_corners
 from papergen.store import STORE_FILENAME, PageRow, Store
 
@@ -286,7 +286,8 @@ class _Api:
 
     async def font(self, request: Request) -> Response:
         """The bundled CJK font, so the interface reads the same on a machine without Chinese fonts."""
-        return FileResponse(str(font_path()), media_type="font/ttf", headers={"Cache-Control": "private, max-age=86400"})
+        return FileResponse(str(font_path()), media_type="font/ttf",
+                            headers={"Cache-Control": "private, max-age=86400"})
 
     async def no_icon(self, request: Request) -> Response:
         return Response(status_code=204)

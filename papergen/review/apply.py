@@ -146,7 +146,8 @@ def _request(store: Store, pages: dict[tuple[str, str], list[PageRow]], row: dic
     page = _graded_page(pages, row)
     if not row["question"]:
         number = parse_candidate(text)
-        return NewDecision("candidate", number, sha256=page.sha256), ("candidate", page.sha256, None, None, None), number
+        target = ("candidate", page.sha256, None, None, None)
+        return NewDecision("candidate", number, sha256=page.sha256), target, number
     if not row["question"].isdigit():
         raise ReviewError(f"question must be a number (got {row['question']!r})")
     question = int(row["question"])

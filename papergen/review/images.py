@@ -64,7 +64,8 @@ class PagePicture:
     height_px: int
 
 
-def question_box_mm(layout: SheetLayout, number: int, params: CropParams = CropParams()) -> tuple[float, float, float, float]:
+def question_box_mm(layout: SheetLayout, number: int,
+                    params: CropParams = CropParams()) -> tuple[float, float, float, float]:
     """The rectangle (x0, y0, x1, y1) in layout mm around one question's row: number and bubbles."""
     block = layout.block_of(number)
     x, y = block.row_centre(number - block.first)
@@ -174,7 +175,8 @@ class ScanPictures:
             self._decode(source, wanted())
         with self._lock:
             if key not in self._cache:
-                raise ReviewError(f"{source}: no picture {key[0]} of page {key[1]} (the page was not found in the file)")
+                raise ReviewError(f"{source}: no picture {key[0]} of page {key[1]} "
+                                  "(the page was not found in the file)")
             return self._cache[key]
 
     def image(self, source: str, page_no: int, sha256: str) -> np.ndarray:
@@ -224,8 +226,8 @@ class ScanPictures:
         if want.homography is not None and want.working_dpi:
             h = np.array(want.homography, dtype=np.float64)
             scale = self.params.px_per_mm
-            made[("grid", want.sha256)] = _png(crop_mm(image, h, want.working_dpi, grid_box_mm(self.layout, self.params),
-                                                       scale))
+            grid = grid_box_mm(self.layout, self.params)
+            made[("grid", want.sha256)] = _png(crop_mm(image, h, want.working_dpi, grid, scale))
             for number in want.questions:
                 box = question_box_mm(self.layout, number, self.params)
                 made[("question", want.sha256, number)] = _png(crop_mm(image, h, want.working_dpi, box, scale))

@@ -85,14 +85,17 @@ class Sitting:
         lines = []
         for e in self.exams:
             roster = f"名单 {len(e.roster)} 人，" if e.roster else "无名单，"
-            lines.append(f"考试 {e.exam_id}：{roster}到考 {len(e.present)}，缺考 {len(e.absent) + len(e.confirmed_absent)}"
+            absent = len(e.absent) + len(e.confirmed_absent)
+            lines.append(f"考试 {e.exam_id}：{roster}到考 {len(e.present)}，缺考 {absent}"
                          f"（已确认 {len(e.confirmed_absent)}），名单外 {len(e.not_on_roster) if e.roster else 0}，"
                          f"重复考号 {len(e.duplicates)}")
             lines += [f"  缺考待确认：{p.number} {p.name}" for p in e.absent]
-            lines += [f"  名单外：{_page(p)} 考号 {p.candidate or '（无）'}" for p in (e.not_on_roster if e.roster else ())]
+            strangers = e.not_on_roster if e.roster else ()
+            lines += [f"  名单外：{_page(p)} 考号 {p.candidate or '（无）'}" for p in strangers]
             lines += [f"  重复考号 {n}：{'、'.join(_page(p) for p in pages)}" for n, pages in e.duplicates.items()]
-        lines.append(f"已评分 {self.graded} 张，未评分页 {len(self.not_graded)}，待复核：{self.flags.questions} 题、"
-                     f"{self.flags.identity} 个考号、{self.flags.set_aside} 张搁置答题卡；已有复核决定 {self.decisions} 条")
+        lines.append(f"已评分 {self.graded} 张，未评分页 {len(self.not_graded)}，"
+                     f"待复核：{self.flags.questions} 题、{self.flags.identity} 个考号、"
+                     f"{self.flags.set_aside} 张搁置答题卡；已有复核决定 {self.decisions} 条")
         lines += [f"  未评分：{_page(p)}（{p.status}：{p.reason}）" for p in self.not_graded]
         return lines
 

@@ -114,7 +114,8 @@ def key_in_by_hand(store: Store, page: PageRow, layout: SheetLayout, *, exam_id:
     _check_set_aside(page)
     manifest = store.manifest(exam_id)
     if manifest is None:
-        raise ReviewError(f"keyed entry: exam {exam_id!r} is not among the graded exams ({', '.join(store.manifests())})")
+        graded = ", ".join(store.manifests())
+        raise ReviewError(f"keyed entry: exam {exam_id!r} is not among the graded exams ({graded})")
     if variant not in {v.variant for v in manifest.variants}:
         raise ReviewError(f"keyed entry: exam {exam_id} has no variant {variant!r}")
     number = parse_candidate(candidate)

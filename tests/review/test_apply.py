@@ -15,7 +15,13 @@ from papergen.review.apply import apply_review_csv
 from papergen.review.queue import flag_counts, open_sheets, sheet_items
 from papergen.review.reconcile import reconcile
 from papergen.roster import read_roster
-from review.review_fixtures import FLAGGED, UNREADABLE, graded_sitting, open_store, sha_of
+from review.review_fixtures import (
+    FLAGGED,
+    UNREADABLE,
+    graded_sitting,
+    open_store,
+    sha_of,
+)
 
 
 def read_rows(path):
@@ -80,7 +86,7 @@ def test_bad_rows_are_all_reported_with_their_lines_and_nothing_is_applied(sitti
         apply_review_csv(results, filled, who="a")
     message = str(caught.value)
     lines = {r[0]: n for n, r in enumerate(read_rows(filled)[1:], start=2) if r[0]}
-    assert f"filled.csv: line 3: answer names options the question does not have (got 'Z'" in message
+    assert "filled.csv: line 3: answer names options the question does not have (got 'Z'" in message
     assert "line 4: candidate number must be digits only (got '2024-2')" in message
     assert f"line {lines['scans/b.pdf']}: scans/b.pdf page 1 is not graded (status quarantined)" in message
     assert "an absentee row takes 缺考 (got '来了')" in message and "nothing was applied" in message
