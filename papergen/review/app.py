@@ -65,6 +65,7 @@ from papergen.store import STORE_FILENAME, PageRow, Store
 __all__ = ["ReviewConfig", "ExportWriter", "create_app", "TOKEN_COOKIE", "TOKEN_HEADER"]
 
 TOKEN_COOKIE = "papergen_review"
+_WHO_CHARS = 40  # longest reviewer name kept
 TOKEN_HEADER = "X-Review-Token"
 _STATIC = files("papergen.review") / "static"
 
@@ -329,11 +330,15 @@ class _Api:
         question = body.get("question")
         request_ = NewDecision(kind, body.get("after"), sha256=str(body.get("sha256", "")),
                                question=int(question) if question is not None else None, why=str(body.get("why", "")))
-        return await _in_thread(self._decide, request_)
+        return await _in_thread(self._decide, request_, self._who(body))
 
-    def _decide(self, request: NewDecision) -> JSONResponse:
+    def _who(self, body: dict[str, Any]) -> str:
+        """The reviewer a request names (several may share a server on a LAN), else the server's."""
+        return str(body.get("who") or "").strip()[:_WHO_CHARS] or self.config.who
+
+    def _decide(self, request: NewDecision, who: str) -> JSONResponse:
         with self._store() as store:
-            [row] = store.record_decisions([request], who=self.config.who)
+            [row] = store.record_decisions([request], who=who)
             page = store.page_by_sha256(row.sha256 or "")
             payload = {"decision": _decision_json(row), "sheet": _sheet_json(sheet_items(store, page)),
                        "counts": _counts_json(store)}
@@ -345,11 +350,11 @@ class _Api:
         after = ABSENT if body.get("absent", True) else None
         request_ = NewDecision("absent", after, exam_id=str(body.get("exam_id", "")),
                                candidate=str(body.get("candidate", "")), why=str(body.get("why", "")))
-        return await _in_thread(self._absent, request_)
+        return await _in_thread(self._absent, request_, self._who(body))
 
-    def _absent(self, request: NewDecision) -> JSONResponse:
+    def _absent(self, request: NewDecision, who: str) -> JSONResponse:
         with self._store() as store:
-            [row] = store.record_decisions([request], who=self.config.who)
+            [row] = store.record_decisions([request], who=who)
         self.exports.touch()
         return JSONResponse({"decision": _decision_json(row)})
 
@@ -367,13 +372,13 @@ class _Api:
     async def register(self, request: Request) -> JSONResponse:
         body = await request.json()
         corners = body.get("corners")
-        return await _in_thread(self._register, request.path_params["page_id"], corners)
+        return await _in_thread(self._register, request.path_params["page_id"], corners, self._who(body))
 
-    def _register(self, page_id: int, corners: Any) -> JSONResponse:
+    def _register(self, page_id: int, corners: Any, who: str) -> JSONResponse:
         with self._store() as store:
             page = _stored_page(store, page_id)
             image = self._page_image(store, page)
-            outcome = register_by_corners(store, page, image, corners, self.layout, who=self.config.who)
+            outcome = register_by_corners(store, page, image, corners, self.layout, who=who)
         self.exports.touch()
         return JSONResponse(outcome.to_json())
 
@@ -387,7 +392,7 @@ class _Api:
             outcome = key_in_by_hand(store, page, self.layout, exam_id=str(body.get("exam_id", "")),
                                      variant=str(body.get("variant", "")), candidate=str(body.get("candidate", "")),
                                      first=body.get("first") or {}, second=body.get("second") or {},
-                                     who=self.config.who)
+                                     who=self._who(body))
         self.exports.touch()
         return JSONResponse(outcome.to_json())
 

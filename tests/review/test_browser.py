@@ -191,3 +191,24 @@ def test_english_is_one_click_or_one_parameter_away(page, results):
         page.click("#lang-toggle")
         page.wait_for_selector("#start")
         assert page.title() == "复核" and "待复核题目" in page.inner_text("main")
+
+
+def test_the_reviewer_names_themselves_and_notes_why(page, results):
+    with running_review(results) as review:
+        page.goto(review.at())
+        page.wait_for_selector("#change-who")
+        page.once("dialog", lambda dialog: dialog.accept("王老师"))
+        page.click("#change-who")
+        page.wait_for_function("document.getElementById('who').innerText === '王老师'")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".item[data-question='3']")
+        page.once("dialog", lambda dialog: dialog.accept("勾选，按意图计"))
+        page.keyboard.press("n")
+        page.wait_for_selector("#note")
+        page.keyboard.press("c")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".item[data-question='5']")
+        assert page.query_selector("#note") is None
+    with open_store(results) as store:
+        [decision] = store.decisions()
+    assert (decision.who, decision.why, decision.after) == ("王老师", "勾选，按意图计", "C")

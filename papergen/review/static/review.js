@@ -13,7 +13,7 @@ const TEXT = {
     key: "答案", showKey: "显示答案", hiddenKey: "已隐藏（按 K 显示）", decided: "已决定", blank: "空",
     item: "第 {i} 项，共 {n} 项", remaining: "剩余 {n} 项待定", done: "本批已完成。", backToDashboard: "返回概览",
     digitsRead: "识别考号", typeNumber: "输入正确考号后按 Enter", numberFlags: "考号问题",
-    keysHelp: "<kbd>A</kbd>–<kbd>E</kbd> 选择选项 · <kbd>T</kbd>/<kbd>F</kbd> 对/错 · <kbd>Enter</kbd> 确认 · <kbd>Space</kbd> 空（未作答） · <kbd>←</kbd><kbd>→</kbd> 上一项/下一项 · <kbd>U</kbd> 撤销 · <kbd>K</kbd> 显示答案",
+    keysHelp: "<kbd>A</kbd>–<kbd>E</kbd> 选择选项 · <kbd>T</kbd>/<kbd>F</kbd> 对/错 · <kbd>Enter</kbd> 确认 · <kbd>Space</kbd> 空（未作答） · <kbd>←</kbd><kbd>→</kbd> 上一项/下一项 · <kbd>U</kbd> 撤销 · <kbd>K</kbd> 显示答案 · <kbd>N</kbd> 备注",
     idHelp: "输入考号 · <kbd>Enter</kbd> 确认 · <kbd>↑</kbd><kbd>↓</kbd> 上一项/下一项 · <kbd>Esc</kbd> 离开输入框",
     saved: "已记录", undone: "已撤销", nothingToUndo: "没有可撤销的决定",
     registerTitle: "搁置答题卡", registerHelp: "依次点击答题卡四角的黑色定位方块：左上、右上、右下、左下（按答题卡印刷方向）。",
@@ -26,7 +26,8 @@ const TEXT = {
                not_on_roster: "考号不在名单", roster_variant: "试卷与名单不符", duplicate_candidate: "考号重复",
                duplicate_scan: "重复扫描"},
     statusMap: {quarantined: "已搁置", refused: "已拒收", not_a_sheet: "不是答题卡", error: "出错", graded: "已评分"},
-    judge: {T: "对", F: "错"}, who: "复核人", exports: "导出文件",
+    judge: {T: "对", F: "错"}, who: "复核人", exports: "导出文件", changeWho: "更改",
+    whoPrompt: "复核人姓名（记入每条决定）", note: "备注", notePrompt: "本题备注（随下一条决定记录）",
   },
   en: {
     title: "Review", dashboard: "Dashboard", queue: "Flag queue", english: "English", chinese: "中文",
@@ -40,7 +41,7 @@ const TEXT = {
     key: "Key", showKey: "Show key", hiddenKey: "hidden (K shows it)", decided: "Decided", blank: "blank",
     item: "item {i} of {n}", remaining: "{n} left", done: "This batch is done.", backToDashboard: "Back to the dashboard",
     digitsRead: "Digits read", typeNumber: "type the right number, then Enter", numberFlags: "Number problems",
-    keysHelp: "<kbd>A</kbd>–<kbd>E</kbd> toggle options · <kbd>T</kbd>/<kbd>F</kbd> true/false · <kbd>Enter</kbd> accept · <kbd>Space</kbd> blank · <kbd>←</kbd><kbd>→</kbd> move · <kbd>U</kbd> undo · <kbd>K</kbd> key",
+    keysHelp: "<kbd>A</kbd>–<kbd>E</kbd> toggle options · <kbd>T</kbd>/<kbd>F</kbd> true/false · <kbd>Enter</kbd> accept · <kbd>Space</kbd> blank · <kbd>←</kbd><kbd>→</kbd> move · <kbd>U</kbd> undo · <kbd>K</kbd> key · <kbd>N</kbd> note",
     idHelp: "type the number · <kbd>Enter</kbd> accept · <kbd>↑</kbd><kbd>↓</kbd> move · <kbd>Esc</kbd> leave the field",
     saved: "saved", undone: "undone", nothingToUndo: "nothing to undo",
     registerTitle: "Set-aside sheet", registerHelp: "Click the sheet's four black corner squares in order: top-left, top-right, bottom-right, bottom-left (as printed).",
@@ -53,14 +54,16 @@ const TEXT = {
                candidate_missing: "no number", not_on_roster: "not on the roster", roster_variant: "roster variant differs",
                duplicate_candidate: "duplicate number", duplicate_scan: "scanned twice"},
     statusMap: {quarantined: "set aside", refused: "refused", not_a_sheet: "not a sheet", error: "error", graded: "graded"},
-    judge: {T: "T", F: "F"}, who: "Reviewer", exports: "Exports",
+    judge: {T: "T", F: "F"}, who: "Reviewer", exports: "Exports", changeWho: "change",
+    whoPrompt: "Reviewer's name (recorded with every decision)", note: "Note",
+    notePrompt: "Note on this item (recorded with the next decision)",
   },
 };
 
 const params = new URLSearchParams(location.search);
 const token = params.get("token") || "";
 let lang = params.get("lang") || localStorage.getItem("review-lang") || "zh";
-const state = { items: [], index: 0, more: false, after: null, undo: [], showKey: false, selection: null,
+const state = { who: localStorage.getItem("review-who") || "", note: "", items: [], index: 0, more: false, after: null, undo: [], showKey: false, selection: null,
                 counts: null, mode: "queue", corners: [], keyedPass: 1, firstEntry: null };
 
 function t(key, vars) {
@@ -74,7 +77,9 @@ function esc(value) {
 function url(path) { return path; }
 async function api(path, body) {
   const init = { headers: { "X-Review-Token": token } };
-  if (body !== undefined) { init.method = "POST"; init.body = JSON.stringify(body); init.headers["Content-Type"] = "application/json"; }
+  if (body !== undefined) {
+    if (state.who) body = { who: state.who, ...body };
+    init.method = "POST"; init.body = JSON.stringify(body); init.headers["Content-Type"] = "application/json"; }
   const response = await fetch(url(path), init);
   const data = await response.json().catch(() => ({ error: response.statusText }));
   if (!response.ok) throw new Error(data.error || response.statusText);
@@ -107,7 +112,8 @@ async function showDashboard() {
   let html = `<div class="counts">${count(t("questions"), s.counts.questions, "#/queue")}${count(t("identity"), s.counts.identity, "#/queue")}
     ${count(t("setAside"), s.counts.set_aside, s.set_aside.length ? `#/page/${s.set_aside[0].page_id}` : "")}${count(t("absentLeft"), absentLeft, "")}</div>
     <div class="progress" title="${share}%"><div style="width:${share}%"></div></div>
-    <p>${t("progress")} ${share}% · ${t("decisions")} ${s.decisions} · ${t("graded")} ${s.graded} · ${t("who")} ${esc(s.who)}</p>`;
+    <p>${t("progress")} ${share}% · ${t("decisions")} ${s.decisions} · ${t("graded")} ${s.graded} ·
+    ${t("who")} <b id="who">${esc(state.who || s.who)}</b> <button id="change-who" type="button">${t("changeWho")}</button></p>`;
   if (s.settled && !open) html += `<p class="ok" id="settled">${t("allSettled")}</p>`;
   else if (s.counts.questions + s.counts.identity) html += `<p><button class="primary" id="start">${t("start")} (Enter)</button></p>`;
   for (const e of s.exams) html += rosterCard(e);
@@ -129,6 +135,13 @@ async function showDashboard() {
   }
   html += `<p class="muted">${t("exports")}: ${s.exports.error ? `<span class="warn">${esc(s.exports.error)}</span>` : esc(s.results)}</p>`;
   view().innerHTML = html;
+  document.getElementById("change-who").onclick = () => {
+    const name = prompt(t("whoPrompt"), state.who || s.who);
+    if (name === null) return;
+    state.who = name.trim();
+    localStorage.setItem("review-who", state.who);
+    showDashboard();
+  };
   const start = document.getElementById("start");
   if (start) start.onclick = () => { location.hash = "#/queue"; };
   view().querySelectorAll("button[data-absent]").forEach(button => {
@@ -220,6 +233,7 @@ function renderItem() {
     <div class="where">${t("item", { i: state.index + 1, n: state.items.length })} · ${t("remaining", { n: undecided })} —
     ${t("sheet")} ${pageName(sheet)} · ${t("candidate")} ${esc(sheet.candidate || "—")} · ${t("variant")} ${esc(sheet.variant || "")}</div>`;
   html += item.kind === "answer" ? answerHtml(item) : candidateHtml(item);
+  if (state.note) html += `<p id="note">${t("note")}: ${esc(state.note)}</p>`;
   view().innerHTML = html + "</div>";
   if (item.kind === "candidate") {
     const input = document.getElementById("number");
@@ -293,13 +307,13 @@ function replaceSheet(sheet) {
 }
 
 async function decide(item, after, advance) {
-  const body = { kind: item.kind, sha256: item.sheet.sha256, after };
+  const body = { kind: item.kind, sha256: item.sheet.sha256, after, why: after === null ? "" : state.note };
   if (item.kind === "answer") body.question = item.q.number;
   try {
     const data = await api("/api/decide", body);
     replaceSheet(data.sheet);
     setCounts(data.counts);
-    if (after !== null) state.undo.push(item);
+    if (after !== null) { state.undo.push(item); state.note = ""; }
     toast(after === null ? t("undone") : t("saved"));
     state.selection = null;
     if (advance) state.index = Math.min(state.index + 1, state.items.length);
@@ -350,6 +364,11 @@ function onQueueKey(event) {
   else if (key === "ArrowLeft" || key === "ArrowUp") { event.preventDefault(); move(-1); }
   else if (key === "u" || key === "U") { event.preventDefault(); undo(); }
   else if (key === "k" || key === "K") { state.showKey = !state.showKey; renderItem(); }
+  else if (key === "n" || key === "N") {
+    event.preventDefault();
+    const note = prompt(t("notePrompt"), state.note);
+    if (note !== null) { state.note = note.trim(); renderItem(); }
+  }
   else if (/^[a-zA-Z]$/.test(key)) {
     const letter = key.toUpperCase();
     const item = current();
