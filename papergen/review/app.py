@@ -12,7 +12,7 @@ GET  /api/queue?after_source=&after_page=&limit=
 GET  /api/sheet/{page_id}              one sheet's items (also decided ones)
 POST /api/decide                       record or withdraw an answer or candidate decision
 POST /api/absent                       confirm (or withdraw) a roster candidate's absence
-GET  /api/page/{page_id}               a set-aside page: preview size and scale
+GET  /api/page/{page_id}               a page not graded: preview size and scale, exams, questions
 POST /api/register/{page_id}           read a set-aside page from four clicked corner marks
 POST /api/manual/{page_id}             key a set-aside page in by hand (two entries)
 GET  /api/audit?limit=                 the latest decisions
@@ -32,16 +32,17 @@ import multiprocessing
 import secrets
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -65,9 +66,9 @@ from papergen.store import STORE_FILENAME, PageRow, Store
 __all__ = ["ReviewConfig", "ExportWriter", "create_app", "TOKEN_COOKIE", "TOKEN_HEADER"]
 
 TOKEN_COOKIE = "papergen_review"
-_WHO_CHARS = 40  # longest reviewer name kept
 TOKEN_HEADER = "X-Review-Token"
 _STATIC = files("papergen.review") / "static"
+_WHO_CHARS = 40  # longest reviewer name kept
 
 
 @dataclass(frozen=True)
@@ -309,8 +310,11 @@ class _Api:
 
     def queue(self, request: Request) -> JSONResponse:
         params = request.query_params
-        after = (params["after_source"], int(params.get("after_page", "0"))) if "after_source" in params else None
-        limit = min(int(params.get("limit", "30")), 200)
+        try:
+            after = (params["after_source"], int(params.get("after_page", "0"))) if "after_source" in params else None
+            limit = min(int(params.get("limit", "30")), 200)
+        except ValueError:
+            raise ReviewError(f"queue: after_page and limit must be whole numbers (got {dict(params)})") from None
         with self._store() as store:
             pages = open_sheets(store, after=after, limit=limit)
             sheets = [_sheet_json(sheet_items(store, p)) for p in pages]
@@ -397,7 +401,10 @@ class _Api:
         return JSONResponse(outcome.to_json())
 
     def audit(self, request: Request) -> JSONResponse:
-        limit = min(int(request.query_params.get("limit", "50")), 1000)
+        text = request.query_params.get("limit", "50")
+        if not text.isdigit():
+            raise ReviewError(f"audit: limit must be a whole number (got {text!r})")
+        limit = min(int(text), 1000)
         with self._store() as store:
             rows = store.decisions()[-limit:]
         return JSONResponse({"decisions": [_decision_json(d) for d in reversed(rows)]})
@@ -441,8 +448,6 @@ class _Api:
 
 
 async def _in_thread(func: Callable[..., Any], *args: Any) -> Any:
-    from starlette.concurrency import run_in_threadpool
-
     return await run_in_threadpool(func, *args)
 
 
