@@ -191,3 +191,17 @@ def test_the_review_command_applies_a_file_and_prints_the_reconciliation(sitting
     assert "已记录复核决定 1 条" in outcome.output and "缺考待确认：2024000002 李华" in outcome.output
     bad = CliRunner().invoke(main, ["review", str(results), "--apply", str(results / "scores.csv")])
     assert bad.exit_code == 1 and "not a review.csv header" in bad.output
+
+
+def test_the_queue_pages_through_open_sheets_by_file_and_page(sitting):
+    results, scans = sitting
+    with open_store(results) as store:
+        first = open_sheets(store, limit=1)
+        rest = open_sheets(store, after=(first[0].source, first[0].page_no), limit=5)
+        from papergen.review.decisions import NewDecision
+
+        store.record_decisions([NewDecision("answer", "D", sha256=sha_of(scans, FLAGGED), question=4),
+                                NewDecision("answer", "AC", sha256=sha_of(scans, FLAGGED), question=9)], who="a")
+        after_settling = open_sheets(store)
+    assert [p.sha256 for p in first + rest] == [sha_of(scans, FLAGGED), sha_of(scans, UNREADABLE)]
+    assert [p.sha256 for p in after_settling] == [sha_of(scans, UNREADABLE)]

@@ -286,7 +286,8 @@ function preload() {
   }
   if (state.more && state.index > state.items.length - 10 && !state.loading) {
     state.loading = true;
-    loadMore().finally(() => { state.loading = false; });
+    loadMore().then(() => { if (document.getElementById("queue-done")) renderItem(); })
+      .catch(error => toast(error.message, true)).finally(() => { state.loading = false; });
   }
 }
 
