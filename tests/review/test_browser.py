@@ -212,3 +212,12 @@ def test_the_reviewer_names_themselves_and_notes_why(page, results):
     with open_store(results) as store:
         [decision] = store.decisions()
     assert (decision.who, decision.why, decision.after) == ("王老师", "勾选，按意图计", "C")
+
+
+def test_a_missing_scan_is_said_in_place_of_its_crop(page, tmp_path):
+    results = tmp_path / "results"
+    graded_sitting(results)  # fake scans: no files to crop from
+    with running_review(results) as review:
+        page.goto(review.at("#/queue"))
+        page.wait_for_selector(".no-scan")
+        assert "找不到这张答题卡的扫描文件" in page.inner_text(".item")

@@ -9,7 +9,8 @@ const TEXT = {
     roster: "名单", present: "到考", absent: "缺考", confirmAbsent: "确认缺考", undo: "撤销", confirmed: "已确认缺考",
     notOnRoster: "考号不在名单", duplicates: "重复考号", notGraded: "未评分的页", noRoster: "本考试没有名单（可用 --roster 提供）",
     allSettled: "全部复核完毕：没有待复核的题目、考号或答题卡。", open: "打开", recent: "最近的复核决定",
-    sheet: "答题卡", page: "第 {n} 页", questionNo: "第 {n} 题", candidate: "考号", variant: "试卷", read: "识别结果", reasons: "原因",
+    sheet: "答题卡", page: "第 {n} 页", questionNo: "第 {n} 题",
+    noScan: "找不到这张答题卡的扫描文件（已移动或改动？），只能依据识别数据判断。", candidate: "考号", variant: "试卷", read: "识别结果", reasons: "原因",
     key: "答案", showKey: "显示答案", hiddenKey: "已隐藏（按 K 显示）", decided: "已决定", blank: "空",
     item: "第 {i} 项，共 {n} 项", remaining: "剩余 {n} 项待定", done: "本批已完成。", backToDashboard: "返回概览",
     digitsRead: "识别考号", typeNumber: "输入正确考号后按 Enter", numberFlags: "考号问题",
@@ -37,7 +38,8 @@ const TEXT = {
     undo: "Undo", confirmed: "confirmed absent", notOnRoster: "Numbers not on the roster", duplicates: "Duplicate numbers",
     notGraded: "Pages not graded", noRoster: "This exam has no roster (give one with --roster)",
     allSettled: "Everything is settled: no question, number or sheet left.", open: "open", recent: "Latest decisions",
-    sheet: "Sheet", page: "page {n}", questionNo: "Question {n}", candidate: "Candidate", variant: "Variant", read: "Read", reasons: "Why",
+    sheet: "Sheet", page: "page {n}", questionNo: "Question {n}",
+    noScan: "The scan of this sheet cannot be found (moved or changed?); judge from the fills read.", candidate: "Candidate", variant: "Variant", read: "Read", reasons: "Why",
     key: "Key", showKey: "Show key", hiddenKey: "hidden (K shows it)", decided: "Decided", blank: "blank",
     item: "item {i} of {n}", remaining: "{n} left", done: "This batch is done.", backToDashboard: "Back to the dashboard",
     digitsRead: "Digits read", typeNumber: "type the right number, then Enter", numberFlags: "Number problems",
@@ -245,6 +247,13 @@ function renderItem() {
   preload();
 }
 
+function noScan(img) {
+  const note = document.createElement("p");
+  note.className = "warn no-scan";
+  note.textContent = t("noScan");
+  img.replaceWith(note);
+}
+
 function decidedValue(item) {
   return item.kind === "answer" ? item.q.decided : item.sheet.identity.decided;
 }
@@ -252,7 +261,7 @@ function decidedValue(item) {
 function answerHtml(item) {
   const q = item.q;
   if (state.selection === null) state.selection = new Set((q.decided ?? q.read).split(""));
-  let html = `<h2>${t("questionNo", { n: q.number })}</h2><img class="crop question" alt="${q.number}" src="${url(q.image)}">`;
+  let html = `<h2>${t("questionNo", { n: q.number })}</h2><img class="crop question" alt="${q.number}" src="${url(q.image)}" onerror="noScan(this)">`;
   html += `<div class="options">`;
   q.keys.forEach((key, i) => {
     const fill = Math.round(100 * q.fills[i]);
@@ -270,7 +279,7 @@ function answerHtml(item) {
 function candidateHtml(item) {
   const id = item.sheet.identity;
   const value = id.decided ?? id.candidate ?? id.digits;
-  let html = `<h2>${t("candidate")}</h2><img class="crop grid" alt="grid" src="${url(id.image)}">`;
+  let html = `<h2>${t("candidate")}</h2><img class="crop grid" alt="grid" src="${url(id.image)}" onerror="noScan(this)">`;
   html += `<p>${t("digitsRead")}: <b>${esc(id.digits || "—")}</b></p>`;
   html += `<p>${t("numberFlags")}: <span class="chips">${id.flags.map(f => `<span title="${esc(f.detail)}">${esc(t("flagsMap")[f.kind] || f.kind)}</span>`).join("")}</span></p>`;
   html += `<ul class="muted">${id.flags.map(f => `<li>${esc(f.detail)}</li>`).join("")}</ul>`;
