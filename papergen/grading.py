@@ -498,8 +498,8 @@ def _export(store: Store, out: Path, summary: GradeSummary) -> None:
         summary.run_errors.append(f"exports not written: {exc}")
 
 
-def grade_stored_read(store: Store, page: PageRecord, read: SheetRead, manifests: Sequence[ExamManifest],
-                      layout: SheetLayout, *, batch_id: int, params: GradeParams = GradeParams()) -> int:
+def grade_stored_read(store: Store, page: PageRecord, read: SheetRead, manifests: Sequence[ExamManifest], *,
+                      layout: SheetLayout, batch_id: int, params: GradeParams = GradeParams()) -> int:
     """Identify, score and store a new read of a page already in the store, as a grading run would.
 
     For a page read again outside a run, e.g. a set-aside sheet registered by

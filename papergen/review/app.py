@@ -382,7 +382,7 @@ class _Api:
         with self._store() as store:
             page = _stored_page(store, page_id)
             image = self._page_image(store, page)
-            outcome = register_by_corners(store, page, image, corners, self.layout, who=who)
+            outcome = register_by_corners(store, page, image, corners, layout=self.layout, who=who)
         self.exports.touch()
         return JSONResponse(outcome.to_json())
 
@@ -440,7 +440,7 @@ class _Api:
         for p in same_file:
             homography, dpi = store.page_geometry(p.page_id)
             questions = [q.number for q in sheet_items(store, p).questions] if p.status == "graded" else []
-            wanted.append(ScanPictures.wanted(p.page_no, p.sha256, homography, dpi, questions))
+            wanted.append(ScanPictures.wanted(p.page_no, p.sha256, homography, dpi, questions=questions))
         return wanted
 
     def _page_image(self, store: Store, page: PageRow) -> Any:

@@ -85,7 +85,7 @@ def grid_box_mm(layout: SheetLayout, params: CropParams = CropParams()) -> tuple
 
 
 def crop_mm(image: np.ndarray, homography: np.ndarray, working_dpi: float, box_mm: tuple[float, float, float, float],
-            px_per_mm: float) -> np.ndarray:
+            *, px_per_mm: float) -> np.ndarray:
     """An upright crop of a layout rectangle from a scan.
 
     Parameters
@@ -201,7 +201,7 @@ class ScanPictures:
         raise ReviewError(f"{source}: the scan file has no page {page_no} any more")
 
     @staticmethod
-    def wanted(page_no: int, sha256: str, homography: tuple[tuple[float, ...], ...] | None, working_dpi: float,
+    def wanted(page_no: int, sha256: str, homography: tuple[tuple[float, ...], ...] | None, working_dpi: float, *,
                questions: Iterable[int]) -> _Wanted:
         """Describe a page whose pictures to make (questions: numbers whose row to crop)."""
         return _Wanted(page_no, sha256, homography, working_dpi, tuple(questions))
@@ -227,10 +227,11 @@ class ScanPictures:
             h = np.array(want.homography, dtype=np.float64)
             scale = self.params.px_per_mm
             grid = grid_box_mm(self.layout, self.params)
-            made[("grid", want.sha256)] = _png(crop_mm(image, h, want.working_dpi, grid, scale))
+            made[("grid", want.sha256)] = _png(crop_mm(image, h, want.working_dpi, grid, px_per_mm=scale))
             for number in want.questions:
                 box = question_box_mm(self.layout, number, self.params)
-                made[("question", want.sha256, number)] = _png(crop_mm(image, h, want.working_dpi, box, scale))
+                crop = crop_mm(image, h, want.working_dpi, box, px_per_mm=scale)
+                made[("question", want.sha256, number)] = _png(crop)
         with self._lock:
             for key, value in made.items():
                 self._cache[key] = value

@@ -47,7 +47,7 @@ class SetAsideOutcome:
                 "candidate": self.candidate, "flagged": self.flagged}
 
 
-def register_by_corners(store: Store, page: PageRow, image: np.ndarray, corners: Any, layout: SheetLayout, *,
+def register_by_corners(store: Store, page: PageRow, image: np.ndarray, corners: Any, *, layout: SheetLayout,
                         who: str) -> SetAsideOutcome:
     """Read a set-aside page from four corner-mark centres and grade it.
 
@@ -80,7 +80,7 @@ def register_by_corners(store: Store, page: PageRow, image: np.ndarray, corners:
     store.record_decisions([NewDecision("register", json.dumps([list(map(float, c)) for c in corners]),
                                         sha256=page.sha256)], who=who)
     record = PageRecord(page.source, page.page_no, page.sha256, "error")
-    page_id = grade_stored_read(store, record, read, manifests, layout, batch_id=page.batch_id)
+    page_id = grade_stored_read(store, record, read, manifests, layout=layout, batch_id=page.batch_id)
     return _outcome(store, page_id)
 
 
