@@ -205,3 +205,17 @@ def test_the_queue_pages_through_open_sheets_by_file_and_page(sitting):
         after_settling = open_sheets(store)
     assert [p.sha256 for p in first + rest] == [sha_of(scans, FLAGGED), sha_of(scans, UNREADABLE)]
     assert [p.sha256 for p in after_settling] == [sha_of(scans, UNREADABLE)]
+
+
+def test_a_score_slip_says_when_it_includes_reviewers_decisions(sitting):
+    from papergen.report.run import exam_report
+    from papergen.report.slips import slips_html, slips_of
+    from papergen.review.decisions import NewDecision
+
+    results, scans = sitting
+    with open_store(results) as store:
+        store.record_decisions([NewDecision("answer", "D", sha256=sha_of(scans, FLAGGED), question=4)], who="a")
+        report = exam_report(store, "EX1")
+    slips = {s.candidate: s for s in slips_of(report)}
+    assert slips["2024000001"].decisions == 1 and slips["2024000003"].decisions == 0
+    assert slips_html(report).count("本成绩含 1 项人工复核决定") == 1
