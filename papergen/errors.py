@@ -54,3 +54,7 @@ class RosterError(PapergenError):
 
 class NoResultsError(StoreError, ReportError):
     """A folder holds no results store: it is not a folder ``papergen grade`` wrote."""
+
+
+class ReviewError(PapergenError):
+    """A review decision cannot be recorded (unknown page or question, bad answer, bad review.csv row...)."""

@@ -33,6 +33,7 @@ ALLOWED = {
     "build": {"assembly", "bank", "errors", "exam", "render", "resources"},
     "writeback": {"bank", "errors", "grading", "report"},
     "demo": {"bank", "build", "errors", "grading", "report", "resources", "simulate"},
+    "review": {"errors", "exam", "files", "grading", "resources", "wording"},
     "cli": set(PACKAGES + MODULES) - {"cli"},
 }
 """The papergen packages and modules each part may import (besides ``papergen.__version__``)."""

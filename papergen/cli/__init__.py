@@ -58,3 +58,6 @@ main.add_command(simulate_command.simulate)
 from papergen.cli import demo_command  # noqa: E402
 
 main.add_command(demo_command.demo)
+from papergen.cli import review_command  # noqa: E402
+
+main.add_command(review_command.review)

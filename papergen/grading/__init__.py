@@ -22,6 +22,7 @@ from papergen.grading.batch import (
     default_page_source,
     default_reader,
     grade_batch,
+    grade_stored_read,
     scan_inputs,
 )
 from papergen.grading.corrections import (
@@ -36,9 +37,25 @@ from papergen.grading.corrections import (
     printed_to_bank,
     rescore_results,
 )
+from papergen.grading.decisions import (
+    ABSENT,
+    ABSENT_WORD,
+    BLANK_WORD,
+    DECISION_KINDS,
+    Decision,
+    DecisionKind,
+    NewDecision,
+    decided_read,
+    format_answer,
+    format_options,
+    parse_answer,
+    parse_candidate,
+    score_with_decisions,
+)
 from papergen.grading.exports import RESPONSES_CSV, REVIEW_CSV, SCORES_CSV, write_exports
 from papergen.grading.lock import LOCK_FILENAME, LockParams, results_lock
 from papergen.grading.identify import Identity, Refusal, identify_sheet
+from papergen.grading.pending import IDENTITY_FLAGS, FlagCounts, flag_counts
 from papergen.grading.records import (
     DUPLICATE_CANDIDATE,
     DUPLICATE_SCAN,
@@ -57,6 +74,23 @@ from papergen.grading.scoring import POINT_DECIMALS, QuestionScore, SectionScore
 from papergen.grading.store import SCHEMA_VERSION, STORE_FILENAME, Store, StoreParams, open_results
 
 __all__ = [
+    "ABSENT",
+    "ABSENT_WORD",
+    "BLANK_WORD",
+    "DECISION_KINDS",
+    "Decision",
+    "DecisionKind",
+    "NewDecision",
+    "decided_read",
+    "format_answer",
+    "format_options",
+    "parse_answer",
+    "parse_candidate",
+    "score_with_decisions",
+    "IDENTITY_FLAGS",
+    "FlagCounts",
+    "flag_counts",
+    "grade_stored_read",
     "Correction",
     "Corrections",
     "DUPLICATE_CANDIDATE",

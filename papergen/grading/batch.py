@@ -57,6 +57,7 @@ __all__ = [
     "PageProblem",
     "PageImageLike",
     "grade_batch",
+    "grade_stored_read",
     "default_page_source",
     "default_reader",
     "count_input_pages",
@@ -556,3 +557,42 @@ def _export(store: Store, out: Path, summary: GradeSummary) -> None:
     except ReportError as exc:
         summary.run_errors.append(f"exports not written: {exc}")
         summary.exports_failed = True
+
+
+def grade_stored_read(store: Store, page: PageRecord, read: SheetRead, manifests: Sequence[ExamManifest], *,
+                      layout: SheetLayout, batch_id: int, params: GradeParams = GradeParams()) -> int:
+    """Identify, score and store a new read of a page already in the store, as a grading run would.
+
+    For a page read again outside a run, e.g. a set-aside sheet registered by
+    hand: the read replaces the stored one; refusals, roster and duplicate
+    flags follow the same rules as in :func:`grade_batch`.
+
+    Parameters
+    ----------
+    store : Store
+        The open results store.
+    page : PageRecord
+        The page's file, page number and content hash (status and read are ignored).
+    read : SheetRead
+        The new read.
+    manifests : sequence of ExamManifest
+        The keys stored with the results.
+    layout : SheetLayout
+        The sheet layout.
+    batch_id : int
+        The grading run the page belongs to.
+    params : GradeParams
+        Tunables.
+
+    Returns
+    -------
+    int
+        The page's new id.
+    """
+    summary = GradeSummary()
+    run = _Run(store, batch_id, {m.exam_id: m for m in manifests}, layout, default_reader(), params, summary)
+    base = PageRecord(page.source, page.page_no, page.sha256, StoredStatus.ERROR)
+    outcome = run._assess_read(base, read)
+    record = replace(outcome.record, elapsed_ms=None)
+    return store.save_page(record, batch_id=batch_id, score=outcome.score, flags=outcome.flags,
+                           related=outcome.related)

@@ -9,25 +9,33 @@ half a file.
 scores.csv
     One row per graded sheet: candidate, name (from the exam's roster),
     exam id, variant, one column per format section, total, maximum, flags,
-    file and page.
+    file, page, and ``decisions``: how many reviewers' decisions the score
+    includes (0: the score is the reader's alone).
 responses.csv
     One row per graded sheet, one column per question: the marked options
     (``"A"``, ``"ACD"``, judge ``"T"``/``"F"``), ``""`` if blank, followed by
     :data:`REVIEW_MARK` when the question is listed for review.
 review.csv
     One row per thing a person should look at: every page not graded (blank,
-    refused, quarantined, not a sheet, errors: no page goes unlisted), sheet flags, and questions under review.
+    refused, quarantined, not a sheet, errors: no page goes unlisted), sheet
+    flags, questions under review or decided, and roster candidates without a
+    graded sheet.  The ``decision`` column holds what a reviewer decided (answer
+    letters, 对/错, 空 for blank; the candidate number on sheet-flag rows; 缺考 on
+    absentee rows) and may be filled in and applied with
+    ``papergen review RESULTS --apply review.csv``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from papergen.errors import ReportError
 from papergen.files import write_csv
 from papergen.wording import format_points
 from papergen.exam import ExamManifest
+from papergen.grading.decisions import ABSENT_WORD, Decision, format_answer
 from papergen.grading.scoring import QuestionScore
 from papergen.grading.records import PROBLEM_STATUSES, GradedSheet, PageRow
 from papergen.grading.store import Store
@@ -53,8 +61,12 @@ REVIEW_MARK = "?"
 Table = tuple[list[str], list[list[str]]]
 
 
-def write_exports(store: Store, out_dir: str | Path) -> list[Path]:
+def write_exports(store: Store, out_dir: str | Path, *, roster: Sequence[Any] | None = None) -> list[Path]:
     """Write scores.csv, responses.csv and review.csv from the store into ``out_dir``.
+
+    ``roster`` (rows with ``number``, ``name``, ``variant``), if given, lists
+    its candidates without a graded sheet in review.csv instead of the rosters
+    in the exams' keys.
 
     Returns
     -------
@@ -72,7 +84,7 @@ def write_exports(store: Store, out_dir: str | Path) -> list[Path]:
     tables = {
         SCORES_CSV: scores_table(sheets, manifests),
         RESPONSES_CSV: responses_table(sheets, manifests),
-        REVIEW_CSV: review_table(store.pages(PROBLEM_STATUSES), sheets),
+        REVIEW_CSV: review_table(store.pages(PROBLEM_STATUSES), sheets, store.decisions(), manifests, roster),
     }
     written = []
     for name, (header, rows) in tables.items():
@@ -85,7 +97,7 @@ def scores_table(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamMani
     sections = _section_columns(manifests.values())
     names = _roster_names(manifests)
     header = ["candidate", "name", "exam_id", "variant", *(title for _, title in sections),
-              "total", "max", "flags", "file", "page"]
+              "total", "max", "flags", "file", "page", "decisions"]
     rows = []
     for sheet in sheets:
         points = {s.key: format_points(s.points) for s in sheet.score.sections}
@@ -93,7 +105,7 @@ def scores_table(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamMani
             *_identity_cells(sheet.page, names),
             *(points.get(key, "") for key, _ in sections),
             format_points(sheet.score.total), format_points(sheet.score.max_total), _flags_cell(sheet),
-            sheet.page.source, str(sheet.page.page_no),
+            sheet.page.source, str(sheet.page.page_no), str(sheet.decisions),
         ])
     return header, rows
 
@@ -114,16 +126,26 @@ def responses_table(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamM
     return header, rows
 
 
-def review_table(pages: Iterable[PageRow], sheets: Sequence[GradedSheet]) -> Table:
-    """Header and rows of review.csv: ungraded pages, sheet flags, questions under review."""
-    header = ["file", "page", "candidate", "exam_id", "variant", "question", "reason"]
-    rows = [_review_row(p, "", f"{p.status}: {p.reason}") for p in pages]
+def review_table(pages: Iterable[PageRow], sheets: Sequence[GradedSheet], decisions: Sequence[Decision] = (),
+                 manifests: Mapping[str, ExamManifest] | None = None, roster: Sequence[Any] | None = None) -> Table:
+    """Header and rows of review.csv: ungraded pages, sheet flags, questions under review or decided, absentees.
+
+    ``decisions`` is the store's audit trail (oldest first); ``manifests``
+    give the rosters whose candidates without a graded sheet are listed, or
+    ``roster`` for every exam when given.
+    """
+    header = ["file", "page", "candidate", "exam_id", "variant", "question", "reason", "decision"]
+    answers, numbers, absent = _standing_decisions(decisions)
+    rows = [_review_row(p, "", f"{p.status}: {p.reason}") + [""] for p in pages]
     for sheet in sheets:
-        rows.extend(_review_row(sheet.page, "", f"{f.kind}: {f.detail}") for f in sheet.flags)
+        number = numbers.get(sheet.page.sha256, "")
+        rows.extend(_review_row(sheet.page, "", f"{f.kind}: {f.detail}") + [number] for f in sheet.flags)
         rows.extend(
-            _review_row(sheet.page, str(q.number), _question_reason(q)) for q in sheet.score.review_questions
+            _review_row(sheet.page, str(q.number), _question_reason(q)) + [""] for q in sheet.score.review_questions
         )
+        rows.extend(_decided_rows(sheet, answers))
     rows.sort(key=lambda r: (r[0], int(r[1]), int(r[5]) if r[5] else 0))
+    rows.extend(_absentee_rows(sheets, manifests or {}, absent, roster))
     return header, rows
 
 
@@ -167,3 +189,53 @@ def _question_reason(question: QuestionScore) -> str:
 def _review_row(page: PageRow, question: str, reason: str) -> list[str]:
     return [page.source, str(page.page_no), page.candidate or "", page.exam_id or "", page.variant or "",
             question, reason]
+
+
+# -- reviewers' decisions in review.csv --------------------------------------------
+
+ABSENT_REASON = "absent: on the roster, no sheet graded"
+"""The reason of a review.csv row naming a roster candidate without a graded sheet."""
+
+
+def _standing_decisions(decisions: Sequence[Decision]
+                        ) -> tuple[dict[tuple[str, int], tuple[str, Decision]], dict[str, str], set[tuple[str, str]]]:
+    """From the audit trail: standing answers ((page hash, question) -> (reader's marks, latest decision)),
+    candidate numbers by page hash, and (exam, candidate) confirmed absent."""
+    read: dict[tuple[str, int], str] = {}
+    answers: dict[tuple[str, int], Decision] = {}
+    numbers: dict[str, str | None] = {}
+    absent: dict[tuple[str, str], str | None] = {}
+    for d in decisions:
+        if d.kind == "answer" and d.sha256 is not None and d.question is not None:
+            read.setdefault((d.sha256, d.question), d.before or "")
+            answers[(d.sha256, d.question)] = d
+        elif d.kind == "candidate" and d.sha256 is not None:
+            numbers[d.sha256] = d.after
+        elif d.kind == "absent" and d.exam_id and d.candidate:
+            absent[(d.exam_id, d.candidate)] = d.after
+    return ({k: (read[k], d) for k, d in answers.items() if d.after is not None},
+            {k: v for k, v in numbers.items() if v is not None},
+            {k for k, v in absent.items() if v is not None})
+
+
+def _decided_rows(sheet: GradedSheet, answers: Mapping[tuple[str, int], tuple[str, Decision]]) -> list[list[str]]:
+    rows = []
+    for q in sheet.score.questions:
+        standing = answers.get((sheet.page.sha256, q.number))
+        if standing is None:
+            continue
+        marks, decision = standing
+        reason = f"{decision.flag or 'decided'}; read {marks or 'blank'}, key {''.join(q.answer)}"
+        rows.append(_review_row(sheet.page, str(q.number), reason) + [format_answer(decision.after or "")])
+    return rows
+
+
+def _absentee_rows(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamManifest],
+                   absent: set[tuple[str, str]], roster: Sequence[Any] | None) -> list[list[str]]:
+    present = {(s.page.exam_id, s.page.candidate) for s in sheets}
+    return [
+        ["", "", c.number, exam_id, c.variant, "", ABSENT_REASON, ABSENT_WORD if (exam_id, c.number) in absent else ""]
+        for exam_id, manifest in sorted(manifests.items())
+        for c in (roster if roster is not None else manifest.candidates)
+        if (exam_id, c.number) not in present
+    ]

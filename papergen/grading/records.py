@@ -128,6 +128,8 @@ class GradedSheet:
     page: PageRow
     score: SheetScore
     flags: tuple[Flag, ...] = ()
+    decisions: int = 0
+    """How many reviewers' decisions the score follows."""
 
     @property
     def needs_review(self) -> bool:

@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 
 from papergen.errors import ManifestError
 from papergen.exam import ExamManifest
+from papergen.grading.decisions import score_with_decisions
 from papergen.grading.records import GradedSheet, RescoreResult, ScoreChange
-from papergen.grading.scoring import SheetScore, score_sheet
+from papergen.grading.scoring import SheetScore
 from papergen.grading.store import Store
 
 __all__ = ["check_rescorable", "score_change", "plan_rescore", "rescore_store"]
@@ -95,8 +96,8 @@ def plan_rescore(store: Store, manifest: ExamManifest, *, reason: str = "key cor
     sheets = store.graded_sheets(manifest.exam_id)
     check_rescorable(manifest, sheets)
     rescored = [
-        (sheet, score_sheet(store.sheet_read(sheet.page.page_id),
-                            manifest.variant(sheet.score.variant), manifest.format))
+        (sheet, score_with_decisions(store.sheet_read(sheet.page.page_id), manifest.variant(sheet.score.variant),
+                                     manifest.format, store.decided_answers(sheet.page.sha256)))
         for sheet in sheets
     ]
     changes = tuple(c for c in (score_change(old, new) for old, new in rescored) if c is not None)

@@ -35,6 +35,16 @@ flag
     Sheet-level flags (candidate mismatch, duplicate scan...).
 rescore, rescore_change
     Rescoring runs (after a key correction) and the sheets whose score changed.
+decision (schema 2)
+    The reviewers' decisions, append-only (triggers refuse updates and
+    deletes): who, when, the page (by content hash, so a decision outlives
+    the page row a regrade replaces), question or candidate number, what the
+    reader flagged, the value before and after, and why.  Every score and
+    page candidate is kept equal to the reads overridden by the latest
+    decision per target; ``score.decisions`` counts the decisions a score
+    includes.
+
+A store of an older schema version is migrated in place when opened.
 """
 
 from __future__ import annotations
@@ -48,6 +58,7 @@ from contextlib import contextmanager
 from itertools import chain
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -55,9 +66,18 @@ from typing import Any
 import numpy as np
 
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
-from papergen.errors import GradeError, NoResultsError, StoreError
+from papergen.errors import GradeError, NoResultsError, ReviewError, StoreError
 from papergen.exam import ExamManifest, key_digest, seal_manifest
 from papergen.files import make_folder
+from papergen.grading.decisions import (
+    ABSENT,
+    DECISION_KINDS,
+    Decision,
+    NewDecision,
+    parse_answer,
+    parse_candidate,
+    score_with_decisions,
+)
 from papergen.grading.records import (
     Flag,
     GradedSheet,
@@ -79,7 +99,7 @@ __all__ = [
     "manifest_sha256",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STORE_FILENAME = "results.sqlite"
 
 _READ_STATUS = {"graded": "read", "refused": "read", "blank": "blank",
@@ -402,6 +422,7 @@ class Store:
                 "INSERT INTO flag (page_id, kind, detail) VALUES (?, ?, ?)",
                 [(page_id, f.kind, f.detail) for f in flags] + [(pid, f.kind, f.detail) for pid, f in related],
             )
+            _apply_page_decisions(db, record.sha256)
         return page_id
 
     def pages(self, statuses: Iterable[StoredStatus] | None = None) -> list[PageRow]:
@@ -445,13 +466,14 @@ class Store:
         where, args = ("AND page.exam_id = ?", [exam_id]) if exam_id is not None else ("", [])
         pages = self._db.execute(
             f"SELECT {_PAGE_COLUMNS}, score.variant AS score_variant, score.key_checksum, score.sections, "
-            "score.questions AS score_questions FROM page JOIN score ON score.page_id = page.id "
+            "score.questions AS score_questions, score.decisions FROM page JOIN score ON score.page_id = page.id "
             f"WHERE page.status = 'graded' {where} "
             "ORDER BY page.exam_id, page.candidate, page.source, page.page_no",
             args,
         ).fetchall()
         flags = self.flags()
-        return [GradedSheet(_page_row(p), _sheet_score(p), tuple(flags.get(p["id"], ()))) for p in pages]
+        return [GradedSheet(_page_row(p), _sheet_score(p), tuple(flags.get(p["id"], ())), p["decisions"])
+                for p in pages]
 
     def flags(self) -> dict[int, list[Flag]]:
         """Sheet-level flags by page id."""
@@ -482,6 +504,10 @@ class Store:
                 _write_score(db, page_id, score)
             _log_rescore(db, result, old_row["manifest_sha256"] if old_row else None, manifest_sha256(manifest))
             _upsert_manifest(db, manifest)
+            for page_id, _ in scores:  # the reviewers' decisions stand over the new key
+                page = db.execute("SELECT sha256 FROM page WHERE id = ?", (page_id,)).fetchone()
+                if page is not None:
+                    _apply_page_decisions(db, page["sha256"])
 
     def rescore_history(self, exam_id: str | None = None) -> list[RescoreResult]:
         """Logged rescoring runs (of one exam or all), oldest first."""
@@ -493,6 +519,139 @@ class Store:
             changes = tuple(_change_from_row(r) for r in rows)
             out.append(RescoreResult(run["exam_id"], run["at"], run["reason"], run["sheets"], changes))
         return out
+
+    # -- review decisions (schema 2) -----------------------------------------
+
+    def record_decisions(self, requests: Sequence[NewDecision], *, who: str) -> list[Decision]:
+        """Record reviewers' decisions in one transaction and recompute what they touch.
+
+        Scores and page candidates of the pages named are recomputed from the
+        stored reads overridden by the latest decisions.  If any request fails,
+        nothing is recorded.
+
+        Parameters
+        ----------
+        requests : sequence of NewDecision
+            The decisions, applied in order.
+        who : str
+            The reviewer, recorded with each decision.
+
+        Returns
+        -------
+        list of Decision
+            The rows written, in order.
+
+        Raises
+        ------
+        ReviewError
+            If a request names no stored page, a page that is not graded, a
+            question the page does not have, an answer or number that cannot
+            be, or withdraws a decision that was never made.
+        """
+        with self._transaction() as db:
+            rows = [_insert_decision(db, request, who.strip() or "?") for request in requests]
+            for sha256 in dict.fromkeys(r.sha256 for r in rows if r.sha256 is not None):
+                _apply_page_decisions(db, sha256)
+        return rows
+
+    def decided_answers(self, sha256: str) -> dict[int, str]:
+        """The answers reviewers settled on one page: question number -> option keys (latest decision each)."""
+        return _decided_answers(self._db, sha256)
+
+    def decisions(self, sha256: str | None = None) -> list[Decision]:
+        """The audit trail (of one page or all), oldest first."""
+        where, args = ("WHERE sha256 = ?", [sha256]) if sha256 is not None else ("", [])
+        return [_decision(r) for r in self._db.execute(f"SELECT * FROM decision {where} ORDER BY id", args)]
+
+    def latest_decisions(self) -> dict[tuple, Decision]:
+        """The effective decision per target (:attr:`Decision.target`); withdrawn ones left out."""
+        latest = {d.target: d for d in self.decisions()}
+        return {target: d for target, d in latest.items() if d.after is not None}
+
+    def page(self, page_id: int) -> PageRow | None:
+        """The stored page with this id, None if there is none."""
+        row = self._db.execute(f"SELECT {_PAGE_COLUMNS} FROM page WHERE id = ?", (page_id,)).fetchone()
+        return _page_row(row) if row is not None else None
+
+    def page_by_sha256(self, sha256: str) -> PageRow | None:
+        """The stored page with this content hash, None if there is none."""
+        row = self._db.execute(f"SELECT {_PAGE_COLUMNS} FROM page WHERE sha256 = ?", (sha256,)).fetchone()
+        return _page_row(row) if row is not None else None
+
+    def page_geometry(self, page_id: int) -> tuple[tuple[tuple[float, ...], ...] | None, float]:
+        """The stored homography (layout px -> image px) of a page and its working dpi; (None, 0) if unregistered."""
+        row = self._db.execute("SELECT homography, working_dpi FROM page WHERE id = ?", (page_id,)).fetchone()
+        if row is None or not row["homography"]:
+            return None, 0.0
+        return tuple(tuple(r) for r in json.loads(row["homography"])), float(row["working_dpi"] or 0.0)
+
+    def review_counts(self) -> dict[int, int]:
+        """Questions still under review per graded page id (pages with none left out)."""
+        rows = self._db.execute(
+            "SELECT page_id, review_count FROM score JOIN page ON page.id = score.page_id "
+            "WHERE page.status = 'graded' AND review_count > 0"
+        )
+        return {r["page_id"]: r["review_count"] for r in rows}
+
+    def open_sheets(self, identity_kinds: Sequence[str], *, after: tuple[str, int] | None = None,
+                    limit: int | None = None) -> list[PageRow]:
+        """Graded pages with a question under review or an identity flag no candidate decision settles.
+
+        Ordered by file and page; ``after`` (file, page number) and ``limit``
+        page through them.  ``identity_kinds`` are the flag kinds a candidate
+        decision settles.
+        """
+        source, page_no = after if after is not None else ("", 0)
+        rows = self._db.execute(
+            f"SELECT {_PAGE_COLUMNS} FROM page WHERE page.id IN ({_OPEN_REVIEW} UNION "
+            f"{_open_identity(len(identity_kinds))}) AND (page.source > ? OR (page.source = ? AND page.page_no > ?)) "
+            "ORDER BY page.source, page.page_no, page.id LIMIT ?",
+            (*identity_kinds, source, source, page_no, -1 if limit is None else limit),
+        )
+        return [_page_row(r) for r in rows]
+
+    def open_counts(self, identity_kinds: Sequence[str], *, sheets: bool = True) -> dict[str, int]:
+        """Flags left: ``questions`` under review, ``identity`` sheets unsettled, ``sheets`` with either.
+
+        ``sheets=False`` leaves out the sheet count (-1), the one part that reads every open sheet.
+        """
+        identity = _open_identity(len(identity_kinds))
+        both = f"(SELECT count(*) FROM ({_OPEN_REVIEW} UNION {identity}))" if sheets else "-1"
+        row = self._db.execute(
+            "SELECT (SELECT coalesce(sum(review_count), 0) FROM score) AS questions, "
+            f"(SELECT count(*) FROM ({identity})) AS identity, {both} AS sheets",
+            (*identity_kinds, *(identity_kinds if sheets else ())),
+        ).fetchone()
+        return {"questions": row["questions"], "identity": row["identity"], "sheets": row["sheets"]}
+
+    def sheet_score(self, page_id: int) -> SheetScore | None:
+        """The stored score of a page, None if it has none."""
+        row = self._db.execute("SELECT variant AS score_variant, key_checksum, sections, questions AS score_questions "
+                               "FROM score WHERE page_id = ?", (page_id,)).fetchone()
+        return _sheet_score(row) if row is not None else None
+
+    def page_flags(self, page_id: int) -> list[Flag]:
+        """Sheet-level flags of one page."""
+        rows = self._db.execute("SELECT kind, detail FROM flag WHERE page_id = ? ORDER BY id", (page_id,))
+        return [Flag(r["kind"], r["detail"]) for r in rows]
+
+    def replace_read(self, sha256: str, read: SheetRead, *, status: StoredStatus, reason: str = "",
+                     exam_id: str | None = None, variant: str | None = None, candidate: str | None = None,
+                     score: SheetScore | None = None, flags: Sequence[Flag] = ()) -> int:
+        """Store a new read of a stored page (e.g. registered by hand), keeping its file, page and batch.
+
+        Returns the new page id.
+
+        Raises
+        ------
+        ReviewError
+            If no page has this content hash.
+        """
+        page = self.page_by_sha256(sha256)
+        if page is None:
+            raise ReviewError(f"{self.path}: no page with content hash {sha256[:12]}")
+        record = PageRecord(page.source, page.page_no, sha256, status, reason, read, exam_id, variant, candidate)
+        return self.save_page(record, batch_id=page.batch_id, score=score, flags=flags)
 
 
 def open_results(results_dir: str | Path, *, create: bool = False, params: StoreParams = StoreParams()) -> Store:
@@ -541,7 +700,9 @@ def _prepare(connection: sqlite3.Connection, path: Path, params: StoreParams) ->
         if tables:
             raise StoreError(f"{path}: not a papergen results store (got an SQLite file with {tables} other tables)")
         connection.execute("PRAGMA journal_mode = WAL")
-        connection.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        connection.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = 1; COMMIT;")
+        version = 1
+    _migrate(connection, version)
     connection.execute("PRAGMA synchronous = NORMAL")
 
 
@@ -720,3 +881,189 @@ def _json(value: Any) -> str:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# -- schema migrations and review decisions ---------------------------------------
+
+_OPEN_REVIEW = "SELECT page_id FROM score WHERE review_count > 0"
+"""SQL: graded pages with a question under review (only graded pages have a score row; the score_review
+index answers it without reading the scores themselves)."""
+
+_OPEN_IDENTITY = (
+    "SELECT flag.page_id FROM flag JOIN page ON page.id = flag.page_id WHERE page.status = 'graded' "
+    "AND flag.kind IN ({kinds}) AND (SELECT after FROM decision WHERE decision.kind = 'candidate' "
+    "AND decision.sha256 = page.sha256 ORDER BY decision.id DESC LIMIT 1) IS NULL GROUP BY flag.page_id"
+)
+"""SQL: graded pages with an identity flag and no standing candidate decision (``{kinds}``: placeholders)."""
+
+
+def _open_identity(kinds: int) -> str:
+    return _OPEN_IDENTITY.format(kinds=", ".join("?" * kinds) or "NULL")
+
+
+_MIGRATIONS = {
+    2: """
+CREATE TABLE decision (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    sha256 TEXT,
+    source TEXT,
+    page_no INTEGER,
+    exam_id TEXT,
+    question INTEGER,
+    candidate TEXT,
+    flag TEXT NOT NULL DEFAULT '',
+    before TEXT,
+    after TEXT,
+    why TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX decision_sha256 ON decision (sha256);
+CREATE TRIGGER decision_append_only_update BEFORE UPDATE ON decision
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+CREATE TRIGGER decision_append_only_delete BEFORE DELETE ON decision
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+ALTER TABLE score ADD COLUMN decisions INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX score_review ON score (review_count, decisions);
+""",
+}
+"""Schema changes by the version they lead to; each runs in one transaction."""
+
+
+def _migrate(connection: sqlite3.Connection, version: int) -> None:
+    """Bring a store from ``version`` up to :data:`SCHEMA_VERSION`, one version per transaction."""
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        connection.executescript(f"BEGIN; {_MIGRATIONS[target]} PRAGMA user_version = {target}; COMMIT;")
+
+
+def _insert_decision(db: sqlite3.Connection, request: NewDecision, who: str) -> Decision:
+    if request.kind not in DECISION_KINDS:
+        raise ReviewError(f"decision: unknown kind (got {request.kind!r}; expected one of {', '.join(DECISION_KINDS)})")
+    page = _decided_page(db, request) if request.kind != "absent" else None
+    flag, stood, after = _page_values(db, page, request) if page is not None else ("", None, _absent_value(request))
+    previous = _latest(db, request)
+    if request.after is None and (previous is None or previous["after"] is None):
+        raise ReviewError(f"{_where(page, request)}: nothing to undo (no {request.kind} decision stands)")
+    before = previous["after"] if previous is not None and previous["after"] is not None else stood
+    values = (_now(), who, request.kind, request.sha256 if page else None, page["source"] if page else None,
+              page["page_no"] if page else None, page["exam_id"] if page else request.exam_id,
+              request.question, request.candidate if page is None else None, flag, before, after, request.why)
+    cursor = db.execute(
+        "INSERT INTO decision (at, who, kind, sha256, source, page_no, exam_id, question, candidate, flag, "
+        "before, after, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+    return Decision(int(cursor.lastrowid), *values)  # type: ignore[arg-type]
+
+
+def _decided_page(db: sqlite3.Connection, request: NewDecision) -> sqlite3.Row:
+    page = db.execute("SELECT * FROM page WHERE sha256 = ?", (request.sha256 or "",)).fetchone()
+    if page is None:
+        raise ReviewError(f"decision: no stored page with content hash {str(request.sha256)[:12]!r}")
+    if request.kind in ("answer", "candidate") and page["status"] != "graded":
+        raise ReviewError(f"{_where(page, request)}: the page is not graded (status {page['status']}); "
+                          "register it or key it in first")
+    return page
+
+
+def _page_values(db: sqlite3.Connection, page: sqlite3.Row, request: NewDecision) -> tuple[str, str | None, str | None]:
+    """(what the reader flagged, the reader's value, the checked value decided) of a decision on a page."""
+    if request.kind == "answer":
+        read = _question_read(db, page, request)
+        reasons = list(read.flags) + (["ambiguous"] if MarkState.AMBIGUOUS in read.states else [])
+        after = None if request.after is None else _checked(parse_answer, page, request, request.after, read.options)
+        return ", ".join(dict.fromkeys(reasons)), "".join(read.marked), after
+    if request.kind == "candidate":
+        flags = db.execute("SELECT kind FROM flag WHERE page_id = ?", (page["id"],)).fetchall()
+        digits = len(page["grid_digits"]) if page["grid_digits"] else None
+        after = None if request.after is None else _checked(parse_candidate, page, request, request.after, digits)
+        first = db.execute("SELECT before FROM decision WHERE kind = 'candidate' AND sha256 = ? ORDER BY id LIMIT 1",
+                           (request.sha256,)).fetchone()
+        read_number = first["before"] if first is not None else page["candidate"] or ""
+        return ", ".join(dict.fromkeys(f["kind"] for f in flags)), read_number, after
+    return page["reason"], page["status"], request.after
+
+
+def _absent_value(request: NewDecision) -> str | None:
+    if not request.exam_id or not request.candidate:
+        raise ReviewError(f"decision absent: name the exam and the candidate number (got exam {request.exam_id!r}, "
+                          f"candidate {request.candidate!r})")
+    if request.after is not None and request.after != ABSENT:
+        raise ReviewError(f"exam {request.exam_id} candidate {request.candidate}: an absence is recorded as "
+                          f"{ABSENT!r} (got {request.after!r})")
+    return request.after
+
+
+def _question_read(db: sqlite3.Connection, page: sqlite3.Row, request: NewDecision) -> QuestionRead:
+    marks = db.execute("SELECT questions FROM marks WHERE page_id = ?", (page["id"],)).fetchone()
+    reads = {q.number: q for q in _decode_marks(marks["questions"])} if marks else {}
+    if request.question not in reads:
+        raise ReviewError(f"{_where(page, request)}: the sheet has no question {request.question} "
+                          f"(got {len(reads)} questions)")
+    return reads[request.question]  # type: ignore[index]
+
+
+def _checked(parse: Any, page: sqlite3.Row, request: NewDecision, *args: Any) -> str:
+    try:
+        return parse(*args)
+    except ReviewError as exc:
+        raise ReviewError(f"{_where(page, request)}: {exc}") from None
+
+
+def _where(page: sqlite3.Row | None, request: NewDecision) -> str:
+    if page is None:
+        return f"exam {request.exam_id} candidate {request.candidate}"
+    question = f" question {request.question}" if request.question is not None else ""
+    return f"{page['source']} page {page['page_no']}{question}"
+
+
+def _latest(db: sqlite3.Connection, request: NewDecision) -> sqlite3.Row | None:
+    """The latest decision on the request's target, None if there is none."""
+    if request.kind == "absent":
+        return db.execute("SELECT after FROM decision WHERE kind = 'absent' AND exam_id = ? AND candidate = ? "
+                          "ORDER BY id DESC LIMIT 1", (request.exam_id, request.candidate)).fetchone()
+    return db.execute("SELECT after FROM decision WHERE kind = ? AND sha256 = ? AND question IS ? "
+                      "ORDER BY id DESC LIMIT 1", (request.kind, request.sha256, request.question)).fetchone()
+
+
+def _decided_answers(db: sqlite3.Connection, sha256: str) -> dict[int, str]:
+    """The effective answer decisions of one page: question number -> option keys."""
+    latest: dict[int, str | None] = {}
+    for row in db.execute("SELECT question, after FROM decision WHERE kind = 'answer' AND sha256 = ? ORDER BY id",
+                          (sha256,)):
+        latest[row["question"]] = row["after"]
+    return {q: after for q, after in latest.items() if after is not None}
+
+
+def _apply_page_decisions(db: sqlite3.Connection, sha256: str) -> None:
+    """Make a graded page's candidate and score those of its read overridden by the latest decisions."""
+    rows = db.execute("SELECT kind, question, before, after FROM decision WHERE sha256 = ? AND kind IN "
+                      "('answer', 'candidate') ORDER BY id", (sha256,)).fetchall()
+    page = db.execute("SELECT * FROM page WHERE sha256 = ?", (sha256,)).fetchone()
+    if not rows or page is None or page["status"] != "graded":
+        return
+    candidates = [r for r in rows if r["kind"] == "candidate"]
+    if candidates:
+        number = candidates[-1]["after"] if candidates[-1]["after"] is not None else candidates[0]["before"]
+        db.execute("UPDATE page SET candidate = ? WHERE id = ?", (number, page["id"]))
+    answers = _decided_answers(db, sha256)
+    exam = db.execute("SELECT manifest FROM exam WHERE exam_id = ?", (page["exam_id"],)).fetchone()
+    if any(r["kind"] == "answer" for r in rows) and exam is not None:
+        manifest = _parsed_manifest(exam["manifest"])
+        marks = db.execute("SELECT questions FROM marks WHERE page_id = ?", (page["id"],)).fetchone()
+        read = _sheet_read(page, _decode_marks(marks["questions"]))
+        _write_score(db, page["id"], score_with_decisions(read, manifest.variant(page["variant"]), manifest.format,
+                                                          answers))
+    effective = len(answers) + int(bool(candidates) and candidates[-1]["after"] is not None)
+    db.execute("UPDATE score SET decisions = ? WHERE page_id = ?", (effective, page["id"]))
+
+
+@lru_cache(maxsize=8)
+def _parsed_manifest(text: str) -> ExamManifest:
+    """A stored manifest, parsed once (every decision rescores against it)."""
+    return ExamManifest.model_validate_json(text)
+
+
+def _decision(row: sqlite3.Row) -> Decision:
+    return Decision(row["id"], row["at"], row["who"], row["kind"], row["sha256"], row["source"], row["page_no"],
+                    row["exam_id"], row["question"], row["candidate"], row["flag"], row["before"], row["after"],
+                    row["why"])

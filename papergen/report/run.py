@@ -26,9 +26,10 @@ from papergen.report.slips import render_slips_html, render_slips_pdf
 from papergen.report.summary import CohortReport, ReportParams, summarise_cohort
 from papergen.report.tables import file_part, write_item_analysis_csv, write_workbook
 from papergen.files import make_folder
-from papergen.grading import Store, open_results
+from papergen.grading import Store, flag_counts, open_results
 
-__all__ = ["REPORT_FORMATS", "ReportRun", "write_reports", "write_exam_exports", "exam_report", "parse_formats"]
+__all__ = ["REPORT_FORMATS", "ReportRun", "write_reports", "write_exam_exports", "exam_report", "parse_formats",
+           "unsettled_warnings"]
 
 REPORT_FORMATS = ("pdf", "html")
 """Formats of the cohort report and the slips."""
@@ -44,10 +45,12 @@ class ReportRun:
     written: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     annotated: dict[str, AnnotateSummary] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def describe(self) -> list[str]:
         """Human-readable lines for the command line."""
-        lines = [f"Exams: {', '.join(self.exams) or 'none'}"]
+        lines = [f"Warning: {w}" for w in self.warnings]
+        lines += [f"Exams: {', '.join(self.exams) or 'none'}"]
         lines += [f"Written: {p}" for p in self.written]
         for exam, summary in self.annotated.items():
             lines.append(f"Annotated {exam}: {len(summary.written)} files, {len(summary.problems)} pages not annotated")
@@ -160,9 +163,24 @@ def write_reports(
                     run.annotated[exam_id] = _annotate(store, report, out, annotate_as, layout, results)
             except PapergenError as exc:
                 run.problems.append(str(exc))
+        run.warnings = unsettled_warnings(store, results)
     if not run.written:
         raise ReportError("report: nothing written: " + "; ".join(run.problems))
     return run
+
+
+def unsettled_warnings(store: Store, results: Path) -> list[str]:
+    """What a report must say while flags remain, and that scores include reviewers' decisions."""
+    counts = flag_counts(store)
+    warnings = []
+    if counts.total:
+        warnings.append(f"待复核 {counts.questions} 题、{counts.identity} 个考号、{counts.set_aside} 张搁置答题卡 "
+                        f"({counts.total} flags not settled): scores may still change; settle them with "
+                        f"'papergen review {results}'")
+    decided = sum(1 for s in store.graded_sheets() if s.decisions)
+    if decided:
+        warnings.append(f"{decided} sheets' scores include reviewers' decisions (scores.csv column 'decisions')")
+    return warnings
 
 
 def _write_exam(report: CohortReport, out: Path, formats: tuple[str, ...]) -> list[Path]:

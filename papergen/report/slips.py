@@ -68,6 +68,8 @@ class Slip:
     review: int
     source: str
     page_no: int
+    decisions: int = 0
+    """Reviewers' decisions the score includes."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def _slip(sheet: GradedSheet, name: str, manifest: ExamManifest, report: CohortR
         variant=sheet.score.variant, total=sheet.score.total, max_total=sheet.score.max_total, passed=passed,
         cut=report.cut, sections=tuple((s.title, s.points, s.max_points) for s in sheet.score.sections),
         missed=missed, review=len(sheet.score.review_questions), source=sheet.page.source,
-        page_no=sheet.page.page_no,
+        page_no=sheet.page.page_no, decisions=sheet.decisions,
     )
 
 
@@ -130,6 +132,8 @@ def _footnotes(slip: Slip) -> list[str]:
     lines = []
     if slip.review:
         lines.append(f"本答题卡有 {slip.review} 题待人工复核，复核后成绩可能变动。")
+    if slip.decisions:
+        lines.append(f"本成绩含 {slip.decisions} 项人工复核决定（题目答案或准考证号）。")
     lines.append("答案按你所用试卷上的选项字母列出；判断题以“对/错”表示。作废的题目不计分，也不列出。")
     lines.append(f"答题卡：{slip.source} 第{slip.page_no}页。")
     return lines

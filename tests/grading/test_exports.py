@@ -48,9 +48,9 @@ def test_grade_writes_the_three_exports(graded):
 def test_scores_csv_has_names_sections_total_and_flags(graded):
     header, first, second = read_csv(graded / "scores.csv")
     assert header == ["candidate", "name", "exam_id", "variant", "单项选择题", "判断题", "多项选择题",
-                      "total", "max", "flags", "file", "page"]
+                      "total", "max", "flags", "file", "page", "decisions"]
     assert first == ["2024000001", "王小明", "EX1", "A", "2.5", "1", "1", "4.5", "6", "review: 4",
-                     "scans/a.pdf", "1"]
+                     "scans/a.pdf", "1", "0"]
     assert second[:10] == ["2024000002", "李华", "EX1", "B", "3", "1", "2", "6", "6", ""]
 
 
@@ -63,7 +63,7 @@ def test_responses_csv_has_one_column_per_question_with_review_marks(graded):
 
 def test_review_csv_lists_ungraded_pages_and_questions(graded):
     header, *rows = read_csv(graded / "review.csv")
-    assert header == ["file", "page", "candidate", "exam_id", "variant", "question", "reason"]
+    assert header == ["file", "page", "candidate", "exam_id", "variant", "question", "reason", "decision"]
     assert [(r[0], r[1], r[5]) for r in rows] == [("scans/a.pdf", "1", "4"), ("scans/a.pdf", "3", ""),
                                                   ("scans/b.pdf", "1", "")]
     assert rows[0][6] == "ambiguous; read D, key D"
@@ -75,8 +75,9 @@ def test_review_csv_lists_sheet_flags(tmp_path):
     scans = FakeScans()
     scans.add(make_read(ANSWERS_A, qr=sheet_qr(EXAM, "A", "2024000001"), candidate="2024000009"))
     grade_batch(["scans"], [EXAM], tmp_path, **scans.grade_kwargs())
-    _, row = read_csv(tmp_path / "review.csv")
-    assert row[5:] == ["", "candidate_mismatch: QR code says 2024000001, grid reads 2024000009"]
+    _, row, absentee = read_csv(tmp_path / "review.csv")
+    assert row[5:] == ["", "candidate_mismatch: QR code says 2024000001, grid reads 2024000009", ""]
+    assert absentee == ["", "", "2024000002", "EX1", "B", "", "absent: on the roster, no sheet graded", ""]
     _, score_row = read_csv(tmp_path / "scores.csv")
     assert score_row[9] == "candidate_mismatch"
 
@@ -119,7 +120,7 @@ def test_review_csv_lists_every_page_not_graded_with_file_page_and_reason(tmp_pa
     scans.add(RuntimeError("reader crashed"), source="scans/e.pdf")
     summary = grade_batch(["scans"], [EXAM], tmp_path, **scans.grade_kwargs())
     _, *rows = read_csv(tmp_path / "review.csv")
-    listed = {(r[0], r[1], r[6].split(":")[0]) for r in rows}
+    listed = {(r[0], r[1], r[6].split(":")[0]) for r in rows if not r[6].startswith("absent:")}  # roster absentees
     assert listed == {("scans/c.pdf", "1", "blank"), ("scans/c.pdf", "2", "not_a_sheet"),
                       ("scans/c.pdf", "3", "refused"), ("scans/d.png", "1", "quarantined"),
                       ("scans/e.pdf", "1", "error")}
@@ -136,9 +137,9 @@ def test_text_from_outside_cannot_become_a_formula_in_any_csv(tmp_path):
                         ambiguous={4: "B"}), source="@scans/+a.pdf")
     scans.add(SheetRead("quarantined", reason="-3 of 4 fiducials"), source="-b.pdf")
     grade_batch(["scans"], [exam], tmp_path, **scans.grade_kwargs())
-    _, score = read_csv(tmp_path / "scores.csv")
+    header, score = read_csv(tmp_path / "scores.csv")
     assert score[:3] == ["2024000001", "'=HYPERLINK(\"http://x\",\"点我\")", "'=1+1"]
-    assert score[-2] == "'@scans/+a.pdf"
+    assert score[header.index("file")] == "'@scans/+a.pdf"
     assert score[4:9] == ["2.5", "1", "2", "5.5", "6"], "numbers stay numbers"
     _, response = read_csv(tmp_path / "responses.csv")
     assert response[1:5] == ["'=HYPERLINK(\"http://x\",\"点我\")", "'=1+1", "A", "'@scans/+a.pdf"]
