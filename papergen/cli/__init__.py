@@ -61,3 +61,4 @@ main.add_command(demo_command.demo)
 from papergen.cli import review_command  # noqa: E402
 
 main.add_command(review_command.review)
+main.add_command(review_command.status)

@@ -9,8 +9,8 @@ import click
 
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
 from papergen.exam import read_roster
-from papergen.grading import open_results
-from papergen.review import DEFAULT_HOST, apply_review_csv, reconcile, serve_review
+from papergen.grading import EXIT_ATTENTION, open_results
+from papergen.review import DEFAULT_HOST, apply_review_csv, next_steps, reconcile, serve_review
 
 _RESULTS = click.Path(exists=True, file_okay=False, path_type=Path)
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -61,3 +61,30 @@ def review(results_dir: Path, roster_path: Path | None, apply_path: Path | None,
             click.echo(line)
     serve_review(results_dir, who=reviewer, host=host, port=port, roster=roster, layout=layout,
                  open_browser=not no_browser, announce=click.echo)
+
+
+@click.command("status", context_settings=CONTEXT_SETTINGS)
+@click.argument("results_dir", type=_RESULTS)
+@click.option("--roster", "roster_path", type=_FILE,
+              help="Roster CSV (number, name[, variant]) to reconcile with; default: the roster in the key.")
+@reports_errors
+def status(results_dir: Path, roster_path: Path | None) -> None:
+    """Say where a sitting stands: per exam present and absent, pages not graded, flags left, and what to do next.
+
+    Reads the results folder only; nothing is changed.  The exit status is 0
+    when everything is settled and 3 while pages, flags or absentees still
+    need a person (as papergen grade).
+
+    \b
+    Example:
+      papergen status results/ --roster roster.csv
+    """
+    roster = read_roster(roster_path) if roster_path is not None else None
+    with open_results(results_dir) as store:
+        sitting = reconcile(store, roster)
+    for line in sitting.describe():
+        click.echo(line)
+    for step in next_steps(sitting, str(results_dir)):
+        click.echo(f"下一步 next: {step}")
+    if not sitting.settled or sitting.not_graded:
+        raise SystemExit(EXIT_ATTENTION)

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from papergen.grading import ABSENT, FlagCounts, PageRow, Store, flag_counts
 
-__all__ = ["RosterPerson", "ExamRoll", "Sitting", "reconcile", "NOT_GRADED"]
+__all__ = ["RosterPerson", "ExamRoll", "Sitting", "reconcile", "next_steps", "NOT_GRADED"]
 
 NOT_GRADED = ("refused", "quarantined", "not_a_sheet", "error")
 """Page statuses counted as pages not graded (blank backs are not)."""
@@ -96,6 +96,23 @@ class Sitting:
                      f"{self.flags.set_aside} 张搁置答题卡；已有复核决定 {self.decisions} 条")
         lines += [f"  未评分：{_page(p)}（{p.status}：{p.reason}）" for p in self.not_graded]
         return lines
+
+
+def next_steps(sitting: Sitting, results_dir: str) -> list[str]:
+    """What a proctor does next with this sitting, most urgent first (Chinese first, the command to run)."""
+    steps = []
+    if sitting.not_graded:
+        steps.append(f"检查 {len(sitting.not_graded)} 个未评分页（见上表）：重新扫描后再次运行 papergen grade，"
+                     "或在复核界面中登记搁置的答题卡")
+    open_items = sitting.flags.total + sum(len(e.absent) for e in sitting.exams)
+    if open_items:
+        steps.append(f"复核剩余 {open_items} 处：papergen review {results_dir}"
+                     f"（或填写 review.csv 的 decision 列后 papergen review {results_dir} --apply review.csv）")
+    if sitting.settled:
+        steps.append(f"全部复核完毕：papergen report {results_dir} --out reports/ 生成成绩报告")
+    else:
+        steps.append(f"复核完毕前也可生成报告（待复核的成绩标为“待定”）：papergen report {results_dir} --out reports/")
+    return steps
 
 
 def reconcile(store: Store, roster: Sequence[RosterPerson] | None = None) -> Sitting:

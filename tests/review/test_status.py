@@ -1,0 +1,40 @@
+"""papergen status: where a sitting stands and what to do next, without changing the store."""
+
+from __future__ import annotations
+
+import hashlib
+
+from click.testing import CliRunner
+from review_sitting import graded_sitting
+
+from papergen.cli import main
+from papergen.grading import FlagCounts
+from papergen.review import Sitting, next_steps
+
+
+def _digest(folder) -> str:
+    return hashlib.sha256((folder / "results.sqlite").read_bytes()).hexdigest()
+
+
+def test_status_lists_the_sitting_and_the_next_step_and_changes_nothing(tmp_path):
+    graded_sitting(tmp_path)
+    before = _digest(tmp_path)
+    result = CliRunner().invoke(main, ["status", str(tmp_path)])
+    assert result.exit_code == 3, result.output
+    assert "到考" in result.output and "待复核" in result.output
+    assert "下一步 next: 复核剩余" in result.output and f"papergen review {tmp_path}" in result.output
+    assert _digest(tmp_path) == before
+
+
+def test_status_of_a_folder_without_results_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(main, ["status", str(tmp_path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output and str(tmp_path) in result.output
+
+
+def test_a_settled_sitting_is_sent_to_the_report():
+    settled = Sitting(exams=(), not_graded=(), flags=FlagCounts(0, 0, 0, 0), decisions=3, graded=10)
+    assert settled.settled
+    assert next_steps(settled, "results") == ["全部复核完毕：papergen report results --out reports/ 生成成绩报告"]
+    pending = Sitting(exams=(), not_graded=(), flags=FlagCounts(2, 1, 1, 1), decisions=0, graded=10)
+    steps = next_steps(pending, "results")
+    assert steps[0].startswith("复核剩余 4 处") and "待定" in steps[1]
