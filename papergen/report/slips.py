@@ -28,8 +28,8 @@ from papergen.report.pdf_common import (
     pairs_table,
     title_line,
 )
-from papergen.report.summary import CohortReport
-from papergen.report.wording import points
+from papergen.report.summary import CohortReport, Verdict
+from papergen.report.wording import VERDICT_TEXT, points
 from papergen.wording import answer_text
 from papergen.grading import GradedSheet, QuestionScore
 
@@ -61,7 +61,7 @@ class Slip:
     variant: str
     total: float
     max_total: float
-    passed: bool
+    verdict: Verdict
     cut: float
     sections: tuple[tuple[str, float, float], ...]
     missed: tuple[SlipQuestion, ...]
@@ -91,17 +91,17 @@ def slips_of(report: CohortReport) -> list[Slip]:
     """One slip per sheet of the cohort, in cohort order (by candidate number)."""
     cohort = report.cohort
     manifest = cohort.manifest
-    return [_slip(sheet, name, manifest, report, bool(passed))
-            for sheet, name, passed in zip(cohort.sheets, cohort.names, report.passed)]
+    return [_slip(sheet, name, manifest, report, verdict)
+            for sheet, name, verdict in zip(cohort.sheets, cohort.names, report.verdicts)]
 
 
-def _slip(sheet: GradedSheet, name: str, manifest: ExamManifest, report: CohortReport, passed: bool) -> Slip:
+def _slip(sheet: GradedSheet, name: str, manifest: ExamManifest, report: CohortReport, verdict: Verdict) -> Slip:
     types = {q.number: q.type for q in manifest.variant(sheet.score.variant).questions}
     missed = tuple(_missed(q, types.get(q.number, "single")) for q in sheet.score.questions
                    if q.status in _NOT_CREDITED)
     return Slip(
         candidate=sheet.page.candidate or "", name=name, exam_id=manifest.exam_id, title=manifest.title,
-        variant=sheet.score.variant, total=sheet.score.total, max_total=sheet.score.max_total, passed=passed,
+        variant=sheet.score.variant, total=sheet.score.total, max_total=sheet.score.max_total, verdict=verdict,
         cut=report.cut, sections=tuple((s.title, s.points, s.max_points) for s in sheet.score.sections),
         missed=missed, review=len(sheet.score.review_questions), source=sheet.page.source,
         page_no=sheet.page.page_no,
@@ -118,7 +118,7 @@ def _missed(q: QuestionScore, item_type: str) -> SlipQuestion:
 
 
 def _info_rows(slip: Slip) -> list[tuple[str, str, str, str]]:
-    result = "及格" if slip.passed else "不及格"
+    result = VERDICT_TEXT[slip.verdict]
     return [
         ("姓名", slip.name or "（名单中无此考生）", "准考证号", slip.candidate or "（未识别）"),
         ("考试编号", slip.exam_id, "试卷代号", slip.variant),
