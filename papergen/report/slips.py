@@ -337,16 +337,17 @@ def _question_table(slip: Slip, style: SlipStyle) -> Table:
 _SLIP_CSS = """
 section.slip { page-break-after: always; break-after: page; margin-bottom: 48px; }
 section.slip:last-child { page-break-after: auto; break-after: auto; }
-"""
+table.questions td, table.questions th { min-width: 2.5em; }
+""" + "".join(f"table.q{n} td:nth-child({n}n+1), table.q{n} th:nth-child({n}n+1) {{ border-left: 2px solid #000; }}\n"
+              for n in sorted({len(h) for h in _QUESTION_HEADINGS.values()}))
 
 
-def slips_html(report: CohortReport, *, answers: AnswerDetail = "none") -> str:
-    """Every slip in one HTML document; each slip prints on its own page."""
+def slips_html(report: CohortReport, *, answers: AnswerDetail = "none", style: SlipStyle = SlipStyle()) -> str:
+    """Every slip in one HTML document; each slip prints on its own page (questions side by side as in the PDF)."""
     parts = []
     for slip in slips_of(report, answers=answers):
         sections = html_table(_SECTION_HEADINGS, [(t, points(p), points(m)) for t, p, m in slip.sections])
-        listed = (html_table(_QUESTION_HEADINGS[slip.answers], [q.cells(slip.answers) for q in slip.questions])
-                  if slip.questions else f"<p>{esc(_empty_list_text(slip))}</p>")
+        listed = _question_table_html(slip, style) if slip.questions else f"<p>{esc(_empty_list_text(slip))}</p>"
         notes = "\n".join(f"<p class=\"note\">{esc(line)}</p>" for line in _footnotes(slip))
         parts.append(
             f"<section class=\"slip\" id=\"c{esc(slip.candidate)}\">\n<h1>{esc(slip.title)}　成绩单</h1>\n"
@@ -354,6 +355,12 @@ def slips_html(report: CohortReport, *, answers: AnswerDetail = "none") -> str:
             f"<h2>{esc(_list_heading(slip))}</h2>\n{listed}\n{notes}\n</section>"
         )
     return html_page(f"{report.title} 成绩单", "\n".join(parts), css=BASE_CSS + _SLIP_CSS)
+
+
+def _question_table_html(slip: Slip, style: SlipStyle) -> str:
+    groups = style.groups(slip.answers)
+    body = column_major_rows([q.cells(slip.answers) for q in slip.questions], groups)
+    return html_table(_QUESTION_HEADINGS[slip.answers] * groups, body, css_class=f"questions q{len(_QUESTION_HEADINGS[slip.answers])}")
 
 
 def render_slips_html(report: CohortReport, path: str | Path, *, answers: AnswerDetail = "none") -> Path:
