@@ -52,6 +52,7 @@ class KeyQuestion(_Model):
     permutation: list[str] = Field(description="Bank option labels in printed order (A, B, ... on the sheet).")
     answer: list[str] = Field(description="Correct printed labels; judge: ['T'] (对) or ['F'] (错).")
     dropped: bool = Field(False, description="Question removed from scoring by a key correction.")
+    awarded: bool = Field(False, description="Question whose points every candidate gets (送分), by a key correction.")
     also_accept: list[list[str]] = Field(default_factory=list, description="Further answers accepted by a key correction.")
     topic: str | None = Field(None, description="The item's topic code in the bank (absent in manifests before topics).")
 

@@ -60,6 +60,8 @@ class CohortItem:
         Further accepted answers (key corrections), in bank labels.
     dropped : bool
         True if a key correction dropped it from scoring.
+    awarded : bool
+        True if a key correction gave every candidate its points (送分).
     numbers : dict
         Variant name -> question number on that variant's sheet.
     topic : str or None
@@ -79,6 +81,7 @@ class CohortItem:
     dropped: bool
     numbers: dict[str, int]
     topic: str | None = None
+    awarded: bool = False
     permutations: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def printed(self, variant: str, labels: Sequence[str]) -> tuple[str, ...]:
@@ -299,7 +302,8 @@ def _cohort_items(manifest: ExamManifest, bank: Bank | None) -> tuple[CohortItem
             if known is None:
                 seen[q.item_id] = item
                 continue
-            if (known.key, known.also_accept, known.dropped) != (item.key, item.also_accept, item.dropped):
+            if ((known.key, known.also_accept, known.dropped, known.awarded)
+                    != (item.key, item.also_accept, item.dropped, item.awarded)):
                 problems.append(f"item {q.item_id}: variant {variant.variant} question {q.number} has key "
                                 f"{''.join(item.key)}, another variant {''.join(known.key)}")
             known.numbers[variant.variant] = q.number
@@ -333,6 +337,7 @@ def _item_of(question: KeyQuestion, variant: str, topic: str | None, option_coun
         key=_in_bank_labels(question.answer, to_bank),
         also_accept=tuple(_in_bank_labels(a, to_bank) for a in question.also_accept),
         dropped=question.dropped,
+        awarded=question.awarded,
         numbers={variant: question.number},
         topic=topic,
         permutations={variant: tuple(question.permutation)} if question.permutation else {},

@@ -11,7 +11,7 @@ from typing import Literal
 from papergen.render.columns import column_major_rows
 from papergen.report.cohort import CohortItem
 from papergen.report.item_analysis import ItemAnalysis, OptionCounts
-from papergen.report.summary import CohortReport
+from papergen.report.summary import CohortReport, sheet_cut
 from papergen.report.wording import (
     DASH,
     TYPE_TEXT,
@@ -136,7 +136,7 @@ def summary_pairs(report: CohortReport) -> list[tuple[str, str]]:
         ("标准差", decimal(d.sd, 1)),
         ("中位数", points(d.median)),
         ("最高分 / 最低分", f"{points(d.maximum)} / {points(d.minimum)}"),
-        ("及格线", points(report.cut)),
+        ("及格线", _cut_text(report)),
         ("及格人数（及格率）", f"{passed}（{percent(report.pass_rate)}）"),
         ("及格与否待复核", str(int(report.pending.sum()))),
         (rel_label, decimal(rel.value) if rel else DASH),
@@ -144,6 +144,12 @@ def summary_pairs(report: CohortReport) -> list[tuple[str, str]]:
         ("待复核答题卡", str(report.review_sheets)),
         ("重复扫描（未计入）", str(len(report.cohort.excluded))),
     ]
+
+
+def _cut_text(report: CohortReport) -> str:
+    """The cut score, with the pass marks in proportion when dropped questions lowered a sheet's maximum."""
+    _, cuts = _dropped_maxima(report)
+    return f"{points(report.cut)}（作废题目后 {cuts}）" if cuts else points(report.cut)
 
 
 def summary_rows(report: CohortReport) -> list[list[str]]:
@@ -246,9 +252,9 @@ def _item_row(a: ItemAnalysis) -> tuple[str, ...]:
     item = a.item
     keys = (item.label, item.item_id, TYPE_TEXT.get(item.type, item.type), printed_key_text(item),
             bank_key_text(item))
-    if item.dropped:
+    if item.dropped or item.awarded:
         return (*keys, DASH, DASH, DASH, percent(a.blank_rate, 0), _multi_rate(a),
-                option_counts_text(a.options, "all"), "已作废")
+                option_counts_text(a.options, "all"), "已作废" if item.dropped else "已送分")
     return (*keys, decimal(a.p_value), decimal(a.discrimination), decimal(a.point_biserial),
             percent(a.blank_rate, 0), _multi_rate(a), option_counts_text(a.options, "all"), flags_text(a.flags))
 
@@ -277,12 +283,29 @@ def option_counts_text(counts: OptionCounts, group: Literal["all", "upper", "low
 
 
 def correction_lines(report: CohortReport) -> list[str]:
-    """One line per key correction applied to the store."""
-    return [
+    """One line per key correction applied to the store, then what dropped and awarded questions do to the marks."""
+    lines = [
         f"{r.at.replace('T', ' ').replace('+00:00', ' UTC')}　{r.reason}：重新评分 {r.sheets} 份，"
-        f"{len(r.changes)} 份分数变化"
+        f"{len(r.total_changes)} 份总分变化"
         for r in report.rescores
     ]
+    dropped = [it.label for it in report.cohort.items if it.dropped]
+    awarded = [it.label for it in report.cohort.items if it.awarded]
+    if dropped:
+        full, cuts = _dropped_maxima(report)
+        lines.append(f"作废 {len(dropped)} 题（{'、'.join(dropped)}）：不计分，每份答卷的满分减去其分值"
+                     f"（{points(report.full_marks)} → {full}），及格线按比例降低（{points(report.cut)} → {cuts}），"
+                     "及格所需的得分率不变。")
+    if awarded:
+        lines.append(f"送分 {len(awarded)} 题（{'、'.join(awarded)}）：所有考生得该题分数，"
+                     f"满分（{points(report.full_marks)}）和及格线（{points(report.cut)}）不变。")
+    return lines
+
+
+def _dropped_maxima(report: CohortReport) -> tuple[str, str]:
+    """The sheets' maxima below the full marks and their pass marks in proportion (``"99.5"``, ``"59.7"``)."""
+    maxima = sorted({float(m) for m in report.cohort.max_totals if m < report.full_marks})
+    return "、".join(points(m) for m in maxima), "、".join(points(sheet_cut(report, m)) for m in maxima)
 
 
 def excluded_lines(report: CohortReport) -> list[str]:

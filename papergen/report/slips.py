@@ -42,7 +42,7 @@ from papergen.report.pdf_common import (
     pairs_table,
     title_line,
 )
-from papergen.report.summary import CohortReport, Verdict
+from papergen.report.summary import CohortReport, Verdict, sheet_cut
 from papergen.report.wording import VERDICT_TEXT, points
 from papergen.wording import answer_text
 from papergen.grading import GradedSheet, QuestionScore
@@ -108,6 +108,7 @@ class Slip:
     max_total: float
     verdict: Verdict
     cut: float
+    """The sheet's pass mark, points: the cut scaled to the sheet's maximum when questions were dropped."""
     sections: tuple[tuple[str, float, float], ...]
     answers: AnswerDetail
     questions: tuple[SlipQuestion, ...]
@@ -174,7 +175,7 @@ def _slip(sheet: GradedSheet, name: str, manifest: ExamManifest, report: CohortR
     return Slip(
         candidate=sheet.page.candidate or "", name=name, roster=bool(manifest.candidates),
         exam_id=manifest.exam_id, title=manifest.title, variant=sheet.score.variant, total=sheet.score.total,
-        max_total=sheet.score.max_total, verdict=verdict, cut=report.cut,
+        max_total=sheet.score.max_total, verdict=verdict, cut=sheet_cut(report, sheet.score.max_total),
         sections=tuple((s.title, s.points, s.max_points) for s in sheet.score.sections), answers=answers,
         questions=tuple(_listed(q, types.get(q.number, "single")) for q in listed), missed=len(missed),
         review=len(sheet.score.review_questions),

@@ -26,7 +26,7 @@ from papergen.report.stats import (
 from papergen.grading import RescoreResult
 
 __all__ = ["Verdict", "ReportParams", "DiscriminationBand", "CohortReport", "summarise_cohort", "default_cut",
-           "pending_verdicts"]
+           "pending_verdicts", "sheet_cut"]
 
 
 Verdict = Literal["pass", "fail", "pending"]
@@ -231,6 +231,15 @@ def summarise_cohort(
         data_as_of=max(s.page.read_at for s in cohort.sheets),
         small_sample=params.small_sample,
     )
+
+
+def sheet_cut(report: CohortReport, max_total: float) -> float:
+    """The pass mark of a sheet worth ``max_total`` points: the cut scaled to its maximum (see :mod:`.stats`).
+
+    A sheet whose maximum shrank because questions were dropped passes at the
+    same share of its maximum as the cut is of the full marks.
+    """
+    return report.cut * max_total / report.full_marks if report.full_marks else report.cut
 
 
 def pending_verdicts(cohort: Cohort, *, cut: float, full_marks: float) -> np.ndarray:
