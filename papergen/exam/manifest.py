@@ -54,7 +54,7 @@ class KeyQuestion(_Model):
     dropped: bool = Field(False, description="Question removed from scoring by a key correction.")
     awarded: bool = Field(False, description="Question whose points every candidate gets (送分), by a key correction.")
     also_accept: list[list[str]] = Field(default_factory=list, description="Further answers accepted by a key correction.")
-    topic: str | None = Field(None, description="The item's topic code in the bank (absent in manifests before topics).")
+    topic: str | None = Field(None, description="Topic code of the item in the bank (absent in older keys).")
 
 
 class VariantKey(_Model):

@@ -23,11 +23,8 @@ from collections import Counter
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
-from sim_cohort import cohort_store
 
-from papergen.grading import Store
 from papergen.report.html_report import report_html
-from papergen.report.run import exam_report
 from papergen.report.slips import slips_html
 from papergen.resources import font_path
 
@@ -75,13 +72,6 @@ def browser():
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
-
-
-@pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    path, _ = cohort_store(tmp_path_factory.mktemp("store"), COUNT)
-    with Store.open(path) as store:
-        return exam_report(store, "CS2026A")
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,6 @@ from PIL import Image
 from sim_cohort import (
     MISKEY_ITEM,
     bank_items,
-    cohort_store,
     cs_layout,
     cs_manifest,
     omr_synth,
@@ -57,18 +56,6 @@ from papergen.writeback import writeback_stats
 from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 
 COUNT = 40
-
-
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory):
-    path, _ = cohort_store(tmp_path_factory.mktemp("store"), COUNT)
-    return path
-
-
-@pytest.fixture(scope="module")
-def report(store_path):
-    with Store.open(store_path) as store:
-        return exam_report(store, "CS2026A")
 
 
 @pytest.fixture(scope="module")

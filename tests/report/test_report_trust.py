@@ -8,35 +8,21 @@ import dataclasses
 import io
 import re
 
-import pytest
 from openpyxl import load_workbook
 from pdf_inspect import page_texts, squash
-from sim_cohort import MISKEY_ITEM, cohort_store
+from sim_cohort import MISKEY_ITEM
 
-from papergen.grading import DUPLICATE_SCAN, Flag, Store
+from papergen.grading import DUPLICATE_SCAN, Flag
 from papergen.report.cohort import build_cohort
 from papergen.report.html_report import report_html
 from papergen.report.pdf_report import render_report_pdf
 from papergen.report.report_text import miskey_table, part_headings
-from papergen.report.run import exam_report
 from papergen.report.slips import slips_html, slips_of
 from papergen.report.summary import ReportParams, summarise_cohort
 from papergen.report.tables import write_item_analysis_csv, write_workbook
 
 COUNT = 40
 NUMERALS = "一二三四五六七八九十"
-
-
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory):
-    path, _ = cohort_store(tmp_path_factory.mktemp("store"), COUNT)
-    return path
-
-
-@pytest.fixture(scope="module")
-def report(store_path):
-    with Store.open(store_path) as store:
-        return exam_report(store, "CS2026A")
 
 
 def _headings(page: str) -> list[str]:

@@ -7,29 +7,14 @@ import re
 import pytest
 from click.testing import CliRunner
 from pdf_inspect import page_texts, squash
-from sim_cohort import cohort_store
 
 from papergen.cli import main
 from papergen.errors import ReportError
-from papergen.grading import Store
 from papergen.report.cohort import build_cohort
-from papergen.report.run import exam_report
 from papergen.report.slips import SlipStyle, parse_answer_detail, render_slips_pdf, slips_html, slips_of
 from papergen.report.summary import summarise_cohort
 
 COUNT = 12
-
-
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory):
-    path, _ = cohort_store(tmp_path_factory.mktemp("store"), COUNT)
-    return path
-
-
-@pytest.fixture(scope="module")
-def report(store_path):
-    with Store.open(store_path) as store:
-        return exam_report(store, "CS2026A")
 
 
 def _sections(page: str) -> list[str]:
