@@ -23,7 +23,7 @@ from papergen.errors import ReportError
 from papergen.files import SPREADSHEET_HINT, write_atomically, write_csv
 from papergen.wording import format_points
 from papergen.report.item_analysis import ItemAnalysis
-from papergen.report.report_text import option_counts_text, summary_pairs
+from papergen.report.report_text import option_counts_text, pending_note, small_sample_note, summary_pairs
 from papergen.report.summary import CohortReport
 
 __all__ = [
@@ -274,6 +274,9 @@ def _fill_overview(sheet, report: CohortReport) -> None:
     sheet.append(["项目", "数值"])
     for label, value in summary_pairs(report):
         sheet.append([label, value])
+    for line in (pending_note(report), small_sample_note(report)):
+        if line:
+            sheet.append(["注意", line])
     sheet.append([])
     sheet.append(["信度范围", "试卷代号", "系数", "数值", "题数", "人数", "标准差", "测量标准误"])
     for r in report.analysis.reliability:

@@ -107,6 +107,11 @@ def test_item_statistics_of_a_small_cohort_carry_a_warning(report):
     assert not enough.small_sample_warning and "仅供参考" not in report_html(enough)
 
 
+def test_the_workbook_overview_carries_the_small_sample_warning(report, tmp_path):
+    rows = list(load_workbook(write_workbook(report, tmp_path))["概况"].iter_rows(values_only=True))
+    assert any(label == "注意" and "少于 100 人" in value for label, value, *_ in rows if label)
+
+
 # -- pending review ----------------------------------------------------------------------------------
 
 
