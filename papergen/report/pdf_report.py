@@ -80,7 +80,8 @@ class ReportPdfStyle:
     """Space above and below the key figures, points."""
     gap_pt: float = 8.0
     item_columns_mm: tuple[float, ...] = (20.0, 20.0, 7.5, 15.0, 11.0, 8.0, 8.0, 8.0, 7.5, 7.5, 42.0, 22.0)
-    miskey_columns_mm: tuple[float, ...] = (18.0, 19.0, 20.0, 12.0, 8.0, 8.0, 8.0, 30.0, 30.0, 20.0)
+    miskey_table: TableLook = TableLook(size_pt=7.5, header_size_pt=7.5, padding_pt=1.5)
+    miskey_columns_mm: tuple[float, ...] = (16.0, 16.0, 18.0, 10.0, 7.0, 7.5, 7.5, 18.0, 31.0, 31.0, 18.0)
     section_columns_mm: tuple[float, ...] = (38.0, 16.0, 16.0, 20.0, 20.0, 20.0, 44.0)
     topic_columns_mm: tuple[float, ...] = (14.0, 80.0, 16.0, 18.0, 22.0, 24.0)
     miskey_rgb: tuple[float, float, float] = (1.0, 0.86, 0.86)
@@ -193,7 +194,7 @@ def _quality(report: CohortReport, charts: ReportCharts, headings: dict[str, str
     suspects = miskey_table(report)
     title = heading(headings["miskeys"], page)
     if suspects.rows:
-        flowables.append(KeepTogether([title, _table(suspects, style.miskey_columns_mm, style, style.table)]))
+        flowables.append(KeepTogether([title, _table(suspects, style.miskey_columns_mm, style, style.miskey_table)]))
         flowables.append(note(MISKEY_NOTE, page))
     else:
         flowables += [title, note("未发现疑似答案有误的试题。", page, size_pt=page.body_size_pt)]

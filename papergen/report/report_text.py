@@ -5,6 +5,7 @@ Both outputs print exactly these rows, so they never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -38,6 +39,8 @@ __all__ = [
     "correction_lines",
     "excluded_lines",
     "printed_key_text",
+    "printed_text",
+    "upper_choice_text",
     "bank_key_text",
     "topic_note",
     "small_sample_note",
@@ -70,7 +73,8 @@ DEFINITIONS = (
      "“题库答案”和选项分布按题库中的选项字母（打乱选项前的顺序）列出，选项分布为选择该项的人数，* 为正确选项。"),
 )
 
-MISKEY_NOTE = ("“答案”为各卷印在试卷上的字母，更正答案时按它填写；“题库答案”和高分组、低分组选择按题库字母列出，"
+MISKEY_NOTE = ("“答案”和“高分组首选”（高分组选得最多的选项）为各卷印在试卷上的字母，更正答案时按它们填写；"
+               "“题库答案”和高分组、低分组选择按题库字母列出，"
                "选项后的 * 表示答案所列的正确选项。")
 """Printed under the table of miskey suspects."""
 
@@ -211,12 +215,24 @@ def printed_key_text(item: CohortItem) -> str:
 
     ``"C"`` when every variant prints the same letters, else ``"A卷C　B卷A"``.
     """
-    answers = [item.key, *item.also_accept]
+    return printed_text(item, [item.key, *item.also_accept])
+
+
+def printed_text(item: CohortItem, answers: Sequence[Sequence[str]]) -> str:
+    """Answers given in bank labels, as printed on each variant (see :func:`printed_key_text`)."""
     per_variant = {v: "/".join(answer_text(item.printed(v, a), item.type) for a in answers)
                    for v in sorted(item.numbers)}
     if len(set(per_variant.values())) == 1:
         return next(iter(per_variant.values()))
     return "　".join(f"{v}卷{text}" for v, text in per_variant.items())
+
+
+def upper_choice_text(a: ItemAnalysis) -> str:
+    """The option the upper group chose most, as printed on each variant; :data:`DASH` if it chose none."""
+    counts = a.options.upper
+    if not any(counts):
+        return DASH
+    return printed_text(a.item, [[a.options.options[counts.index(max(counts))]]])
 
 
 def bank_key_text(item: CohortItem) -> str:
@@ -228,12 +244,12 @@ def miskey_table(report: CohortReport) -> TextTable:
     """Miskey suspects: numbers, item, printed and bank key, P, D, r, upper / lower group choices, flags."""
     rows = tuple(
         (a.item.label, a.item.item_id, printed_key_text(a.item), bank_key_text(a.item), decimal(a.p_value),
-         decimal(a.discrimination), decimal(a.point_biserial),
+         decimal(a.discrimination), decimal(a.point_biserial), upper_choice_text(a),
          option_counts_text(a.options, "upper"), option_counts_text(a.options, "lower"), flags_text(a.flags))
         for a in report.analysis.miskey_suspects
     )
-    header = ("题号", "题目编号", "答案", "题库答案", "P", "D", "r", "高分组选择", "低分组选择", "原因")
-    return TextTable(header, rows, ("LEFT", "LEFT", "LEFT", "CENTER") + ("CENTER",) * 3 + ("LEFT", "LEFT", "LEFT"))
+    header = ("题号", "题目编号", "答案", "题库答案", "P", "D", "r", "高分组首选", "高分组选择", "低分组选择", "原因")
+    return TextTable(header, rows, ("LEFT", "LEFT", "LEFT", "CENTER") + ("CENTER",) * 3 + ("LEFT",) * 4)
 
 
 def item_table(report: CohortReport) -> TextTable:

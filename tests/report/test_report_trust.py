@@ -41,6 +41,9 @@ def test_miskey_table_gives_the_key_as_printed_on_each_variant_and_the_bank_key_
     assert printed["A"] != printed["B"]  # the planted item is shuffled on B: the two columns must differ
     assert row[2] == f"A卷{printed['A']}　B卷{printed['B']}"
     assert table.header[2:4] == ("答案", "题库答案") and row[3] == "A"
+    b_question = next(q for q in manifest.variant("B").questions if q.item_id == MISKEY_ITEM)
+    b_letter = "ABCDE"[b_question.permutation.index("B")]  # able candidates choose bank option B
+    assert table.header[7] == "高分组首选" and row[7] == f"A卷B　B卷{b_letter}"
 
 
 def test_item_analysis_csv_gives_printed_keys_equal_to_the_key_file(report, tmp_path):
