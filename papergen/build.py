@@ -294,7 +294,7 @@ def build_exam(
     manifest = manifest_from_papers(
         papers, paper_format=fmt, layout_id=layout.id, layout_sha256=layout.sha256, mode=mode,
         versions=_versions(), candidates=candidates, min_status=min_status,
-        review_notice=_papers_notice(bank, papers),
+        review_notice=_papers_notice(bank, papers), topic_names=bank.topic_names(),
     )
     warnings = sheet_fit_warnings(layout, [_sheet(manifest, c.variant, c) for c in manifest.candidates])
     files = _write_outputs(Path(out_dir), papers, manifest, layout, workers, Path(bank_path).resolve().parent)

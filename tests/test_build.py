@@ -69,6 +69,17 @@ def test_key_manifest_matches_the_papers(built):
         assert [q.answer for q in variant.questions] == [list(q.answer) for q in paper.questions]
 
 
+def test_key_manifest_carries_each_questions_topic_and_the_topic_names(built, bank_path):
+    result, folder = built
+    manifest = load_manifest(folder / "out" / "key.json")
+    bank = json.loads(bank_path.read_text(encoding="utf-8"))
+    names = {t["code"]: t["name"] for t in bank["topics"]}
+    for paper, variant in zip(result.papers, manifest.variants):
+        assert [q.topic for q in variant.questions] == [q.topic for q in paper.questions]
+    used = {q.topic for v in manifest.variants for q in v.questions}
+    assert manifest.topic_names == {code: names[code] for code in used} and len(used) > 1
+
+
 def test_roster_candidates_get_variants_in_turn_and_one_sheet_each(built):
     result, folder = built
     assert [(c.number, c.variant) for c in result.manifest.candidates] == [

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 
 from papergen.demo import DemoParams, run_demo
 from papergen.errors import SimulationError
+from papergen.bank import load_bank
 from papergen.files import CSV_ENCODING
+from papergen.grading import open_results
+from papergen.report import exam_report
+from papergen.resources import bundled_bank_path
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +74,14 @@ def test_the_summary_counts_every_blank_back_the_grader_found(demo):
 
 def _blank_backs(n: int) -> str:
     return f"{n} blank back" if n == 1 else f"{n} blank backs"
+
+
+def test_the_demo_report_numbers_its_parts_without_gaps_and_needs_no_bank_for_topics(demo):
+    page = next(demo.reports_dir.glob("report-*.html")).read_text(encoding="utf-8")
+    numbers = "".join(re.findall(r"<h2>([一二三四五六七八九十])、", page))
+    assert numbers == "一二三四五六七八九十"[: len(numbers)] and len(numbers) >= 7
+    names = load_bank(bundled_bank_path("customer-service")).topic_names()
+    with open_results(demo.results_dir) as store:
+        [exam_id] = store.manifests()
+        without_bank = exam_report(store, exam_id)
+    assert without_bank.topics and all(g.title == names[g.key] for g in without_bank.topics)

@@ -9,7 +9,7 @@ import click
 from papergen.bank import load_bank
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
 from papergen.grading import EXIT_EXPORTS_FAILED, rescore_results
-from papergen.report import write_exam_exports, write_reports
+from papergen.report import ANSWER_DETAILS, write_exam_exports, write_reports
 from papergen.writeback import writeback_results
 
 _RESULTS = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -29,9 +29,11 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
               help="A PNG per page, or a PDF per candidate.")
 @click.option("--bank", "bank_path", type=_FILE, help="The exam's bank, for scores per topic.")
 @click.option("--layout", type=_FILE, help="Sheet layout file for --annotate; default: the bundled one.")
+@click.option("--answers", type=click.Choice(ANSWER_DETAILS), default="none", show_default=True,
+              help="What slips list: missed questions without the correct answers, with them, or all questions.")
 @reports_errors
 def report(results_dir: Path, out_dir: Path, cut: float | None, formats: str, annotate: bool, annotate_as: str,
-           bank_path: Path | None, layout: Path | None) -> None:
+           bank_path: Path | None, layout: Path | None, answers: str) -> None:
     """Write the cohort report, score slips, item analysis and workbook of every exam graded.
 
     For each exam in RESULTS_DIR/results.sqlite: report-<exam>.pdf/.html
@@ -39,14 +41,16 @@ def report(results_dir: Path, out_dir: Path, cut: float | None, formats: str, an
     slips-<exam>.pdf/.html (one page per candidate), item-analysis-<exam>.csv
     and results-<exam>.xlsx; with --annotate the scans overlaid with the
     marks read (green right, red wrong, amber for review, the key where wrong).
+    Slips list the questions missed without the correct answers unless
+    --answers missed or all asks for them.
 
     \b
     Example:
-      papergen report results/ --out reports/ --cut 60 --annotate
+      papergen report results/ --out reports/ --cut 60 --annotate --answers missed
     """
     bank = load_bank(bank_path) if bank_path is not None else None
     run = write_reports(results_dir, out_dir, cut=cut, formats=formats.split(","), annotate=annotate,
-                        annotate_as=annotate_as, bank=bank, layout=layout)  # type: ignore[arg-type]
+                        annotate_as=annotate_as, bank=bank, layout=layout, answers=answers)  # type: ignore[arg-type]
     for line in run.describe():
         click.echo(line)
 

@@ -84,7 +84,9 @@ class KeyQuestion(_Model):
     permutation: list[str] = Field(description="Bank option labels in printed order (A, B, ... on the sheet).")
     answer: list[str] = Field(description="Correct printed labels; judge: ['T'] (对) or ['F'] (错).")
     dropped: bool = Field(False, description="Question removed from scoring by a key correction.")
+    awarded: bool = Field(False, description="Question whose points every candidate gets (送分), by a key correction.")
     also_accept: list[list[str]] = Field(default_factory=list, description="Further answers accepted by a key correction.")
+    topic: str | None = Field(None, description="Topic code of the item in the bank (absent in older keys).")
 
 
 class VariantKey(_Model):
@@ -127,6 +129,9 @@ class ExamManifest(_Model):
     )
     review_notice: str | None = Field(
         None, description="Set when the papers hold items not approved by subject experts: how many, at which status."
+    )
+    topic_names: dict[str, str] = Field(
+        default_factory=dict, description="Topic code -> name of the topics the questions carry, from the bank."
     )
     key_version: int = Field(
         1, ge=1, description="1 for the key as built; each correction ('papergen rescore') adds 1."
@@ -284,6 +289,7 @@ def key_questions(paper: Paper) -> list[KeyQuestion]:
             points=q.points,
             permutation=list(q.permutation),
             answer=list(q.answer),
+            topic=q.topic or None,
         )
         for q in paper.questions
     ]
@@ -300,8 +306,13 @@ def manifest_from_papers(
     candidates: list[Candidate] | None = None,
     min_status: Literal["draft", "reviewed", "approved"] | None = None,
     review_notice: str | None = None,
+    topic_names: dict[str, str] | None = None,
 ) -> ExamManifest:
-    """Build the manifest of an exam from its variants' papers (review fields as the build found them)."""
+    """Build the manifest of an exam from its variants' papers (review fields as the build found them).
+
+    ``topic_names`` (code -> name, from the bank) is kept for the topics the questions carry, so a
+    report can break scores down by topic without the bank.
+    """
     if not papers:
         raise ManifestError("cannot write a key manifest for an exam with no variants")
     first = papers[0]
@@ -331,7 +342,13 @@ def manifest_from_papers(
         candidates=candidates or [],
         min_status=min_status,
         review_notice=review_notice,
+        topic_names=_used_topic_names(variants, topic_names or {}),
     ))
+
+
+def _used_topic_names(variants: list[VariantKey], names: dict[str, str]) -> dict[str, str]:
+    used = {q.topic for v in variants for q in v.questions if q.topic}
+    return {code: names.get(code, code) for code in sorted(used)}
 
 
 def save_manifest(manifest: ExamManifest, path: str | Path) -> None:

@@ -1,4 +1,4 @@
-"""Key corrections: change an answer, accept a second answer, drop a question; rescore; log it.
+"""Key corrections: change an answer, accept a second answer, drop a question, award it to all; rescore; log it.
 
 A corrections file is small JSON an instructor writes after the item
 analysis points at a bad key::
@@ -8,9 +8,19 @@ analysis points at a bad key::
       "corrections": [
         {"variant": "A", "question": 12, "answer": "C"},
         {"item": "cs-0042", "also_accept": ["B"]},
-        {"variant": "B", "question": 30, "drop": true}
+        {"variant": "B", "question": 30, "drop": true},
+        {"variant": "A", "question": 45, "award": true}
       ]
     }
+
+Dropping and awarding (送分) each have one policy, which :func:`rescore_results`
+states in its output:
+
+- a dropped question counts for nobody: each sheet's maximum falls by its
+  points (full marks 100 -> 99.5) and the pass mark falls in proportion
+  (60 -> 59.7), so the bar stays the same share of what a sheet can earn;
+- an awarded question gives every candidate its points, whatever was
+  marked: full marks and pass mark stay.
 
 A correction names a question as printed on one variant (``variant`` and
 ``question``; labels as printed on that variant) or a bank item (``item``;
@@ -30,6 +40,7 @@ key: the sheets' QR codes carry them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -89,6 +100,7 @@ class Correction(_Model):
     answer: Answer | None = Field(None, description="The right answer: 'C', 'ACD', ['A', 'C'], 'T'/'F' or 对/错.")
     also_accept: list[Answer] = Field(default_factory=list, description="Further answers to accept as right.")
     drop: bool = Field(False, description="Remove the question from scoring for everyone.")
+    award: bool = Field(False, description="Give every candidate the question's points (送分).")
     note: str = Field("", description="Why, for the change log.")
 
     @model_validator(mode="after")
@@ -98,10 +110,11 @@ class Correction(_Model):
             raise ValueError("name either 'variant' and 'question', or 'item'")
         if by_question and (self.variant is None or self.question is None):
             raise ValueError("'variant' and 'question' go together")
-        if not (self.drop or self.answer is not None or self.also_accept):
-            raise ValueError("give 'answer', 'also_accept' or 'drop'")
-        if self.drop and (self.answer is not None or self.also_accept):
-            raise ValueError("'drop' cannot be combined with 'answer' or 'also_accept'")
+        if not (self.drop or self.award or self.answer is not None or self.also_accept):
+            raise ValueError("give 'answer', 'also_accept', 'drop' or 'award'")
+        for action in ("drop", "award"):
+            if getattr(self, action) and (self.answer is not None or self.also_accept or self.drop and self.award):
+                raise ValueError(f"'{action}' cannot be combined with 'answer', 'also_accept' or another action")
         return self
 
     @property
@@ -144,14 +157,22 @@ class RescoreOutcome:
     exports: tuple[Path, ...] = field(default_factory=tuple)
     exports_problem: str = ""
 
+    policies: tuple[str, ...] = ()
+
     def describe(self) -> list[str]:
-        """Human-readable lines for the command line."""
+        """Human-readable lines for the command line: key changes, policies, and only the totals that changed."""
         lines = [f"New key: {self.manifest_path}", f"Change log: {self.log_path}"]
         lines += [f"  variant {c.variant} question {c.question} ({c.item_id}): {c.before} -> {c.after}"
                   for c in self.changes]
-        lines.append(f"Rescored {self.rescore.sheets} sheets; {len(self.rescore.changes)} scores changed")
+        lines += self.policies
+        moved = self.rescore.total_changes
+        lines.append(f"Rescored {self.rescore.sheets} sheets: {len(moved)} totals changed, "
+                     f"{self.rescore.sheets - len(moved)} unchanged")
         lines += [f"  {c.source} page {c.page_no} (candidate {c.candidate or '?'}): {c.old_total:g} -> "
-                  f"{c.new_total:g} points ({len(c.questions)} question(s) changed)" for c in self.rescore.changes]
+                  f"{c.new_total:g} points" for c in moved]
+        maxima = Counter((c.old_max, c.new_max) for c in self.rescore.changes
+                         if c.old_max is not None and c.old_max != c.new_max)
+        lines += [f"Maximum of {n} sheets: {old:g} -> {new:g} points" for (old, new), n in sorted(maxima.items())]
         if self.exports:
             lines.append(f"Rewritten: {', '.join(str(p) for p in self.exports)}")
         if self.exports_problem:
@@ -226,8 +247,8 @@ def _apply_one(correction: Correction, manifest: ExamManifest, questions: dict[t
             _check_answer(extra, question, "also_accept")
     for question in targets:
         to_printed = {bank: printed for printed, bank in printed_to_bank(question).items()}
-        if correction.drop:
-            question.dropped = True
+        if correction.drop or correction.award:
+            question.dropped, question.awarded = correction.drop, correction.award
         if answer is not None:
             question.answer = sorted(to_printed[label] for label in answer)
         for extra in accepted:
@@ -320,6 +341,8 @@ def _notes_by_item(manifest: ExamManifest, corrections: Corrections) -> dict[str
 def _key_text(question: KeyQuestion) -> str:
     if question.dropped:
         return "dropped"
+    if question.awarded:
+        return "awarded to all"
     return "/".join("".join(a) for a in (question.answer, *question.also_accept))
 
 
@@ -389,9 +412,10 @@ def rescore_results(results_dir: str | Path, key_path: str | Path, corrections_p
         scores, result = plan_rescore(store, corrected, reason=corrections.reason)
         new_path = next_version_path(key_path)
         log_path = new_path.with_name(f"{new_path.stem}.changes.json")
+        policies = score_policies(manifest, corrected)
         try:
             save_manifest(corrected, new_path)
-            _write_log(log_path, Path(key_path), manifest, corrected, corrections, changes, result)
+            _write_log(log_path, Path(key_path), manifest, corrected, corrections, changes, result, policies)
             store.save_rescore(corrected, scores, result)
         except BaseException:  # leave no version behind that the store does not hold
             new_path.unlink(missing_ok=True)
@@ -401,7 +425,38 @@ def rescore_results(results_dir: str | Path, key_path: str | Path, corrections_p
             exports, problem = _rewrite_exports(store, results, manifest.exam_id, exam_exports), ""
         except ReportError as exc:
             exports, problem = (), str(exc)
-    return RescoreOutcome(new_path, log_path, changes, result, exports, problem)
+    return RescoreOutcome(new_path, log_path, changes, result, exports, problem, policies)
+
+
+def score_policies(before: ExamManifest, after: ExamManifest) -> tuple[str, ...]:
+    """What questions newly dropped or awarded do to the full marks and the pass mark, one line per kind.
+
+    Dropped: each variant's full marks fall by the dropped points and the pass
+    mark in proportion.  Awarded (送分): both stay.
+    """
+    was = {(v.variant, q.number): q for v in before.variants for q in v.questions}
+    pass_mark = after.format.pass_mark
+    lines = []
+    for variant in after.variants:
+        dropped = [q.number for q in variant.questions if q.dropped and not was[(variant.variant, q.number)].dropped]
+        awarded = [q.number for q in variant.questions if q.awarded and not was[(variant.variant, q.number)].awarded]
+        full_before = sum(q.points for q in before.variant(variant.variant).questions if not q.dropped)
+        full_after = sum(q.points for q in variant.questions if not q.dropped)
+        if dropped:
+            bar = (f"the pass mark {pass_mark:g} -> {pass_mark * full_after / full_before:g}" if pass_mark is not None
+                   else "the pass mark")
+            lines.append(f"Variant {variant.variant}: question(s) {_numbers(dropped)} dropped: full marks "
+                         f"{full_before:g} -> {full_after:g}, {bar} in proportion (the same share of the maximum)")
+        if awarded:
+            kept = f"full marks {full_after:g} and pass mark {pass_mark:g}" if pass_mark is not None and not dropped \
+                else "the full marks and the pass mark"
+            lines.append(f"Variant {variant.variant}: question(s) {_numbers(awarded)} awarded to all (送分): every "
+                         f"candidate gets the points; {kept} unchanged by it")
+    return tuple(lines)
+
+
+def _numbers(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers)
 
 
 def _check_current_key(store: Store, manifest: ExamManifest, key_path: Path) -> None:
@@ -426,7 +481,7 @@ def _is_manifest(path: Path, manifest: ExamManifest) -> bool:
 
 
 def _write_log(log_path: Path, old_path: Path, old: ExamManifest, new: ExamManifest, corrections: Corrections,
-               changes: Sequence[KeyChange], result: RescoreResult) -> Path:
+               changes: Sequence[KeyChange], result: RescoreResult, policies: Sequence[str]) -> Path:
     new_path = log_path.with_name(log_path.name.replace(".changes.json", ".json"))
     log = {
         "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -438,11 +493,12 @@ def _write_log(log_path: Path, old_path: Path, old: ExamManifest, new: ExamManif
         "sha256": key_digest(new),
         "corrections": corrections.model_dump(mode="json", exclude_defaults=True)["corrections"],
         "changes": [asdict(c) for c in changes],
+        "policies": list(policies),
         "rescored_sheets": result.sheets,
         "score_changes": [
             {"source": c.source, "page": c.page_no, "candidate": c.candidate, "variant": c.variant,
              "old_total": c.old_total, "new_total": c.new_total}
-            for c in result.changes
+            for c in result.total_changes
         ],
     }
     return write_json(log_path, log, ManifestError, "key change log")

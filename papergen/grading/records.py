@@ -150,7 +150,9 @@ class ScoreChange:
     """How one sheet's score changed in a rescoring run.
 
     ``questions`` holds ``(number, old points, new points)`` for every question
-    whose points or status changed.
+    whose points or status changed.  ``old_max`` and ``new_max`` are the
+    sheet's maximum before and after, points (None for runs read back from a
+    store, which keeps totals only; equality ignores them).
     """
 
     page_id: int
@@ -161,6 +163,13 @@ class ScoreChange:
     old_total: float
     new_total: float
     questions: tuple[tuple[int, float, float], ...]
+    old_max: float | None = field(default=None, compare=False)
+    new_max: float | None = field(default=None, compare=False)
+
+    @property
+    def total_changed(self) -> bool:
+        """True if the sheet's total changed (not only its maximum or a question's status)."""
+        return self.old_total != self.new_total
 
 
 @dataclass(frozen=True)
@@ -172,3 +181,8 @@ class RescoreResult:
     reason: str
     sheets: int
     changes: tuple[ScoreChange, ...] = field(default_factory=tuple)
+
+    @property
+    def total_changes(self) -> tuple[ScoreChange, ...]:
+        """The changes of sheets whose total changed."""
+        return tuple(c for c in self.changes if c.total_changed)

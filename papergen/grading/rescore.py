@@ -58,7 +58,7 @@ def score_change(old: GradedSheet, new: SheetScore) -> ScoreChange | None:
         return None
     page = old.page
     return ScoreChange(page.page_id, page.source, page.page_no, page.candidate, new.variant,
-                       old.score.total, new.total, tuple(changed))
+                       old.score.total, new.total, tuple(changed), old.score.max_total, new.max_total)
 
 
 def rescore_store(store: Store, manifest: ExamManifest, *, reason: str = "key correction") -> RescoreResult:

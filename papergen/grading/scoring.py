@@ -14,6 +14,9 @@ Choices written down once
   the sheet's score and its maximum (status ``"dropped"``).  Giving everyone
   its points instead would credit a question that measured nothing, and
   percentages would no longer compare with sheets of other variants.
+- A question awarded by a key correction (送分) gives every sheet its
+  points, whatever was marked (status ``"awarded"``): the maximum stays, so
+  the full marks and the pass mark do not move.
 - ``also_accept`` lists further answers a correction accepts; a sheet earns
   the best score over the key's answer and each accepted one.
 - Two or more marks on a single-answer question (单选, 判断) follow the
@@ -44,11 +47,12 @@ __all__ = [
     "POINT_DECIMALS",
 ]
 
-QuestionStatus = Literal["correct", "partial", "wrong", "blank", "review", "dropped"]
+QuestionStatus = Literal["correct", "partial", "wrong", "blank", "review", "dropped", "awarded"]
 """correct: full points; partial: some points (rules subset, per_option); wrong: 0
 points with marks; blank: nothing marked; review: held at 0 for a person to
 decide (multiple marks under ``multiple_marks="review"``); dropped: removed by
-a key correction, counts for nothing."""
+a key correction, counts for nothing; awarded: full points for everyone by a
+key correction (送分)."""
 
 POINT_DECIMALS = 6
 """Points are rounded to this many decimals so that sums of 0.5s and thirds
@@ -216,6 +220,9 @@ def score_question(question: KeyQuestion, read: QuestionRead, scoring: Scoring) 
     answer = tuple(question.answer)
     if question.dropped:
         return QuestionScore(question.number, question.section, marked, answer, 0.0, 0.0, "dropped")
+    if question.awarded:
+        return QuestionScore(question.number, question.section, marked, answer, question.points, question.points,
+                             "awarded")
     reasons = _reader_reasons(read)
     status: QuestionStatus
     points = 0.0

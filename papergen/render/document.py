@@ -168,7 +168,8 @@ def build_document(
     return pages[0]
 
 
-def running_decorator(left_text: str, right_text: str, page: PageFrame) -> PageDecorator:
+def running_decorator(left_text: str, right_text: str, page: PageFrame, *,
+                      footer_text: Callable[[int, int], str] | None = None) -> PageDecorator:
     """Header (left and right text over a rule) and a centred 第x页 共y页 footer on every page.
 
     Parameters
@@ -177,6 +178,9 @@ def running_decorator(left_text: str, right_text: str, page: PageFrame) -> PageD
         Header texts, flush with the left and the right margin.
     page : PageFrame
         Margins, baselines, sizes and grey of the decorations.
+    footer_text : callable, optional
+        ``footer_text(page_number, page_count)`` -> the footer, for documents
+        whose pages are numbered otherwise (one slip per candidate); default 第x页 共y页.
     """
     left = mm_to_pt(page.margin_left_mm)
     right = mm_to_pt(page.page_width_mm - page.margin_right_mm)
@@ -195,8 +199,8 @@ def running_decorator(left_text: str, right_text: str, page: PageFrame) -> PageD
         rule_y = top - mm_to_pt(page.header_rule_mm)
         canvas.line(left, rule_y, right, rule_y)
         canvas.restoreState()
-        footer_text = f"第{page_number}页 共{page_count}页"
-        draw_text(canvas, (left + right) / 2, mm_to_pt(page.footer_baseline_mm), footer_text, footer)
+        text = footer_text(page_number, page_count) if footer_text else f"第{page_number}页 共{page_count}页"
+        draw_text(canvas, (left + right) / 2, mm_to_pt(page.footer_baseline_mm), text, footer)
 
     return decorate
 

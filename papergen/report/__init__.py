@@ -41,11 +41,12 @@ from papergen.report.run import (
     write_exam_exports,
     write_reports,
 )
-from papergen.report.slips import render_slips_html, render_slips_pdf
+from papergen.report.slips import ANSWER_DETAILS, render_slips_html, render_slips_pdf
 from papergen.report.summary import CohortReport, ReportParams, summarise_cohort
 from papergen.report.tables import write_item_analysis_csv, write_workbook
 
 __all__ = [
+    "ANSWER_DETAILS",
     "REPORT_FORMATS",
     "AnalysisParams",
     "AnnotateSummary",

@@ -60,10 +60,15 @@ class CohortItem:
         Further accepted answers (key corrections), in bank labels.
     dropped : bool
         True if a key correction dropped it from scoring.
+    awarded : bool
+        True if a key correction gave every candidate its points (送分).
     numbers : dict
         Variant name -> question number on that variant's sheet.
     topic : str or None
-        Topic code from the bank, if a bank was given.
+        Topic code: from the bank if one was given, else from the key.
+    permutations : dict
+        Variant name -> the item's bank labels in printed order on that variant
+        (empty for true/false items and keys without a permutation).
     """
 
     item_id: str
@@ -76,6 +81,16 @@ class CohortItem:
     dropped: bool
     numbers: dict[str, int]
     topic: str | None = None
+    awarded: bool = False
+    permutations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def printed(self, variant: str, labels: Sequence[str]) -> tuple[str, ...]:
+        """Bank labels as printed on one variant, sorted (``("A", "C")`` -> ``("B", "D")``)."""
+        order = self.permutations.get(variant)
+        if not order:
+            return tuple(sorted(labels))
+        printed = {bank: OPTION_LABELS[i] for i, bank in enumerate(order)}
+        return tuple(sorted(printed.get(label, label) for label in labels))
 
     @property
     def label(self) -> str:
@@ -127,7 +142,7 @@ class Cohort:
     section_points, section_max : ndarray of float64, shape (n_sheets, n_sections)
         Per format section (print order), points.
     topic_names : dict
-        Topic code -> name, from the bank if given.
+        Topic code -> name, from the bank if given, else from the key.
     excluded : tuple of ExcludedSheet
         Graded sheets left out (second copies of a sheet scanned twice).
     """
@@ -249,7 +264,7 @@ def _assemble(manifest: ExamManifest, items: tuple[CohortItem, ...], kept: list[
         max_totals=np.array([s.score.max_total for s in kept], dtype=np.float64),
         section_points=section_points.reshape(len(kept), len(sections)),
         section_max=section_max.reshape(len(kept), len(sections)),
-        topic_names=bank.topic_names() if bank is not None else {},
+        topic_names=bank.topic_names() if bank is not None else dict(manifest.topic_names),
         excluded=tuple(excluded),
     )
 
@@ -281,15 +296,18 @@ def _cohort_items(manifest: ExamManifest, bank: Bank | None) -> tuple[CohortItem
     problems: list[str] = []
     for variant in sorted(manifest.variants, key=lambda v: v.variant):
         for q in sorted(variant.questions, key=lambda q: q.number):
-            item = _item_of(q, variant.variant, topics.get(q.item_id), option_counts.get(q.section, 0))
+            topic = topics.get(q.item_id) if bank is not None else q.topic
+            item = _item_of(q, variant.variant, topic, option_counts.get(q.section, 0))
             known = seen.get(q.item_id)
             if known is None:
                 seen[q.item_id] = item
                 continue
-            if (known.key, known.also_accept, known.dropped) != (item.key, item.also_accept, item.dropped):
+            if ((known.key, known.also_accept, known.dropped, known.awarded)
+                    != (item.key, item.also_accept, item.dropped, item.awarded)):
                 problems.append(f"item {q.item_id}: variant {variant.variant} question {q.number} has key "
                                 f"{''.join(item.key)}, another variant {''.join(known.key)}")
             known.numbers[variant.variant] = q.number
+            known.permutations.update(item.permutations)
     if problems:
         raise ReportError(f"exam {manifest.exam_id}: the key is inconsistent across variants: {'; '.join(problems)}")
     order = {s.key: i for i, s in enumerate(manifest.format.sections)}
@@ -319,8 +337,10 @@ def _item_of(question: KeyQuestion, variant: str, topic: str | None, option_coun
         key=_in_bank_labels(question.answer, to_bank),
         also_accept=tuple(_in_bank_labels(a, to_bank) for a in question.also_accept),
         dropped=question.dropped,
+        awarded=question.awarded,
         numbers={variant: question.number},
         topic=topic,
+        permutations={variant: tuple(question.permutation)} if question.permutation else {},
     )
 
 

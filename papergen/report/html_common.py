@@ -28,6 +28,7 @@ h1 { font-size: 22px; text-align: center; margin-bottom: 4px; }
 h2 { font-size: 17px; border-bottom: 1px solid #999; padding-bottom: 2px; margin-top: 28px; }
 p.facts { text-align: center; color: #555; font-size: 12px; margin-top: 0; }
 p.note { color: #444; font-size: 12px; margin: 4px 0; }
+p.warn { color: #8a4b00; background: #fff3cc; padding: 4px 8px; margin: 6px 0; }
 table { border-collapse: collapse; margin: 8px 0; font-size: 12px; }
 th, td { border: 1px solid #999; padding: 2px 6px; text-align: center; }
 th { background: #ddd; }

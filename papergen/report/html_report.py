@@ -10,6 +10,7 @@ from papergen.report.html_common import esc, html_page, html_pairs_table, html_t
 from papergen.report.report_charts import ReportCharts, report_charts
 from papergen.report.report_text import (
     DEFINITIONS,
+    MISKEY_NOTE,
     TextTable,
     correction_lines,
     d_chart_title,
@@ -18,10 +19,14 @@ from papergen.report.report_text import (
     item_table,
     miskey_table,
     p_chart_title,
+    part_headings,
+    pending_note,
     report_title,
     score_chart_title,
     section_table,
+    small_sample_note,
     summary_rows,
+    topic_note,
     topic_table,
 )
 from papergen.report.summary import CohortReport
@@ -44,12 +49,13 @@ class ReportHtmlStyle:
 def report_html(report: CohortReport, *, style: ReportHtmlStyle = ReportHtmlStyle()) -> str:
     """The cohort report as a complete HTML document (a string)."""
     charts = report_charts(report, chart=style.chart, small_chart=style.small_chart)
+    headings = part_headings(report)
     sections = [
         f"<h1>{esc(report_title(report))}</h1>\n<p class=\"facts\">{esc(facts_line(report))}</p>",
-        _overview(report, charts),
-        _quality(report, charts),
-        "<h2>八、逐题分析</h2>\n<p class=\"note\">浅红底：疑似答案有误；浅黄底：区分度低、过易或过难。</p>\n"
-        + _table(item_table(report)),
+        _overview(report, charts, headings),
+        _quality(report, charts, headings),
+        f"<h2>{esc(headings['items'])}</h2>\n{_warnings([small_sample_note(report)])}"
+        "<p class=\"note\">浅红底：疑似答案有误；浅黄底：区分度低、过易或过难。</p>\n" + _table(item_table(report)),
     ]
     return html_page(report_title(report), "\n".join(sections))
 
@@ -66,35 +72,41 @@ def render_report_html(report: CohortReport, path: str | Path, *,
     return write_html(path, report_html(report, style=style), "the HTML report")
 
 
-def _overview(report: CohortReport, charts: ReportCharts) -> str:
-    parts = [
-        "<h2>一、总体情况</h2>",
-        html_pairs_table(summary_rows(report)),
-        svg_chart(charts.scores, label=score_chart_title(report)),
-        "<h2>二、各题型得分</h2>",
-        _table(section_table(report)),
-    ]
+def _overview(report: CohortReport, charts: ReportCharts, headings: dict[str, str]) -> str:
     topics = topic_table(report)
-    if topics.rows:
-        parts += ["<h2>三、各知识点得分</h2>", _table(topics)]
-    return "\n".join(parts)
+    parts = [
+        f"<h2>{esc(headings['overview'])}</h2>",
+        html_pairs_table(summary_rows(report)),
+        _warnings([pending_note(report)]),
+        svg_chart(charts.scores, label=score_chart_title(report)),
+        f"<h2>{esc(headings['sections'])}</h2>",
+        _table(section_table(report)),
+        f"<h2>{esc(headings['topics'])}</h2>",
+        _table(topics) if topics.rows else f"<p>{esc(topic_note(report))}</p>",
+    ]
+    return "\n".join(part for part in parts if part)
 
 
-def _quality(report: CohortReport, charts: ReportCharts) -> str:
-    parts = ["<h2>四、试题质量</h2>", svg_chart(charts.difficulty, label=p_chart_title()),
-             svg_chart(charts.discrimination, label=d_chart_title()), "<h2>五、疑似答案有误的试题</h2>"]
+def _warnings(lines: list[str]) -> str:
+    """Warnings as paragraphs, the empty ones left out."""
+    return "".join(f"<p class=\"warn\">{esc(line)}</p>\n" for line in lines if line)
+
+
+def _quality(report: CohortReport, charts: ReportCharts, headings: dict[str, str]) -> str:
+    parts = [f"<h2>{esc(headings['quality'])}</h2>", _warnings([small_sample_note(report)]),
+             svg_chart(charts.difficulty, label=p_chart_title()),
+             svg_chart(charts.discrimination, label=d_chart_title()), f"<h2>{esc(headings['miskeys'])}</h2>"]
     suspects = miskey_table(report)
     if suspects.rows:
-        parts += [_table(suspects), "<p class=\"note\">选项后的 * 表示答案所列的正确选项。</p>"]
+        parts += [_table(suspects), f"<p class=\"note\">{esc(MISKEY_NOTE)}</p>"]
     else:
         parts.append("<p>未发现疑似答案有误的试题。</p>")
-    parts.append("<h2>六、答案更正记录</h2>")
+    parts.append(f"<h2>{esc(headings['corrections'])}</h2>")
     parts += [f"<p>{esc(line)}</p>" for line in correction_lines(report)] or ["<p>本次成绩未经答案更正。</p>"]
-    excluded = excluded_lines(report)
-    if excluded:
-        parts.append("<h2>七、未计入统计的答题卡</h2>")
-        parts += [f"<p>{esc(line)}</p>" for line in excluded]
-    parts.append("<h2>说明</h2>")
+    if "excluded" in headings:
+        parts.append(f"<h2>{esc(headings['excluded'])}</h2>")
+        parts += [f"<p>{esc(line)}</p>" for line in excluded_lines(report)]
+    parts.append("<h2>说明</h2>")  # not numbered: the definitions, not a part of the results
     parts += [f"<p class=\"note\">{esc(line)}</p>" for line in DEFINITIONS]
     return "\n".join(parts)
 

@@ -30,7 +30,8 @@ reliability
     credit (for right/wrong items of equal points the two are equal).
     Variances divide by N.  SEM = SD * sqrt(1 - reliability), in points.
 
-Items dropped by a key correction are listed but not analysed.  When the
+Items dropped or awarded to all (送分) by a key correction are listed but not
+analysed: an awarded item's points say nothing about the candidates.  When the
 variants carry different items (parallel forms) reliability is computed for
 each group of variants that share their items.
 """
@@ -423,7 +424,7 @@ def analyse_item(cohort: Cohort, column: int, params: AnalysisParams = AnalysisP
     n = int(rows.size)
     blank_rate = options.blank / n if n else float("nan")
     multi_rate = options.multi / n if n else float("nan")
-    if item.dropped or n == 0:
+    if item.dropped or item.awarded or n == 0:
         nan = float("nan")
         return ItemAnalysis(item, n, nan, nan, nan, nan, nan, blank_rate, multi_rate, options)
     points = cohort.points[rows, column]

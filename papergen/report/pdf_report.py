@@ -43,15 +43,20 @@ from papergen.report.pdf_common import (
 from papergen.report.report_charts import ReportCharts, report_charts
 from papergen.report.report_text import (
     DEFINITIONS,
+    MISKEY_NOTE,
     TextTable,
     correction_lines,
     excluded_lines,
     facts_line,
     item_table,
     miskey_table,
+    part_headings,
+    pending_note,
     report_title,
     section_table,
+    small_sample_note,
     summary_rows,
+    topic_note,
     topic_table,
 )
 from papergen.report.summary import CohortReport
@@ -74,8 +79,9 @@ class ReportPdfStyle:
     summary_padding_pt: float = 3.0
     """Space above and below the key figures, points."""
     gap_pt: float = 8.0
-    item_columns_mm: tuple[float, ...] = (21.0, 22.0, 8.0, 11.0, 8.5, 8.5, 8.5, 8.0, 8.0, 46.0, 25.0)
-    miskey_columns_mm: tuple[float, ...] = (20.0, 22.0, 10.0, 9.0, 9.0, 9.0, 34.0, 34.0, 27.0)
+    item_columns_mm: tuple[float, ...] = (20.0, 20.0, 7.5, 15.0, 11.0, 8.0, 8.0, 8.0, 7.5, 7.5, 42.0, 22.0)
+    miskey_table: TableLook = TableLook(size_pt=7.5, header_size_pt=7.5, padding_pt=1.5)
+    miskey_columns_mm: tuple[float, ...] = (16.0, 16.0, 18.0, 10.0, 7.0, 7.5, 7.5, 18.0, 31.0, 31.0, 18.0)
     section_columns_mm: tuple[float, ...] = (38.0, 16.0, 16.0, 20.0, 20.0, 20.0, 44.0)
     topic_columns_mm: tuple[float, ...] = (14.0, 80.0, 16.0, 18.0, 22.0, 24.0)
     miskey_rgb: tuple[float, float, float] = (1.0, 0.86, 0.86)
@@ -115,8 +121,9 @@ def render_report_pdf(report: CohortReport, path: str | Path, *, style: ReportPd
     register_font()
     require_glyphs(_texts(report), document=f"report {report.cohort.exam_id}")
     charts = report_charts(report, chart=style.chart, small_chart=style.small_chart)
-    story = [*_overview(report, charts, style), Spacer(0, style.gap_pt), *_quality(report, charts, style),
-             PageBreak(), *_items(report, style)]
+    headings = part_headings(report)
+    story = [*_overview(report, charts, headings, style), Spacer(0, style.gap_pt),
+             *_quality(report, charts, headings, style), PageBreak(), *_items(report, headings, style)]
     info = PdfInfo(title=report_title(report), subject=f"exam {report.cohort.exam_id} cohort report")
     decorate = running_decorator(report_title(report), f"考试编号 {report.cohort.exam_id}", style.page)
     return build_document(story, path, style.page, decorate=decorate, info=info)
@@ -127,7 +134,8 @@ def _texts(report: CohortReport) -> Iterator[tuple[str, str]]:
     yield "facts", facts_line(report)
     for number, line in enumerate(DEFINITIONS, start=1):
         yield f"note {number}", line
-    for table in (section_table(report), topic_table(report), item_table(report)):
+    yield "notes", topic_note(report) + small_sample_note(report) + pending_note(report) + MISKEY_NOTE
+    for table in (section_table(report), topic_table(report), miskey_table(report), item_table(report)):
         for row in table.rows:
             yield f"table row {row[0]}", "".join(row)
 
@@ -135,24 +143,34 @@ def _texts(report: CohortReport) -> Iterator[tuple[str, str]]:
 # -- page 1: overview ---------------------------------------------------------------
 
 
-def _overview(report: CohortReport, charts: ReportCharts, style: ReportPdfStyle) -> list[Flowable]:
+def _overview(report: CohortReport, charts: ReportCharts, headings: dict[str, str],
+              style: ReportPdfStyle) -> list[Flowable]:
     page = style.page
     flowables: list[Flowable] = [
         title_line(report_title(report), page),
         note(facts_line(report), page, align="centre"),
         Spacer(0, style.gap_pt),
-        heading("一、总体情况", page),
+        heading(headings["overview"], page),
         _summary_grid(report, style),
+        *_notes([pending_note(report)], page),
         Spacer(0, style.gap_pt),
         chart_drawing(charts.scores),
-        heading("二、各题型得分", page),
+        heading(headings["sections"], page),
         _table(section_table(report), style.section_columns_mm, style, style.table),
+        Spacer(0, style.gap_pt),
+        heading(headings["topics"], page),
     ]
     topics = topic_table(report)
     if topics.rows:
-        flowables += [Spacer(0, style.gap_pt), heading("三、各知识点得分", page),
-                      _table(topics, style.topic_columns_mm, style, style.table)]
+        flowables.append(_table(topics, style.topic_columns_mm, style, style.table))
+    else:
+        flowables.append(note(topic_note(report), page, size_pt=page.body_size_pt))
     return flowables
+
+
+def _notes(lines: list[str], page: PageStyle) -> list[Flowable]:
+    """Warnings in the body size, the empty ones left out."""
+    return [note(line, page, size_pt=page.body_size_pt) for line in lines if line]
 
 
 def _summary_grid(report: CohortReport, style: ReportPdfStyle) -> Table:
@@ -164,24 +182,25 @@ def _summary_grid(report: CohortReport, style: ReportPdfStyle) -> Table:
 # -- page 2: test quality -----------------------------------------------------------
 
 
-def _quality(report: CohortReport, charts: ReportCharts, style: ReportPdfStyle) -> list[Flowable]:
+def _quality(report: CohortReport, charts: ReportCharts, headings: dict[str, str],
+             style: ReportPdfStyle) -> list[Flowable]:
     page = style.page
     flowables: list[Flowable] = [
-        KeepTogether([heading("四、试题质量", page), chart_drawing(charts.difficulty)]),
+        KeepTogether([heading(headings["quality"], page), *_notes([small_sample_note(report)], page),
+                      chart_drawing(charts.difficulty)]),
         chart_drawing(charts.discrimination),
         Spacer(0, style.gap_pt),
     ]
     suspects = miskey_table(report)
-    title = heading("五、疑似答案有误的试题", page)
+    title = heading(headings["miskeys"], page)
     if suspects.rows:
-        flowables.append(KeepTogether([title, _table(suspects, style.miskey_columns_mm, style, style.table)]))
-        flowables.append(note("选项后的 * 表示答案所列的正确选项。", page))
+        flowables.append(KeepTogether([title, _table(suspects, style.miskey_columns_mm, style, style.miskey_table)]))
+        flowables.append(note(MISKEY_NOTE, page))
     else:
         flowables += [title, note("未发现疑似答案有误的试题。", page, size_pt=page.body_size_pt)]
-    flowables += _listing("六、答案更正记录", correction_lines(report), "本次成绩未经答案更正。", style)
-    excluded = excluded_lines(report)
-    if excluded:
-        flowables += _listing("七、未计入统计的答题卡", excluded, "", style)
+    flowables += _listing(headings["corrections"], correction_lines(report), "本次成绩未经答案更正。", style)
+    if "excluded" in headings:
+        flowables += _listing(headings["excluded"], excluded_lines(report), "", style)
     flowables += [Spacer(0, style.gap_pt), heading("说明", page), *[note(line, page) for line in DEFINITIONS]]
     return flowables
 
@@ -196,11 +215,12 @@ def _listing(title: str, lines: list[str], empty: str, style: ReportPdfStyle) ->
 # -- pages 3+: every item ---------------------------------------------------------
 
 
-def _items(report: CohortReport, style: ReportPdfStyle) -> list[Flowable]:
+def _items(report: CohortReport, headings: dict[str, str], style: ReportPdfStyle) -> list[Flowable]:
     page = style.page
     legend = "浅红底：疑似答案有误；浅黄底：区分度低、过易或过难。"
     return [
-        heading("八、逐题分析", page),
+        heading(headings["items"], page),
+        *_notes([small_sample_note(report)], page),
         note(legend, page),
         _table(item_table(report), style.item_columns_mm, style, style.item_table),
     ]

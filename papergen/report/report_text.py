@@ -5,12 +5,14 @@ Both outputs print exactly these rows, so they never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from papergen.render.columns import column_major_rows
+from papergen.report.cohort import CohortItem
 from papergen.report.item_analysis import ItemAnalysis, OptionCounts
-from papergen.report.summary import CohortReport
+from papergen.report.summary import CohortReport, sheet_cut
 from papergen.report.wording import (
     DASH,
     TYPE_TEXT,
@@ -24,6 +26,8 @@ from papergen.wording import JUDGE_TEXT, answer_text
 __all__ = [
     "TextTable",
     "RowMark",
+    "PART_TITLES",
+    "part_headings",
     "report_title",
     "facts_line",
     "summary_pairs",
@@ -34,6 +38,14 @@ __all__ = [
     "item_table",
     "correction_lines",
     "excluded_lines",
+    "printed_key_text",
+    "printed_text",
+    "upper_choice_text",
+    "bank_key_text",
+    "topic_note",
+    "small_sample_note",
+    "pending_note",
+    "MISKEY_NOTE",
     "DEFINITIONS",
     "option_counts_text",
     "score_chart_title",
@@ -56,9 +68,29 @@ DEFINITIONS = (
      "测量标准误SEM = 标准差 × √(1 − 信度)。"),
     ("疑似答案有误：区分度为负，或高分组中选择某个干扰项的人数比选择正确答案的人数多出高分组人数的10%以上；"
      "请核对答案后再决定是否更正。"),
-    ("题号按试卷代号列出（如 A12 B87 表示A卷第12题、B卷第87题）；答案和选项分布按题库中的选项字母"
-     "（打乱选项前的顺序）列出，选项分布为选择该项的人数，* 为正确选项。"),
+    ("题号按试卷代号列出（如 A12 B87 表示A卷第12题、B卷第87题）。“答案”按各卷印在试卷上的选项字母列出"
+     "（如“A卷C　B卷A”表示A卷印为C、B卷印为A；各卷相同时只列一次），与答案页和答案更正所用的字母一致；"
+     "“题库答案”和选项分布按题库中的选项字母（打乱选项前的顺序）列出，选项分布为选择该项的人数，* 为正确选项。"),
 )
+
+MISKEY_NOTE = ("“答案”和“高分组首选”（高分组选得最多的选项）为各卷印在试卷上的字母，更正答案时按它们填写；"
+               "“题库答案”和高分组、低分组选择按题库字母列出，"
+               "选项后的 * 表示答案所列的正确选项。")
+"""Printed under the table of miskey suspects."""
+
+PART_TITLES = {
+    "overview": "总体情况",
+    "sections": "各题型得分",
+    "topics": "各知识点得分",
+    "quality": "试题质量",
+    "miskeys": "疑似答案有误的试题",
+    "corrections": "答案更正记录",
+    "excluded": "未计入统计的答题卡",
+    "items": "逐题分析",
+}
+"""The report's parts in print order (the same in the PDF and the HTML page)."""
+
+_NUMERALS = "一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
@@ -69,6 +101,16 @@ class TextTable:
     rows: tuple[tuple[str, ...], ...]
     align: tuple[str, ...]
     marks: tuple[RowMark, ...] = field(default=())
+
+
+def part_headings(report: CohortReport) -> dict[str, str]:
+    """Numbered headings of the parts the report prints, numbered without gaps (``"三、各知识点得分"``).
+
+    Every part is printed, with a line saying why when it has nothing to
+    show, except the sheets left out, printed only when there are some.
+    """
+    parts = [part for part in PART_TITLES if part != "excluded" or report.cohort.excluded]
+    return {part: f"{_NUMERALS[i]}、{PART_TITLES[part]}" for i, part in enumerate(parts)}
 
 
 def report_title(report: CohortReport) -> str:
@@ -89,7 +131,7 @@ def summary_pairs(report: CohortReport) -> list[tuple[str, str]]:
     """The key figures as (label, value) pairs, in reading order."""
     d = report.distribution
     rel = report.analysis.total_reliability()
-    passed = int(report.passed.sum())
+    passed = int(report.settled_passes.sum())
     rel_label = f"信度（{_coefficient_text(rel.coefficient)}）" if rel else "信度"
     return [
         ("参考人数", str(report.cohort.size)),
@@ -98,13 +140,20 @@ def summary_pairs(report: CohortReport) -> list[tuple[str, str]]:
         ("标准差", decimal(d.sd, 1)),
         ("中位数", points(d.median)),
         ("最高分 / 最低分", f"{points(d.maximum)} / {points(d.minimum)}"),
-        ("及格线", points(report.cut)),
+        ("及格线", _cut_text(report)),
         ("及格人数（及格率）", f"{passed}（{percent(report.pass_rate)}）"),
+        ("及格与否待复核", str(int(report.pending.sum()))),
         (rel_label, decimal(rel.value) if rel else DASH),
         ("测量标准误", decimal(rel.sem, 1) if rel else DASH),
         ("待复核答题卡", str(report.review_sheets)),
         ("重复扫描（未计入）", str(len(report.cohort.excluded))),
     ]
+
+
+def _cut_text(report: CohortReport) -> str:
+    """The cut score, with the pass marks in proportion when dropped questions lowered a sheet's maximum."""
+    _, cuts = _dropped_maxima(report)
+    return f"{points(report.cut)}（作废题目后 {cuts}）" if cuts else points(report.cut)
 
 
 def summary_rows(report: CohortReport) -> list[list[str]]:
@@ -135,16 +184,72 @@ def topic_table(report: CohortReport) -> TextTable:
                      ("CENTER", "LEFT", "CENTER", "CENTER", "CENTER", "CENTER"))
 
 
+def topic_note(report: CohortReport) -> str:
+    """Why the topic table is empty; ``""`` when it has rows."""
+    if report.topics:
+        return ""
+    return ("本考试的答案文件（key.json）未记录各题的知识点；生成报告时用 --bank 指定本考试的题库，"
+            "即可按知识点统计。")
+
+
+def small_sample_note(report: CohortReport) -> str:
+    """A warning when item statistics rest on few candidates; ``""`` otherwise."""
+    if not report.small_sample_warning:
+        return ""
+    return (f"注意：每题作答人数最少只有 {report.fewest_candidates} 人（少于 {report.small_sample} 人），"
+            "难度、区分度、信度和“疑似答案有误”的判断受个别考生影响大，仅供参考；"
+            "不要仅凭本报告更正答案或淘汰试题。")
+
+
+def pending_note(report: CohortReport) -> str:
+    """Candidates whose pass or fail waits for the review; ``""`` if none."""
+    pending = int(report.pending.sum())
+    if not pending:
+        return ""
+    return (f"{pending} 名考生有题目待人工复核，复核结果可能决定其是否及格，现暂不判定，未计入及格人数；"
+            "复核后重新生成报告。")
+
+
+def printed_key_text(item: CohortItem) -> str:
+    """The key (with answers also accepted after ``/``) as printed on each variant.
+
+    ``"C"`` when every variant prints the same letters, else ``"A卷C　B卷A"``.
+    """
+    return printed_text(item, [item.key, *item.also_accept])
+
+
+def printed_text(item: CohortItem, answers: Sequence[Sequence[str]]) -> str:
+    """Answers given in bank labels, as printed on each variant (see :func:`printed_key_text`)."""
+    per_variant = {v: "/".join(answer_text(item.printed(v, a), item.type) for a in answers)
+                   for v in sorted(item.numbers)}
+    if len(set(per_variant.values())) == 1:
+        return next(iter(per_variant.values()))
+    return "　".join(f"{v}卷{text}" for v, text in per_variant.items())
+
+
+def upper_choice_text(a: ItemAnalysis) -> str:
+    """The option the upper group chose most, as printed on each variant; :data:`DASH` if it chose none."""
+    counts = a.options.upper
+    if not any(counts):
+        return DASH
+    return printed_text(a.item, [[a.options.options[counts.index(max(counts))]]])
+
+
+def bank_key_text(item: CohortItem) -> str:
+    """The key (with answers also accepted after ``/``) in the bank's option labels."""
+    return "/".join(answer_text(answer, item.type) for answer in (item.key, *item.also_accept))
+
+
 def miskey_table(report: CohortReport) -> TextTable:
-    """Miskey suspects: numbers, item, key, P, D, r, upper / lower group choices, flags."""
+    """Miskey suspects: numbers, item, printed and bank key, P, D, r, upper / lower group choices, flags."""
     rows = tuple(
-        (a.item.label, a.item.item_id, answer_text(a.item.key, a.item.type), decimal(a.p_value),
-         decimal(a.discrimination), decimal(a.point_biserial),
+        (a.item.label, a.item.item_id, printed_key_text(a.item), bank_key_text(a.item), decimal(a.p_value),
+         decimal(a.discrimination), decimal(a.point_biserial), upper_choice_text(a),
          option_counts_text(a.options, "upper"), option_counts_text(a.options, "lower"), flags_text(a.flags))
         for a in report.analysis.miskey_suspects
     )
-    header = ("题号", "题目编号", "答案", "P", "D", "r", "高分组选择", "低分组选择", "原因")
-    return TextTable(header, rows, ("LEFT", "LEFT") + ("CENTER",) * 4 + ("LEFT", "LEFT", "LEFT"))
+    header = ("题号", "题目编号", "答案", "题库答案", "P", "D", "r", "高分组首选", "高分组选择", "低分组选择", "原因")
+    return TextTable(header, rows, ("LEFT", "LEFT", "LEFT", "CENTER") + ("CENTER",) * 3 + ("LEFT",) * 4)
 
 
 def item_table(report: CohortReport) -> TextTable:
@@ -153,26 +258,21 @@ def item_table(report: CohortReport) -> TextTable:
     for a in report.analysis.items:
         rows.append(_item_row(a))
         marks.append(_row_mark(a))
-    header = ("题号", "题目编号", "题型", "答案", "P", "D", "r", "未答", "多涂", "选项分布", "标记")
-    # numbers per variant ("A1 B108 C24 D56") and ids wrap: they are left-aligned
-    align = ("LEFT", "LEFT") + ("CENTER",) * 7 + ("LEFT", "LEFT")
+    header = ("题号", "题目编号", "题型", "答案", "题库答案", "P", "D", "r", "未答", "多涂", "选项分布", "标记")
+    # numbers per variant ("A1 B108 C24 D56"), ids and printed keys per variant wrap: they are left-aligned
+    align = ("LEFT", "LEFT", "CENTER", "LEFT") + ("CENTER",) * 6 + ("LEFT", "LEFT")
     return TextTable(header, tuple(rows), align, tuple(marks))
 
 
 def _item_row(a: ItemAnalysis) -> tuple[str, ...]:
     item = a.item
-    if item.dropped:
-        return (item.label, item.item_id, TYPE_TEXT.get(item.type, item.type), answer_text(item.key, item.type),
-                DASH, DASH, DASH, percent(a.blank_rate, 0), _multi_rate(a), option_counts_text(a.options, "all"),
-                "已作废")
-    return (item.label, item.item_id, TYPE_TEXT.get(item.type, item.type), _key_text(a), decimal(a.p_value),
-            decimal(a.discrimination), decimal(a.point_biserial), percent(a.blank_rate, 0), _multi_rate(a),
-            option_counts_text(a.options, "all"), flags_text(a.flags))
-
-
-def _key_text(a: ItemAnalysis) -> str:
-    answers = [a.item.key, *a.item.also_accept]
-    return "/".join(answer_text(answer, a.item.type) for answer in answers)
+    keys = (item.label, item.item_id, TYPE_TEXT.get(item.type, item.type), printed_key_text(item),
+            bank_key_text(item))
+    if item.dropped or item.awarded:
+        return (*keys, DASH, DASH, DASH, percent(a.blank_rate, 0), _multi_rate(a),
+                option_counts_text(a.options, "all"), "已作废" if item.dropped else "已送分")
+    return (*keys, decimal(a.p_value), decimal(a.discrimination), decimal(a.point_biserial),
+            percent(a.blank_rate, 0), _multi_rate(a), option_counts_text(a.options, "all"), flags_text(a.flags))
 
 
 def _multi_rate(a: ItemAnalysis) -> str:
@@ -199,12 +299,29 @@ def option_counts_text(counts: OptionCounts, group: Literal["all", "upper", "low
 
 
 def correction_lines(report: CohortReport) -> list[str]:
-    """One line per key correction applied to the store."""
-    return [
+    """One line per key correction applied to the store, then what dropped and awarded questions do to the marks."""
+    lines = [
         f"{r.at.replace('T', ' ').replace('+00:00', ' UTC')}　{r.reason}：重新评分 {r.sheets} 份，"
-        f"{len(r.changes)} 份分数变化"
+        f"{len(r.total_changes)} 份总分变化"
         for r in report.rescores
     ]
+    dropped = [it.label for it in report.cohort.items if it.dropped]
+    awarded = [it.label for it in report.cohort.items if it.awarded]
+    if dropped:
+        full, cuts = _dropped_maxima(report)
+        lines.append(f"作废 {len(dropped)} 题（{'、'.join(dropped)}）：不计分，每份答卷的满分减去其分值"
+                     f"（{points(report.full_marks)} → {full}），及格线按比例降低（{points(report.cut)} → {cuts}），"
+                     "及格所需的得分率不变。")
+    if awarded:
+        lines.append(f"送分 {len(awarded)} 题（{'、'.join(awarded)}）：所有考生得该题分数，"
+                     f"满分（{points(report.full_marks)}）和及格线（{points(report.cut)}）不变。")
+    return lines
+
+
+def _dropped_maxima(report: CohortReport) -> tuple[str, str]:
+    """The sheets' maxima below the full marks and their pass marks in proportion (``"99.5"``, ``"59.7"``)."""
+    maxima = sorted({float(m) for m in report.cohort.max_totals if m < report.full_marks})
+    return "、".join(points(m) for m in maxima), "、".join(points(sheet_cut(report, m)) for m in maxima)
 
 
 def excluded_lines(report: CohortReport) -> list[str]:

@@ -22,7 +22,7 @@ from papergen.report.annotate import AnnotateSummary, annotate_sheets
 from papergen.report.cohort import load_cohort
 from papergen.report.html_report import render_report_html
 from papergen.report.pdf_report import render_report_pdf
-from papergen.report.slips import render_slips_html, render_slips_pdf
+from papergen.report.slips import AnswerDetail, parse_answer_detail, render_slips_html, render_slips_pdf
 from papergen.report.summary import CohortReport, ReportParams, summarise_cohort
 from papergen.report.tables import file_part, write_item_analysis_csv, write_workbook
 from papergen.files import make_folder
@@ -115,6 +115,7 @@ def write_reports(
     annotate_as: AnnotateAs = "png",
     bank: Bank | None = None,
     layout: SheetLayout | str | Path | None = None,
+    answers: AnswerDetail = "none",
 ) -> ReportRun:
     """Write every report of every exam of a results folder into ``out_dir``.
 
@@ -136,6 +137,9 @@ def write_reports(
         The exams' bank, for the per-topic table.
     layout : SheetLayout or path, optional
         The sheet layout for annotating; default the bundled layout the key names.
+    answers : {'none', 'missed', 'all'}
+        What the slips list: missed questions without the correct answers
+        (keeps a bank meant for reuse unexposed), with them, or every question.
 
     Returns
     -------
@@ -145,9 +149,11 @@ def write_reports(
     ------
     ReportError
         If the folder has no results store, it holds no exam, a format is
-        unknown, or no exam could be reported on (every problem is listed).
+        unknown, ``answers`` is unknown, or no exam could be reported on
+        (every problem is listed).
     """
     formats = parse_formats(",".join(formats))
+    answers = parse_answer_detail(answers)
     results = Path(results_dir)
     with open_results(results) as store:
         out = make_folder(out_dir, ReportError, "the report folder")
@@ -158,7 +164,7 @@ def write_reports(
         for exam_id in run.exams:
             try:
                 report = exam_report(store, exam_id, cut=cut, bank=bank)
-                run.written += _write_exam(report, out, formats)
+                run.written += _write_exam(report, out, formats, answers)
                 if annotate:
                     run.annotated[exam_id] = _annotate(store, report, out, annotate_as, layout, results)
             except PapergenError as exc:
@@ -183,16 +189,16 @@ def unsettled_warnings(store: Store, results: Path) -> list[str]:
     return warnings
 
 
-def _write_exam(report: CohortReport, out: Path, formats: tuple[str, ...]) -> list[Path]:
+def _write_exam(report: CohortReport, out: Path, formats: tuple[str, ...], answers: AnswerDetail) -> list[Path]:
     stem = file_part(report.cohort.exam_id)
     written = []
     if "pdf" in formats:
-        for name, render in ((f"report-{stem}.pdf", render_report_pdf), (f"slips-{stem}.pdf", render_slips_pdf)):
-            render(report, out / name)
-            written.append(out / name)
+        render_report_pdf(report, out / f"report-{stem}.pdf")
+        render_slips_pdf(report, out / f"slips-{stem}.pdf", answers=answers)
+        written += [out / f"report-{stem}.pdf", out / f"slips-{stem}.pdf"]
     if "html" in formats:
         written.append(render_report_html(report, out / f"report-{stem}.html"))
-        written.append(render_slips_html(report, out / f"slips-{stem}.html"))
+        written.append(render_slips_html(report, out / f"slips-{stem}.html", answers=answers))
     written.append(write_item_analysis_csv(report, out))
     written.append(write_workbook(report, out))
     return written

@@ -7,6 +7,7 @@ numbers on every output are the same numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -24,7 +25,12 @@ from papergen.report.stats import (
 )
 from papergen.grading import RescoreResult
 
-__all__ = ["ReportParams", "DiscriminationBand", "CohortReport", "summarise_cohort", "default_cut"]
+__all__ = ["Verdict", "ReportParams", "DiscriminationBand", "CohortReport", "summarise_cohort", "default_cut",
+           "pending_verdicts", "sheet_cut"]
+
+
+Verdict = Literal["pass", "fail", "pending"]
+"""A candidate's result: passed, failed, or waiting for the questions held for review."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,11 @@ class ReportParams:
     default_cut_share : float
         Cut score as a share of the full marks when neither the caller nor
         the format gives one.
+    small_sample : int
+        Item statistics resting on fewer candidates than this carry a
+        warning: with 100 candidates the standard error of P is still up to
+        0.05 and each 27 % group holds 27 people; below it D and the miskey
+        flags swing with a handful of answers.
     analysis : AnalysisParams
         Thresholds of the item analysis.
     """
@@ -47,6 +58,7 @@ class ReportParams:
     score_bins: int = 10
     p_bin_width: float = 0.1
     default_cut_share: float = 0.6
+    small_sample: int = 100
     analysis: AnalysisParams = AnalysisParams()
 
 
@@ -87,7 +99,10 @@ class CohortReport:
     cut : float
         Cut score, points of the full marks.
     passed : ndarray of bool, shape (n_sheets,)
-        Which sheets reach the cut.
+        Which sheets reach the cut with the points as they stand.
+    pending : ndarray of bool, shape (n_sheets,)
+        Sheets whose pass or fail is not settled yet: the questions held for
+        review could carry them across the cut either way (see :func:`verdicts`).
     sections, topics : tuple of GroupBreakdown
         Per format section; per bank topic (empty without a bank).
     review_sheets : int
@@ -107,16 +122,45 @@ class CohortReport:
     full_marks: float
     cut: float
     passed: np.ndarray
+    pending: np.ndarray
     sections: tuple[GroupBreakdown, ...]
     topics: tuple[GroupBreakdown, ...]
     review_sheets: int
     rescores: tuple[RescoreResult, ...]
     data_as_of: str
+    small_sample: int = ReportParams.small_sample
 
     @property
     def pass_rate(self) -> float:
-        """Share of sheets reaching the cut, in [0, 1]."""
-        return float(self.passed.mean()) if self.passed.size else float("nan")
+        """Share of sheets settled as passed, in [0, 1] (sheets still pending count as not passed)."""
+        return float(self.settled_passes.mean()) if self.passed.size else float("nan")
+
+    @property
+    def settled_passes(self) -> np.ndarray:
+        """Sheets that pass whatever the review decides, boolean, shape (n_sheets,)."""
+        return self.passed & ~self.pending
+
+    @property
+    def settled_fails(self) -> np.ndarray:
+        """Sheets that fail whatever the review decides, boolean, shape (n_sheets,)."""
+        return ~self.passed & ~self.pending
+
+    @property
+    def verdicts(self) -> tuple[Verdict, ...]:
+        """Each sheet's result, in cohort order."""
+        return tuple("pending" if pending else "pass" if passed else "fail"
+                     for passed, pending in zip(self.passed.tolist(), self.pending.tolist()))
+
+    @property
+    def fewest_candidates(self) -> int:
+        """Fewest candidates any analysed (not dropped) item was answered by; 0 if none was analysed."""
+        counts = [a.candidates for a in self.analysis.items if not a.item.dropped]
+        return min(counts, default=0)
+
+    @property
+    def small_sample_warning(self) -> bool:
+        """True if item statistics rest on fewer than ``small_sample`` candidates."""
+        return self.fewest_candidates < self.small_sample
 
     @property
     def cut_position(self) -> float:
@@ -179,12 +223,43 @@ def summarise_cohort(
         full_marks=full,
         cut=cut_points,
         passed=passes(cohort.totals, cohort.max_totals, cut=cut_points, full_marks=full),
+        pending=pending_verdicts(cohort, cut=cut_points, full_marks=full),
         sections=tuple(_sections(cohort)),
         topics=tuple(_topics(cohort)),
         review_sheets=sum(s.needs_review for s in cohort.sheets),
         rescores=rescores,
         data_as_of=max(s.page.read_at for s in cohort.sheets),
+        small_sample=params.small_sample,
     )
+
+
+def sheet_cut(report: CohortReport, max_total: float) -> float:
+    """The pass mark of a sheet worth ``max_total`` points: the cut scaled to its maximum (see :mod:`.stats`).
+
+    A sheet whose maximum shrank because questions were dropped passes at the
+    same share of its maximum as the cut is of the full marks.
+    """
+    return report.cut * max_total / report.full_marks if report.full_marks else report.cut
+
+
+def pending_verdicts(cohort: Cohort, *, cut: float, full_marks: float) -> np.ndarray:
+    """Which sheets could still pass or fail depending on the questions held for review.
+
+    A question listed for review may end up with no points or with all of
+    them, whatever it scores now.  A sheet's verdict is pending when it
+    passes with every such question at full points but fails with every one
+    at zero.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_sheets,)
+    """
+    may_lose = np.array([sum(q.points for q in s.score.review_questions) for s in cohort.sheets], dtype=np.float64)
+    may_gain = np.array([sum(q.max_points - q.points for q in s.score.review_questions) for s in cohort.sheets],
+                        dtype=np.float64)
+    lowest = passes(cohort.totals - may_lose, cohort.max_totals, cut=cut, full_marks=full_marks)
+    highest = passes(cohort.totals + may_gain, cohort.max_totals, cut=cut, full_marks=full_marks)
+    return highest & ~lowest
 
 
 def _d_bands(analysis: CohortAnalysis) -> tuple[DiscriminationBand, ...]:

@@ -24,7 +24,7 @@ from papergen.errors import ReportError
 from papergen.files import SPREADSHEET_HINT, write_atomically, write_csv
 from papergen.wording import format_points
 from papergen.report.item_analysis import ItemAnalysis
-from papergen.report.report_text import option_counts_text, summary_pairs
+from papergen.report.report_text import option_counts_text, pending_note, small_sample_note, summary_pairs
 from papergen.report.summary import CohortReport
 
 __all__ = [
@@ -62,7 +62,8 @@ ITEM_COLUMNS: tuple[Column, ...] = (
     Column("type", "题型"),
     Column("topic", "知识点"),
     Column("questions", "题号"),
-    Column("key", "答案"),
+    Column("printed_key", "答案"),
+    Column("key", "题库答案"),
     Column("points", "分值"),
     Column("dropped", "已作废"),
     Column("candidates", "作答人数"),
@@ -101,6 +102,7 @@ SCORE_COLUMNS_TAIL: tuple[Column, ...] = (
 """Score columns around one column per format section (titled by the section)."""
 
 Cell = str | int | float | None
+_PASSED_TEXT = {"pass": "是", "fail": "否", "pending": "待复核"}
 _CSV_DECIMALS = 4
 
 
@@ -129,12 +131,14 @@ def item_analysis_rows(report: CohortReport) -> list[list[Cell]]:
 
 def _item_row(report: CohortReport, a: ItemAnalysis) -> list[Cell]:
     item, counts = a.item, a.options
+    answers = (item.key, *item.also_accept)
     chosen = dict(zip(counts.options, counts.all))
     judge = item.type == "judge"
     return [
         report.cohort.exam_id, item.item_id, item.section, item.type, item.topic or "",
         " ".join(f"{v}:{n}" for v, n in sorted(item.numbers.items())),
-        "/".join("".join(answer) for answer in (item.key, *item.also_accept)),
+        " ".join(f"{v}:{_joined(item.printed(v, a) for a in answers)}" for v in sorted(item.numbers)),
+        _joined(answers),
         item.points, int(item.dropped), a.candidates,
         a.p_value, a.p_upper, a.p_lower, a.discrimination, a.point_biserial, a.blank_rate,
         a.multi_rate if item.type != "multi" else math.nan,
@@ -143,6 +147,11 @@ def _item_row(report: CohortReport, a: ItemAnalysis) -> list[Cell]:
         option_counts_text(counts, "upper"), option_counts_text(counts, "lower"),
         int(a.miskey_suspect), ";".join(a.flags),
     ]
+
+
+def _joined(answers) -> str:
+    """Answers as letters, further accepted ones after ``/`` (``"B/C"``)."""
+    return "/".join("".join(answer) for answer in answers)
 
 
 def score_columns(report: CohortReport) -> list[Column]:
@@ -156,7 +165,7 @@ def score_rows(report: CohortReport) -> list[list[Cell]]:
     cohort = report.cohort
     keys = [s.key for s in cohort.format.sections]
     rows = []
-    for sheet, name, passed in zip(cohort.sheets, cohort.names, report.passed):
+    for sheet, name, verdict in zip(cohort.sheets, cohort.names, report.verdicts):
         by_key = {s.key: s.points for s in sheet.score.sections}
         review = ",".join(str(q.number) for q in sheet.score.review_questions)
         flags = ";".join(dict.fromkeys(f.kind for f in sheet.flags))
@@ -164,7 +173,7 @@ def score_rows(report: CohortReport) -> list[list[Cell]]:
         rows.append([
             sheet.page.candidate or "", name, cohort.exam_id, sheet.score.variant,
             *(by_key.get(k) for k in keys),
-            sheet.score.total, sheet.score.max_total, share, "是" if passed else "否",
+            sheet.score.total, sheet.score.max_total, share, _PASSED_TEXT[verdict],
             "; ".join(p for p in (flags, review) if p), sheet.page.source, sheet.page.page_no,
         ])
     return rows
@@ -279,6 +288,9 @@ def _fill_overview(sheet, report: CohortReport) -> None:
     sheet.append(["项目", "数值"])
     for label, value in summary_pairs(report):
         sheet.append([label, value])
+    for line in (pending_note(report), small_sample_note(report)):
+        if line:
+            sheet.append(["注意", line])
     sheet.append([])
     sheet.append(["信度范围", "试卷代号", "系数", "数值", "题数", "人数", "标准差", "测量标准误"])
     for r in report.analysis.reliability:

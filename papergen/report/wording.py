@@ -10,6 +10,7 @@ __all__ = [
     "FLAG_TEXT",
     "STATUS_TEXT",
     "TYPE_TEXT",
+    "VERDICT_TEXT",
     "percent",
     "decimal",
     "points",
@@ -41,6 +42,9 @@ STATUS_TEXT = {
 
 TYPE_TEXT = {"single": "单选", "judge": "判断", "multi": "多选"}
 """Item types as printed in tables."""
+
+VERDICT_TEXT = {"pass": "及格", "fail": "不及格", "pending": "待复核后确定"}
+"""A candidate's result as printed on slips and in the workbook."""
 
 def percent(share: float, digits: int = 1) -> str:
     """A share in [0, 1] as a percentage, ``"62.5%"``; :data:`DASH` for NaN."""

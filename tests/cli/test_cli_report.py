@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -81,8 +82,11 @@ def test_rescore_writes_the_next_key_and_prints_the_changes(results):
     assert result.exit_code == 0, result.output
     assert f"New key: {results / 'key.v2.json'}" in result.output
     assert f"variant A question 7 ({MISKEY_ITEM}): A -> B" in result.output
-    assert "Rescored 24 sheets;" in result.output and "rerun 'papergen report'" in result.output
-    assert "points (1 question(s) changed)" in result.output
+    assert re.search(r"Rescored 24 sheets: (\d+) totals changed, \d+ unchanged", result.output)
+    assert "rerun 'papergen report'" in result.output
+    changed = int(re.search(r"(\d+) totals changed", result.output)[1])
+    totals = re.findall(r"\(candidate \d+\): ([\d.]+) -> ([\d.]+) points", result.output)
+    assert len(totals) == changed > 0 and all(old != new for old, new in totals)
 
 
 def test_rescore_into_a_read_only_key_folder_is_a_clean_error(results, unwritable):
@@ -105,7 +109,7 @@ def test_rescore_stored_with_exports_that_cannot_be_written_exits_4(results):
     (results / "results" / "scores.csv").mkdir()
     result = run("rescore", results / "results", "--key", results / "key.json", "--corrections", fixes)
     assert result.exit_code == 4, result.output
-    assert "Problem: exports not rewritten: " in result.output and "Rescored 24 sheets;" in result.output
+    assert "Problem: exports not rewritten: " in result.output and "Rescored 24 sheets:" in result.output
     assert (results / "key.v2.json").is_file() and (results / "key.v2.changes.json").is_file()
 
 

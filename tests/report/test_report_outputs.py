@@ -23,7 +23,6 @@ from sim_cohort import (
     MISKEY_ITEM,
     bank_items,
     build_store,
-    cohort_store,
     cs_layout,
     cs_manifest,
     omr_synth,
@@ -58,18 +57,6 @@ from papergen.writeback import writeback_stats
 from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 
 COUNT = 40
-
-
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory):
-    path, _ = cohort_store(tmp_path_factory.mktemp("store"), COUNT)
-    return path
-
-
-@pytest.fixture(scope="module")
-def report(store_path):
-    with Store.open(store_path) as store:
-        return exam_report(store, "CS2026A")
 
 
 @pytest.fixture(scope="module")
@@ -136,16 +123,16 @@ def test_slips_pdf_has_one_page_per_candidate_with_name_and_missed_questions(out
     assert len(pages) == COUNT == len(slips)
     first = slips[0]
     assert first.name in pages[0] and first.candidate in pages[0]
-    assert f"未得满分的题目（共{len(first.missed)}题）" in pages[0]
+    assert f"未得满分的题目（共{len(first.questions)}题）" in pages[0]
     assert all(fonts for fonts in font_report(outputs / "slips.pdf").values())
 
 
 def test_slip_lists_wrong_answers_in_the_printed_labels_of_the_candidates_paper(report):
     sheet = report.cohort.sheets[1]
-    slip = slips_of(report)[1]
+    slip = slips_of(report, answers="missed")[1]
     wrong = [q for q in sheet.score.questions if q.status in ("wrong", "blank")]
-    assert [m.number for m in slip.missed if m.status in ("wrong", "blank")] == [q.number for q in wrong]
-    judge = next((m for m in slip.missed if 141 <= m.number <= 160), None)
+    assert [m.number for m in slip.questions if m.status in ("wrong", "blank")] == [q.number for q in wrong]
+    judge = next((m for m in slip.questions if 141 <= m.number <= 160), None)
     if judge is not None:
         assert judge.answer in ("对", "错")
 
