@@ -72,7 +72,9 @@ class PaperFormat(_Model):
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$")]
     title: str = Field(description="Paper title printed on booklets, e.g. '客户服务管理师 理论知识试卷'.")
     duration_min: int = Field(ge=1, description="Exam duration, minutes.")
-    layout: str = Field(description="Id of the answer-sheet layout in layouts/ that fits this format.")
+    layout: str = Field(
+        "auto", description="Id of the answer-sheet layout in layouts/ that fits this format; \"auto\" (the default): computed from the sections."
+    )
     sections: tuple[Section, ...] = Field(min_length=1)
     instructions: tuple[str, ...] = Field((), description="Candidate instructions (注意事项), one per line.")
     difficulty_mix: dict[Literal["easy", "medium", "hard"], float] = Field(

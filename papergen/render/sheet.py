@@ -29,6 +29,9 @@ from papergen.render.units import PageSpace
 
 __all__ = ["SheetPrint", "SheetStyle", "SheetWording", "render_sheets", "sheet_fit_warnings"]
 
+_STRIP_ASPECT = 2.5
+"""A legend box wider than this many times its height is drawn as one strip (generated layouts)."""
+
 
 @dataclass(frozen=True)
 class SheetPrint:
@@ -205,7 +208,12 @@ def _static_form(
         parts.draw_instructions(canvas, space, layout, key[1], style)
         for block in layout.blocks:
             parts.draw_block(canvas, space, layout, block, style)
-        parts.draw_legend(canvas, space, layout, style)
+        for row in layout.marks:
+            parts.draw_mark_row(canvas, space, layout, row, style)
+        if layout.legend.width_mm > _STRIP_ASPECT * layout.legend.height_mm:
+            parts.draw_legend_strip(canvas, space, layout, style)
+        else:
+            parts.draw_legend(canvas, space, layout, style)
         canvas.endForm()
     return forms[key]
 
@@ -220,6 +228,8 @@ def _draw_personal(
         words.caption_variant.format(variant=sheet.variant),
         words.caption_checksum.format(checksum=sheet.checksum),
     )
+    if not sheet.variant:  # a generic sheet: the candidate marks the variant in 试卷类型
+        caption = caption[:1] + caption[2:]
     parts.draw_qr_with_caption(canvas, space, layout, sheet.qr_payload, caption, style)
     values = _field_values(sheet)
     for text_field in layout.fields:
