@@ -57,6 +57,7 @@ from papergen.exam import (
     load_manifest,
     load_roster,
     save_layout,
+    wording_problems,
     manifest_from_papers,
     save_manifest,
 )
@@ -368,6 +369,9 @@ def build_exam(
     """
     sitting_date = _sitting_date(date)
     full_bank, fmt = load_bank(bank_path), load_format(format_path)
+    wording = wording_problems(fmt)
+    if wording:
+        raise FormatError("; ".join(wording))
     bank = live_bank(full_bank, min_status)
     names = variant_names(variants)
     layout = load_exam_layout(fmt, layout_path, variants=names if sheet == "generic" else None)

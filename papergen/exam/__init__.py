@@ -10,7 +10,7 @@ is the QR payload that ties a scanned sheet to its key; the roster
 a set of keys was printed with.
 """
 
-from papergen.exam.format import PaperFormat, Scoring, Section, load_format
+from papergen.exam.format import PaperFormat, Scoring, Section, Wording, load_format, wording_problems
 from papergen.exam.layout import manifest_layout, resolve_layout
 from papergen.exam.manifest import (
     Candidate,
@@ -43,6 +43,7 @@ __all__ = [
     "SheetCode",
     "SheetCodeError",
     "VariantKey",
+    "Wording",
     "assign_variants",
     "decode_sheet_code",
     "design_layout",
@@ -60,4 +61,5 @@ __all__ = [
     "save_layout",
     "save_manifest",
     "variant_checksum",
+    "wording_problems",
 ]

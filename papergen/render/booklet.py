@@ -126,7 +126,7 @@ def _booklet_texts(paper: Paper) -> Iterator[tuple[str, str]]:
     yield "format title", fmt.title
     yield "exam id", paper.exam_id
     yield "variant", paper.variant
-    for i, line in enumerate(fmt.instructions):
+    for i, line in enumerate(fmt.booklet_instructions()):
         yield f"format instructions[{i}]", line
     for section in fmt.sections:
         yield f"section {section.key} title", section.title
@@ -212,7 +212,7 @@ def _notice_box(paper: Paper, style: BookletStyle) -> Table:
             style.notice_leading_pt,
         )
     ]
-    for i, line in enumerate(paper.format.instructions, start=1):
+    for i, line in enumerate(paper.format.booklet_instructions(), start=1):
         rows.append(hanging_paragraph(f"{i}．", line, body))
     table = Table([[rows]], colWidths=[style.frame_width_pt])
     table.setStyle(

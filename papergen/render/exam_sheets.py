@@ -42,4 +42,5 @@ def exam_sheet_print(manifest: ExamManifest, variant: str, candidate: Candidate 
         qr_payload=encode_sheet_code(SheetCode(exam_id, variant, checksum, number)),
         candidate_number=number, candidate_name=candidate.name if candidate else "",
         room=candidate.room if candidate else "", seat=candidate.seat if candidate else "",
+        instructions=manifest.format.sheet_instructions(), legend_note=manifest.format.legend_note(),
     )

@@ -318,8 +318,11 @@ def _draw_bands(
         draw_box(canvas, space, band, line_width_pt=0, stroke_grey=None, fill_grey=style.multi_band_grey)
 
 
-def draw_legend(canvas: Canvas, space: PageSpace, layout: SheetLayout, style: SheetStyle) -> None:
-    """Title, the correct mark, the incorrect marks in a row, and a note, spread over the legend box."""
+def draw_legend(canvas: Canvas, space: PageSpace, layout: SheetLayout, style: SheetStyle, *, note: str = "") -> None:
+    """Title, the correct mark, the incorrect marks in a row, and a note, spread over the legend box.
+
+    ``note`` replaces the style's default note (the format's wording).
+    """
     box, words = layout.legend, style.wording
     draw_box(
         canvas, space, (box.x_mm, box.y_mm, box.width_mm, box.height_mm), line_width_pt=style.box_line_pt
@@ -340,14 +343,16 @@ def draw_legend(canvas: Canvas, space: PageSpace, layout: SheetLayout, style: Sh
             x = first_mark_x + k * style.legend_pitch_mm
             draw_mark_example(canvas, space, x, middle, layout.bubble, kind, stroke_mm=style.mark_stroke_mm)
     note_style = TextStyle(style.legend_size_pt, style.instructions_leading_pt)
-    note = hanging_paragraph("", words.legend_note, note_style)
+    note = hanging_paragraph("", note or words.legend_note, note_style)
     width_pt = mm_to_pt(box.width_mm - 2 * style.box_pad_mm) - style.legend_size_pt
     height_pt = note.wrap(width_pt, mm_to_pt(box.height_mm))[1]
     x_pt, y_pt = space.point(label_x, middles[2] + row_mm / 2)
     note.drawOn(canvas, x_pt, y_pt - height_pt)
 
 
-def draw_legend_strip(canvas: Canvas, space: PageSpace, layout: SheetLayout, style: SheetStyle) -> None:
+def draw_legend_strip(
+    canvas: Canvas, space: PageSpace, layout: SheetLayout, style: SheetStyle, *, note: str = ""
+) -> None:
     """The legend in a wide, low box: heading, correct mark, incorrect marks on one line, the note below."""
     box, words = layout.legend, style.wording
     draw_box(
@@ -364,7 +369,7 @@ def draw_legend_strip(canvas: Canvas, space: PageSpace, layout: SheetLayout, sty
             draw_mark_example(canvas, space, x, top, layout.bubble, kind, stroke_mm=style.mark_stroke_mm)
             x += style.legend_pitch_mm
     draw_text_middle_mm(canvas, space, box.x_mm + style.box_pad_mm, box.y_mm + box.height_mm * 0.74,
-                        words.legend_note, TextRun(style.legend_size_pt))
+                        note or words.legend_note, TextRun(style.legend_size_pt))
 
 
 def draw_mark_row(canvas: Canvas, space: PageSpace, layout: SheetLayout, row: MarkRow, style: SheetStyle) -> None:
