@@ -133,6 +133,7 @@ class PaperFormat(_Model):
                     "the duration as {duration_min}.",
     )
     wording: Wording = Field(default_factory=Wording, description="Marking tool and the sheet's instructions.")
+    seal_line: bool = Field(False, description="Print a 密封线 strip with name and 准考证号 fields on booklet pages.")
     difficulty_mix: dict[Literal["easy", "medium", "hard"], float] = Field(
         default_factory=lambda: {"easy": 6, "medium": 3, "hard": 1},
         description="Relative shares of easy:medium:hard items (易:中:难), per section.",

@@ -6,19 +6,22 @@ each with its heading (一、单项选择题（共140题，每题0.5分）) and 
 and the numbered questions.  Options share a line when their measured widths
 allow (4 per line, else 2, else 1).  A question never breaks across pages.
 Every page carries a header with the exam title and variant and a
-第x页 共y页 footer.
+第x页 共y页 footer; page 1 a large A卷 mark, the last page the end mark
+试卷结束, and with the format's ``seal_line`` every page a 密封线 strip
+(:mod:`papergen.render.booklet_marks`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from papergen.errors import RenderError
 from papergen.exam import Paper, PaperQuestion, Section
+from papergen.render.booklet_marks import DEFAULT_MARKS, end_mark, with_paper_marks
 from papergen.render.document import PageFrame, PdfInfo, build_document, running_decorator
 from papergen.render.draw import TextRun, grey
 from papergen.render.flowables import BoldLine, TextRow, Unsplittable
@@ -112,9 +115,12 @@ def render_booklet(paper: Paper, path: str | Path, *, style: BookletStyle = DEFA
     """
     register_font()
     require_glyphs(_booklet_texts(paper), document=f"booklet {paper.exam_id} variant {paper.variant}")
-    story = _title_block(paper, style) + list(_section_flowables(paper, style))
+    if paper.format.seal_line:
+        style = replace(style, margin_left_mm=style.margin_left_mm + DEFAULT_MARKS.seal_width_mm)
+    story = _title_block(paper, style) + list(_section_flowables(paper, style)) + [end_mark()]
     variant_text = f"考试编号 {paper.exam_id}　试卷代号 {paper.variant}"
-    decorate = running_decorator(paper.format.title, variant_text, style)
+    decorate = with_paper_marks(running_decorator(paper.format.title, variant_text, style), style, paper.variant,
+                                seal_line=paper.format.seal_line)
     return build_document(story, path, style, decorate=decorate, info=_info(paper))
 
 
