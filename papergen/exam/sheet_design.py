@@ -69,8 +69,11 @@ _ABSENT_KEY = "X"
 class SheetDesign:
     """Dimensions of a generated sheet, mm.
 
-    Bubble size and pitches are those of the bundled a4-180 sheet, which the
-    reader's thresholds and the accuracy bench were measured on.
+    Bubbles are 5.0 x 3.0 mm ovals 1.5 mm apart in a row, 1.8 mm between
+    rows: inside commercial practice (4-5 mm wide, 2.5-3 mm high), and the
+    smallest geometry of ``bench/bench_bubble_size.py`` that reads 2B-pencil
+    fills spilling 0.8 mm past the outline without losing pages (the a4-180
+    sheet's 4.0 x 2.8 mm ovals 1.0 mm apart lost 2 of 3 there).
     """
 
     margin_mm: float = 20.0
@@ -82,11 +85,11 @@ class SheetDesign:
     """Least clearance between a bubble and a corner mark or the QR search window."""
     bottom_mm: float = 20.0
     """Distance of the last bubble row's lower edge above the page's bottom edge, at least."""
-    bubble_width_mm: float = 4.0
-    bubble_height_mm: float = 2.8
-    option_pitch_mm: float = 5.0
-    judge_pitch_mm: float = 6.0
-    row_pitch_mm: float = 4.6
+    bubble_width_mm: float = 5.0
+    bubble_height_mm: float = 3.0
+    option_pitch_mm: float = 6.5
+    judge_pitch_mm: float = 7.5
+    row_pitch_mm: float = 4.8
     group_size: int = 5
     group_gap_mm: float = 1.8
     column_gap_mm: float = 4.5
@@ -100,6 +103,10 @@ class SheetDesign:
     shelf_gap_mm: float = 3.0
     qr_size_mm: float = 30.0
     digits: int = 10
+    digit_pitch_mm: tuple[float, float] = (6.0, 4.2)
+    """Column and row pitch of the candidate-number grid."""
+    field_width_mm: float = 64.0
+    """Width of the name and signature boxes and the instructions box at the left of the header."""
     min_bubble_mm: tuple[float, float] = (3.5, 2.5)
     """Smallest bubble (width, height) the reader's sampling grid is tuned for."""
     min_clear_gap_mm: float = 0.8
@@ -290,18 +297,22 @@ class _Header:
 def _header(width_mm: float, variants: Sequence[str] | None, d: SheetDesign) -> _Header:
     """Boxes, grid, QR code and the marks band above the answers; positions from the page width."""
     left, right = d.margin_mm, width_mm - d.margin_mm
+    wide = d.field_width_mm
+    half = (wide - 4) / 2
     fields = (
-        TextField(key="name", label="姓名", x_mm=left, y_mm=24, width_mm=72, height_mm=8),
-        TextField(key="room", label="考场号", x_mm=left, y_mm=34, width_mm=34, height_mm=8),
-        TextField(key="seat", label="座位号", x_mm=left + 38, y_mm=34, width_mm=34, height_mm=8),
-        TextField(key="signature", label="考生签名", x_mm=left, y_mm=44, width_mm=72, height_mm=8),
+        TextField(key="name", label="姓名", x_mm=left, y_mm=24, width_mm=wide, height_mm=8),
+        TextField(key="room", label="考场号", x_mm=left, y_mm=34, width_mm=half, height_mm=8),
+        TextField(key="seat", label="座位号", x_mm=left + half + 4, y_mm=34, width_mm=half, height_mm=8),
+        TextField(key="signature", label="考生签名", x_mm=left, y_mm=44, width_mm=wide, height_mm=8),
     )
-    instructions = InstructionsBox(x_mm=left, y_mm=55, width_mm=72, height_mm=33)
+    instructions = InstructionsBox(x_mm=left, y_mm=55, width_mm=wide, height_mm=33)
     qr = QrBox(x_mm=right - d.qr_size_mm, y_mm=24, size_mm=d.qr_size_mm)
-    grid_width = d.digits * 5.2
-    grid_left = left + 72 + (qr.x_mm - 6 - (left + 72) - grid_width) / 2
-    grid = DigitGrid(label="准考证号", digits=d.digits, x_mm=round(grid_left + 2.6, 1), y_mm=40,
-                     col_pitch_mm=5.2, row_pitch_mm=4.2)
+    col_pitch, row_pitch = d.digit_pitch_mm
+    grid_width = d.digits * col_pitch
+    space_right = qr.x_mm - qr.search_margin_mm - d.quiet_zone_mm
+    grid_left = left + wide + (space_right - (left + wide) - grid_width) / 2
+    grid = DigitGrid(label="准考证号", digits=d.digits, x_mm=round(grid_left + col_pitch / 2, 2), y_mm=40,
+                     col_pitch_mm=col_pitch, row_pitch_mm=row_pitch)
     band_top, band_height = 92.0, 12.0
     pitch = d.option_pitch_mm + 1
     absent = MarkRow(key="absent", label="缺考", options=(_ABSENT_KEY,), display=("缺",),
@@ -383,6 +394,10 @@ def readability_problems(layout: SheetLayout, design: SheetDesign = DEFAULT_DESI
         if block.count > 1 and block.row_pitch_mm - bubble.height_mm < d.min_clear_gap_mm:
             problems.append(f"block {block.label}: row pitch {block.row_pitch_mm:g} mm leaves less than "
                             f"{d.min_clear_gap_mm:g} mm between rows")
+    grid = layout.candidate_id
+    if grid.col_pitch_mm - bubble.width_mm < d.min_clear_gap_mm or grid.row_pitch_mm - bubble.height_mm < d.min_clear_gap_mm:
+        problems.append(f"准考证号 grid pitch {grid.col_pitch_mm:g} x {grid.row_pitch_mm:g} mm leaves less than "
+                        f"{d.min_clear_gap_mm:g} mm between its bubbles")
     problems.extend(_keep_out_problems(layout, d))
     problems.extend(_overlap_problems(layout))
     return problems
