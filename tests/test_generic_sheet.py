@@ -15,7 +15,7 @@ from papergen.grading import grade_batch
 from papergen.grading.identify import Identity, Refusal, identify_sheet
 from papergen.render import GENERIC, exam_sheet_print
 from papergen.resources import bundled_bank_path
-from papergen.simulate import simulate_scans
+from papergen.simulate import SimExtras, simulate_scans
 from papergen.simulate.truth import load_truth_dir
 
 FORMAT_100 = {
@@ -100,3 +100,17 @@ def test_build_refuses_a_folder_of_another_exam_unless_forced(generic_exam, tmp_
     (copy / "sheet-D.pdf").write_bytes(b"%PDF")
     check_out_dir(copy, "other-1", force=True)
     assert list(copy.iterdir()) == []
+
+
+def test_sheets_marked_absent_by_the_proctor_are_not_scored_as_zero(generic_exam):
+    folder, result = generic_exam
+    sim = folder / "sim-absent"
+    simulate_scans(folder / "exam", sim, candidates=4, seed=5, profile="feeder-200", mix="careful",
+                   extras=SimExtras(absent_sheets=2))
+    summary = grade_batch([sim / "scans"], [result.manifest], folder / "results-absent")
+    absent = {p.candidate for t in load_truth_dir(sim / "truth").values() for p in t.pages if p.kind == "absent"}
+    assert len(absent) == 2
+    assert len(summary.refused) == 2 and all("缺考" in problem.reason for problem in summary.refused)
+    with open(folder / "results-absent" / "scores.csv", encoding="utf-8-sig") as handle:
+        graded = {row["candidate"] for row in csv.DictReader(handle)}
+    assert len(graded) == 4 and not graded & absent

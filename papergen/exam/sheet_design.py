@@ -72,8 +72,9 @@ class SheetDesign:
     Bubbles are 5.0 x 3.0 mm ovals 1.5 mm apart in a row, 1.8 mm between
     rows: inside commercial practice (4-5 mm wide, 2.5-3 mm high), and the
     smallest geometry of ``bench/bench_bubble_size.py`` that reads 2B-pencil
-    fills spilling 0.8 mm past the outline without losing pages (the a4-180
-    sheet's 4.0 x 2.8 mm ovals 1.0 mm apart lost 2 of 3 there).
+    fills spilling 0.8-1.2 mm past the outline with the fewest pages sent
+    to review (1 of 8, against 3-4 of 8 for the a4-180 sheet's 4.0 x 2.8 mm
+    ovals 1.0 mm apart; no geometry misread silently).
     """
 
     margin_mm: float = 20.0

@@ -25,7 +25,7 @@ import functools
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -80,11 +80,15 @@ class SimExtras:
         Answer sheets of another exam slipped into the batch.
     folded_sheets : int
         Candidates' sheets that were bent or dog-eared, captured with the ``folded`` profile.
+    absent_sheets : int
+        Sheets of candidates who did not sit: the proctor wrote their number and filled 缺考
+        (only on sheets with a 缺考 mark, such as generated layouts).
     """
 
     blank_backs: int = 0
     foreign_sheets: int = 0
     folded_sheets: int = 0
+    absent_sheets: int = 0
 
 
 @dataclass(frozen=True)
@@ -267,6 +271,9 @@ def simulate_scans(
     scans_dir, truth_dir = _prepare(out)
     source = _open_exam(exam, out / SHEETS_DIR, layout)
     manifest = source.manifest
+    if extras.absent_sheets and source.layout.mark_row("absent") is None:
+        raise SimulationError(f"extras: layout {source.layout.id} has no 缺考 mark, so it cannot carry "
+                              f"{extras.absent_sheets} absent sheets; use a generated layout")
     p_values = item_p_values(manifest, bank if bank is not None else _bundled_bank(manifest), cohort)
     people = simulate_cohort(manifest, candidates, seed=seed, digits=source.layout.candidate_id.digits,
                              p_values=p_values, params=cohort)
@@ -425,6 +432,11 @@ def _items(manifest: ExamManifest, people: Sequence[SimCandidate], extras: SimEx
                                     seed=seed + 1, params=cohort)
         for stranger in strangers:
             items.insert(rng.randint(0, len(items)), _Item("foreign", stranger))
+    if extras.absent_sheets:
+        absent = simulate_cohort(manifest.model_copy(update={"candidates": []}), extras.absent_sheets,
+                                 seed=seed + 2, params=cohort)
+        for person in absent:
+            items.insert(rng.randint(0, len(items)), _Item("absent", replace(person, answers={})))
     folded = capture_profile(FOLDED_PROFILE)
     items.extend(_Item("sheet", person, profile=folded) for person in people[flat:])
     return items
@@ -467,6 +479,8 @@ def _page_job(source: _Exam, item: _Item, profile: CaptureProfile, mix: MarkMix,
     back = sample_capture(profile, draws) if item.back or profile.duplex else None
     page_mix = mix.for_bitonal() if profile.bitonal else mix
     marks = mark_sheet(person, source.layout, page_mix, derive_random(seed, exam_id, person.variant, f"marks:{slot}"))
+    if item.kind == "absent":  # the proctor's marks: the number and 缺考, no variant
+        marks = replace(marks, rows={"absent": {source.layout.mark_row("absent").options[0]: "pen"}})
     if item.kind == "foreign" and foreign is not None:
         sheet, qr_text, sheet_exam, variant = foreign[0], foreign[1], FOREIGN_EXAM_ID, "A"
     else:
