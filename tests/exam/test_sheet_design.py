@@ -174,3 +174,19 @@ def test_exam_sheet_print_names_the_exam_but_no_variant_on_a_generic_sheet(bundl
     code = decode_sheet_code(exam_sheet_print(manifest, GENERIC).qr_payload)
     assert (code.exam_id, code.variant, code.generic) == (manifest.exam_id, "", True)
     assert code.checksum == exam_checksum([v.checksum for v in manifest.variants])
+
+
+def test_the_layout_command_writes_the_generated_layout_for_hand_tuning(tmp_path):
+    from click.testing import CliRunner
+
+    from papergen.cli import main
+
+    fmt = tmp_path / "f.json"
+    fmt.write_text(_format([("single", 70, 4), ("judge", 10, 2), ("multi", 10, 5)], fmt_id="c100").model_dump_json(),
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["layout", str(fmt), "--out", str(tmp_path / "l.json"), "--generic-variants", "4"])
+    assert result.exit_code == 0, result.output
+    assert "layout auto-c100-generic, A4, 90 questions" in result.output
+    written = load_layout(tmp_path / "l.json")
+    assert written.mark_row("variant").options == ("A", "B", "C", "D")
+    assert written.sha256 == design_layout(PaperFormat.model_validate_json(fmt.read_text()), variants=list("ABCD")).sha256
