@@ -125,15 +125,10 @@ def _answers(layout, rng: np.random.Generator) -> dict[int, dict[str, str]]:
     return answers
 
 
-# Registration checks its fit on bubbles spread over the page: read-back formats fill at least a column or two.
-readable_sections = st.lists(
-    st.tuples(st.sampled_from(_TYPES), st.integers(20, 60), st.integers(2, 6)), min_size=2, max_size=4
-)
-
-
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(readable_sections, st.integers(0, 2**31))
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sections_strategy, st.integers(0, 2**31))
 def test_every_mark_on_a_generated_sheet_is_read_back(tmp_path, sections, seed):
+    assume(sum(count for _, count, _ in sections) <= 180)
     layout = design_layout(_format(sections), variants=["A", "B", "C"])
     sheet = SheetPrint(title="测试试卷", exam_id="t-1", variant=GENERIC, checksum="1a2b3c4d",
                        qr_payload="PG1|t-1||1a2b3c4d|")
