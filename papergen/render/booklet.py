@@ -8,7 +8,8 @@ allow (4 per line, else 2, else 1).  A question never breaks across pages.
 Every page carries a header with the exam title and variant and a
 第x页 共y页 footer; page 1 a large A卷 mark, the last page the end mark
 试卷结束, and with the format's ``seal_line`` every page a 密封线 strip
-(:mod:`papergen.render.booklet_marks`).
+(:mod:`papergen.render.booklet_marks`).  Stems and options are set in the
+bundled serif face when it holds their characters (:func:`body_face`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from papergen.render.fonts import (
     markup,
     paragraph_style,
     register_font,
+    register_serif_font,
     require_glyphs,
     text_width_pt,
 )
@@ -42,10 +44,11 @@ from papergen.render.text import (
     question_label,
     section_heading,
 )
+from papergen.render.glyphs import serif_covers
 from papergen.render.typography import print_text
 from papergen.wording import format_points
 
-__all__ = ["BookletStyle", "render_booklet", "options_per_line"]
+__all__ = ["BookletStyle", "body_face", "render_booklet", "options_per_line"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class BookletStyle(PageFrame):
     question_gap_pt: float = 5.0
     option_gutter_pt: float = 8.0
     option_choices: tuple[int, ...] = (5, 4, 2, 1)
+    serif_body: bool = True
+    """Set stems and options in the serif (宋体-style) face when it holds all their characters."""
 
 
 DEFAULT_STYLE = BookletStyle()
@@ -239,14 +244,29 @@ def _notice_box(paper: Paper, style: BookletStyle) -> Table:
 # -- sections and questions ----------------------------------------------------
 
 
+def body_face(paper: Paper, style: BookletStyle = DEFAULT_STYLE) -> str:
+    """The face of stems and options: the serif when it holds every character they print, else the sans.
+
+    The serif holds GB2312 only; a paper printing a rarer character is set in
+    the sans throughout, never in two faces.
+    """
+    texts = [print_text(q.stem) for q in paper.questions] + [
+        option_text(o.label, print_text(o.text)) for q in paper.questions for o in q.options
+    ]
+    if style.serif_body and serif_covers(texts):
+        return register_serif_font()
+    return register_font()
+
+
 def _section_flowables(paper: Paper, style: BookletStyle) -> Iterator[Flowable]:
     where = f"booklet {paper.exam_id} variant {paper.variant}"
+    face = body_face(paper, style)
     for index, section in enumerate(paper.format.sections):
         questions = paper.section_questions(section.key)
         if questions:
             yield _section_heading(index, section, len(questions), style)
             for question in questions:
-                yield _question_flowable(question, style, where)
+                yield _question_flowable(question, style, where, face)
 
 
 def _section_heading(index: int, section: Section, count: int, style: BookletStyle) -> Unsplittable:
@@ -266,7 +286,7 @@ def _section_heading(index: int, section: Section, count: int, style: BookletSty
     return group
 
 
-def _question_flowable(question: PaperQuestion, style: BookletStyle, where: str) -> Unsplittable:
+def _question_flowable(question: PaperQuestion, style: BookletStyle, where: str, face: str) -> Unsplittable:
     """Stem and options of one question, never split across pages.
 
     Raises
@@ -274,35 +294,35 @@ def _question_flowable(question: PaperQuestion, style: BookletStyle, where: str)
     RenderError
         If the question alone is taller than a page.
     """
-    body = TextStyle(style.text_size_pt, style.text_leading_pt)
+    body = TextStyle(style.text_size_pt, style.text_leading_pt, font=face)
     stem = print_text(question.stem)
     if question.type == "judge" and not stem.rstrip().endswith(JUDGE_BLANK):
         stem = stem.rstrip() + JUDGE_BLANK
     parts: list[Flowable] = [hanging_paragraph(question_label(question.number), stem, body)]
-    parts.extend(_option_flowables(question, style))
+    parts.extend(_option_flowables(question, style, face))
     flowable = Unsplittable(parts, space_after_pt=style.question_gap_pt)
     _check_height(flowable, question, style, where)
     return flowable
 
 
-def _option_flowables(question: PaperQuestion, style: BookletStyle) -> list[Flowable]:
+def _option_flowables(question: PaperQuestion, style: BookletStyle, face: str) -> list[Flowable]:
     if not question.options:
         return []
     printed = [print_text(o.text) for o in question.options]
     texts = [option_text(o.label, t) for o, t in zip(question.options, printed)]
-    indent = text_width_pt(question_label(question.number), style.text_size_pt)
+    indent = text_width_pt(question_label(question.number), style.text_size_pt, face)
     available = style.frame_width_pt - indent
-    widths = [text_width_pt(t, style.text_size_pt) for t in texts]
+    widths = [text_width_pt(t, style.text_size_pt, face) for t in texts]
     per_line = options_per_line(widths, available, style.option_gutter_pt, style.option_choices)
     if per_line == 1:
-        body = TextStyle(style.text_size_pt, style.text_leading_pt, left_indent_pt=indent)
+        body = TextStyle(style.text_size_pt, style.text_leading_pt, left_indent_pt=indent, font=face)
         return [hanging_paragraph(option_text(o.label, ""), t, body) for o, t in zip(question.options, printed)]
     column = available / per_line
     rows = []
     for start in range(0, len(texts), per_line):
         chunk = texts[start : start + per_line]
         offsets = [indent + i * column for i in range(len(chunk))]
-        rows.append(TextRow(chunk, offsets, style.text_size_pt, style.text_leading_pt))
+        rows.append(TextRow(chunk, offsets, style.text_size_pt, style.text_leading_pt, face))
     return rows
 
 

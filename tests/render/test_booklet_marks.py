@@ -38,3 +38,27 @@ def test_no_line_holds_only_the_answer_blank(stem, last, width_pt):
     lines = [line for _, line in split_cjk_line(text, [10.0] * len(text), float(width_pt))]
     assert "".join(lines) == text
     assert not any(line.replace(BLANK, "").strip("。") == "" for line in lines if BLANK in line and len(lines) > 1)
+
+
+def test_stems_and_options_are_set_in_the_embedded_serif_face(tmp_path):
+    from pdf_inspect import font_report
+
+    render_booklet(make_paper(), tmp_path / "b.pdf")
+    fonts = font_report(tmp_path / "b.pdf")
+    assert any("NotoSerifCJKsc" in name for name in fonts) and all(fonts.values())
+
+
+def test_a_paper_printing_a_character_outside_the_serif_face_is_set_in_the_sans_throughout(tmp_path):
+    from pdf_inspect import font_report
+
+    from papergen.render.booklet import body_face
+    from papergen.render.fonts import FONT_NAME, SERIF_FONT_NAME
+
+    paper = make_paper()
+    assert body_face(paper) == SERIF_FONT_NAME
+    first = paper.questions[0]
+    rare = dataclasses.replace(first, stem=first.stem + "（喆）")  # 喆 is not in GB2312
+    odd = dataclasses.replace(paper, questions=(rare, *paper.questions[1:]))
+    assert body_face(odd) == FONT_NAME
+    render_booklet(odd, tmp_path / "b.pdf")
+    assert not any("NotoSerif" in name for name in font_report(tmp_path / "b.pdf"))
