@@ -5,6 +5,7 @@ Run from the repository root::
     python bench/bench_accuracy.py [--sheets 12] [--light-sheets 4] [--hard-pages 10] [--seed 1] [--workers 2]
                                    [--keep DIR]
     python bench/bench_accuracy.py --scans DIR     # read again the scans kept by an earlier --keep DIR
+    python bench/bench_accuracy.py --format my-100.json --sheet generic   # a generated layout, one generic sheet
 
 An exam is built from the bundled bank and format; for every capture profile
 (150/200/300 dpi, feeders and flatbeds, JPEG quality 40-95, bitonal G4 in PDF
@@ -48,15 +49,16 @@ import numpy as np
 
 from flag_rates import FlagRates, LightResult, light_jobs, read_light_sheet, summarise_light
 from hard_pages import HardResult, hard_jobs, hard_misreads, read_hard_page, summarise_hard
-from omr.layout import SheetLayout, load_layout
+from omr.layout import SheetLayout
 from omr.read import read_sheet
 from omr.result import MarkState, QuestionRead, SheetRead
 from omr.scan_io import iter_pages
 from papergen.simulate.accuracy import AccuracyReport, compare_page
 from papergen.bank.io import load_bank
 from papergen.build import build_exam
+from papergen.exam.layout import manifest_layout
 from papergen.exam.manifest import load_manifest
-from papergen.resources import bundled_bank_path, bundled_format_path, bundled_layout_path
+from papergen.resources import bundled_bank_path, bundled_format_path
 from papergen.simulate import SimExtras, load_truth_dir, simulate_scans
 from papergen.simulate.capture import PROFILES
 from papergen.simulate.truth import TruthFile
@@ -120,7 +122,7 @@ def simulate_all(exam_dir: Path, out: Path, sheets: int, seed: int,
             jobs.extend(FileJob(result.scans_dir / name, truth, mix) for name, truth in truths.items())
             print(f"  simulated {mix:8s} {profile:13s} {result.pages:4d} pages in {result.elapsed_s:5.1f} s",
                   flush=True)
-    layout = load_layout(bundled_layout_path(load_manifest(exam_dir / "key.json").layout_id))
+    layout = manifest_layout(load_manifest(exam_dir / "key.json"))
     return jobs, layout, time.perf_counter() - started
 
 
@@ -132,7 +134,7 @@ def kept_jobs(root: Path) -> tuple[list[FileJob], SheetLayout]:
             folder = root / f"{mix}-{profile}"
             truths = load_truth_dir(folder / "truth")
             jobs.extend(FileJob(folder / "scans" / name, truth, mix) for name, truth in truths.items())
-    layout = load_layout(bundled_layout_path(load_manifest(root / "exam" / "key.json").layout_id))
+    layout = manifest_layout(load_manifest(root / "exam" / "key.json"))
     return jobs, layout
 
 
@@ -212,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hard-pages", type=int, default=10, help="pages per hard case (default 10)")
     parser.add_argument("--keep", type=Path, help="keep the exam and scans in this new folder")
     parser.add_argument("--scans", type=Path, help="read the scans kept by an earlier --keep instead of simulating")
+    parser.add_argument("--format", type=Path, help="paper format file (default: the bundled cs-180); a format "
+                        "without a layout is measured on its generated sheet")
+    parser.add_argument("--sheet", choices=("per-variant", "generic"), default="per-variant",
+                        help="one sheet per variant, or one generic sheet with 试卷类型 bubbles")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="papergen-accuracy-") as tmp:
@@ -220,8 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             root = args.keep or Path(tmp)
             exam_dir = root / "exam"
-            build_exam(bundled_bank_path(BANK_ID), bundled_format_path(FORMAT_ID), out_dir=exam_dir, variants=2,
-                       seed=args.seed, workers=args.workers)
+            build_exam(bundled_bank_path(BANK_ID), args.format or bundled_format_path(FORMAT_ID), out_dir=exam_dir,
+                       variants=2, seed=args.seed, workers=args.workers, sheet=args.sheet)
             print(f"Simulating {args.sheets} sheets x {len(PROFILES)} profiles x {len(MIXES)} mark mixes "
                   f"({args.workers} workers)")
             jobs, layout, sim_s = simulate_all(exam_dir, root, args.sheets, args.seed, args.workers)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,7 @@ __all__ = [
     "DigitGrid",
     "BubbleSpot",
     "QuestionSpec",
+    "MarkRow",
     "PixelGeometry",
     "load_layout",
     "MM_PER_INCH",
@@ -161,6 +163,33 @@ class InstructionsBox(_Model):
     height_mm: PositiveMm
 
 
+class MarkRow(_Model):
+    """A row of bubbles outside the questions: 试卷类型 (the variant) or 缺考 (absent, marked by the proctor).
+
+    The reader reads it like a question with these options (see
+    :meth:`SheetLayout.reading_layout`); one mark is expected, none or two
+    go to review.
+    """
+
+    key: str = Field(description="Machine name: 'variant' or 'absent'.")
+    label: str = Field(description="Printed label, e.g. '试卷类型'.")
+    options: tuple[str, ...] = Field(min_length=1, description="Option keys read by the reader, in print order.")
+    display: tuple[str, ...] | None = Field(None, description="Text printed inside the bubbles; defaults to the keys.")
+    note: str = Field("", description="Small print after the bubbles, e.g. '（由监考员填涂）'.")
+    x_mm: Mm = Field(description="Centre x of the first bubble, mm.")
+    y_mm: Mm = Field(description="Centre y of the bubbles, mm.")
+    pitch_mm: PositiveMm = Field(description="Distance between bubbles, mm.")
+
+    @property
+    def printed(self) -> tuple[str, ...]:
+        """Text printed inside each bubble."""
+        return self.display if self.display is not None else self.options
+
+    def centres(self) -> list[tuple[float, float]]:
+        """Bubble centres (x_mm, y_mm) in print order."""
+        return [(self.x_mm + k * self.pitch_mm, self.y_mm) for k in range(len(self.options))]
+
+
 @dataclass(frozen=True, slots=True)
 class BubbleSpot:
     """One answer bubble: question number, option key and centre in mm."""
@@ -241,6 +270,7 @@ class SheetLayout(_Model):
     legend: LegendStrip
     instructions: InstructionsBox
     title_y_mm: Mm = Field(16.0, description="Baseline of the sheet title, mm from the top.")
+    marks: tuple[MarkRow, ...] = Field((), description="试卷类型 and 缺考 bubble rows; none on older layouts.")
 
     @model_validator(mode="after")
     def _check_geometry(self) -> "SheetLayout":
@@ -259,6 +289,13 @@ class SheetLayout(_Model):
                     f"question {spot.question} option {spot.option} at "
                     f"({spot.x_mm:.1f}, {spot.y_mm:.1f}) mm lies off the page"
                 )
+        keys = [row.key for row in self.marks]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"mark rows repeat a key (got {keys})")
+        for row in self.marks:
+            for x, y in row.centres():
+                if not (half_w <= x <= self.page_width_mm - half_w and half_h <= y <= self.page_height_mm - half_h):
+                    raise ValueError(f"mark row {row.key} bubble at ({x:.1f}, {y:.1f}) mm lies off the page")
         return self
 
     # -- expansion ---------------------------------------------------------
@@ -309,11 +346,44 @@ class SheetLayout(_Model):
             raise LayoutError(f"layout {self.id}: dpi must be positive (got {dpi})")
         return _pixel_geometry(self, float(dpi))
 
+    def mark_row(self, key: str) -> MarkRow | None:
+        """The mark row with this key ('variant', 'absent'), or None if the sheet has none."""
+        return next((row for row in self.marks if row.key == key), None)
+
+    def reading_layout(self) -> "SheetLayout":
+        """This layout with each mark row appended as a question block numbered after the last question.
+
+        The reader reads mark rows with the same measures and per-sheet
+        calibration as the answers; :func:`split_mark_reads` takes them back
+        out.  The layout itself when it has no mark rows.
+        """
+        return _reading_layout(self)
+
     @property
     def sha256(self) -> str:
-        """Hex SHA-256 of the layout's canonical JSON, recorded in key manifests."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        """Hex SHA-256 of the layout's canonical JSON, recorded in key manifests.
+
+        A layout without mark rows hashes as before they existed, so keys
+        built with older layouts keep matching.
+        """
+        dumped = self.model_dump(mode="json", exclude={"marks"} if not self.marks else None)
+        canonical = json.dumps(dumped, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=16)
+def _reading_layout(layout: SheetLayout) -> SheetLayout:
+    if not layout.marks:
+        return layout
+    extra, first = [], layout.question_count + 1
+    for index, row in enumerate(layout.marks):
+        # built without validation: a one-bubble row (缺考) is a block of one option
+        extra.append(QuestionBlock.model_construct(
+            label=row.label, first=first + index, count=1, options=row.options, display=row.display,
+            multiple=False, x_mm=row.x_mm, y_mm=row.y_mm, rows=1, column_pitch_mm=row.pitch_mm,
+            row_pitch_mm=row.pitch_mm, option_pitch_mm=row.pitch_mm, group_size=1, group_gap_mm=0.0,
+        ))
+    return layout.model_copy(update={"blocks": layout.blocks + tuple(extra), "marks": ()})
 
 
 def _pixel_geometry(layout: SheetLayout, dpi: float) -> PixelGeometry:

@@ -100,6 +100,10 @@ class ReadParams:
     min_anchor_fit: int = 8
     """Least anchors for a fit on anchors alone (fiducials then only checked); with fewer, fiducials join
     the fit."""
+    anchor_min_span: float = 0.6
+    """Least share of the fiducial rectangle's width and of its height that the found anchors must span for a
+    fit on anchors alone: a full sheet's anchors span > 80 % both ways; a short generated sheet's first rows
+    (40 % of the height) extrapolated to the far corners misplace them by ~0.6 mm, so its fiducials join."""
     max_fit_error_mm: float = 0.35
     """Largest RMS residual of the refined homography over fiducials and anchors, mm: one tenth of a bubble
     height; a folded or curled page exceeds it and is quarantined rather than misread."""

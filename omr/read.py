@@ -29,10 +29,10 @@ from omr.marks import (
 from omr.params import ReadParams
 from omr.qr import decode_qr
 from omr.register import Registration, register_page
-from omr.result import SheetRead
+from omr.result import QuestionRead, SheetRead
 from omr.sampling import apply_homography
 
-__all__ = ["read_sheet", "layout_to_image_points"]
+__all__ = ["read_sheet", "layout_to_image_points", "split_mark_reads"]
 
 _TO_GREY = {3: cv2.COLOR_BGR2GRAY, 4: cv2.COLOR_BGRA2GRAY}
 
@@ -81,7 +81,7 @@ def _read_registered(grey: np.ndarray, registration: Registration, layout: Sheet
                      params: ReadParams, timings: dict[str, float]) -> SheetRead:
     """Marks, candidate number and QR code of a registered page (quarantined if its bubbles misalign)."""
     clock = time.perf_counter()
-    table = bubble_table(layout)
+    table = bubble_table(layout.reading_layout())  # answers, then the mark rows (试卷类型, 缺考)
     h = registration.homography
     measures = measure_bubbles(grey, h, table, layout, black_grey=registration.black_grey, params=params)
     calibration = calibrate(measures, table, params)
@@ -89,7 +89,7 @@ def _read_registered(grey: np.ndarray, registration: Registration, layout: Sheet
     if misaligned:
         timings["marks"] = _ms(clock)
         return SheetRead(status="quarantined", reason=misaligned, **_geometry(registration, dpi), timings_ms=timings)
-    questions = read_questions(table, calibration, params)
+    questions, marks = split_mark_reads(read_questions(table, calibration, params), layout)
     candidate = read_candidate(table, calibration, params)
     timings["marks"] = _ms(clock)
     clock = time.perf_counter()
@@ -97,7 +97,22 @@ def _read_registered(grey: np.ndarray, registration: Registration, layout: Sheet
     timings["qr"] = _ms(clock)
     notes = registration.notes + (() if calibration.confident_marks else ("no clear marks on the sheet",))
     return SheetRead(status="read", reason="; ".join(notes), qr_text=qr_text, candidate=candidate,
-                     questions=questions, **_geometry(registration, dpi), timings_ms=timings)
+                     questions=questions, marks=marks, **_geometry(registration, dpi), timings_ms=timings)
+
+
+def split_mark_reads(reads: tuple[QuestionRead, ...], layout: SheetLayout
+                     ) -> tuple[tuple[QuestionRead, ...], dict[str, QuestionRead]]:
+    """Answers and mark rows of a read made with :meth:`SheetLayout.reading_layout`.
+
+    Returns
+    -------
+    questions : tuple of QuestionRead
+        The layout's questions 1..N.
+    marks : dict of str to QuestionRead
+        Each mark row's read by its key ('variant', 'absent'), numbered after the questions.
+    """
+    n = layout.question_count
+    return reads[:n], {row.key: read for row, read in zip(layout.marks, reads[n:], strict=True)}
 
 
 def layout_to_image_points(read: SheetRead, layout: SheetLayout, points_mm: np.ndarray) -> np.ndarray:

@@ -344,9 +344,12 @@ def _fit_anchors(image: np.ndarray, rough: np.ndarray, chosen: FiducialSet, turn
                  thumb: Thumbnail, params: ReadParams) -> _AnchorFit:
     """Locate the anchor bubbles and fit the final homography; residuals include the fiducials.
 
-    With enough anchors the fit uses anchors only (they are measured more precisely and sit where the
-    marks are), so a fiducial that does not match the printed grid shows as a large residual.  A fit
-    that cannot be computed (degenerate anchors) keeps the 4-point homography with an infinite error.
+    With enough anchors spread over enough of the page the fit uses anchors only (they are measured
+    more precisely and sit where the marks are), so a fiducial that does not match the printed grid
+    shows as a large residual.  With few anchors, or anchors crowded into part of the page (a short
+    generated sheet), the fiducials join the fit: anchors alone would be extrapolated to the corners.
+    A fit that cannot be computed (degenerate anchors) keeps the 4-point homography with an infinite
+    error.
     """
     anchors = _anchor_points(layout)
     measured, found = _locate_anchors(image, rough, anchors, layout, thumb, params)
@@ -354,12 +357,13 @@ def _fit_anchors(image: np.ndarray, rough: np.ndarray, chosen: FiducialSet, turn
     fiducials_px = chosen.centres[[(j + turns) % 4 for j in range(4)]]
     src, dst = anchors[found], apply_homography(rough, measured[found])
     count = int(found.sum())
-    if count < params.min_anchor_fit:
+    anchors_alone = count >= params.min_anchor_fit and _spans(src, fiducials_mm, params.anchor_min_span)
+    if not anchors_alone:
         src, dst = np.concatenate([fiducials_mm, src]), np.concatenate([fiducials_px, dst])
     h = _least_squares_fit(src, dst)
     if h is None:
         return _AnchorFit(rough, float("inf"), count, 0, len(anchors))
-    if count < params.min_anchor_fit:
+    if not anchors_alone:
         return _AnchorFit(h, _rms(_residual_mm(h, src, dst)), count, count, len(anchors))
     residuals = _residual_mm(h, src, dst)
     inliers = residuals <= params.anchor_inlier_mm
@@ -369,6 +373,15 @@ def _fit_anchors(image: np.ndarray, rough: np.ndarray, chosen: FiducialSet, turn
             h, residuals = refit, _residual_mm(refit, src, dst)
     errors = np.concatenate([_residual_mm(h, fiducials_mm, fiducials_px), residuals[inliers]])
     return _AnchorFit(h, _rms(errors), count, int(inliers.sum()), len(anchors))
+
+
+def _spans(points_mm: np.ndarray, fiducials_mm: np.ndarray, share: float) -> bool:
+    """True if the points' extent covers at least ``share`` of the fiducial rectangle's width and height."""
+    if not len(points_mm):
+        return False
+    extent = points_mm.max(axis=0) - points_mm.min(axis=0)
+    frame = fiducials_mm.max(axis=0) - fiducials_mm.min(axis=0)
+    return bool(np.all(extent >= share * frame))
 
 
 def _rms(values: np.ndarray) -> float:

@@ -112,6 +112,8 @@ class SheetRead:
         image as given to the reader, in homogeneous coordinates; None if the page was not registered.
     working_dpi : float
         Resolution of the layout-pixel frame of ``homography``, dpi (0 if not registered).
+    marks : dict of str to QuestionRead
+        The layout's mark rows as read, by key: ``"variant"`` (试卷类型), ``"absent"`` (缺考); empty if none.
     """
 
     status: PageStatus
@@ -125,6 +127,7 @@ class SheetRead:
     timings_ms: dict[str, float] = field(default_factory=dict)
     homography: tuple[tuple[float, ...], ...] | None = None
     working_dpi: float = 0.0
+    marks: dict[str, QuestionRead] = field(default_factory=dict)
 
     def question(self, number: int) -> QuestionRead:
         """The read of one question by number."""

@@ -120,13 +120,15 @@ KIND_TRUTH: Mapping[str, KindTruth] = MappingProxyType({
 
 @dataclass(frozen=True)
 class SheetMarks:
-    """What a candidate marked: kind of mark per answer bubble and per digit bubble.
+    """What a candidate marked: kind of mark per answer bubble, per digit bubble and per mark-row bubble.
 
-    ``answers[question][option] = kind``; ``digits[column][value] = kind``.
+    ``answers[question][option] = kind``; ``digits[column][value] = kind``;
+    ``rows[row key][option] = kind`` (试卷类型 'variant', 缺考 'absent').
     """
 
     answers: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
     digits: Mapping[int, Mapping[int, str]] = field(default_factory=dict)
+    rows: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 # -- truth helpers -------------------------------------------------------------
@@ -328,6 +330,13 @@ def draw_marks(image: np.ndarray, dpi: float, layout: SheetLayout, marks: SheetM
     for column, values in sorted(marks.digits.items()):
         for value, kind in sorted(values.items()):
             draw_mark(image, scale, digit_centres[(column, value)], layout, kind, rng)
+    for key, options in sorted(marks.rows.items()):
+        row = layout.mark_row(key)
+        if row is None:
+            raise ValueError(f"layout {layout.id}: no mark row {key!r} to mark")
+        centres_of_row = dict(zip(row.options, row.centres(), strict=True))
+        for option, kind in sorted(options.items()):
+            draw_mark(image, scale, centres_of_row[option], layout, kind, rng)
 
 
 def draw_mark(image: np.ndarray, scale: float, centre_mm: tuple[float, float], layout: SheetLayout, kind: str,

@@ -6,8 +6,10 @@
       key.json          the key manifest (scoring reads this)
       key.pdf           the instructors' answer key
       booklet-A.pdf     question booklet of each variant
-      sheet-A.pdf       a blank answer sheet of each variant
+      sheet-A.pdf       a blank answer sheet of each variant (``sheet="per-variant"``)
+      sheet.pdf         one generic sheet for every variant, with 试卷类型 bubbles (``sheet="generic"``)
       sheets-A.pdf      with a roster: one personalised sheet per candidate of the variant
+      layout.json       the sheet layout, when it was generated from the format
 
 Every file is written into a staging folder inside ``out_dir`` and moved
 into place only when all of them exist, so a failed build leaves no
@@ -43,26 +45,40 @@ from papergen.bank.io import bank_sha256, load_bank
 from papergen.bank.blueprint import load_blueprint_overrides
 from papergen.bank.model import Bank, ReviewStatus
 from papergen.bank.review import DEFAULT_MIN_STATUS, live_bank, review_notice
-from papergen.errors import FormatError, RenderError
+from papergen.errors import FormatError, ManifestError, RenderError
 from papergen.exam import (
-    Candidate,
     ExamManifest,
     Paper,
     PaperFormat,
-    SheetCode,
-    encode_sheet_code,
+    AUTO_LAYOUT,
+    design_layout,
+    is_generated_layout_id,
     load_format,
+    load_manifest,
     load_roster,
+    save_layout,
+    wording_problems,
     manifest_from_papers,
     save_manifest,
 )
-from papergen.render import SheetPrint, render_booklet, render_key, render_sheets, sheet_fit_warnings
+from papergen.render import (
+    GENERIC,
+    GENERIC_SHEET_PDF,
+    SheetPrint,
+    exam_sheet_print,
+    render_booklet,
+    render_key,
+    render_sheets,
+    sheet_fit_warnings,
+)
 from papergen.resources import bundled_layout_path
 
-__all__ = ["BuildResult", "build_exam", "load_exam_layout"]
+__all__ = ["BuildResult", "SheetKind", "build_exam", "check_out_dir", "load_exam_layout", "write_format_layout"]
 
 KEY_JSON = "key.json"
 KEY_PDF = "key.pdf"
+LAYOUT_JSON = "layout.json"
+SheetKind = Literal["per-variant", "generic"]
 VERSIONED_PACKAGES = ("reportlab", "highspy")
 
 
@@ -90,21 +106,36 @@ class _VariantJob:
 
     paper: Paper
     layout: SheetLayout
-    blank: SheetPrint
+    blank: SheetPrint | None
+    """The variant's blank sheet; None when one generic sheet serves every variant."""
     personal: tuple[SheetPrint, ...]
     folder: Path
     figure_root: Path
     """Folder of the bank file: question figures are read from there."""
 
 
-def load_exam_layout(fmt: PaperFormat, layout_path: str | Path | None = None) -> SheetLayout:
-    """The answer-sheet layout of a format (its bundled ``layout`` id unless a path is given), checked to fit.
+def load_exam_layout(
+    fmt: PaperFormat, layout_path: str | Path | None = None, *, variants: Sequence[str] | None = None
+) -> SheetLayout:
+    """The answer-sheet layout of a format, checked to fit.
+
+    Parameters
+    ----------
+    fmt : PaperFormat
+        Its ``layout`` names a bundled layout, or is ``"auto"``: computed from the sections.
+    layout_path : path, optional
+        A layout file used instead.
+    variants : sequence of str, optional
+        For a generic sheet: the variants its 试卷类型 bubbles must offer.
 
     Raises
     ------
     FormatError
-        If the layout is not bundled, cannot be read, or does not fit the format's sections.
+        If the layout is not bundled, cannot be read, does not fit the format's sections,
+        or (generic sheet) has no 试卷类型 bubbles for exactly these variants.
     """
+    if not layout_path and fmt.layout == AUTO_LAYOUT:
+        return design_layout(fmt, variants=variants)
     try:
         path = Path(layout_path) if layout_path else bundled_layout_path(fmt.layout)
         layout = load_layout(path)
@@ -112,7 +143,7 @@ def load_exam_layout(fmt: PaperFormat, layout_path: str | Path | None = None) ->
         raise FormatError(f"format {fmt.id}: layout {fmt.layout!r} is not bundled ({exc}); pass a layout file") from exc
     except LayoutError as exc:
         raise FormatError(str(exc)) from exc
-    problems = _layout_problems(fmt, layout)
+    problems = _layout_problems(fmt, layout) + _variant_row_problems(layout, variants)
     if problems:
         raise FormatError(f"format {fmt.id} and layout {layout.id} do not fit: " + "; ".join(problems))
     return layout
@@ -135,6 +166,70 @@ def _layout_problems(fmt: PaperFormat, layout: SheetLayout) -> list[str]:
     return problems
 
 
+def write_format_layout(format_path: str | Path, out_path: str | Path, *, variants: int = 0) -> SheetLayout:
+    """Write the sheet layout a format prints with, for inspection or hand tuning.
+
+    Parameters
+    ----------
+    format_path : path
+        The paper format; its ``layout`` id, or the generated layout for ``"auto"``.
+    out_path : path
+        The layout JSON written (pass it back with ``build --layout``).
+    variants : int
+        For a generic sheet: the number of variants its 试卷类型 bubbles offer; 0 for per-variant sheets.
+
+    Raises
+    ------
+    FormatError
+        If the format cannot be read, its layout cannot be made or does not fit, or the file cannot be written.
+    """
+    fmt = load_format(format_path)
+    layout = load_exam_layout(fmt, variants=variant_names(variants) if variants else None)
+    save_layout(layout, out_path)
+    return layout
+
+
+def _variant_row_problems(layout: SheetLayout, variants: Sequence[str] | None) -> list[str]:
+    row = layout.mark_row("variant")
+    if variants is None or (row is not None and list(row.options) == list(variants)):
+        return []
+    got = list(row.options) if row is not None else "none"
+    return [f"a generic sheet needs 试卷类型 bubbles for variants {', '.join(variants)} (got {got}); "
+            f"use a format with \"layout\": \"auto\" or add a 'variant' mark row to the layout"]
+
+
+def check_out_dir(out_dir: str | Path, exam_id: str, *, force: bool = False) -> None:
+    """Make sure building ``exam_id`` into ``out_dir`` cannot mix two exams' files.
+
+    A folder holding another exam's key.json is refused; with ``force`` the
+    folder is emptied first.  A missing or empty folder, or one holding an
+    earlier build of the same exam id, is used as it is.
+
+    Raises
+    ------
+    RenderError
+        If the folder holds another exam's files and ``force`` is False, or cannot be emptied.
+    """
+    out = Path(out_dir)
+    key = out / KEY_JSON
+    if not key.is_file():
+        return
+    try:
+        other = load_manifest(key).exam_id
+    except ManifestError:
+        other = "an unreadable key.json"
+    if other == exam_id:
+        return
+    if not force:
+        raise RenderError(f"{out}: the folder holds the files of exam {other}, not {exam_id}; "
+                          "choose another --out folder, or pass --force to empty it first")
+    for entry in out.iterdir():
+        try:
+            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        except OSError as exc:
+            raise RenderError(f"{entry}: cannot remove it to empty {out} ({exc.strerror})") from exc
+
+
 def _versions() -> dict[str, str]:
     versions = {"papergen": __version__}
     for package in VERSIONED_PACKAGES:
@@ -145,28 +240,14 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def _sheet(manifest: ExamManifest, variant: str, candidate: Candidate | None = None) -> SheetPrint:
-    checksum = manifest.variant(variant).checksum
-    number = candidate.number if candidate else ""
-    return SheetPrint(
-        title=manifest.title,
-        exam_id=manifest.exam_id,
-        variant=variant,
-        checksum=checksum,
-        qr_payload=encode_sheet_code(SheetCode(manifest.exam_id, variant, checksum, number)),
-        candidate_number=number,
-        candidate_name=candidate.name if candidate else "",
-        room=candidate.room if candidate else "",
-        seat=candidate.seat if candidate else "",
-    )
-
-
 def _render_variant(job: _VariantJob) -> list[str]:
     """Write one variant's booklet and sheets into the staging folder; the file names written."""
     variant = job.paper.variant
-    names = [f"booklet-{variant}.pdf", f"sheet-{variant}.pdf"]
+    names = [f"booklet-{variant}.pdf"]
     render_booklet(job.paper, job.folder / names[0], figure_root=job.figure_root)
-    render_sheets(job.layout, [job.blank], job.folder / names[1])
+    if job.blank is not None:
+        names.append(f"sheet-{variant}.pdf")
+        render_sheets(job.layout, [job.blank], job.folder / names[-1])
     if job.personal:
         names.append(f"sheets-{variant}.pdf")
         render_sheets(job.layout, list(job.personal), job.folder / names[-1])
@@ -192,6 +273,7 @@ def _render_all(jobs: Sequence[_VariantJob], manifest: ExamManifest, folder: Pat
 def _write_outputs(
     out_dir: Path, papers: Sequence[Paper], manifest: ExamManifest, layout: SheetLayout, workers: int,
     figure_root: Path,
+    sheet: SheetKind = "per-variant",
 ) -> list[Path]:
     """Render everything into a staging folder, then move it into ``out_dir``."""
     try:
@@ -201,16 +283,24 @@ def _write_outputs(
         raise RenderError(f"{out_dir}: cannot write the exam files there ({exc.strerror})") from exc
     try:
         save_manifest(manifest, staging / KEY_JSON)
+        names = [KEY_JSON]
+        if is_generated_layout_id(manifest.layout_id):
+            save_layout(layout, staging / LAYOUT_JSON)
+            names.append(LAYOUT_JSON)
+        if sheet == "generic":
+            render_sheets(layout, [exam_sheet_print(manifest, GENERIC)], staging / GENERIC_SHEET_PDF)
+            names.append(GENERIC_SHEET_PDF)
         jobs = [
             _VariantJob(
-                paper, layout, _sheet(manifest, paper.variant),
-                tuple(_sheet(manifest, paper.variant, c) for c in manifest.candidates if c.variant == paper.variant),
+                paper, layout, None if sheet == "generic" else exam_sheet_print(manifest, paper.variant),
+                tuple(exam_sheet_print(manifest, paper.variant, c)
+                      for c in manifest.candidates if c.variant == paper.variant),
                 staging,
                 figure_root,
             )
             for paper in papers
         ]
-        names = [KEY_JSON, *_render_all(jobs, manifest, staging, workers)]
+        names += _render_all(jobs, manifest, staging, workers)
         for name in names:
             os.replace(staging / name, out_dir / name)
     finally:
@@ -243,6 +333,8 @@ def build_exam(
     date: str | None = None,
     workers: int = 1,
     min_status: ReviewStatus = DEFAULT_MIN_STATUS,
+    sheet: SheetKind = "per-variant",
+    force: bool = False,
 ) -> BuildResult:
     """Assemble an exam and write its key, booklets, answer sheets and key PDF into ``out_dir``.
 
@@ -271,6 +363,11 @@ def build_exam(
     min_status : {"draft", "reviewed", "approved"}
         Draw only items at or above this review status (retired items never);
         papers holding items below ``approved`` carry a notice in the manifest.
+    sheet : {"per-variant", "generic"}
+        A blank sheet per variant, or one generic sheet whose 试卷类型 bubbles name
+        the variant (roster sheets stay personalised either way).
+    force : bool
+        Empty an ``out_dir`` holding another exam's files instead of refusing it.
 
     Raises
     ------
@@ -279,12 +376,16 @@ def build_exam(
     """
     sitting_date = _sitting_date(date)
     full_bank, fmt = load_bank(bank_path), load_format(format_path)
+    wording = wording_problems(fmt)
+    if wording:
+        raise FormatError("; ".join(wording))
     bank = live_bank(full_bank, min_status)
-    layout = load_exam_layout(fmt, layout_path)
+    names = variant_names(variants)
+    layout = load_exam_layout(fmt, layout_path, variants=names if sheet == "generic" else None)
     ledger = Ledger(ledger_path) if ledger_path else None
     overrides = load_blueprint_overrides(blueprint_path) if blueprint_path else None
     candidates = (
-        load_roster(roster_path, variant_names(variants), max_digits=layout.candidate_id.digits, encoding=roster_encoding)
+        load_roster(roster_path, names, max_digits=layout.candidate_id.digits, encoding=roster_encoding)
         if roster_path else []
     )
     papers = assemble_exam(
@@ -296,8 +397,9 @@ def build_exam(
         versions=_versions(), candidates=candidates, min_status=min_status,
         review_notice=_papers_notice(bank, papers), topic_names=bank.topic_names(),
     )
-    warnings = sheet_fit_warnings(layout, [_sheet(manifest, c.variant, c) for c in manifest.candidates])
-    files = _write_outputs(Path(out_dir), papers, manifest, layout, workers, Path(bank_path).resolve().parent)
+    warnings = sheet_fit_warnings(layout, [exam_sheet_print(manifest, c.variant, c) for c in manifest.candidates])
+    check_out_dir(out_dir, manifest.exam_id, force=force)
+    files = _write_outputs(Path(out_dir), papers, manifest, layout, workers, Path(bank_path).resolve().parent, sheet)
     if ledger is not None:
         ledger.append(ledger_entry(papers, date=sitting_date, mode=mode))
     return BuildResult(manifest.exam_id, Path(out_dir), tuple(files), tuple(papers), manifest, tuple(warnings))

@@ -14,6 +14,7 @@ from papergen.errors import FormatError
 
 __all__ = [
     "font_path",
+    "serif_font_path",
     "bundled_file",
     "bundled_layout_path",
     "bundled_format_path",
@@ -27,6 +28,11 @@ _REPO_ROOT = Path(__file__).resolve().parent.parent
 def font_path() -> Path:
     """The embedded CJK TrueType font (WenQuanYi Micro Hei, subset)."""
     return Path(str(resources.files("papergen.fonts").joinpath("wqy-microhei-subset.ttf")))
+
+
+def serif_font_path() -> Path:
+    """The embedded serif (宋体-style) body face: Noto Serif CJK SC cut to GB2312, TrueType outlines."""
+    return Path(str(resources.files("papergen.fonts").joinpath("noto-serif-sc-gb2312.ttf")))
 
 
 def bundled_file(kind: str, name: str) -> Path:

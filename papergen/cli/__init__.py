@@ -47,6 +47,7 @@ main.add_command(export_commands.export_command)
 from papergen.cli import build_command  # noqa: E402
 
 main.add_command(build_command.build)
+main.add_command(build_command.layout)
 from papergen.cli import report_commands  # noqa: E402
 
 main.add_command(report_commands.report)

@@ -8,7 +8,7 @@ import click
 
 from papergen.assembly import ExposureRule
 from papergen.bank import DEFAULT_MIN_STATUS, DRAWABLE_STATUSES
-from papergen.build import build_exam
+from papergen.build import build_exam, write_format_layout
 from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
 from papergen.resources import format_file
 
@@ -46,6 +46,9 @@ def exposure_rule(exclude_last: int, max_overlap: float | None, overlap_last: in
 @click.option("--min-status", type=click.Choice(DRAWABLE_STATUSES), default=DEFAULT_MIN_STATUS, show_default=True,
               help="Draw only items at or above this review status; retired items never.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Rendering processes.")
+@click.option("--sheet", type=click.Choice(["per-variant", "generic"]), default="per-variant", show_default=True,
+              help="A blank sheet per variant, or one generic sheet with 试卷类型 bubbles for all variants.")
+@click.option("--force", is_flag=True, help="Empty an --out folder that holds another exam's files.")
 @reports_errors
 def build(bank: Path, format_ref: str, exclude_last: int, max_overlap: float | None, overlap_last: int,
           **options) -> None:
@@ -57,6 +60,7 @@ def build(bank: Path, format_ref: str, exclude_last: int, max_overlap: float | N
 
     \b
     Example:
+      papergen build my-bank.json --format my-100.json --variants 4 --seed 7 --sheet generic --out exam/
       papergen build banks/customer-service.json --format cs-180 --variants 4 --seed 7 --out exam/ --roster candidates.csv
     """
     result = build_exam(bank, format_file(format_ref), exposure=exposure_rule(exclude_last, max_overlap, overlap_last),
@@ -70,3 +74,25 @@ def build(bank: Path, format_ref: str, exclude_last: int, max_overlap: float | N
         click.echo(f"注意 notice: {result.manifest.review_notice}")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
+@click.command("layout", context_settings=CONTEXT_SETTINGS)
+@click.argument("format_ref", metavar="FORMAT")
+@click.option("--out", "out_path", required=True, type=FilePath, help="Layout JSON to write.")
+@click.option("--generic-variants", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Lay out a generic sheet with 试卷类型 bubbles for this many variants (0: per-variant sheet).")
+@reports_errors
+def layout(format_ref: str, out_path: Path, generic_variants: int) -> None:
+    """Write the answer-sheet layout of a format, generated when the format names none.
+
+    The file can be inspected, tuned by hand and passed back with
+    ``papergen build --layout``.
+
+    \b
+    Example:
+      papergen layout my-100.json --out layout.json
+    """
+    sheet = write_format_layout(format_file(format_ref), out_path, variants=generic_variants)
+    paper = "A3" if sheet.page_width_mm > 250 else "A4"
+    click.echo(f"wrote {out_path}: layout {sheet.id}, {paper}, {sheet.question_count} questions "
+               f"in {len(sheet.blocks)} blocks")

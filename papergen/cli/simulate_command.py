@@ -27,11 +27,13 @@ from papergen.simulate import MARK_MIXES, SimExtras, profile_names, simulate_sca
               help="Sheets of another exam slipped into the batch.")
 @click.option("--folded-sheets", default=0, show_default=True, type=click.IntRange(min=0),
               help="Candidates' sheets bent or dog-eared before scanning.")
+@click.option("--absent-sheets", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Sheets of absent candidates, 缺考 filled by the proctor (generated layouts).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes making files in parallel.")
 @reports_errors
 def simulate(exam_dir: Path, out_dir: Path, candidates: int, seed: int, profile: str, mix: str, blank_backs: int,
-             foreign_sheets: int, folded_sheets: int, workers: int) -> None:
+             foreign_sheets: int, folded_sheets: int, absent_sheets: int, workers: int) -> None:
     """Simulate scanned answer sheets of a built exam, with the truth of every page beside them.
 
     EXAM_DIR is a folder written by 'papergen build' (or its key.json).  A
@@ -44,7 +46,8 @@ def simulate(exam_dir: Path, out_dir: Path, candidates: int, seed: int, profile:
     Example:
       papergen simulate exam/ --out sim/ --candidates 60 --seed 3 --profile feeder-200
     """
-    extras = SimExtras(blank_backs=blank_backs, foreign_sheets=foreign_sheets, folded_sheets=folded_sheets)
+    extras = SimExtras(blank_backs=blank_backs, foreign_sheets=foreign_sheets, folded_sheets=folded_sheets,
+                       absent_sheets=absent_sheets)
     result = simulate_scans(exam_dir, out_dir, candidates=candidates, seed=seed, profile=profile, mix=mix,
                             extras=extras, workers=workers)
     click.echo(f"Simulated {result.sheets} candidates of exam {result.exam_id}: {result.pages} pages in "

@@ -10,8 +10,8 @@ is the QR payload that ties a scanned sheet to its key; the roster
 a set of keys was printed with.
 """
 
-from papergen.exam.format import PaperFormat, Scoring, Section, load_format
-from papergen.exam.layout import resolve_layout
+from papergen.exam.format import PaperFormat, Scoring, Section, Wording, load_format, wording_problems
+from papergen.exam.layout import manifest_layout, resolve_layout
 from papergen.exam.manifest import (
     Candidate,
     ExamManifest,
@@ -29,9 +29,11 @@ from papergen.exam.manifest import (
 )
 from papergen.exam.paper import JUDGE_LABELS, Paper, PaperFigure, PaperOption, PaperQuestion
 from papergen.exam.roster import RosterEntry, assign_variants, load_roster, read_roster
-from papergen.exam.sheet_code import SheetCode, SheetCodeError, decode_sheet_code, encode_sheet_code
+from papergen.exam.sheet_design import AUTO_LAYOUT, design_layout, is_generated_layout_id, readability_problems, save_layout
+from papergen.exam.sheet_code import SheetCode, SheetCodeError, decode_sheet_code, encode_sheet_code, exam_checksum
 
 __all__ = [
+    "AUTO_LAYOUT",
     "JUDGE_LABELS",
     "Candidate",
     "ExamManifest",
@@ -47,20 +49,28 @@ __all__ = [
     "SheetCode",
     "SheetCodeError",
     "VariantKey",
+    "Wording",
     "assign_variants",
     "check_key",
     "checksum_mismatches",
     "decode_sheet_code",
+    "design_layout",
     "encode_sheet_code",
     "key_digest",
     "key_problems",
+    "exam_checksum",
+    "is_generated_layout_id",
     "load_format",
     "load_manifest",
     "load_roster",
+    "manifest_layout",
     "manifest_from_papers",
     "read_roster",
+    "readability_problems",
     "resolve_layout",
+    "save_layout",
     "save_manifest",
     "seal_manifest",
     "variant_checksum",
+    "wording_problems",
 ]

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from omr.layout import LayoutError, SheetLayout, load_layout
 from papergen.errors import GradeError
+from papergen.errors import FormatError
 from papergen.exam.manifest import ExamManifest
+from papergen.exam.sheet_design import design_layout, is_generated_layout_id
 from papergen.resources import bundled_layout_path
 
-__all__ = ["resolve_layout"]
+__all__ = ["resolve_layout", "manifest_layout"]
 
 
 def resolve_layout(manifests: Sequence[ExamManifest], layout: SheetLayout | str | Path | None) -> SheetLayout:
@@ -41,7 +43,7 @@ def resolve_layout(manifests: Sequence[ExamManifest], layout: SheetLayout | str 
             f"grade: keys use different sheet layouts ({first.exam_id}: {first.layout_id}, "
             f"{other.exam_id}: {other.layout_id}); grade each layout's sheets in its own run"
         )
-    sheet_layout = _load_layout(first.layout_id, layout)
+    sheet_layout = _load_layout(first, layout)
     if sheet_layout.sha256 != first.layout_sha256:
         raise GradeError(
             f"grade: layout {sheet_layout.id} (sha256 {sheet_layout.sha256[:12]}) is not the layout the sheets "
@@ -52,18 +54,44 @@ def resolve_layout(manifests: Sequence[ExamManifest], layout: SheetLayout | str 
     return sheet_layout
 
 
-def _load_layout(layout_id: str, layout: SheetLayout | str | Path | None) -> SheetLayout:
+def manifest_layout(manifest: ExamManifest) -> SheetLayout:
+    """The layout a key names: bundled, or generated again from the format the key embeds.
+
+    A generated layout's id ends in ``-generic`` for a generic sheet, whose
+    试卷类型 bubbles are the key's variants.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the layout is neither bundled nor generated.
+    LayoutError
+        If the bundled file is invalid.
+    FormatError
+        If the format no longer gives a layout.
+    """
+    if is_generated_layout_id(manifest.layout_id):
+        generic = manifest.layout_id.endswith("-generic")
+        variants = [v.variant for v in manifest.variants] if generic else None
+        return design_layout(manifest.format, variants=variants)
+    return load_layout(bundled_layout_path(manifest.layout_id))
+
+
+def _load_layout(manifest: ExamManifest, layout: SheetLayout | str | Path | None) -> SheetLayout:
+    layout_id = manifest.layout_id
     if isinstance(layout, SheetLayout):
         return layout
     try:
-        path = Path(layout) if layout is not None else bundled_layout_path(layout_id)
-        return load_layout(path)
+        if layout is None:
+            return manifest_layout(manifest)
+        return load_layout(Path(layout))
     except FileNotFoundError:
         raise GradeError(
             f"grade: the keys name layout {layout_id!r}, which is not bundled; pass its file with --layout"
         ) from None
     except LayoutError as exc:
         raise GradeError(f"grade: {exc}") from exc
+    except FormatError as exc:
+        raise GradeError(f"grade: {exc}; pass the layout file used at build time with --layout") from exc
 
 
 def _check_key_fits(manifests: Sequence[ExamManifest], layout: SheetLayout) -> None:

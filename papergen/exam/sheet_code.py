@@ -2,13 +2,18 @@
 
 ``PG1|<exam id>|<variant>|<checksum>|<candidate number or empty>``, kept
 short (about 30 characters) so that a 30 mm code reads from 150 dpi scans.
+A generic sheet, printed once for every variant, leaves the variant empty
+and carries the exam's checksum (:func:`exam_checksum`); the candidate marks
+the variant in its 试卷类型 bubbles.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["SheetCode", "encode_sheet_code", "decode_sheet_code", "SheetCodeError"]
+__all__ = ["SheetCode", "encode_sheet_code", "decode_sheet_code", "SheetCodeError", "exam_checksum"]
 
 _PREFIX = "PG1"
 
@@ -25,6 +30,16 @@ class SheetCode:
     variant: str
     checksum: str
     candidate: str = ""
+
+    @property
+    def generic(self) -> bool:
+        """True for a generic sheet: no variant, the exam's checksum."""
+        return not self.variant
+
+
+def exam_checksum(variant_checksums: Sequence[str]) -> str:
+    """8 hex digits identifying a whole build: the SHA-256 of its variants' checksums, in order."""
+    return hashlib.sha256("|".join(variant_checksums).encode("ascii")).hexdigest()[:8]
 
 
 def encode_sheet_code(code: SheetCode) -> str:
@@ -47,6 +62,6 @@ def decode_sheet_code(payload: str) -> SheetCode:
     if len(parts) != 5 or parts[0] != _PREFIX:
         raise SheetCodeError(f"QR code is not a papergen sheet code (got {payload[:40]!r})")
     _, exam_id, variant, checksum, candidate = parts
-    if not exam_id or not variant or len(checksum) != 8:
-        raise SheetCodeError(f"QR code lacks exam, variant or checksum (got {payload[:40]!r})")
+    if not exam_id or len(checksum) != 8:
+        raise SheetCodeError(f"QR code lacks exam or checksum (got {payload[:40]!r})")
     return SheetCode(exam_id, variant, checksum, candidate)

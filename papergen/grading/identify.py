@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from omr.result import CandidateRead, SheetRead
-from papergen.exam import ExamManifest, SheetCode, SheetCodeError, VariantKey, decode_sheet_code
+from papergen.exam import ExamManifest, SheetCode, SheetCodeError, VariantKey, decode_sheet_code, exam_checksum
 from papergen.grading.records import Flag
 
 __all__ = [
@@ -88,7 +88,9 @@ def identify_sheet(read: SheetRead, manifests: Mapping[str, ExamManifest]) -> Id
     -------
     Identity or Refusal
         Refusal for no QR code, a code that is not a papergen sheet code, a
-        sheet of another exam, an unknown variant, or a key checksum mismatch.
+        sheet of another exam, an unknown variant, or a key checksum mismatch;
+        on a generic sheet (no variant in the QR code) for a 试卷类型 row without
+        exactly one clear mark; on any sheet whose 缺考 mark is filled.
     """
     if not read.qr_text:
         return Refusal("no QR code decoded, so the sheet cannot be matched to a key; rescan the page")
@@ -96,7 +98,10 @@ def identify_sheet(read: SheetRead, manifests: Mapping[str, ExamManifest]) -> Id
         code = decode_sheet_code(read.qr_text)
     except SheetCodeError as exc:
         return Refusal(str(exc))
-    found = _find_key(code, manifests)
+    absent = _absent_refusal(read, code)
+    if absent is not None:
+        return absent
+    found = _find_generic_key(code, manifests, read) if code.generic else _find_key(code, manifests)
     if isinstance(found, Refusal):
         return found
     manifest, key = found
@@ -127,6 +132,43 @@ def _find_key(code: SheetCode, manifests: Mapping[str, ExamManifest]) -> tuple[E
             code.exam_id, code.variant,
         )
     return manifest, key
+
+
+def _absent_refusal(read: SheetRead, code: SheetCode) -> Refusal | None:
+    """A sheet whose 缺考 mark the proctor filled: the candidate was absent, so nothing is scored."""
+    mark = read.marks.get("absent")
+    if mark is None or not (mark.marked or mark.needs_review):
+        return None
+    what = "marked" if mark.marked and not mark.needs_review else "possibly marked (unclear)"
+    return Refusal(f"缺考 (absent) {what} by the proctor: the candidate counts as absent, the sheet is not scored; "
+                   "if the candidate did sit, clear the mark and rescan", code.exam_id, code.variant or None)
+
+
+def _find_generic_key(code: SheetCode, manifests: Mapping[str, ExamManifest],
+                      read: SheetRead) -> tuple[ExamManifest, VariantKey] | Refusal:
+    """The key of a generic sheet: exam from the QR code, variant from the 试卷类型 bubbles."""
+    manifest = manifests.get(code.exam_id)
+    if manifest is None:
+        return _find_key(code, manifests)
+    expected = exam_checksum([v.checksum for v in manifest.variants])
+    if code.checksum != expected:
+        return Refusal(f"exam {code.exam_id}: the generic sheet carries exam checksum {code.checksum}, the keys "
+                       f"give {expected}; the sheet was printed for another build of this exam", code.exam_id)
+    mark = read.marks.get("variant")
+    if mark is None:
+        return Refusal(f"exam {code.exam_id}: a generic sheet read without its 试卷类型 bubbles; "
+                       "grade with the layout the sheet was printed with", code.exam_id)
+    if len(mark.marked) != 1 or mark.needs_review:
+        found = ", ".join(mark.marked) or "none"
+        return Refusal(f"exam {code.exam_id}: 试卷类型 needs exactly one clear mark (marked: {found}"
+                       f"{'; unclear marks' if mark.needs_review else ''}); check the booklet the candidate "
+                       "used and mark the variant by hand", code.exam_id)
+    variant = mark.marked[0]
+    keys = {v.variant: v for v in manifest.variants}
+    if variant not in keys:
+        return Refusal(f"exam {code.exam_id}: 试卷类型 marked {variant!r}, not a variant of the key "
+                       f"(has {', '.join(keys)})", code.exam_id, variant)
+    return manifest, keys[variant]
 
 
 def resolve_candidate(qr_candidate: str, grid: CandidateRead | None) -> tuple[str, tuple[Flag, ...]]:

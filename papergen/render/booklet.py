@@ -6,19 +6,23 @@ each with its heading (一、单项选择题（共140题，每题0.5分）) and 
 and the numbered questions.  Options share a line when their measured widths
 allow (4 per line, else 2, else 1).  A question never breaks across pages.
 Every page carries a header with the exam title and variant and a
-第x页 共y页 footer.
+第x页 共y页 footer; page 1 a large A卷 mark, the last page the end mark
+试卷结束, and with the format's ``seal_line`` every page a 密封线 strip
+(:mod:`papergen.render.booklet_marks`).  Stems and options are set in the
+bundled serif face when it holds their characters (:func:`body_face`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from papergen.errors import RenderError
 from papergen.exam import Paper, PaperQuestion, Section
+from papergen.render.booklet_marks import DEFAULT_MARKS, end_mark, with_paper_marks
 from papergen.render.document import PageFrame, PdfInfo, build_document, running_decorator
 from papergen.render.draw import TextRun, grey
 from papergen.render.figures import figure_flowables
@@ -30,6 +34,7 @@ from papergen.render.fonts import (
     markup,
     paragraph_style,
     register_font,
+    register_serif_font,
     require_glyphs,
     text_width_pt,
 )
@@ -40,10 +45,11 @@ from papergen.render.text import (
     question_label,
     section_heading,
 )
+from papergen.render.glyphs import serif_covers
 from papergen.render.typography import print_text
 from papergen.wording import format_points
 
-__all__ = ["BookletStyle", "render_booklet", "options_per_line"]
+__all__ = ["BookletStyle", "body_face", "render_booklet", "options_per_line"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,8 @@ class BookletStyle(PageFrame):
     question_gap_pt: float = 5.0
     option_gutter_pt: float = 8.0
     option_choices: tuple[int, ...] = (5, 4, 2, 1)
+    serif_body: bool = True
+    """Set stems and options in the serif (宋体-style) face when it holds all their characters."""
 
 
 DEFAULT_STYLE = BookletStyle()
@@ -118,9 +126,12 @@ def render_booklet(
     """
     register_font()
     require_glyphs(_booklet_texts(paper), document=f"booklet {paper.exam_id} variant {paper.variant}")
-    story = _title_block(paper, style) + list(_section_flowables(paper, style, figure_root))
+    if paper.format.seal_line:
+        style = replace(style, margin_left_mm=style.margin_left_mm + DEFAULT_MARKS.seal_width_mm)
+    story = _title_block(paper, style) + list(_section_flowables(paper, style, figure_root)) + [end_mark()]
     variant_text = f"考试编号 {paper.exam_id}　试卷代号 {paper.variant}"
-    decorate = running_decorator(paper.format.title, variant_text, style)
+    decorate = with_paper_marks(running_decorator(paper.format.title, variant_text, style), style, paper.variant,
+                                seal_line=paper.format.seal_line)
     return build_document(story, path, style, decorate=decorate, info=_info(paper))
 
 
@@ -132,7 +143,7 @@ def _booklet_texts(paper: Paper) -> Iterator[tuple[str, str]]:
     yield "format title", fmt.title
     yield "exam id", paper.exam_id
     yield "variant", paper.variant
-    for i, line in enumerate(fmt.instructions):
+    for i, line in enumerate(fmt.booklet_instructions()):
         yield f"format instructions[{i}]", line
     for section in fmt.sections:
         yield f"section {section.key} title", section.title
@@ -221,7 +232,7 @@ def _notice_box(paper: Paper, style: BookletStyle) -> Table:
             style.notice_leading_pt,
         )
     ]
-    for i, line in enumerate(paper.format.instructions, start=1):
+    for i, line in enumerate(paper.format.booklet_instructions(), start=1):
         rows.append(hanging_paragraph(f"{i}．", line, body))
     table = Table([[rows]], colWidths=[style.frame_width_pt])
     table.setStyle(
@@ -242,14 +253,29 @@ def _notice_box(paper: Paper, style: BookletStyle) -> Table:
 # -- sections and questions ----------------------------------------------------
 
 
+def body_face(paper: Paper, style: BookletStyle = DEFAULT_STYLE) -> str:
+    """The face of stems and options: the serif when it holds every character they print, else the sans.
+
+    The serif holds GB2312 only; a paper printing a rarer character is set in
+    the sans throughout, never in two faces.
+    """
+    texts = [print_text(q.stem) for q in paper.questions] + [
+        option_text(o.label, print_text(o.text)) for q in paper.questions for o in q.options
+    ]
+    if style.serif_body and serif_covers(texts):
+        return register_serif_font()
+    return register_font()
+
+
 def _section_flowables(paper: Paper, style: BookletStyle, figure_root: str | Path | None) -> Iterator[Flowable]:
     where = f"booklet {paper.exam_id} variant {paper.variant}"
+    face = body_face(paper, style)
     for index, section in enumerate(paper.format.sections):
         questions = paper.section_questions(section.key)
         if questions:
             yield _section_heading(index, section, len(questions), style)
             for question in questions:
-                yield _question_flowable(question, style, where, figure_root)
+                yield _question_flowable(question, style, where, face, figure_root)
 
 
 def _section_heading(index: int, section: Section, count: int, style: BookletStyle) -> Unsplittable:
@@ -270,7 +296,7 @@ def _section_heading(index: int, section: Section, count: int, style: BookletSty
 
 
 def _question_flowable(
-    question: PaperQuestion, style: BookletStyle, where: str, figure_root: str | Path | None = None
+    question: PaperQuestion, style: BookletStyle, where: str, face: str, figure_root: str | Path | None = None
 ) -> Unsplittable:
     """Stem, figures and options of one question, never split across pages.
 
@@ -279,7 +305,7 @@ def _question_flowable(
     RenderError
         If the question alone is taller than a page.
     """
-    body = TextStyle(style.text_size_pt, style.text_leading_pt)
+    body = TextStyle(style.text_size_pt, style.text_leading_pt, font=face)
     stem = print_text(question.stem)
     if question.type == "judge" and not stem.rstrip().endswith(JUDGE_BLANK):
         stem = stem.rstrip() + JUDGE_BLANK
@@ -289,30 +315,30 @@ def _question_flowable(
         caption = TextStyle(style.text_size_pt - 1, style.text_leading_pt - 2, align="centre")
         parts += figure_flowables(question.figures, figure_root, width_pt=style.frame_width_pt - 2 * indent,
                                   caption=caption, where=f"{where}: item {question.item_id} (question {question.number})")
-    parts.extend(_option_flowables(question, style))
+    parts.extend(_option_flowables(question, style, face))
     flowable = Unsplittable(parts, space_after_pt=style.question_gap_pt)
     _check_height(flowable, question, style, where)
     return flowable
 
 
-def _option_flowables(question: PaperQuestion, style: BookletStyle) -> list[Flowable]:
+def _option_flowables(question: PaperQuestion, style: BookletStyle, face: str) -> list[Flowable]:
     if not question.options:
         return []
     printed = [print_text(o.text) for o in question.options]
     texts = [option_text(o.label, t) for o, t in zip(question.options, printed)]
-    indent = text_width_pt(question_label(question.number), style.text_size_pt)
+    indent = text_width_pt(question_label(question.number), style.text_size_pt, face)
     available = style.frame_width_pt - indent
-    widths = [text_width_pt(t, style.text_size_pt) for t in texts]
+    widths = [text_width_pt(t, style.text_size_pt, face) for t in texts]
     per_line = options_per_line(widths, available, style.option_gutter_pt, style.option_choices)
     if per_line == 1:
-        body = TextStyle(style.text_size_pt, style.text_leading_pt, left_indent_pt=indent)
+        body = TextStyle(style.text_size_pt, style.text_leading_pt, left_indent_pt=indent, font=face)
         return [hanging_paragraph(option_text(o.label, ""), t, body) for o, t in zip(question.options, printed)]
     column = available / per_line
     rows = []
     for start in range(0, len(texts), per_line):
         chunk = texts[start : start + per_line]
         offsets = [indent + i * column for i in range(len(chunk))]
-        rows.append(TextRow(chunk, offsets, style.text_size_pt, style.text_leading_pt))
+        rows.append(TextRow(chunk, offsets, style.text_size_pt, style.text_leading_pt, face))
     return rows
 
 

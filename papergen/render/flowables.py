@@ -76,12 +76,16 @@ class TextRow(Flowable):
         Left edge of each text from the row's left edge, points.
     size_pt, leading_pt : float
         Font size and line height, points.
+    font : str, optional
+        Registered font name; the bundled sans by default.
     """
 
     def __init__(
-        self, texts: Sequence[str], x_offsets_pt: Sequence[float], size_pt: float, leading_pt: float
+        self, texts: Sequence[str], x_offsets_pt: Sequence[float], size_pt: float, leading_pt: float,
+        font: str = "",
     ):
         super().__init__()
+        self._font = font
         self._texts = tuple(texts)
         self._x = tuple(x_offsets_pt)
         self._size = size_pt
@@ -94,7 +98,7 @@ class TextRow(Flowable):
     def draw(self):
         baseline = baseline_in_line_pt(self._size, self._leading)
         text = self.canv.beginText()
-        text.setFont(register_font(), self._size)
+        text.setFont(self._font or register_font(), self._size)
         for x, line in zip(self._x, self._texts, strict=True):
             text.setTextOrigin(x, baseline)
             text.textOut(line)

@@ -40,10 +40,12 @@ from papergen.errors import RenderError
 from papergen.render.glyphs import missing_glyphs
 from papergen.render.linebreak import NO_LINE_START, split_cjk_line
 from papergen.render.units import PT_PER_MM
-from papergen.resources import font_path
+from papergen.resources import font_path, serif_font_path
 
 __all__ = [
     "FONT_NAME",
+    "SERIF_FONT_NAME",
+    "register_serif_font",
     "NO_LINE_START",
     "register_font",
     "install_cjk_line_breaking",
@@ -63,6 +65,9 @@ __all__ = [
 
 FONT_NAME = "PapergenCJK"
 """Name under which the bundled font is registered with reportlab."""
+
+SERIF_FONT_NAME = "PapergenSerifSC"
+"""Name of the bundled serif (宋体-style) body face, GB2312 characters only (see :func:`serif_covers`)."""
 
 
 IDEOGRAPHIC_SPACE = "\u3000"
@@ -85,6 +90,22 @@ def register_font() -> str:
             pdfmetrics.registerFont(TTFont(FONT_NAME, str(font_path())))
         install_cjk_line_breaking()
     return FONT_NAME
+
+
+@lru_cache(maxsize=1)
+def register_serif_font() -> str:
+    """Register the bundled serif body face (and the sans, for the line-breaking rules) once per process.
+
+    Returns
+    -------
+    str
+        The registered font name (:data:`SERIF_FONT_NAME`).
+    """
+    register_font()
+    with _lock:
+        if SERIF_FONT_NAME not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(SERIF_FONT_NAME, str(serif_font_path())))
+    return SERIF_FONT_NAME
 
 
 def install_cjk_line_breaking() -> None:
@@ -154,6 +175,8 @@ class TextStyle:
     space_before_pt: float = 0.0
     space_after_pt: float = 0.0
     grey: float = 0.0
+    font: str = FONT_NAME
+    """Registered font name: :data:`FONT_NAME` (the sans) or :data:`SERIF_FONT_NAME`."""
 
 
 _ALIGNMENTS = {"left": TA_LEFT, "centre": TA_CENTER, "justify": TA_JUSTIFY}
@@ -165,7 +188,7 @@ def paragraph_style(style: TextStyle) -> ParagraphStyle:
     register_font()
     return ParagraphStyle(
         name="papergen",
-        fontName=FONT_NAME,
+        fontName=style.font,
         fontSize=style.size_pt,
         leading=style.leading_pt,
         alignment=_ALIGNMENTS[style.align],
@@ -182,7 +205,7 @@ def paragraph_style(style: TextStyle) -> ParagraphStyle:
 
 def hanging_paragraph(label: str, text: str, style: TextStyle) -> CjkParagraph:
     """A justified paragraph whose label hangs left of the wrapped text (numbers, option letters)."""
-    label_width = text_width_pt(label, style.size_pt)
+    label_width = text_width_pt(label, style.size_pt, style.font)
     hanging = TextStyle(
         style.size_pt,
         style.leading_pt,
@@ -190,6 +213,7 @@ def hanging_paragraph(label: str, text: str, style: TextStyle) -> CjkParagraph:
         left_indent_pt=style.left_indent_pt + label_width,
         first_line_indent_pt=-label_width,
         grey=style.grey,
+        font=style.font,
     )
     return CjkParagraph(markup(label + text), paragraph_style(hanging))
 
@@ -199,9 +223,10 @@ def markup(text: str) -> str:
     return escape(text)
 
 
-def text_width_pt(text: str, size_pt: float) -> float:
-    """Width of a single line of text in the bundled font, points."""
-    return pdfmetrics.stringWidth(text, register_font(), size_pt)
+def text_width_pt(text: str, size_pt: float, font: str = FONT_NAME) -> float:
+    """Width of a single line of text in the bundled font (or another registered one), points."""
+    register_font()
+    return pdfmetrics.stringWidth(text, font, size_pt)
 
 
 VISUAL_MIDDLE_EM = 0.36

@@ -6,6 +6,8 @@ strip its ideographic space, and it only ever hangs one closing mark.
 :func:`split_cjk_line` replaces it: when a line overflows, the break moves
 back until the next line does not start with a closing mark, the current
 line does not end with an opening one, and no Latin word or number is cut.
+The blank ``（　）`` keeps the character before it, so no line holds only the
+blank and its closing punctuation.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ NO_LINE_END = "（《〈「『【〔〖〘〚“‘([{"
 """Characters that never end a line (避尾): opening marks."""
 
 _ASCII_SPACE = " "
+_BLANK_START = "（\u3000"
+"""How the stem's answer blank begins (see :data:`papergen.render.typography.BLANK`)."""
 
 
 def _joined(a: str, b: str) -> bool:
@@ -32,13 +36,23 @@ def _joined(a: str, b: str) -> bool:
 
 
 def _break_before(word: str, start: int, overflow: int) -> int:
-    """Index at which the line starting at ``start`` breaks, given the first index that does not fit."""
-    b = overflow
-    while b > start + 1 and _joined(word[b - 1], word[b]):
-        b -= 1
-    if b == start + 1 and _joined(word[b - 1], word[b]):
-        return overflow  # nothing better: break where it overflows
-    return b
+    """Index at which the line starting at ``start`` breaks, given the first index that does not fit.
+
+    The blank keeps the character before it when the line has room to give
+    one up; on a line too narrow for that it may start a line.
+    """
+    for keep_blank in (True, False):
+        b = overflow
+        while b > start + 1 and _no_break(word, b, keep_blank):
+            b -= 1
+        if not (b == start + 1 and _no_break(word, b, keep_blank)):
+            return b
+    return overflow  # nothing better: break where it overflows
+
+
+def _no_break(word: str, b: int, keep_blank: bool) -> bool:
+    """True if the line may not break before index ``b``."""
+    return _joined(word[b - 1], word[b]) or (keep_blank and word.startswith(_BLANK_START, b))
 
 
 def split_cjk_line(word: str, widths: Sequence[float], max_widths: float | Sequence[float]) -> list[list]:

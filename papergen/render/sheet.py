@@ -29,6 +29,9 @@ from papergen.render.units import PageSpace
 
 __all__ = ["SheetPrint", "SheetStyle", "SheetWording", "render_sheets", "sheet_fit_warnings"]
 
+_STRIP_ASPECT = 2.5
+"""A legend box wider than this many times its height is drawn as one strip (generated layouts)."""
+
 
 @dataclass(frozen=True)
 class SheetPrint:
@@ -47,6 +50,8 @@ class SheetPrint:
         number is printed in the write-in boxes; its bubbles stay empty.
     instructions : tuple of str
         Lines of the instructions box; empty for the default wording.
+    legend_note : str
+        Note under the fill example; empty for the default wording.
     """
 
     title: str
@@ -59,6 +64,7 @@ class SheetPrint:
     room: str = ""
     seat: str = ""
     instructions: tuple[str, ...] = ()
+    legend_note: str = ""
 
 
 def render_sheets(
@@ -95,7 +101,7 @@ def render_sheets(
 
     def write(tmp: Path) -> None:
         canvas = new_canvas(tmp, space.size_pt, info)
-        forms: dict[tuple[str, tuple[str, ...]], str] = {}
+        forms: dict[tuple[str, tuple[str, ...], str], str] = {}
         for sheet in sheets:
             canvas.doForm(_static_form(canvas, space, layout, sheet, style, forms))
             _draw_personal(canvas, space, layout, sheet, style)
@@ -141,12 +147,17 @@ def _instructions(sheet: SheetPrint, style: SheetStyle) -> tuple[str, ...]:
     return sheet.instructions or style.wording.default_instructions
 
 
+def _legend_note(sheet: SheetPrint, style: SheetStyle) -> str:
+    return sheet.legend_note or style.wording.legend_note
+
+
 def _sheet_texts(sheet: SheetPrint, style: SheetStyle, name: str) -> Iterator[tuple[str, str]]:
     yield f"{name} title", sheet.title
     for key in ("exam_id", "variant", "checksum", "candidate_number", "candidate_name", "room", "seat"):
         yield f"{name} {key}", getattr(sheet, key)
     for i, line in enumerate(_instructions(sheet, style)):
         yield f"{name} instructions[{i}]", line
+    yield f"{name} legend_note", _legend_note(sheet, style)
 
 
 def _layout_texts(layout: SheetLayout) -> Iterator[tuple[str, str]]:
@@ -186,14 +197,14 @@ def _static_form(
     layout: SheetLayout,
     sheet: SheetPrint,
     style: SheetStyle,
-    forms: dict[tuple[str, tuple[str, ...]], str],
+    forms: dict[tuple[str, tuple[str, ...], str], str],
 ) -> str:
-    """Name of the form holding what pages share, drawn once per (title, instructions).
+    """Name of the form holding what pages share, drawn once per (title, instructions, legend note).
 
     A roster of a thousand sheets stores the bubbles, boxes and labels once;
     each page adds only its QR code and candidate data.
     """
-    key = (sheet.title, _instructions(sheet, style))
+    key = (sheet.title, _instructions(sheet, style), _legend_note(sheet, style))
     if key not in forms:
         forms[key] = f"SheetStatic{len(forms)}"
         canvas.beginForm(forms[key])
@@ -205,7 +216,12 @@ def _static_form(
         parts.draw_instructions(canvas, space, layout, key[1], style)
         for block in layout.blocks:
             parts.draw_block(canvas, space, layout, block, style)
-        parts.draw_legend(canvas, space, layout, style)
+        for row in layout.marks:
+            parts.draw_mark_row(canvas, space, layout, row, style)
+        if layout.legend.width_mm > _STRIP_ASPECT * layout.legend.height_mm:
+            parts.draw_legend_strip(canvas, space, layout, style, note=key[2])
+        else:
+            parts.draw_legend(canvas, space, layout, style, note=key[2])
         canvas.endForm()
     return forms[key]
 
@@ -220,6 +236,8 @@ def _draw_personal(
         words.caption_variant.format(variant=sheet.variant),
         words.caption_checksum.format(checksum=sheet.checksum),
     )
+    if not sheet.variant:  # a generic sheet: the candidate marks the variant in 试卷类型
+        caption = caption[:1] + caption[2:]
     parts.draw_qr_with_caption(canvas, space, layout, sheet.qr_payload, caption, style)
     values = _field_values(sheet)
     for text_field in layout.fields:

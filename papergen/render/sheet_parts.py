@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
-from omr.layout import QuestionBlock, SheetLayout, TextField
+from omr.layout import MarkRow, QuestionBlock, SheetLayout, TextField
 from papergen.errors import RenderError
 from papergen.render.draw import TextRun
 from papergen.render.fonts import CjkParagraph, TextStyle, hanging_paragraph, text_width_pt
@@ -45,6 +45,8 @@ __all__ = [
     "draw_instructions",
     "draw_block",
     "draw_legend",
+    "draw_legend_strip",
+    "draw_mark_row",
 ]
 
 
@@ -316,8 +318,11 @@ def _draw_bands(
         draw_box(canvas, space, band, line_width_pt=0, stroke_grey=None, fill_grey=style.multi_band_grey)
 
 
-def draw_legend(canvas: Canvas, space: PageSpace, layout: SheetLayout, style: SheetStyle) -> None:
-    """Title, the correct mark, the incorrect marks in a row, and a note, spread over the legend box."""
+def draw_legend(canvas: Canvas, space: PageSpace, layout: SheetLayout, style: SheetStyle, *, note: str = "") -> None:
+    """Title, the correct mark, the incorrect marks in a row, and a note, spread over the legend box.
+
+    ``note`` replaces the style's default note (the format's wording).
+    """
     box, words = layout.legend, style.wording
     draw_box(
         canvas, space, (box.x_mm, box.y_mm, box.width_mm, box.height_mm), line_width_pt=style.box_line_pt
@@ -338,8 +343,50 @@ def draw_legend(canvas: Canvas, space: PageSpace, layout: SheetLayout, style: Sh
             x = first_mark_x + k * style.legend_pitch_mm
             draw_mark_example(canvas, space, x, middle, layout.bubble, kind, stroke_mm=style.mark_stroke_mm)
     note_style = TextStyle(style.legend_size_pt, style.instructions_leading_pt)
-    note = hanging_paragraph("", words.legend_note, note_style)
+    note = hanging_paragraph("", note or words.legend_note, note_style)
     width_pt = mm_to_pt(box.width_mm - 2 * style.box_pad_mm) - style.legend_size_pt
     height_pt = note.wrap(width_pt, mm_to_pt(box.height_mm))[1]
     x_pt, y_pt = space.point(label_x, middles[2] + row_mm / 2)
     note.drawOn(canvas, x_pt, y_pt - height_pt)
+
+
+def draw_legend_strip(
+    canvas: Canvas, space: PageSpace, layout: SheetLayout, style: SheetStyle, *, note: str = ""
+) -> None:
+    """The legend in a wide, low box: heading, correct mark, incorrect marks on one line, the note below."""
+    box, words = layout.legend, style.wording
+    draw_box(
+        canvas, space, (box.x_mm, box.y_mm, box.width_mm, box.height_mm), line_width_pt=style.box_line_pt
+    )
+    top = box.y_mm + box.height_mm * 0.33
+    x = box.x_mm + style.box_pad_mm
+    draw_text_middle_mm(canvas, space, x, top, words.legend_heading, TextRun(style.heading_size_pt, bold=True))
+    x += text_width_pt(words.legend_heading, style.heading_size_pt) / PT_PER_MM + style.box_pad_mm
+    for text, kinds in ((words.legend_correct, MARK_EXAMPLES[:1]), (words.legend_incorrect, MARK_EXAMPLES[1:])):
+        draw_text_middle_mm(canvas, space, x, top, text, TextRun(style.legend_size_pt))
+        x += text_width_pt(text, style.legend_size_pt) / PT_PER_MM + style.legend_pitch_mm / 2
+        for kind in kinds:
+            draw_mark_example(canvas, space, x, top, layout.bubble, kind, stroke_mm=style.mark_stroke_mm)
+            x += style.legend_pitch_mm
+    draw_text_middle_mm(canvas, space, box.x_mm + style.box_pad_mm, box.y_mm + box.height_mm * 0.74,
+                        note or words.legend_note, TextRun(style.legend_size_pt))
+
+
+def draw_mark_row(canvas: Canvas, space: PageSpace, layout: SheetLayout, row: MarkRow, style: SheetStyle) -> None:
+    """A 试卷类型 or 缺考 row: a box holding the label, the bubbles and the note under them."""
+    bubble = layout.bubble
+    label_mm = text_width_pt(row.label, style.heading_size_pt) / PT_PER_MM
+    left = row.x_mm - bubble.width_mm / 2 - style.box_pad_mm - label_mm - style.label_pad_mm
+    right = row.centres()[-1][0] + bubble.width_mm / 2 + style.box_pad_mm
+    note_mm = text_width_pt(row.note, style.caption_size_pt) / PT_PER_MM if row.note else 0.0
+    width = max(right - left, note_mm + 2 * style.box_pad_mm)
+    height = layout.legend.height_mm
+    top = row.y_mm - (height / 2 if not row.note else height * 0.33)
+    draw_box(canvas, space, (left, top, width, height), line_width_pt=style.box_line_pt)
+    draw_text_middle_mm(canvas, space, left + style.label_pad_mm, row.y_mm, row.label,
+                        TextRun(style.heading_size_pt, bold=True))
+    bubbles = [Bubble(x, y, text) for (x, y), text in zip(row.centres(), row.printed, strict=True)]
+    draw_bubbles(canvas, space, bubbles, bubble, _bubble_ink(style))
+    if row.note:
+        draw_text_middle_mm(canvas, space, left + width / 2, top + height * 0.74, row.note,
+                            TextRun(style.caption_size_pt, align="centre"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from papergen.exam.format import Wording
+
 __all__ = [
     "SheetStyle",
     "SheetWording",
@@ -13,12 +15,9 @@ __all__ = [
     "LEGEND_ROWS",
 ]
 
-DEFAULT_INSTRUCTIONS = (
-    "答题前，考生须将姓名、考场号、座位号填写清楚，并在准考证号栏内填写号码、填涂对应数字。",
-    "选择题须用2B铅笔将所选选项涂满、涂黑，修改时用橡皮擦干净，不留痕迹。",
-    "单选题、判断题每题只涂一个选项；多选题涂所有正确选项。",
-    "保持答题卡清洁，不要折叠、污损，不要在定位方块和二维码上书写。",
-)
+_WORDING = Wording()
+DEFAULT_INSTRUCTIONS = tuple(_WORDING.fill(line) for line in _WORDING.sheet_instructions)
+"""The sheet's 注意事项 when a sheet carries none: a format's default wording."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class SheetWording:
     legend_heading: str = "填涂示例"
     legend_correct: str = "正确填涂"
     legend_incorrect: str = "错误填涂"
-    legend_note: str = "用2B铅笔涂满、涂黑；打勾、打叉、半涂、点涂均无法识别。"
+    legend_note: str = _WORDING.fill(_WORDING.legend_note)
     single_marker: str = "■ "
     multi_marker: str = "◆ "
     caption_exam: str = "考试编号 {exam_id}"

@@ -112,6 +112,9 @@ class PageTally:
     numbers_expected, numbers_read, numbers_flagged, numbers_wrong : int
         Read sheets whose candidate filled the grid cleanly; numbers read exactly; read incomplete
         or flagged; read complete but wrong (a silent error).
+    variants_expected, variants_read, variants_flagged, variants_wrong : int
+        Read generic sheets of candidates (试卷类型 filled); variant read as one clear mark and
+        right; unclear, none or two marks (the sheet goes to review); one clear mark but wrong.
     questions, questions_flagged : int
         Questions on read sheets; those listed for review.
     review_expected, review_expected_flagged : int
@@ -130,6 +133,10 @@ class PageTally:
     numbers_read: int = 0
     numbers_flagged: int = 0
     numbers_wrong: int = 0
+    variants_expected: int = 0
+    variants_read: int = 0
+    variants_flagged: int = 0
+    variants_wrong: int = 0
     questions: int = 0
     questions_flagged: int = 0
     review_expected: int = 0
@@ -226,8 +233,8 @@ class AccuracyReport:
 
     @property
     def silent_errors(self) -> int:
-        """Misreads not flagged plus candidate numbers read wrong without a flag plus wrong QR texts."""
-        return self.overall.misread + self.pages.numbers_wrong + self.pages.qr_wrong
+        """Misreads not flagged plus candidate numbers, wrong QR texts and variants (试卷类型) read wrong without a flag."""
+        return self.overall.misread + self.pages.numbers_wrong + self.pages.qr_wrong + self.pages.variants_wrong
 
     def lines(self) -> list[str]:
         """The report as a table: overall, then by degradation, profile and mark kind."""
@@ -239,6 +246,8 @@ class AccuracyReport:
             f"{_ratio(p.numbers_read, p.numbers_expected)}, flagged {p.numbers_flagged}, wrong {p.numbers_wrong}",
             f"questions {p.questions}: flagged {_percent(p.questions_flagged, p.questions)}; needing review "
             f"{p.review_expected}, of which flagged {_ratio(p.review_expected_flagged, p.review_expected)}",
+            *([f"试卷类型 (variant) read {_ratio(p.variants_read, p.variants_expected)}, flagged "
+               f"{p.variants_flagged}, wrong {p.variants_wrong}"] if p.variants_expected else []),
             "",
             _row("", "bubbles", "misread unflagged", "misread flagged", "ambiguous", "flagged %"),
             _tally_row("all", self.overall),
@@ -299,6 +308,7 @@ def compare_page(report: AccuracyReport, file: str, truth: TruthPage, read: Shee
         return
     pages.sheets_read += 1
     _compare_codes(report, file, truth, read)
+    _compare_variant(report, truth, read)
     reads = {q.number: q for q in read.questions}
     for question in truth.questions:
         got = reads.get(question.number)
@@ -306,6 +316,21 @@ def compare_page(report: AccuracyReport, file: str, truth: TruthPage, read: Shee
             raise SimulationError(f"{file} page {truth.page}: the read has no question {question.number}; "
                                   "the scans and the truth are of different layouts")
         _compare_question(report, file, truth, question, got)
+
+
+def _compare_variant(report: AccuracyReport, truth: TruthPage, read: SheetRead) -> None:
+    """The 试卷类型 bubbles of a candidate's generic sheet against the candidate's variant."""
+    mark = read.marks.get("variant")
+    if mark is None or truth.kind != "sheet" or not truth.variant:
+        return
+    pages = report.pages
+    pages.variants_expected += 1
+    if len(mark.marked) != 1 or mark.needs_review:
+        pages.variants_flagged += 1
+    elif mark.marked[0] == truth.variant:
+        pages.variants_read += 1
+    else:
+        pages.variants_wrong += 1
 
 
 def _compare_codes(report: AccuracyReport, file: str, truth: TruthPage, read: SheetRead) -> None:

@@ -123,8 +123,9 @@ def mark_sheet(candidate: SimCandidate, layout: SheetLayout, mix: MarkMix, rng: 
     Returns
     -------
     SheetMarks
-        ``answers[question][option] = kind`` and ``digits[column][value] = kind``,
-        kinds from :data:`omr.synth.KIND_TRUTH`.
+        ``answers[question][option] = kind``, ``digits[column][value] = kind`` and, on a
+        generic sheet, the candidate's variant in ``rows["variant"]``; kinds from
+        :data:`omr.synth.KIND_TRUTH`.
     """
     tool = "pencil" if rng.random() < mix.pencil_share else "pen"
     answers: dict[int, dict[str, str]] = {}
@@ -137,7 +138,8 @@ def mark_sheet(candidate: SimCandidate, layout: SheetLayout, mix: MarkMix, rng: 
                 marks[option] = "dot"
         if marks:
             answers[spec.number] = marks
-    return SheetMarks(answers=answers, digits=_digit_marks(candidate.number, layout, tool, mix, rng))
+    rows = {"variant": {candidate.variant: tool}} if layout.mark_row("variant") is not None else {}
+    return SheetMarks(answers=answers, digits=_digit_marks(candidate.number, layout, tool, mix, rng), rows=rows)
 
 
 def _answer_kind(tool: str, mix: MarkMix, rng: random.Random) -> str:

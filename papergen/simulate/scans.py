@@ -25,7 +25,7 @@ import functools
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -36,11 +36,11 @@ from omr.synth import SheetMarks, draw_marks
 from papergen.assembly.rng import derive_random, stream_digest
 from papergen.bank.io import load_bank
 from papergen.bank.model import Bank
-from papergen.errors import BankError, SimulationError
-from papergen.exam import Candidate, ExamManifest, SheetCode, encode_sheet_code, load_manifest
+from papergen.errors import BankError, FormatError, SimulationError
+from papergen.exam import ExamManifest, load_manifest, manifest_layout
 from papergen.files import write_json
-from papergen.render import SheetPrint, render_sheets
-from papergen.resources import bundled_bank_path, bundled_layout_path
+from papergen.render import GENERIC, GENERIC_SHEET_PDF, exam_sheet_print, render_sheets
+from papergen.resources import bundled_bank_path
 from papergen.simulate.capture import (
     MIXED,
     CaptureProfile,
@@ -80,11 +80,15 @@ class SimExtras:
         Answer sheets of another exam slipped into the batch.
     folded_sheets : int
         Candidates' sheets that were bent or dog-eared, captured with the ``folded`` profile.
+    absent_sheets : int
+        Sheets of candidates who did not sit: the proctor wrote their number and filled 缺考
+        (only on sheets with a 缺考 mark, such as generated layouts).
     """
 
     blank_backs: int = 0
     foreign_sheets: int = 0
     folded_sheets: int = 0
+    absent_sheets: int = 0
 
 
 @dataclass(frozen=True)
@@ -141,12 +145,14 @@ class _Exam:
     sheets: dict[tuple[str, str], SheetRef]
     """(variant, candidate number or "") -> the sheet that candidate writes on."""
 
-    def sheet_for(self, variant: str, candidate: str) -> tuple[SheetRef, str]:
-        """The sheet a candidate writes on, and the candidate number its QR code carries."""
+    def sheet_for(self, variant: str, candidate: str) -> tuple[SheetRef, str, str]:
+        """The sheet a candidate writes on, the candidate number and the variant its QR code carries."""
         personal = self.sheets.get((variant, candidate))
         if personal is not None:
-            return personal, candidate
-        return self.sheets[(variant, "")], ""
+            return personal, candidate, variant
+        if (GENERIC, "") in self.sheets:
+            return self.sheets[(GENERIC, "")], "", GENERIC
+        return self.sheets[(variant, "")], "", variant
 
 
 @dataclass(frozen=True)
@@ -265,6 +271,9 @@ def simulate_scans(
     scans_dir, truth_dir = _prepare(out)
     source = _open_exam(exam, out / SHEETS_DIR, layout)
     manifest = source.manifest
+    if extras.absent_sheets and source.layout.mark_row("absent") is None:
+        raise SimulationError(f"extras: layout {source.layout.id} has no 缺考 mark, so it cannot carry "
+                              f"{extras.absent_sheets} absent sheets; use a generated layout")
     p_values = item_p_values(manifest, bank if bank is not None else _bundled_bank(manifest), cohort)
     people = simulate_cohort(manifest, candidates, seed=seed, digits=source.layout.candidate_id.digits,
                              p_values=p_values, params=cohort)
@@ -320,11 +329,11 @@ def _exam_layout(manifest: ExamManifest, layout: SheetLayout | str | Path | None
         if isinstance(layout, SheetLayout):
             sheet_layout = layout
         else:
-            sheet_layout = load_layout(layout if layout is not None else bundled_layout_path(manifest.layout_id))
+            sheet_layout = load_layout(layout) if layout is not None else manifest_layout(manifest)
     except FileNotFoundError:
         raise SimulationError(f"exam {manifest.exam_id}: layout {manifest.layout_id!r} is not bundled; "
                               "pass its file with layout=") from None
-    except LayoutError as exc:
+    except (LayoutError, FormatError) as exc:
         raise SimulationError(f"exam {manifest.exam_id}: {exc}") from exc
     if sheet_layout.sha256 != manifest.layout_sha256:
         raise SimulationError(f"exam {manifest.exam_id}: layout {sheet_layout.id} is not the one the sheets were "
@@ -336,6 +345,8 @@ def _exam_layout(manifest: ExamManifest, layout: SheetLayout | str | Path | None
 def _built_sheets(exam_dir: Path, manifest: ExamManifest) -> dict[tuple[str, str], SheetRef]:
     """Sheets written by the build: ``sheet-<V>.pdf`` (blank) and ``sheets-<V>.pdf`` (roster order)."""
     sheets: dict[tuple[str, str], SheetRef] = {}
+    if (exam_dir / GENERIC_SHEET_PDF).is_file():
+        sheets[(GENERIC, "")] = SheetRef(exam_dir / GENERIC_SHEET_PDF, 0)
     for variant in manifest.variants:
         blank = exam_dir / f"sheet-{variant.variant}.pdf"
         if blank.is_file():
@@ -345,36 +356,35 @@ def _built_sheets(exam_dir: Path, manifest: ExamManifest) -> dict[tuple[str, str
         if personal.is_file():
             sheets.update({(variant.variant, c.number): SheetRef(personal, i) for i, c in enumerate(roster)})
     missing = [v.variant for v in manifest.variants if (v.variant, "") not in sheets]
-    if sheets and missing:
+    if sheets and missing and (GENERIC, "") not in sheets:
         raise SimulationError(f"{exam_dir}: no answer sheet for variant(s) {', '.join(missing)} "
                               "(sheet-<variant>.pdf); rebuild the exam")
     return sheets
 
 
-def _sheet_print(manifest: ExamManifest, exam_id: str, variant: str, checksum: str,
-                 candidate: Candidate | None = None) -> SheetPrint:
-    number = candidate.number if candidate else ""
-    return SheetPrint(
-        title=manifest.title, exam_id=exam_id, variant=variant, checksum=checksum,
-        qr_payload=encode_sheet_code(SheetCode(exam_id, variant, checksum, number)),
-        candidate_number=number, candidate_name=candidate.name if candidate else "",
-        room=candidate.room if candidate else "", seat=candidate.seat if candidate else "",
-    )
+def _candidate(manifest: ExamManifest, number: str):
+    """The roster entry printed on a personalised sheet, or None."""
+    return next((c for c in manifest.candidates if c.number == number), None) if number else None
 
 
 def _render_exam_sheets(manifest: ExamManifest, layout: SheetLayout,
                         sheets_dir: Path) -> dict[tuple[str, str], SheetRef]:
     sheets_dir.mkdir(parents=True, exist_ok=True)
     sheets: dict[tuple[str, str], SheetRef] = {}
+    if layout.mark_row("variant") is not None:
+        path = sheets_dir / GENERIC_SHEET_PDF
+        render_sheets(layout, [exam_sheet_print(manifest, GENERIC)], path)
+        sheets[(GENERIC, "")] = SheetRef(path, 0)
     for variant in manifest.variants:
         v = variant.variant
-        path = sheets_dir / f"sheet-{v}.pdf"
-        render_sheets(layout, [_sheet_print(manifest, manifest.exam_id, v, variant.checksum)], path)
-        sheets[(v, "")] = SheetRef(path, 0)
+        if layout.mark_row("variant") is None:
+            path = sheets_dir / f"sheet-{v}.pdf"
+            render_sheets(layout, [exam_sheet_print(manifest, v)], path)
+            sheets[(v, "")] = SheetRef(path, 0)
         roster = [c for c in manifest.candidates if c.variant == v]
         if roster:
             path = sheets_dir / f"sheets-{v}.pdf"
-            prints = [_sheet_print(manifest, manifest.exam_id, v, variant.checksum, c) for c in roster]
+            prints = [exam_sheet_print(manifest, v, c) for c in roster]
             render_sheets(layout, prints, path)
             sheets.update({(v, c.number): SheetRef(path, i) for i, c in enumerate(roster)})
     return sheets
@@ -384,7 +394,7 @@ def _foreign_sheet(manifest: ExamManifest, layout: SheetLayout, sheets_dir: Path
     """A blank sheet of another exam (same layout), rendered once; its reference and QR text."""
     sheets_dir.mkdir(parents=True, exist_ok=True)
     checksum = stream_digest(seed, FOREIGN_EXAM_ID, "A", "checksum").hex()[:8]
-    sheet = _sheet_print(manifest, FOREIGN_EXAM_ID, "A", checksum)
+    sheet = exam_sheet_print(manifest, manifest.variants[0].variant, exam_id=FOREIGN_EXAM_ID, checksum=checksum)
     path = sheets_dir / "sheet-other-exam.pdf"
     render_sheets(layout, [sheet], path)
     return SheetRef(path, 0), sheet.qr_payload
@@ -422,6 +432,11 @@ def _items(manifest: ExamManifest, people: Sequence[SimCandidate], extras: SimEx
                                     seed=seed + 1, params=cohort)
         for stranger in strangers:
             items.insert(rng.randint(0, len(items)), _Item("foreign", stranger))
+    if extras.absent_sheets:
+        absent = simulate_cohort(manifest.model_copy(update={"candidates": []}), extras.absent_sheets,
+                                 seed=seed + 2, params=cohort)
+        for person in absent:
+            items.insert(rng.randint(0, len(items)), _Item("absent", replace(person, answers={})))
     folded = capture_profile(FOLDED_PROFILE)
     items.extend(_Item("sheet", person, profile=folded) for person in people[flat:])
     return items
@@ -464,12 +479,13 @@ def _page_job(source: _Exam, item: _Item, profile: CaptureProfile, mix: MarkMix,
     back = sample_capture(profile, draws) if item.back or profile.duplex else None
     page_mix = mix.for_bitonal() if profile.bitonal else mix
     marks = mark_sheet(person, source.layout, page_mix, derive_random(seed, exam_id, person.variant, f"marks:{slot}"))
+    if item.kind == "absent":  # the proctor's marks: the number and 缺考, no variant
+        marks = replace(marks, rows={"absent": {source.layout.mark_row("absent").options[0]: "pen"}})
     if item.kind == "foreign" and foreign is not None:
         sheet, qr_text, sheet_exam, variant = foreign[0], foreign[1], FOREIGN_EXAM_ID, "A"
     else:
-        sheet, printed = source.sheet_for(person.variant, person.number)
-        checksum = source.manifest.variant(person.variant).checksum
-        qr_text = encode_sheet_code(SheetCode(exam_id, person.variant, checksum, printed))
+        sheet, printed, printed_variant = source.sheet_for(person.variant, person.number)
+        qr_text = exam_sheet_print(source.manifest, printed_variant, _candidate(source.manifest, printed)).qr_payload
         sheet_exam, variant = exam_id, person.variant
     image_seed = int.from_bytes(stream_digest(seed, exam_id, person.variant, f"image:{slot}")[:8], "big")
     return _PageJob(item.kind, sheet, sheet_exam, variant, person.number, qr_text, marks, capture, back, image_seed)

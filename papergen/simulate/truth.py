@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 TRUTH_SUFFIX = ".json"
-PageKind = Literal["sheet", "foreign", "blank"]
+PageKind = Literal["sheet", "foreign", "blank", "absent"]
 """sheet: an answer sheet of the simulated exam; foreign: a sheet of another exam; blank: a duplex back."""
 
 _INVISIBLE_WHEN_BITONAL = frozenset({"faint", "light", "erasure"})

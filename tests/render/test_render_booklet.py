@@ -59,7 +59,7 @@ def test_booklet_opens_with_title_instructions_and_section_headings(paper, texts
     assert squash(paper.format.title) in first
     assert "试卷代号：A" in first
     assert f"考试时间：{paper.format.duration_min}分钟" in first
-    assert all(squash(line) in first for line in paper.format.instructions)
+    assert all(squash(line) in first for line in paper.format.booklet_instructions())
     whole = squash("".join(texts))
     assert "一、单项选择题（共140题，每题0.5分）" in whole
     assert "二、判断题（共20题，每题0.5分）" in whole

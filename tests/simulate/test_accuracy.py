@@ -154,3 +154,19 @@ def test_a_folder_without_results_is_refused_by_name_and_left_alone(tmp_path, co
         compare(not_results, truth)
     assert isinstance(raised.value, StoreError)
     assert list(not_results.iterdir()) == []
+
+
+def _variant_read(marked: tuple[str, ...]) -> SheetRead:
+    read = _read((MarkState.MARKED, MarkState.BLANK))
+    states = tuple(MarkState.MARKED if o in marked else MarkState.BLANK for o in "AB")
+    row = QuestionRead(2, ("A", "B"), (0.0, 0.0), states, marked)
+    return SheetRead(status="read", qr_text=read.qr_text, candidate=read.candidate, questions=read.questions,
+                     marks={"variant": row})
+
+
+@pytest.mark.parametrize(("marked", "outcome"), [(("A",), "read"), (("A", "B"), "flagged"), (("B",), "wrong")])
+def test_the_variant_of_a_generic_sheet_is_read_flagged_or_a_silent_error(marked, outcome):
+    report = AccuracyReport()
+    compare_page(report, "f.pdf", _truth(["pen", None], [True, False]), _variant_read(marked))
+    assert report.pages.variants_expected == 1 and getattr(report.pages, f"variants_{outcome}") == 1
+    assert report.silent_errors == (outcome == "wrong")
