@@ -48,6 +48,8 @@ __all__ = [
     "detect_encoding",
     "decode_text",
     "utf16_without_bom",
+    "json_kind",
+    "wrong_kind_message",
     "read_json",
     "parse_json",
     "load_json_model",
@@ -173,6 +175,45 @@ def decode_text(raw: bytes, path: str | Path, error: type[PapergenError], *, enc
         raise error(f"{path}: unknown encoding (got {encoding!r}); use e.g. utf-8, gb18030, utf-16") from exc
 
 
+_BINARY_KINDS = {
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (an Excel .xlsx or Word .docx file)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"II*\x00": "a TIFF image",
+    b"MM\x00*": "a TIFF image",
+    b"SQLite format 3\x00": "an SQLite database (results.sqlite)",
+}
+
+_JSON_KINDS = (
+    ({"items", "topics"}, "question bank", "pass it as the bank (papergen validate BANK.json)"),
+    ({"sections", "total_points"}, "paper format", "pass it with --format"),
+    ({"variants", "exam_id"}, "key manifest (key.json)", "pass it with --key"),
+    ({"blocks", "fiducials"}, "sheet layout", "pass it with --layout"),
+    ({"corrections"}, "key corrections file", "pass it with --corrections"),
+)
+"""papergen's JSON files, told apart by top-level keys only one kind has."""
+
+
+def json_kind(data: object) -> tuple[str, str] | None:
+    """Which papergen file JSON data looks like, and how such a file is passed; None if none.
+
+    >>> json_kind({"sections": [], "total_points": 100, "id": "cs-180"})
+    ('paper format', 'pass it with --format')
+    """
+    if not isinstance(data, dict):
+        return None
+    return next(((kind, how) for keys, kind, how in _JSON_KINDS if keys <= data.keys()), None)
+
+
+def wrong_kind_message(path: str | Path, data: object, what: str) -> str | None:
+    """``<path>: this is a <kind>, not a <what>; <how to pass it>`` when the data is another papergen file."""
+    found = json_kind(data)
+    if found is None or found[0].split(" (")[0] in what:
+        return None
+    return f"{path}: this is a {found[0]}, not a {what}; {found[1]}"
+
+
 def parse_json(raw: bytes, path: str | Path, error: type[PapergenError]) -> object:
     """The parsed content of a file's bytes; ``path`` names the file in messages.
 
@@ -183,6 +224,10 @@ def parse_json(raw: bytes, path: str | Path, error: type[PapergenError]) -> obje
         JSON (naming the byte, or the line and column), nest too deeply, or
         hold an integer too long to convert.
     """
+    kind = next((name for magic, name in _BINARY_KINDS.items() if raw.startswith(magic)), None)
+    if kind is not None:
+        raise error(f"{path}: this is {kind}, not a JSON file; give the .json file (a key is key.json, "
+                    "beside key.pdf)")
     text = decode_text(raw, path, error)
     try:
         return json.loads(text)
@@ -230,7 +275,8 @@ def load_json_model(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise error(f"{path}: not a valid {what}: {validation_problems(exc, most_problems)}") from exc
+        wrong = wrong_kind_message(path, data, what)
+        raise error(wrong or f"{path}: not a valid {what}: {validation_problems(exc, most_problems)}") from exc
 
 
 def validation_problems(exc: ValidationError, most: int | None = None) -> str:

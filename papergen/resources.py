@@ -7,6 +7,7 @@ In a source checkout these are the top-level ``banks/``, ``formats/`` and
 
 from __future__ import annotations
 
+import difflib
 from importlib import resources
 from pathlib import Path
 
@@ -20,6 +21,7 @@ __all__ = [
     "bundled_format_path",
     "bundled_bank_path",
     "format_file",
+    "bundled_ids",
 ]
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -83,4 +85,22 @@ def format_file(ref: str | Path) -> Path:
     try:
         return bundled_format_path(str(ref))
     except FileNotFoundError as exc:
-        raise FormatError(f"--format {ref}: no such file or bundled format id") from exc
+        known = bundled_ids("formats")
+        close = difflib.get_close_matches(str(ref), known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise FormatError(f"--format {ref}: no such file or bundled format id (bundled: {', '.join(known)}){hint}") from exc
+
+
+def bundled_ids(kind: str) -> list[str]:
+    """Ids of the bundled files of a kind ('banks', 'formats' or 'layouts'), sorted.
+
+    >>> "cs-180" in bundled_ids("formats")
+    True
+    """
+    folders = [_REPO_ROOT / kind]
+    try:
+        folders.append(Path(str(resources.files(f"papergen.bundled.{kind}"))))
+    except ModuleNotFoundError:
+        pass
+    return sorted({p.stem for folder in folders if folder.is_dir() for p in folder.glob("*.json")
+                   if not p.name.endswith(".schema.json")})

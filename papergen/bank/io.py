@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from papergen.bank.model import Bank
 from papergen.errors import BankError
-from papergen.files import parse_json, write_text
+from papergen.files import parse_json, write_text, wrong_kind_message
 
 __all__ = ["load_bank", "save_bank", "bank_sha256", "format_validation_errors"]
 
@@ -57,7 +57,8 @@ def load_bank(path: str | Path) -> Bank:
     try:
         return Bank.model_validate(data)
     except ValidationError as exc:
-        raise BankError("\n".join(format_validation_errors(str(path), exc, data))) from exc
+        wrong = wrong_kind_message(path, data, "question bank")
+        raise BankError(wrong or "\n".join(format_validation_errors(str(path), exc, data))) from exc
 
 
 def bank_sha256(path: str | Path) -> str:

@@ -38,6 +38,7 @@ from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
 from papergen.bank.figures import figure_problems
 from papergen.bank.wording import WordingParams, unseen_material_problems
 from papergen.exam import PaperFormat, Section
+from papergen.files import wrong_kind_message
 from papergen.render.glyphs import missing_glyphs
 
 __all__ = [
@@ -136,6 +137,9 @@ def validate_bank_file(
         If the file cannot be read or is not JSON.
     """
     data, _ = read_bank_json(path)
+    wrong = wrong_kind_message(path, data, "question bank")
+    if wrong:
+        raise BankError(wrong)
     try:
         bank = Bank.model_validate(data)
     except ValidationError as exc:

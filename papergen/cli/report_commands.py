@@ -22,8 +22,9 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
               help="Folder for the reports.")
 @click.option("--cut", type=float, default=None,
               help="Cut score in points of the full marks; default the format's pass mark.")
-@click.option("--format", "formats", default="pdf,html", show_default=True,
-              help="Report and slip formats, comma-separated: pdf, html.")
+@click.option("--outputs", "formats", default="pdf,html", show_default=True,
+              help="Report and slip file types, comma-separated: pdf, html.")
+@click.option("--format", "old_format", hidden=True, callback=lambda ctx, param, value: _renamed(value))
 @click.option("--annotate", is_flag=True, help="Also draw each scanned sheet with what was read and scored.")
 @click.option("--annotate-as", type=click.Choice(["png", "pdf"]), default="png", show_default=True,
               help="A PNG per page, or a PDF per candidate.")
@@ -32,8 +33,8 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option("--answers", type=click.Choice(ANSWER_DETAILS), default="none", show_default=True,
               help="What slips list: missed questions without the correct answers, with them, or all questions.")
 @reports_errors
-def report(results_dir: Path, out_dir: Path, cut: float | None, formats: str, annotate: bool, annotate_as: str,
-           bank_path: Path | None, layout: Path | None, answers: str) -> None:
+def report(results_dir: Path, out_dir: Path, cut: float | None, formats: str, old_format: None, annotate: bool,
+           annotate_as: str, bank_path: Path | None, layout: Path | None, answers: str) -> None:
     """Write the cohort report, score slips, item analysis and workbook of every exam graded.
 
     For each exam in RESULTS_DIR/results.sqlite: report-<exam>.pdf/.html
@@ -53,6 +54,13 @@ def report(results_dir: Path, out_dir: Path, cut: float | None, formats: str, an
                         annotate_as=annotate_as, bank=bank, layout=layout, answers=answers)  # type: ignore[arg-type]
     for line in run.describe():
         click.echo(line)
+
+
+def _renamed(value: str | None) -> None:
+    """``report --format`` became ``--outputs``: everywhere else ``--format`` names a paper format."""
+    if value is not None:
+        raise click.UsageError(f"report --format {value}: this option is now --outputs {value} "
+                               "(--format names a paper format in every other command)")
 
 
 @click.command("rescore", context_settings=CONTEXT_SETTINGS)

@@ -50,14 +50,14 @@ def test_report_writes_every_output_of_every_exam(results):
 
 
 def test_report_format_html_only_writes_no_pdf(results):
-    result = run("report", results / "results", "--out", results / "reports", "--format", "html")
+    result = run("report", results / "results", "--out", results / "reports", "--outputs", "html")
     assert result.exit_code == 0, result.output
     assert not list((results / "reports").glob("*.pdf"))
     assert (results / "reports" / "slips-CS2026A.html").is_file()
 
 
 def test_report_rejects_an_unknown_format(results):
-    result = run("report", results / "results", "--out", results / "reports", "--format", "pdf,docx")
+    result = run("report", results / "results", "--out", results / "reports", "--outputs", "pdf,docx")
     assert result.exit_code == 1
     assert "Error: report: unknown format docx (got 'pdf,docx'); choose from pdf, html" in result.output
 
@@ -158,9 +158,15 @@ def test_every_report_command_has_help_ending_in_an_example(command):
 def test_report_writes_every_exam_and_lists_one_without_sheets(results):
     with Store.open(results / "results" / STORE_FILENAME) as store:
         store.save_manifest(make_manifest("EMPTY1"))
-    result = run("report", results / "results", "--out", results / "reports", "--format", "html")
+    result = run("report", results / "results", "--out", results / "reports", "--outputs", "html")
     assert result.exit_code == 0, result.output
     assert "Exams: CS2026A, EMPTY1" in result.output
     assert "Problem: " in result.output and "exam EMPTY1: no graded sheet yet; grade scans first" in result.output
     assert (results / "reports" / "report-CS2026A.html").is_file()
     assert not (results / "reports" / "report-EMPTY1.html").exists()
+
+
+def test_the_old_report_format_option_says_what_it_is_now(results):
+    result = run("report", results / "results", "--out", results / "reports", "--format", "html")
+    assert result.exit_code == 2
+    assert "report --format html: this option is now --outputs html" in result.output

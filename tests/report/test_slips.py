@@ -82,7 +82,7 @@ def test_every_slip_page_footer_counts_the_candidates_own_pages(report, tmp_path
 
 def test_report_command_passes_the_answer_detail_to_the_slips(store_path, tmp_path):
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["report", str(store_path.parent), "--out", str(out), "--format", "html",
+    result = CliRunner().invoke(main, ["report", str(store_path.parent), "--out", str(out), "--outputs", "html",
                                        "--answers", "missed"])
     assert result.exit_code == 0, result.output
     assert "<th>答案</th>" in (out / "slips-CS2026A.html").read_text(encoding="utf-8")
