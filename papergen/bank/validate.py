@@ -26,7 +26,6 @@ from papergen.bank.io import read_bank_json
 from papergen.bank.model import OPTION_LABELS, Bank, Item, normalise_stem
 from papergen.bank.problems import Problem, ValidationReport, schema_problems
 from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
-from papergen.render.glyphs import missing_glyphs
 from papergen.exam import PaperFormat, Section
 
 __all__ = ["Problem", "ValidationReport", "ValidationParams", "validate_bank", "validate_bank_file"]
@@ -377,6 +376,8 @@ def _printed_texts(item: Item) -> list[tuple[str, str]]:
 
 def _unprintable_characters(items: Iterable[Item]) -> frozenset[str]:
     """Characters of all printed texts that the bundled font cannot draw (one font lookup per character)."""
+    from papergen.render.glyphs import missing_glyphs  # reportlab loads only when a bank is validated
+
     characters: set[str] = set()
     for item in items:
         characters.update(item.stem)
