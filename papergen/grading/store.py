@@ -6,8 +6,9 @@ batch runner (:mod:`~papergen.grading.batch`) and by rescoring
 grading run saw (one row per page image, unique by content hash), every
 bubble's fill and state (one JSON document per page), the score of each
 graded sheet, sheet-level flags, the key manifests used, and a log of
-rescoring runs.  Each page is written in its own transaction, so stopping a
-run loses at most the page in flight; the database runs in WAL mode so a
+rescoring runs.  Each page is written all-or-nothing; a grading run commits
+pages in groups (:meth:`Store.grouped_writes`), so stopping a run loses at
+most the pages of the open group; the database runs in WAL mode so a
 report can read while a run writes.
 
 Tables (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``)
@@ -39,6 +40,7 @@ rescore, rescore_change
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -210,6 +212,8 @@ class Store:
         self._db = connection
         self.path = path
         self.params = params
+        self._group_pages = 0
+        self._pending = 0
 
     # -- opening -----------------------------------------------------------
 
@@ -262,7 +266,28 @@ class Store:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     @contextmanager
+    def grouped_writes(self, pages: int) -> Iterator[None]:
+        """Commit page writes in groups of ``pages`` instead of one transaction each.
+
+        Inside, every write is still all-or-nothing (a savepoint each) and
+        reads on this store see the writes not yet committed.  Stopping the
+        process loses at most the writes of the open group; leaving the block
+        (normally or by an exception) commits the writes completed so far.
+        """
+        self._group_pages, self._pending = max(1, pages), 0
+        try:
+            yield
+        finally:
+            self._group_pages = 0
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        if self._group_pages:
+            with self._grouped_write():
+                yield self._db
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
@@ -270,6 +295,23 @@ class Store:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    @contextmanager
+    def _grouped_write(self) -> Iterator[None]:
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+        self._db.execute("SAVEPOINT one_write")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK TO one_write")
+            self._db.execute("RELEASE one_write")
+            raise
+        self._db.execute("RELEASE one_write")
+        self._pending += 1
+        if self._pending >= self._group_pages:
+            self._db.execute("COMMIT")
+            self._pending = 0
 
     # -- batches and keys --------------------------------------------------
 
@@ -328,7 +370,7 @@ class Store:
         flags: Sequence[Flag] = (),
         related: Sequence[tuple[int, Flag]] = (),
     ) -> int:
-        """Store one page in one transaction; returns its page id.
+        """Store one page all-or-nothing (its own transaction, or a savepoint in a group); returns its page id.
 
         A page already stored under the same ``sha256`` (an earlier error or
         refusal) is replaced.
@@ -542,11 +584,17 @@ def _encode_marks(questions: Sequence[QuestionRead], decimals: int) -> str:
         "number": [q.number for q in questions],
         "options": [_labels(q.options) for q in questions],
         "fills": np.rint(fills * scale).astype(np.int64).tolist(),
-        "states": ["".join(_STATE_LETTER[s] for s in q.states) for q in questions],
+        "states": [_state_letters(q.states) for q in questions],
         "marked": [_labels(q.marked) for q in questions],
         "flags": [list(q.flags) for q in questions],
         "confidence": np.rint(confidence * scale).astype(np.int64).tolist(),
     })
+
+
+@functools.lru_cache(maxsize=4096)
+def _state_letters(states: tuple[MarkState, ...]) -> str:
+    """One letter per bubble state (a page repeats a few dozen state patterns, so they are cached)."""
+    return "".join(_STATE_LETTER[s] for s in states)
 
 
 def _decode_marks(text: str) -> tuple[QuestionRead, ...]:
@@ -569,9 +617,18 @@ def _decode_marks(text: str) -> tuple[QuestionRead, ...]:
 def _labels(labels: Sequence[str]) -> str | list[str]:
     """Option labels for JSON: ``"ACD"`` when every label is one character, else a list.
 
-    ``tuple()`` of either form gives the labels back.
+    ``tuple()`` of either form gives the labels back.  Tuples (what reads and
+    scores carry) are cached: a page repeats a few dozen label patterns.
     """
+    if isinstance(labels, tuple):
+        return _tuple_labels(labels)
     return "".join(labels) if all(len(label) == 1 for label in labels) else list(labels)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tuple_labels(labels: tuple[str, ...]) -> str | tuple[str, ...]:
+    joined = "".join(labels)
+    return joined if len(joined) == len(labels) and "" not in labels else labels
 
 
 def _write_score(db: sqlite3.Connection, page_id: int, score: SheetScore) -> None:
