@@ -34,7 +34,7 @@ from papergen import __version__
 from papergen.errors import GradeError, ManifestError, ReportError
 from papergen.exam import ExamManifest, resolve_layout
 from papergen.grading.exports import write_exports
-from papergen.grading.identify import Identity, Refusal, identify_sheet
+from papergen.grading.identify import Refusal, identify_sheet
 from papergen.grading.records import (
     DUPLICATE_CANDIDATE,
     DUPLICATE_SCAN,
@@ -47,6 +47,7 @@ from papergen.grading.records import (
 from papergen.grading.rescore import rescore_store
 from papergen.grading.scoring import SheetScore, score_sheet
 from papergen.grading.store import Store, open_results
+from papergen.grading.workers import PageDone, WorkerSetup, input_files, parallel_outcomes
 
 __all__ = [
     "GradeParams",
@@ -235,6 +236,7 @@ def grade_batch(
     pages: PageSource | None = None,
     reader: Reader | None = None,
     params: GradeParams = GradeParams(),
+    jobs: int = 1,
 ) -> GradeSummary:
     """Grade every page of the inputs into ``out_dir/results.sqlite`` and write the exports.
 
@@ -257,6 +259,10 @@ def grade_batch(
         ``reader(image, layout, dpi=...) -> SheetRead``; defaults to :func:`omr.read.read_sheet`.
     params : GradeParams
         Tunables.
+    jobs : int
+        Processes that decode, read and score (see :mod:`~papergen.grading.workers`);
+        this process stores.  With several, ``pages`` and ``reader`` must be
+        picklable; one input file, or ``jobs`` 1, grades in this process.
 
     Returns
     -------
@@ -284,10 +290,18 @@ def grade_batch(
         run = _Run(store, batch_id, keys, sheet_layout, run_reader, params, summary)
         with store.grouped_writes(params.commit_pages):
             run.regrade_refused()
-            for page in _pages_guarded(run_pages, [Path(p) for p in inputs], summary):
-                run.grade_page(page)
-                if progress is not None:
-                    progress(1)
+            files = input_files(inputs) if jobs > 1 else []
+            if len(files) > 1:
+                setup = WorkerSetup(keys, sheet_layout, pages, reader, store.final_hashes())
+                for item in parallel_outcomes(files, setup, min(jobs, len(files))):
+                    run.take(item)
+                    if progress is not None and not isinstance(item, str):
+                        progress(1)
+            else:
+                for page in _pages_guarded(run_pages, [Path(p) for p in inputs], summary):
+                    run.grade_page(page)
+                    if progress is not None:
+                        progress(1)
         store.finish_batch(batch_id, summary.to_dict())
         _export(store, out, summary)
     return summary
@@ -309,13 +323,32 @@ class _Run:
             self.summary.skipped += 1
             return
         started = time.perf_counter()
-        base = PageRecord(str(page.source), page.page, page.sha256, StoredStatus.ERROR)
+        self.store_outcome(assess_page(page, self.keys, self.layout, self.reader), started)
+
+    def take(self, item: PageDone | str) -> None:
+        """Store a page a worker assessed (or skipped), or note a worker's problem."""
+        if isinstance(item, str):
+            self.summary.run_errors.append(item)
+            return
+        self.summary.pages_seen += 1
+        if item.outcome is None or self.store.has_page(item.sha256):
+            self.summary.skipped += 1
+            return
+        self.store_outcome(item.outcome)
+
+    def store_outcome(self, outcome: _Outcome, started: float | None = None) -> None:
+        """Add duplicate flags to an assessed page and store it; never raises for a bad page.
+
+        ``started`` (``time.perf_counter()``) times the page to its storing; without it
+        the outcome keeps the time its assessment took.
+        """
         try:
-            outcome = self._assess_page(base, page)
-            self._save(outcome, started)
+            self._save(self._with_duplicates(outcome), started)
         except Exception as exc:  # one bad page never aborts the batch
-            reason = f"{type(exc).__name__}: {exc}"
-            self._save(_Outcome(replace(base, reason=reason)), started)
+            record = outcome.record
+            base = PageRecord(record.source, record.page_no, record.sha256, StoredStatus.ERROR,
+                              elapsed_ms=record.elapsed_ms)
+            self._save(_Outcome(replace(base, reason=f"{type(exc).__name__}: {exc}")), started)
 
     def regrade_refused(self) -> None:
         """Grade pages refused in earlier runs that the keys given now identify."""
@@ -325,44 +358,29 @@ class _Run:
                 continue
             base = PageRecord(row.source, row.page_no, row.sha256, StoredStatus.REFUSED)
             try:
-                outcome = self._assess_read(base, read)
+                outcome = self._with_duplicates(_assess_read(base, read, self.keys))
             except Exception as exc:  # leave the page refused, say why it stayed so
                 self.summary.run_errors.append(f"{row.source} page {row.page_no}: stays refused ({exc})")
                 continue
             self._save(outcome, time.perf_counter())
             self.summary.regraded += 1
 
-    def _assess_page(self, base: PageRecord, page: PageImageLike) -> _Outcome:
-        if page.error is not None or page.image is None:
-            reason = f"cannot decode the page: {page.error or 'no image'}"
-            return _Outcome(replace(base, status=StoredStatus.QUARANTINED, reason=reason))
-        read = self.reader(page.image, self.layout, dpi=page.dpi)
-        return self._assess_read(base, read)
+    def _with_duplicates(self, outcome: _Outcome) -> _Outcome:
+        if outcome.score is None:
+            return outcome
+        own, related = self._duplicate_flags(outcome.record, outcome.score)
+        return replace(outcome, flags=outcome.flags + own, related=related)
 
-    def _assess_read(self, base: PageRecord, read: SheetRead) -> _Outcome:
-        if read.status != "read":
-            return _Outcome(replace(base, status=StoredStatus(read.status), reason=read.reason, read=read))
-        identity = identify_sheet(read, self.keys)
-        if isinstance(identity, Refusal):
-            record = replace(base, status=StoredStatus.REFUSED, reason=identity.reason, read=read,
-                           exam_id=identity.exam_id, variant=identity.variant)
-            return _Outcome(record)
-        score = score_sheet(read, identity.key, identity.manifest.format)
-        record = replace(base, status=StoredStatus.GRADED, reason="", read=read, exam_id=identity.manifest.exam_id,
-                       variant=identity.key.variant, candidate=identity.candidate)
-        own, related = self._duplicate_flags(record, identity, score)
-        return _Outcome(record, score, identity.flags + own, related)
-
-    def _duplicate_flags(self, record: PageRecord, identity: Identity, score: SheetScore
+    def _duplicate_flags(self, record: PageRecord, score: SheetScore
                          ) -> tuple[tuple[Flag, ...], tuple[tuple[int, Flag], ...]]:
-        candidate = identity.candidate
+        candidate = record.candidate or ""
         if not any(ch.isdigit() for ch in candidate):
             return (), ()
         own: list[Flag] = []
         related: list[tuple[int, Flag]] = []
-        for other in self.store.marks_for_candidate(identity.manifest.exam_id, candidate):
+        for other in self.store.marks_for_candidate(record.exam_id or "", candidate):
             share = _agreement(score, other)
-            if other.page.variant == identity.key.variant and share >= self.params.duplicate_scan_agreement:
+            if other.page.variant == record.variant and share >= self.params.duplicate_scan_agreement:
                 note = f"same candidate {candidate}, variant and {share:.0%} of answers as"
                 own.append(Flag(DUPLICATE_SCAN, f"{note} {other.page.source} page {other.page.page_no}; "
                                                 "probably one sheet scanned twice"))
@@ -375,8 +393,10 @@ class _Run:
                                                          f"also on {record.source} page {record.page_no}")))
         return tuple(own), tuple(related)
 
-    def _save(self, outcome: _Outcome, started: float) -> None:
-        record = replace(outcome.record, elapsed_ms=(time.perf_counter() - started) * 1000.0)
+    def _save(self, outcome: _Outcome, started: float | None) -> None:
+        record = outcome.record
+        if started is not None:
+            record = replace(record, elapsed_ms=(time.perf_counter() - started) * 1000.0)
         page_id = self.store.save_page(record, batch_id=self.batch_id, score=outcome.score,
                                        flags=outcome.flags, related=outcome.related)
         self.summary.count(record)
@@ -384,6 +404,46 @@ class _Run:
             self.flagged_pages.add(page_id)
         self.flagged_pages.update(other for other, _ in outcome.related)
         self.summary.flagged = len(self.flagged_pages)
+
+
+def assess_page(page: PageImageLike, keys: Mapping[str, ExamManifest], layout: SheetLayout,
+                reader: Reader) -> _Outcome:
+    """Read, identify and score one page without the store (duplicates are the store's to find).
+
+    Never raises: a page that fails anywhere becomes an ``error`` record with the reason.
+    Its ``elapsed_ms`` is the time the assessment took.
+    """
+    started = time.perf_counter()
+    base = PageRecord(str(page.source), page.page, page.sha256, StoredStatus.ERROR)
+    try:
+        outcome = _assess_image(base, page, keys, layout, reader)
+    except Exception as exc:  # one bad page never aborts the batch
+        outcome = _Outcome(replace(base, reason=f"{type(exc).__name__}: {exc}"))
+    elapsed_ms = (time.perf_counter() - started) * 1000.0
+    return replace(outcome, record=replace(outcome.record, elapsed_ms=elapsed_ms))
+
+
+def _assess_image(base: PageRecord, page: PageImageLike, keys: Mapping[str, ExamManifest], layout: SheetLayout,
+                  reader: Reader) -> _Outcome:
+    if page.error is not None or page.image is None:
+        reason = f"cannot decode the page: {page.error or 'no image'}"
+        return _Outcome(replace(base, status=StoredStatus.QUARANTINED, reason=reason))
+    read = reader(page.image, layout, dpi=page.dpi)
+    return _assess_read(base, read, keys)
+
+
+def _assess_read(base: PageRecord, read: SheetRead, keys: Mapping[str, ExamManifest]) -> _Outcome:
+    if read.status != "read":
+        return _Outcome(replace(base, status=StoredStatus(read.status), reason=read.reason, read=read))
+    identity = identify_sheet(read, keys)
+    if isinstance(identity, Refusal):
+        record = replace(base, status=StoredStatus.REFUSED, reason=identity.reason, read=read,
+                       exam_id=identity.exam_id, variant=identity.variant)
+        return _Outcome(record)
+    score = score_sheet(read, identity.key, identity.manifest.format)
+    record = replace(base, status=StoredStatus.GRADED, reason="", read=read, exam_id=identity.manifest.exam_id,
+                   variant=identity.key.variant, candidate=identity.candidate)
+    return _Outcome(record, score, identity.flags)
 
 
 def _agreement(score: SheetScore, other: StoredMarks) -> float:

@@ -361,6 +361,10 @@ class Store:
         row = self._db.execute("SELECT status FROM page WHERE sha256 = ?", (sha256,)).fetchone()
         return row is not None and row["status"] != "error"
 
+    def final_hashes(self) -> frozenset[str]:
+        """Content hashes of every page :meth:`has_page` counts as stored."""
+        return frozenset(r[0] for r in self._db.execute("SELECT sha256 FROM page WHERE status != 'error'"))
+
     def save_page(
         self,
         record: PageRecord,
