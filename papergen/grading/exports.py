@@ -21,7 +21,7 @@ review.csv
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from papergen.errors import ReportError
@@ -50,7 +50,7 @@ REVIEW_MARK = "?"
 """Appended to a response cell whose question is listed for review."""
 
 
-Table = tuple[list[str], list[list[str]]]
+Table = tuple[list[str], Iterable[list[str]]]
 
 
 def write_exports(store: Store, out_dir: str | Path) -> list[Path]:
@@ -68,53 +68,66 @@ def write_exports(store: Store, out_dir: str | Path) -> list[Path]:
     """
     out = Path(out_dir)
     manifests = store.manifests()
-    sheets = store.graded_sheets()
-    tables = {
-        SCORES_CSV: scores_table(sheets, manifests),
-        RESPONSES_CSV: responses_table(sheets, manifests),
-        REVIEW_CSV: review_table(store.pages(PROBLEM_STATUSES), sheets),
+    tables = {  # each table is built as it is written: rows stream from the store's cursors
+        SCORES_CSV: lambda: scores_table(store.iter_graded_sheets(), manifests),
+        RESPONSES_CSV: lambda: responses_table(store.iter_graded_sheets(), manifests,
+                                               questions=store.max_question_number()),
+        REVIEW_CSV: lambda: review_table(store.pages(PROBLEM_STATUSES), store.iter_graded_sheets(for_review=True)),
     }
     written = []
-    for name, (header, rows) in tables.items():
+    for name, table in tables.items():
+        header, rows = table()
         written.append(write_csv(out / name, header, rows, ReportError))
     return written
 
 
-def scores_table(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamManifest]) -> Table:
-    """Header and rows of scores.csv (see the module docstring)."""
+def scores_table(sheets: Iterable[GradedSheet], manifests: Mapping[str, ExamManifest]) -> Table:
+    """Header and rows of scores.csv (see the module docstring); rows come as ``sheets`` are consumed."""
     sections = _section_columns(manifests.values())
     names = _roster_names(manifests)
     header = ["candidate", "name", "exam_id", "variant", *(title for _, title in sections),
               "total", "max", "flags", "file", "page"]
-    rows = []
-    for sheet in sheets:
-        points = {s.key: format_points(s.points) for s in sheet.score.sections}
-        rows.append([
-            *_identity_cells(sheet.page, names),
-            *(points.get(key, "") for key, _ in sections),
-            format_points(sheet.score.total), format_points(sheet.score.max_total), _flags_cell(sheet),
-            sheet.page.source, str(sheet.page.page_no),
-        ])
-    return header, rows
+
+    def rows() -> Iterator[list[str]]:
+        for sheet in sheets:
+            points = {s.key: format_points(s.points) for s in sheet.score.sections}
+            yield [
+                *_identity_cells(sheet.page, names),
+                *(points.get(key, "") for key, _ in sections),
+                format_points(sheet.score.total), format_points(sheet.score.max_total), _flags_cell(sheet),
+                sheet.page.source, str(sheet.page.page_no),
+            ]
+
+    return header, rows()
 
 
-def responses_table(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamManifest]) -> Table:
-    """Header and rows of responses.csv (see the module docstring)."""
+def responses_table(sheets: Iterable[GradedSheet], manifests: Mapping[str, ExamManifest], *,
+                    questions: int | None = None) -> Table:
+    """Header and rows of responses.csv (see the module docstring).
+
+    ``questions`` is the highest question number of the sheets, if known (the
+    store knows it); else the sheets are read once to find it before the rows.
+    """
     count = max((q.number for m in manifests.values() for v in m.variants for q in v.questions), default=0)
     names = _roster_names(manifests)
-    count = max([count, *(q.number for s in sheets for q in s.score.questions)])
+    if questions is None:
+        sheets = list(sheets)
+        questions = max((q.number for s in sheets for q in s.score.questions), default=0)
+    count = max(count, questions)
     header = ["candidate", "name", "exam_id", "variant", "file", "page", *(str(n) for n in range(1, count + 1))]
-    rows = []
-    for sheet in sheets:
-        cells = {q.number: _response_cell(q) for q in sheet.score.questions}
-        rows.append([
-            *_identity_cells(sheet.page, names), sheet.page.source, str(sheet.page.page_no),
-            *(cells.get(n, "") for n in range(1, count + 1)),
-        ])
-    return header, rows
+
+    def rows() -> Iterator[list[str]]:
+        for sheet in sheets:
+            cells = {q.number: _response_cell(q) for q in sheet.score.questions}
+            yield [
+                *_identity_cells(sheet.page, names), sheet.page.source, str(sheet.page.page_no),
+                *(cells.get(n, "") for n in range(1, count + 1)),
+            ]
+
+    return header, rows()
 
 
-def review_table(pages: Iterable[PageRow], sheets: Sequence[GradedSheet]) -> Table:
+def review_table(pages: Iterable[PageRow], sheets: Iterable[GradedSheet]) -> Table:
     """Header and rows of review.csv: ungraded pages, sheet flags, questions under review."""
     header = ["file", "page", "candidate", "exam_id", "variant", "question", "reason"]
     rows = [_review_row(p, "", f"{p.status}: {p.reason}") for p in pages]

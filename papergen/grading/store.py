@@ -444,16 +444,31 @@ class Store:
 
     def graded_sheets(self, exam_id: str | None = None) -> list[GradedSheet]:
         """Graded sheets with scores and flags, ordered by exam, candidate, file and page."""
+        return list(self.iter_graded_sheets(exam_id))
+
+    def iter_graded_sheets(self, exam_id: str | None = None, *, for_review: bool = False) -> Iterator[GradedSheet]:
+        """The graded sheets of :meth:`graded_sheets` one at a time, from a cursor (memory stays flat).
+
+        With ``for_review``, only sheets with a flag or a question under review.
+        """
         where, args = ("AND page.exam_id = ?", [exam_id]) if exam_id is not None else ("", [])
+        if for_review:
+            where += " AND (score.review_count > 0 OR page.id IN (SELECT page_id FROM flag))"
         pages = self._db.execute(
             f"SELECT {_PAGE_COLUMNS}, score.variant AS score_variant, score.key_checksum, score.sections, "
             "score.questions AS score_questions FROM page JOIN score ON score.page_id = page.id "
             f"WHERE page.status = 'graded' {where} "
             "ORDER BY page.exam_id, page.candidate, page.source, page.page_no",
             args,
-        ).fetchall()
+        )
         flags = self.flags()
-        return [GradedSheet(_page_row(p), _sheet_score(p), tuple(flags.get(p["id"], ()))) for p in pages]
+        for p in pages:
+            yield GradedSheet(_page_row(p), _sheet_score(p), tuple(flags.get(p["id"], ())))
+
+    def max_question_number(self) -> int:
+        """The highest question number of any stored score (0 if none)."""
+        row = self._db.execute("SELECT max(json_extract(questions, '$[#-1][0]')) FROM score").fetchone()
+        return int(row[0] or 0)
 
     def flags(self) -> dict[int, list[Flag]]:
         """Sheet-level flags by page id."""
