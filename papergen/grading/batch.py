@@ -219,6 +219,11 @@ def default_reader() -> Reader:
     return read_sheet
 
 
+def _default_read(image: np.ndarray, layout: SheetLayout, *, dpi: float | None = None) -> SheetRead:
+    """:func:`omr.read.read_sheet`, imported on the first page (an empty run never loads the reader)."""
+    return default_reader()(image, layout, dpi=dpi)
+
+
 def count_input_pages(inputs: Sequence[str | Path]) -> int:
     """Number of pages in the inputs (for a progress bar): :func:`omr.scan_io.count_pages`."""
     from omr.scan_io import count_pages
@@ -281,7 +286,7 @@ def grade_batch(
     keys = _index_manifests(manifests)
     sheet_layout = resolve_layout(manifests, layout)
     run_pages = pages if pages is not None else default_page_source()
-    run_reader = reader if reader is not None else default_reader()
+    run_reader = reader if reader is not None else _default_read
     summary = GradeSummary()
     out = Path(out_dir)
     with open_results(out, create=True) as store:
