@@ -22,6 +22,7 @@ COMMANDS = {
     "validate": "validate_command:validate",
     "schema": "validate_command:schema",
     "grade": "grade_command:grade",
+    "merge": "merge_command:merge",
     "import": "import_commands:import_questions",
     "export-moodle": "import_commands:export_moodle_command",
     "build": "build_command:build",
@@ -34,7 +35,7 @@ COMMANDS = {
 """Command name → ``module:attribute`` in :mod:`papergen.cli`: one line per command."""
 
 
-class LazyGroup(click.Group):
+class _LazyGroup(click.Group):
     """A click group that imports a command's module only when the command is looked up."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -51,7 +52,7 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
+@click.group(cls=_LazyGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="papergen")
 def main() -> None:
     """Build Chinese certification exam papers and grade their scanned answer sheets.

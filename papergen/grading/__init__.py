@@ -34,6 +34,7 @@ from papergen.grading.corrections import (
 )
 from papergen.grading.exports import RESPONSES_CSV, REVIEW_CSV, SCORES_CSV, write_exports
 from papergen.grading.identify import Identity, Refusal, identify_sheet
+from papergen.grading.merge import MergeSummary, merge_results
 from papergen.grading.records import (
     DUPLICATE_CANDIDATE,
     DUPLICATE_SCAN,
@@ -63,6 +64,7 @@ __all__ = [
     "GradedSheet",
     "Identity",
     "KeyChange",
+    "MergeSummary",
     "POINT_DECIMALS",
     "PROBLEM_STATUSES",
     "PageImageLike",
@@ -93,6 +95,7 @@ __all__ = [
     "grade_batch",
     "identify_sheet",
     "load_corrections",
+    "merge_results",
     "next_version_path",
     "open_results",
     "printed_to_bank",

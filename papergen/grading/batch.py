@@ -58,6 +58,7 @@ __all__ = [
     "default_page_source",
     "default_reader",
     "count_input_pages",
+    "store_assessed",
 ]
 
 
@@ -309,6 +310,26 @@ def grade_batch(
                         progress(1)
         store.finish_batch(batch_id, summary.to_dict())
         _export(store, out, summary)
+    return summary
+
+
+def store_assessed(store: Store, batch_id: int, outcomes: Iterable[tuple[PageRecord, SheetScore | None, tuple[Flag, ...]]],
+                   params: GradeParams = GradeParams()) -> GradeSummary:
+    """Store pages assessed elsewhere (another station's results) as a grading run stores its own.
+
+    Each ``(record, score, flags)`` is skipped if its content hash is stored,
+    else checked for duplicates against every stored sheet and saved, in
+    groups of ``params.commit_pages``.  Returns the tallies.
+    """
+    summary = GradeSummary()
+    run = _Run(store, batch_id, {}, None, None, params, summary)  # type: ignore[arg-type]
+    with store.grouped_writes(params.commit_pages):
+        for record, score, flags in outcomes:
+            summary.pages_seen += 1
+            if store.has_page(record.sha256):
+                summary.skipped += 1
+            else:
+                run.store_outcome(_Outcome(record, score, flags))
     return summary
 
 

@@ -429,6 +429,28 @@ class Store:
         marks = self._db.execute("SELECT questions FROM marks WHERE page_id = ?", (page_id,)).fetchone()
         return _sheet_read(page, _decode_marks(marks["questions"]) if marks else ())
 
+    def stored_read(self, page_id: int) -> SheetRead | None:
+        """The reader's output of a stored page as :meth:`sheet_read` rebuilds it; None if the page was never read."""
+        row = self._db.execute("SELECT rotation_deg FROM page WHERE id = ?", (page_id,)).fetchone()
+        return self.sheet_read(page_id) if row is not None and row["rotation_deg"] is not None else None
+
+    def score(self, page_id: int) -> SheetScore | None:
+        """The stored score of a page, None if it has none."""
+        row = self._db.execute(
+            "SELECT variant AS score_variant, key_checksum, sections, questions AS score_questions "
+            "FROM score WHERE page_id = ?", (page_id,)).fetchone()
+        return _sheet_score(row) if row is not None else None
+
+    def page_flags(self, page_id: int) -> tuple[Flag, ...]:
+        """The sheet-level flags of one page, oldest first."""
+        rows = self._db.execute("SELECT kind, detail FROM flag WHERE page_id = ? ORDER BY id", (page_id,))
+        return tuple(Flag(r["kind"], r["detail"]) for r in rows)
+
+    def iter_pages(self) -> Iterator[PageRow]:
+        """Every stored page in the order it was stored, from a cursor."""
+        for row in self._db.execute(f"SELECT {_PAGE_COLUMNS} FROM page ORDER BY id"):
+            yield _page_row(row)
+
     def marks_for_candidate(self, exam_id: str, candidate: str) -> list[StoredMarks]:
         """Graded sheets of an exam carrying this candidate number, with their marks."""
         rows = self._db.execute(
