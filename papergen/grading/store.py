@@ -484,8 +484,9 @@ class Store:
             args,
         )
         flags = self.flags()
+        shared: dict[tuple, QuestionScore] = {}
         for p in pages:
-            yield GradedSheet(_page_row(p), _sheet_score(p), tuple(flags.get(p["id"], ())))
+            yield GradedSheet(_page_row(p), _sheet_score(p, shared), tuple(flags.get(p["id"], ())))
 
     def max_question_number(self) -> int:
         """The highest question number of any stored score (0 if none)."""
@@ -747,13 +748,21 @@ def _sheet_read(page: sqlite3.Row, questions: tuple[QuestionRead, ...]) -> Sheet
     )
 
 
-def _sheet_score(row: sqlite3.Row) -> SheetScore:
+def _sheet_score(row: sqlite3.Row, shared: dict[tuple, QuestionScore] | None = None) -> SheetScore:
+    """A stored score; ``shared`` (one dict per read of many sheets) hands out one
+    :class:`QuestionScore` per distinct question outcome, so 10,000 sheets hold a
+    few thousand question objects instead of 1.8 million (they are immutable)."""
     sections = tuple(SectionScore(k, title, p, m) for k, title, p, m in json.loads(row["sections"]))
-    questions = tuple(
-        QuestionScore(number, section, tuple(marked), tuple(answer), points, max_points, status, tuple(review))
-        for number, section, marked, answer, points, max_points, status, review in json.loads(row["score_questions"])
-    )
-    return SheetScore(row["score_variant"], row["key_checksum"], questions, sections)
+    cache: dict[tuple, QuestionScore] = shared if shared is not None else {}
+    questions = []
+    for number, section, marked, answer, points, max_points, status, review in json.loads(row["score_questions"]):
+        marked, answer, review = tuple(marked), tuple(answer), tuple(review)
+        key = (number, section, marked, answer, points, max_points, status, review)
+        question = cache.get(key)
+        if question is None:
+            question = cache[key] = QuestionScore(number, section, marked, answer, points, max_points, status, review)
+        questions.append(question)
+    return SheetScore(row["score_variant"], row["key_checksum"], tuple(questions), sections)
 
 
 def _change_from_row(row: sqlite3.Row) -> ScoreChange:
