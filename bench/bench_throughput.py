@@ -17,7 +17,9 @@ the same run:
   fastest of ``--rounds`` interleaved rounds;
 - ``--jobs``: sheets per second of ``grade_batch(jobs=N)`` over four files
   against ``jobs=1`` on the same files, starting the workers included
-  (target >= 1.8 on 2 cores);
+  (target >= 1.8 on 2 cores), beside the speed-up the machine gives pure CPU
+  work on as many processes at that moment (its floor: on a busy machine
+  neither reaches N);
 - start-up: ``papergen grade`` on an empty folder against ``python -c pass``
   (target <= 0.3 s);
 - ``--big N``: peak resident memory of ``papergen grade`` on N pages, exports
@@ -30,6 +32,7 @@ machine slow every column, the ratios less so.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import resource
@@ -133,6 +136,29 @@ def write_files(base: list[np.ndarray], count: int, dpi: float, kind: str, folde
     return files
 
 
+def _burn(count: int) -> int:
+    """Pure Python arithmetic: work that parallelises perfectly on free cores."""
+    total = 0
+    for i in range(count):
+        total += i * i
+    return total
+
+
+def machine_speed_up(jobs: int, units: int = 4_000_000) -> float:
+    """How much more pure CPU work ``jobs`` processes do than one, right now (1.0: no free core)."""
+    context = multiprocessing.get_context("spawn")
+    started = time.perf_counter()
+    for _ in range(jobs):
+        _burn(units)
+    one = time.perf_counter() - started
+    with context.Pool(jobs) as pool:
+        pool.map(_burn, [10] * jobs)
+        started = time.perf_counter()
+        pool.map(_burn, [units] * jobs)
+        many = time.perf_counter() - started
+    return one / many
+
+
 def several_workers(files: list[Path], count: int, manifest: ExamManifest, layout: SheetLayout, out: Path,
                     jobs: int) -> tuple[float, float]:
     """Sheets per second of grade_batch over four files with 1 and with ``jobs`` processes (start included)."""
@@ -218,12 +244,17 @@ def main() -> None:
         base = make_pages(layout, manifest, 8, args.dpi, seed=100, candidates=False)
         print(f"\n--jobs {args.jobs}: {args.jobs_pages} pages in 4 files, worker start included "
               f"({load()}; {os.cpu_count()} cores)\n")
-        print(f"{'format':<18} {'1 process':>10} {f'{args.jobs} processes':>12} {'speed-up':>9}   sheets/s")
+        print(f"{'format':<18} {'1 process':>10} {f'{args.jobs} processes':>12} {'speed-up':>9} {'machine':>8}"
+              f" {'of machine':>10}   sheets/s")
         for n, batch in enumerate(batches):
             files = write_files(base, args.jobs_pages, args.dpi, batch.name, folder / f"jobs-{n}")
             single, multi = several_workers(files, args.jobs_pages, manifest, layout, folder / f"jobs-out-{n}",
                                             args.jobs)
-            print(f"{batch.name:<18} {single:>10.1f} {multi:>12.1f} {multi / single:>9.2f}")
+            machine = machine_speed_up(args.jobs)
+            print(f"{batch.name:<18} {single:>10.1f} {multi:>12.1f} {multi / single:>9.2f} {machine:>8.2f}"
+                  f" {multi / single / machine:>10.2f}")
+        print("(machine: the speed-up of pure CPU work on as many processes, measured right after; "
+              "of machine = speed-up / machine)")
         print(f"\n{load()} after the timings")
 
 

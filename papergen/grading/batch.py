@@ -57,6 +57,7 @@ __all__ = [
     "grade_batch",
     "default_page_source",
     "default_reader",
+    "closing_lines",
     "count_input_pages",
     "store_assessed",
 ]
@@ -192,10 +193,15 @@ class GradeSummary:
         for r in self.rescored:
             lines.append(f"Key of exam {r.exam_id} changed: {r.sheets} stored sheets rescored, "
                          f"{len(r.changes)} scores changed")
-        lines.extend(f"Problem: {e}" for e in self.run_errors)
-        if self.exports:
-            lines.append(f"Written: {', '.join(str(p) for p in self.exports)}")
-        return lines
+        return lines + closing_lines(self.run_errors, self.exports)
+
+
+def closing_lines(run_errors: Sequence[str], exports: Sequence[Path]) -> list[str]:
+    """The last lines of a run's summary: problems not tied to a page, files written."""
+    lines = [f"Problem: {e}" for e in run_errors]
+    if exports:
+        lines.append(f"Written: {', '.join(str(p) for p in exports)}")
+    return lines
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from papergen.errors import GradeError, ReportError
 from papergen.exam import ExamManifest
-from papergen.grading.batch import GradeSummary, store_assessed
+from papergen.grading.batch import GradeSummary, closing_lines, store_assessed
 from papergen.grading.exports import write_exports
 from papergen.grading.records import DUPLICATE_CANDIDATE, DUPLICATE_SCAN, Flag, PageRecord
 from papergen.grading.scoring import SheetScore
@@ -59,10 +59,7 @@ class MergeSummary:
         for folder, s in self.folders:
             lines.append(f"{folder}: {s.pages_seen} pages, {s.skipped} already in the sitting, "
                          f"{s.graded} graded sheets added, {s.flagged} flagged for review")
-        lines.extend(f"Problem: {e}" for e in self.run_errors)
-        if self.exports:
-            lines.append(f"Written: {', '.join(str(p) for p in self.exports)}")
-        return lines
+        return lines + closing_lines(self.run_errors, self.exports)
 
 
 def merge_results(sources: Sequence[str | Path], out_dir: str | Path) -> MergeSummary:
