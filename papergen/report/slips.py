@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 from papergen.render.columns import column_major_rows
 from papergen.exam import ExamManifest
 from papergen.render.data_table import TableLook, data_table, group_dividers
-from papergen.render.document import PdfInfo, build_document, running_decorator
+from papergen.render.document import PdfInfo, build_document, running_decorator, streamed_story
 from papergen.render.fonts import register_font, require_glyphs
 from papergen.report.html_common import BASE_CSS, esc, html_page, html_pairs_table, html_table, write_html
 from papergen.report.pdf_common import (
@@ -149,11 +149,8 @@ def render_slips_pdf(report: CohortReport, path: str | Path, *, style: SlipStyle
     slips = slips_of(report)
     register_font()
     require_glyphs(_slip_texts(slips), document=f"score slips {report.cohort.exam_id}")
-    story: list[Flowable] = []
-    for index, slip in enumerate(slips):
-        if index:
-            story.append(PageBreak())
-        story.extend(_slip_flowables(slip, style))
+    parts = ([*([PageBreak()] if index else []), *_slip_flowables(slip, style)] for index, slip in enumerate(slips))
+    story = streamed_story(parts)
     info = PdfInfo(title=f"{report.title} 成绩单", subject=f"exam {report.cohort.exam_id} score slips")
     decorate = running_decorator(f"{report.title}　成绩单", f"考试编号 {report.cohort.exam_id}", style.page)
     return build_document(story, path, style.page, decorate=decorate, info=info)
