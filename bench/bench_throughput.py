@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python bench/bench_throughput.py [--sheets 24] [--rounds 3] [--dpi 200] [--jobs 2] [--jobs-pages 200] [--seed 1]
+    python bench/bench_throughput.py [--sheets 24] [--rounds 3] [--dpi 200] [--jobs 2] [--jobs-pages 600] [--seed 1]
     python bench/bench_throughput.py --big 10000 [--big-kind jpeg|pdf]   # on demand, not in CI
 
 Synthetic answer sheets of the bundled ``a4-180`` layout, with a QR code of a
@@ -212,7 +212,8 @@ def main() -> None:
     parser.add_argument("--sheets", type=int, default=24)
     parser.add_argument("--dpi", type=float, default=200.0)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--jobs-pages", type=int, default=200, help="pages of the --jobs comparison")
+    parser.add_argument("--jobs-pages", type=int, default=600,
+                        help="pages of the --jobs comparison (a real batch: starting the workers, about 1 s, is counted)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the one-worker table")
     parser.add_argument("--big", type=int, default=0, help="pages of the memory run (0: skip it)")
