@@ -20,6 +20,8 @@ the same run:
   (target >= 1.8 on 2 cores), beside the speed-up the machine gives pure CPU
   work on as many processes at that moment (its floor: on a busy machine
   neither reaches N);
+- annotated sheets: ``annotate_sheets`` per page as JPEG, PNG and PDF, less
+  the bare decode of the page (target <= 15 ms);
 - start-up: ``papergen grade`` on an empty folder against ``python -c pass``
   (target <= 0.3 s);
 - ``--big N``: peak resident memory of ``papergen grade`` on N pages, exports
@@ -53,7 +55,8 @@ from omr.scan_io import iter_pages
 from papergen.exam.format import load_format
 from papergen.exam.manifest import ExamManifest, save_manifest
 from papergen.exam.sheet_code import SheetCode, encode_sheet_code
-from papergen.grading import grade_batch
+from papergen.grading import STORE_FILENAME, Store, grade_batch
+from papergen.report.annotate import annotate_sheets
 from papergen.resources import bundled_format_path, bundled_layout_path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -167,6 +170,17 @@ def several_workers(files: list[Path], count: int, manifest: ExamManifest, layou
     return single, multi
 
 
+def annotate_costs(batch: Batch, layout: SheetLayout, results: Path, out: Path) -> dict[str, float]:
+    """Seconds per page of annotating the batch's graded pages as JPEG, PNG and PDF, and of decoding them."""
+    with Store.open(results / STORE_FILENAME) as store:
+        sheets = store.graded_sheets()
+        costs = {"decode": per_page_s(lambda: [d() for d in batch.decoders], len(batch.decoders))}
+        for kind in ("jpeg", "png", "pdf"):
+            costs[kind] = per_page_s(lambda: annotate_sheets(sheets, layout, out / kind, annotate_as=kind,
+                                                             stored_reads=store.sheet_read), len(sheets))
+    return costs
+
+
 def start_up(key: Path, folder: Path) -> tuple[float, float]:
     """Median seconds of ``python -c pass`` and of ``papergen grade`` on an empty folder (5 runs each)."""
     empty = folder / "empty"
@@ -212,6 +226,7 @@ def main() -> None:
     parser.add_argument("--sheets", type=int, default=24)
     parser.add_argument("--dpi", type=float, default=200.0)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--skip-jobs", action="store_true", help="leave out the --jobs comparison")
     parser.add_argument("--jobs-pages", type=int, default=600,
                         help="pages of the --jobs comparison (a real batch: starting the workers, about 1 s, is counted)")
     parser.add_argument("--seed", type=int, default=1)
@@ -241,6 +256,15 @@ def main() -> None:
             decode, read, grade = one_worker(batch, layout, manifest, folder / f"one-{n}", args.rounds)
             print(f"{batch.name:<18} {decode * 1e3:>9.1f} {read * 1e3:>8.1f} {grade * 1e3:>9.1f} "
                   f"{grade / decode:>12.2f} {grade / read:>10.2f}")
+        print(f"\nannotated sheets, per page beyond decode (target <= 15 ms; {load()})\n")
+        print(f"{'format':<18} {'decode ms':>9} {'jpeg ms':>8} {'png ms':>8} {'pdf ms':>8}")
+        for n, batch in enumerate(batches):
+            costs = annotate_costs(batch, layout, folder / f"one-{n}" / "round-0", folder / f"annotated-{n}")
+            beyond = {kind: (costs[kind] - costs["decode"]) * 1e3 for kind in ("jpeg", "png", "pdf")}
+            print(f"{batch.name:<18} {costs['decode'] * 1e3:>9.1f} {beyond['jpeg']:>8.1f} {beyond['png']:>8.1f} "
+                  f"{beyond['pdf']:>8.1f}")
+        if args.skip_jobs:
+            return
         base = make_pages(layout, manifest, 8, args.dpi, seed=100, candidates=False)
         print(f"\n--jobs {args.jobs}: {args.jobs_pages} pages in 4 files, worker start included "
               f"({load()}; {os.cpu_count()} cores)\n")
