@@ -9,13 +9,16 @@ exam (Rasch model: ability ~ N(0, 1), item difficulty in [-2, 1]) is built
 first, without images.  The baseline, measured in the same run on the same
 store, is what every report must do at least: read all graded sheets with
 their scores back from SQLite (``Store.graded_sheets``).  Every stage is
-reported in milliseconds, per candidate, and as a ratio against that baseline.
+reported in milliseconds, per candidate, and as a ratio against that baseline,
+with the process's peak resident memory so far (target for 10,000
+candidates: under 500 MB).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import resource
 import tempfile
 import time
 from collections.abc import Callable
@@ -118,7 +121,8 @@ def timed(label: str, work: Callable[[], object], baseline_ms: float | None, cou
     work()
     elapsed = (time.perf_counter() - start) * 1000.0
     ratio = f"{elapsed / baseline_ms:8.1f}x" if baseline_ms else "   (base)"
-    print(f"{label:<34} {elapsed:9.1f} ms {elapsed / count:8.2f} ms/candidate {ratio}")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{label:<34} {elapsed:9.1f} ms {elapsed / count:8.2f} ms/candidate {ratio}   peak RSS {peak_mb:5.0f} MB")
     return elapsed
 
 

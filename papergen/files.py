@@ -209,7 +209,8 @@ def json_kind(data: object) -> tuple[str, str] | None:
 def wrong_kind_message(path: str | Path, data: object, what: str) -> str | None:
     """``<path>: this is a <kind>, not a <what>; <how to pass it>`` when the data is another papergen file."""
     found = json_kind(data)
-    if found is None or found[0].split(" (")[0] in what:
+    kind = found[0].split(" (")[0] if found else ""
+    if found is None or kind in what or what in kind:
         return None
     return f"{path}: this is a {found[0]}, not a {what}; {found[1]}"
 

@@ -39,7 +39,6 @@ from papergen.bank.figures import figure_problems
 from papergen.bank.wording import WordingParams, unseen_material_problems
 from papergen.exam import PaperFormat, Section
 from papergen.files import wrong_kind_message
-from papergen.render.glyphs import missing_glyphs
 
 __all__ = [
     "Problem",
@@ -427,6 +426,8 @@ def _printed_texts(item: Item) -> list[tuple[str, str]]:
 
 def _unprintable_characters(items: Iterable[Item]) -> frozenset[str]:
     """Characters of all printed texts that the bundled font cannot draw (one font lookup per character)."""
+    from papergen.render.glyphs import missing_glyphs  # reportlab loads only when a bank is validated
+
     characters: set[str] = set()
     for item in items:
         characters.update(item.stem)

@@ -2,9 +2,13 @@
 
 Each command parses options, calls one library function and prints its
 result; the library writes the error messages (see :mod:`papergen.errors`).
+A command's module is imported only when that command runs (or help lists
+it), so ``papergen grade`` does not pay for the bank, build and report code.
 """
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
@@ -14,7 +18,45 @@ from papergen.cli.common import CONTEXT_SETTINGS
 __all__ = ["main"]
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+COMMANDS = {
+    "validate": "validate_command:validate",
+    "schema": "validate_command:schema",
+    "grade": "grade_command:grade",
+    "merge": "merge_command:merge",
+    "import": "import_commands:import_questions",
+    "export-moodle": "import_commands:export_moodle_command",
+    "export": "export_commands:export_command",
+    "build": "build_command:build",
+    "layout": "build_command:layout",
+    "report": "report_commands:report",
+    "rescore": "report_commands:rescore",
+    "writeback": "report_commands:writeback",
+    "simulate": "simulate_command:simulate",
+    "demo": "demo_command:demo",
+    "review": "review_command:review",
+    "status": "review_command:status",
+}
+"""Command name → ``module:attribute`` in :mod:`papergen.cli`: one line per command."""
+
+
+class _LazyGroup(click.Group):
+    """A click group that imports a command's module only when the command is looked up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, sorted."""
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, its module imported on first use; None for an unknown name."""
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[cmd_name].split(":")
+        command = getattr(importlib.import_module(f"papergen.cli.{module}"), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="papergen")
 def main() -> None:
     """Build Chinese certification exam papers and grade their scanned answer sheets.
@@ -26,40 +68,3 @@ def main() -> None:
       papergen grade scans/ --key exam/key.json --out results/
       papergen report results/ --out reports/
     """
-
-
-# Command registration: one line per command module.
-# (commands are added below as their modules land)
-from papergen.cli import validate_command  # noqa: E402
-
-main.add_command(validate_command.validate)
-main.add_command(validate_command.schema)
-from papergen.cli import grade_command  # noqa: E402
-
-main.add_command(grade_command.grade)
-from papergen.cli import import_commands  # noqa: E402
-
-main.add_command(import_commands.import_questions)
-main.add_command(import_commands.export_moodle_command)
-from papergen.cli import export_commands  # noqa: E402
-
-main.add_command(export_commands.export_command)
-from papergen.cli import build_command  # noqa: E402
-
-main.add_command(build_command.build)
-main.add_command(build_command.layout)
-from papergen.cli import report_commands  # noqa: E402
-
-main.add_command(report_commands.report)
-main.add_command(report_commands.rescore)
-main.add_command(report_commands.writeback)
-from papergen.cli import simulate_command  # noqa: E402
-
-main.add_command(simulate_command.simulate)
-from papergen.cli import demo_command  # noqa: E402
-
-main.add_command(demo_command.demo)
-from papergen.cli import review_command  # noqa: E402
-
-main.add_command(review_command.review)
-main.add_command(review_command.status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -25,8 +26,13 @@ from papergen.exam import load_manifest
     "--layout", type=click.Path(dir_okay=False, path_type=Path),
     help="Sheet layout file; default: the bundled layout the key names.",
 )
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None,
+    help="Processes that read scans (the main one stores); default: all cores.",
+)
 @reports_errors
-def grade(inputs: tuple[Path, ...], keys: tuple[Path, ...], out_dir: Path, layout: Path | None) -> None:
+def grade(inputs: tuple[Path, ...], keys: tuple[Path, ...], out_dir: Path, layout: Path | None,
+          jobs: int | None) -> None:
     """Read scanned answer sheets, score them against their keys and store the results.
 
     INPUTS are scan files (PDF, TIFF, JPEG, PNG) or folders of them.  Each page
@@ -34,6 +40,8 @@ def grade(inputs: tuple[Path, ...], keys: tuple[Path, ...], out_dir: Path, layou
     set of scans reads only new pages.  Every page not graded is listed with
     its reason in OUT/review.csv; scores.csv and responses.csv are rewritten
     at the end of every run.  Anything under OUT is never read as a scan.
+    Several files are read in parallel (--jobs), one file per process; the store
+    keeps the input order either way.
 
     \b
     Exit status:
@@ -50,7 +58,8 @@ def grade(inputs: tuple[Path, ...], keys: tuple[Path, ...], out_dir: Path, layou
     manifests = [load_manifest(path) for path in keys]
     total = grading.count_input_pages(inputs, out_dir)
     with click.progressbar(length=total, label="Grading", show_pos=True) as bar:
-        summary = grading.grade_batch(inputs, manifests, out_dir, layout=layout, progress=bar.update)
+        summary = grading.grade_batch(inputs, manifests, out_dir, layout=layout, progress=bar.update,
+                                       jobs=jobs or os.cpu_count() or 1)
     for line in summary.describe():
         click.echo(line)
     click.get_current_context().exit(summary.exit_status)

@@ -26,8 +26,8 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
               help="Report and slip file types, comma-separated: pdf, html.")
 @click.option("--format", "old_format", hidden=True, callback=lambda ctx, param, value: _renamed(value))
 @click.option("--annotate", is_flag=True, help="Also draw each scanned sheet with what was read and scored.")
-@click.option("--annotate-as", type=click.Choice(["png", "pdf"]), default="png", show_default=True,
-              help="A PNG per page, or a PDF per candidate.")
+@click.option("--annotate-as", type=click.Choice(["jpeg", "png", "pdf"]), default="jpeg", show_default=True,
+              help="A JPEG per page, a PNG per page, or a PDF per candidate.")
 @click.option("--bank", "bank_path", type=_FILE, help="The exam's bank, for scores per topic.")
 @click.option("--layout", type=_FILE, help="Sheet layout file for --annotate; default: the bundled one.")
 @click.option("--answers", type=click.Choice(ANSWER_DETAILS), default="none", show_default=True,

@@ -56,6 +56,7 @@ from papergen.grading.exports import RESPONSES_CSV, REVIEW_CSV, SCORES_CSV, writ
 from papergen.grading.lock import LOCK_FILENAME, LockParams, results_lock
 from papergen.grading.identify import Identity, Refusal, identify_sheet
 from papergen.grading.pending import IDENTITY_FLAGS, FlagCounts, flag_counts
+from papergen.grading.merge import MergeSummary, merge_results
 from papergen.grading.records import (
     DUPLICATE_CANDIDATE,
     DUPLICATE_SCAN,
@@ -107,6 +108,7 @@ __all__ = [
     "KeyChange",
     "LOCK_FILENAME",
     "LockParams",
+    "MergeSummary",
     "POINT_DECIMALS",
     "PROBLEM_STATUSES",
     "PageImageLike",
@@ -137,6 +139,7 @@ __all__ = [
     "grade_batch",
     "identify_sheet",
     "load_corrections",
+    "merge_results",
     "next_version_path",
     "open_results",
     "plan_rescore",

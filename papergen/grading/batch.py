@@ -2,11 +2,14 @@
 
 :func:`grade_batch` reads every page of the inputs with the layout the keys
 were built for, matches each sheet to its key by its QR code, scores it and
-stores it, one transaction per page.  A page whose content hash is already
+stores it.  A page whose content hash is already
 stored is skipped, so rerunning on the same or a grown set of scans never
 duplicates a result and a stopped run resumes where it stopped.  Nothing
 about one page can stop the batch: a page that cannot be decoded, read,
-identified or scored is recorded with its reason.
+identified or scored is recorded with its reason.  Pages are committed in
+groups of :attr:`GradeParams.commit_pages`: stopping a run (even by killing
+the process) loses at most the pages of the open group, which the next run
+reads again.
 
 Every key given is checked first (:func:`papergen.exam.check_key`: its digest
 and its fit to the format and layout), then compared with the stored one by
@@ -33,7 +36,7 @@ from papergen import __version__
 from papergen.errors import GradeError, ManifestError, ReportError, StoreError
 from papergen.exam import ExamManifest, check_key, checksum_mismatches, key_digest, resolve_layout
 from papergen.grading.exports import write_exports
-from papergen.grading.identify import Identity, Refusal, identify_sheet
+from papergen.grading.identify import Refusal, identify_sheet
 from papergen.grading.records import (
     DUPLICATE_CANDIDATE,
     DUPLICATE_SCAN,
@@ -47,6 +50,7 @@ from papergen.grading.lock import LockParams, results_lock
 from papergen.grading.rescore import rescore_store
 from papergen.grading.scoring import SheetScore, score_sheet
 from papergen.grading.store import Store, open_results
+from papergen.grading.workers import PageDone, WorkerSetup, input_files, parallel_outcomes
 
 __all__ = [
     "EXIT_OK",
@@ -60,8 +64,10 @@ __all__ = [
     "grade_stored_read",
     "default_page_source",
     "default_reader",
+    "closing_lines",
     "count_input_pages",
     "scan_inputs",
+    "store_assessed",
 ]
 
 
@@ -98,11 +104,18 @@ class GradeParams:
         sheets with the same candidate and variant to count as one sheet scanned
         twice (a rescan agrees on nearly every question; two different sheets
         under one mistyped number agree on far fewer).
+    commit_pages : int
+        Pages stored per transaction.  A commit costs about as much as storing
+        a page (0.3-0.4 ms on a laptop disk), so one per page doubles the
+        store's share of a run; 50 pages make it 1/50th, while a stopped run
+        loses at most 50 pages (a few seconds of scanning, read again on the
+        next run) and a report opened meanwhile lags by at most as many.
     lock : LockParams
         How long to wait for another run writing the same results folder.
     """
 
     duplicate_scan_agreement: float = 0.95
+    commit_pages: int = 50
     lock: LockParams = LockParams()
 
 
@@ -216,11 +229,16 @@ class GradeSummary:
         for r in self.rescored:
             lines.append(f"Key of exam {r.exam_id} changed: {r.sheets} stored sheets rescored, "
                          f"{len(r.changes)} scores changed")
-        lines.extend(f"Problem: {e}" for e in self.run_errors)
         lines.extend(f"Note: {n}" for n in self.notices)
-        if self.exports:
-            lines.append(f"Written: {', '.join(str(p) for p in self.exports)}")
-        return lines
+        return lines + closing_lines(self.run_errors, self.exports)
+
+
+def closing_lines(run_errors: Sequence[str], exports: Sequence[Path]) -> list[str]:
+    """The last lines of a run's summary: problems not tied to a page, files written."""
+    lines = [f"Problem: {e}" for e in run_errors]
+    if exports:
+        lines.append(f"Written: {', '.join(str(p) for p in exports)}")
+    return lines
 
 
 @dataclass(frozen=True)
@@ -243,6 +261,11 @@ def default_reader() -> Reader:
     from omr.read import read_sheet
 
     return read_sheet
+
+
+def _default_read(image: np.ndarray, layout: SheetLayout, *, dpi: float | None = None) -> SheetRead:
+    """:func:`omr.read.read_sheet`, imported on the first page (an empty run never loads the reader)."""
+    return default_reader()(image, layout, dpi=dpi)
 
 
 def count_input_pages(inputs: Sequence[str | Path], out_dir: str | Path | None = None) -> int:
@@ -296,6 +319,7 @@ def grade_batch(
     pages: PageSource | None = None,
     reader: Reader | None = None,
     params: GradeParams = GradeParams(),
+    jobs: int = 1,
 ) -> GradeSummary:
     """Grade every page of the inputs into ``out_dir/results.sqlite`` and write the exports.
 
@@ -318,6 +342,10 @@ def grade_batch(
         ``reader(image, layout, dpi=...) -> SheetRead``; defaults to :func:`omr.read.read_sheet`.
     params : GradeParams
         Tunables.
+    jobs : int
+        Processes that decode, read and score (see :mod:`~papergen.grading.workers`);
+        this process stores.  With several, ``pages`` and ``reader`` must be
+        picklable; one input file, or ``jobs`` 1, grades in this process.
 
     Returns
     -------
@@ -339,21 +367,50 @@ def grade_batch(
     _check_keys(keys, sheet_layout)
     scans = scan_inputs(inputs, out_dir)
     run_pages = pages if pages is not None else default_page_source()
-    run_reader = reader if reader is not None else default_reader()
+    run_reader = reader if reader is not None else _default_read
     summary = GradeSummary()
     out = Path(out_dir)
     with results_lock(out, params.lock), open_results(out, create=True) as store:
         summary.rescored = _apply_keys(store, keys, summary.notices)
         batch_id = store.begin_batch(_batch_args(inputs, manifests, sheet_layout))
         run = _Run(store, batch_id, keys, sheet_layout, run_reader, params, summary)
-        run.regrade_refused()
-        for page in _pages_guarded(run_pages, scans, summary):
-            run.grade_page(page)
-            if progress is not None:
-                progress(1)
+        with store.grouped_writes(params.commit_pages):
+            run.regrade_refused()
+            files = input_files(scans) if jobs > 1 else []
+            if len(files) > 1:
+                setup = WorkerSetup(keys, sheet_layout, pages, reader, store.final_hashes())
+                for item in parallel_outcomes(files, setup, min(jobs, len(files))):
+                    run.take(item)
+                    if progress is not None and not isinstance(item, str):
+                        progress(1)
+            else:
+                for page in _pages_guarded(run_pages, scans, summary):
+                    run.grade_page(page)
+                    if progress is not None:
+                        progress(1)
         summary.set_aside_earlier = run.set_aside_earlier()
         store.finish_batch(batch_id, summary.to_dict())
         _export(store, out, summary)
+    return summary
+
+
+def store_assessed(store: Store, batch_id: int, outcomes: Iterable[tuple[PageRecord, SheetScore | None, tuple[Flag, ...]]],
+                   params: GradeParams = GradeParams()) -> GradeSummary:
+    """Store pages assessed elsewhere (another station's results) as a grading run stores its own.
+
+    Each ``(record, score, flags)`` is skipped if its content hash is stored,
+    else checked for duplicates against every stored sheet and saved, in
+    groups of ``params.commit_pages``.  Returns the tallies.
+    """
+    summary = GradeSummary()
+    run = _Run(store, batch_id, {}, None, None, params, summary)  # type: ignore[arg-type]
+    with store.grouped_writes(params.commit_pages):
+        for record, score, flags in outcomes:
+            summary.pages_seen += 1
+            if store.has_page(record.sha256):
+                summary.skipped += 1
+            else:
+                run.store_outcome(_Outcome(record, score, flags))
     return summary
 
 
@@ -375,15 +432,34 @@ class _Run:
             self.skipped_pages.add(page.sha256)
             return
         started = time.perf_counter()
-        base = PageRecord(str(page.source), page.page, page.sha256, StoredStatus.ERROR)
+        self.store_outcome(assess_page(page, self.keys, self.layout, self.reader), started)
+
+    def take(self, item: PageDone | str) -> None:
+        """Store a page a worker assessed (or skipped), or note a worker's problem."""
+        if isinstance(item, str):
+            self.summary.run_errors.append(item)
+            return
+        self.summary.pages_seen += 1
+        if item.outcome is None or self.store.has_page(item.sha256):
+            self.summary.skipped += 1
+            return
+        self.store_outcome(item.outcome)
+
+    def store_outcome(self, outcome: _Outcome, started: float | None = None) -> None:
+        """Add duplicate flags to an assessed page and store it; never raises for a bad page.
+
+        ``started`` (``time.perf_counter()``) times the page to its storing; without it
+        the outcome keeps the time its assessment took.
+        """
         try:
-            outcome = self._assess_page(base, page)
-            self._save(outcome, started)
+            self._save(self._with_duplicates(outcome), started)
         except StoreError:  # the store itself failed (disk full, damaged file): stop, keep what is stored
             raise
         except Exception as exc:  # one bad page never aborts the batch
-            reason = f"{type(exc).__name__}: {exc}"
-            self._save(_Outcome(replace(base, reason=reason)), started)
+            record = outcome.record
+            base = PageRecord(record.source, record.page_no, record.sha256, StoredStatus.ERROR,
+                              elapsed_ms=record.elapsed_ms)
+            self._save(_Outcome(replace(base, reason=f"{type(exc).__name__}: {exc}")), started)
 
     def set_aside_earlier(self) -> list[PageProblem]:
         """Pages skipped in this run whose stored outcome still needs attention."""
@@ -398,44 +474,29 @@ class _Run:
                 continue
             base = PageRecord(row.source, row.page_no, row.sha256, StoredStatus.REFUSED)
             try:
-                outcome = self._assess_read(base, read)
+                outcome = self._with_duplicates(_assess_read(base, read, self.keys))
             except Exception as exc:  # leave the page refused, say why it stayed so
                 self.summary.run_errors.append(f"{row.source} page {row.page_no}: stays refused ({exc})")
                 continue
             self._save(outcome, time.perf_counter())
             self.summary.regraded += 1
 
-    def _assess_page(self, base: PageRecord, page: PageImageLike) -> _Outcome:
-        if page.error is not None or page.image is None:
-            reason = f"cannot decode the page: {page.error or 'no image'}"
-            return _Outcome(replace(base, status=StoredStatus.QUARANTINED, reason=reason))
-        read = self.reader(page.image, self.layout, dpi=page.dpi)
-        return self._assess_read(base, read)
+    def _with_duplicates(self, outcome: _Outcome) -> _Outcome:
+        if outcome.score is None:
+            return outcome
+        own, related = self._duplicate_flags(outcome.record, outcome.score)
+        return replace(outcome, flags=outcome.flags + own, related=related)
 
-    def _assess_read(self, base: PageRecord, read: SheetRead) -> _Outcome:
-        if read.status != "read":
-            return _Outcome(replace(base, status=StoredStatus(read.status), reason=read.reason, read=read))
-        identity = identify_sheet(read, self.keys)
-        if isinstance(identity, Refusal):
-            record = replace(base, status=StoredStatus.REFUSED, reason=identity.reason, read=read,
-                           exam_id=identity.exam_id, variant=identity.variant)
-            return _Outcome(record)
-        score = score_sheet(read, identity.key, identity.manifest.format)
-        record = replace(base, status=StoredStatus.GRADED, reason="", read=read, exam_id=identity.manifest.exam_id,
-                       variant=identity.key.variant, candidate=identity.candidate)
-        own, related = self._duplicate_flags(record, identity, score)
-        return _Outcome(record, score, identity.flags + own, related)
-
-    def _duplicate_flags(self, record: PageRecord, identity: Identity, score: SheetScore
+    def _duplicate_flags(self, record: PageRecord, score: SheetScore
                          ) -> tuple[tuple[Flag, ...], tuple[tuple[int, Flag], ...]]:
-        candidate = identity.candidate
+        candidate = record.candidate or ""
         if not any(ch.isdigit() for ch in candidate):
             return (), ()
         own: list[Flag] = []
         related: list[tuple[int, Flag]] = []
-        for other in self.store.marks_for_candidate(identity.manifest.exam_id, candidate):
+        for other in self.store.marks_for_candidate(record.exam_id or "", candidate):
             share = _agreement(score, other)
-            if other.page.variant == identity.key.variant and share >= self.params.duplicate_scan_agreement:
+            if other.page.variant == record.variant and share >= self.params.duplicate_scan_agreement:
                 note = f"same candidate {candidate}, variant and {share:.0%} of answers as"
                 own.append(Flag(DUPLICATE_SCAN, f"{note} {other.page.source} page {other.page.page_no}; "
                                                 "probably one sheet scanned twice"))
@@ -448,8 +509,10 @@ class _Run:
                                                          f"also on {record.source} page {record.page_no}")))
         return tuple(own), tuple(related)
 
-    def _save(self, outcome: _Outcome, started: float) -> None:
-        record = replace(outcome.record, elapsed_ms=(time.perf_counter() - started) * 1000.0)
+    def _save(self, outcome: _Outcome, started: float | None) -> None:
+        record = outcome.record
+        if started is not None:
+            record = replace(record, elapsed_ms=(time.perf_counter() - started) * 1000.0)
         page_id = self.store.save_page(record, batch_id=self.batch_id, score=outcome.score,
                                        flags=outcome.flags, related=outcome.related)
         self.summary.count(record)
@@ -457,6 +520,46 @@ class _Run:
             self.flagged_pages.add(page_id)
         self.flagged_pages.update(other for other, _ in outcome.related)
         self.summary.flagged = len(self.flagged_pages)
+
+
+def assess_page(page: PageImageLike, keys: Mapping[str, ExamManifest], layout: SheetLayout,
+                reader: Reader) -> _Outcome:
+    """Read, identify and score one page without the store (duplicates are the store's to find).
+
+    Never raises: a page that fails anywhere becomes an ``error`` record with the reason.
+    Its ``elapsed_ms`` is the time the assessment took.
+    """
+    started = time.perf_counter()
+    base = PageRecord(str(page.source), page.page, page.sha256, StoredStatus.ERROR)
+    try:
+        outcome = _assess_image(base, page, keys, layout, reader)
+    except Exception as exc:  # one bad page never aborts the batch
+        outcome = _Outcome(replace(base, reason=f"{type(exc).__name__}: {exc}"))
+    elapsed_ms = (time.perf_counter() - started) * 1000.0
+    return replace(outcome, record=replace(outcome.record, elapsed_ms=elapsed_ms))
+
+
+def _assess_image(base: PageRecord, page: PageImageLike, keys: Mapping[str, ExamManifest], layout: SheetLayout,
+                  reader: Reader) -> _Outcome:
+    if page.error is not None or page.image is None:
+        reason = f"cannot decode the page: {page.error or 'no image'}"
+        return _Outcome(replace(base, status=StoredStatus.QUARANTINED, reason=reason))
+    read = reader(page.image, layout, dpi=page.dpi)
+    return _assess_read(base, read, keys)
+
+
+def _assess_read(base: PageRecord, read: SheetRead, keys: Mapping[str, ExamManifest]) -> _Outcome:
+    if read.status != "read":
+        return _Outcome(replace(base, status=StoredStatus(read.status), reason=read.reason, read=read))
+    identity = identify_sheet(read, keys)
+    if isinstance(identity, Refusal):
+        record = replace(base, status=StoredStatus.REFUSED, reason=identity.reason, read=read,
+                       exam_id=identity.exam_id, variant=identity.variant)
+        return _Outcome(record)
+    score = score_sheet(read, identity.key, identity.manifest.format)
+    record = replace(base, status=StoredStatus.GRADED, reason="", read=read, exam_id=identity.manifest.exam_id,
+                   variant=identity.key.variant, candidate=identity.candidate)
+    return _Outcome(record, score, identity.flags)
 
 
 def _agreement(score: SheetScore, other: StoredMarks) -> float:
@@ -592,7 +695,7 @@ def grade_stored_read(store: Store, page: PageRecord, read: SheetRead, manifests
     summary = GradeSummary()
     run = _Run(store, batch_id, {m.exam_id: m for m in manifests}, layout, default_reader(), params, summary)
     base = PageRecord(page.source, page.page_no, page.sha256, StoredStatus.ERROR)
-    outcome = run._assess_read(base, read)
+    outcome = run._with_duplicates(_assess_read(base, read, run.keys))
     record = replace(outcome.record, elapsed_ms=None)
     return store.save_page(record, batch_id=batch_id, score=outcome.score, flags=outcome.flags,
                            related=outcome.related)

@@ -27,7 +27,7 @@ review.csv
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ REVIEW_MARK = "?"
 """Appended to a response cell whose question is listed for review."""
 
 
-Table = tuple[list[str], list[list[str]]]
+Table = tuple[list[str], Iterable[list[str]]]
 
 
 def write_exports(store: Store, out_dir: str | Path, *, roster: Sequence[Any] | None = None) -> list[Path]:
@@ -80,64 +80,80 @@ def write_exports(store: Store, out_dir: str | Path, *, roster: Sequence[Any] | 
     """
     out = Path(out_dir)
     manifests = store.manifests()
-    sheets = store.graded_sheets()
-    tables = {
-        SCORES_CSV: scores_table(sheets, manifests),
-        RESPONSES_CSV: responses_table(sheets, manifests),
-        REVIEW_CSV: review_table(store.pages(PROBLEM_STATUSES), sheets, store.decisions(), manifests, roster),
+    tables = {  # each table is built as it is written: rows stream from the store's cursors
+        SCORES_CSV: lambda: scores_table(store.iter_graded_sheets(), manifests),
+        RESPONSES_CSV: lambda: responses_table(store.iter_graded_sheets(), manifests,
+                                               questions=store.max_question_number()),
+        REVIEW_CSV: lambda: review_table(store.pages(PROBLEM_STATUSES), store.iter_graded_sheets(),
+                                         store.decisions(), manifests, roster),
     }
     written = []
-    for name, (header, rows) in tables.items():
+    for name, table in tables.items():
+        header, rows = table()
         written.append(write_csv(out / name, header, rows, ReportError))
     return written
 
 
-def scores_table(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamManifest]) -> Table:
-    """Header and rows of scores.csv (see the module docstring)."""
+def scores_table(sheets: Iterable[GradedSheet], manifests: Mapping[str, ExamManifest]) -> Table:
+    """Header and rows of scores.csv (see the module docstring); rows come as ``sheets`` are consumed."""
     sections = _section_columns(manifests.values())
     names = _roster_names(manifests)
     header = ["candidate", "name", "exam_id", "variant", *(title for _, title in sections),
               "total", "max", "flags", "file", "page", "decisions"]
-    rows = []
-    for sheet in sheets:
-        points = {s.key: format_points(s.points) for s in sheet.score.sections}
-        rows.append([
-            *_identity_cells(sheet.page, names),
-            *(points.get(key, "") for key, _ in sections),
-            format_points(sheet.score.total), format_points(sheet.score.max_total), _flags_cell(sheet),
-            sheet.page.source, str(sheet.page.page_no), str(sheet.decisions),
-        ])
-    return header, rows
+
+    def rows() -> Iterator[list[str]]:
+        for sheet in sheets:
+            points = {s.key: format_points(s.points) for s in sheet.score.sections}
+            yield [
+                *_identity_cells(sheet.page, names),
+                *(points.get(key, "") for key, _ in sections),
+                format_points(sheet.score.total), format_points(sheet.score.max_total), _flags_cell(sheet),
+                sheet.page.source, str(sheet.page.page_no), str(sheet.decisions),
+            ]
+
+    return header, rows()
 
 
-def responses_table(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamManifest]) -> Table:
-    """Header and rows of responses.csv (see the module docstring)."""
+def responses_table(sheets: Iterable[GradedSheet], manifests: Mapping[str, ExamManifest], *,
+                    questions: int | None = None) -> Table:
+    """Header and rows of responses.csv (see the module docstring).
+
+    ``questions`` is the highest question number of the sheets, if known (the
+    store knows it); else the sheets are read once to find it before the rows.
+    """
     count = max((q.number for m in manifests.values() for v in m.variants for q in v.questions), default=0)
     names = _roster_names(manifests)
-    count = max([count, *(q.number for s in sheets for q in s.score.questions)])
+    if questions is None:
+        sheets = list(sheets)
+        questions = max((q.number for s in sheets for q in s.score.questions), default=0)
+    count = max(count, questions)
     header = ["candidate", "name", "exam_id", "variant", "file", "page", *(str(n) for n in range(1, count + 1))]
-    rows = []
-    for sheet in sheets:
-        cells = {q.number: _response_cell(q) for q in sheet.score.questions}
-        rows.append([
-            *_identity_cells(sheet.page, names), sheet.page.source, str(sheet.page.page_no),
-            *(cells.get(n, "") for n in range(1, count + 1)),
-        ])
-    return header, rows
+
+    def rows() -> Iterator[list[str]]:
+        for sheet in sheets:
+            cells = {q.number: _response_cell(q) for q in sheet.score.questions}
+            yield [
+                *_identity_cells(sheet.page, names), sheet.page.source, str(sheet.page.page_no),
+                *(cells.get(n, "") for n in range(1, count + 1)),
+            ]
+
+    return header, rows()
 
 
-def review_table(pages: Iterable[PageRow], sheets: Sequence[GradedSheet], decisions: Sequence[Decision] = (),
+def review_table(pages: Iterable[PageRow], sheets: Iterable[GradedSheet], decisions: Sequence[Decision] = (),
                  manifests: Mapping[str, ExamManifest] | None = None, roster: Sequence[Any] | None = None) -> Table:
     """Header and rows of review.csv: ungraded pages, sheet flags, questions under review or decided, absentees.
 
     ``decisions`` is the store's audit trail (oldest first); ``manifests``
     give the rosters whose candidates without a graded sheet are listed, or
-    ``roster`` for every exam when given.
+    ``roster`` for every exam when given.  ``sheets`` is read once (a store cursor).
     """
     header = ["file", "page", "candidate", "exam_id", "variant", "question", "reason", "decision"]
     answers, numbers, absent = _standing_decisions(decisions)
     rows = [_review_row(p, "", f"{p.status}: {p.reason}") + [""] for p in pages]
+    present = set()
     for sheet in sheets:
+        present.add((sheet.page.exam_id, sheet.page.candidate))
         number = numbers.get(sheet.page.sha256, "")
         rows.extend(_review_row(sheet.page, "", f"{f.kind}: {f.detail}") + [number] for f in sheet.flags)
         rows.extend(
@@ -145,7 +161,7 @@ def review_table(pages: Iterable[PageRow], sheets: Sequence[GradedSheet], decisi
         )
         rows.extend(_decided_rows(sheet, answers))
     rows.sort(key=lambda r: (r[0], int(r[1]), int(r[5]) if r[5] else 0))
-    rows.extend(_absentee_rows(sheets, manifests or {}, absent, roster))
+    rows.extend(_absentee_rows(present, manifests or {}, absent, roster))
     return header, rows
 
 
@@ -230,9 +246,8 @@ def _decided_rows(sheet: GradedSheet, answers: Mapping[tuple[str, int], tuple[st
     return rows
 
 
-def _absentee_rows(sheets: Sequence[GradedSheet], manifests: Mapping[str, ExamManifest],
+def _absentee_rows(present: set[tuple[str | None, str | None]], manifests: Mapping[str, ExamManifest],
                    absent: set[tuple[str, str]], roster: Sequence[Any] | None) -> list[list[str]]:
-    present = {(s.page.exam_id, s.page.candidate) for s in sheets}
     return [
         ["", "", c.number, exam_id, c.variant, "", ABSENT_REASON, ABSENT_WORD if (exam_id, c.number) in absent else ""]
         for exam_id, manifest in sorted(manifests.items())

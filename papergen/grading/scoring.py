@@ -192,12 +192,28 @@ def score_sheet(read: SheetRead, key: VariantKey, fmt: PaperFormat) -> SheetScor
     if read.status != "read":
         raise GradeError(f"variant {key.variant}: cannot score a page with status {read.status!r} ({read.reason})")
     reads = {q.number: q for q in read.questions}
-    sections = {q.section: fmt.section(q.section) for q in key.questions}
     scores = tuple(
-        score_question(q, _question_read(reads, q.number, key.variant), sections[q.section].scoring)
-        for q in sorted(key.questions, key=lambda q: q.number)
+        score_question(q, _question_read(reads, q.number, key.variant), scoring)
+        for q, scoring in _key_plan(key, fmt)
     )
     return SheetScore(key.variant, key.checksum, scores, _section_scores(scores, fmt.sections))
+
+
+_PLANS: dict[tuple[int, int], tuple[VariantKey, PaperFormat, tuple[tuple[KeyQuestion, Scoring], ...]]] = {}
+"""Key questions by number with their section's rule, per (key, format) pair in use."""
+
+
+def _key_plan(key: VariantKey, fmt: PaperFormat) -> tuple[tuple[KeyQuestion, Scoring], ...]:
+    """The key's questions by number, each with its scoring rule (worked out once per key and format)."""
+    cached = _PLANS.get((id(key), id(fmt)))
+    if cached is not None and cached[0] is key and cached[1] is fmt:
+        return cached[2]
+    sections = {q.section: fmt.section(q.section) for q in key.questions}
+    plan = tuple((q, sections[q.section].scoring) for q in sorted(key.questions, key=lambda q: q.number))
+    if len(_PLANS) >= 64:
+        _PLANS.clear()
+    _PLANS[(id(key), id(fmt))] = (key, fmt, plan)
+    return plan
 
 
 def score_question(question: KeyQuestion, read: QuestionRead, scoring: Scoring) -> QuestionScore:
@@ -223,13 +239,15 @@ def score_question(question: KeyQuestion, read: QuestionRead, scoring: Scoring) 
     if question.awarded:
         return QuestionScore(question.number, question.section, marked, answer, question.points, question.points,
                              "awarded")
-    reasons = _reader_reasons(read)
+    reasons = _reader_reasons(read) if read.flags or MarkState.AMBIGUOUS in read.states else ()
     status: QuestionStatus
     points = 0.0
     if not marked:
         status = "blank"
     elif len(marked) > 1 and question.type in SINGLE_ANSWER_TYPES:
         status, reasons = _multiple_marks(reasons, scoring)
+    elif marked == answer:  # the common case, same as the set comparison below
+        points, status = question.points, "correct"
     else:
         points = _best_points(frozenset(marked), question, scoring)
         status = _status_of(points, question.points)

@@ -6,8 +6,9 @@ batch runner (:mod:`~papergen.grading.batch`) and by rescoring
 grading run saw (one row per page image, unique by content hash), every
 bubble's fill and state (one JSON document per page), the score of each
 graded sheet, sheet-level flags, the key manifests used, and a log of
-rescoring runs.  Each page is written in its own transaction, so stopping a
-run loses at most the page in flight; the database runs in WAL mode so a
+rescoring runs.  Each page is written all-or-nothing; a grading run commits
+pages in groups (:meth:`Store.grouped_writes`), so stopping a run loses at
+most the pages of the open group; the database runs in WAL mode so a
 report can read while a run writes.
 
 Tables (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``)
@@ -262,6 +263,8 @@ class Store:
         self._db = connection
         self.path = path
         self.params = params
+        self._group_pages = 0
+        self._pending = 0
 
     # -- opening -----------------------------------------------------------
 
@@ -314,7 +317,28 @@ class Store:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     @contextmanager
+    def grouped_writes(self, pages: int) -> Iterator[None]:
+        """Commit page writes in groups of ``pages`` instead of one transaction each.
+
+        Inside, every write is still all-or-nothing (a savepoint each) and
+        reads on this store see the writes not yet committed.  Stopping the
+        process loses at most the writes of the open group; leaving the block
+        (normally or by an exception) commits the writes completed so far.
+        """
+        self._group_pages, self._pending = max(1, pages), 0
+        try:
+            yield
+        finally:
+            self._group_pages = 0
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        if self._group_pages:
+            with self._grouped_write():
+                yield self._db
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
@@ -323,6 +347,23 @@ class Store:
                 self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    @contextmanager
+    def _grouped_write(self) -> Iterator[None]:
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+        self._db.execute("SAVEPOINT one_write")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK TO one_write")
+            self._db.execute("RELEASE one_write")
+            raise
+        self._db.execute("RELEASE one_write")
+        self._pending += 1
+        if self._pending >= self._group_pages:
+            self._db.execute("COMMIT")
+            self._pending = 0
 
     # -- batches and keys --------------------------------------------------
 
@@ -383,6 +424,10 @@ class Store:
         row = self._db.execute("SELECT status FROM page WHERE sha256 = ?", (sha256,)).fetchone()
         return row is not None and row["status"] != "error"
 
+    def final_hashes(self) -> frozenset[str]:
+        """Content hashes of every page :meth:`has_page` counts as stored."""
+        return frozenset(r[0] for r in self._db.execute("SELECT sha256 FROM page WHERE status != 'error'"))
+
     def save_page(
         self,
         record: PageRecord,
@@ -392,7 +437,7 @@ class Store:
         flags: Sequence[Flag] = (),
         related: Sequence[tuple[int, Flag]] = (),
     ) -> int:
-        """Store one page in one transaction; returns its page id.
+        """Store one page all-or-nothing (its own transaction, or a savepoint in a group); returns its page id.
 
         A page already stored under the same ``sha256`` (an earlier error or
         refusal) is replaced.
@@ -448,6 +493,21 @@ class Store:
         marks = self._db.execute("SELECT questions FROM marks WHERE page_id = ?", (page_id,)).fetchone()
         return _sheet_read(page, _decode_marks(marks["questions"]) if marks else ())
 
+    def stored_read(self, page_id: int) -> SheetRead | None:
+        """The reader's output of a stored page as :meth:`sheet_read` rebuilds it; None if the page was never read."""
+        row = self._db.execute("SELECT rotation_deg FROM page WHERE id = ?", (page_id,)).fetchone()
+        return self.sheet_read(page_id) if row is not None and row["rotation_deg"] is not None else None
+
+    def page_flags(self, page_id: int) -> tuple[Flag, ...]:
+        """The sheet-level flags of one page, oldest first."""
+        rows = self._db.execute("SELECT kind, detail FROM flag WHERE page_id = ? ORDER BY id", (page_id,))
+        return tuple(Flag(r["kind"], r["detail"]) for r in rows)
+
+    def iter_pages(self) -> Iterator[PageRow]:
+        """Every stored page in the order it was stored, from a cursor."""
+        for row in self._db.execute(f"SELECT {_PAGE_COLUMNS} FROM page ORDER BY id"):
+            yield _page_row(row)
+
     def marks_for_candidate(self, exam_id: str, candidate: str) -> list[StoredMarks]:
         """Graded sheets of an exam carrying this candidate number, with their marks."""
         rows = self._db.execute(
@@ -463,17 +523,32 @@ class Store:
 
     def graded_sheets(self, exam_id: str | None = None) -> list[GradedSheet]:
         """Graded sheets with scores and flags, ordered by exam, candidate, file and page."""
+        return list(self.iter_graded_sheets(exam_id))
+
+    def iter_graded_sheets(self, exam_id: str | None = None, *, for_review: bool = False) -> Iterator[GradedSheet]:
+        """The graded sheets of :meth:`graded_sheets` one at a time, from a cursor (memory stays flat).
+
+        With ``for_review``, only sheets with a flag or a question under review.
+        """
         where, args = ("AND page.exam_id = ?", [exam_id]) if exam_id is not None else ("", [])
+        if for_review:
+            where += " AND (score.review_count > 0 OR page.id IN (SELECT page_id FROM flag))"
         pages = self._db.execute(
             f"SELECT {_PAGE_COLUMNS}, score.variant AS score_variant, score.key_checksum, score.sections, "
             "score.questions AS score_questions, score.decisions FROM page JOIN score ON score.page_id = page.id "
             f"WHERE page.status = 'graded' {where} "
             "ORDER BY page.exam_id, page.candidate, page.source, page.page_no",
             args,
-        ).fetchall()
+        )
         flags = self.flags()
-        return [GradedSheet(_page_row(p), _sheet_score(p), tuple(flags.get(p["id"], ())), p["decisions"])
-                for p in pages]
+        shared: dict[tuple, QuestionScore] = {}
+        for p in pages:
+            yield GradedSheet(_page_row(p), _sheet_score(p, shared), tuple(flags.get(p["id"], ())), p["decisions"])
+
+    def max_question_number(self) -> int:
+        """The highest question number of any stored score (0 if none)."""
+        row = self._db.execute("SELECT max(json_extract(questions, '$[#-1][0]')) FROM score").fetchone()
+        return int(row[0] or 0)
 
     def flags(self) -> dict[int, list[Flag]]:
         """Sheet-level flags by page id."""
@@ -630,11 +705,6 @@ class Store:
                                "FROM score WHERE page_id = ?", (page_id,)).fetchone()
         return _sheet_score(row) if row is not None else None
 
-    def page_flags(self, page_id: int) -> list[Flag]:
-        """Sheet-level flags of one page."""
-        rows = self._db.execute("SELECT kind, detail FROM flag WHERE page_id = ? ORDER BY id", (page_id,))
-        return [Flag(r["kind"], r["detail"]) for r in rows]
-
     def replace_read(self, sha256: str, read: SheetRead, *, status: StoredStatus, reason: str = "",
                      exam_id: str | None = None, variant: str | None = None, candidate: str | None = None,
                      score: SheetScore | None = None, flags: Sequence[Flag] = ()) -> int:
@@ -747,11 +817,17 @@ def _encode_marks(questions: Sequence[QuestionRead], decimals: int) -> str:
         "number": [q.number for q in questions],
         "options": [_labels(q.options) for q in questions],
         "fills": np.rint(fills * scale).astype(np.int64).tolist(),
-        "states": ["".join(_STATE_LETTER[s] for s in q.states) for q in questions],
+        "states": [_state_letters(q.states) for q in questions],
         "marked": [_labels(q.marked) for q in questions],
         "flags": [list(q.flags) for q in questions],
         "confidence": np.rint(confidence * scale).astype(np.int64).tolist(),
     })
+
+
+@functools.lru_cache(maxsize=4096)
+def _state_letters(states: tuple[MarkState, ...]) -> str:
+    """One letter per bubble state (a page repeats a few dozen state patterns, so they are cached)."""
+    return "".join(_STATE_LETTER[s] for s in states)
 
 
 def _decode_marks(text: str) -> tuple[QuestionRead, ...]:
@@ -774,9 +850,18 @@ def _decode_marks(text: str) -> tuple[QuestionRead, ...]:
 def _labels(labels: Sequence[str]) -> str | list[str]:
     """Option labels for JSON: ``"ACD"`` when every label is one character, else a list.
 
-    ``tuple()`` of either form gives the labels back.
+    ``tuple()`` of either form gives the labels back.  Tuples (what reads and
+    scores carry) are cached: a page repeats a few dozen label patterns.
     """
+    if isinstance(labels, tuple):
+        return _tuple_labels(labels)
     return "".join(labels) if all(len(label) == 1 for label in labels) else list(labels)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tuple_labels(labels: tuple[str, ...]) -> str | tuple[str, ...]:
+    joined = "".join(labels)
+    return joined if len(joined) == len(labels) and "" not in labels else labels
 
 
 def _write_score(db: sqlite3.Connection, page_id: int, score: SheetScore) -> None:
@@ -854,13 +939,21 @@ def _sheet_read(page: sqlite3.Row, questions: tuple[QuestionRead, ...]) -> Sheet
     )
 
 
-def _sheet_score(row: sqlite3.Row) -> SheetScore:
+def _sheet_score(row: sqlite3.Row, shared: dict[tuple, QuestionScore] | None = None) -> SheetScore:
+    """A stored score; ``shared`` (one dict per read of many sheets) hands out one
+    :class:`QuestionScore` per distinct question outcome, so 10,000 sheets hold a
+    few thousand question objects instead of 1.8 million (they are immutable)."""
     sections = tuple(SectionScore(k, title, p, m) for k, title, p, m in json.loads(row["sections"]))
-    questions = tuple(
-        QuestionScore(number, section, tuple(marked), tuple(answer), points, max_points, status, tuple(review))
-        for number, section, marked, answer, points, max_points, status, review in json.loads(row["score_questions"])
-    )
-    return SheetScore(row["score_variant"], row["key_checksum"], questions, sections)
+    cache: dict[tuple, QuestionScore] = shared if shared is not None else {}
+    questions = []
+    for number, section, marked, answer, points, max_points, status, review in json.loads(row["score_questions"]):
+        marked, answer, review = tuple(marked), tuple(answer), tuple(review)
+        key = (number, section, marked, answer, points, max_points, status, review)
+        question = cache.get(key)
+        if question is None:
+            question = cache[key] = QuestionScore(number, section, marked, answer, points, max_points, status, review)
+        questions.append(question)
+    return SheetScore(row["score_variant"], row["key_checksum"], tuple(questions), sections)
 
 
 def _change_from_row(row: sqlite3.Row) -> ScoreChange:

@@ -19,7 +19,8 @@ the same kind of document: one full-width text frame per page
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,7 @@ __all__ = [
     "decorated_canvas_maker",
     "new_canvas",
     "running_decorator",
+    "streamed_story",
 ]
 
 INVARIANT = 1
@@ -115,6 +117,49 @@ class PageFrame:
     def frame_height_pt(self) -> float:
         """Height of the text frame, points."""
         return mm_to_pt(self.page_height_mm - self.margin_top_mm - self.margin_bottom_mm)
+
+
+class _StreamedStory(list):
+    """A story list that pulls its flowables from an iterator of parts as the layout consumes them.
+
+    reportlab's document builder takes flowables from the front of a list (and
+    puts split remainders back there); keeping only ``ahead`` flowables loaded
+    lets a 10,000-page document be laid out without building every page first.
+    """
+
+    def __init__(self, parts: Iterator[Sequence[Flowable]], ahead: int) -> None:
+        super().__init__()
+        self._parts, self._ahead = parts, ahead
+        self._fill()
+
+    def _fill(self) -> None:
+        while list.__len__(self) < self._ahead:
+            part = next(self._parts, None)
+            if part is None:
+                return
+            self.extend(part)
+
+    def __len__(self) -> int:
+        self._fill()
+        return list.__len__(self)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        self._fill()
+        return list.__getitem__(self, index)
+
+
+def streamed_story(parts: Iterable[Sequence[Flowable]], *, ahead: int = 64) -> list[Flowable]:
+    """A story for :func:`build_document` made part by part while it is laid out (memory stays flat).
+
+    Parameters
+    ----------
+    parts : iterable of sequences of Flowable
+        The story in pieces (e.g. one per score slip), made when needed.
+    ahead : int
+        Flowables kept loaded ahead of the layout (keep-with-next looks ahead
+        within them).
+    """
+    return _StreamedStory(iter(parts), ahead)
 
 
 def build_document(
@@ -224,14 +269,17 @@ def decorated_canvas_maker(decorate: PageDecorator, info: PdfInfo) -> type[Canva
             self._finished_pages: list[dict] = []
 
         def showPage(self):  # noqa: N802 - reportlab's name
-            self._finished_pages.append(dict(self.__dict__))
+            state = dict(self.__dict__)  # the page's drawing is kept compressed until the page count is known
+            state["_code"] = zlib.compress("\n".join(self._code).encode("utf-8"), 1)
+            self._finished_pages.append(state)
             self._startPage()
 
         def save(self):
             info.apply(self)
             count = len(self._finished_pages)
-            for number, state in enumerate(self._finished_pages, start=1):
-                self.__dict__.update(state)
+            for number in range(1, count + 1):
+                state, self._finished_pages[number - 1] = self._finished_pages[number - 1], {}
+                self.__dict__.update(state, _code=[zlib.decompress(state["_code"]).decode("utf-8")])
                 decorate(self, number, count)
                 Canvas.showPage(self)
             Canvas.save(self)

@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from omr.layout import SheetLayout
 from papergen.bank.model import Bank
 from papergen.errors import PapergenError, ReportError
 from papergen.exam import resolve_layout
-from papergen.report.annotate import AnnotateSummary, annotate_sheets
+from papergen.report.annotate import AnnotateAs, AnnotateSummary, annotate_sheets
 from papergen.report.cohort import load_cohort
 from papergen.report.html_report import render_report_html
 from papergen.report.pdf_report import render_report_pdf
@@ -34,7 +33,6 @@ __all__ = ["REPORT_FORMATS", "ReportRun", "write_reports", "write_exam_exports",
 REPORT_FORMATS = ("pdf", "html")
 """Formats of the cohort report and the slips."""
 
-AnnotateAs = Literal["png", "pdf"]
 
 
 @dataclass
@@ -112,7 +110,7 @@ def write_reports(
     cut: float | None = None,
     formats: Sequence[str] = REPORT_FORMATS,
     annotate: bool = False,
-    annotate_as: AnnotateAs = "png",
+    annotate_as: AnnotateAs = "jpeg",
     bank: Bank | None = None,
     layout: SheetLayout | str | Path | None = None,
     answers: AnswerDetail = "none",
@@ -131,8 +129,8 @@ def write_reports(
         Report and slip formats, from :data:`REPORT_FORMATS`.
     annotate : bool
         Also draw the scanned sheets (into ``annotated-<exam>/``).
-    annotate_as : {'png', 'pdf'}
-        A PNG per page, or a PDF per candidate.
+    annotate_as : {'jpeg', 'png', 'pdf'}
+        A JPEG per page, a PNG per page, or a PDF per candidate.
     bank : Bank, optional
         The exams' bank, for the per-topic table.
     layout : SheetLayout or path, optional
@@ -210,5 +208,5 @@ def _annotate(store: Store, report: CohortReport, out: Path, annotate_as: Annota
     sheet_layout = resolve_layout([cohort.manifest], layout)
     names = {s.page.candidate or "": n for s, n in zip(cohort.sheets, cohort.names) if n}
     folder = out / f"annotated-{file_part(cohort.exam_id)}"
-    return annotate_sheets(cohort.sheets, sheet_layout, folder, names=names, as_pdf=annotate_as == "pdf",
+    return annotate_sheets(cohort.sheets, sheet_layout, folder, names=names, annotate_as=annotate_as,
                            stored_reads=store.sheet_read, base_dir=results.parent)

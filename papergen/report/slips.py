@@ -32,7 +32,7 @@ from papergen.render.columns import column_major_rows
 from papergen.exam import ExamManifest
 from papergen.errors import ReportError
 from papergen.render.data_table import TableLook, data_table, group_dividers
-from papergen.render.document import PdfInfo, build_document, running_decorator
+from papergen.render.document import PdfInfo, build_document, running_decorator, streamed_story
 from papergen.render.fonts import register_font, require_glyphs
 from papergen.report.html_common import BASE_CSS, esc, html_page, html_pairs_table, html_table, write_html
 from papergen.report.pdf_common import (
@@ -257,12 +257,9 @@ def render_slips_pdf(report: CohortReport, path: str | Path, *, answers: AnswerD
     register_font()
     require_glyphs(_slip_texts(slips), document=f"score slips {report.cohort.exam_id}")
     starts: list[int] = []
-    story: list[Flowable] = []
-    for index, slip in enumerate(slips):
-        if index:
-            story.append(PageBreak())
-        story.append(_PageMark(starts))
-        story.extend(_slip_flowables(slip, style))
+    parts = ([*([PageBreak()] if index else []), _PageMark(starts), *_slip_flowables(slip, style)]
+             for index, slip in enumerate(slips))
+    story = streamed_story(parts)
     info = PdfInfo(title=f"{report.title} 成绩单", subject=f"exam {report.cohort.exam_id} score slips")
     decorate = running_decorator(f"{report.title}　成绩单", f"考试编号 {report.cohort.exam_id}", style.page,
                                  footer_text=lambda page, pages: _slip_footer(slips, starts, page, pages))

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from papergen.cli import main
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-COMMANDS = sorted(main.commands)
+COMMANDS = sorted(main.list_commands(None))
 
 
 def test_the_cli_has_every_stage():

@@ -104,3 +104,53 @@ def test_grade_command_reads_real_files_and_resumes(tmp_path, scans, exam):
     text = (tmp_path / "results" / "scores.csv").read_bytes().decode("utf-8-sig")
     totals = [row["total"] for row in csv.DictReader(io.StringIO(text))]
     assert totals == ["100", "94", "94"]
+
+
+@pytest.fixture(scope="module")
+def scan_files(tmp_path_factory, layout, exam):
+    """A PDF of two sheets (one with 11 wrong answers), then JPEGs: the wrong sheet again, a good one."""
+    import cv2
+
+    manifest, truth = exam
+    wrong = {**truth, **{n: {next_letter(layout, n, truth[n]): "pen"} for n in [*range(1, 11), 161]}}
+    folder = tmp_path_factory.mktemp("files")
+    pages = [sheet_image(layout, manifest, wrong, "2024000002", seed=5),
+             sheet_image(layout, manifest, truth, "2024000001", seed=6, skew_deg=0.6)]
+    synth.write_pdf(folder / "a.pdf", [synth.PdfPage(p, DPI) for p in pages])
+    cv2.imwrite(str(folder / "b.jpg"), sheet_image(layout, manifest, wrong, "2024000002", seed=7, skew_deg=-0.4))
+    cv2.imwrite(str(folder / "c.jpg"), sheet_image(layout, manifest, truth, "2024000003", seed=8))
+    return folder
+
+
+def stored_rows(out):
+    with Store.open(out / STORE_FILENAME) as store:
+        pages = sorted(store.pages(), key=lambda p: p.page_id)
+        sheets = {s.page.sha256: s for s in store.graded_sheets()}
+    return [(p.source, p.page_no, p.sha256, p.status, p.candidate,
+             sheets[p.sha256].score if p.sha256 in sheets else None,
+             [f.kind for f in sheets[p.sha256].flags] if p.sha256 in sheets else None) for p in pages]
+
+
+def test_worker_processes_store_what_one_process_stores_in_the_same_order(tmp_path, scan_files, exam):
+    manifest, _ = exam
+    one = grade_batch([scan_files], [manifest], tmp_path / "one")
+    two = grade_batch([scan_files], [manifest], tmp_path / "two", jobs=2)
+    assert (two.pages_seen, two.graded, two.skipped, two.run_errors) == (4, 4, 0, [])
+    assert (one.graded, one.flagged) == (two.graded, two.flagged) == (4, 2)
+    assert stored_rows(tmp_path / "two") == stored_rows(tmp_path / "one")
+    assert [r[1] for r in stored_rows(tmp_path / "two")] == [1, 2, 1, 1]
+    assert (tmp_path / "two" / "scores.csv").read_bytes() == (tmp_path / "one" / "scores.csv").read_bytes()
+    again = grade_batch([scan_files], [manifest], tmp_path / "two", jobs=2)
+    assert (again.pages_seen, again.skipped, again.graded) == (4, 4, 0)
+
+
+def test_the_worker_walk_is_the_page_source_walk(scan_files, tmp_path):
+    import itertools
+
+    from omr.scan_io import iter_pages
+    from papergen.grading.workers import input_files
+
+    (scan_files / ".hidden").mkdir(exist_ok=True)
+    (scan_files / ".hidden" / "x.jpg").write_bytes((scan_files / "c.jpg").read_bytes())
+    sources = [source for source, _ in itertools.groupby(p.source for p in iter_pages([scan_files, scan_files / "b.jpg"]))]
+    assert input_files([scan_files, scan_files / "b.jpg"]) == sources

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
 
 import pytest
@@ -21,7 +23,7 @@ from fake_grading import (
 from omr.layout import SheetLayout
 from omr.result import SheetRead
 from papergen.errors import GradeError
-from papergen.grading import DUPLICATE_CANDIDATE, DUPLICATE_SCAN, STORE_FILENAME, Store, grade_batch
+from papergen.grading import DUPLICATE_CANDIDATE, DUPLICATE_SCAN, STORE_FILENAME, GradeParams, Store, grade_batch
 from papergen.exam.manifest import Candidate, KeyQuestion
 
 EXAM = make_manifest()
@@ -350,3 +352,32 @@ def test_output_folder_that_cannot_be_created_is_refused(tmp_path):
     blocker.write_text("not a folder", encoding="utf-8")
     with pytest.raises(GradeError, match="cannot create the output folder"):
         grade_batch([], [EXAM], blocker / "sub", layout=small_layout())
+
+
+class _KilledAt:
+    """A reader that ends the process abruptly (as a kill would) at one page."""
+
+    def __init__(self, scans, page):
+        self.scans, self.page = scans, page
+
+    def __call__(self, image, layout, *, dpi=None):
+        if self.scans.read_calls == self.page - 1:
+            os._exit(9)
+        return self.scans.read_sheet(image, layout, dpi=dpi)
+
+
+def test_a_killed_run_loses_at_most_the_open_group_and_a_rerun_reads_only_the_rest(tmp_path):
+    scans = FakeScans()
+    for n in range(25):
+        scans.add(graded_read(candidate=f"{n:010d}"))
+    params = GradeParams(commit_pages=10)
+    kwargs = {**scans.grade_kwargs(), "reader": _KilledAt(scans, 24)}
+    child = multiprocessing.get_context("fork").Process(
+        target=grade_batch, args=(["scans"], [EXAM], tmp_path), kwargs={**kwargs, "params": params})
+    child.start()
+    child.join()
+    assert child.exitcode == 9
+    assert [p.page_no for p in stored(tmp_path)[0]] == list(range(1, 21))
+    summary = run(scans, tmp_path, params=params)
+    assert (summary.skipped, summary.graded, scans.read_calls) == (20, 5, 5)
+    assert [p.page_no for p in stored(tmp_path)[0]] == list(range(1, 26))

@@ -219,3 +219,20 @@ def test_open_never_creates_a_store_unless_asked(tmp_path):
         assert store.path == tmp_path / "new" / STORE_FILENAME
     with open_results(tmp_path / "new") as store:
         assert store.pages() == []
+
+
+def test_grouped_writes_commit_per_group_and_undo_only_a_failed_write(store, tmp_path):
+    batch = store.begin_batch({"inputs": ["scans"]})
+    other = sqlite3.connect(tmp_path / STORE_FILENAME)
+    committed = lambda: other.execute("SELECT count(*) FROM page").fetchone()[0]  # noqa: E731
+    with store.grouped_writes(3):
+        for n in range(4):
+            record, score = graded_record(sha=f"p{n}", candidate=f"{n:010d}")
+            store.save_page(replace(record, page_no=n + 1), batch_id=batch, score=score)
+        assert committed() == 3 and store.has_page("p3")
+        record, score = graded_record(sha="p9")
+        with pytest.raises(StoreError, match="CHECK constraint failed"):  # the store names SQLite's failures
+            store.save_page(replace(record, status="no such status"), batch_id=batch, score=score)
+        assert not store.has_page("p9") and store.has_page("p3")
+    assert committed() == 4
+    other.close()

@@ -257,17 +257,27 @@ def test_annotated_rings_sit_on_the_scanned_marks(scanned):
     assert np.median([b.half_width for b in marked]) == pytest.approx(layout.bubble.width_mm / 2 * 150 / 25.4, rel=0.05)
 
 
-def test_annotate_writes_a_png_per_page_and_a_pdf_per_candidate(scanned, tmp_path):
+@pytest.mark.parametrize("kind", ["jpeg", "png"])
+def test_annotate_writes_an_image_per_page_and_a_pdf_per_candidate(scanned, tmp_path, kind):
     with Store.open(scanned / "results" / STORE_FILENAME) as store:
         sheets = store.graded_sheets()
-        pngs = annotate_sheets(sheets, cs_layout(), tmp_path / "png", stored_reads=store.sheet_read)
-        pdfs = annotate_sheets(sheets, cs_layout(), tmp_path / "pdf", as_pdf=True)  # registers the pages again
-    assert not pngs.problems and len(pngs.written) == 2 and all(p.suffix == ".png" for p in pngs.written)
+        images = annotate_sheets(sheets, cs_layout(), tmp_path / kind, stored_reads=store.sheet_read, annotate_as=kind)
+        pdfs = annotate_sheets(sheets, cs_layout(), tmp_path / "pdf", annotate_as="pdf")  # registers the pages again
+    suffix = {"jpeg": ".jpg", "png": ".png"}[kind]
+    assert not images.problems and len(images.written) == 2 and all(p.suffix == suffix for p in images.written)
     assert sorted(p.name for p in pdfs.written) == ["2026000001.pdf", "2026000002.pdf"]
-    for path in pngs.written:  # s1 was scanned upside down; both come out upright: marks fill the lower half
-        grey = np.asarray(Image.open(path).convert("L"))
+    for path in images.written:  # s1 was scanned upside down; both come out upright: marks fill the lower half
+        opened = Image.open(path)
+        assert opened.format == kind.upper()
+        grey = np.asarray(opened.convert("L"))
         half = grey.shape[0] // 2
         assert (grey[:half] < 128).mean() < 0.7 * (grey[half:] < 128).mean()
+
+
+def test_the_default_annotation_is_a_jpeg_per_page(scanned, tmp_path):
+    with Store.open(scanned / "results" / STORE_FILENAME) as store:
+        summary = annotate_sheets(store.graded_sheets(), cs_layout(), tmp_path, stored_reads=store.sheet_read)
+    assert [p.suffix for p in summary.written] == [".jpg", ".jpg"]
 
 
 def test_annotate_lists_pages_it_cannot_draw_and_goes_on(scanned, tmp_path):

@@ -1,0 +1,286 @@
+"""Grading end to end against decoding, on one and on several processes; start-up; memory.
+
+Run from the repository root::
+
+    python bench/bench_throughput.py [--sheets 24] [--rounds 3] [--dpi 200] [--jobs 2] [--jobs-pages 600] [--seed 1]
+    python bench/bench_throughput.py --big 10000 [--big-kind jpeg|pdf]   # on demand, not in CI
+
+Synthetic answer sheets of the bundled ``a4-180`` layout, with a QR code of a
+``cs-180`` key so every page is identified, scored and stored, are written as
+the files scanners make (JPEG files, a G4 TIFF, PDFs of JPEG and G4 images;
+see ``bench_read.py``).  Every figure is a ratio against a floor measured in
+the same run:
+
+- one worker: ``grade_batch`` (decode, read, identify, score, store, exports)
+  per page against the bare decode of the same page (target <= 1.3) and
+  against the reader alone (page extraction + ``read_sheet``), each the
+  fastest of ``--rounds`` interleaved rounds;
+- ``--jobs``: sheets per second of ``grade_batch(jobs=N)`` over four files
+  against ``jobs=1`` on the same files, starting the workers included
+  (target >= 1.8 on 2 cores), beside the speed-up the machine gives pure CPU
+  work on as many processes at that moment (its floor: on a busy machine
+  neither reaches N);
+- annotated sheets: ``annotate_sheets`` per page as JPEG, PNG and PDF, less
+  the bare decode of the page (target <= 15 ms);
+- start-up: ``papergen grade`` on an empty folder against ``python -c pass``
+  (target <= 0.3 s);
+- ``--big N``: peak resident memory of ``papergen grade`` on N pages, exports
+  included (target < 300 MB).
+
+The load average is printed with the timings: other processes on a small
+machine slow every column, the ratios less so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench_grading import EXAM_ID, make_manifest
+from bench_read import Batch, write_batches
+from omr import synth
+from omr.layout import SheetLayout, load_layout
+from omr.read import read_sheet
+from omr.scan_io import iter_pages
+from papergen.exam.format import load_format
+from papergen.exam.manifest import ExamManifest, save_manifest
+from papergen.exam.sheet_code import SheetCode, encode_sheet_code
+from papergen.grading import STORE_FILENAME, Store, grade_batch
+from papergen.report.annotate import annotate_sheets
+from papergen.resources import bundled_format_path, bundled_layout_path
+
+REPO = Path(__file__).resolve().parents[1]
+CLI = "from papergen.cli import main; main()"
+
+
+def load() -> str:
+    """The load averages, as printed beside every timing."""
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def make_pages(layout: SheetLayout, manifest: ExamManifest, count: int, dpi: float, seed: int, *,
+               candidates: bool = True) -> list[np.ndarray]:
+    """Marked, skewed, noisy sheets whose QR code names the bench key.
+
+    Without ``candidates`` the number grid stays empty: copies of such a sheet
+    are not duplicates of one another (their candidate is unknown).
+    """
+    qr = encode_sheet_code(SheetCode(EXAM_ID, "A", manifest.variants[0].checksum))
+    pages = []
+    for k in range(count):
+        digits = synth.candidate_marks(f"{k + 1:010d}") if candidates else {}
+        marks = synth.SheetMarks(synth.random_answers(layout, seed + k), digits)
+        page = synth.draw_sheet(layout, dpi=dpi, marks=marks, seed=seed + k, qr_text=qr)
+        scan = synth.Scan(skew_deg=float(np.random.default_rng(k).uniform(-2, 2)), margin_mm=3, noise_sigma=3,
+                          blur_sigma_px=0.5)
+        pages.append(synth.capture(page, dpi, scan, seed=seed + k))
+    return pages
+
+
+def per_page_s(action, pages: int) -> float:
+    """Wall time of one call divided by the pages it handled, seconds."""
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) / pages
+
+
+def one_worker(batch: Batch, layout: SheetLayout, manifest: ExamManifest, out: Path, rounds: int
+               ) -> tuple[float, float, float]:
+    """(decode, read, grade) seconds per page of one format, one process: the fastest of interleaved rounds.
+
+    The fastest round is the one least slowed by other processes; each grading
+    round writes a fresh results folder, so every page is read and stored.
+    """
+    count = len(batch.decoders)
+    samples = []
+    for n in range(rounds):
+        decode = per_page_s(lambda: [d() for d in batch.decoders], count)
+        read = per_page_s(lambda: [read_sheet(p.image, layout, dpi=p.dpi) for p in iter_pages(batch.files)], count)
+        grade = per_page_s(lambda: grade_batch(batch.files, [manifest], out / f"round-{n}", layout=layout), count)
+        samples.append((decode, read, grade))
+    decode, read, grade = (min(column) for column in zip(*samples))
+    return decode, read, grade
+
+
+def stamped(base: list[np.ndarray], k: int) -> np.ndarray:
+    """Page ``k``: a drawn sheet with a distinct stamp in its corner (outside the sheet), so no two hash alike."""
+    image = base[k % len(base)].copy()
+    image[2:6, 2:6 + k % 997] = 0
+    image[8:12, 2:6 + k // 997] = 0
+    return image
+
+
+def write_files(base: list[np.ndarray], count: int, dpi: float, kind: str, folder: Path) -> list[Path]:
+    """``count`` stamped pages in four files (four folders of JPEGs), as several workers share them."""
+    folder.mkdir(parents=True)
+    files = []
+    for c in range(4):
+        pages = [stamped(base, k) for k in range(c, count, 4)]
+        if kind == "JPEG files":
+            files.append(folder / f"part-{c}")
+            files[-1].mkdir()
+            for n, page in enumerate(pages):
+                (files[-1] / f"{n:06d}.jpg").write_bytes(synth.encode_image(page, ".jpg", quality=85))
+        elif kind == "G4 TIFF":
+            files.append(synth.write_tiff(folder / f"part-{c}.tif", pages, dpi=dpi))
+        else:
+            image = "g4" if "G4" in kind else "jpeg"
+            files.append(synth.write_pdf(folder / f"part-{c}.pdf", [synth.PdfPage(p, dpi, image) for p in pages]))
+    return files
+
+
+def _burn(count: int) -> int:
+    """Pure Python arithmetic: work that parallelises perfectly on free cores."""
+    total = 0
+    for i in range(count):
+        total += i * i
+    return total
+
+
+def machine_speed_up(jobs: int, units: int = 4_000_000) -> float:
+    """How much more pure CPU work ``jobs`` processes do than one, right now (1.0: no free core)."""
+    context = multiprocessing.get_context("spawn")
+    started = time.perf_counter()
+    for _ in range(jobs):
+        _burn(units)
+    one = time.perf_counter() - started
+    with context.Pool(jobs) as pool:
+        pool.map(_burn, [10] * jobs)
+        started = time.perf_counter()
+        pool.map(_burn, [units] * jobs)
+        many = time.perf_counter() - started
+    return one / many
+
+
+def several_workers(files: list[Path], count: int, manifest: ExamManifest, layout: SheetLayout, out: Path,
+                    jobs: int) -> tuple[float, float]:
+    """Sheets per second of grade_batch over four files with 1 and with ``jobs`` processes (start included)."""
+    single = 1 / per_page_s(lambda: grade_batch(files, [manifest], out / "one", layout=layout), count)
+    multi = 1 / per_page_s(lambda: grade_batch(files, [manifest], out / "many", layout=layout, jobs=jobs), count)
+    return single, multi
+
+
+def annotate_costs(batch: Batch, layout: SheetLayout, results: Path, out: Path) -> dict[str, float]:
+    """Seconds per page of annotating the batch's graded pages as JPEG, PNG and PDF, and of decoding them."""
+    with Store.open(results / STORE_FILENAME) as store:
+        sheets = store.graded_sheets()
+        costs = {"decode": per_page_s(lambda: [d() for d in batch.decoders], len(batch.decoders))}
+        for kind in ("jpeg", "png", "pdf"):
+            costs[kind] = per_page_s(lambda: annotate_sheets(sheets, layout, out / kind, annotate_as=kind,
+                                                             stored_reads=store.sheet_read), len(sheets))
+    return costs
+
+
+def start_up(key: Path, folder: Path) -> tuple[float, float]:
+    """Median seconds of ``python -c pass`` and of ``papergen grade`` on an empty folder (5 runs each)."""
+    empty = folder / "empty"
+    empty.mkdir()
+
+    def run(args: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, *args], cwd=REPO, check=True, capture_output=True)
+        return time.perf_counter() - started
+
+    floor = sorted(run(["-c", "pass"]) for _ in range(5))[2]
+    grade = sorted(run(["-c", CLI, "grade", str(empty), "--key", str(key), "--out", str(folder / f"out{k}")])
+                   for k in range(5))[2]
+    return floor, grade
+
+
+def big_run(layout: SheetLayout, manifest: ExamManifest, key: Path, count: int, kind: str, dpi: float,
+            folder: Path, jobs: int) -> None:
+    """Grade ``count`` distinct pages with the command line and print its peak memory."""
+    base = make_pages(layout, manifest, 8, dpi, seed=100, candidates=False)
+    print(f"\nwriting {count} {kind} pages ...", flush=True)
+
+    scans = folder / "big"
+    scans.mkdir()
+    if kind == "jpeg":
+        for k in range(count):
+            (scans / f"{k:06d}.jpg").write_bytes(synth.encode_image(stamped(base, k), ".jpg", quality=85))
+    else:  # G4 images keep the writer's memory at ~40 KB a page (it holds the whole file)
+        synth.write_pdf(scans / "big.pdf", (synth.PdfPage(stamped(base, k), dpi, "g4") for k in range(count)))
+    print(f"{load()} before the run", flush=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", CLI, "grade", str(scans), "--key", str(key), "--out", str(folder / "res"),
+                    "--jobs", str(jobs)], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"{load()} after the run")
+    print(f"{count} {kind} pages, --jobs {jobs}: {seconds:.0f} s ({count / seconds:.1f} pages/s); "
+          f"peak RSS of the largest process {peak_mb:.0f} MB (target < 300 MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sheets", type=int, default=24)
+    parser.add_argument("--dpi", type=float, default=200.0)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--skip-jobs", action="store_true", help="leave out the --jobs comparison")
+    parser.add_argument("--jobs-pages", type=int, default=600,
+                        help="pages of the --jobs comparison (a real batch: starting the workers, about 1 s, is counted)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the one-worker table")
+    parser.add_argument("--big", type=int, default=0, help="pages of the memory run (0: skip it)")
+    parser.add_argument("--big-kind", choices=["jpeg", "pdf"], default="jpeg",
+                        help="a folder of JPEG files or one PDF of G4 images")
+    args = parser.parse_args()
+    layout = load_layout(bundled_layout_path("a4-180"))
+    manifest = make_manifest(layout, load_format(bundled_format_path("cs-180")), random.Random(args.seed))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        key = folder / "key.json"
+        save_manifest(manifest, key)
+        if args.big:
+            big_run(layout, manifest, key, args.big, args.big_kind, args.dpi, folder, args.jobs)
+            return
+        floor, grade = start_up(key, folder)
+        print(f"start-up: python -c pass {floor:.2f} s, papergen grade on an empty folder {grade:.2f} s "
+              f"({grade - floor:.2f} s of its own; target <= 0.3 s)")
+        print(f"drawing {args.sheets} sheets at {args.dpi:.0f} dpi ...", flush=True)
+        batches = write_batches(make_pages(layout, manifest, args.sheets, args.dpi, args.seed), args.dpi, folder)
+        print(f"\none worker, per page ({load()})\n")
+        print(f"{'format':<18} {'decode ms':>9} {'read ms':>8} {'grade ms':>9} {'grade/decode':>12} "
+              f"{'grade/read':>10}")
+        for n, batch in enumerate(batches):
+            decode, read, grade = one_worker(batch, layout, manifest, folder / f"one-{n}", args.rounds)
+            print(f"{batch.name:<18} {decode * 1e3:>9.1f} {read * 1e3:>8.1f} {grade * 1e3:>9.1f} "
+                  f"{grade / decode:>12.2f} {grade / read:>10.2f}")
+        print(f"\nannotated sheets, per page beyond decode (target <= 15 ms; {load()})\n")
+        print(f"{'format':<18} {'decode ms':>9} {'jpeg ms':>8} {'png ms':>8} {'pdf ms':>8}")
+        for n, batch in enumerate(batches):
+            costs = annotate_costs(batch, layout, folder / f"one-{n}" / "round-0", folder / f"annotated-{n}")
+            beyond = {kind: (costs[kind] - costs["decode"]) * 1e3 for kind in ("jpeg", "png", "pdf")}
+            print(f"{batch.name:<18} {costs['decode'] * 1e3:>9.1f} {beyond['jpeg']:>8.1f} {beyond['png']:>8.1f} "
+                  f"{beyond['pdf']:>8.1f}")
+        if args.skip_jobs:
+            return
+        base = make_pages(layout, manifest, 8, args.dpi, seed=100, candidates=False)
+        print(f"\n--jobs {args.jobs}: {args.jobs_pages} pages in 4 files, worker start included "
+              f"({load()}; {os.cpu_count()} cores)\n")
+        print(f"{'format':<18} {'1 process':>10} {f'{args.jobs} processes':>12} {'speed-up':>9} {'machine':>8}"
+              f" {'of machine':>10}   sheets/s")
+        for n, batch in enumerate(batches):
+            files = write_files(base, args.jobs_pages, args.dpi, batch.name, folder / f"jobs-{n}")
+            single, multi = several_workers(files, args.jobs_pages, manifest, layout, folder / f"jobs-out-{n}",
+                                            args.jobs)
+            machine = machine_speed_up(args.jobs)
+            print(f"{batch.name:<18} {single:>10.1f} {multi:>12.1f} {multi / single:>9.2f} {machine:>8.2f}"
+                  f" {multi / single / machine:>10.2f}")
+        print("(machine: the speed-up of pure CPU work on as many processes, measured right after; "
+              "of machine = speed-up / machine)")
+        print(f"\n{load()} after the timings")
+
+
+if __name__ == "__main__":
+    main()
