@@ -190,7 +190,8 @@ def test_english_is_one_click_or_one_parameter_away(page, results):
         page.wait_for_selector("#start")
         assert page.title() == "Review" and "Questions to settle" in page.inner_text("main")
         page.click("#lang-toggle")
-        page.wait_for_selector("#start")
+        # #start is on the page in both languages: wait for the Chinese text itself, not for the element
+        page.wait_for_function("document.title === '复核' && document.querySelector('main').innerText.includes('待复核题目')")
         assert page.title() == "复核" and "待复核题目" in page.inner_text("main")
 
 
