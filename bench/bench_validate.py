@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from papergen.bank.capacity import capacity
+from papergen.bank.paper_capacity import capacity
 from papergen.bank.model import Bank
 from papergen.bank.validate import validate_bank
 from papergen.exam.format import load_format

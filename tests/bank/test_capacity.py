@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from papergen.bank.capacity import capacity, display_width, format_capacity_table, section_fits
+from papergen.bank.paper_capacity import capacity, display_width, format_capacity_table, section_fits
 from papergen.bank.flow import FlowNetwork
 from papergen.bank.blueprint import make_blueprint
 from papergen.errors import AssemblyError
