@@ -1063,7 +1063,9 @@ def _page_values(db: sqlite3.Connection, page: sqlite3.Row, request: NewDecision
     if request.kind == "answer":
         read = _question_read(db, page, request)
         reasons = list(read.flags) + (["ambiguous"] if MarkState.AMBIGUOUS in read.states else [])
-        after = None if request.after is None else _checked(parse_answer, page, request, request.after, read.options)
+        # "" is a decided blank (空): already option keys, nothing to parse
+        after = (request.after if not request.after
+                 else _checked(parse_answer, page, request, request.after, read.options))
         return ", ".join(dict.fromkeys(reasons)), "".join(read.marked), after
     if request.kind == "candidate":
         flags = db.execute("SELECT kind FROM flag WHERE page_id = ?", (page["id"],)).fetchall()

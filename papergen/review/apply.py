@@ -18,15 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from papergen.errors import ReviewError
+from papergen.files import decode_text
 from papergen.grading import (
     ABSENT,
     ABSENT_WORD,
-    STORE_FILENAME,
     Decision,
     NewDecision,
     PageRow,
     Store,
     parse_answer,
+    open_results,
     parse_candidate,
     write_exports,
 )
@@ -50,20 +51,6 @@ class ApplyResult:
     def describe(self) -> list[str]:
         """Lines for the command line."""
         return [f"已记录复核决定 {len(self.applied)} 条，{self.unchanged} 行与已有决定相同", *self.sitting.describe()]
-
-
-def open_results(results_dir: str | Path) -> Store:
-    """The results store of a grading output folder.
-
-    Raises
-    ------
-    ReviewError
-        If the folder holds no results store.
-    """
-    path = Path(results_dir) / STORE_FILENAME
-    if not path.is_file():
-        raise ReviewError(f"{results_dir}: no {STORE_FILENAME} here; give the folder 'papergen grade' wrote")
-    return Store.open(path)
 
 
 def apply_review_csv(results_dir: str | Path, csv_path: str | Path, *, who: str,
@@ -96,11 +83,10 @@ def apply_review_csv(results_dir: str | Path, csv_path: str | Path, *, who: str,
 
 def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ReviewError(f"{path}: cannot read ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        raise ReviewError(f"{path}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from exc
+    text = decode_text(raw, path, ReviewError)  # Excel and WPS may save it back as GBK or UTF-16
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
     missing = [c for c in _COLUMNS if c not in header]

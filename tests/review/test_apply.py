@@ -220,3 +220,17 @@ def test_a_score_slip_says_when_it_includes_reviewers_decisions(sitting):
     slips = {s.candidate: s for s in slips_of(report)}
     assert slips["2024000001"].decisions == 1 and slips["2024000003"].decisions == 0
     assert slips_html(report).count("本成绩含 1 项人工复核决定") == 1
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_a_review_csv_saved_back_by_excel_or_wps_in_another_encoding_applies(sitting, tmp_path, encoding):
+    results, _ = sitting
+    rows = fill(read_rows(results / "review.csv"), {("scans/a.pdf", "1", "4"): "空", ("", "", "2024000004"): "缺考"})
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    filled = tmp_path / "filled.csv"
+    filled.write_bytes(text.getvalue().encode(encoding))
+    result = apply_review_csv(results, filled, who="王老师")
+    assert len(result.applied) == 2
+    blank = next(d for d in result.applied if d.question == 4)
+    assert blank.after == ""  # 空: the question decided blank
