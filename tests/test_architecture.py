@@ -36,7 +36,8 @@ ALLOWED = {
     "review": {"errors", "exam", "files", "grading", "resources", "wording"},
     "cli": set(PACKAGES + MODULES) - {"cli"},
 }
-"""The papergen packages and modules each part may import (besides ``papergen.__version__``)."""
+"""The papergen packages and modules each part may import (besides ``papergen.__version__`` and
+``papergen.lazy_names``, the package root's own)."""
 
 STORE_WRITES = {"save_page", "save_rescore", "begin_batch", "finish_batch"}
 """Store methods that change a results store (``save_manifest`` is checked as a method call too)."""
@@ -67,7 +68,7 @@ def _papergen_parts(module: str, names: tuple[str, ...]) -> set[str]:
         return set()
     if len(parts) > 1:
         return {parts[1]}
-    return {n for n in names if n != "__version__"}
+    return {n for n in names if n not in ("__version__", "lazy_names")}
 
 
 def _rel(path: Path) -> str:

@@ -15,8 +15,7 @@ validation, capacity and MinHash code with it.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from papergen import lazy_names
 
 __all__ = [
     "BANK_SCHEMA_VERSION",
@@ -97,13 +96,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module 'papergen.bank' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)

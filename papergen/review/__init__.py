@@ -8,8 +8,7 @@ this package is how people make them.  The names below are loaded on first use
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from papergen import lazy_names
 
 __all__ = [
     "DEFAULT_HOST",
@@ -38,13 +37,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module 'papergen.review' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)
