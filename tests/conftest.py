@@ -23,6 +23,19 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# Tests read English messages unless they ask for Chinese (``using_language("zh")`` or ``--lang zh``), whatever
+# the machine's locale; worker processes inherit the variable.
+os.environ["PAPERGEN_LANG"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """Each test starts in English, and a test that switches language does not leak it to the next."""
+    from papergen.cli.common import speak
+
+    speak("en")
+    yield
+
 _TOPICS = [
     {"code": "01", "name": "客户服务概述", "weight": 1},
     {"code": "02", "name": "客户投诉处理", "weight": 1},

@@ -13,7 +13,9 @@ import importlib
 import click
 
 from papergen import __version__
-from papergen.cli.common import CONTEXT_SETTINGS
+from papergen.cli.common import CONTEXT_SETTINGS, lang_option
+from papergen.cli.common import LocalisedGroup as _LocalisedGroup
+from papergen.i18n import N_
 
 __all__ = ["main"]
 
@@ -39,7 +41,7 @@ COMMANDS = {
 """Command name → ``module:attribute`` in :mod:`papergen.cli`: one line per command."""
 
 
-class _LazyGroup(click.Group):
+class _LazyGroup(_LocalisedGroup):
     """A click group that imports a command's module only when the command is looked up."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -56,10 +58,7 @@ class _LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=_LazyGroup, context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "-V", "--version", prog_name="papergen")
-def main() -> None:
-    """Build Chinese certification exam papers and grade their scanned answer sheets.
+MAIN_HELP = N_("""Build Chinese certification exam papers and grade their scanned answer sheets.
 
     \b
     A typical sitting:
@@ -67,4 +66,11 @@ def main() -> None:
       papergen build banks/customer-service.json --format formats/cs-180.json --variants 4 --seed 7 --out exam/
       papergen grade scans/ --key exam/key.json --out results/
       papergen report results/ --out reports/
-    """
+    """)
+
+
+@click.group(cls=_LazyGroup, context_settings=CONTEXT_SETTINGS, help=MAIN_HELP)
+@lang_option
+@click.version_option(__version__, "-V", "--version", prog_name="papergen")
+def main() -> None:
+    """The ``papergen`` group: ``--lang`` and ``--version`` here, the work in its commands."""
