@@ -57,7 +57,7 @@ from papergen.simulate.accuracy import AccuracyReport, compare_page
 from papergen.bank.io import load_bank
 from papergen.build import build_exam
 from papergen.exam.layout import manifest_layout
-from papergen.exam.manifest import load_manifest
+from papergen.exam.manifest import ExamManifest, load_manifest
 from papergen.resources import bundled_bank_path, bundled_format_path
 from papergen.simulate import SimExtras, load_truth_dir, simulate_scans
 from papergen.simulate.capture import PROFILES
@@ -90,7 +90,8 @@ def fixed_threshold(read: SheetRead, threshold: float = BASELINE_THRESHOLD) -> S
     return replace(read, questions=tuple(questions))
 
 
-def read_file(job: FileJob, layout: SheetLayout) -> tuple[str, AccuracyReport, AccuracyReport, FlagRates]:
+def read_file(job: FileJob, layout: SheetLayout,
+              manifest: ExamManifest) -> tuple[str, AccuracyReport, AccuracyReport, FlagRates]:
     """Read one file; the reader's and the baseline's comparison with the truth, and its flag tally."""
     reader, baseline, flags = AccuracyReport(), AccuracyReport(), FlagRates()
     pages = list(iter_pages([job.path]))
@@ -102,7 +103,7 @@ def read_file(job: FileJob, layout: SheetLayout) -> tuple[str, AccuracyReport, A
             reader.read_ms.append(read.timings_ms.get("total", 0.0))
         compare_page(reader, job.path.name, truth, read)
         compare_page(baseline, job.path.name, truth, fixed_threshold(read))
-        flags.add_page(truth, read)
+        flags.add_page(truth, read, manifest)
     return job.mix, reader, baseline, flags
 
 
@@ -148,12 +149,13 @@ class Reads:
     seconds: float
 
 
-def read_all(jobs: list[FileJob], layout: SheetLayout, workers: int) -> Reads:
+def read_all(jobs: list[FileJob], layout: SheetLayout, workers: int, manifest: ExamManifest) -> Reads:
     """Read every file in worker processes: per-mix reports and flag tallies, the baseline report."""
     started = time.perf_counter()
     reads = Reads({mix: AccuracyReport() for mix in MIXES}, {mix: FlagRates() for mix in MIXES}, AccuracyReport(), 0)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for mix, reader, base, flags in pool.map(read_file, jobs, [layout] * len(jobs), chunksize=2):
+        for mix, reader, base, flags in pool.map(read_file, jobs, [layout] * len(jobs),
+                                                       [manifest] * len(jobs), chunksize=2):
             reads.by_mix[mix].merge(reader)
             reads.flags[mix].merge(flags)
             reads.baseline.merge(base)
@@ -231,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Simulating {args.sheets} sheets x {len(PROFILES)} profiles x {len(MIXES)} mark mixes "
                   f"({args.workers} workers)")
             jobs, layout, sim_s = simulate_all(exam_dir, root, args.sheets, args.seed, args.workers)
-        reads = read_all(jobs, layout, args.workers)
+        exam = (args.scans if args.scans else root) / "exam" / "key.json"
+        reads = read_all(jobs, layout, args.workers, load_manifest(exam))
     light = read_light(layout, args.light_sheets, args.seed, args.workers)
     hard = read_hard(layout, args.hard_pages, args.seed, args.workers)
     total = AccuracyReport()

@@ -9,6 +9,11 @@ filled cleanly.  Tallies are kept per capture profile and question class, per ma
 - answer sheets of the exam with any flag (a flagged question or candidate number, or quarantined), the
   share the truth wants reviewed somewhere (two marks on a single-answer question, an erasure, an odd
   mark: the floor of the first), and sheets flagged although the truth expects no review on them;
+- answer sheets a person must look at once the exam's own rules settle what they can: the sheet scored
+  as ``papergen grade`` scores it, listed if any question keeps a review reason (two clear marks on a
+  单选 question are 0 points under ``multiple_marks: "zero"`` and need nobody), or if its candidate
+  number is not complete, or if it was not read; and the floor of that share, what the truth itself
+  leaves to a person after the same rules;
 - candidate numbers not read complete although filled cleanly, by tool.
 
 :func:`read_light_sheets` measures the other side of the same question: complete fills drawn with a light
@@ -28,6 +33,8 @@ from omr import synth
 from omr.layout import SheetLayout
 from omr.read import read_sheet
 from omr.result import MarkState, SheetRead
+from papergen.exam.manifest import ExamManifest
+from papergen.grading.scoring import score_sheet
 from papergen.simulate.capture import PROFILES, apply_capture, sample_capture
 from papergen.simulate.truth import TruthPage
 
@@ -47,6 +54,8 @@ class FlagRates:
     sheets_flagged: Counter = field(default_factory=Counter)
     sheets_clean: Counter = field(default_factory=Counter)
     sheets_clean_flagged: Counter = field(default_factory=Counter)
+    sheets_for_people: Counter = field(default_factory=Counter)
+    sheets_truth_for_people: Counter = field(default_factory=Counter)
     numbers: Counter = field(default_factory=Counter)
     numbers_flagged: Counter = field(default_factory=Counter)
 
@@ -55,8 +64,8 @@ class FlagRates:
         for name in self.__dataclass_fields__:
             getattr(self, name).update(getattr(other, name))
 
-    def add_page(self, truth: TruthPage, read: SheetRead) -> None:
-        """Count one page (only answer sheets of the exam count)."""
+    def add_page(self, truth: TruthPage, read: SheetRead, manifest: ExamManifest | None = None) -> None:
+        """Count one page (only answer sheets of the exam count); ``manifest``: the exam, to apply its rules."""
         if truth.kind != "sheet":
             return
         profile = truth.profile
@@ -80,11 +89,14 @@ class FlagRates:
         self.sheets_flagged[profile] += flagged
         self.sheets_clean[profile] += clean_sheet
         self.sheets_clean_flagged[profile] += clean_sheet and flagged
+        if manifest is not None:
+            self.sheets_for_people[profile] += for_people(truth, read, manifest)
+            self.sheets_truth_for_people[profile] += truth_for_people(truth, manifest)
 
     def lines(self, profiles: tuple[str, ...]) -> list[str]:
         """A table: one row per profile, the flatbed/feeder profiles together, and all profiles."""
         header = ("profile", "pen q", "pencil q", "unanswered q", "review q", "sheets", "sheets to review",
-                  "no-cause sheets", "pencil ids", "pen ids")
+                  "no-cause sheets", "to people", "floor", "pencil ids", "pen ids")
         out = [_row(*header)]
         groups = [(p, (p,)) for p in profiles if self.sheets[p]]
         groups += [("flatbed+feeder", FLATBED_FEEDER), ("all", profiles)]
@@ -102,6 +114,8 @@ class FlagRates:
         to_review = Counter({p: self.sheets[p] - self.sheets_clean[p] for p in members})
         cells.append(share(to_review, self.sheets, None))
         cells.append(share(self.sheets_clean_flagged, self.sheets_clean, None))
+        cells.append(share(self.sheets_for_people, self.sheets, None))
+        cells.append(share(self.sheets_truth_for_people, self.sheets, None))
         cells += [share(self.numbers_flagged, self.numbers, tool) for tool in ("pencil", "pen")]
         return cells
 
@@ -109,6 +123,46 @@ class FlagRates:
         """Share of clean pen/pencil questions flagged over every profile, in [0, 1]."""
         n = sum(v for (p, k), v in self.questions.items() if k in kinds)
         return sum(v for (p, k), v in self.questions_flagged.items() if k in kinds) / n if n else 0.0
+
+
+def for_people(truth: TruthPage, read: SheetRead, manifest: ExamManifest) -> bool:
+    """True if grading would list this sheet for a person under the exam's own scoring rules."""
+    if read.status != "read" or read.candidate is None or not read.candidate.complete:
+        return True
+    variant = truth.variant or manifest.variants[0].variant
+    score = score_sheet(read, manifest.variant(variant), manifest.format)
+    return any(question.review for question in score.questions)
+
+
+def truth_for_people(truth: TruthPage, manifest: ExamManifest) -> bool:
+    """True if the truth itself leaves this sheet to a person once the exam's rules settle what they can.
+
+    Settled: two or more clean marks on a single-answer question scored 0 under ``multiple_marks: "zero"``,
+    and erasure residue beside the one clean mark of a single-answer question (an answer changed).
+    Everything else the truth wants reviewed (odd marks, stray dots, residue on a question left blank or
+    among multiple-choice marks, an odd candidate number) stays: the floor of the "to people" column.
+    """
+    if truth.candidate_review:
+        return True
+    key = manifest.variant(truth.variant or manifest.variants[0].variant)
+    types = {q.number: q for q in key.questions}
+    for question in truth.questions:
+        if not question.review:
+            continue
+        item = types.get(question.number)
+        if item is None or item.type not in ("single", "judge"):
+            return True
+        meant = [kind for kind, chosen in zip(question.kinds, question.intended, strict=True) if chosen]
+        other = {kind for kind, chosen in zip(question.kinds, question.intended, strict=True)
+                 if kind and not chosen}
+        clean = meant and set(meant) <= {"pen", "pencil"}
+        rule = manifest.format.section(item.section).scoring.multiple_marks
+        if clean and len(meant) > 1 and not other and rule == "zero":
+            continue
+        if clean and len(meant) == 1 and other <= {"erasure"}:
+            continue
+        return True
+    return False
 
 
 def question_class(kinds: list[str | None], review: bool) -> str:

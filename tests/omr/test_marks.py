@@ -21,6 +21,8 @@ from omr.result import MarkState, SheetRead
 DPI = 150
 UNCERTAIN = {1: "light", 5: "partial", 9: "tick", 13: "cross", 41: "faint"}  # first question of each run of 4
 ERASED_BESIDE_MARK = (17, 18, 19)
+ERASED_BESIDE_FAINT = (45, 46)
+ERASED_IN_MULTI = (166, 167, 168)
 ERASED_ALONE = 20
 DOUBLE = (21, 22, 141)
 PENCIL = range(23, 41)
@@ -35,6 +37,10 @@ def _mixed_marks(layout: SheetLayout) -> synth.SheetMarks:
     for q in ERASED_BESIDE_MARK:
         answers[q] = {"A": "erasure", "C": "pen"}
     answers[ERASED_ALONE] = {"B": "erasure"}
+    for q in ERASED_BESIDE_FAINT:
+        answers[q] = {"A": "erasure", "C": "faint"}
+    for q in ERASED_IN_MULTI:
+        answers[q] = {"A": "pen", "B": "erasure", "D": "pen"}
     for q in DOUBLE:
         answers[q] = dict.fromkeys(layout.questions()[q - 1].options, "pen")
     for q in PENCIL:
@@ -60,7 +66,7 @@ def mixed(layout: SheetLayout) -> tuple[SheetRead, synth.SheetMarks]:
 
 
 def _plain_questions(marks: synth.SheetMarks) -> list[int]:
-    special = set(ERASED_BESIDE_MARK) | {ERASED_ALONE} | set(DOUBLE) | set(MULTI)
+    special = set(ERASED_BESIDE_MARK) | set(ERASED_BESIDE_FAINT) | set(ERASED_IN_MULTI) | {ERASED_ALONE} | set(DOUBLE) | set(MULTI)
     special |= {first + k for first in UNCERTAIN for k in range(4)}
     return [q for q in range(1, 181) if q not in special]
 
@@ -87,13 +93,28 @@ def test_light_partial_tick_cross_and_faint_marks_are_ambiguous_never_marked(mix
         assert question.confidence == 0.0
 
 
-def test_erasure_beside_a_mark_keeps_the_mark_and_is_flagged(mixed) -> None:
+def test_erasure_beside_a_clear_mark_reads_the_mark_without_review(mixed) -> None:
     read, _ = mixed
     for number in ERASED_BESIDE_MARK:
         question = read.question(number)
         assert question.marked == ("C",)
+        assert question.states[0] == MarkState.BLANK
+        assert not question.needs_review, question
+
+
+def test_erasure_beside_the_marks_of_a_multiple_choice_question_goes_to_review(mixed) -> None:
+    questions = [mixed[0].question(n) for n in ERASED_IN_MULTI]  # a faint wash there may be a light extra choice
+    assert all(q.marked == ("A", "D") for q in questions)
+    assert sum(FLAG_ERASURE in q.flags for q in questions) >= 2, questions  # residue drawn lightest may not show
+
+
+def test_erasure_beside_a_lighter_mark_goes_to_review(mixed) -> None:
+    read, _ = mixed
+    for number in ERASED_BESIDE_FAINT:
+        question = read.question(number)
         assert question.states[0] != MarkState.MARKED
-        assert FLAG_ERASURE in question.flags
+        assert question.needs_review, question
+        assert FLAG_ERASURE in question.flags or FLAG_AMBIGUOUS in question.flags
 
 
 def test_erased_answer_alone_reads_unanswered_and_is_flagged(mixed) -> None:

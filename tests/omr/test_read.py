@@ -48,8 +48,8 @@ def _unflagged_misreads(read: SheetRead, marks: synth.SheetMarks) -> tuple[list,
             compared += 1
             if state != _expected_state(truth.get(option)) and not question.needs_review:
                 misreads.append((question.number, option, truth.get(option), state.value))
-        if "erasure" in truth.values() and "erasure" not in question.flags:
-            misreads.append((question.number, "erasure not flagged"))
+        if "erasure" in truth.values() and question.marked != ("D",):  # the answer changed from A to D
+            misreads.append((question.number, "erasure beside a mark not read as the mark alone", question.marked))
     return misreads, compared
 
 
@@ -67,7 +67,8 @@ def test_read_sheet_makes_no_unflagged_misread_on_degraded_scans(layout: SheetLa
     assert read.candidate.digits == "2026031415" and read.candidate.complete
     assert read.qr_text == f"PG1|E|A|0000000{seed % 10}|"
     flagged = sum(q.needs_review for q in read.questions)
-    assert 20 <= flagged <= 30  # the 25 planted uncertain marks and erasures, give or take a question
+    assert 15 <= flagged <= 25  # the 20 planted uncertain marks, give or take a question; erasures beside a
+    # clear mark are answers changed, read without review
 
 
 def test_read_sheet_reports_stage_timings_and_geometry(layout: SheetLayout, pen_sheet) -> None:
