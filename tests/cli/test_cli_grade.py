@@ -83,7 +83,7 @@ def test_grade_requires_a_key(files, scans):
 
 
 def test_grade_help_starts_with_a_verb_and_ends_with_an_example():
-    doc = grade_command.grade.__doc__.strip()
+    doc = grade_command.grade.help.strip()
     assert doc.startswith("Read ")
     assert doc.endswith("papergen grade scans/ --key exam/key.json --out results/")
     assert "\b\n    Example:" in doc
