@@ -151,9 +151,12 @@ CLICK_WORDS = (
 
 
 def _choose_csv_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    from papergen.files import set_csv_encoding  # not at start-up: it loads pydantic
+    """Write the command's CSV files in ``value``; the encoding before comes back when the command ends."""
+    from papergen.files import csv_encoding, set_csv_encoding  # not at start-up: it loads pydantic
 
+    before = csv_encoding()
     set_csv_encoding(value)
+    ctx.call_on_close(lambda: set_csv_encoding(before))
 
 
 csv_encoding_option = click.option(  # the choices are papergen.files.CSV_ENCODINGS, not imported at start-up

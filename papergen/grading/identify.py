@@ -95,7 +95,7 @@ def identify_sheet(read: SheetRead, manifests: Mapping[str, ExamManifest]) -> Id
         exactly one clear mark; on any sheet whose 缺考 mark is filled.
     """
     if not read.qr_text:
-        return Refusal("no QR code decoded, so the sheet cannot be matched to a key; rescan the page")
+        return Refusal(_("no QR code decoded, so the sheet cannot be matched to a key; rescan the page"))
     try:
         code = decode_sheet_code(read.qr_text)
     except SheetCodeError as exc:

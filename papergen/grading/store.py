@@ -755,7 +755,7 @@ def open_results(results_dir: str | Path, *, create: bool = False, params: Store
     """
     folder = Path(results_dir)
     if create:
-        make_folder(folder, GradeError, "the output folder")
+        make_folder(folder, GradeError, _("the output folder"))
     elif not (folder / STORE_FILENAME).is_file():
         raise NoResultsError(_("{folder}: no {store} here; give the folder 'papergen grade' wrote").format(
             folder=folder, store=STORE_FILENAME))
