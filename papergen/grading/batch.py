@@ -18,6 +18,10 @@ rescores every stored sheet of that exam from the stored marks; an older
 version, or another key of the same version, is refused, so stored
 corrections are never undone.  Sheets refused earlier because their exam's
 key was missing are graded from their stored marks once that key is given.
+
+The summary and every message are in the language in use
+(:mod:`papergen.i18n`); the reasons and flag details stored with a page are
+written in the language of the run that made them.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from typing import Protocol
 from papergen.grading import ABSENT, FlagCounts, PageRow, Store, flag_counts
 from papergen.grading.exports import review_headings
 from papergen.grading.labels import page_reason
-from papergen.i18n import _, pgettext
+from papergen.i18n import _, ngettext, pgettext
 
 __all__ = ["RosterPerson", "ExamRoll", "Sitting", "reconcile", "next_steps", "NOT_GRADED"]
 
@@ -116,14 +116,19 @@ def next_steps(sitting: Sitting, results_dir: str) -> list[str]:
     """What a proctor does next with this sitting, most urgent first, with the command to run."""
     steps = []
     if sitting.not_graded:
-        steps.append(_("check the {count} pages not graded (listed above): rescan them and run papergen grade "
-                       "again, or register the set-aside sheets in the review workstation").format(
-                           count=len(sitting.not_graded)))
+        steps.append(ngettext("check the page not graded (listed above): rescan it and run papergen grade again, "
+                              "or register the set-aside sheet in the review workstation",
+                              "check the {count} pages not graded (listed above): rescan them and run papergen "
+                              "grade again, or register the set-aside sheets in the review workstation",
+                              len(sitting.not_graded)).format(count=len(sitting.not_graded)))
     open_items = sitting.flags.total + sum(len(e.absent) for e in sitting.exams)
     if open_items:
-        steps.append(_("review the {count} items left: papergen review {results} (or fill in the {decision} column "
-                       "of review.csv, then papergen review {results} --apply review.csv)").format(
-                           count=open_items, results=results_dir, decision=review_headings()["decision"]))
+        steps.append(ngettext("review the {count} item left: papergen review {results} (or fill in the {decision} "
+                              "column of review.csv, then papergen review {results} --apply review.csv)",
+                              "review the {count} items left: papergen review {results} (or fill in the {decision} "
+                              "column of review.csv, then papergen review {results} --apply review.csv)",
+                              open_items).format(count=open_items, results=results_dir,
+                                                 decision=review_headings()["decision"]))
     if sitting.settled:
         steps.append(_("everything is settled: papergen report {results} --out reports/ writes the reports").format(
             results=results_dir))
