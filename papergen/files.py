@@ -61,6 +61,9 @@ __all__ = [
     "make_folder",
     "spreadsheet_text",
     "CSV_ENCODING",
+    "CSV_ENCODINGS",
+    "csv_encoding",
+    "set_csv_encoding",
     "SPREADSHEET_HINT",
 ]
 
@@ -78,6 +81,11 @@ _UTF16_NUL_SHARE = 0.3
 
 CSV_ENCODING = "utf-8-sig"
 """UTF-8 with a byte order mark: spreadsheet programs then detect UTF-8."""
+CSV_ENCODINGS = {"utf-8": CSV_ENCODING, "gb18030": "gb18030"}
+"""Encodings of CSV exports by the name a user gives (``--csv-encoding``): UTF-8 with BOM (the default), or
+GB18030 for programs on Chinese Windows that take only the local code page."""
+_csv_encoding = [CSV_ENCODING]
+"""The encoding CSV exports are written in (see :func:`set_csv_encoding`)."""
 SPREADSHEET_HINT = "; close it if a spreadsheet program has it open, then rerun"
 """How to fix a CSV or XLSX file that cannot be written (usually: it is open in Excel or WPS)."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -390,6 +398,28 @@ def spreadsheet_text(cell: str) -> str:
     return cell if cell.strip() == cell else "'" + cell
 
 
+def set_csv_encoding(name: str | None) -> str:
+    """Write CSV exports in ``name`` (a key or value of :data:`CSV_ENCODINGS`; None: UTF-8 with BOM) from now on.
+
+    Returns the Python codec now used.
+
+    Examples
+    --------
+    >>> set_csv_encoding("gb18030"), set_csv_encoding(None)
+    ('gb18030', 'utf-8-sig')
+    """
+    codec = CSV_ENCODINGS.get((name or "utf-8").lower(), (name or "").lower())
+    if codec not in CSV_ENCODINGS.values():
+        raise ValueError(f"unknown CSV encoding {name!r}; use one of {', '.join(CSV_ENCODINGS)}")
+    _csv_encoding[:] = [codec]
+    return codec
+
+
+def csv_encoding() -> str:
+    """The Python codec CSV exports are written in now (:func:`set_csv_encoding`)."""
+    return _csv_encoding[0]
+
+
 def write_csv(
     path: str | Path,
     header: Sequence[str],
@@ -397,20 +427,25 @@ def write_csv(
     error: type[PapergenError],
     *,
     hint: str = SPREADSHEET_HINT,
+    encoding: str | None = None,
 ) -> Path:
-    """Write a CSV file atomically, UTF-8 with BOM (:data:`CSV_ENCODING`); returns ``path``.
+    """Write a CSV file atomically; returns ``path``.
 
-    Every cell passes through :func:`spreadsheet_text`: names, file names and
-    reasons from outside can never become live formulas.
+    The encoding is ``encoding`` (a key or value of :data:`CSV_ENCODINGS`),
+    else the one chosen with :func:`set_csv_encoding`: UTF-8 with BOM
+    (:data:`CSV_ENCODING`) unless asked for GB18030.  Every cell passes
+    through :func:`spreadsheet_text`: names, file names and reasons from
+    outside can never become live formulas.
 
     Raises
     ------
     PapergenError
-        Of class ``error``, if the file cannot be written.
+        Of class ``error``, if the file cannot be written (both encodings hold every character).
     """
+    codec = CSV_ENCODINGS.get(encoding, encoding) if encoding else csv_encoding()
 
     def write(tmp: Path) -> None:
-        with tmp.open("w", encoding=CSV_ENCODING, newline="") as handle:
+        with tmp.open("w", encoding=codec, newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow([spreadsheet_text(cell) for cell in header])
             writer.writerows([spreadsheet_text(cell) for cell in row] for row in rows)

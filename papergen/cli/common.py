@@ -64,8 +64,23 @@ def _translated_help(command: click.Command, ctx: click.Context | None = None) -
             setattr(owner, attribute, text)
 
 
+def _english_help(option: click.Option | None, fresh: bool) -> click.Option | None:
+    """The ``-h`` option, its help in English (if ``fresh``ly made) to be translated when shown like every other.
+
+    click writes that help in the language in use when it first makes the option and keeps the option,
+    so a later help page in the other language would repeat it.
+    """
+    if fresh and option is not None:
+        option.help = N_("Show this message and exit.")
+    return option
+
+
 class LocalisedCommand(click.Command):
     """A command whose help page is translated when shown."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        fresh = self._help_option is None
+        return _english_help(super().get_help_option(ctx), fresh)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self, ctx):
@@ -80,6 +95,10 @@ class LocalisedGroup(click.Group):
     """A command group whose help page, and its commands' one-line summaries, are translated when shown."""
 
     command_class = LocalisedCommand
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        fresh = self._help_option is None
+        return _english_help(super().get_help_option(ctx), fresh)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self, ctx):
@@ -129,3 +148,20 @@ CLICK_WORDS = (
     ngettext("{value!r} is not {choice}.", "{value!r} is not one of {choices}.", 1),
 )
 """click's own messages papergen users meet most, in click's words, so the catalogue translates them too."""
+
+
+def _choose_csv_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Write the command's CSV files in ``value``; the encoding before comes back when the command ends."""
+    from papergen.files import csv_encoding, set_csv_encoding  # not at start-up: it loads pydantic
+
+    before = csv_encoding()
+    set_csv_encoding(value)
+    ctx.call_on_close(lambda: set_csv_encoding(before))
+
+
+csv_encoding_option = click.option(  # the choices are papergen.files.CSV_ENCODINGS, not imported at start-up
+    "--csv-encoding", type=click.Choice(["utf-8", "gb18030"]), default="utf-8", show_default=True,
+    expose_value=False, callback=_choose_csv_encoding,
+    help=N_("Encoding of the CSV files written: utf-8 (with BOM, for Excel and WPS) or gb18030 "
+            "(for programs that read only the Chinese Windows code page)."))
+"""``--csv-encoding utf-8|gb18030`` on every command that writes CSV files."""

@@ -7,17 +7,10 @@ from pathlib import Path
 import click
 
 from papergen import grading
-from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
+from papergen.cli.common import command, csv_encoding_option, reports_errors
+from papergen.i18n import N_
 
-
-@click.command("merge", context_settings=CONTEXT_SETTINGS)
-@click.argument("results", nargs=-1, required=True,
-                type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The sitting's results folder (created if needed).")
-@reports_errors
-def merge(results: tuple[Path, ...], out_dir: Path) -> None:
-    """Combine the results folders of several scanning stations into one sitting.
+MERGE_HELP = N_("""Combine the results folders of several scanning stations into one sitting.
 
     Every page of each RESULTS folder (its marks, score and flags) is copied
     into OUT once: a page already there is skipped, so merging again, or a
@@ -30,7 +23,18 @@ def merge(results: tuple[Path, ...], out_dir: Path) -> None:
     Example:
       papergen merge station-1/ station-2/ --out sitting/
       papergen report sitting/ --out reports/
-    """
+    """)
+
+
+@command("merge", help=MERGE_HELP)
+@click.argument("results", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help=N_("The sitting's results folder (created if needed)."))
+@csv_encoding_option
+@reports_errors
+def merge(results: tuple[Path, ...], out_dir: Path) -> None:
+    """Merge stations' results folders into one (see ``MERGE_HELP``)."""
     summary = grading.merge_results(results, out_dir)
     for line in summary.describe():
         click.echo(line)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from papergen.bank import load_bank
-from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
+from papergen.cli.common import CONTEXT_SETTINGS, csv_encoding_option, reports_errors
 from papergen.grading import EXIT_EXPORTS_FAILED, rescore_results
 from papergen.report import ANSWER_DETAILS, write_exam_exports, write_reports
 from papergen.writeback import writeback_results
@@ -32,6 +32,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option("--layout", type=_FILE, help="Sheet layout file for --annotate; default: the bundled one.")
 @click.option("--answers", type=click.Choice(ANSWER_DETAILS), default="none", show_default=True,
               help="What slips list: missed questions without the correct answers, with them, or all questions.")
+@csv_encoding_option
 @reports_errors
 def report(results_dir: Path, out_dir: Path, cut: float | None, formats: str, old_format: None, annotate: bool,
            annotate_as: str, bank_path: Path | None, layout: Path | None, answers: str) -> None:
@@ -69,6 +70,7 @@ def _renamed(value: str | None) -> None:
               help="The key the results were last scored with (key.json or the latest key.vN.json).")
 @click.option("--corrections", "corrections_path", required=True, type=_FILE,
               help="Corrections file (JSON): answers changed, answers also accepted, questions dropped.")
+@csv_encoding_option
 @reports_errors
 def rescore(results_dir: Path, key_path: Path, corrections_path: Path) -> None:
     """Correct the key and rescore every stored sheet without reading the scans again.

@@ -18,6 +18,10 @@ rescores every stored sheet of that exam from the stored marks; an older
 version, or another key of the same version, is refused, so stored
 corrections are never undone.  Sheets refused earlier because their exam's
 key was missing are graded from their stored marks once that key is given.
+
+The summary and every message are in the language in use
+(:mod:`papergen.i18n`); the reasons and flag details stored with a page are
+written in the language of the run that made them.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ from papergen.grading.rescore import rescore_store
 from papergen.grading.scoring import SheetScore, score_sheet
 from papergen.grading.store import Store, open_results
 from papergen.grading.workers import PageDone, WorkerSetup, input_files, parallel_outcomes
+from papergen.i18n import N_, _
 
 __all__ = [
     "EXIT_OK",
@@ -129,7 +134,7 @@ class PageProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.source} page {self.page}: {self.reason}"
+        return _("{source} page {page}: {reason}").format(source=self.source, page=self.page, reason=self.reason)
 
 
 @dataclass
@@ -215,29 +220,36 @@ class GradeSummary:
         return data
 
     def describe(self) -> list[str]:
-        """Human-readable lines for the end of a run."""
-        lines = [f"Pages seen: {self.pages_seen} ({self.skipped} already read, skipped)"]
-        regraded = f"; {self.regraded} refused earlier, graded now" if self.regraded else ""
-        lines.append(f"Sheets graded: {self.graded}, {self.flagged} flagged for review{regraded}")
-        for title, problems in (("Blank pages", self.blank), ("Refused", self.refused),
-                                ("Quarantined", self.quarantined), ("Not answer sheets", self.not_a_sheet),
-                                ("Errors", self.errors),
-                                ("Set aside in earlier runs, still to look at", self.set_aside_earlier)):
-            if problems or not title.startswith("Set aside"):
-                lines.append(f"{title}: {len(problems)}")
+        """Human-readable lines for the end of a run, in the language in use."""
+        lines = [_("Pages seen: {pages} ({skipped} already read, skipped)").format(
+            pages=self.pages_seen, skipped=self.skipped)]
+        if self.regraded:
+            lines.append(_("Sheets graded: {graded}, {flagged} flagged for review; {regraded} refused earlier, "
+                           "graded now").format(graded=self.graded, flagged=self.flagged, regraded=self.regraded))
+        else:
+            lines.append(_("Sheets graded: {graded}, {flagged} flagged for review").format(
+                graded=self.graded, flagged=self.flagged))
+        for title, problems, always in ((N_("Blank pages"), self.blank, True), (N_("Refused"), self.refused, True),
+                                        (N_("Quarantined"), self.quarantined, True),
+                                        (N_("Not answer sheets"), self.not_a_sheet, True),
+                                        (N_("Errors"), self.errors, True),
+                                        (N_("Set aside in earlier runs, still to look at"), self.set_aside_earlier,
+                                         False)):
+            if problems or always:
+                lines.append(_("{title}: {count}").format(title=_(title), count=len(problems)))
             lines.extend(f"  {p}" for p in problems)
         for r in self.rescored:
-            lines.append(f"Key of exam {r.exam_id} changed: {r.sheets} stored sheets rescored, "
-                         f"{len(r.changes)} scores changed")
-        lines.extend(f"Note: {n}" for n in self.notices)
+            lines.append(_("Key of exam {exam} changed: {sheets} stored sheets rescored, {changed} scores changed")
+                         .format(exam=r.exam_id, sheets=r.sheets, changed=len(r.changes)))
+        lines.extend(_("Note: {note}").format(note=n) for n in self.notices)
         return lines + closing_lines(self.run_errors, self.exports)
 
 
 def closing_lines(run_errors: Sequence[str], exports: Sequence[Path]) -> list[str]:
     """The last lines of a run's summary: problems not tied to a page, files written."""
-    lines = [f"Problem: {e}" for e in run_errors]
+    lines = [_("Problem: {problem}").format(problem=e) for e in run_errors]
     if exports:
-        lines.append(f"Written: {', '.join(str(p) for p in exports)}")
+        lines.append(_("Written: {files}").format(files=", ".join(str(p) for p in exports)))
     return lines
 
 
@@ -294,8 +306,9 @@ def scan_inputs(inputs: Sequence[str | Path], out_dir: str | Path) -> list[Path]
     for item in map(Path, inputs):
         where = item.resolve()
         if where == out or out in where.parents:
-            raise GradeError(f"grade: input {item} is inside the results folder {out_dir}; results are never read "
-                             "as scans; give the scan folder, or choose an --out outside it")
+            raise GradeError(_("grade: input {input} is inside the results folder {out}; results are never read "
+                               "as scans; give the scan folder, or choose an --out outside it").format(
+                                   input=item, out=out_dir))
         paths += _without_folder(item, out) if item.is_dir() and where in out.parents else [item]
     return paths
 
@@ -459,7 +472,7 @@ class _Run:
             record = outcome.record
             base = PageRecord(record.source, record.page_no, record.sha256, StoredStatus.ERROR,
                               elapsed_ms=record.elapsed_ms)
-            self._save(_Outcome(replace(base, reason=f"{type(exc).__name__}: {exc}")), started)
+            self._save(_Outcome(replace(base, reason=_failure(exc))), started)
 
     def set_aside_earlier(self) -> list[PageProblem]:
         """Pages skipped in this run whose stored outcome still needs attention."""
@@ -476,7 +489,8 @@ class _Run:
             try:
                 outcome = self._with_duplicates(_assess_read(base, read, self.keys))
             except Exception as exc:  # leave the page refused, say why it stayed so
-                self.summary.run_errors.append(f"{row.source} page {row.page_no}: stays refused ({exc})")
+                self.summary.run_errors.append(_("{source} page {page}: stays refused ({error})").format(
+                    source=row.source, page=row.page_no, error=exc))
                 continue
             self._save(outcome, time.perf_counter())
             self.summary.regraded += 1
@@ -497,16 +511,18 @@ class _Run:
         for other in self.store.marks_for_candidate(record.exam_id or "", candidate):
             share = _agreement(score, other)
             if other.page.variant == record.variant and share >= self.params.duplicate_scan_agreement:
-                note = f"same candidate {candidate}, variant and {share:.0%} of answers as"
-                own.append(Flag(DUPLICATE_SCAN, f"{note} {other.page.source} page {other.page.page_no}; "
-                                                "probably one sheet scanned twice"))
-                related.append((other.page.page_id, Flag(DUPLICATE_SCAN, f"{note} {record.source} page "
-                                                         f"{record.page_no}; probably one sheet scanned twice")))
+                same = _("same candidate {candidate}, variant and {share} of answers as {source} page {page}; "
+                         "probably one sheet scanned twice")
+                own.append(Flag(DUPLICATE_SCAN, same.format(candidate=candidate, share=f"{share:.0%}",
+                                                            source=other.page.source, page=other.page.page_no)))
+                related.append((other.page.page_id, Flag(DUPLICATE_SCAN, same.format(
+                    candidate=candidate, share=f"{share:.0%}", source=record.source, page=record.page_no))))
             elif candidate.isdigit():
-                own.append(Flag(DUPLICATE_CANDIDATE, f"candidate number {candidate} also on "
-                                                     f"{other.page.source} page {other.page.page_no}"))
-                related.append((other.page.page_id, Flag(DUPLICATE_CANDIDATE, f"candidate number {candidate} "
-                                                         f"also on {record.source} page {record.page_no}")))
+                also = _("candidate number {candidate} also on {source} page {page}")
+                own.append(Flag(DUPLICATE_CANDIDATE, also.format(candidate=candidate, source=other.page.source,
+                                                                 page=other.page.page_no)))
+                related.append((other.page.page_id, Flag(DUPLICATE_CANDIDATE, also.format(
+                    candidate=candidate, source=record.source, page=record.page_no))))
         return tuple(own), tuple(related)
 
     def _save(self, outcome: _Outcome, started: float | None) -> None:
@@ -534,7 +550,7 @@ def assess_page(page: PageImageLike, keys: Mapping[str, ExamManifest], layout: S
     try:
         outcome = _assess_image(base, page, keys, layout, reader)
     except Exception as exc:  # one bad page never aborts the batch
-        outcome = _Outcome(replace(base, reason=f"{type(exc).__name__}: {exc}"))
+        outcome = _Outcome(replace(base, reason=_failure(exc)))
     elapsed_ms = (time.perf_counter() - started) * 1000.0
     return replace(outcome, record=replace(outcome.record, elapsed_ms=elapsed_ms))
 
@@ -542,7 +558,7 @@ def assess_page(page: PageImageLike, keys: Mapping[str, ExamManifest], layout: S
 def _assess_image(base: PageRecord, page: PageImageLike, keys: Mapping[str, ExamManifest], layout: SheetLayout,
                   reader: Reader) -> _Outcome:
     if page.error is not None or page.image is None:
-        reason = f"cannot decode the page: {page.error or 'no image'}"
+        reason = _("cannot decode the page: {error}").format(error=page.error or _("no image"))
         return _Outcome(replace(base, status=StoredStatus.QUARANTINED, reason=reason))
     read = reader(page.image, layout, dpi=page.dpi)
     return _assess_read(base, read, keys)
@@ -562,6 +578,11 @@ def _assess_read(base: PageRecord, read: SheetRead, keys: Mapping[str, ExamManif
     return _Outcome(record, score, identity.flags)
 
 
+def _failure(exc: Exception) -> str:
+    """The reason stored for a page whose assessment failed: the exception's class and message."""
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _agreement(score: SheetScore, other: StoredMarks) -> float:
     if not score.questions:
         return 0.0
@@ -574,9 +595,8 @@ def _pages_guarded(source: PageSource, paths: list[Path], summary: GradeSummary)
     try:
         yield from source(paths)
     except Exception as exc:  # the inputs stopped yielding: keep what was graded, say why
-        summary.run_errors.append(
-            f"reading the inputs stopped after {summary.pages_seen} pages ({type(exc).__name__}: {exc})"
-        )
+        summary.run_errors.append(_("reading the inputs stopped after {pages} pages ({error})").format(
+            pages=summary.pages_seen, error=_failure(exc)))
 
 
 # -- run setup -----------------------------------------------------------------
@@ -584,11 +604,12 @@ def _pages_guarded(source: PageSource, paths: list[Path], summary: GradeSummary)
 
 def _index_manifests(manifests: Sequence[ExamManifest]) -> dict[str, ExamManifest]:
     if not manifests:
-        raise GradeError("grade: no key given; pass the exam's key.json with --key")
+        raise GradeError(_("grade: no key given; pass the exam's key.json with --key"))
     keys: dict[str, ExamManifest] = {}
     for manifest in manifests:
         if manifest.exam_id in keys and key_digest(keys[manifest.exam_id]) != key_digest(manifest):
-            raise GradeError(f"grade: two different keys for exam {manifest.exam_id!r}; pass one key per exam")
+            raise GradeError(_("grade: two different keys for exam {exam}; pass one key per exam").format(
+                exam=repr(manifest.exam_id)))
         keys[manifest.exam_id] = manifest
     return keys
 
@@ -596,7 +617,7 @@ def _index_manifests(manifests: Sequence[ExamManifest]) -> dict[str, ExamManifes
 def _check_keys(keys: Mapping[str, ExamManifest], layout: SheetLayout) -> None:
     for manifest in keys.values():
         try:
-            check_key(manifest, f"grade: key of exam {manifest.exam_id}", layout)
+            check_key(manifest, _("grade: key of exam {exam}").format(exam=manifest.exam_id), layout)
         except ManifestError as exc:
             raise GradeError(str(exc)) from exc
 
@@ -616,32 +637,39 @@ def _apply_keys(store: Store, keys: Mapping[str, ExamManifest], notices: list[st
             raise GradeError(_superseded_message(store, stored, manifest))
         else:
             try:
-                rescored.append(rescore_store(store, manifest, reason=f"key version {manifest.key_version}"))
+                reason = _("key version {version}").format(version=manifest.key_version)
+                rescored.append(rescore_store(store, manifest, reason=reason))
             except ManifestError as exc:
-                raise GradeError(f"{store.path}: {exc}; grade into a new --out folder") from exc
+                raise GradeError(_("{path}: {error}; grade into a new --out folder").format(
+                    path=store.path, error=exc)) from exc
     return rescored
 
 
 def _unsealed_notice(manifest: ExamManifest, store: Store) -> str:
-    notice = (f"the key of exam {manifest.exam_id} has no digest (written before keys were sealed); accepted, "
-              f"and sealed in {store.path}: later edits of it will be refused")
     changed = checksum_mismatches(manifest) if manifest.key_version == 1 else []
     if changed:
-        notice += (f"; its answers or points differ from those the sheets' QR checksum was made from (variants "
-                   f"{', '.join(changed)}): edited by hand, or corrected by an older papergen; check it")
-    return notice
+        return _("the key of exam {exam} has no digest (written before keys were sealed); accepted, and sealed in "
+                 "{path}: later edits of it will be refused; its answers or points differ from those the sheets' "
+                 "QR checksum was made from (variants {variants}): edited by hand, or corrected by an older "
+                 "papergen; check it").format(exam=manifest.exam_id, path=store.path, variants=", ".join(changed))
+    return _("the key of exam {exam} has no digest (written before keys were sealed); accepted, and sealed in "
+             "{path}: later edits of it will be refused").format(exam=manifest.exam_id, path=store.path)
 
 
 def _superseded_message(store: Store, stored: ExamManifest, given: ExamManifest) -> str:
-    current = f"version {stored.key_version} (digest {key_digest(stored)[:12]})"
+    fields = {"exam": stored.exam_id, "given": given.key_version, "version": stored.key_version,
+              "digest": key_digest(stored)[:12], "path": store.path,
+              "name": "key.json" if stored.key_version == 1 else f"key.v{stored.key_version}.json"}
     if given.key_version < stored.key_version:
-        what = f"is version {given.key_version}, superseded by {current}"
+        message = _("grade: the key given for exam {exam} is version {given}, superseded by version {version} "
+                    "(digest {digest}); grading with it would undo the scores in {path}; pass the current key "
+                    "({name}, the one 'papergen rescore' wrote last), or grade into a new --out folder")
     else:
-        what = f"differs from the stored {current}: another build or an edited copy"
-    name = "key.json" if stored.key_version == 1 else f"key.v{stored.key_version}.json"
-    return (f"grade: the key given for exam {stored.exam_id} {what}; grading with it would undo the scores in "
-            f"{store.path}; pass the current key ({name}, the one 'papergen rescore' wrote last), "
-            "or grade into a new --out folder")
+        message = _("grade: the key given for exam {exam} differs from the stored version {version} (digest "
+                    "{digest}): another build or an edited copy; grading with it would undo the scores in {path}; "
+                    "pass the current key ({name}, the one 'papergen rescore' wrote last), or grade into a new "
+                    "--out folder")
+    return message.format(**fields)
 
 
 def _batch_args(inputs: Sequence[str | Path], manifests: Sequence[ExamManifest], layout: SheetLayout) -> dict[str, Any]:
@@ -658,7 +686,7 @@ def _export(store: Store, out: Path, summary: GradeSummary) -> None:
     try:
         summary.exports = write_exports(store, out)
     except ReportError as exc:
-        summary.run_errors.append(f"exports not written: {exc}")
+        summary.run_errors.append(_("exports not written: {error}").format(error=exc))
         summary.exports_failed = True
 
 

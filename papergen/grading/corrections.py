@@ -67,6 +67,7 @@ from papergen.grading.records import RescoreResult
 from papergen.grading.lock import results_lock
 from papergen.grading.rescore import plan_rescore
 from papergen.grading.store import Store, open_results
+from papergen.i18n import _
 
 __all__ = [
     "Correction",
@@ -161,22 +162,27 @@ class RescoreOutcome:
 
     def describe(self) -> list[str]:
         """Human-readable lines for the command line: key changes, policies, and only the totals that changed."""
-        lines = [f"New key: {self.manifest_path}", f"Change log: {self.log_path}"]
-        lines += [f"  variant {c.variant} question {c.question} ({c.item_id}): {c.before} -> {c.after}"
+        lines = [_("New key: {path}").format(path=self.manifest_path),
+                 _("Change log: {path}").format(path=self.log_path)]
+        lines += ["  " + _("variant {variant} question {question} ({item}): {before} -> {after}").format(
+            variant=c.variant, question=c.question, item=c.item_id, before=c.before, after=c.after)
                   for c in self.changes]
         lines += self.policies
         moved = self.rescore.total_changes
-        lines.append(f"Rescored {self.rescore.sheets} sheets: {len(moved)} totals changed, "
-                     f"{self.rescore.sheets - len(moved)} unchanged")
-        lines += [f"  {c.source} page {c.page_no} (candidate {c.candidate or '?'}): {c.old_total:g} -> "
-                  f"{c.new_total:g} points" for c in moved]
+        lines.append(_("Rescored {sheets} sheets: {changed} totals changed, {unchanged} unchanged").format(
+            sheets=self.rescore.sheets, changed=len(moved), unchanged=self.rescore.sheets - len(moved)))
+        lines += ["  " + _("{source} page {page} (candidate {candidate}): {old} -> {new} points").format(
+            source=c.source, page=c.page_no, candidate=c.candidate or "?", old=f"{c.old_total:g}",
+            new=f"{c.new_total:g}") for c in moved]
         maxima = Counter((c.old_max, c.new_max) for c in self.rescore.changes
                          if c.old_max is not None and c.old_max != c.new_max)
-        lines += [f"Maximum of {n} sheets: {old:g} -> {new:g} points" for (old, new), n in sorted(maxima.items())]
+        lines += [_("Maximum of {sheets} sheets: {old} -> {new} points").format(sheets=n, old=f"{old:g}",
+                                                                                new=f"{new:g}")
+                  for (old, new), n in sorted(maxima.items())]
         if self.exports:
-            lines.append(f"Rewritten: {', '.join(str(p) for p in self.exports)}")
+            lines.append(_("Rewritten: {files}").format(files=", ".join(str(p) for p in self.exports)))
         if self.exports_problem:
-            lines.append(f"Problem: exports not rewritten: {self.exports_problem}")
+            lines.append(_("Problem: exports not rewritten: {error}").format(error=self.exports_problem))
         return lines
 
 
@@ -191,7 +197,7 @@ def load_corrections(path: str | Path) -> Corrections:
     ManifestError
         Naming the file and the JSON path of every problem.
     """
-    return load_json_model(path, Corrections, ManifestError, "corrections file")
+    return load_json_model(path, Corrections, ManifestError, _("corrections file"))
 
 
 # -- applying ------------------------------------------------------------------------
@@ -221,17 +227,17 @@ def apply_corrections(
     questions = {(v.variant, q.number): q.model_copy(deep=True) for v in manifest.variants for q in v.questions}
     problems: list[str] = []
     for index, correction in enumerate(corrections.corrections):
-        where = f"{source}: corrections[{index}] ({correction.target})"
         try:
             _apply_one(correction, manifest, questions)
         except ValueError as exc:
-            problems.append(f"{where}: {exc}")
+            problems.append(f"{source}: corrections[{index}] ({correction.target}): {exc}")
     if problems:
         raise ManifestError("; ".join(problems))
     corrected = _rebuild(manifest, questions)
     changes = _changes(manifest, corrected, corrections)
     if not changes:
-        raise ManifestError(f"{source}: the corrections change nothing in the key of exam {manifest.exam_id}")
+        raise ManifestError(_("{path}: the corrections change nothing in the key of exam {exam}").format(
+            path=source, exam=manifest.exam_id))
     return corrected, changes
 
 
@@ -263,14 +269,15 @@ def _resolve(correction: Correction, manifest: ExamManifest,
     if correction.item is not None:
         carriers = [q for q in questions.values() if q.item_id == correction.item]
         if not carriers:
-            raise ValueError(f"exam {manifest.exam_id} has no item {correction.item!r}")
+            raise ValueError(_("exam {exam} has no item {item}").format(exam=manifest.exam_id,
+                                                                         item=repr(correction.item)))
         bank_labels = set(printed_to_bank(carriers[0]).values())
         return correction.item, {label: label for label in bank_labels}
     key = (correction.variant or "", correction.question or 0)
     if key not in questions:
-        variants = sorted({v for v, _ in questions})
-        raise ValueError(f"no such question in exam {manifest.exam_id} (variants {variants}, "
-                         f"questions 1..{max(n for _, n in questions)})")
+        variants = sorted({v for v, _n in questions})
+        raise ValueError(_("no such question in exam {exam} (variants {variants}, questions 1..{last})").format(
+            exam=manifest.exam_id, variants=variants, last=max(n for _v, n in questions)))
     question = questions[key]
     return question.item_id, printed_to_bank(question)
 
@@ -293,10 +300,11 @@ def _bank_answer(answer: str | list[str], to_bank: dict[str, str]) -> list[str]:
     for label in labels:
         label = JUDGE_KEYS.get(label, label.upper())
         if label not in to_bank:
-            raise ValueError(f"{label!r} is not an option of the question (options {sorted(to_bank)})")
+            raise ValueError(_("{label} is not an option of the question (options {options})").format(
+                label=repr(label), options=sorted(to_bank)))
         out.append(to_bank[label])
     if len(set(out)) != len(out):
-        raise ValueError(f"an answer repeats an option (got {''.join(labels)})")
+        raise ValueError(_("an answer repeats an option (got {answer})").format(answer="".join(labels)))
     return sorted(out)
 
 
@@ -304,9 +312,11 @@ def _check_answer(answer: list[str] | None, question: KeyQuestion, what: str) ->
     if answer is None:
         return
     if question.type in ("single", "judge") and len(answer) != 1:
-        raise ValueError(f"{what}: a {question.type} question takes one option (got {''.join(answer)})")
+        raise ValueError(_("{what}: a {type} question takes one option (got {answer})").format(
+            what=what, type=question.type, answer="".join(answer)))
     if question.type == "multi" and len(answer) < 2:
-        raise ValueError(f"{what}: a multiple-choice answer has two or more options (got {''.join(answer)})")
+        raise ValueError(_("{what}: a multiple-choice answer has two or more options (got {answer})").format(
+            what=what, answer="".join(answer)))
 
 
 def _rebuild(manifest: ExamManifest, questions: dict[tuple[str, int], KeyQuestion]) -> ExamManifest:
@@ -442,16 +452,24 @@ def score_policies(before: ExamManifest, after: ExamManifest) -> tuple[str, ...]
         awarded = [q.number for q in variant.questions if q.awarded and not was[(variant.variant, q.number)].awarded]
         full_before = sum(q.points for q in before.variant(variant.variant).questions if not q.dropped)
         full_after = sum(q.points for q in variant.questions if not q.dropped)
-        if dropped:
-            bar = (f"the pass mark {pass_mark:g} -> {pass_mark * full_after / full_before:g}" if pass_mark is not None
-                   else "the pass mark")
-            lines.append(f"Variant {variant.variant}: question(s) {_numbers(dropped)} dropped: full marks "
-                         f"{full_before:g} -> {full_after:g}, {bar} in proportion (the same share of the maximum)")
-        if awarded:
-            kept = f"full marks {full_after:g} and pass mark {pass_mark:g}" if pass_mark is not None and not dropped \
-                else "the full marks and the pass mark"
-            lines.append(f"Variant {variant.variant}: question(s) {_numbers(awarded)} awarded to all (送分): every "
-                         f"candidate gets the points; {kept} unchanged by it")
+        fields = {"variant": variant.variant, "before": f"{full_before:g}", "after": f"{full_after:g}"}
+        if dropped and pass_mark is not None:
+            lines.append(_("Variant {variant}: question(s) {numbers} dropped: full marks {before} -> {after}, the "
+                           "pass mark {pass_before} -> {pass_after} in proportion (the same share of the maximum)")
+                         .format(**fields, numbers=_numbers(dropped), pass_before=f"{pass_mark:g}",
+                                 pass_after=f"{pass_mark * full_after / full_before:g}"))
+        elif dropped:
+            lines.append(_("Variant {variant}: question(s) {numbers} dropped: full marks {before} -> {after}, the "
+                           "pass mark in proportion (the same share of the maximum)")
+                         .format(**fields, numbers=_numbers(dropped)))
+        if awarded and pass_mark is not None and not dropped:
+            lines.append(_("Variant {variant}: question(s) {numbers} awarded to all (送分): every candidate gets the "
+                           "points; full marks {after} and pass mark {pass_mark} unchanged by it")
+                         .format(**fields, numbers=_numbers(awarded), pass_mark=f"{pass_mark:g}"))
+        elif awarded:
+            lines.append(_("Variant {variant}: question(s) {numbers} awarded to all (送分): every candidate gets the "
+                           "points; the full marks and the pass mark unchanged by it")
+                         .format(**fields, numbers=_numbers(awarded)))
     return tuple(lines)
 
 
@@ -462,15 +480,16 @@ def _numbers(numbers: list[int]) -> str:
 def _check_current_key(store: Store, manifest: ExamManifest, key_path: Path) -> None:
     stored = store.manifest(manifest.exam_id)
     if stored is None:
-        raise ReportError(f"{store.path}: no results of exam {manifest.exam_id} (has {sorted(store.manifests())})")
+        raise ReportError(_("{path}: no results of exam {exam} (has {exams})").format(
+            path=store.path, exam=manifest.exam_id, exams=sorted(store.manifests())))
     if key_digest(stored) == key_digest(manifest):
         return
     match = next((p for p in sorted(key_path.parent.glob("*.json")) if _is_manifest(p, stored)), None)
-    hint = f"pass {match}" if match else "pass the key the last correction wrote (key.vN.json)"
-    raise ReportError(
-        f"{key_path}: the results of exam {manifest.exam_id} were last scored with another version of the key; "
-        f"correcting this one would undo earlier corrections; {hint}"
-    )
+    hint = (_("pass {path}").format(path=match) if match
+            else _("pass the key the last correction wrote (key.vN.json)"))
+    raise ReportError(_("{path}: the results of exam {exam} were last scored with another version of the key; "
+                        "correcting this one would undo earlier corrections; {hint}").format(
+                            path=key_path, exam=manifest.exam_id, hint=hint))
 
 
 def _is_manifest(path: Path, manifest: ExamManifest) -> bool:
@@ -501,7 +520,7 @@ def _write_log(log_path: Path, old_path: Path, old: ExamManifest, new: ExamManif
             for c in result.total_changes
         ],
     }
-    return write_json(log_path, log, ManifestError, "key change log")
+    return write_json(log_path, log, ManifestError, _("key change log"))
 
 
 def _rewrite_exports(store: Store, results: Path, exam_id: str, exam_exports: ExamExports | None) -> tuple[Path, ...]:

@@ -36,6 +36,7 @@ from omr.result import MarkState, QuestionRead, SheetRead
 from papergen.errors import ReviewError
 from papergen.exam import PaperFormat, VariantKey
 from papergen.grading.scoring import SheetScore, score_sheet
+from papergen.i18n import _
 
 __all__ = [
     "DecisionKind",
@@ -171,14 +172,14 @@ def parse_answer(text: str, options: Sequence[str]) -> str:
     if cleaned == BLANK_WORD:
         return ""
     if not cleaned:
-        raise ReviewError(f"answer is empty (got {text!r}); write option letters such as 'AC', 对/错, or 空 for blank")
+        raise ReviewError(_("answer is empty (got {text}); write option letters such as 'AC', 对/错, or 空 for "
+                            "blank").format(text=repr(text)))
     keys = [_JUDGE_IN.get(ch, ch) if set(options) == {"T", "F"} else ch for ch in cleaned]
     unknown = [k for k in keys if k not in options]
     if unknown:
-        raise ReviewError(
-            f"answer names options the question does not have (got {text!r}; options "
-            f"{format_options(options)}); write option letters such as 'AC', 对/错, or 空 for blank"
-        )
+        raise ReviewError(_("answer names options the question does not have (got {text}; options {options}); "
+                            "write option letters such as 'AC', 对/错, or 空 for blank").format(
+                                text=repr(text), options=format_options(options)))
     chosen = set(keys)
     return "".join(o for o in options if o in chosen)
 
@@ -206,9 +207,10 @@ def parse_candidate(text: str, digits: int | None = None) -> str:
     """
     number = text.strip()
     if not number.isdigit() or not number.isascii():
-        raise ReviewError(f"candidate number must be digits only (got {text!r})")
+        raise ReviewError(_("candidate number must be digits only (got {text})").format(text=repr(text)))
     if digits is not None and len(number) > digits:
-        raise ReviewError(f"candidate number has more than the sheet's {digits} digits (got {text!r})")
+        raise ReviewError(_("candidate number has more than the sheet's {digits} digits (got {text})").format(
+            digits=digits, text=repr(text)))
     return number
 
 

@@ -2,9 +2,14 @@
 
 Everything comes from the store (no image is read again), so exports can be
 rewritten at any time, e.g. after a rescoring.  Files are UTF-8 with a byte
-order mark, so Excel and WPS open the Chinese names and headings correctly,
-and are written atomically (temporary file, then rename): a reader never sees
-half a file.
+order mark, so Excel and WPS open the Chinese names and headings correctly
+(or GB18030 when asked: :func:`papergen.files.set_csv_encoding`), and are
+written atomically (temporary file, then rename): a reader never sees half a
+file.  Headings, reasons and true/false answers are in the language in use
+(:mod:`papergen.i18n`); the English column names below are the headings in
+English.  The reasons and flag details stored at grading time (a refusal, a
+duplicate) stay in the language of the grading run; their status and kind
+are shown in the language of the export.
 
 scores.csv
     One row per graded sheet: candidate, name (from the exam's roster),
@@ -13,7 +18,7 @@ scores.csv
     includes (0: the score is the reader's alone).
 responses.csv
     One row per graded sheet, one column per question: the marked options
-    (``"A"``, ``"ACD"``, judge ``"T"``/``"F"``), ``""`` if blank, followed by
+    (``"A"``, ``"ACD"``, judge ``"T"``/``"F"``, 对/错 in Chinese), ``""`` if blank, followed by
     :data:`REVIEW_MARK` when the question is listed for review.
 review.csv
     One row per thing a person should look at: every page not graded (blank,
@@ -36,9 +41,11 @@ from papergen.files import write_csv
 from papergen.wording import format_points
 from papergen.exam import ExamManifest
 from papergen.grading.decisions import ABSENT_WORD, Decision, format_answer
+from papergen.grading.labels import flag_label, flag_reason, marks_text, page_reason, question_reason
 from papergen.grading.scoring import QuestionScore
 from papergen.grading.records import PROBLEM_STATUSES, GradedSheet, PageRow
 from papergen.grading.store import Store
+from papergen.i18n import N_, _, pgettext
 
 __all__ = [
     "SCORES_CSV",
@@ -49,6 +56,7 @@ __all__ = [
     "scores_table",
     "responses_table",
     "review_table",
+    "review_headings",
 ]
 
 SCORES_CSV = "scores.csv"
@@ -61,12 +69,14 @@ REVIEW_MARK = "?"
 Table = tuple[list[str], Iterable[list[str]]]
 
 
-def write_exports(store: Store, out_dir: str | Path, *, roster: Sequence[Any] | None = None) -> list[Path]:
+def write_exports(store: Store, out_dir: str | Path, *, roster: Sequence[Any] | None = None,
+                  encoding: str | None = None) -> list[Path]:
     """Write scores.csv, responses.csv and review.csv from the store into ``out_dir``.
 
     ``roster`` (rows with ``number``, ``name``, ``variant``), if given, lists
     its candidates without a graded sheet in review.csv instead of the rosters
-    in the exams' keys.
+    in the exams' keys.  ``encoding`` (``"utf-8"`` or ``"gb18030"``) overrides
+    the one chosen with :func:`papergen.files.set_csv_encoding`.
 
     Returns
     -------
@@ -90,7 +100,7 @@ def write_exports(store: Store, out_dir: str | Path, *, roster: Sequence[Any] | 
     written = []
     for name, table in tables.items():
         header, rows = table()
-        written.append(write_csv(out / name, header, rows, ReportError))
+        written.append(write_csv(out / name, header, rows, ReportError, encoding=encoding))
     return written
 
 
@@ -98,15 +108,16 @@ def scores_table(sheets: Iterable[GradedSheet], manifests: Mapping[str, ExamMani
     """Header and rows of scores.csv (see the module docstring); rows come as ``sheets`` are consumed."""
     sections = _section_columns(manifests.values())
     names = _roster_names(manifests)
-    header = ["candidate", "name", "exam_id", "variant", *(title for _, title in sections),
-              "total", "max", "flags", "file", "page", "decisions"]
+    header = [*_identity_headings(), *(title for _key, title in sections), pgettext("CSV heading", "total"),
+              pgettext("CSV heading", "max"), pgettext("CSV heading", "flags"), pgettext("CSV heading", "file"),
+              pgettext("CSV heading", "page"), pgettext("CSV heading", "decisions")]
 
     def rows() -> Iterator[list[str]]:
         for sheet in sheets:
             points = {s.key: format_points(s.points) for s in sheet.score.sections}
             yield [
                 *_identity_cells(sheet.page, names),
-                *(points.get(key, "") for key, _ in sections),
+                *(points.get(key, "") for key, _title in sections),
                 format_points(sheet.score.total), format_points(sheet.score.max_total), _flags_cell(sheet),
                 sheet.page.source, str(sheet.page.page_no), str(sheet.decisions),
             ]
@@ -127,7 +138,8 @@ def responses_table(sheets: Iterable[GradedSheet], manifests: Mapping[str, ExamM
         sheets = list(sheets)
         questions = max((q.number for s in sheets for q in s.score.questions), default=0)
     count = max(count, questions)
-    header = ["candidate", "name", "exam_id", "variant", "file", "page", *(str(n) for n in range(1, count + 1))]
+    header = [*_identity_headings(), pgettext("CSV heading", "file"), pgettext("CSV heading", "page"),
+              *(str(n) for n in range(1, count + 1))]
 
     def rows() -> Iterator[list[str]]:
         for sheet in sheets:
@@ -148,14 +160,14 @@ def review_table(pages: Iterable[PageRow], sheets: Iterable[GradedSheet], decisi
     give the rosters whose candidates without a graded sheet are listed, or
     ``roster`` for every exam when given.  ``sheets`` is read once (a store cursor).
     """
-    header = ["file", "page", "candidate", "exam_id", "variant", "question", "reason", "decision"]
+    header = list(review_headings().values())
     answers, numbers, absent = _standing_decisions(decisions)
-    rows = [_review_row(p, "", f"{p.status}: {p.reason}") + [""] for p in pages]
+    rows = [_review_row(p, "", page_reason(p.status, p.reason)) + [""] for p in pages]
     present = set()
     for sheet in sheets:
         present.add((sheet.page.exam_id, sheet.page.candidate))
         number = numbers.get(sheet.page.sha256, "")
-        rows.extend(_review_row(sheet.page, "", f"{f.kind}: {f.detail}") + [number] for f in sheet.flags)
+        rows.extend(_review_row(sheet.page, "", flag_reason(f.kind, f.detail)) + [number] for f in sheet.flags)
         rows.extend(
             _review_row(sheet.page, str(q.number), _question_reason(q)) + [""] for q in sheet.score.review_questions
         )
@@ -163,6 +175,20 @@ def review_table(pages: Iterable[PageRow], sheets: Iterable[GradedSheet], decisi
     rows.sort(key=lambda r: (r[0], int(r[1]), int(r[5]) if r[5] else 0))
     rows.extend(_absentee_rows(present, manifests or {}, absent, roster))
     return header, rows
+
+
+def review_headings() -> dict[str, str]:
+    """review.csv's columns: name (the English heading, as read back) -> heading in the language in use."""
+    return {"file": pgettext("CSV heading", "file"), "page": pgettext("CSV heading", "page"),
+            "candidate": pgettext("CSV heading", "candidate"), "exam_id": pgettext("CSV heading", "exam_id"),
+            "variant": pgettext("CSV heading", "variant"), "question": pgettext("CSV heading", "question"),
+            "reason": pgettext("CSV heading", "reason"), "decision": pgettext("CSV heading", "decision")}
+
+
+def _identity_headings() -> list[str]:
+    """The first headings of scores.csv and responses.csv, in the language in use."""
+    return [pgettext("CSV heading", "candidate"), pgettext("CSV heading", "name"),
+            pgettext("CSV heading", "exam_id"), pgettext("CSV heading", "variant")]
 
 
 def _section_columns(manifests: Iterable[ExamManifest]) -> list[tuple[str, str]]:
@@ -186,20 +212,21 @@ def _identity_cells(page: PageRow, names: Mapping[tuple[str, str], str]) -> list
 
 
 def _flags_cell(sheet: GradedSheet) -> str:
-    parts = list(dict.fromkeys(f.kind for f in sheet.flags))
+    parts = [flag_label(kind) for kind in dict.fromkeys(f.kind for f in sheet.flags)]
     review = [str(q.number) for q in sheet.score.review_questions]
     if review:
-        parts.append(f"review: {', '.join(review)}")
-    return "; ".join(parts)
+        parts.append(_("review: {questions}").format(questions=pgettext("list separator", ", ").join(review)))
+    return pgettext("list separator", "; ").join(parts)
 
 
 def _response_cell(question: QuestionScore) -> str:
-    return "".join(question.marked) + (REVIEW_MARK if question.review else "")
+    marked = "".join(question.marked)
+    shown = marks_text(marked) if marked and set(question.answer) <= {"T", "F"} else marked
+    return shown + (REVIEW_MARK if question.review else "")
 
 
 def _question_reason(question: QuestionScore) -> str:
-    read = "".join(question.marked) or "blank"
-    return f"{', '.join(question.review)}; read {read}, key {''.join(question.answer)}"
+    return question_reason(question.review, "".join(question.marked), "".join(question.answer))
 
 
 def _review_row(page: PageRow, question: str, reason: str) -> list[str]:
@@ -209,7 +236,7 @@ def _review_row(page: PageRow, question: str, reason: str) -> list[str]:
 
 # -- reviewers' decisions in review.csv --------------------------------------------
 
-ABSENT_REASON = "absent: on the roster, no sheet graded"
+ABSENT_REASON = N_("absent: on the roster, no sheet graded")
 """The reason of a review.csv row naming a roster candidate without a graded sheet."""
 
 
@@ -241,7 +268,8 @@ def _decided_rows(sheet: GradedSheet, answers: Mapping[tuple[str, int], tuple[st
         if standing is None:
             continue
         marks, decision = standing
-        reason = f"{decision.flag or 'decided'}; read {marks or 'blank'}, key {''.join(q.answer)}"
+        flagged = decision.flag.split(", ") if decision.flag else ["decided"]
+        reason = question_reason(flagged, marks, "".join(q.answer))
         rows.append(_review_row(sheet.page, str(q.number), reason) + [format_answer(decision.after or "")])
     return rows
 
@@ -249,7 +277,7 @@ def _decided_rows(sheet: GradedSheet, answers: Mapping[tuple[str, int], tuple[st
 def _absentee_rows(present: set[tuple[str | None, str | None]], manifests: Mapping[str, ExamManifest],
                    absent: set[tuple[str, str]], roster: Sequence[Any] | None) -> list[list[str]]:
     return [
-        ["", "", c.number, exam_id, c.variant, "", ABSENT_REASON, ABSENT_WORD if (exam_id, c.number) in absent else ""]
+        ["", "", c.number, exam_id, c.variant, "", _(ABSENT_REASON), ABSENT_WORD if (exam_id, c.number) in absent else ""]
         for exam_id, manifest in sorted(manifests.items())
         for c in (roster if roster is not None else manifest.candidates)
         if (exam_id, c.number) not in present

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from omr.result import CandidateRead, SheetRead
 from papergen.exam import ExamManifest, SheetCode, SheetCodeError, VariantKey, decode_sheet_code, exam_checksum
+from papergen.grading.labels import reasons_text
 from papergen.grading.records import Flag
+from papergen.i18n import _
 
 __all__ = [
     "Identity",
@@ -93,7 +95,7 @@ def identify_sheet(read: SheetRead, manifests: Mapping[str, ExamManifest]) -> Id
         exactly one clear mark; on any sheet whose 缺考 mark is filled.
     """
     if not read.qr_text:
-        return Refusal("no QR code decoded, so the sheet cannot be matched to a key; rescan the page")
+        return Refusal(_("no QR code decoded, so the sheet cannot be matched to a key; rescan the page"))
     try:
         code = decode_sheet_code(read.qr_text)
     except SheetCodeError as exc:
@@ -114,21 +116,23 @@ def _find_key(code: SheetCode, manifests: Mapping[str, ExamManifest]) -> tuple[E
     manifest = manifests.get(code.exam_id)
     if manifest is None:
         return Refusal(
-            f"sheet of exam {code.exam_id!r}, which is not among the keys given "
-            f"({', '.join(sorted(manifests))}); pass its key.json with --key",
+            _("sheet of exam {exam}, which is not among the keys given ({given}); pass its key.json with --key")
+            .format(exam=repr(code.exam_id), given=", ".join(sorted(manifests))),
             code.exam_id, code.variant,
         )
     keys = {v.variant: v for v in manifest.variants}
     key = keys.get(code.variant)
     if key is None:
         return Refusal(
-            f"exam {code.exam_id}: no variant {code.variant!r} in the key (has {', '.join(keys)})",
+            _("exam {exam}: no variant {variant} in the key (has {variants})").format(
+                exam=code.exam_id, variant=repr(code.variant), variants=", ".join(keys)),
             code.exam_id, code.variant,
         )
     if key.checksum != code.checksum:
         return Refusal(
-            f"exam {code.exam_id} variant {code.variant}: the sheet carries key checksum {code.checksum}, "
-            f"the key has {key.checksum}; the sheet was printed for another build of this exam",
+            _("exam {exam} variant {variant}: the sheet carries key checksum {sheet}, the key has {key}; the sheet "
+              "was printed for another build of this exam").format(exam=code.exam_id, variant=code.variant,
+                                                                   sheet=code.checksum, key=key.checksum),
             code.exam_id, code.variant,
         )
     return manifest, key
@@ -139,9 +143,13 @@ def _absent_refusal(read: SheetRead, code: SheetCode) -> Refusal | None:
     mark = read.marks.get("absent")
     if mark is None or not (mark.marked or mark.needs_review):
         return None
-    what = "marked" if mark.marked and not mark.needs_review else "possibly marked (unclear)"
-    return Refusal(f"缺考 (absent) {what} by the proctor: the candidate counts as absent, the sheet is not scored; "
-                   "if the candidate did sit, clear the mark and rescan", code.exam_id, code.variant or None)
+    if mark.marked and not mark.needs_review:
+        reason = _("缺考 (absent) marked by the proctor: the candidate counts as absent, the sheet is not scored; "
+                   "if the candidate did sit, clear the mark and rescan")
+    else:
+        reason = _("缺考 (absent) possibly marked (unclear) by the proctor: the candidate counts as absent, the "
+                   "sheet is not scored; if the candidate did sit, clear the mark and rescan")
+    return Refusal(reason, code.exam_id, code.variant or None)
 
 
 def _find_generic_key(code: SheetCode, manifests: Mapping[str, ExamManifest],
@@ -152,22 +160,27 @@ def _find_generic_key(code: SheetCode, manifests: Mapping[str, ExamManifest],
         return _find_key(code, manifests)
     expected = exam_checksum([v.checksum for v in manifest.variants])
     if code.checksum != expected:
-        return Refusal(f"exam {code.exam_id}: the generic sheet carries exam checksum {code.checksum}, the keys "
-                       f"give {expected}; the sheet was printed for another build of this exam", code.exam_id)
+        return Refusal(_("exam {exam}: the generic sheet carries exam checksum {sheet}, the keys give {keys}; the "
+                         "sheet was printed for another build of this exam").format(
+                             exam=code.exam_id, sheet=code.checksum, keys=expected), code.exam_id)
     mark = read.marks.get("variant")
     if mark is None:
-        return Refusal(f"exam {code.exam_id}: a generic sheet read without its 试卷类型 bubbles; "
-                       "grade with the layout the sheet was printed with", code.exam_id)
+        return Refusal(_("exam {exam}: a generic sheet read without its 试卷类型 bubbles; grade with the layout the "
+                         "sheet was printed with").format(exam=code.exam_id), code.exam_id)
     if len(mark.marked) != 1 or mark.needs_review:
-        found = ", ".join(mark.marked) or "none"
-        return Refusal(f"exam {code.exam_id}: 试卷类型 needs exactly one clear mark (marked: {found}"
-                       f"{'; unclear marks' if mark.needs_review else ''}); check the booklet the candidate "
-                       "used and mark the variant by hand", code.exam_id)
+        found = ", ".join(mark.marked) or _("none")
+        if mark.needs_review:
+            reason = _("exam {exam}: 试卷类型 needs exactly one clear mark (marked: {found}; unclear marks); check "
+                       "the booklet the candidate used and mark the variant by hand")
+        else:
+            reason = _("exam {exam}: 试卷类型 needs exactly one clear mark (marked: {found}); check the booklet the "
+                       "candidate used and mark the variant by hand")
+        return Refusal(reason.format(exam=code.exam_id, found=found), code.exam_id)
     variant = mark.marked[0]
     keys = {v.variant: v for v in manifest.variants}
     if variant not in keys:
-        return Refusal(f"exam {code.exam_id}: 试卷类型 marked {variant!r}, not a variant of the key "
-                       f"(has {', '.join(keys)})", code.exam_id, variant)
+        return Refusal(_("exam {exam}: 试卷类型 marked {variant}, not a variant of the key (has {variants})").format(
+            exam=code.exam_id, variant=repr(variant), variants=", ".join(keys)), code.exam_id, variant)
     return manifest, keys[variant]
 
 
@@ -194,13 +207,17 @@ def resolve_candidate(qr_candidate: str, grid: CandidateRead | None) -> tuple[st
     digits = grid.digits if grid is not None else ""
     if qr_candidate:
         if any(ch.isdigit() for ch in digits) and digits != qr_candidate:
-            return qr_candidate, (Flag(CANDIDATE_MISMATCH, f"QR code says {qr_candidate}, grid reads {digits}"),)
+            return qr_candidate, (Flag(CANDIDATE_MISMATCH, _("QR code says {qr}, grid reads {digits}").format(
+                qr=qr_candidate, digits=digits)),)
         return qr_candidate, ()
     if grid is None or not digits:
-        return "", (Flag(CANDIDATE_MISSING, "no candidate number read from the grid"),)
+        return "", (Flag(CANDIDATE_MISSING, _("no candidate number read from the grid")),)
     if not grid.complete:
-        problems = f" ({', '.join(grid.flags)})" if grid.flags else ""
-        return digits, (Flag(CANDIDATE_UNREADABLE, f"grid reads {digits}{problems}"),)
+        if grid.flags:
+            detail = _("grid reads {digits} ({problems})").format(digits=digits, problems=reasons_text(grid.flags))
+        else:
+            detail = _("grid reads {digits}").format(digits=digits)
+        return digits, (Flag(CANDIDATE_UNREADABLE, detail),)
     return digits, ()
 
 
@@ -214,8 +231,10 @@ def roster_flags(manifest: ExamManifest, candidate: str, variant: str) -> tuple[
         return ()
     entry = next((c for c in manifest.candidates if c.number == candidate), None)
     if entry is None:
-        return (Flag(NOT_ON_ROSTER, f"candidate {candidate} is not on the roster of exam {manifest.exam_id}"),)
+        return (Flag(NOT_ON_ROSTER, _("candidate {candidate} is not on the roster of exam {exam}").format(
+            candidate=candidate, exam=manifest.exam_id)),)
     if entry.variant != variant:
-        return (Flag(ROSTER_VARIANT, f"roster assigns {entry.name} ({candidate}) variant {entry.variant}, "
-                                     f"the sheet is variant {variant}"),)
+        return (Flag(ROSTER_VARIANT, _("roster assigns {name} ({candidate}) variant {roster}, the sheet is variant "
+                                       "{variant}").format(name=entry.name, candidate=candidate,
+                                                           roster=entry.variant, variant=variant)),)
     return ()

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from papergen.errors import GradeError
 from papergen.files import make_folder
+from papergen.i18n import _
 
 __all__ = ["LOCK_FILENAME", "LockParams", "results_lock"]
 
@@ -60,7 +61,7 @@ def results_lock(folder: str | Path, params: LockParams = LockParams()) -> Itera
         If another live writer holds the lock for longer than ``params.wait_s``
         (naming its process id, host and start time), or the folder cannot be created.
     """
-    path = make_folder(folder, GradeError, "the output folder") / LOCK_FILENAME
+    path = make_folder(folder, GradeError, _("the output folder")) / LOCK_FILENAME
     mine = _acquire(path, params)
     try:
         yield path
@@ -92,7 +93,8 @@ def _create(path: Path, content: dict[str, object]) -> bool:
     except FileExistsError:
         return False
     except OSError as exc:
-        raise GradeError(f"{path}: cannot create the results lock ({exc.strerror}); choose another --out") from exc
+        raise GradeError(_("{path}: cannot create the results lock ({error}); choose another --out").format(
+            path=path, error=exc.strerror)) from exc
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(json.dumps(content))
     return True
@@ -130,7 +132,9 @@ def _running(pid: int) -> bool:
 
 
 def _busy_message(path: Path, holder: dict[str, object] | None, params: LockParams) -> str:
-    who = (f"process {holder.get('pid')} on {holder.get('host')}, since {holder.get('since')}"
-           if holder else "a run whose lock file cannot be read")
-    return (f"{path.parent}: another papergen run is writing these results ({who}); waited {params.wait_s:g} s; "
-            f"rerun when it has finished, or delete {path} if that run is no longer running")
+    who = (_("process {pid} on {host}, since {since}").format(pid=holder.get("pid"), host=holder.get("host"),
+                                                               since=holder.get("since"))
+           if holder else _("a run whose lock file cannot be read"))
+    return _("{folder}: another papergen run is writing these results ({who}); waited {seconds} s; rerun when it "
+             "has finished, or delete {path} if that run is no longer running").format(
+                 folder=path.parent, who=who, seconds=f"{params.wait_s:g}", path=path)

@@ -27,6 +27,7 @@ from papergen.grading.exports import write_exports
 from papergen.grading.records import DUPLICATE_CANDIDATE, DUPLICATE_SCAN, Flag, PageRecord
 from papergen.grading.scoring import SheetScore
 from papergen.grading.store import Store, manifest_sha256, open_results
+from papergen.i18n import _
 
 __all__ = ["MergeSummary", "merge_results"]
 
@@ -57,8 +58,10 @@ class MergeSummary:
         """Human-readable lines for the end of a merge."""
         lines = []
         for folder, s in self.folders:
-            lines.append(f"{folder}: {s.pages_seen} pages, {s.skipped} already in the sitting, "
-                         f"{s.graded} graded sheets added, {s.flagged} flagged for review")
+            lines.append(_("{folder}: {pages} pages, {skipped} already in the sitting, {graded} graded sheets "
+                           "added, {flagged} flagged for review").format(folder=folder, pages=s.pages_seen,
+                                                                         skipped=s.skipped, graded=s.graded,
+                                                                         flagged=s.flagged))
         return lines + closing_lines(self.run_errors, self.exports)
 
 
@@ -85,10 +88,11 @@ def merge_results(sources: Sequence[str | Path], out_dir: str | Path) -> MergeSu
         If a source is not a results folder.
     """
     if not sources:
-        raise GradeError("merge: no results folder given; name the stations' folders")
+        raise GradeError(_("merge: no results folder given; name the stations' folders"))
     out = Path(out_dir)
     if any(Path(s).resolve() == out.resolve() for s in sources):
-        raise GradeError(f"merge: {out} is both a source and the sitting; merge into another --out folder")
+        raise GradeError(_("merge: {out} is both a source and the sitting; merge into another --out folder").format(
+            out=out))
     stores = [open_results(s) for s in sources]
     try:
         with open_results(out, create=True) as sitting:
@@ -105,7 +109,7 @@ def merge_results(sources: Sequence[str | Path], out_dir: str | Path) -> MergeSu
             try:
                 summary.exports = write_exports(sitting, out)
             except ReportError as exc:
-                summary.run_errors.append(f"exports not written: {exc}")
+                summary.run_errors.append(_("exports not written: {error}").format(error=exc))
     finally:
         for store in stores:
             store.close()
@@ -119,10 +123,11 @@ def _one_key_per_exam(stores: Sequence[tuple[Path, Store]]) -> dict[str, ExamMan
         for exam_id, manifest in store.manifests().items():
             digest = manifest_sha256(manifest)
             if exam_id in keys and keys[exam_id][2] != digest:
-                raise GradeError(
-                    f"merge: {path}: exam {exam_id!r} was graded with another key than in {keys[exam_id][0]} "
-                    f"(got key digest {digest[:12]}, expected {keys[exam_id][2][:12]}); "
-                    "rescore both with the same corrected key, then merge")
+                raise GradeError(_(
+                    "merge: {path}: exam {exam} was graded with another key than in {other} (got key digest "
+                    "{digest}, expected {expected}); rescore both with the same corrected key, then merge").format(
+                        path=path, exam=repr(exam_id), other=keys[exam_id][0], digest=digest[:12],
+                        expected=keys[exam_id][2][:12]))
             keys.setdefault(exam_id, (path, manifest, digest))
     return {exam_id: manifest for exam_id, (_, manifest, _) in keys.items()}
 

@@ -81,7 +81,10 @@ class PageRecord:
     status : StoredStatus
         Outcome of the page.
     reason : str
-        Why the page is not graded (or notes); empty if none.
+        Why the page is not graded (or notes); empty if none.  Written in the
+        language of the grading run (a flag's ``detail`` too); the status and
+        flag kinds are codes, shown in words when exported
+        (:mod:`papergen.grading.labels`).
     read : SheetRead or None
         The reader's output; None if the page was never read.
     exam_id, variant, candidate : str or None

@@ -19,6 +19,7 @@ from papergen.grading.decisions import score_with_decisions
 from papergen.grading.records import GradedSheet, RescoreResult, ScoreChange
 from papergen.grading.scoring import SheetScore
 from papergen.grading.store import Store
+from papergen.i18n import _
 
 __all__ = ["check_rescorable", "score_change", "plan_rescore", "rescore_store"]
 
@@ -34,15 +35,16 @@ def check_rescorable(manifest: ExamManifest, sheets: Sequence[GradedSheet]) -> N
     """
     keys = {v.variant: v.checksum for v in manifest.variants}
     problems = sorted({
-        f"variant {s.score.variant}: stored sheets were scored with key {s.score.key_checksum}, "
-        f"the manifest has {keys.get(s.score.variant, 'no such variant')}"
+        _("variant {variant}: stored sheets were scored with key {stored}, the manifest has {given}").format(
+            variant=s.score.variant, stored=s.score.key_checksum,
+            given=keys.get(s.score.variant, _("no such variant")))
         for s in sheets
         if keys.get(s.score.variant) != s.score.key_checksum
     })
     if problems:
         raise ManifestError(
-            f"exam {manifest.exam_id}: cannot rescore: {'; '.join(problems)}; "
-            "the key is of another build of this exam"
+            _("exam {exam}: cannot rescore: {problems}; the key is of another build of this exam").format(
+                exam=manifest.exam_id, problems="; ".join(problems))
         )
 
 

@@ -36,6 +36,7 @@ from typing import Literal
 from omr.result import MarkState, QuestionRead, SheetRead
 from papergen.errors import GradeError, ManifestError
 from papergen.exam import KeyQuestion, PaperFormat, Scoring, Section, VariantKey
+from papergen.i18n import _
 
 __all__ = [
     "QuestionStatus",
@@ -190,7 +191,8 @@ def score_sheet(read: SheetRead, key: VariantKey, fmt: PaperFormat) -> SheetScor
         If a key question names a section the format lacks.
     """
     if read.status != "read":
-        raise GradeError(f"variant {key.variant}: cannot score a page with status {read.status!r} ({read.reason})")
+        raise GradeError(_("variant {variant}: cannot score a page with status {status} ({reason})").format(
+            variant=key.variant, status=repr(read.status), reason=read.reason))
     reads = {q.number: q for q in read.questions}
     scores = tuple(
         score_question(q, _question_read(reads, q.number, key.variant), scoring)
@@ -266,8 +268,8 @@ def _question_read(reads: Mapping[int, QuestionRead], number: int, variant: str)
         return reads[number]
     except KeyError:
         raise ManifestError(
-            f"variant {variant}: question {number} is not on the sheet read "
-            f"(got {len(reads)} questions); the key does not fit this sheet layout"
+            _("variant {variant}: question {number} is not on the sheet read (got {count} questions); the key does "
+              "not fit this sheet layout").format(variant=variant, number=number, count=len(reads))
         ) from None
 
 

@@ -89,7 +89,9 @@ from papergen.grading.records import (
     ScoreChange,
     StoredMarks,
 )
+from papergen.grading.labels import status_label
 from papergen.grading.scoring import QuestionScore, SectionScore, SheetScore
+from papergen.i18n import _
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -241,11 +243,13 @@ def sql_error_message(path: Path, exc: sqlite3.Error) -> str:
     """``<path>: <what went wrong>; <how to fix>`` for an SQLite failure."""
     text = str(exc)
     if "full" in text:
-        return f"{path}: cannot write results ({text}); free disk space and rerun: pages stored so far are kept"
-    if "locked" in text or "busy" in text:
-        return f"{path}: another program holds the results store ({text}); close it and rerun"
-    return (f"{path}: the results store is damaged or unreadable ({text}); grade the scans again into a new "
-            "--out folder (the scans and key.json hold everything it held)")
+        message = _("{path}: cannot write results ({error}); free disk space and rerun: pages stored so far are kept")
+    elif "locked" in text or "busy" in text:
+        message = _("{path}: another program holds the results store ({error}); close it and rerun")
+    else:
+        message = _("{path}: the results store is damaged or unreadable ({error}); grade the scans again into a "
+                    "new --out folder (the scans and key.json hold everything it held)")
+    return message.format(path=path, error=text)
 
 
 @_sql_errors_named
@@ -284,11 +288,12 @@ class Store:
         """
         path = Path(path)
         if not create and not path.is_file():
-            raise NoResultsError(f"{path}: no results store here; give the {STORE_FILENAME} 'papergen grade' wrote")
+            raise NoResultsError(_("{path}: no results store here; give the {store} 'papergen grade' wrote").format(
+                path=path, store=STORE_FILENAME))
         try:
             connection = sqlite3.connect(path, isolation_level=None, timeout=params.busy_timeout_ms / 1000)
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open results store ({exc})") from exc
+            raise StoreError(_("{path}: cannot open results store ({error})").format(path=path, error=exc)) from exc
         connection.row_factory = sqlite3.Row
         try:
             _prepare(connection, path, params)
@@ -296,7 +301,7 @@ class Store:
             connection.close()
             if isinstance(exc, StoreError):
                 raise
-            raise StoreError(f"{path}: not a usable results store ({exc})") from exc
+            raise StoreError(_("{path}: not a usable results store ({error})").format(path=path, error=exc)) from exc
         return cls(connection, path, params)
 
     def close(self) -> None:
@@ -409,9 +414,11 @@ class Store:
         if manifest.digest is None:
             return seal_manifest(manifest)
         if manifest.digest != key_digest(manifest):
-            raise StoreError(f"{self.path}: the stored key of exam {manifest.exam_id} was changed outside papergen "
-                             f"(digest recorded {manifest.digest[:12]}, content gives {key_digest(manifest)[:12]}); "
-                             "grade the scans again into a new --out folder")
+            raise StoreError(_("{path}: the stored key of exam {exam} was changed outside papergen (digest "
+                               "recorded {recorded}, content gives {actual}); grade the scans again into a new "
+                               "--out folder").format(path=self.path, exam=manifest.exam_id,
+                                                      recorded=manifest.digest[:12],
+                                                      actual=key_digest(manifest)[:12]))
         return manifest
 
     # -- pages -------------------------------------------------------------
@@ -489,7 +496,7 @@ class Store:
         """
         page = self._db.execute("SELECT * FROM page WHERE id = ?", (page_id,)).fetchone()
         if page is None:
-            raise StoreError(f"{self.path}: no page with id {page_id}")
+            raise StoreError(_("{path}: no page with id {page_id}").format(path=self.path, page_id=page_id))
         marks = self._db.execute("SELECT questions FROM marks WHERE page_id = ?", (page_id,)).fetchone()
         return _sheet_read(page, _decode_marks(marks["questions"]) if marks else ())
 
@@ -719,7 +726,8 @@ class Store:
         """
         page = self.page_by_sha256(sha256)
         if page is None:
-            raise ReviewError(f"{self.path}: no page with content hash {sha256[:12]}")
+            raise ReviewError(_("{path}: no page with content hash {sha256}").format(path=self.path,
+                                                                                     sha256=sha256[:12]))
         record = PageRecord(page.source, page.page_no, sha256, status, reason, read, exam_id, variant, candidate)
         return self.save_page(record, batch_id=page.batch_id, score=score, flags=flags)
 
@@ -747,9 +755,10 @@ def open_results(results_dir: str | Path, *, create: bool = False, params: Store
     """
     folder = Path(results_dir)
     if create:
-        make_folder(folder, GradeError, "the output folder")
+        make_folder(folder, GradeError, _("the output folder"))
     elif not (folder / STORE_FILENAME).is_file():
-        raise NoResultsError(f"{folder}: no {STORE_FILENAME} here; give the folder 'papergen grade' wrote")
+        raise NoResultsError(_("{folder}: no {store} here; give the folder 'papergen grade' wrote").format(
+            folder=folder, store=STORE_FILENAME))
     return Store.open(folder / STORE_FILENAME, params, create=create)
 
 
@@ -761,14 +770,14 @@ def _prepare(connection: sqlite3.Connection, path: Path, params: StoreParams) ->
     connection.execute("PRAGMA foreign_keys = ON")
     version = int(connection.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{path}: results store has schema version {version}, this papergen reads up to "
-            f"{SCHEMA_VERSION}; upgrade papergen or grade into a new folder"
-        )
+        raise StoreError(_("{path}: results store has schema version {version}, this papergen reads up to "
+                           "{supported}; upgrade papergen or grade into a new folder").format(
+                               path=path, version=version, supported=SCHEMA_VERSION))
     if version == 0:
         tables = connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         if tables:
-            raise StoreError(f"{path}: not a papergen results store (got an SQLite file with {tables} other tables)")
+            raise StoreError(_("{path}: not a papergen results store (got an SQLite file with {tables} other "
+                               "tables)").format(path=path, tables=tables))
         connection.execute("PRAGMA journal_mode = WAL")
         connection.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = 1; COMMIT;")
         version = 1
@@ -1032,12 +1041,14 @@ def _migrate(connection: sqlite3.Connection, version: int) -> None:
 
 def _insert_decision(db: sqlite3.Connection, request: NewDecision, who: str) -> Decision:
     if request.kind not in DECISION_KINDS:
-        raise ReviewError(f"decision: unknown kind (got {request.kind!r}; expected one of {', '.join(DECISION_KINDS)})")
+        raise ReviewError(_("decision: unknown kind (got {kind}; expected one of {kinds})").format(
+            kind=repr(request.kind), kinds=", ".join(DECISION_KINDS)))
     page = _decided_page(db, request) if request.kind != "absent" else None
     flag, stood, after = _page_values(db, page, request) if page is not None else ("", None, _absent_value(request))
     previous = _latest(db, request)
     if request.after is None and (previous is None or previous["after"] is None):
-        raise ReviewError(f"{_where(page, request)}: nothing to undo (no {request.kind} decision stands)")
+        raise ReviewError(_("{where}: nothing to undo (no {kind} decision stands)").format(
+            where=_where(page, request), kind=request.kind))
     before = previous["after"] if previous is not None and previous["after"] is not None else stood
     values = (_now(), who, request.kind, request.sha256 if page else None, page["source"] if page else None,
               page["page_no"] if page else None, page["exam_id"] if page else request.exam_id,
@@ -1051,10 +1062,11 @@ def _insert_decision(db: sqlite3.Connection, request: NewDecision, who: str) -> 
 def _decided_page(db: sqlite3.Connection, request: NewDecision) -> sqlite3.Row:
     page = db.execute("SELECT * FROM page WHERE sha256 = ?", (request.sha256 or "",)).fetchone()
     if page is None:
-        raise ReviewError(f"decision: no stored page with content hash {str(request.sha256)[:12]!r}")
+        raise ReviewError(_("decision: no stored page with content hash {sha256}").format(
+            sha256=repr(str(request.sha256)[:12])))
     if request.kind in ("answer", "candidate") and page["status"] != "graded":
-        raise ReviewError(f"{_where(page, request)}: the page is not graded (status {page['status']}); "
-                          "register it or key it in first")
+        raise ReviewError(_("{where}: the page is not graded (status {status}); register it or key it in "
+                            "first").format(where=_where(page, request), status=status_label(page["status"])))
     return page
 
 
@@ -1080,11 +1092,13 @@ def _page_values(db: sqlite3.Connection, page: sqlite3.Row, request: NewDecision
 
 def _absent_value(request: NewDecision) -> str | None:
     if not request.exam_id or not request.candidate:
-        raise ReviewError(f"decision absent: name the exam and the candidate number (got exam {request.exam_id!r}, "
-                          f"candidate {request.candidate!r})")
+        raise ReviewError(_("decision absent: name the exam and the candidate number (got exam {exam}, "
+                            "candidate {candidate})").format(exam=repr(request.exam_id),
+                                                              candidate=repr(request.candidate)))
     if request.after is not None and request.after != ABSENT:
-        raise ReviewError(f"exam {request.exam_id} candidate {request.candidate}: an absence is recorded as "
-                          f"{ABSENT!r} (got {request.after!r})")
+        raise ReviewError(_("exam {exam} candidate {candidate}: an absence is recorded as {absent} (got "
+                            "{after})").format(exam=request.exam_id, candidate=request.candidate,
+                                               absent=repr(ABSENT), after=repr(request.after)))
     return request.after
 
 
@@ -1092,8 +1106,8 @@ def _question_read(db: sqlite3.Connection, page: sqlite3.Row, request: NewDecisi
     marks = db.execute("SELECT questions FROM marks WHERE page_id = ?", (page["id"],)).fetchone()
     reads = {q.number: q for q in _decode_marks(marks["questions"])} if marks else {}
     if request.question not in reads:
-        raise ReviewError(f"{_where(page, request)}: the sheet has no question {request.question} "
-                          f"(got {len(reads)} questions)")
+        raise ReviewError(_("{where}: the sheet has no question {question} (got {count} questions)").format(
+            where=_where(page, request), question=request.question, count=len(reads)))
     return reads[request.question]  # type: ignore[index]
 
 
@@ -1106,9 +1120,11 @@ def _checked(parse: Any, page: sqlite3.Row, request: NewDecision, *args: Any) ->
 
 def _where(page: sqlite3.Row | None, request: NewDecision) -> str:
     if page is None:
-        return f"exam {request.exam_id} candidate {request.candidate}"
-    question = f" question {request.question}" if request.question is not None else ""
-    return f"{page['source']} page {page['page_no']}{question}"
+        return _("exam {exam} candidate {candidate}").format(exam=request.exam_id, candidate=request.candidate)
+    if request.question is not None:
+        return _("{source} page {page} question {question}").format(source=page["source"], page=page["page_no"],
+                                                                    question=request.question)
+    return _("{source} page {page}").format(source=page["source"], page=page["page_no"])
 
 
 def _latest(db: sqlite3.Connection, request: NewDecision) -> sqlite3.Row | None:

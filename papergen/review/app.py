@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -65,6 +65,9 @@ from papergen.grading import (
     format_options,
     write_exports,
 )
+from papergen.files import csv_encoding
+from papergen.grading.labels import status_label
+from papergen.i18n import _, language, using_language
 from papergen.resources import font_path
 from papergen.review.images import PagePicture, ScanPictures
 from papergen.review.queue import SheetItems, open_sheets, sheet_items
@@ -97,6 +100,9 @@ class ReviewConfig:
         The sheet layout; None for the bundled layout the keys name.
     export_delay_s : float
         Seconds without a decision before the exports are rewritten (decisions in between share one write).
+    lang : str
+        The language the workstation opens in (``"zh"`` or ``"en"``; a button switches it) and the exports
+        and messages use; default: the language in use.
     """
 
     results_dir: Path
@@ -105,6 +111,7 @@ class ReviewConfig:
     roster: Sequence[RosterPerson] | None = None
     layout: SheetLayout | Path | None = None
     export_delay_s: float = 2.0
+    lang: str = field(default_factory=language)
 
     @classmethod
     def new(cls, results_dir: str | Path, who: str, roster: Sequence[RosterPerson] | None = None,
@@ -122,9 +129,11 @@ class ExportWriter:
     slows a decision down.
     """
 
-    def __init__(self, results_dir: Path, delay_s: float, roster: Sequence[RosterPerson] | None = None) -> None:
+    def __init__(self, results_dir: Path, delay_s: float, roster: Sequence[RosterPerson] | None = None, *,
+                 lang: str | None = None, encoding: str | None = None) -> None:
         self.results_dir, self.delay_s = results_dir, delay_s
         self.roster = list(roster) if roster is not None else None
+        self.lang, self.encoding = lang or language(), encoding or csv_encoding()  # the worker has its own
         self.error: str | None = None
         self.written_at: float | None = None
         self._wake = threading.Event()
@@ -156,10 +165,12 @@ class ExportWriter:
                     if self._pool is None:
                         context = multiprocessing.get_context("spawn")
                         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-                    self._pool.submit(write_results_exports, str(self.results_dir), self.roster).result()
+                    self._pool.submit(write_results_exports, str(self.results_dir), self.roster, lang=self.lang,
+                                      encoding=self.encoding).result()
                 except (BrokenProcessPool, OSError, RuntimeError):
                     self._pool = None
-                    write_results_exports(str(self.results_dir), self.roster)
+                    write_results_exports(str(self.results_dir), self.roster, lang=self.lang,
+                                          encoding=self.encoding)
                 self.error, self.written_at = None, time.time()
             except PapergenError as exc:
                 self.error = str(exc)
@@ -182,10 +193,11 @@ class ExportWriter:
                 self._idle.set()
 
 
-def write_results_exports(results_dir: str, roster: Sequence[RosterPerson] | None = None) -> None:
-    """Rewrite the CSV exports of a results folder (run in the export worker process)."""
-    with Store.open(Path(results_dir) / STORE_FILENAME) as store:
-        write_exports(store, results_dir, roster=roster)
+def write_results_exports(results_dir: str, roster: Sequence[RosterPerson] | None = None, *, lang: str = "en",
+                          encoding: str | None = None) -> None:
+    """Rewrite the CSV exports of a results folder in ``lang`` and ``encoding`` (run in the export worker process)."""
+    with using_language(lang), Store.open(Path(results_dir) / STORE_FILENAME) as store:
+        write_exports(store, results_dir, roster=roster, encoding=encoding)
 
 
 class _TokenCheck:
@@ -203,8 +215,8 @@ class _TokenCheck:
         in_url = request.query_params.get("token")
         given = in_url or request.headers.get(TOKEN_HEADER) or request.cookies.get(TOKEN_COOKIE) or ""
         if not secrets.compare_digest(given.encode(), self.token.encode()):
-            refusal = Response("403 复核：需要访问令牌 (access token missing or wrong); open the URL the "
-                               "'papergen review' command printed", status_code=403,
+            refusal = Response(_("403 access token missing or wrong; open the URL the 'papergen review' command "
+                                 "printed"), status_code=403,
                                media_type="text/plain; charset=utf-8")
             await refusal(scope, receive, send)
             return
@@ -238,14 +250,15 @@ def create_app(config: ReviewConfig, *, pictures: ScanPictures | None = None) ->
     """
     store_path = config.results_dir / STORE_FILENAME
     if not store_path.is_file():
-        raise ReviewError(f"{config.results_dir}: no {STORE_FILENAME} here; give the folder 'papergen grade' wrote")
+        raise ReviewError(_("{folder}: no {store} here; give the folder 'papergen grade' wrote").format(
+            folder=config.results_dir, store=STORE_FILENAME))
     with Store.open(store_path) as store:
         manifests = list(store.manifests().values())
     if not manifests:
-        raise ReviewError(f"{store_path}: no exam graded yet; run 'papergen grade' first")
+        raise ReviewError(_("{path}: no exam graded yet; run 'papergen grade' first").format(path=store_path))
     layout = resolve_layout(manifests, config.layout)
     api = _Api(config, layout, pictures or ScanPictures(layout, config.results_dir.parent),
-               ExportWriter(config.results_dir, config.export_delay_s, config.roster))
+               ExportWriter(config.results_dir, config.export_delay_s, config.roster, lang=config.lang))
     routes = [
         Route("/", api.index),
         Route("/api/summary", api.summary),
@@ -292,7 +305,11 @@ class _Api:
         yield store
 
     async def index(self, request: Request) -> Response:
-        return FileResponse(str(_STATIC / "index.html"), headers={"Cache-Control": "no-store"})
+        """The page, told the language to open in (``data-lang``; the reader's own choice in the tab wins)."""
+        page = (_STATIC / "index.html").read_text(encoding="utf-8")
+        lang = "en" if self.config.lang == "en" else "zh"
+        page = page.replace('data-lang="zh"', f'data-lang="{lang}"', 1)
+        return HTMLResponse(page, headers={"Cache-Control": "no-store"})
 
     async def font(self, request: Request) -> Response:
         """The bundled CJK font, so the interface reads the same on a machine without Chinese fonts."""
@@ -322,7 +339,8 @@ class _Api:
             after = (params["after_source"], int(params.get("after_page", "0"))) if "after_source" in params else None
             limit = min(int(params.get("limit", "30")), 200)
         except ValueError:
-            raise ReviewError(f"queue: after_page and limit must be whole numbers (got {dict(params)})") from None
+            raise ReviewError(_("queue: after_page and limit must be whole numbers (got {params})").format(
+                params=dict(params))) from None
         with self._store() as store:
             pages = open_sheets(store, after=after, limit=limit)
             sheets = [_sheet_json(sheet_items(store, p)) for p in pages]
@@ -338,7 +356,7 @@ class _Api:
         body = await request.json()
         kind = body.get("kind")
         if kind not in ("answer", "candidate"):
-            raise ReviewError(f"decide: kind must be 'answer' or 'candidate' (got {kind!r})")
+            raise ReviewError(_("decide: kind must be 'answer' or 'candidate' (got {kind})").format(kind=repr(kind)))
         question = body.get("question")
         request_ = NewDecision(kind, body.get("after"), sha256=str(body.get("sha256", "")),
                                question=int(question) if question is not None else None, why=str(body.get("why", "")))
@@ -411,7 +429,7 @@ class _Api:
     def audit(self, request: Request) -> JSONResponse:
         text = request.query_params.get("limit", "50")
         if not text.isdigit():
-            raise ReviewError(f"audit: limit must be a whole number (got {text!r})")
+            raise ReviewError(_("audit: limit must be a whole number (got {text})").format(text=repr(text)))
         limit = min(int(text), 1000)
         with self._store() as store:
             rows = store.decisions()[-limit:]
@@ -462,14 +480,16 @@ async def _in_thread(func: Callable[..., Any], *args: Any) -> Any:
 def _stored_page(store: Store, page_id: int) -> PageRow:
     page = store.page(page_id)
     if page is None:
-        raise ReviewError(f"no stored page {page_id}; reload the page (the sheet may have been registered again)")
+        raise ReviewError(_("no stored page {page_id}; reload the page (the sheet may have been registered "
+                            "again)").format(page_id=page_id))
     return page
 
 
 def _graded_page(store: Store, page_id: int) -> PageRow:
     page = _stored_page(store, page_id)
     if page.status != "graded":
-        raise ReviewError(f"{page.source} page {page.page_no} is not graded (status {page.status})")
+        raise ReviewError(_("{source} page {page} is not graded (status {status})").format(
+            source=page.source, page=page.page_no, status=status_label(page.status)))
     return page
 
 

@@ -1,7 +1,9 @@
 """Settling flags by file: a filled-in review.csv applied to the results store.
 
 ``papergen review RESULTS --apply review.csv`` reads the ``decision`` column
-(see :mod:`papergen.exports`): option letters, 对/错 or 空 on question rows,
+(see :mod:`papergen.grading.exports`; headings in Chinese or English, as any
+papergen wrote them, in any encoding :func:`papergen.files.decode_text`
+detects): option letters, 对/错 or 空 on question rows,
 the candidate number on sheet-flag rows, 缺考 on absentee rows.  Rows with
 an empty decision, or the decision already standing, are left alone.  Every
 row is checked first and every problem is reported with its CSV line; only
@@ -31,6 +33,9 @@ from papergen.grading import (
     parse_candidate,
     write_exports,
 )
+from papergen.grading.exports import review_headings
+from papergen.grading.labels import status_label
+from papergen.i18n import LANGUAGES, _, using_language
 from papergen.review.sitting import RosterPerson, Sitting, reconcile
 
 __all__ = ["ApplyResult", "apply_review_csv"]
@@ -50,7 +55,8 @@ class ApplyResult:
 
     def describe(self) -> list[str]:
         """Lines for the command line."""
-        return [f"已记录复核决定 {len(self.applied)} 条，{self.unchanged} 行与已有决定相同", *self.sitting.describe()]
+        return [_("Decisions recorded: {applied}; {unchanged} rows as already decided").format(
+            applied=len(self.applied), unchanged=self.unchanged), *self.sitting.describe()]
 
 
 def apply_review_csv(results_dir: str | Path, csv_path: str | Path, *, who: str,
@@ -85,19 +91,31 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ReviewError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise ReviewError(_("{path}: cannot read ({error})").format(path=path, error=exc.strerror)) from exc
     text = decode_text(raw, path, ReviewError)  # Excel and WPS may save it back as GBK or UTF-16
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
+    names = _column_names()
+    header = [names.get(h.strip(), h.strip()) for h in next(reader, [])]
     missing = [c for c in _COLUMNS if c not in header]
     if missing:
-        raise ReviewError(f"{path}: line 1: not a review.csv header (missing {', '.join(missing)}; got {header})")
+        wanted = review_headings()
+        raise ReviewError(_("{path}: line 1: not a review.csv header (missing {missing}; got {header})").format(
+            path=path, missing=", ".join(wanted[c] for c in missing), header=header))
     rows, line = [], reader.line_num + 1
     for cells in reader:
         row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
         rows.append((line, {"decision": "", **row}))
         line = reader.line_num + 1
     return rows
+
+
+def _column_names() -> dict[str, str]:
+    """review.csv's headings in every language papergen speaks -> the column's name."""
+    names = {}
+    for lang in LANGUAGES:
+        with using_language(lang):
+            names.update({heading: name for name, heading in review_headings().items()})
+    return names
 
 
 def _requests(store: Store, path: Path, rows: list[tuple[int, dict[str, str]]]) -> tuple[list[NewDecision], int]:
@@ -114,18 +132,21 @@ def _requests(store: Store, path: Path, rows: list[tuple[int, dict[str, str]]]) 
         try:
             request, target, value = _request(store, pages, row)
         except ReviewError as exc:
-            problems.append(f"{path}: line {line}: {exc}")
+            problems.append(_("{path}: line {line}: {problem}").format(path=path, line=line, problem=exc))
             continue
         earlier = chosen.get(target)
         if earlier is not None and earlier[1].after != request.after:
-            problems.append(f"{path}: line {line}: decides {request.after!r}, line {earlier[0]} decided "
-                            f"{earlier[1].after!r} for the same {request.kind}; keep one")
+            problems.append(_("{path}: line {line}: decides {after}, line {earlier} decided {before} for the same "
+                              "{kind}; keep one").format(path=path, line=line, after=repr(request.after),
+                                                         earlier=earlier[0], before=repr(earlier[1].after),
+                                                         kind=request.kind))
         elif earlier is None and standing.get(target) == value:
             unchanged += 1
         elif earlier is None:
             chosen[target] = (line, request)
     if problems:
-        raise ReviewError("\n".join(problems) + "\nnothing was applied; correct these rows and apply the file again")
+        raise ReviewError(_("{problems}\nnothing was applied; correct these rows and apply the file again").format(
+            problems="\n".join(problems)))
     return [request for _, request in chosen.values()], unchanged
 
 
@@ -135,7 +156,8 @@ def _request(store: Store, pages: dict[tuple[str, str], list[PageRow]], row: dic
     text = row["decision"]
     if not row["file"] and not row["page"]:
         if text not in (ABSENT_WORD, ABSENT):
-            raise ReviewError(f"an absentee row takes {ABSENT_WORD} (got {text!r})")
+            raise ReviewError(_("an absentee row takes {absent} (got {text})").format(absent=ABSENT_WORD,
+                                                                                     text=repr(text)))
         request = NewDecision("absent", ABSENT, exam_id=row["exam_id"], candidate=row["candidate"])
         return request, ("absent", None, None, row["exam_id"], row["candidate"]), ABSENT
     page = _graded_page(pages, row)
@@ -144,11 +166,12 @@ def _request(store: Store, pages: dict[tuple[str, str], list[PageRow]], row: dic
         target = ("candidate", page.sha256, None, None, None)
         return NewDecision("candidate", number, sha256=page.sha256), target, number
     if not row["question"].isdigit():
-        raise ReviewError(f"question must be a number (got {row['question']!r})")
+        raise ReviewError(_("question must be a number (got {question})").format(question=repr(row["question"])))
     question = int(row["question"])
     reads = {q.number: q for q in store.sheet_read(page.page_id).questions}
     if question not in reads:
-        raise ReviewError(f"{page.source} page {page.page_no} has no question {question}")
+        raise ReviewError(_("{source} page {page} has no question {question}").format(
+            source=page.source, page=page.page_no, question=question))
     keys = parse_answer(text, reads[question].options)
     request = NewDecision("answer", keys, sha256=page.sha256, question=question)
     return request, ("answer", page.sha256, question, None, None), keys
@@ -158,11 +181,14 @@ def _graded_page(pages: dict[tuple[str, str], list[PageRow]], row: dict[str, str
     found = pages.get((row["file"], row["page"]), [])
     graded = [p for p in found if p.status == "graded"]
     if not found:
-        raise ReviewError(f"no stored page {row['file']} page {row['page']}; was the file renamed?")
+        raise ReviewError(_("no stored page {source} page {page}; was the file renamed?").format(
+            source=row["file"], page=row["page"]))
     if not graded:
-        raise ReviewError(f"{row['file']} page {row['page']} is not graded (status {found[0].status}); "
-                          "register it or key it in with the browser review first")
+        raise ReviewError(_("{source} page {page} is not graded (status {status}); register it or key it in with "
+                            "the browser review first").format(source=row["file"], page=row["page"],
+                                                               status=status_label(found[0].status)))
     if len(graded) > 1:
-        raise ReviewError(f"{row['file']} page {row['page']} names {len(graded)} graded pages (the file changed "
-                          "between runs); settle these in the browser review")
+        raise ReviewError(_("{source} page {page} names {count} graded pages (the file changed between runs); "
+                            "settle these in the browser review").format(source=row["file"], page=row["page"],
+                                                                         count=len(graded)))
     return graded[0]

@@ -22,6 +22,7 @@ import numpy as np
 
 from omr.layout import MM_PER_INCH, SheetLayout
 from papergen.errors import ReviewError
+from papergen.i18n import _
 
 __all__ = ["CropParams", "PagePicture", "ScanPictures", "question_box_mm", "grid_box_mm", "crop_mm"]
 
@@ -175,8 +176,8 @@ class ScanPictures:
             self._decode(source, wanted())
         with self._lock:
             if key not in self._cache:
-                raise ReviewError(f"{source}: no picture {key[0]} of page {key[1]} "
-                                  "(the page was not found in the file)")
+                raise ReviewError(_("{source}: no picture {kind} of page {page} (the page was not found in the "
+                                    "file)").format(source=source, kind=key[0], page=key[1]))
             return self._cache[key]
 
     def image(self, source: str, page_no: int, sha256: str) -> np.ndarray:
@@ -189,16 +190,16 @@ class ScanPictures:
         """
         path = self._locate(source)
         if not path.is_file():
-            raise ReviewError(f"{source}: scan file not found; the pictures need the scans where they were graded")
+            raise ReviewError(_missing_scan(source))
         pages = self._pages if self._pages is not None else _iter_pages
         for page in pages([path]):
             if page.page != page_no:
                 continue
             if page.image is None or page.sha256 != sha256:
-                raise ReviewError(f"{source} page {page_no}: cannot decode the page as graded "
-                                  f"({page.error or 'the content hash differs; the file changed'})")
+                raise ReviewError(_("{source} page {page}: cannot decode the page as graded ({error})").format(
+                    source=source, page=page_no, error=page.error or _("the content hash differs; the file changed")))
             return page.image
-        raise ReviewError(f"{source}: the scan file has no page {page_no} any more")
+        raise ReviewError(_("{source}: the scan file has no page {page} any more").format(source=source, page=page_no))
 
     @staticmethod
     def wanted(page_no: int, sha256: str, homography: tuple[tuple[float, ...], ...] | None, working_dpi: float, *,
@@ -209,7 +210,7 @@ class ScanPictures:
     def _decode(self, source: str, wanted: list[_Wanted]) -> None:
         path = self._locate(source)
         if not path.is_file():
-            raise ReviewError(f"{source}: scan file not found; the pictures need the scans where they were graded")
+            raise ReviewError(_missing_scan(source))
         by_page = {w.page_no: w for w in wanted}
         pages = self._pages if self._pages is not None else _iter_pages
         for page in pages([path]):
@@ -217,8 +218,8 @@ class ScanPictures:
             if want is None or page.image is None:
                 continue
             if page.sha256 != want.sha256:
-                raise ReviewError(f"{source} page {page.page}: the scan file changed since grading (content hash "
-                                  "differs); grade it again")
+                raise ReviewError(_("{source} page {page}: the scan file changed since grading (content hash "
+                                    "differs); grade it again").format(source=source, page=page.page))
             self._store_pictures(want, page.image)
 
     def _store_pictures(self, want: _Wanted, image: np.ndarray) -> None:
@@ -246,7 +247,7 @@ class ScanPictures:
                            interpolation=cv2.INTER_AREA) if scale < 1.0 else image
         ok, data = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, self.params.jpeg_quality])
         if not ok:
-            raise ReviewError("page preview: JPEG encoding failed")
+            raise ReviewError(_("page preview: JPEG encoding failed"))
         return PagePicture(data.tobytes(), scale, width, height)
 
     def _locate(self, source: str) -> Path:
@@ -266,5 +267,9 @@ def _iter_pages(paths: list[Path]) -> Iterable:
 def _png(image: np.ndarray) -> bytes:
     ok, data = cv2.imencode(".png", image)
     if not ok:
-        raise ReviewError("crop: PNG encoding failed")
+        raise ReviewError(_("crop: PNG encoding failed"))
     return data.tobytes()
+
+
+def _missing_scan(source: str) -> str:
+    return _("{source}: scan file not found; the pictures need the scans where they were graded").format(source=source)

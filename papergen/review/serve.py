@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from papergen.errors import ReviewError
+from papergen.i18n import _
 from papergen.review.app import ReviewConfig, create_app
 from papergen.review.sitting import RosterPerson
 
@@ -43,7 +44,8 @@ def bind_socket(host: str, port: int) -> socket.socket:
         sock.listen(128)
     except OSError as exc:
         sock.close()
-        raise ReviewError(f"review: cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from exc
+        raise ReviewError(_("review: cannot listen on {host}:{port} ({error}); choose another --port").format(
+            host=host, port=port, error=exc.strerror)) from exc
     return sock
 
 
@@ -88,8 +90,8 @@ def serve_review(results_dir: str | Path, *, who: str, host: str = DEFAULT_HOST,
     app = create_app(config)
     sock = bind_socket(host, port)
     url = review_url(host, sock.getsockname()[1], config.token)
-    announce(f"复核 / review: {url}")
-    announce("按 Ctrl+C 结束 (Ctrl+C stops the server)")
+    announce(_("Review workstation: {url}").format(url=url))
+    announce(_("Ctrl+C stops the server"))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     if open_browser:
         threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
@@ -102,8 +104,8 @@ def serve_review(results_dir: str | Path, *, who: str, host: str = DEFAULT_HOST,
         app.state.exports.write_now()
         app.state.exports.close()
     error = app.state.exports.error
-    announce(f"已停止；导出文件未能写入 (stopped; exports not written): {error}" if error
-             else "已停止，导出文件已更新 (stopped; exports written)")
+    announce(_("Stopped; exports not written: {error}").format(error=error) if error
+             else _("Stopped; exports written"))
 
 
 def _open_when_started(server, url: str) -> None:

@@ -21,6 +21,7 @@ from omr.layout import SheetLayout
 from omr.manual import read_from_corners
 from omr.result import MarkState, QuestionRead, SheetRead
 from papergen.errors import ReviewError
+from papergen.i18n import N_, _
 from papergen.grading import (
     NewDecision,
     PageRecord,
@@ -33,10 +34,11 @@ from papergen.grading import (
     score_with_decisions,
 )
 from papergen.grading.identify import roster_flags
+from papergen.grading.labels import status_label
 
 __all__ = ["SetAsideOutcome", "register_by_corners", "key_in_by_hand", "KEYED_IN_NOTE"]
 
-KEYED_IN_NOTE = "keyed in by hand (two entries agreed)"
+KEYED_IN_NOTE = N_("keyed in by hand (two entries agreed)")
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ def register_by_corners(store: Store, page: PageRow, image: np.ndarray, corners:
     try:
         read = read_from_corners(image, layout, corners)
     except (ValueError, TypeError) as exc:
-        raise ReviewError(f"{page.source} page {page.page_no}: {exc}") from None
+        raise ReviewError(_("{source} page {page}: {error}").format(source=page.source, page=page.page_no,
+                                                                    error=exc)) from None
     store.record_decisions([NewDecision("register", json.dumps([list(map(float, c)) for c in corners]),
                                         sha256=page.sha256)], who=who)
     record = PageRecord(page.source, page.page_no, page.sha256, "error")
@@ -123,9 +126,11 @@ def key_in_by_hand(store: Store, page: PageRow, layout: SheetLayout, *, exam_id:
     manifest = store.manifest(exam_id)
     if manifest is None:
         graded = ", ".join(store.manifests())
-        raise ReviewError(f"keyed entry: exam {exam_id!r} is not among the graded exams ({graded})")
+        raise ReviewError(_("keyed entry: exam {exam} is not among the graded exams ({graded})").format(
+            exam=repr(exam_id), graded=graded))
     if variant not in {v.variant for v in manifest.variants}:
-        raise ReviewError(f"keyed entry: exam {exam_id} has no variant {variant!r}")
+        raise ReviewError(_("keyed entry: exam {exam} has no variant {variant}").format(exam=exam_id,
+                                                                                       variant=repr(variant)))
     number = parse_candidate(candidate)
     answers = _agreed_answers(layout, first, second)
     read = _keyed_read(layout, answers)
@@ -135,15 +140,16 @@ def key_in_by_hand(store: Store, page: PageRow, layout: SheetLayout, *, exam_id:
     entry = {"exam_id": exam_id, "variant": variant, "candidate": number,
              "answers": {str(n): format_answer(a) for n, a in sorted(answers.items())}}
     store.record_decisions([NewDecision("manual", json.dumps(entry, ensure_ascii=False), sha256=page.sha256)], who=who)
-    page_id = store.replace_read(page.sha256, read, status="graded", reason=KEYED_IN_NOTE, exam_id=exam_id,
+    page_id = store.replace_read(page.sha256, read, status="graded", reason=_(KEYED_IN_NOTE), exam_id=exam_id,
                                  variant=variant, candidate=number, score=score, flags=flags)
     return _outcome(store, page_id)
 
 
 def _check_set_aside(page: PageRow) -> None:
     if page.status != "quarantined":
-        raise ReviewError(f"{page.source} page {page.page_no} is not set aside (status {page.status}); "
-                          "only quarantined pages are registered or keyed in by hand")
+        raise ReviewError(_("{source} page {page} is not set aside (status {status}); only quarantined pages are "
+                            "registered or keyed in by hand").format(source=page.source, page=page.page_no,
+                                                                     status=status_label(page.status)))
 
 
 def _agreed_answers(layout: SheetLayout, first: Mapping[str, str], second: Mapping[str, str]) -> dict[int, str]:
@@ -153,14 +159,15 @@ def _agreed_answers(layout: SheetLayout, first: Mapping[str, str], second: Mappi
         try:
             keys = [parse_answer(t, spec.options) if t else "" for t in texts]
         except ReviewError as exc:
-            problems.append(f"question {spec.number}: {exc}")
+            problems.append(_("question {number}: {error}").format(number=spec.number, error=exc))
             continue
         if keys[0] != keys[1]:
-            problems.append(f"question {spec.number}: the two entries differ (first {format_answer(keys[0])}, "
-                            f"second {format_answer(keys[1])})")
+            problems.append(_("question {number}: the two entries differ (first {first}, second {second})").format(
+                number=spec.number, first=format_answer(keys[0]), second=format_answer(keys[1])))
         answers[spec.number] = keys[0]
     if problems:
-        raise ReviewError("keyed entry: " + "; ".join(problems) + "; look at the sheet and enter these again")
+        raise ReviewError(_("keyed entry: {problems}; look at the sheet and enter these again").format(
+            problems="; ".join(problems)))
     return answers
 
 
@@ -172,7 +179,7 @@ def _keyed_read(layout: SheetLayout, answers: Mapping[int, str]) -> SheetRead:
         fills = tuple(1.0 if o in keys else 0.0 for o in spec.options)
         questions.append(QuestionRead(spec.number, spec.options, fills, states,
                                       tuple(o for o in spec.options if o in keys)))
-    return SheetRead("read", reason=KEYED_IN_NOTE, questions=tuple(questions))
+    return SheetRead("read", reason=_(KEYED_IN_NOTE), questions=tuple(questions))
 
 
 def _outcome(store: Store, page_id: int) -> SetAsideOutcome:

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from papergen.grading import ABSENT, FlagCounts, PageRow, Store, flag_counts
+from papergen.grading.exports import review_headings
+from papergen.grading.labels import page_reason
+from papergen.i18n import _, ngettext, pgettext
 
 __all__ = ["RosterPerson", "ExamRoll", "Sitting", "reconcile", "next_steps", "NOT_GRADED"]
 
@@ -79,39 +82,59 @@ class Sitting:
         return self.flags.total == 0 and not any(e.absent for e in self.exams)
 
     def describe(self) -> list[str]:
-        """Summary lines for the command line (Chinese first)."""
+        """Summary lines for the command line, in the language in use."""
         lines = []
         for e in self.exams:
-            roster = f"名单 {len(e.roster)} 人，" if e.roster else "无名单，"
-            absent = len(e.absent) + len(e.confirmed_absent)
-            lines.append(f"考试 {e.exam_id}：{roster}到考 {len(e.present)}，缺考 {absent}"
-                         f"（已确认 {len(e.confirmed_absent)}），名单外 {len(e.not_on_roster) if e.roster else 0}，"
-                         f"重复考号 {len(e.duplicates)}")
-            lines += [f"  缺考待确认：{p.number} {p.name}" for p in e.absent]
+            counts = {"exam": e.exam_id, "roster": len(e.roster), "present": len(e.present),
+                      "absent": len(e.absent) + len(e.confirmed_absent), "confirmed": len(e.confirmed_absent),
+                      "strangers": len(e.not_on_roster) if e.roster else 0, "duplicates": len(e.duplicates)}
+            if e.roster:
+                lines.append(_("Exam {exam}: roster of {roster}, present {present}, absent {absent} ({confirmed} "
+                               "confirmed), not on the roster {strangers}, duplicate numbers {duplicates}")
+                             .format(**counts))
+            else:
+                lines.append(_("Exam {exam}: no roster, present {present}, absent {absent} ({confirmed} confirmed), "
+                               "not on the roster {strangers}, duplicate numbers {duplicates}").format(**counts))
+            lines += ["  " + _("absent, to confirm: {number} {name}").format(number=p.number, name=p.name)
+                      for p in e.absent]
             strangers = e.not_on_roster if e.roster else ()
-            lines += [f"  名单外：{_page(p)} 考号 {p.candidate or '（无）'}" for p in strangers]
-            lines += [f"  重复考号 {n}：{'、'.join(_page(p) for p in pages)}" for n, pages in e.duplicates.items()]
-        lines.append(f"已评分 {self.graded} 张，未评分页 {len(self.not_graded)}，"
-                     f"待复核：{self.flags.questions} 题、{self.flags.identity} 个考号、"
-                     f"{self.flags.set_aside} 张搁置答题卡；已有复核决定 {self.decisions} 条")
-        lines += [f"  未评分：{_page(p)}（{p.status}：{p.reason}）" for p in self.not_graded]
+            lines += ["  " + _("not on the roster: {page} candidate number {number}").format(
+                page=_page(p), number=p.candidate or _("(none)")) for p in strangers]
+            lines += ["  " + _("duplicate number {number}: {pages}").format(
+                number=n, pages=pgettext("list separator", ", ").join(_page(p) for p in pages))
+                      for n, pages in e.duplicates.items()]
+        lines.append(_("Graded {graded} sheets, pages not graded {not_graded}, to review: {questions} questions, "
+                       "{identity} candidate numbers, {set_aside} set-aside sheets; decisions made {decisions}").format(
+            graded=self.graded, not_graded=len(self.not_graded), questions=self.flags.questions,
+            identity=self.flags.identity, set_aside=self.flags.set_aside, decisions=self.decisions))
+        lines += ["  " + _("not graded: {page} ({reason})").format(page=_page(p), reason=page_reason(p.status, p.reason))
+                  for p in self.not_graded]
         return lines
 
 
 def next_steps(sitting: Sitting, results_dir: str) -> list[str]:
-    """What a proctor does next with this sitting, most urgent first (Chinese first, the command to run)."""
+    """What a proctor does next with this sitting, most urgent first, with the command to run."""
     steps = []
     if sitting.not_graded:
-        steps.append(f"检查 {len(sitting.not_graded)} 个未评分页（见上表）：重新扫描后再次运行 papergen grade，"
-                     "或在复核界面中登记搁置的答题卡")
+        steps.append(ngettext("check the page not graded (listed above): rescan it and run papergen grade again, "
+                              "or register the set-aside sheet in the review workstation",
+                              "check the {count} pages not graded (listed above): rescan them and run papergen "
+                              "grade again, or register the set-aside sheets in the review workstation",
+                              len(sitting.not_graded)).format(count=len(sitting.not_graded)))
     open_items = sitting.flags.total + sum(len(e.absent) for e in sitting.exams)
     if open_items:
-        steps.append(f"复核剩余 {open_items} 处：papergen review {results_dir}"
-                     f"（或填写 review.csv 的 decision 列后 papergen review {results_dir} --apply review.csv）")
+        steps.append(ngettext("review the {count} item left: papergen review {results} (or fill in the {decision} "
+                              "column of review.csv, then papergen review {results} --apply review.csv)",
+                              "review the {count} items left: papergen review {results} (or fill in the {decision} "
+                              "column of review.csv, then papergen review {results} --apply review.csv)",
+                              open_items).format(count=open_items, results=results_dir,
+                                                 decision=review_headings()["decision"]))
     if sitting.settled:
-        steps.append(f"全部复核完毕：papergen report {results_dir} --out reports/ 生成成绩报告")
+        steps.append(_("everything is settled: papergen report {results} --out reports/ writes the reports").format(
+            results=results_dir))
     else:
-        steps.append(f"复核完毕前也可生成报告（待复核的成绩标为“待定”）：papergen report {results_dir} --out reports/")
+        steps.append(_("reports can be written before the review is finished (scores awaiting review show as "
+                       "pending): papergen report {results} --out reports/").format(results=results_dir))
     return steps
 
 
@@ -167,4 +190,4 @@ def _confirmed_absent(store: Store) -> dict[str, set[str]]:
 
 
 def _page(page: PageRow) -> str:
-    return f"{page.source} 第 {page.page_no} 页"
+    return _("{source} page {page}").format(source=page.source, page=page.page_no)

@@ -54,6 +54,19 @@ def test_grade_reads_scans_and_prints_a_summary(files, scans):
         assert [p.status for p in store.pages()] == ["graded", "refused"]
 
 
+def test_grade_speaks_chinese_and_writes_gb18030_when_asked(files, scans):
+    scans.add(make_read(ANSWERS_A, qr=sheet_qr(EXAM, "A")))
+    scans.add(make_read(ANSWERS_A, qr=None), source="scans/b.pdf")
+    args = ["--lang", "zh", "grade", str(files / "scans"), "--key", str(files / "key.json"), "--out",
+            str(files / "results"), "--layout", str(files / "layout.json"), "--csv-encoding", "gb18030"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == EXIT_ATTENTION, result.output
+    assert "评分中" in result.output and "已评分答题卡：1 张，其中 0 张待复核" in result.output
+    assert "已拒收：1\n  scans/b.pdf 第 1 页：" in result.output and "已写出：" in result.output
+    review = (files / "results" / "review.csv").read_bytes().decode("gb18030")
+    assert review.startswith("文件,页码,考号,考试,卷别,题号,原因,复核决定") and "\nscans/b.pdf,1,,,,,已拒收：" in review
+
+
 def test_grade_rerun_reports_pages_already_read(files, scans):
     scans.add(make_read(ANSWERS_A, qr=sheet_qr(EXAM, "A")))
     grade(files)
@@ -83,7 +96,7 @@ def test_grade_requires_a_key(files, scans):
 
 
 def test_grade_help_starts_with_a_verb_and_ends_with_an_example():
-    doc = grade_command.grade.__doc__.strip()
+    doc = grade_command.grade.help.strip()
     assert doc.startswith("Read ")
     assert doc.endswith("papergen grade scans/ --key exam/key.json --out results/")
     assert "\b\n    Example:" in doc

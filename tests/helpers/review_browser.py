@@ -58,12 +58,12 @@ class RunningReview:
 
 
 @contextmanager
-def running_review(results: Path, who: str = "监考甲") -> Iterator[RunningReview]:
-    """Serve ``results`` with uvicorn on a free local port for the duration of the block."""
+def running_review(results: Path, who: str = "监考甲", lang: str = "zh") -> Iterator[RunningReview]:
+    """Serve ``results`` with uvicorn on a free local port for the duration of the block, opening in ``lang``."""
     import uvicorn
 
     token = ReviewConfig.new(results, who).token
-    config = ReviewConfig(results, token, who, layout=small_layout(), export_delay_s=0.0)
+    config = ReviewConfig(results, token, who, layout=small_layout(), export_delay_s=0.0, lang=lang)
     app = create_app(config)
     sock = bind_socket("127.0.0.1", 0)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))

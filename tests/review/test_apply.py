@@ -19,6 +19,7 @@ from papergen.cli import main
 from papergen.errors import ReviewError
 from papergen.exam import read_roster
 from papergen.grading import flag_counts
+from papergen.i18n import using_language
 from papergen.report.run import unsettled_warnings
 from papergen.review.apply import apply_review_csv
 from papergen.review.queue import open_sheets, sheet_items
@@ -154,7 +155,9 @@ def test_reconciliation_names_present_absent_strangers_duplicates_and_pages_not_
         given = reconcile(store, read_roster(roster))
     [roll] = given.exams
     assert roll.absent == () and list(roll.duplicates) == ["2024000001"]
-    assert "重复考号 2024000001" in "\n".join(given.describe())
+    assert "duplicate number 2024000001: scans/" in "\n".join(given.describe())
+    with using_language("zh"):
+        assert "重复考号 2024000001：scans/" in "\n".join(given.describe())
 
 
 def test_the_queue_lists_open_sheets_with_their_items(sitting):
@@ -189,7 +192,7 @@ def test_the_review_command_applies_a_file_and_prints_the_reconciliation(sitting
     write_rows(filled, fill(rows, {("scans/a.pdf", "1", "4"): "D"}))
     outcome = CliRunner().invoke(main, ["review", str(results), "--apply", str(filled), "--who", "t"])
     assert outcome.exit_code == 0, outcome.output
-    assert "已记录复核决定 1 条" in outcome.output and "缺考待确认：2024000002 李华" in outcome.output
+    assert "Decisions recorded: 1" in outcome.output and "absent, to confirm: 2024000002 李华" in outcome.output
     bad = CliRunner().invoke(main, ["review", str(results), "--apply", str(results / "scores.csv")])
     assert bad.exit_code == 1 and "not a review.csv header" in bad.output
 

@@ -195,6 +195,18 @@ def test_english_is_one_click_or_one_parameter_away(page, results):
         assert page.title() == "复核" and "待复核题目" in page.inner_text("main")
 
 
+def test_the_workstation_opens_in_the_language_of_the_command_and_the_toggle_lasts_the_tab(page, results):
+    with running_review(results, lang="en") as review:
+        page.goto(review.at())
+        page.wait_for_selector("#start")
+        assert page.title() == "Review" and "Questions to settle" in page.inner_text("main")
+        page.click("#lang-toggle")
+        page.wait_for_function("document.title === '复核' && document.querySelector('main').innerText.includes('待复核题目')")
+        page.reload()
+        page.wait_for_function("document.querySelector('main').innerText.includes('待复核题目')")
+        assert page.title() == "复核"
+
+
 def test_the_reviewer_names_themselves_and_notes_why(page, results):
     with running_review(results) as review:
         page.goto(review.at())

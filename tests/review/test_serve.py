@@ -35,7 +35,7 @@ def test_the_command_serves_on_localhost_with_a_token_and_writes_the_exports_on_
             assert line, f"the server stopped: {''.join(lines)}"
             lines.append(line)
         url = next(line for line in lines if "token=" in line).split(": ", 1)[1].strip()
-        assert url.startswith("http://127.0.0.1:") and "缺考待确认：2024000002 李华" in "".join(lines)
+        assert url.startswith("http://127.0.0.1:") and "absent, to confirm: 2024000002 李华" in "".join(lines)
         base, token = url.split("/?token=")
         try:
             urllib.request.urlopen(base + "/api/summary", timeout=10)
@@ -50,5 +50,5 @@ def test_the_command_serves_on_localhost_with_a_token_and_writes_the_exports_on_
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=60)
-    assert server.returncode == 0 and "已停止，导出文件已更新" in output, output
+    assert server.returncode == 0 and "Stopped; exports written" in output, output
     assert (results / "scores.csv").is_file()  # written once more on the way out

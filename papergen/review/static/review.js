@@ -64,7 +64,8 @@ const TEXT = {
 
 const params = new URLSearchParams(location.search);
 const token = params.get("token") || "";
-let lang = params.get("lang") || localStorage.getItem("review-lang") || "zh";
+// The language: ?lang= in the URL, else the reader's toggle in this tab, else the one papergen review was run in.
+let lang = params.get("lang") || sessionStorage.getItem("review-lang") || document.documentElement.dataset.lang || "zh";
 const state = { who: localStorage.getItem("review-who") || "", note: "", items: [], index: 0, more: false, after: null, undo: [], showKey: false, selection: null,
                 counts: null, mode: "queue", corners: [], keyedPass: 1, firstEntry: null };
 
@@ -530,7 +531,7 @@ document.addEventListener("keydown", event => {
 });
 document.getElementById("lang-toggle").onclick = () => {
   lang = lang === "en" ? "zh" : "en";
-  localStorage.setItem("review-lang", lang);
+  sessionStorage.setItem("review-lang", lang);
   applyLanguage();
   route();
 };
