@@ -16,11 +16,11 @@ English otherwise.
 Examples
 --------
 >>> with using_language("zh"):
-...     _("page"), _("Error: {message}").format(message="…")
-('页', '错误：…')
+...     _("Usage:"), _("Error: {message}").format(message="…")
+('用法：', '错误：…')
 >>> with using_language("en"):
-...     _("page")
-'page'
+...     _("Usage:")
+'Usage:'
 """
 
 from __future__ import annotations
