@@ -23,6 +23,7 @@ import numpy as np
 from omr.background import Thumbnail
 from omr.layout import SheetLayout
 from omr.params import ReadParams
+from omr.reasons import reason, word
 
 __all__ = ["QUADRANTS", "Fiducial", "FiducialSet", "choose_fiducials", "find_candidates", "locate_fiducials"]
 
@@ -248,7 +249,7 @@ def choose_fiducials(candidates: list[list[Fiducial]], layout: SheetLayout,
     """
     missing = [QUADRANTS[i] for i, q in enumerate(candidates) if not q]
     if missing:
-        return f"{4 - len(missing)} of 4 fiducials found ({', '.join(missing)} missing)"
+        return reason("fiducials_found", found=4 - len(missing), missing=", ".join(map(word, missing)))
     aspect, spacing = _layout_shape(layout)
     best: tuple[float, FiducialSet] | None = None
     for combo in itertools.product(*candidates):
@@ -259,7 +260,7 @@ def choose_fiducials(candidates: list[list[Fiducial]], layout: SheetLayout,
         if best is None or score < best[0]:
             best = (score, FiducialSet(tuple(combo), landscape))  # type: ignore[arg-type]
     if best is None:
-        return "the corner squares found do not form the sheet's fiducial rectangle"
+        return reason("fiducials_no_rectangle")
     return best[1]
 
 

@@ -22,11 +22,12 @@ from omr.layout import MM_PER_INCH, SheetLayout
 from omr.marks import bubble_table, calibrate, measure_bubbles, read_candidate, read_questions
 from omr.params import ReadParams
 from omr.qr import decode_qr
+from omr.reasons import join, reason, word
 from omr.result import SheetRead
 
 __all__ = ["read_from_corners", "snap_to_square", "MANUAL_NOTE"]
 
-MANUAL_NOTE = "registered by hand from four corner marks"
+MANUAL_NOTE = reason("manual")
 _SEARCH_SIDES = 1.5  # half-width of the window searched around a click, in fiducial sides
 _AREA_RANGE = (0.35, 2.5)  # accepted blob area, in units of the expected square's area
 _SEARCH_STEPS_MM = (0.8, 0.27, 0.09)  # a missing square's centre: 5 x 5 grids of these steps, coarse to fine
@@ -81,11 +82,10 @@ def read_from_corners(image: np.ndarray, layout: SheetLayout, corners_px: Sequen
     calibration = calibrate(measures, table, params)
     working_dpi = round(px_per_mm * MM_PER_INCH, 2)
     corners = ("top-left", "top-right", "bottom-right", "bottom-left")
-    notes = [MANUAL_NOTE] + [f"no square found at the {corners[i]} click; placed where the bubbles fit best"
-                             for i in missed]
+    notes = [MANUAL_NOTE] + [reason("manual_corner", corner=word(corners[i])) for i in missed]
     layout_px_to_mm = np.diag([MM_PER_INCH / working_dpi, MM_PER_INCH / working_dpi, 1.0])
     return SheetRead(
-        status="read", reason="; ".join(notes), qr_text=decode_qr(grey, h_mm, layout, params),
+        status="read", reason=join(notes), qr_text=decode_qr(grey, h_mm, layout, params),
         candidate=read_candidate(table, calibration, params), questions=read_questions(table, calibration, params),
         rotation_deg=_rotation(centres), fit_error_px=0.0, dpi=working_dpi,
         timings_ms={"total": (time.perf_counter() - started) * 1e3},

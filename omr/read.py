@@ -28,6 +28,7 @@ from omr.marks import (
 )
 from omr.params import ReadParams
 from omr.qr import decode_qr
+from omr.reasons import join, reason
 from omr.register import Registration, register_page
 from omr.result import QuestionRead, SheetRead
 from omr.sampling import apply_homography
@@ -95,8 +96,8 @@ def _read_registered(grey: np.ndarray, registration: Registration, layout: Sheet
     clock = time.perf_counter()
     qr_text = decode_qr(grey, h, layout, params)
     timings["qr"] = _ms(clock)
-    notes = registration.notes + (() if calibration.confident_marks else ("no clear marks on the sheet",))
-    return SheetRead(status="read", reason="; ".join(notes), qr_text=qr_text, candidate=candidate,
+    notes = registration.notes + (() if calibration.confident_marks else (reason("no_clear_marks"),))
+    return SheetRead(status="read", reason=join(notes), qr_text=qr_text, candidate=candidate,
                      questions=questions, marks=marks, **_geometry(registration, dpi), timings_ms=timings)
 
 
@@ -153,8 +154,7 @@ def _misaligned(measures: BubbleMeasures, calibration: SheetCalibration, params:
     share = float(found.mean())
     if share >= params.min_outline_share:
         return ""
-    return (f"bubble outlines not where the registration puts them ({share:.0%} of unmarked bubbles found, "
-            f"need {params.min_outline_share:.0%}): page curled or folded, or printed from another layout")
+    return reason("outlines_misplaced", share=f"{share:.0%}", need=f"{params.min_outline_share:.0%}")
 
 
 def _as_grey(image: np.ndarray) -> np.ndarray:

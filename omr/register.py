@@ -37,6 +37,7 @@ from omr.background import Thumbnail, has_print, ink_fraction, make_thumbnail
 from omr.fiducials import FiducialSet, locate_fiducials
 from omr.layout import MM_PER_INCH, SheetLayout
 from omr.params import ReadParams
+from omr.reasons import reason
 from omr.result import PageStatus
 from omr.sampling import (
     apply_homography,
@@ -129,8 +130,8 @@ def register_page(image: np.ndarray, layout: SheetLayout, *, dpi: float | None =
     thumb = make_thumbnail(image, guess, params)
     if not has_print(thumb, params):
         _tick(timings, "triage", clock)
-        return Registration("blank", f"no print on the page (its darkest parts reach {thumb.contrast:.2f} of black; "
-                            "a blank page or a duplex back)", thumb=thumb, timings_ms=timings)
+        return Registration("blank", reason("no_print", contrast=f"{thumb.contrast:.2f}"), thumb=thumb,
+                            timings_ms=timings)
     little_ink = ink_fraction(thumb, params) < params.blank_max_ink_fraction
     clock = _tick(timings, "triage", clock)
     chosen = _find_fiducials(image, thumb, layout, guess, stated, params)
@@ -159,23 +160,21 @@ def _find_fiducials(image: np.ndarray, thumb: Thumbnail, layout: SheetLayout, gu
         return chosen
     if corners_found >= params.min_fiducials_for_sheet:
         return Registration("quarantined", chosen)
-    return Registration("not_a_sheet", f"no answer-sheet fiducials ({chosen})")
+    return Registration("not_a_sheet", reason("no_fiducials", reason=chosen))
 
 
-def _without_corner_marks(image: np.ndarray, reason: str, little_ink: bool, dpi: float, thumb: Thumbnail,
+def _without_corner_marks(image: np.ndarray, why: str, little_ink: bool, dpi: float, thumb: Thumbnail,
                           params: ReadParams, timings: dict[str, float]) -> Registration:
     """A page without corner marks: blank with almost no ink, quarantined with a QR code, else not a sheet."""
     if little_ink:
-        return Registration("blank", "almost no ink and no corner marks on the page (a blank page or a duplex "
-                            "back)", thumb=thumb, timings_ms=timings)
+        return Registration("blank", reason("no_ink"), thumb=thumb, timings_ms=timings)
     clock = time.perf_counter()
     found = _has_qr_code(image, dpi, params)
     _tick(timings, "qr_search", clock)
     if found:
-        return Registration("quarantined", f"a QR code but no usable corner marks ({reason}): an answer sheet "
-                            "whose corners are cut off, covered or torn; check it by hand", thumb=thumb,
+        return Registration("quarantined", reason("qr_without_corners", reason=why), thumb=thumb,
                             timings_ms=timings)
-    return Registration("not_a_sheet", reason, thumb=thumb, timings_ms=timings)
+    return Registration("not_a_sheet", why, thumb=thumb, timings_ms=timings)
 
 
 def _has_qr_code(image: np.ndarray, dpi: float, params: ReadParams) -> bool:
@@ -210,26 +209,26 @@ def _pick_orientation(fits: list[tuple[int, _AnchorFit]], options: list[tuple[in
     best = int(np.argmax(shares))
     if shares[best] >= params.anchor_min_found and shares[1 - best] < params.anchor_min_found:
         return fits[best]
-    return (f"cannot tell which way up the page is: QR box darkness {options[0][2]:.2f} vs {options[1][2]:.2f} "
-            f"on the opposite side, anchor bubbles found {shares[0]:.0%} vs {shares[1]:.0%}")
+    return reason("orientation_unclear", dark=f"{options[0][2]:.2f}", other=f"{options[1][2]:.2f}",
+                  found=f"{shares[0]:.0%}", found_other=f"{shares[1]:.0%}")
 
 
 def _judge_fit(fit: _AnchorFit, turns: int, chosen: FiducialSet, dpi: float | None, notes: tuple[str, ...],
                thumb: Thumbnail, params: ReadParams, timings: dict[str, float]) -> Registration:
     common = dict(homography=fit.homography, rotation_deg=90 * turns, fit_error_mm=fit.error_mm,
                   dpi=_homography_dpi(fit.homography), thumb=thumb, black_grey=chosen.ink_grey, timings_ms=timings)
-    summary = (f"{fit.found} of {fit.total} anchor bubbles found, {fit.inliers} fit; "
-               f"RMS error {fit.error_mm:.2f} mm")
+    summary = reason("anchors_summary", found=fit.found, total=fit.total, inliers=fit.inliers,
+                     error=f"{fit.error_mm:.2f}")
     if fit.total and fit.found < params.anchor_min_found * fit.total:
-        return Registration("quarantined", f"printed bubbles not where the layout puts them ({summary})", **common)
+        return Registration("quarantined", reason("anchors_missing", summary=summary), **common)
     if fit.found and fit.inliers < params.min_inlier_share * fit.found:
-        return Registration("quarantined", f"page distorted: bubbles do not fit one plane ({summary})", **common)
+        return Registration("quarantined", reason("page_distorted", summary=summary), **common)
     if fit.error_mm > params.max_fit_error_mm:
-        return Registration("quarantined", f"registration fit too poor ({summary}; "
-                            f"limit {params.max_fit_error_mm:.2f} mm)", **common)
+        return Registration("quarantined", reason("fit_too_poor", summary=summary,
+                                                  limit=f"{params.max_fit_error_mm:.2f}"), **common)
     measured = common["dpi"]
     if dpi and not notes and abs(dpi / measured - 1) > params.dpi_mismatch_note:  # not already ignored
-        notes = notes + (f"metadata says {dpi:.0f} dpi, fiducial spacing {measured:.0f} dpi; used the latter",)
+        notes = notes + (reason("dpi_mismatch", stated=f"{dpi:.0f}", measured=f"{measured:.0f}"),)
     return Registration("read", "", notes=notes, **common)
 
 
@@ -257,7 +256,7 @@ def _dpi_guess(shape: tuple[int, ...], layout: SheetLayout, dpi: float | None,
     extent = dpi * long_in / long_px
     if _DPI_PLAUSIBLE[0] <= extent <= _DPI_PLAUSIBLE[1]:
         return float(dpi), True, ()
-    return fill_guess, False, (f"metadata dpi {dpi:.0f} ignored: the page would span {extent:.0%} of the image",)
+    return fill_guess, False, (reason("dpi_ignored", dpi=f"{dpi:.0f}", extent=f"{extent:.0%}"),)
 
 
 def _homography_dpi(h: np.ndarray) -> float:

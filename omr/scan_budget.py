@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import BmpImagePlugin, Image, ImageMode, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
+from omr.reasons import reason
 from omr.scan_page import info_dpi
 
 __all__ = ["ScanBudget", "DEFAULT_BUDGET", "ImageHeader", "read_image_header", "frame_header"]
@@ -80,12 +81,12 @@ class ScanBudget:
         """
         pixels = int(width) * int(height)
         if pixels > self.max_pixels:
-            return (f"image too large to decode ({width} × {height} px = {pixels:,} px; "
-                    f"the budget is {self.max_pixels:,} px)")
+            return reason("too_many_pixels", width=width, height=height, pixels=f"{pixels:,}",
+                          budget=f"{self.max_pixels:,}")
         needed = pixels * (int(bytes_per_pixel) + 1)
         if needed > self.max_bytes:
-            return (f"image too large to decode ({width} × {height} px at {bytes_per_pixel} bytes per pixel "
-                    f"needs about {needed:,} bytes; the budget is {self.max_bytes:,} bytes)")
+            return reason("too_many_bytes", width=width, height=height, depth=bytes_per_pixel,
+                          needed=f"{needed:,}", budget=f"{self.max_bytes:,}")
         return None
 
 

@@ -35,6 +35,8 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "papergen"
+SOURCES = (SOURCE, ROOT / "omr")
+"""Where messages are marked: papergen, and the reader's reasons (``omr/reasons.py``), which papergen shows."""
 LOCALE_DIR = SOURCE / "locale"
 DOMAIN = "papergen"
 TRANSLATED = ("zh",)
@@ -45,12 +47,14 @@ _STAMP = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def template() -> Catalog:
-    """Every message marked in papergen's source (``_``, ``N_``, ``ngettext``, ``pgettext``)."""
+    """Every message marked in papergen's and omr's source (``_``, ``N_``, ``ngettext``, ``pgettext``)."""
     catalog = Catalog(project="papergen", domain=DOMAIN, creation_date=_STAMP, revision_date=_STAMP,
                       charset="utf-8")
-    for filename, lineno, message, comments, context in extract_from_dir(
-            SOURCE, comment_tags=("Translators:",), strip_comment_tags=True):
-        catalog.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
+    for folder in SOURCES:
+        for filename, lineno, message, comments, context in extract_from_dir(
+                folder, comment_tags=("Translators:",), strip_comment_tags=True):
+            catalog.add(message, locations=[(f"{folder.name}/{filename}", lineno)], auto_comments=comments,
+                        context=context)
     return catalog
 
 

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from omr.reasons import NESTED_FIELDS, TEMPLATES, WORDS, parse
 from papergen.i18n import _, language, pgettext
 from papergen.wording import JUDGE_TEXT
 
 __all__ = ["status_label", "flag_label", "reason_label", "reasons_text", "marks_text", "question_reason",
-           "page_reason", "flag_reason"]
+           "page_reason", "flag_reason", "reader_reason"]
 
 
 def status_label(status: str) -> str:
@@ -83,7 +84,39 @@ def question_reason(reasons: Iterable[str], read: str, key: str) -> str:
 
 def page_reason(status: str, reason: str) -> str:
     """Why a page is not graded: its status and the reason stored with it (``refused: …``)."""
-    return _("{what}: {detail}").format(what=status_label(status), detail=reason)
+    return _("{what}: {detail}").format(what=status_label(status), detail=reader_reason(reason))
+
+
+def reader_reason(text: str) -> str:
+    """A reason or note the reader gave (English, made from :data:`omr.reasons.TEMPLATES`) in the language in
+    use; text no template makes (a decoder's message, a reason papergen wrote) is shown as it is.
+
+    Examples
+    --------
+    >>> from papergen.i18n import using_language
+    >>> with using_language("zh"):
+    ...     reader_reason("no answer-sheet fiducials (2 of 4 fiducials found (top-left, bottom-left missing))")
+    '没有答题卡定位标记（找到 4 个定位标记中的 2 个，缺左上、左下）'
+    """
+    if language() == "en" or not text:
+        return text
+    notes = []
+    for name, fields in parse(text):
+        if name is None:
+            notes.append(fields["text"])
+            continue
+        filled = {key: reader_reason(value) if key in NESTED_FIELDS else _reader_words(value)
+                  for key, value in fields.items()}
+        notes.append(_(TEMPLATES[name]).format(**filled))
+    return pgettext("list separator", "; ").join(notes)
+
+
+def _reader_words(value: str) -> str:
+    """A field's value with the reader's words (corner names) translated: ``top-left, bottom-left``."""
+    words = value.split(", ")
+    if not all(w in WORDS for w in words):
+        return value
+    return pgettext("list separator", ", ").join(_(w) for w in words)
 
 
 def flag_reason(kind: str, detail: str) -> str:

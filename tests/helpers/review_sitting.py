@@ -97,7 +97,8 @@ def _sheet_image(variant: str, answers: dict[int, str], number: str, *, extra: d
 def scanned_sitting(folder: Path) -> Path:
     """Scans of three sheets graded into ``folder/results`` with the real reader; returns the results folder.
 
-    ``a.png``: variant A with question 3 ticked (flagged) and question 5 an erasure beside a mark (flagged);
+    ``a.png``: variant A with question 3 ticked (flagged) and question 5 an erasure beside a pencil mark lighter than the sheet's pen
+    marks (flagged: beside a clear pen mark it would be an answer changed, read without review);
     ``b.png``: variant B, digit 6 of the candidate number left blank (unreadable);
     ``torn.png``: variant A with its top-left corner square torn off (set aside).
     """
@@ -107,7 +108,7 @@ def scanned_sitting(folder: Path) -> Path:
     scans = folder / "scans"
     scans.mkdir(parents=True)
     cv2.imwrite(str(scans / "a.png"), _sheet_image("A", with_answers(ANSWERS_A, q3="", q5="A"), "2024000001",
-                                                     extra={3: {"C": "tick"}, 5: {"A": "pen", "B": "erasure"}}))
+                                                     extra={3: {"C": "tick"}, 5: {"A": "pencil", "B": "erasure"}}))
     cv2.imwrite(str(scans / "b.png"), _sheet_image("B", ANSWERS_B, "20240 0002", seed=1))
     cv2.imwrite(str(scans / TORN), _sheet_image("A", ANSWERS_A, "2024000003", torn=True, seed=2))
     results = folder / "results"
