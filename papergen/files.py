@@ -72,6 +72,8 @@ Model = TypeVar("Model", bound=BaseModel)
 TEXT_ENCODINGS = "UTF-8 (with or without BOM), GB18030/GBK, Big5, UTF-16"
 """The encodings read without being told, as the user is told."""
 _FALLBACK_ENCODINGS = ("gb18030", "big5")
+_LIKELY = ((0x4E00, 0x9FFF), (0x3000, 0x303F), (0xFF00, 0xFFEF), (0x2000, 0x206F), (0x00A0, 0x00FF))
+"""Code point ranges of a Chinese text: CJK ideographs, CJK and full-width punctuation, general punctuation."""
 """Tried in order when a file is not UTF-8; Chinese exam material is UTF-8, GBK/GB18030 or Big5."""
 _UTF8_EVIDENCE = 4
 """Non-ASCII characters read as UTF-8 before a bad byte that make the file UTF-8 with one damaged byte."""
@@ -122,6 +124,8 @@ def detect_encoding(raw: bytes) -> str:
 
     >>> detect_encoding("准考证号".encode("gb18030")), detect_encoding("准考证号".encode("utf-8"))
     ('gb18030', 'utf-8-sig')
+    >>> detect_encoding("考號,姓名,李華,陳大文".encode("big5"))
+    'big5'
 
     Raises
     ------
@@ -141,13 +145,26 @@ def detect_encoding(raw: bytes) -> str:
     prefix = raw[: utf8_error.start].decode("utf-8", errors="ignore")
     if sum(1 for ch in prefix if ord(ch) > 127) >= _UTF8_EVIDENCE:
         raise utf8_error
+    decoded = {}
     for encoding in _FALLBACK_ENCODINGS:
         try:
-            raw.decode(encoding)
-            return encoding
+            decoded[encoding] = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise utf8_error
+    if not decoded:
+        raise utf8_error
+    # GB18030 maps nearly every byte pair, so Big5 text decodes as GB18030 too, into kana, rare and
+    # extension characters; take the reading with fewest such characters (GB18030 on a tie).
+    return min(decoded, key=lambda encoding: _unlikely_characters(decoded[encoding]))
+
+
+def _unlikely_characters(text: str) -> int:
+    """Characters seldom found in a Chinese text file: neither ASCII, nor common CJK ideographs, nor punctuation.
+
+    >>> _unlikely_characters("考号,姓名：王小明。"), _unlikely_characters("朝ゅ")
+    (0, 1)
+    """
+    return sum(1 for ch in text if not (ch.isascii() or any(low <= ord(ch) <= high for low, high in _LIKELY)))
 
 
 def utf16_without_bom(head: bytes) -> str | None:

@@ -165,3 +165,9 @@ csv_encoding_option = click.option(  # the choices are papergen.files.CSV_ENCODI
     help=N_("Encoding of the CSV files written: utf-8 (with BOM, for Excel and WPS) or gb18030 "
             "(for programs that read only the Chinese Windows code page)."))
 """``--csv-encoding utf-8|gb18030`` on every command that writes CSV files."""
+
+
+roster_encoding_option = click.option(
+    "--roster-encoding", metavar="ENCODING",
+    help=N_("The roster's encoding, e.g. gb18030 (default: detected: UTF-8, GBK/GB18030, Big5, UTF-16)."))
+"""``--roster-encoding ENCODING`` beside every ``--roster``: detection fails only on short or unusual files."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from papergen.cli.common import command, csv_encoding_option, reports_errors
+from papergen.cli.common import command, csv_encoding_option, reports_errors, roster_encoding_option
 from papergen.exam import read_roster
 from papergen.grading import EXIT_ATTENTION, open_results
 from papergen.i18n import N_, _
@@ -54,6 +54,7 @@ STATUS_HELP = N_("""Say where a sitting stands: per exam present and absent, pag
 @command("review", help=REVIEW_HELP)
 @click.argument("results_dir", type=_RESULTS)
 @click.option("--roster", "roster_path", type=_FILE, help=_ROSTER_HELP)
+@roster_encoding_option
 @click.option("--apply", "apply_path", type=_FILE,
               help=N_("Apply the filled-in decision column of a review.csv instead of opening the browser."))
 @click.option("--who", default=None, help=N_("Reviewer name recorded with each decision; default: the login name."))
@@ -64,10 +65,10 @@ STATUS_HELP = N_("""Say where a sitting stands: per exam present and absent, pag
 @click.option("--layout", type=_FILE, help=N_("Sheet layout file; default: the bundled layout the key names."))
 @csv_encoding_option
 @reports_errors
-def review(results_dir: Path, roster_path: Path | None, apply_path: Path | None, who: str | None, host: str,
-           port: int, no_browser: bool, layout: Path | None) -> None:
+def review(results_dir: Path, roster_path: Path | None, roster_encoding: str | None, apply_path: Path | None,
+           who: str | None, host: str, port: int, no_browser: bool, layout: Path | None) -> None:
     """Apply a review.csv, or serve the review workstation (see ``REVIEW_HELP``)."""
-    roster = read_roster(roster_path) if roster_path is not None else None
+    roster = read_roster(roster_path, encoding=roster_encoding) if roster_path is not None else None
     reviewer = who or getpass.getuser()
     if apply_path is not None:
         for line in apply_review_csv(results_dir, apply_path, who=reviewer, roster=roster).describe():
@@ -83,10 +84,11 @@ def review(results_dir: Path, roster_path: Path | None, apply_path: Path | None,
 @command("status", help=STATUS_HELP)
 @click.argument("results_dir", type=_RESULTS)
 @click.option("--roster", "roster_path", type=_FILE, help=_ROSTER_HELP)
+@roster_encoding_option
 @reports_errors
-def status(results_dir: Path, roster_path: Path | None) -> None:
+def status(results_dir: Path, roster_path: Path | None, roster_encoding: str | None) -> None:
     """Print where a sitting stands and what to do next (see ``STATUS_HELP``)."""
-    roster = read_roster(roster_path) if roster_path is not None else None
+    roster = read_roster(roster_path, encoding=roster_encoding) if roster_path is not None else None
     with open_results(results_dir) as store:
         sitting = reconcile(store, roster)
     for line in sitting.describe():

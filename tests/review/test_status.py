@@ -50,3 +50,16 @@ def test_a_settled_sitting_is_sent_to_the_report():
     with using_language("zh"):
         steps = next_steps(pending, "results")
     assert steps[0].startswith("复核剩余 4 处") and "待定" in steps[1]
+
+
+def test_a_big5_roster_is_read_by_detection_or_as_told(tmp_path):
+    graded_sitting(tmp_path)
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes("number,name,variant\n2024000001,王小明,A\n2024000002,李華,B\n2024000005,陳大文,A\n"
+                       .encode("big5"))
+    for extra in ([], ["--roster-encoding", "big5"]):
+        result = CliRunner().invoke(main, ["--lang", "zh", "status", str(tmp_path), "--roster", str(roster), *extra])
+        assert result.exit_code == 3, result.output
+        assert "2024000002 李華" in result.output and "2024000005 陳大文" in result.output
+    wrong = CliRunner().invoke(main, ["status", str(tmp_path), "--roster", str(roster), "--roster-encoding", "nope"])
+    assert wrong.exit_code == 1 and "unknown encoding" in wrong.output and "Traceback" not in wrong.output
