@@ -64,8 +64,23 @@ def _translated_help(command: click.Command, ctx: click.Context | None = None) -
             setattr(owner, attribute, text)
 
 
+def _english_help_option(command: click.Command, ctx: click.Context) -> click.Option | None:
+    """``command``'s help option, its help kept in English so that each page shows it in the language in use.
+
+    click makes the option once, in the language of that moment, and keeps it.
+    """
+    fresh = command._help_option is None  # noqa: SLF001 - click's cache of the option
+    option = click.Command.get_help_option(command, ctx)
+    if fresh and option is not None:
+        option.help = N_("Show this message and exit.")
+    return option
+
+
 class LocalisedCommand(click.Command):
     """A command whose help page is translated when shown."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _english_help_option(self, ctx)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self, ctx):
@@ -80,6 +95,9 @@ class LocalisedGroup(click.Group):
     """A command group whose help page, and its commands' one-line summaries, are translated when shown."""
 
     command_class = LocalisedCommand
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _english_help_option(self, ctx)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self, ctx):
