@@ -19,6 +19,7 @@ from papergen.assembly.rules import AssemblyRules, letter_bounds
 from papergen.bank.model import OPTION_LABELS, Bank, Item
 from papergen.bank.similarity import near_duplicate_pairs
 from papergen.errors import AssemblyError
+from papergen.i18n import _
 from papergen.wording import JUDGE_TEXT
 from papergen.exam import Paper, PaperQuestion
 
@@ -42,11 +43,11 @@ class SectionBalance:
         Judge keys read 对/错; multi-select sections list ``<correct options>:<items>``.
         """
         if self.type == "multi":
-            keys = "correct options " + " ".join(f"{k}:{n}" for k, n in self.keys.items())
+            keys = _("correct options {counts}").format(counts=" ".join(f"{k}:{n}" for k, n in self.keys.items()))
         else:
             names = JUDGE_TEXT if self.type == "judge" else {}
             keys = " ".join(f"{names.get(k, k)} {n}" for k, n in self.keys.items())
-        return f"{self.section} {keys}, longest run {self.longest_run}"
+        return _("{section} {keys}, longest run {run}").format(section=self.section, keys=keys, run=self.longest_run)
 
 
 def longest_run(keys: Sequence[object]) -> int:
@@ -210,7 +211,7 @@ def verify_paper(paper: Paper, bank: Bank, plan: PaperPlan, *, rules: AssemblyRu
     """
     problems = _paper_problems(paper, {i.id: i for i in bank.items}, plan, rules, excluded, recent)
     if problems:
-        raise AssemblyError("assembled paper fails verification:\n" + "\n".join(problems))
+        raise AssemblyError(_("assembled paper fails verification:\n{problems}").format(problems="\n".join(problems)))
 
 
 def verify_exam(papers: Sequence[Paper], bank: Bank, plan: PaperPlan, *, mode: str,
@@ -237,4 +238,4 @@ def verify_exam(papers: Sequence[Paper], bank: Bank, plan: PaperPlan, *, mode: s
         if mode == "shuffle" and ids_a != ids_b:
             problems.append(f"shuffled variants {a} and {b} hold different items")
     if problems:
-        raise AssemblyError("assembled exam fails verification:\n" + "\n".join(problems))
+        raise AssemblyError(_("assembled exam fails verification:\n{problems}").format(problems="\n".join(problems)))

@@ -17,6 +17,7 @@ from papergen.bank.model import Bank
 from papergen.errors import AssemblyError
 from papergen.files import read_json
 from papergen.exam import PaperFormat, Section
+from papergen.i18n import N_
 
 __all__ = ["SectionBlueprint", "Blueprint", "apportion", "make_blueprint", "load_blueprint_overrides"]
 
@@ -119,7 +120,7 @@ def load_blueprint_overrides(path: str | Path) -> dict[str, dict[str, int]]:
     AssemblyError
         If the file cannot be read or does not have that shape.
     """
-    data = read_json(path, AssemblyError, "blueprint")
+    data = read_json(path, AssemblyError, N_("blueprint"))
     if not isinstance(data, dict):
         raise AssemblyError(f"{path}: a blueprint is an object of sections (got {type(data).__name__})")
     for key, topics in data.items():

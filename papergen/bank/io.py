@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from papergen.bank.model import Bank
 from papergen.errors import BankError
 from papergen.files import parse_json, write_text, wrong_kind_message
+from papergen.i18n import N_
 
 __all__ = ["load_bank", "save_bank", "bank_sha256", "format_validation_errors"]
 
@@ -57,7 +58,7 @@ def load_bank(path: str | Path) -> Bank:
     try:
         return Bank.model_validate(data)
     except ValidationError as exc:
-        wrong = wrong_kind_message(path, data, "question bank")
+        wrong = wrong_kind_message(path, data, N_("question bank"))
         raise BankError(wrong or "\n".join(format_validation_errors(str(path), exc, data))) from exc
 
 
@@ -80,4 +81,4 @@ def save_bank(bank: Bank, path: str | Path) -> None:
         ensure_ascii=False,
         indent=1,
     )
-    write_text(path, text + "\n", BankError, "the bank")
+    write_text(path, text + "\n", BankError, N_("the bank"))

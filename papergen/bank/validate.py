@@ -39,6 +39,7 @@ from papergen.bank.figures import figure_problems
 from papergen.bank.wording import WordingParams, unseen_material_problems
 from papergen.exam import PaperFormat, Section
 from papergen.files import wrong_kind_message
+from papergen.i18n import N_
 
 __all__ = [
     "Problem",
@@ -136,7 +137,7 @@ def validate_bank_file(
         If the file cannot be read or is not JSON.
     """
     data, _ = read_bank_json(path)
-    wrong = wrong_kind_message(path, data, "question bank")
+    wrong = wrong_kind_message(path, data, N_("question bank"))
     if wrong:
         raise BankError(wrong)
     try:

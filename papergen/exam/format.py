@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from papergen.errors import FormatError
 from papergen.files import load_json_model
+from papergen.i18n import N_
 
 __all__ = [
     "DEFAULT_BOOKLET_INSTRUCTIONS",
@@ -228,4 +229,4 @@ def load_format(path: str | Path) -> PaperFormat:
     FormatError
         Naming the file and the JSON path of every problem.
     """
-    return load_json_model(path, PaperFormat, FormatError, "paper format")
+    return load_json_model(path, PaperFormat, FormatError, N_("paper format"))

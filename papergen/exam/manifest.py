@@ -39,6 +39,7 @@ from papergen.errors import ManifestError
 from papergen.files import load_json_model, write_text
 from papergen.exam.paper import JUDGE_LABELS, Paper
 from papergen.exam.format import PaperFormat, Section
+from papergen.i18n import N_
 
 __all__ = [
     "KeyQuestion",
@@ -359,7 +360,7 @@ def save_manifest(manifest: ExamManifest, path: str | Path) -> None:
     ManifestError
         If the file cannot be written.
     """
-    write_text(path, seal_manifest(manifest).model_dump_json(indent=1) + "\n", ManifestError, "key manifest")
+    write_text(path, seal_manifest(manifest).model_dump_json(indent=1) + "\n", ManifestError, N_("key manifest"))
 
 
 def load_manifest(path: str | Path) -> ExamManifest:
@@ -371,6 +372,6 @@ def load_manifest(path: str | Path) -> ExamManifest:
         Naming the file and each problem's JSON path; or a key edited after
         papergen wrote it; or a key that does not fit its format.
     """
-    manifest = load_json_model(path, ExamManifest, ManifestError, "key manifest", most_problems=_MOST_PROBLEMS)
+    manifest = load_json_model(path, ExamManifest, ManifestError, N_("key manifest"), most_problems=_MOST_PROBLEMS)
     check_key(manifest, str(path))
     return manifest

@@ -37,6 +37,7 @@ from omr.layout import (
 from papergen.errors import FormatError
 from papergen.exam.format import PaperFormat, Section
 from papergen.files import write_json
+from papergen.i18n import N_
 
 __all__ = [
     "AUTO_LAYOUT",
@@ -369,7 +370,7 @@ def save_layout(layout: SheetLayout, path: str | Path) -> Path:
     FormatError
         If the file cannot be written.
     """
-    return write_json(path, layout.model_dump(mode="json", exclude_none=True), FormatError, "sheet layout")
+    return write_json(path, layout.model_dump(mode="json", exclude_none=True), FormatError, N_("sheet layout"))
 
 
 # -- readability ------------------------------------------------------------------------

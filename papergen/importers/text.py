@@ -32,6 +32,7 @@ from papergen.importers.unnumbered import (
     parse_line_lists,
     parse_questionnaire,
 )
+from papergen.i18n import _
 
 __all__ = ["TextParams", "read_outcomes", "read_candidates", "import_text", "item_settings"]
 
@@ -95,7 +96,7 @@ def _warnings(src: SourceText, question: ParsedQuestion, item_id: str) -> list[I
     number = None if question.number is None else str(question.number)
     notes = list(question.warnings)
     if has_traditional(question.stem + "".join(o.text for o in question.options)):
-        notes.append("printed in traditional characters; the bank keeps them as printed")
+        notes.append(_("printed in traditional characters; the bank keeps them as printed"))
     return [ImportProblem(src.name, question.line, number, note, "warning", item_id) for note in notes]
 
 
