@@ -31,6 +31,7 @@ from typing import Literal
 
 from papergen.bank.model import Item, normalise_stem
 from papergen.bank.similarity import MinHashParams, connected_groups, minhash_pairs
+from papergen.i18n import _
 
 __all__ = [
     "CueParams",
@@ -140,7 +141,7 @@ def _key_in_stem_pairs(stems: Sequence[str], keyed: Sequence[list[str]], params:
             a, b = stem_grams[k], stem_grams[other]
             shared = len(a & b)
             if shared and shared >= params.key_stem_threshold * (len(a) + len(b) - shared):
-                pairs.append(CuePair(*pair, "key-in-stem", f"key “{key}” in the stem"))
+                pairs.append(CuePair(*pair, "key-in-stem", _("key “{key}” in the stem").format(key=key)))
     return pairs
 
 
@@ -248,6 +249,8 @@ def format_longest_option_cue(items: Sequence[Item]) -> str:
     """One line such as ``长选项线索 longest-option cue: 49 of 437 single-choice keys (11%; chance 11%)``."""
     cue = longest_option_cue(items)
     return (
-        f"长选项线索 longest-option cue: {cue.longest_keyed} of {cue.items} single-choice keys are the strictly "
-        f"longest option ({cue.share:.0%}; chance {cue.chance:.0%})"
+        _(
+            "长选项线索 longest-option cue: {longest} of {items} single-choice keys are the strictly "
+            "longest option ({share:.0%}; chance {chance:.0%})").format(
+                longest=cue.longest_keyed, items=cue.items, share=cue.share, chance=cue.chance)
     )

@@ -19,6 +19,7 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from papergen.i18n import _
 
 __all__ = [
     "BANK_SCHEMA_VERSION",
@@ -113,7 +114,8 @@ class Figure(_Model):
     @classmethod
     def _inside_the_bank_folder(cls, value: str) -> str:
         if ".." in value.split("/"):
-            raise ValueError(f"a figure path stays inside the bank's folder (got {value!r}); drop the '..'")
+            raise ValueError(_("a figure path stays inside the bank's folder (got {value!r}); drop the '..'").format(
+                    value=value))
         return value
 
 

@@ -28,7 +28,7 @@ from papergen.importers.markers import JUDGE_WORDS
 from papergen.importers.merge import Candidate
 from papergen.importers.normalise import join_lines
 from papergen.importers.parse import Outcome, ParsedOption, ParsedQuestion, Skipped, SkipReason
-from papergen.importers.result import FileCounts, ImportProblem
+from papergen.importers.result import FileCounts, ImportProblem, reason_name
 from papergen.importers.segment import Section
 from papergen.i18n import N_, _
 
@@ -216,7 +216,8 @@ def read_records(
         if isinstance(outcome, Skipped):
             counts.skip(outcome.reason, outcome.line or None, number, outcome.message)
             if outcome.message:
-                problems.append(ImportProblem(document, outcome.line or None, number, f"{outcome.reason}: {outcome.message}"))
+                problems.append(ImportProblem(document, outcome.line or None, number, _("{reason}: {problem}").format(
+                    reason=reason_name(outcome.reason), problem=outcome.message)))
             continue
         item = build_item(outcome, document=document, settings=settings)
         update = _kept_fields(record.kept, topics)

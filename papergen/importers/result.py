@@ -141,8 +141,8 @@ class FileCounts:
 
     def summary(self) -> str:
         """One line: ``name: 113 blocks: parsed 41 (single 38, …); skipped 72 (knowledge 27, …)``."""
-        parsed = ", ".join(f"{type_name(k)} {v}" for k, v in self.parsed.items())
-        skipped = ", ".join(f"{reason_name(k)} {v}" for k, v in self.skipped.items())
+        parsed = _(", ").join(f"{type_name(k)} {v}" for k, v in self.parsed.items())
+        skipped = _(", ").join(f"{reason_name(k)} {v}" for k, v in self.skipped.items())
         line = _("{document}: {blocks} blocks: parsed {parsed} ({types}); skipped {skipped} ({reasons})").format(
             document=self.document, blocks=self.blocks_seen, parsed=self.parsed_total, types=parsed,
             skipped=self.skipped_total, reasons=skipped)
@@ -192,7 +192,7 @@ class ImportResult:
         repeated = sum(f.duplicates for f in self.files)
         added = len(self.items) if self.added is None else self.added
         held = Counter(entry.reason for entry in self.held_out)
-        held_text = ", ".join(f"{reason_name(reason)} {held[reason]}" for reason in HELD_OUT_REASONS)
+        held_text = _(", ").join(f"{reason_name(reason)} {held[reason]}" for reason in HELD_OUT_REASONS)
         return _("{blocks} blocks = {parsed} questions + {skipped} skipped; {parsed} questions = {added} items + "
                  "{repeated} repeated + {held} held out ({reasons})").format(
                      blocks=parsed + skipped, parsed=parsed, skipped=skipped, added=added, repeated=repeated,

@@ -19,7 +19,7 @@ from papergen.importers.parse import (
     Skipped,
     parse_block,
 )
-from papergen.importers.result import FileCounts, ImportProblem, ImportResult
+from papergen.importers.result import FileCounts, ImportProblem, ImportResult, reason_name
 from papergen.importers.segment import (
     Section,
     SegmentParams,
@@ -68,7 +68,8 @@ def _problem_for(src: SourceText, skipped: Skipped) -> ImportProblem | None:
     if skipped.reason not in ("no_answer", "malformed") or not skipped.message:
         return None
     number = None if skipped.number is None else str(skipped.number)
-    return ImportProblem(src.name, skipped.line, number, f"{skipped.reason}: {skipped.message}")
+    return ImportProblem(src.name, skipped.line, number, _("{reason}: {problem}").format(
+        reason=reason_name(skipped.reason), problem=skipped.message))
 
 
 def read_candidates(
