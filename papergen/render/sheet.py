@@ -168,10 +168,10 @@ def _sheet_texts(sheet: SheetPrint, style: SheetStyle, name: str) -> Iterator[tu
 
 def _layout_texts(layout: SheetLayout) -> Iterator[tuple[str, str]]:
     for block in layout.blocks:
-        yield f"layout {layout.id} block {block.label}", block.label + "".join(block.printed)
+        yield _("layout {layout} block {label}").format(layout=layout.id, label=block.label), block.label + "".join(block.printed)
     for text_field in layout.fields:
-        yield f"layout {layout.id} field {text_field.key}", text_field.label
-    yield f"layout {layout.id} candidate_id label", layout.candidate_id.label
+        yield _("layout {layout} field {key}").format(layout=layout.id, key=text_field.key), text_field.label
+    yield _("layout {layout} candidate_id label").format(layout=layout.id), layout.candidate_id.label
 
 
 def _check_sheets(
