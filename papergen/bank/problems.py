@@ -19,7 +19,7 @@ from papergen.bank.model import Bank
 from papergen.files import schema_error_message
 from papergen.i18n import N_, _, ngettext
 
-__all__ = ["Severity", "Problem", "ValidationReport", "schema_problems", "json_path"]
+__all__ = ["Severity", "Problem", "ValidationReport", "schema_problems", "json_path", "labelled"]
 
 Severity = Literal["error", "warning"]
 
@@ -51,10 +51,15 @@ class Problem:
 
     def labelled(self) -> str:
         """``error: <problem>`` or ``warning: <problem>``, in the language in use."""
-        return _(_SEVERITY_LINES[self.severity]).format(problem=self)
+        return labelled(self.severity, self)
 
 
 _SEVERITY_LINES = {"error": N_("error: {problem}"), "warning": N_("warning: {problem}")}
+
+
+def labelled(severity: Severity, problem: object) -> str:
+    """``error: <problem>`` or ``warning: <problem>``, in the language in use."""
+    return _(_SEVERITY_LINES[severity]).format(problem=problem)
 
 
 @dataclass

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from papergen.bank.model import Item
-from papergen.i18n import N_, _, pgettext
+from papergen.bank.problems import labelled
+from papergen.i18n import _, pgettext
 
 __all__ = [
     "SKIP_REASONS", "HELD_OUT_REASONS", "LeftOut", "ImportProblem", "FileCounts", "Exclusion", "ImportResult",
@@ -62,9 +63,6 @@ def type_name(item_type: str) -> str:
     return names.get(item_type, item_type)
 
 
-_SEVERITY_LINES = {"error": N_("error: {problem}"), "warning": N_("warning: {problem}")}
-
-
 @dataclass(frozen=True)
 class LeftOut:
     """A block of a source that became no item: where it is and why."""
@@ -100,7 +98,7 @@ class ImportProblem:
 
     def labelled(self) -> str:
         """``error: <problem>`` or ``warning: <problem>``, in the language in use."""
-        return _(_SEVERITY_LINES[self.severity]).format(problem=self)
+        return labelled(self.severity, self)
 
 
 @dataclass
