@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from papergen.bank.model import Bank
+from papergen.bank.model import Bank, type_name
 from papergen.errors import AssemblyError
 from papergen.files import read_json
 from papergen.exam import PaperFormat, Section
@@ -93,7 +93,7 @@ def _section_blueprint(bank: Bank, fmt: PaperFormat, section: Section, override:
         weights = {t.code: (t.weight if t.code in present else 0.0) for t in bank.topics}
         if not any(weights.values()):
             raise AssemblyError(_("cannot assemble: section {key}: the bank has no {type} items").format(
-                    key=section.key, type=section.type))
+                    key=section.key, type=type_name(section.type)))
         topics = apportion(section.count, weights)
     difficulties = apportion(section.count, {d: fmt.difficulty_mix.get(d, 0.0) for d in DIFFICULTIES})
     return SectionBlueprint(section.key, section.type, section.count, topics, difficulties)

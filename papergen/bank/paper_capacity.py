@@ -34,7 +34,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from papergen.bank.flow import FlowNetwork
-from papergen.bank.model import Bank, Item
+from papergen.bank.model import Bank, Item, difficulty_name, type_name
 from papergen.bank.blueprint import DIFFICULTIES, Blueprint, SectionBlueprint, make_blueprint
 from papergen.exam import PaperFormat, Section
 from papergen.i18n import N_, _, ngettext
@@ -235,7 +235,7 @@ def _marginal_shortfall(key: str, quota: SectionBlueprint, pool: _Pool, papers: 
     checks = [(_("all items"), quota.count, [(t, d) for t in topics for d in DIFFICULTIES])]
     checks += [(ngettext("topic {topics}", "topics {topics}", 1).format(topics=t), quota.topics[t],
                 [(t, d) for d in DIFFICULTIES]) for t in topics]
-    checks += [(_("difficulty {levels}").format(levels=d), quota.difficulties.get(d, 0), [(t, d) for t in topics])
+    checks += [(_("difficulty {levels}").format(levels=difficulty_name(d)), quota.difficulties.get(d, 0), [(t, d) for t in topics])
                for d in DIFFICULTIES]
     for where, per_paper, cells in checks:
         if papers * per_paper > pool.usable(cells, papers):
@@ -259,7 +259,7 @@ def _describe_cut(
     where = [] if all_topics else [ngettext("topic {topics}", "topics {topics}", len(topics)).format(
         topics=", ".join(topics))]
     if set(levels) != {d for d, n in quota.difficulties.items() if n > 0}:
-        where.append(_("difficulty {levels}").format(levels="+".join(levels)))
+        where.append(_("difficulty {levels}").format(levels="+".join(map(difficulty_name, levels))))
     cells = [(t, d) for t in topics for d in levels]
     return _shortage(_("section {section}, {where}").format(section=key, where=" ".join(where) or _("all items")),
                      papers, need, pool, cells)
@@ -322,7 +322,7 @@ def _section_lines(section: SectionCapacity, names: dict[str, str]) -> list[str]
         lines.append("  " + ngettext(
             "not counted: {n} {type} item with more options than the section prints",
             "not counted: {n} {type} items with more options than the section prints",
-            section.excluded).format(n=section.excluded, type=section.type))
+            section.excluded).format(n=section.excluded, type=type_name(section.type)))
     lines.append("  " + _("one more paper fails at {limit}").format(limit=section.limit))
     return lines
 

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 
 from papergen.bank.io import read_bank_json
 from papergen.errors import BankError
-from papergen.bank.model import OPTION_LABELS, Bank, Item, normalise_stem
+from papergen.bank.model import OPTION_LABELS, Bank, Item, normalise_stem, type_name
 from papergen.bank.cues import CueParams, CuePair, cue_pairs, longest_option_cue, suggest_group_patch
 from papergen.bank.problems import Problem, ValidationReport, schema_problems
 from papergen.bank.review import review_problems
@@ -347,7 +347,7 @@ def _option_problems(index: int, item: Item, texts: _Normalised, params: Validat
     least = params.min_single_options if item.type == "single" else params.min_multi_options
     if count < least:
         yield _error(index, item, ".options", _("a {type} item needs at least {least} options (got {count})").format(
-                type=item.type, least=least, count=count))
+                type=type_name(item.type), least=least, count=count))
     expected = OPTION_LABELS[:count]
     if item.labels != expected:
         yield _error(
@@ -554,7 +554,7 @@ def _missing_type_problems(entries: Sequence[tuple[int, Item]], paper_format: Pa
             yield Problem(
                 "error", "items", None,
                 _("format {format} section {key} needs {type} items; the bank has none").format(
-                        format=paper_format.id, key=section.key, type=section.type),
+                        format=paper_format.id, key=section.key, type=type_name(section.type)),
             )
 
 

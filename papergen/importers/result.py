@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from papergen.bank.model import Item
+from papergen.bank.model import Item, type_name
 from papergen.bank.problems import labelled
 from papergen.i18n import _, pgettext
 
@@ -54,13 +54,6 @@ def reason_name(reason: str) -> str:
         "excluded": pgettext("left out", "excluded"), "in_bank": pgettext("left out", "in_bank"),
     }
     return names.get(reason, reason)
-
-
-def type_name(item_type: str) -> str:
-    """An item type (``single``, ``multi``, ``judge``) as a person reads it, in the language in use."""
-    names = {"single": pgettext("item type", "single"), "multi": pgettext("item type", "multi"),
-             "judge": pgettext("item type", "judge")}
-    return names.get(item_type, item_type)
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ from pydantic import ValidationError
 
 from papergen.bank.figures import store_figure
 from papergen.bank.io import format_validation_errors, load_bank, save_bank
-from papergen.bank.model import Bank, Item, Topic
+from papergen.bank.model import Bank, Item, Topic, type_name
 from papergen.errors import ImportTextError
 from papergen.importers.checks import glyph_warnings
 from papergen.importers.classify import TopicKeywords, bundled_topic_keywords, parse_topic_keywords
 from papergen.importers.items import question_key
 from papergen.importers.merge import Candidate, assign_enemy_groups, merge_candidates
 from papergen.importers.readers import SourceOptions, read_file
-from papergen.importers.result import Exclusion, ImportProblem, ImportResult, LeftOut, type_name
+from papergen.importers.result import Exclusion, ImportProblem, ImportResult, LeftOut
 from papergen.importers.text import item_settings
 from papergen.importers.topics import keyword_topics, settle_topics
 from papergen.exam import PaperFormat, load_format
