@@ -209,7 +209,7 @@ def _paper_problems(paper: Paper, bank_items: dict[str, Item], plan: PaperPlan, 
         conflicts[ids] = _check_conflicts(paper, bank_items, rules)
     problems += _check_quotas(paper, plan) + conflicts[ids]
     problems += _check_exposure(paper, plan, excluded, recent) + _check_keys(paper, plan, rules)
-    return [f"variant {paper.variant}: {p}" for p in problems]
+    return [_("variant {variant}: {problem}").format(variant=paper.variant, problem=p) for p in problems]
 
 
 def verify_paper(paper: Paper, bank: Bank, plan: PaperPlan, *, rules: AssemblyRules = AssemblyRules(),

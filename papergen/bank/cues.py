@@ -31,7 +31,7 @@ from typing import Literal
 
 from papergen.bank.model import Item, normalise_stem
 from papergen.bank.similarity import MinHashParams, connected_groups, minhash_pairs
-from papergen.i18n import _
+from papergen.i18n import _, pgettext
 
 __all__ = [
     "CueParams",
@@ -41,7 +41,15 @@ __all__ = [
     "suggest_group_patch",
     "longest_option_cue",
     "format_longest_option_cue",
+    "cue_kind_name",
 ]
+
+
+def cue_kind_name(kind: str) -> str:
+    """A cue kind (``statement``, ``key-in-stem``) as a person reads it: the code in English, words in Chinese."""
+    names = {"statement": pgettext("cue", "statement"), "key-in-stem": pgettext("cue", "key-in-stem")}
+    return names.get(kind, kind)
+
 
 _INDEX_GRAM = 3
 """Length of the character n-grams that index stems for the key-in-stem test."""
@@ -109,7 +117,7 @@ def cue_pairs(items: Sequence[Item], params: CueParams = CueParams()) -> list[Cu
     statements = [stem + "".join(keys) for stem, keys in zip(stems, keyed)]
     found: dict[tuple[int, int], CuePair] = {}
     for i, j, similarity in minhash_pairs(statements, params.statement_threshold, params.minhash):
-        found[(i, j)] = CuePair(i, j, "statement", f"{similarity:.0%} similar")
+        found[(i, j)] = CuePair(i, j, "statement", _("{similarity:.0%} similar").format(similarity=similarity))
     for pair in _key_in_stem_pairs(stems, keyed, params):
         found.setdefault((pair.first, pair.second), pair)
     return [found[k] for k in sorted(found)]

@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from papergen.bank.io import read_bank_json
 from papergen.errors import BankError
 from papergen.bank.model import OPTION_LABELS, Bank, Item, normalise_stem, type_name
-from papergen.bank.cues import CueParams, CuePair, cue_pairs, longest_option_cue, suggest_group_patch
+from papergen.bank.cues import CueParams, CuePair, cue_kind_name, cue_pairs, longest_option_cue, suggest_group_patch
 from papergen.bank.problems import Problem, ValidationReport, schema_problems
 from papergen.bank.review import review_problems
 from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
@@ -577,7 +577,7 @@ def _cue_problems(
             _(
                 "gives away or is given away by item {id} (items[{index}], {kind}: {detail}) outside a shared "
                 "enemy group; give both one \"enemy_group\" (papergen validate --suggest-groups FILE writes the "
-                "patch) or reword one").format(id=a.id, index=index_a, kind=pair.kind, detail=pair.detail),
+                "patch) or reword one").format(id=a.id, index=index_a, kind=cue_kind_name(pair.kind), detail=pair.detail),
         )
 
 

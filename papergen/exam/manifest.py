@@ -252,7 +252,7 @@ def _numbering_problems(variant: VariantKey, count: int) -> list[str]:
     missing = sorted(set(range(1, count + 1)) - set(numbers))
     repeated = sorted(n for n, times in numbers.items() if times > 1)
     extra = sorted(n for n in numbers if n > count)
-    where = f"variant {variant.variant}"
+    where = _("variant {variant}").format(variant=variant.variant)
     return ([_("{where}: question numbers missing (got no {missing})").format(
             where=where, missing=_numbers_text(missing))] if missing else []) + \
            ([_("{where}: question numbers repeated ({repeated})").format(

@@ -104,7 +104,7 @@ def _entry(line: int, row: list[str], columns: dict[str, int]) -> RosterEntry:
 
 
 def _row_problems(path: Path, entry: RosterEntry, max_digits: int | None) -> list[str]:
-    where = f"{path}: line {entry.line}"
+    where = _("{path}: line {line}").format(path=path, line=entry.line)
     problems = []
     if not entry.number.isdigit() or not entry.number.isascii():
         problems.append(_("{where}: candidate number must be digits only (got {number!r})").format(

@@ -420,9 +420,12 @@ def _keep_out_problems(layout: SheetLayout, d: SheetDesign) -> list[str]:
               x + f.size_mm / 2, y + f.size_mm / 2) for x, y in f.centres_mm]
     m = qr.search_margin_mm
     zones.append((_("QR search window"), qr.x_mm - m, qr.y_mm - m, qr.x_mm + qr.size_mm + m, qr.y_mm + qr.size_mm + m))
-    points = [(f"question {s.question} {s.option}", s.x_mm, s.y_mm) for s in layout.bubbles()]
-    points += [(f"{row.label} bubble {k + 1}", x, y) for row in layout.marks for k, (x, y) in enumerate(row.centres())]
-    points += [(_("准考证号 digit {digit} value {value}").format(digit=c + 1, value=v), x, y) for c, v, x, y in layout.digit_bubbles()]
+    points = [(_("question {number} {option}").format(number=s.question, option=s.option), s.x_mm, s.y_mm)
+              for s in layout.bubbles()]
+    points += [(_("{row} bubble {index}").format(row=row.label, index=k + 1), x, y)
+               for row in layout.marks for k, (x, y) in enumerate(row.centres())]
+    points += [(_("准考证号 digit {digit} value {value}").format(digit=c + 1, value=v), x, y)
+               for c, v, x, y in layout.digit_bubbles()]
     problems = []
     for name, x0, y0, x1, y1 in zones:
         clear = d.quiet_zone_mm
