@@ -46,6 +46,8 @@ from papergen.bank.blueprint import load_blueprint_overrides
 from papergen.bank.model import Bank, ReviewStatus
 from papergen.bank.review import DEFAULT_MIN_STATUS, live_bank, review_notice
 from papergen.errors import FormatError, ManifestError, RenderError
+from papergen.i18n import _, ngettext
+from papergen.exam.layout import layout_error_message
 from papergen.exam import (
     ExamManifest,
     Paper,
@@ -99,6 +101,21 @@ class BuildResult:
         """Variant -> how its answer keys fall, section by section."""
         return {paper.variant: key_balance(paper) for paper in self.papers}
 
+    def summary(self) -> list[str]:
+        """What ``papergen build`` prints, in the language in use: the files, the exam, each variant's keys, the notice."""
+        lines = [_("wrote {path}").format(path=path) for path in self.files]
+        lines.append(_("exam {exam}: {variants}, {candidates}").format(
+            exam=self.exam_id,
+            variants=ngettext("{n} variant", "{n} variants", len(self.papers)).format(n=len(self.papers)),
+            candidates=ngettext("{n} candidate", "{n} candidates", len(self.manifest.candidates)).format(
+                n=len(self.manifest.candidates))))
+        for variant, sections in self.balance().items():
+            lines.append(_("variant {variant}: {sections}").format(
+                variant=variant, sections=_("; ").join(s.describe() for s in sections)))
+        if self.manifest.review_notice:
+            lines.append(_("注意 notice: {notice}").format(notice=self.manifest.review_notice))
+        return lines
+
 
 @dataclass(frozen=True)
 class _VariantJob:
@@ -140,27 +157,33 @@ def load_exam_layout(
         path = Path(layout_path) if layout_path else bundled_layout_path(fmt.layout)
         layout = load_layout(path)
     except FileNotFoundError as exc:
-        raise FormatError(f"format {fmt.id}: layout {fmt.layout!r} is not bundled ({exc}); pass a layout file") from exc
+        raise FormatError(_("format {format}: layout {layout!r} is not bundled ({reason}); pass a layout file with "
+                            "--layout").format(format=fmt.id, layout=fmt.layout, reason=exc)) from exc
     except LayoutError as exc:
-        raise FormatError(str(exc)) from exc
+        raise FormatError(layout_error_message(exc, path)) from exc
     problems = _layout_problems(fmt, layout) + _variant_row_problems(layout, variants)
     if problems:
-        raise FormatError(f"format {fmt.id} and layout {layout.id} do not fit: " + "; ".join(problems))
+        raise FormatError(_("format {format} and layout {layout} do not fit: {problems}").format(
+            format=fmt.id, layout=layout.id, problems=_("; ").join(problems)))
     return layout
 
 
 def _layout_problems(fmt: PaperFormat, layout: SheetLayout) -> list[str]:
     if layout.question_count != fmt.question_count:
-        return [f"the sheet has {layout.question_count} questions, the format {fmt.question_count}"]
+        return [_("the sheet has {sheet} questions, the format {format}").format(
+            sheet=layout.question_count, format=fmt.question_count)]
     problems = []
     for section, number in fmt.numbering():
         block = layout.block_of(number)
         if section.type == "judge" and tuple(block.options) != ("T", "F"):
-            problems.append(f"question {number} ({section.key}) needs T/F bubbles (got {list(block.options)})")
+            problems.append(_("question {number} ({section}) needs T/F bubbles (got {options})").format(
+                number=number, section=section.key, options=list(block.options)))
         elif section.type != "judge" and len(block.options) < section.options:
-            problems.append(f"question {number} ({section.key}) needs {section.options} bubbles (got {len(block.options)})")
+            problems.append(_("question {number} ({section}) needs {needed} bubbles (got {count})").format(
+                number=number, section=section.key, needed=section.options, count=len(block.options)))
         elif block.multiple != (section.type == "multi"):
-            problems.append(f"question {number} ({section.key}) is in a block with multiple={block.multiple}")
+            problems.append(_("question {number} ({section}) is in a block with multiple={multiple}").format(
+                number=number, section=section.key, multiple=block.multiple))
         if len(problems) >= 3:
             break
     return problems
@@ -193,9 +216,10 @@ def _variant_row_problems(layout: SheetLayout, variants: Sequence[str] | None) -
     row = layout.mark_row("variant")
     if variants is None or (row is not None and list(row.options) == list(variants)):
         return []
-    got = list(row.options) if row is not None else "none"
-    return [f"a generic sheet needs 试卷类型 bubbles for variants {', '.join(variants)} (got {got}); "
-            f"use a format with \"layout\": \"auto\" or add a 'variant' mark row to the layout"]
+    got = list(row.options) if row is not None else _("none")
+    return [_("a generic sheet needs 试卷类型 bubbles for variants {variants} (got {got}); use a format with "
+              "\"layout\": \"auto\" or add a 'variant' mark row to the layout").format(
+                  variants=", ".join(variants), got=got)]
 
 
 def check_out_dir(out_dir: str | Path, exam_id: str, *, force: bool = False) -> None:
@@ -217,17 +241,18 @@ def check_out_dir(out_dir: str | Path, exam_id: str, *, force: bool = False) -> 
     try:
         other = load_manifest(key).exam_id
     except ManifestError:
-        other = "an unreadable key.json"
+        other = _("an unreadable key.json")
     if other == exam_id:
         return
     if not force:
-        raise RenderError(f"{out}: the folder holds the files of exam {other}, not {exam_id}; "
-                          "choose another --out folder, or pass --force to empty it first")
+        raise RenderError(_("{folder}: the folder holds the files of exam {other}, not {exam}; choose another --out "
+                            "folder, or pass --force to empty it first").format(folder=out, other=other, exam=exam_id))
     for entry in out.iterdir():
         try:
             shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
         except OSError as exc:
-            raise RenderError(f"{entry}: cannot remove it to empty {out} ({exc.strerror})") from exc
+            raise RenderError(_("{path}: cannot remove it to empty {folder} ({reason})").format(
+                path=entry, folder=out, reason=exc.strerror)) from exc
 
 
 def _versions() -> dict[str, str]:
@@ -280,7 +305,8 @@ def _write_outputs(
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".papergen-build-", dir=out_dir))
     except OSError as exc:
-        raise RenderError(f"{out_dir}: cannot write the exam files there ({exc.strerror})") from exc
+        raise RenderError(_("{folder}: cannot write the exam files there ({reason})").format(
+            folder=out_dir, reason=exc.strerror)) from exc
     try:
         save_manifest(manifest, staging / KEY_JSON)
         names = [KEY_JSON]
@@ -378,7 +404,7 @@ def build_exam(
     full_bank, fmt = load_bank(bank_path), load_format(format_path)
     wording = wording_problems(fmt)
     if wording:
-        raise FormatError("; ".join(wording))
+        raise FormatError(_("; ").join(wording))
     bank = live_bank(full_bank, min_status)
     names = variant_names(variants)
     layout = load_exam_layout(fmt, layout_path, variants=names if sheet == "generic" else None)
@@ -420,4 +446,5 @@ def _sitting_date(date: str | None) -> str:
             return Date.fromisoformat(date).isoformat()
     except ValueError:
         pass
-    raise FormatError(f"--date: not a calendar date written YYYY-MM-DD (got {date!r}); e.g. 2026-12-06")
+    raise FormatError(_("--date: not a calendar date written YYYY-MM-DD (got {date!r}); e.g. 2026-12-06").format(
+        date=date))

@@ -42,6 +42,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from papergen.errors import PapergenError
+from papergen.i18n import N_, _, language
 
 __all__ = [
     "TEXT_ENCODINGS",
@@ -54,6 +55,7 @@ __all__ = [
     "parse_json",
     "load_json_model",
     "validation_problems",
+    "schema_error_message",
     "write_atomically",
     "write_text",
     "write_json",
@@ -88,7 +90,7 @@ CSV_ENCODINGS = {"utf-8": CSV_ENCODING, "gb18030": "gb18030"}
 GB18030 for programs on Chinese Windows that take only the local code page."""
 _csv_encoding = [CSV_ENCODING]
 """The encoding CSV exports are written in (see :func:`set_csv_encoding`)."""
-SPREADSHEET_HINT = "; close it if a spreadsheet program has it open, then rerun"
+SPREADSHEET_HINT = N_("; close it if a spreadsheet program has it open, then rerun")
 """How to fix a CSV or XLSX file that cannot be written (usually: it is open in Excel or WPS)."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet program read a cell as a formula (OWASP, CSV injection)."""
@@ -115,7 +117,7 @@ def read_json(path: str | Path, error: type[PapergenError], what: str) -> object
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise error(f"{path}: cannot read {what} ({exc.strerror})") from exc
+        raise error(_("{path}: cannot read {what} ({reason})").format(path=path, what=_(what), reason=exc.strerror)) from exc
     return parse_json(raw, path, error)
 
 
@@ -191,31 +193,32 @@ def decode_text(raw: bytes, path: str | Path, error: type[PapergenError], *, enc
         return raw.decode(encoding or detect_encoding(raw)).lstrip("\ufeff")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise error(
-            f"{path}:{line}: byte 0x{raw[exc.start]:02X} at offset {exc.start} is not valid {exc.encoding} "
-            f"(got {raw[exc.start:exc.start + 4]!r}); correct or delete that character, or give the file's "
-            "encoding with --encoding"
-        ) from exc
+        raise error(_(
+            "{path}:{line}: byte 0x{byte:02X} at offset {offset} is not valid {encoding} (got {got!r}); correct or "
+            "delete that character, or give the file's encoding with --encoding").format(
+                path=path, line=line, byte=raw[exc.start], offset=exc.start, encoding=exc.encoding,
+                got=raw[exc.start:exc.start + 4])) from exc
     except LookupError as exc:
-        raise error(f"{path}: unknown encoding (got {encoding!r}); use e.g. utf-8, gb18030, utf-16") from exc
+        raise error(_("{path}: unknown encoding (got {encoding!r}); use e.g. utf-8, gb18030, utf-16").format(
+            path=path, encoding=encoding)) from exc
 
 
 _BINARY_KINDS = {
-    b"%PDF": "a PDF document",
-    b"PK\x03\x04": "a ZIP archive (an Excel .xlsx or Word .docx file)",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"II*\x00": "a TIFF image",
-    b"MM\x00*": "a TIFF image",
-    b"SQLite format 3\x00": "an SQLite database (results.sqlite)",
+    b"%PDF": N_("a PDF document"),
+    b"PK\x03\x04": N_("a ZIP archive (an Excel .xlsx or Word .docx file)"),
+    b"\x89PNG": N_("a PNG image"),
+    b"\xff\xd8\xff": N_("a JPEG image"),
+    b"II*\x00": N_("a TIFF image"),
+    b"MM\x00*": N_("a TIFF image"),
+    b"SQLite format 3\x00": N_("an SQLite database (results.sqlite)"),
 }
 
 _JSON_KINDS = (
-    ({"items", "topics"}, "question bank", "pass it as the bank (papergen validate BANK.json)"),
-    ({"sections", "total_points"}, "paper format", "pass it with --format"),
-    ({"variants", "exam_id"}, "key manifest (key.json)", "pass it with --key"),
-    ({"blocks", "fiducials"}, "sheet layout", "pass it with --layout"),
-    ({"corrections"}, "key corrections file", "pass it with --corrections"),
+    ({"items", "topics"}, N_("question bank"), N_("pass it as the bank (papergen validate BANK.json)")),
+    ({"sections", "total_points"}, N_("paper format"), N_("pass it with --format")),
+    ({"variants", "exam_id"}, N_("key manifest (key.json)"), N_("pass it with --key")),
+    ({"blocks", "fiducials"}, N_("sheet layout"), N_("pass it with --layout")),
+    ({"corrections"}, N_("key corrections file"), N_("pass it with --corrections")),
 )
 """papergen's JSON files, told apart by top-level keys only one kind has."""
 
@@ -237,7 +240,8 @@ def wrong_kind_message(path: str | Path, data: object, what: str) -> str | None:
     kind = found[0].split(" (")[0] if found else ""
     if found is None or kind in what or what in kind:
         return None
-    return f"{path}: this is a {found[0]}, not a {what}; {found[1]}"
+    return _("{path}: this is a {kind}, not a {what}; {how}").format(
+        path=path, kind=_(found[0]), what=_(what), how=_(found[1]))
 
 
 def parse_json(raw: bytes, path: str | Path, error: type[PapergenError]) -> object:
@@ -252,19 +256,21 @@ def parse_json(raw: bytes, path: str | Path, error: type[PapergenError]) -> obje
     """
     kind = next((name for magic, name in _BINARY_KINDS.items() if raw.startswith(magic)), None)
     if kind is not None:
-        raise error(f"{path}: this is {kind}, not a JSON file; give the .json file (a key is key.json, "
-                    "beside key.pdf)")
+        raise error(_("{path}: this is {kind}, not a JSON file; give the .json file (a key is key.json, "
+                      "beside key.pdf)").format(path=path, kind=_(kind)))
     text = decode_text(raw, path, error)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise error(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+        raise error(_("{path}: not valid JSON (line {line}, column {column}: {reason})").format(
+            path=path, line=exc.lineno, column=exc.colno, reason=exc.msg)) from exc
     except RecursionError as exc:
-        raise error(f"{path}: JSON nested too deeply to read (got more than {sys.getrecursionlimit()} levels); "
-                    "no papergen file nests more than a few levels") from exc
+        raise error(_("{path}: JSON nested too deeply to read (got more than {levels} levels); no papergen file "
+                      "nests more than a few levels").format(path=path, levels=sys.getrecursionlimit())) from exc
     except ValueError as exc:  # an integer of more digits than Python converts
-        raise error(f"{path}: not usable JSON: a number has more than {sys.get_int_max_str_digits()} digits "
-                    f"(got {str(exc).rpartition('value has ')[2].split(';')[0] or exc})") from exc
+        raise error(_("{path}: not usable JSON: a number has more than {most} digits (got {got})").format(
+            path=path, most=sys.get_int_max_str_digits(),
+            got=str(exc).rpartition("value has ")[2].split(";")[0] or exc)) from exc
 
 
 def load_json_model(
@@ -302,7 +308,8 @@ def load_json_model(
         return model.model_validate(data)
     except ValidationError as exc:
         wrong = wrong_kind_message(path, data, what)
-        raise error(wrong or f"{path}: not a valid {what}: {validation_problems(exc, most_problems)}") from exc
+        raise error(wrong or _("{path}: not a valid {what}: {problems}").format(
+            path=path, what=_(what), problems=validation_problems(exc, most_problems))) from exc
 
 
 def validation_problems(exc: ValidationError, most: int | None = None) -> str:
@@ -313,9 +320,62 @@ def validation_problems(exc: ValidationError, most: int | None = None) -> str:
     """
     errors = exc.errors()
     shown = errors if most is None else errors[:most]
-    problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in shown)
+    # Translators: the separator between problems listed in one message
+    problems = _("; ").join(
+        _("{where}: {problem}").format(where=".".join(str(p) for p in err["loc"]) or "<root>",
+                                        problem=schema_error_message(err))
+        for err in shown)
     hidden = len(errors) - len(shown)
-    return f"{problems}; and {hidden} more" if hidden else problems
+    return _("{problems}; and {count} more").format(problems=problems, count=hidden) if hidden else problems
+
+
+_SCHEMA_ERRORS = {
+    "missing": N_("Field required"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+    "string_type": N_("Input should be a valid string"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer"),
+    "float_type": N_("Input should be a valid number"),
+    "float_parsing": N_("Input should be a valid number"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "model_type": N_("Input should be an object"),
+    "literal_error": N_("Input should be {expected}"),
+    "enum": N_("Input should be {expected}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "too_short": N_("should have at least {min_length} entries"),
+    "too_long": N_("should have at most {max_length} entries"),
+    "string_too_short": N_("String should have at least {min_length} characters"),
+    "string_too_long": N_("String should have at most {max_length} characters"),
+    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
+}
+"""pydantic's error types papergen's files meet, worded for the catalogue (fields from the error's ``ctx``)."""
+
+
+def schema_error_message(err: Any) -> str:
+    """One pydantic error's message in the language in use: pydantic's own in English or for a type not listed.
+
+    A ``value_error`` raised by one of papergen's own validators is its own
+    message, already translated, without pydantic's ``Value error,`` prefix.
+
+    >>> schema_error_message({"type": "greater_than", "msg": "Input should be greater than 0", "ctx": {"gt": 0}})
+    'Input should be greater than 0'
+    """
+    kind, context = err.get("type"), err.get("ctx") or {}
+    if language() == "en":
+        return err["msg"]
+    if kind == "value_error" and "error" in context:
+        return str(context["error"])
+    try:
+        return _(_SCHEMA_ERRORS[kind]).format(**context) if kind in _SCHEMA_ERRORS else err["msg"]
+    except KeyError:  # a context field missing in this pydantic version
+        return err["msg"]
 
 
 def write_atomically(
@@ -364,8 +424,9 @@ def write_atomically(
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            subject = f" {what}" if what else ""
-            raise error(f"{path}: cannot write{subject} ({exc.strerror or exc}){hint}") from exc
+            message = _("{path}: cannot write {what} ({reason})") if what else _("{path}: cannot write ({reason})")
+            message = message.format(path=path, what=_(what), reason=exc.strerror or exc)
+            raise error(message + (_(hint) if hint else "")) from exc
         raise
     return path
 
@@ -470,7 +531,8 @@ def write_csv(
     return write_atomically(path, write, error, hint=hint)
 
 
-def make_folder(folder: str | Path, error: type[PapergenError], what: str, *, hint: str = "; choose another --out") -> Path:
+def make_folder(folder: str | Path, error: type[PapergenError], what: str, *,
+                hint: str = N_("; choose another --out")) -> Path:
     """Create an output folder (and its parents) if it does not exist; returns it.
 
     Raises
@@ -482,5 +544,6 @@ def make_folder(folder: str | Path, error: type[PapergenError], what: str, *, hi
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise error(f"{folder}: cannot create {what} ({exc.strerror}){hint}") from exc
+        raise error(_("{folder}: cannot create {what} ({reason})").format(
+            folder=folder, what=_(what), reason=exc.strerror) + (_(hint) if hint else "")) from exc
     return folder

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from papergen.errors import FormatError
+from papergen.i18n import _
 
 __all__ = [
     "font_path",
@@ -53,7 +54,7 @@ def bundled_file(kind: str, name: str) -> Path:
     except ModuleNotFoundError:
         candidate = checkout
     if not candidate.is_file():
-        raise FileNotFoundError(f"no bundled {kind[:-1]} named {name!r}")
+        raise FileNotFoundError(_("no bundled {kind} named {name!r}").format(kind=kind[:-1], name=name))
     return candidate
 
 
@@ -87,8 +88,9 @@ def format_file(ref: str | Path) -> Path:
     except FileNotFoundError as exc:
         known = bundled_ids("formats")
         close = difflib.get_close_matches(str(ref), known, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]}?" if close else ""
-        raise FormatError(f"--format {ref}: no such file or bundled format id (bundled: {', '.join(known)}){hint}") from exc
+        hint = _("; did you mean {close}?").format(close=close[0]) if close else ""
+        raise FormatError(_("--format {ref}: no such file or bundled format id (bundled: {known}){hint}").format(
+                ref=ref, known=', '.join(known), hint=hint)) from exc
 
 
 def bundled_ids(kind: str) -> list[str]:

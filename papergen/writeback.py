@@ -19,6 +19,7 @@ from papergen.errors import ReportError
 from papergen.report.item_analysis import CohortAnalysis, ItemAnalysis
 from papergen.report.run import exam_report
 from papergen.grading import Store, open_results
+from papergen.i18n import _
 
 __all__ = ["WritebackResult", "stats_for_bank", "writeback_stats", "writeback_results"]
 
@@ -46,18 +47,19 @@ class WritebackResult:
 
     def describe(self) -> list[str]:
         """Human-readable lines for the command line."""
-        lines = [f"Exam {self.exam_id}: statistics written to {len(self.updated)} items"]
-        lines += [f"  skipped {s}" for s in self.skipped]
+        lines = [_("Exam {exam}: statistics written to {count} items").format(
+                exam=self.exam_id, count=len(self.updated))]
+        lines += ["  " + _("skipped {reason}").format(reason=s) for s in self.skipped]
         return lines
 
 
 def stats_for_bank(analysis: ItemAnalysis, exam_id: str) -> ItemStats | str:
     """The bank statistics of one analysed item, or the reason there are none."""
     if analysis.item.dropped:
-        return "dropped by a key correction"
+        return _("dropped by a key correction")
     values = (analysis.p_value, analysis.discrimination)
     if analysis.candidates < 1 or any(math.isnan(v) for v in values):
-        return f"no statistics (candidates {analysis.candidates})"
+        return _("no statistics (candidates {candidates})").format(candidates=analysis.candidates)
     r = analysis.point_biserial
     return ItemStats(
         p_value=round(analysis.p_value, 4),
@@ -79,7 +81,7 @@ def writeback_stats(bank: Bank, analysis: CohortAnalysis, exam_id: str) -> Write
     for entry in analysis.items:
         item_id = entry.item.item_id
         if item_id not in index:
-            result.skipped.append(f"{item_id}: not in bank {bank.id}")
+            result.skipped.append(_("{item}: not in bank {bank}").format(item=item_id, bank=bank.id))
             continue
         stats = stats_for_bank(entry, exam_id)
         if isinstance(stats, str):
@@ -126,16 +128,18 @@ def _choose_exam(store: Store, bank: Bank, exam_id: str | None, bank_path: Path)
     if exam_id is not None:
         manifest = manifests.get(exam_id)
         if manifest is None:
-            raise ReportError(f"{store.path}: no exam {exam_id!r} (has {sorted(manifests)})")
+            raise ReportError(_("{path}: no exam {exam_id!r} (has {manifests})").format(
+                    path=store.path, exam_id=exam_id, manifests=sorted(manifests)))
         if manifest.bank_id != bank.id:
-            raise ReportError(f"{bank_path}: bank {bank.id!r} is not the bank of exam {exam_id} "
-                              f"({manifest.bank_id!r})")
+            raise ReportError(_("{bank_path}: bank {id!r} is not the bank of exam {exam_id} ({bank_id!r})").format(
+                    bank_path=bank_path, id=bank.id, exam_id=exam_id, bank_id=manifest.bank_id))
         return exam_id
     ours = sorted(e for e, m in manifests.items() if m.bank_id == bank.id)
     if not ours:
         built = sorted({m.bank_id for m in manifests.values()})
-        raise ReportError(f"{bank_path}: no exam in {store.path} was built from bank {bank.id!r} "
-                          f"(exams use {built})")
+        raise ReportError(_("{bank_path}: no exam in {path} was built from bank {id!r} (exams use {built})").format(
+                bank_path=bank_path, path=store.path, id=bank.id, built=built))
     if len(ours) > 1:
-        raise ReportError(f"{store.path}: exams {ours} were all built from bank {bank.id!r}; choose one with --exam")
+        raise ReportError(_("{path}: exams {ours} were all built from bank {id!r}; choose one with --exam").format(
+                path=store.path, ours=ours, id=bank.id))
     return ours[0]

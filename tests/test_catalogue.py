@@ -120,3 +120,14 @@ def test_chinese_and_english_differ_for_a_catalogued_message():
         english = _("Error: {message}")
     assert english == "Error: {message}"
     assert chinese != english and "{message}" in chinese
+
+
+def test_a_language_given_to_one_command_does_not_carry_over_to_the_next(monkeypatch):
+    from click.testing import CliRunner
+
+    from papergen.cli import main
+
+    monkeypatch.setenv("PAPERGEN_LANG", "en")
+    chinese = CliRunner().invoke(main, ["--lang", "zh", "-h"])
+    after = CliRunner().invoke(main, ["-h"])
+    assert "用法：" in chinese.output and "Usage:" in after.output, after.output

@@ -32,6 +32,7 @@ from papergen.assembly.verify import (
 from papergen.bank.model import Bank
 from papergen.bank.blueprint import make_blueprint
 from papergen.errors import AssemblyError
+from papergen.i18n import _
 from papergen.exam.paper import Paper
 from papergen.exam.format import PaperFormat
 
@@ -96,25 +97,26 @@ def default_exam_id(paper_format: PaperFormat, seed: int) -> str:
 
 def _check_request(variants: int, mode: str, exam_id: str, rules: AssemblyRules) -> None:
     if variants < 1:
-        raise AssemblyError(f"cannot assemble: variants must be 1 or more (got {variants})")
+        raise AssemblyError(_("cannot assemble: variants must be 1 or more (got {variants})").format(
+            variants=variants))
     if mode not in ("shuffle", "parallel"):
-        raise AssemblyError(f"cannot assemble: mode must be 'shuffle' or 'parallel' (got {mode!r})")
+        raise AssemblyError(_("cannot assemble: mode must be 'shuffle' or 'parallel' (got {mode!r})").format(
+            mode=mode))
     if not exam_id or "|" in exam_id or any(c.isspace() for c in exam_id):
-        raise AssemblyError(f"cannot assemble: exam id must be non-empty without '|' or spaces (got {exam_id!r})")
+        raise AssemblyError(_("cannot assemble: exam id must be non-empty without '|' or spaces (got {exam!r})").format(
+            exam=exam_id))
     if len(exam_id) > rules.exam_id_max_chars:
-        raise AssemblyError(
-            f"cannot assemble: exam id is longer than {rules.exam_id_max_chars} characters (got {exam_id!r}); "
-            "it goes into every sheet's QR code, which must stay short"
-        )
+        raise AssemblyError(_(
+            "cannot assemble: exam id is longer than {most} characters (got {exam!r}); it goes into every sheet's "
+            "QR code, which must stay short").format(most=rules.exam_id_max_chars, exam=exam_id))
 
 
 def _limits(exposure: ExposureRule | None, ledger: Ledger | None, bank: Bank, exam_id: str) -> ExposureLimits:
     if exposure is None:
         return ExposureLimits()
     if ledger is None:
-        raise AssemblyError(
-            "cannot assemble: an exposure rule needs a usage ledger to read (got none); give the ledger file"
-        )
+        raise AssemblyError(_(
+            "cannot assemble: an exposure rule needs a usage ledger to read (got none); give the ledger file"))
     return exposure_limits(exposure, ledger, bank_id=bank.id, exam_id=exam_id)
 
 

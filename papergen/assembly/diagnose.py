@@ -22,6 +22,7 @@ from papergen.assembly.plan import PaperPlan, SectionPlan, key_class
 from papergen.assembly.pool import Pool
 from papergen.bank.model import Item
 from papergen.errors import AssemblyError
+from papergen.i18n import _
 from papergen.wording import JUDGE_TEXT
 
 __all__ = ["check_counts", "explain_infeasible"]
@@ -40,26 +41,30 @@ def usable(items: Iterable[Item], forms: int) -> int:
 
 
 def _need(quota: int, forms: int) -> str:
-    return f"{quota}" if forms == 1 else f"{quota} x {forms} forms = {quota * forms}"
+    if forms == 1:
+        return f"{quota}"
+    return _("{quota} x {forms} forms = {total}").format(quota=quota, forms=forms, total=quota * forms)
 
 
 def _section_problems(pool: Pool, sp: SectionPlan, forms: int) -> list[str]:
     items = [i for i in pool.sections[sp.key] if i.topic in sp.topics and i.difficulty in sp.difficulties]
-    where = f"cannot assemble: section {sp.key}"
+    where = _("cannot assemble: section {section}").format(section=sp.key)
     excluded = pool.excluded.get(sp.key, 0)
-    note = f" ({excluded} more excluded by the caller or the usage ledger)" if excluded else ""
+    note = _(" ({count} more excluded by the caller or the usage ledger)").format(count=excluded) if excluded else ""
     have = usable(items, forms)
     if have < sp.count * forms:
-        return [f"{where}: need {_need(sp.count, forms)}, bank has {have} usable items{note}"]
+        return [_("{where}: need {need}, bank has {have} usable items{note}").format(
+            where=where, need=_need(sp.count, forms), have=have, note=note)]
     problems = []
     for label, quotas, groups in (
-        ("topic ", sp.topics, _group(items, lambda i: i.topic)),
-        ("", sp.difficulties, _group(items, lambda i: i.difficulty)),
+        (_("{where}, topic {value}: need {need}, bank has {have}{note}"), sp.topics, _group(items, lambda i: i.topic)),
+        (_("{where}, {value}: need {need}, bank has {have}{note}"), sp.difficulties,
+         _group(items, lambda i: i.difficulty)),
     ):
         for value, quota in quotas.items():
             have = usable(groups.get(value, ()), forms)
             if have < quota * forms:
-                problems.append(f"{where}, {label}{value}: need {_need(quota, forms)}, bank has {have}{note}")
+                problems.append(label.format(where=where, value=value, need=_need(quota, forms), have=have, note=note))
     if not problems:
         problems += _joint_problems(items, sp, forms, where)
     return problems + _key_problems(items, sp, forms, where)
@@ -88,11 +93,11 @@ def _joint_problems(items: list[Item], sp: SectionPlan, forms: int, where: str) 
             if topics and short > 0 and (worst is None or short > worst[0]):
                 need = sum(sp.topics[t] for t in topics) * forms
                 outside = need - sum(excess[t] for t in topics)
-                worst = (short, (
-                    f"{where}, topic {', '.join(topics)}: need {need}, but the bank has only {outside} "
-                    f"{'/'.join(others)} items there and the {'/'.join(capped)} quota allows {cap} "
-                    f"(short by {short})"
-                ))
+                worst = (short, _(
+                    "{where}, topic {topics}: need {need}, but the bank has only {outside} {others} items there and "
+                    "the {capped} quota allows {cap} (short by {short})").format(
+                        where=where, topics=", ".join(topics), need=need, outside=outside, others="/".join(others),
+                        capped="/".join(capped), cap=cap, short=short))
     return [worst[1]] if worst else []
 
 
@@ -104,15 +109,17 @@ def _key_problems(items: list[Item], sp: SectionPlan, forms: int, where: str) ->
         for cls, least, name in (("T", low, JUDGE_TEXT["T"]), ("F", sp.count - high, JUDGE_TEXT["F"])):
             have = usable(by_class[cls], forms)
             if have < least * forms:
-                problems.append(f"{where}: need at least {_need(least, forms)} {name} items, bank has {have}")
+                problems.append(_("{where}: need at least {need} {name} items, bank has {have}").format(
+                    where=where, need=_need(least, forms), name=name, have=have))
     if sp.same_count_cap is not None:
         reach = sum(min(usable(group, forms), sp.same_count_cap * forms) for group in by_class.values())
         if reach < sp.count * forms:
-            counts = ", ".join(f"{k} correct: {len(g)}" for k, g in sorted(by_class.items()))
-            problems.append(
-                f"{where}: at most {sp.same_count_cap} of {sp.count} items may have the same number of correct "
-                f"options, so {_need(sp.count, forms)} items need more variety, bank has {counts}"
-            )
+            counts = ", ".join(_("{count} correct: {items}").format(count=k, items=len(g))
+                               for k, g in sorted(by_class.items()))
+            problems.append(_(
+                "{where}: at most {cap} of {count} items may have the same number of correct options, so {need} "
+                "items need more variety, bank has {counts}").format(
+                    where=where, cap=sp.same_count_cap, count=sp.count, need=_need(sp.count, forms), counts=counts))
     return problems
 
 
@@ -122,10 +129,10 @@ def _recent_problems(pool: Pool, plan: PaperPlan, forms: int) -> list[str]:
     fresh = usable((i for i in pool.items() if i.id not in pool.recent), forms)
     need = plan.question_count - plan.max_recent
     if fresh < need * forms:
-        return [(
-            f"cannot assemble: at most {plan.max_recent} of {plan.question_count} items may come from the recent "
-            f"sittings, so {_need(need, forms)} must be new, bank has {fresh} unused items"
-        )]
+        return [_(
+            "cannot assemble: at most {most} of {count} items may come from the recent sittings, so {need} must be "
+            "new, bank has {fresh} unused items").format(
+                most=plan.max_recent, count=plan.question_count, need=_need(need, forms), fresh=fresh)]
     return []
 
 
@@ -155,18 +162,15 @@ def explain_infeasible(
     """
     families = list(families)
     blockers = [f for f in families if feasible_without(frozenset({f}))]
-    scope = "one paper" if forms == 1 else f"{forms} forms"
+    scope = _("one paper") if forms == 1 else _("{forms} forms").format(forms=forms)
     if blockers:
-        return AssemblyError(
-            f"cannot assemble: the quotas of {scope} can be met only by breaking the rule on "
-            f"{' or '.join(blockers)}; add items or relax the blueprint"
-        )
+        return AssemblyError(_(
+            "cannot assemble: the quotas of {scope} can be met only by breaking the rule on {rules}; add items or "
+            "relax the blueprint").format(scope=scope, rules=_(" or ").join(_(b) for b in blockers)))
     if families and feasible_without(frozenset(families)):
-        return AssemblyError(
-            f"cannot assemble: the quotas of {scope} conflict with the rules on {', '.join(families)} taken "
-            "together; add items or relax the blueprint"
-        )
-    return AssemblyError(
-        f"cannot assemble: the topic and difficulty quotas of {scope} cannot be met jointly with this bank; "
-        "add items or relax the blueprint"
-    )
+        return AssemblyError(_(
+            "cannot assemble: the quotas of {scope} conflict with the rules on {rules} taken together; add items or "
+            "relax the blueprint").format(scope=scope, rules=", ".join(_(f) for f in families)))
+    return AssemblyError(_(
+        "cannot assemble: the topic and difficulty quotas of {scope} cannot be met jointly with this bank; add items "
+        "or relax the blueprint").format(scope=scope))

@@ -29,11 +29,12 @@ from papergen.assembly.rules import AssemblyRules
 from papergen.assembly.solver import BinaryProgram
 from papergen.bank.model import Item
 from papergen.errors import AssemblyError
+from papergen.i18n import N_, _
 
 __all__ = ["RELAXABLE", "solve_forms"]
 
-RELAXABLE = ("true/false share", "answer-count variety", "enemy groups", "near-duplicate stems",
-             "ledger overlap cap", "no item on two forms")
+RELAXABLE = (N_("true/false share"), N_("answer-count variety"), N_("enemy groups"), N_("near-duplicate stems"),
+             N_("ledger overlap cap"), N_("no item on two forms"))
 """Row families that diagnosis may leave out, as named in error messages."""
 
 
@@ -160,7 +161,7 @@ def solve_forms(
     rules: AssemblyRules,
     *,
     relax: frozenset[str] = frozenset(),
-    where: str = "selection",
+    where: str = N_("selection"),
 ) -> list[Selection] | None:
     """Selections of ``len(weights)`` forms, or ``None`` if none exists among ``candidates``.
 
@@ -180,7 +181,7 @@ def solve_forms(
         after ``rules.near_duplicate_rounds`` rounds.
     """
     model = _Model(pool, plan, candidates, weights, relax)
-    for _ in range(rules.near_duplicate_rounds):
+    for _round in range(rules.near_duplicate_rounds):
         forms = model.solve(len(weights), rules, where)
         if forms is None:
             return None
@@ -189,7 +190,7 @@ def solve_forms(
             return forms
         for a, b in pairs:
             model.forbid(a, b)
-    raise AssemblyError(
-        f"cannot assemble: {where}: near-duplicate stems kept appearing after {rules.near_duplicate_rounds} "
-        f"rounds ({len(model.forbidden_pairs)} pairs forbidden); run the bank's duplicate check and merge them"
-    )
+    raise AssemblyError(_(
+        "cannot assemble: {where}: near-duplicate stems kept appearing after {rounds} rounds ({pairs} pairs "
+        "forbidden); run the bank's duplicate check and merge them").format(
+            where=_(where), rounds=rules.near_duplicate_rounds, pairs=len(model.forbidden_pairs)))

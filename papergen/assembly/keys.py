@@ -21,6 +21,7 @@ import random
 from collections.abc import Mapping, Sequence
 
 from papergen.assembly.solver import BinaryProgram, SolverParams
+from papergen.i18n import N_
 
 __all__ = ["solve_key_sequence"]
 
@@ -33,7 +34,7 @@ def solve_key_sequence(
     rng: random.Random,
     attempts: int = 5,
     params: SolverParams = SolverParams(),
-    where: str = "answer keys",
+    where: str = N_("answer keys"),
 ) -> list[str] | None:
     """One key per position meeting the count bounds and the run limit, or ``None``.
 

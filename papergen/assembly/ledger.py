@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from papergen.errors import AssemblyError
+from papergen.i18n import _
 from papergen.exam import Paper
 
 __all__ = ["ExposureLimits", "ExposureRule", "Ledger", "LedgerEntry", "exposure_limits", "ledger_entry"]
@@ -39,11 +40,14 @@ class ExposureRule:
 
     def __post_init__(self) -> None:
         if self.exclude_last < 0:
-            raise AssemblyError(f"exposure rule: exclude_last must be 0 or more (got {self.exclude_last})")
+            raise AssemblyError(_("exposure rule: exclude_last must be 0 or more (got {value})").format(
+                value=self.exclude_last))
         if self.max_overlap_pct is not None and not 0 <= self.max_overlap_pct <= 100:
-            raise AssemblyError(f"exposure rule: max_overlap_pct must be within 0-100 (got {self.max_overlap_pct})")
+            raise AssemblyError(_("exposure rule: max_overlap_pct must be within 0-100 (got {value})").format(
+                value=self.max_overlap_pct))
         if self.overlap_last < 1:
-            raise AssemblyError(f"exposure rule: overlap_last must be 1 or more (got {self.overlap_last})")
+            raise AssemblyError(_("exposure rule: overlap_last must be 1 or more (got {value})").format(
+                value=self.overlap_last))
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,8 @@ class Ledger:
         try:
             lines = self.path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            raise AssemblyError(f"{self.path}: cannot read usage ledger ({exc})") from exc
+            raise AssemblyError(_("{path}: cannot read usage ledger ({reason})").format(
+                path=self.path, reason=exc)) from exc
         entries, problems = [], []
         for number, line in enumerate(lines, start=1):
             if not line.strip():
@@ -103,9 +108,11 @@ class Ledger:
             except ValidationError as exc:
                 first = exc.errors()[0]
                 where = ".".join(str(p) for p in first["loc"]) or "<line>"
-                problems.append(f"{self.path} line {number}: {where}: {first['msg']}")
+                problems.append(_("{path} line {line}: {where}: {problem}").format(
+                    path=self.path, line=number, where=where, problem=first["msg"]))
         if problems:
-            problems.append(f"{self.path}: fix or remove the lines above; the ledger is otherwise append-only")
+            problems.append(_("{path}: fix or remove the lines above; the ledger is otherwise append-only").format(
+                path=self.path))
             raise AssemblyError("\n".join(problems))
         return entries
 
@@ -130,9 +137,9 @@ class Ledger:
         try:
             self._append_line(line)
         except OSError as exc:
-            raise AssemblyError(
-                f"{self.path}: cannot append to the usage ledger ({exc.strerror}); add this line by hand: {line}"
-            ) from exc
+            raise AssemblyError(_(
+                "{path}: cannot append to the usage ledger ({reason}); add this line by hand: {line}").format(
+                    path=self.path, reason=exc.strerror, line=line)) from exc
 
     def _append_line(self, line: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -160,7 +167,7 @@ def exposure_limits(rule: ExposureRule, ledger: Ledger, *, bank_id: str, exam_id
 def ledger_entry(papers: list[Paper], *, date: str, mode: Literal["shuffle", "parallel"]) -> LedgerEntry:
     """The ledger line recording the items of an exam's papers."""
     if not papers:
-        raise AssemblyError("usage ledger: an exam with no variants has nothing to record")
+        raise AssemblyError(_("usage ledger: an exam with no variants has nothing to record"))
     first = papers[0]
     return LedgerEntry(
         exam_id=first.exam_id,

@@ -15,6 +15,7 @@ from papergen.assembly.rules import AssemblyRules, same_count_cap, true_count_ra
 from papergen.bank.model import Item
 from papergen.bank.blueprint import Blueprint
 from papergen.errors import AssemblyError
+from papergen.i18n import _
 from papergen.exam import PaperFormat, Section
 
 __all__ = ["PaperPlan", "SectionPlan", "fits_section", "key_class", "make_plan"]
@@ -95,11 +96,10 @@ def _true_range(section: Section, rules: AssemblyRules) -> tuple[int, int] | Non
         return None
     low, high = true_count_range(section.count, section.judge_true_share, rules.max_key_run)
     if low > high:
-        raise AssemblyError(
-            f"cannot assemble: section {section.key}: no number of 对 keys within judge_true_share "
-            f"{list(section.judge_true_share)} can be ordered with at most {rules.max_key_run} equal keys in a row "
-            f"(got {section.count} questions); widen judge_true_share"
-        )
+        raise AssemblyError(_(
+            "cannot assemble: section {section}: no number of 对 keys within judge_true_share {share} can be ordered "
+            "with at most {run} equal keys in a row (got {count} questions); widen judge_true_share").format(
+                section=section.key, share=list(section.judge_true_share), run=rules.max_key_run, count=section.count))
     return low, high
 
 

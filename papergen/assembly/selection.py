@@ -26,6 +26,7 @@ from papergen.assembly.rng import derive_random
 from papergen.assembly.rules import AssemblyRules
 from papergen.bank.model import Item
 from papergen.errors import AssemblyError
+from papergen.i18n import _
 
 __all__ = ["SelectionRequest", "SelectionResult", "select_forms"]
 
@@ -71,10 +72,9 @@ def select_forms(request: SelectionRequest) -> SelectionResult:
         if selections is not None:
             return SelectionResult(tuple(selections), "greedy")
         if method == "greedy":
-            raise AssemblyError(
-                f"cannot assemble: {request.rules.greedy_attempts} greedy passes left a quota unfilled; "
-                "use the integer program (method 'auto' or 'ilp')"
-            )
+            raise AssemblyError(_(
+                "cannot assemble: {passes} greedy passes left a quota unfilled; use the integer program "
+                "(method 'auto' or 'ilp')").format(passes=request.rules.greedy_attempts))
     return SelectionResult(tuple(_exact(request)), "ilp")
 
 

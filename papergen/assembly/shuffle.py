@@ -27,6 +27,7 @@ from papergen.assembly.rules import AssemblyRules, letter_bounds
 from papergen.assembly.verify import longest_run
 from papergen.bank.model import OPTION_LABELS, Bank, Item
 from papergen.errors import AssemblyError
+from papergen.i18n import _
 from papergen.exam import Paper, PaperFigure, PaperFormat, PaperOption, PaperQuestion
 
 __all__ = ["VariantContext", "answer_positions", "arrange_paper"]
@@ -122,7 +123,7 @@ def _arrange_single(items: list[Item], sp: SectionPlan, ctx: VariantContext) -> 
 
 def _balanced_letters(allowed: list[tuple[str, ...]], letters: Sequence[str], sp: SectionPlan, ctx: VariantContext) -> list[str]:
     rng = ctx.rng(f"keys:{sp.key}")
-    where = f"section {sp.key}, variant {ctx.variant}"
+    where = _("section {section}, variant {variant}").format(section=sp.key, variant=ctx.variant)
     for tolerance in (0.0, ctx.rules.letter_tolerance):
         low, high = letter_bounds(len(allowed), len(letters), tolerance)
         keys = solve_key_sequence(
@@ -132,12 +133,12 @@ def _balanced_letters(allowed: list[tuple[str, ...]], letters: Sequence[str], sp
         if keys is not None:
             return keys
     fixed = Counter(options[0] for options in allowed if len(options) == 1)
-    raise AssemblyError(
-        f"cannot assemble: {where}: answer letters cannot be balanced to {low}-{high} per letter "
-        f"with at most {ctx.rules.max_key_run} equal keys in a row (got {sum(fixed.values())} of {len(allowed)} "
-        f"items with a fixed answer position: {dict(sorted(fixed.items()))}); "
-        "mark fewer items no_shuffle or add shuffleable items"
-    )
+    raise AssemblyError(_(
+        "cannot assemble: {where}: answer letters cannot be balanced to {low}-{high} per letter with at most {run} "
+        "equal keys in a row (got {fixed} of {count} items with a fixed answer position: {positions}); mark fewer "
+        "items no_shuffle or add shuffleable items").format(
+            where=where, low=low, high=high, run=ctx.rules.max_key_run, fixed=sum(fixed.values()), count=len(allowed),
+            positions=dict(sorted(fixed.items()))))
 
 
 def _arrange_judge(items: list[Item], sp: SectionPlan, ctx: VariantContext) -> Arranged:
@@ -148,13 +149,15 @@ def _arrange_judge(items: list[Item], sp: SectionPlan, ctx: VariantContext) -> A
     counts = {key: (len(group), len(group)) for key, group in by_key.items()}
     pattern = solve_key_sequence(
         [("T", "F")] * len(items), counts, max_run=ctx.rules.max_key_run, rng=rng,
-        params=ctx.rules.solver, where=f"section {sp.key}, variant {ctx.variant}",
+        params=ctx.rules.solver, where=_("section {section}, variant {variant}").format(
+            section=sp.key, variant=ctx.variant),
     )
     if pattern is None:
-        raise AssemblyError(
-            f"cannot assemble: section {sp.key}, variant {ctx.variant}: {counts['T'][0]} 对 and {counts['F'][0]} 错 "
-            f"keys cannot be ordered with at most {ctx.rules.max_key_run} equal keys in a row"
-        )
+        raise AssemblyError(_(
+            "cannot assemble: section {section}, variant {variant}: {true} 对 and {false} 错 keys cannot be ordered "
+            "with at most {run} equal keys in a row").format(
+                section=sp.key, variant=ctx.variant, true=counts["T"][0], false=counts["F"][0],
+                run=ctx.rules.max_key_run))
     return [(by_key[key].pop(), ()) for key in pattern]
 
 
@@ -167,10 +170,10 @@ def _arrange_multi(items: list[Item], sp: SectionPlan, ctx: VariantContext) -> A
         answers = [_printed_answer(item, perm) for item, perm in arranged]
         if longest_run(answers) <= ctx.rules.max_key_run:
             return arranged
-    raise AssemblyError(
-        f"cannot assemble: section {sp.key}, variant {ctx.variant}: no order in {ctx.rules.order_attempts} "
-        f"tries keeps identical answer sets to {ctx.rules.max_key_run} in a row; add items with other answers"
-    )
+    raise AssemblyError(_(
+        "cannot assemble: section {section}, variant {variant}: no order in {tries} tries keeps identical answer "
+        "sets to {run} in a row; add items with other answers").format(
+            section=sp.key, variant=ctx.variant, tries=ctx.rules.order_attempts, run=ctx.rules.max_key_run))
 
 
 def _printed_answer(item: Item, permutation: tuple[int, ...]) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ import highspy
 import numpy as np
 
 from papergen.errors import AssemblyError
+from papergen.i18n import _
 
 __all__ = ["BinaryProgram", "SolverParams"]
 
@@ -100,11 +101,10 @@ class BinaryProgram:
             return np.flatnonzero(values > _SOLUTION_THRESHOLD).tolist()
         if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
             return None
-        raise AssemblyError(
-            f"{where}: the solver stopped without an answer ({highs.modelStatusToString(status)}, "
-            f"{len(self.costs)} variables, {self.num_rows} constraints); "
-            "loosen the constraints or raise the solver time limit"
-        )
+        raise AssemblyError(_(
+            "{where}: the solver stopped without an answer ({status}, {variables} variables, {rows} constraints); "
+            "loosen the constraints or raise the solver time limit").format(
+                where=_(where), status=highs.modelStatusToString(status), variables=len(self.costs), rows=self.num_rows))
 
     def _lp(self) -> highspy.HighsLp:
         n = len(self.costs)

@@ -13,10 +13,11 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from papergen.bank.model import Bank
+from papergen.bank.model import Bank, type_name
 from papergen.errors import AssemblyError
 from papergen.files import read_json
 from papergen.exam import PaperFormat, Section
+from papergen.i18n import N_, _
 
 __all__ = ["SectionBlueprint", "Blueprint", "apportion", "make_blueprint", "load_blueprint_overrides"]
 
@@ -45,7 +46,7 @@ class Blueprint:
         for s in self.sections:
             if s.section == key:
                 return s
-        raise AssemblyError(f"blueprint: no section {key!r}")
+        raise AssemblyError(_("blueprint: no section {key!r}").format(key=key))
 
 
 def apportion(total: int, weights: dict[str, float]) -> dict[str, int]:
@@ -63,7 +64,8 @@ def apportion(total: int, weights: dict[str, float]) -> dict[str, int]:
     """
     positive = {k: w for k, w in weights.items() if w > 0}
     if total < 0 or not positive:
-        raise AssemblyError(f"cannot apportion {total} items over weights {weights}")
+        raise AssemblyError(_("cannot apportion {total} items over weights {weights}").format(
+                total=total, weights=weights))
     weight_sum = sum(positive.values())
     exact = {k: total * w / weight_sum for k, w in positive.items()}
     counts = {k: math.floor(v) for k, v in exact.items()}
@@ -79,17 +81,19 @@ def _section_blueprint(bank: Bank, fmt: PaperFormat, section: Section, override:
     if override is not None:
         unknown = sorted(set(override) - {t.code for t in bank.topics})
         if unknown:
-            raise AssemblyError(f"blueprint section {section.key}: unknown topic codes {unknown}")
+            raise AssemblyError(_("blueprint section {key}: unknown topic codes {unknown}").format(
+                    key=section.key, unknown=unknown))
         if sum(override.values()) != section.count:
             raise AssemblyError(
-                f"blueprint section {section.key}: topic counts add up to {sum(override.values())}, "
-                f"the format needs {section.count}"
+                _("blueprint section {key}: topic counts add up to {total}, the format needs {count}").format(
+                        key=section.key, total=sum(override.values()), count=section.count)
             )
         topics = dict(override)
     else:
         weights = {t.code: (t.weight if t.code in present else 0.0) for t in bank.topics}
         if not any(weights.values()):
-            raise AssemblyError(f"cannot assemble: section {section.key}: the bank has no {section.type} items")
+            raise AssemblyError(_("cannot assemble: section {key}: the bank has no {type} items").format(
+                    key=section.key, type=type_name(section.type)))
         topics = apportion(section.count, weights)
     difficulties = apportion(section.count, {d: fmt.difficulty_mix.get(d, 0.0) for d in DIFFICULTIES})
     return SectionBlueprint(section.key, section.type, section.count, topics, difficulties)
@@ -107,7 +111,8 @@ def make_blueprint(bank: Bank, fmt: PaperFormat, overrides: dict[str, dict[str, 
     overrides = overrides or {}
     unknown = sorted(set(overrides) - {s.key for s in fmt.sections})
     if unknown:
-        raise AssemblyError(f"blueprint: format {fmt.id} has no sections {unknown}")
+        raise AssemblyError(_("blueprint: format {format} has no sections {unknown}").format(
+                format=fmt.id, unknown=unknown))
     return Blueprint(tuple(_section_blueprint(bank, fmt, s, overrides.get(s.key)) for s in fmt.sections))
 
 
@@ -119,12 +124,14 @@ def load_blueprint_overrides(path: str | Path) -> dict[str, dict[str, int]]:
     AssemblyError
         If the file cannot be read or does not have that shape.
     """
-    data = read_json(path, AssemblyError, "blueprint")
+    data = read_json(path, AssemblyError, N_("blueprint"))
     if not isinstance(data, dict):
-        raise AssemblyError(f"{path}: a blueprint is an object of sections (got {type(data).__name__})")
+        raise AssemblyError(_("{path}: a blueprint is an object of sections (got {type})").format(
+                path=path, type=type(data).__name__))
     for key, topics in data.items():
         if not isinstance(topics, dict) or not all(
             isinstance(c, str) and isinstance(n, int) and n >= 0 for c, n in topics.items()
         ):
-            raise AssemblyError(f"{path}: {key}: expected {{topic code: non-negative count}} (got {topics!r})")
+            raise AssemblyError(_("{path}: {key}: expected {{topic code: non-negative count}} (got {topics!r})").format(
+                    path=path, key=key, topics=topics))
     return data

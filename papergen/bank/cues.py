@@ -31,6 +31,7 @@ from typing import Literal
 
 from papergen.bank.model import Item, normalise_stem
 from papergen.bank.similarity import MinHashParams, connected_groups, minhash_pairs
+from papergen.i18n import _, pgettext
 
 __all__ = [
     "CueParams",
@@ -40,7 +41,15 @@ __all__ = [
     "suggest_group_patch",
     "longest_option_cue",
     "format_longest_option_cue",
+    "cue_kind_name",
 ]
+
+
+def cue_kind_name(kind: str) -> str:
+    """A cue kind (``statement``, ``key-in-stem``) as a person reads it: the code in English, words in Chinese."""
+    names = {"statement": pgettext("cue", "statement"), "key-in-stem": pgettext("cue", "key-in-stem")}
+    return names.get(kind, kind)
+
 
 _INDEX_GRAM = 3
 """Length of the character n-grams that index stems for the key-in-stem test."""
@@ -108,7 +117,7 @@ def cue_pairs(items: Sequence[Item], params: CueParams = CueParams()) -> list[Cu
     statements = [stem + "".join(keys) for stem, keys in zip(stems, keyed)]
     found: dict[tuple[int, int], CuePair] = {}
     for i, j, similarity in minhash_pairs(statements, params.statement_threshold, params.minhash):
-        found[(i, j)] = CuePair(i, j, "statement", f"{similarity:.0%} similar")
+        found[(i, j)] = CuePair(i, j, "statement", _("{similarity:.0%} similar").format(similarity=similarity))
     for pair in _key_in_stem_pairs(stems, keyed, params):
         found.setdefault((pair.first, pair.second), pair)
     return [found[k] for k in sorted(found)]
@@ -140,7 +149,7 @@ def _key_in_stem_pairs(stems: Sequence[str], keyed: Sequence[list[str]], params:
             a, b = stem_grams[k], stem_grams[other]
             shared = len(a & b)
             if shared and shared >= params.key_stem_threshold * (len(a) + len(b) - shared):
-                pairs.append(CuePair(*pair, "key-in-stem", f"key “{key}” in the stem"))
+                pairs.append(CuePair(*pair, "key-in-stem", _("key “{key}” in the stem").format(key=key)))
     return pairs
 
 
@@ -248,6 +257,8 @@ def format_longest_option_cue(items: Sequence[Item]) -> str:
     """One line such as ``长选项线索 longest-option cue: 49 of 437 single-choice keys (11%; chance 11%)``."""
     cue = longest_option_cue(items)
     return (
-        f"长选项线索 longest-option cue: {cue.longest_keyed} of {cue.items} single-choice keys are the strictly "
-        f"longest option ({cue.share:.0%}; chance {cue.chance:.0%})"
+        _(
+            "长选项线索 longest-option cue: {longest} of {items} single-choice keys are the strictly "
+            "longest option ({share:.0%}; chance {chance:.0%})").format(
+                longest=cue.longest_keyed, items=cue.items, share=cue.share, chance=cue.chance)
     )

@@ -19,6 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from papergen.bank.model import Bank, Figure
 from papergen.bank.problems import Problem
+from papergen.i18n import _
 
 __all__ = [
     "FIGURE_FOLDER",
@@ -108,18 +109,22 @@ def _item_problems(index: int, item_id: str, figures: Iterable[Figure], bank_pat
 
 def _figure_problem(path: Path, figure: Figure) -> str | None:
     if not path.is_file():
-        return f"figure file {figure.path} not found beside the bank (looked for {path}); copy it there"
+        return _("figure file {path} not found beside the bank (looked for {looked}); copy it there").format(
+                path=figure.path, looked=path)
     digest = _sha256(path)
     if digest != figure.sha256:
-        return (f"figure file {figure.path} differs from the one recorded (sha256 {digest[:16]}…, recorded "
-                f"{figure.sha256[:16]}…); restore it, or record the new file's sha256 after checking it")
+        return (_(
+            "figure file {path} differs from the one recorded (sha256 {digest}…, recorded {sha256}…); "
+            "restore it, or record the new file's sha256 after checking it").format(
+                path=figure.path, digest=digest[:16], sha256=figure.sha256[:16]))
     try:
         with Image.open(path) as image:
             width, height = image.size
     except (OSError, UnidentifiedImageError) as exc:
-        return f"figure file {figure.path} is not a readable picture ({exc})"
+        return _("figure file {path} is not a readable picture ({reason})").format(path=figure.path, reason=exc)
     if min(width, height) < MIN_FIGURE_PX:
-        return f"figure file {figure.path} is {width}×{height} px; at least {MIN_FIGURE_PX} px each way is needed"
+        return _("figure file {path} is {width}×{height} px; at least {least} px each way is needed").format(
+                path=figure.path, width=width, height=height, least=MIN_FIGURE_PX)
     return None
 
 

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from papergen.bank.model import Bank
 from papergen.errors import BankError
-from papergen.files import parse_json, write_text, wrong_kind_message
+from papergen.files import parse_json, schema_error_message, write_text, wrong_kind_message
+from papergen.i18n import N_, _
 
 __all__ = ["load_bank", "save_bank", "bank_sha256", "format_validation_errors"]
 
@@ -25,10 +26,13 @@ def format_validation_errors(source: str, exc: ValidationError, data: object = N
         if isinstance(data, dict) and len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
             items = data.get("items")
             if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
-                item_hint = f" (item {items[loc[1]].get('id', '?')})"
+                item_hint = _(" (item {item})").format(item=items[loc[1]].get("id", "?"))
         got = err.get("input")
-        got_text = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
-        messages.append(f"{source}: {path or '<root>'}{item_hint}: {err['msg']}{got_text}")
+        problem = schema_error_message(err)
+        if not isinstance(got, (dict, list)):
+            problem = _("{problem} (got {value!r})").format(problem=problem, value=got)
+        messages.append(_("{source}: {where}: {problem}").format(
+            source=source, where=(path or "<root>") + item_hint, problem=problem))
     return messages
 
 
@@ -38,7 +42,7 @@ def read_bank_json(path: str | Path) -> tuple[object, str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise BankError(f"{path}: cannot read bank ({exc.strerror})") from exc
+        raise BankError(_("{path}: cannot read bank ({reason})").format(path=path, reason=exc.strerror)) from exc
     return parse_json(raw, path, BankError), hashlib.sha256(raw).hexdigest()
 
 
@@ -57,7 +61,7 @@ def load_bank(path: str | Path) -> Bank:
     try:
         return Bank.model_validate(data)
     except ValidationError as exc:
-        wrong = wrong_kind_message(path, data, "question bank")
+        wrong = wrong_kind_message(path, data, N_("question bank"))
         raise BankError(wrong or "\n".join(format_validation_errors(str(path), exc, data))) from exc
 
 
@@ -80,4 +84,4 @@ def save_bank(bank: Bank, path: str | Path) -> None:
         ensure_ascii=False,
         indent=1,
     )
-    write_text(path, text + "\n", BankError, "the bank")
+    write_text(path, text + "\n", BankError, N_("the bank"))

@@ -19,6 +19,7 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from papergen.i18n import _, pgettext
 
 __all__ = [
     "BANK_SCHEMA_VERSION",
@@ -36,6 +37,8 @@ __all__ = [
     "Item",
     "Topic",
     "Bank",
+    "type_name",
+    "difficulty_name",
 ]
 
 BANK_SCHEMA_VERSION = 1
@@ -47,6 +50,20 @@ ReviewStatus = Literal["draft", "reviewed", "approved", "retired"]
 REVIEW_STATUSES: tuple[ReviewStatus, ...] = ("draft", "reviewed", "approved", "retired")
 """Review statuses; the first three in rising order of trust, ``retired`` never drawn."""
 Label = Literal["A", "B", "C", "D", "E", "F"]
+
+
+def type_name(item_type: str) -> str:
+    """An item type (``single``, ``multi``, ``judge``) as a person reads it: the code in English, 单选题… in Chinese."""
+    names = {"single": pgettext("item type", "single"), "multi": pgettext("item type", "multi"),
+             "judge": pgettext("item type", "judge")}
+    return names.get(item_type, item_type)
+
+
+def difficulty_name(difficulty: str) -> str:
+    """A difficulty (``easy``, ``medium``, ``hard``) as a person reads it: the code in English, 易/中/难 in Chinese."""
+    names = {"easy": pgettext("difficulty", "easy"), "medium": pgettext("difficulty", "medium"),
+             "hard": pgettext("difficulty", "hard")}
+    return names.get(difficulty, difficulty)
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 _ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
@@ -113,7 +130,8 @@ class Figure(_Model):
     @classmethod
     def _inside_the_bank_folder(cls, value: str) -> str:
         if ".." in value.split("/"):
-            raise ValueError(f"a figure path stays inside the bank's folder (got {value!r}); drop the '..'")
+            raise ValueError(_("a figure path stays inside the bank's folder (got {value!r}); drop the '..'").format(
+                    value=value))
         return value
 
 

@@ -34,9 +34,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from papergen.bank.flow import FlowNetwork
-from papergen.bank.model import Bank, Item
+from papergen.bank.model import Bank, Item, difficulty_name, type_name
 from papergen.bank.blueprint import DIFFICULTIES, Blueprint, SectionBlueprint, make_blueprint
 from papergen.exam import PaperFormat, Section
+from papergen.i18n import N_, _, ngettext
 
 __all__ = [
     "CapacityReport",
@@ -50,7 +51,8 @@ __all__ = [
 _SHARE_EPS = 1e-9
 """Tolerance when turning a share range of 对 keys into whole counts."""
 
-_DIFFICULTY_NAMES = {"easy": "易", "medium": "中", "hard": "难"}
+_DIFFICULTY_LABELS = {"easy": N_("易 easy"), "medium": N_("中 medium"), "hard": N_("难 hard")}
+"""Column headings of the difficulties: Chinese and English in English, Chinese alone in Chinese."""
 _WIDE = ("W", "F")
 
 Cell = tuple[str, str]
@@ -230,12 +232,15 @@ def _flow_shortfall(key: str, quota: SectionBlueprint, pool: _Pool, papers: int)
 def _marginal_shortfall(key: str, quota: SectionBlueprint, pool: _Pool, papers: int) -> str | None:
     """The whole section, or the first single topic or difficulty, short on its own: the plainest reason."""
     topics = [t for t, n in quota.topics.items() if n > 0]
-    checks = [("all items", quota.count, [(t, d) for t in topics for d in DIFFICULTIES])]
-    checks += [(f"topic {t}", quota.topics[t], [(t, d) for d in DIFFICULTIES]) for t in topics]
-    checks += [(f"difficulty {d}", quota.difficulties.get(d, 0), [(t, d) for t in topics]) for d in DIFFICULTIES]
+    checks = [(_("all items"), quota.count, [(t, d) for t in topics for d in DIFFICULTIES])]
+    checks += [(ngettext("topic {topics}", "topics {topics}", 1).format(topics=t), quota.topics[t],
+                [(t, d) for d in DIFFICULTIES]) for t in topics]
+    checks += [(_("difficulty {levels}").format(levels=difficulty_name(d)), quota.difficulties.get(d, 0), [(t, d) for t in topics])
+               for d in DIFFICULTIES]
     for where, per_paper, cells in checks:
         if papers * per_paper > pool.usable(cells, papers):
-            return _shortage(f"section {key}, {where}", papers, papers * per_paper, pool, cells)
+            return _shortage(_("section {section}, {where}").format(section=key, where=where), papers,
+                             papers * per_paper, pool, cells)
     return None
 
 
@@ -251,23 +256,26 @@ def _describe_cut(
     absorbed = sum(quota.difficulties.get(d, 0) for d in DIFFICULTIES if d not in levels)
     need = papers * (sum(quota.topics[t] for t in topics) - absorbed)
     all_topics = set(topics) == {t for t, n in quota.topics.items() if n > 0}
-    where = [f"topic{'s' if len(topics) > 1 else ''} {', '.join(topics)}"] if not all_topics else []
+    where = [] if all_topics else [ngettext("topic {topics}", "topics {topics}", len(topics)).format(
+        topics=", ".join(topics))]
     if set(levels) != {d for d, n in quota.difficulties.items() if n > 0}:
-        where.append(f"difficulty {'+'.join(levels)}")
+        where.append(_("difficulty {levels}").format(levels="+".join(map(difficulty_name, levels))))
     cells = [(t, d) for t in topics for d in levels]
-    return _shortage(f"section {key}, {' '.join(where) or 'all items'}", papers, need, pool, cells)
+    return _shortage(_("section {section}, {where}").format(section=key, where=" ".join(where) or _("all items")),
+                     papers, need, pool, cells)
 
 
 def _shortage(where: str, papers: int, need: int, pool: _Pool, cells: list[Cell]) -> str:
     """``"<where>: 3 papers need 12, bank has 10"``, noting items held back by enemy groups."""
     have, items = pool.usable(cells, papers), pool.usable(cells, None)
-    held_back = f" ({items} items, but an enemy group gives one per paper)" if items != have else ""
-    return f"{where}: {_need(papers, need)}, bank has {have}{held_back}"
+    held_back = _(" ({count} items, but an enemy group gives one per paper)").format(count=items) if items != have else ""
+    return _("{where}: {need}, bank has {have}{held_back}").format(
+        where=where, need=_need(papers, need), have=have, held_back=held_back)
 
 
 def _need(papers: int, items: int) -> str:
     """``"1 paper needs 4"`` / ``"3 papers need 12"``."""
-    return f"1 paper needs {items}" if papers == 1 else f"{papers} papers need {items}"
+    return ngettext("{n} paper needs {items}", "{n} papers need {items}", papers).format(n=papers, items=items)
 
 
 def _key_shortfall(section: Section, pool: _Pool, papers: int) -> str | None:
@@ -275,9 +283,10 @@ def _key_shortfall(section: Section, pool: _Pool, papers: int) -> str | None:
     low, high = section.judge_true_share
     min_true = math.ceil(low * section.count - _SHARE_EPS)
     min_false = section.count - math.floor(high * section.count + _SHARE_EPS)
-    for word, need, have in (("true (对)", min_true, pool.true_keys), ("false (错)", min_false, pool.false_keys)):
+    for word, need, have in ((N_("true (对)"), min_true, pool.true_keys), (N_("false (错)"), min_false, pool.false_keys)):
         if papers * need > have:
-            return f"section {section.key}, {word} keys: {_need(papers, papers * need)}, bank has {have}"
+            return _("section {section}, {word} keys: {need}, bank has {have}").format(
+                section=section.key, word=_(word), need=_need(papers, papers * need), have=have)
     return None
 
 
@@ -293,31 +302,28 @@ def format_capacity_table(report: CapacityReport) -> str:
     aligned for Chinese topic names.
     """
     lines = [
-        f"bank {report.bank_id}, format {report.format_id}: "
-        f"enough items for {_count(report.papers, 'non-overlapping paper')}",
-        f"  one more paper fails at {report.limit}",
+        _("bank {bank}, format {format}: enough items for {papers}").format(
+            bank=report.bank_id, format=report.format_id,
+            papers=ngettext("{n} non-overlapping paper", "{n} non-overlapping papers", report.papers).format(
+                n=report.papers)),
+        "  " + _("one more paper fails at {limit}").format(limit=report.limit),
     ]
     for section in report.sections:
         lines += ["", *_section_lines(section, report.topic_names)]
     return "\n".join(lines)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _section_lines(section: SectionCapacity, names: dict[str, str]) -> list[str]:
-    header = (
-        f"{section.title} ({section.key}): {section.quota.count} per paper, "
-        f"enough for {_count(section.papers, 'paper')}"
-    )
+    header = _("{title} ({key}): {count} per paper, enough for {papers}").format(
+        title=section.title, key=section.key, count=section.quota.count,
+        papers=ngettext("{n} paper", "{n} papers", section.papers).format(n=section.papers))
     lines = [header, *_align(_table_rows(section, names))]
     if section.excluded:
-        lines.append(
-            f"  not counted: {_count(section.excluded, section.type + ' item')} "
-            "with more options than the section prints"
-        )
-    lines.append(f"  one more paper fails at {section.limit}")
+        lines.append("  " + ngettext(
+            "not counted: {n} {type} item with more options than the section prints",
+            "not counted: {n} {type} items with more options than the section prints",
+            section.excluded).format(n=section.excluded, type=type_name(section.type)))
+    lines.append("  " + _("one more paper fails at {limit}").format(limit=section.limit))
     return lines
 
 
@@ -325,13 +331,13 @@ def _table_rows(section: SectionCapacity, names: dict[str, str]) -> list[list[st
     """Header, one row per topic with items or a quota, the column totals, the quota per paper."""
     quota, available = section.quota, section.available
     topics = [t for t in names if quota.topics.get(t, 0) or any(available.get((t, d)) for d in DIFFICULTIES)]
-    rows = [["topic", *(f"{_DIFFICULTY_NAMES[d]} {d}" for d in DIFFICULTIES), "total", "per paper"]]
+    rows = [[_("topic"), *(_(_DIFFICULTY_LABELS[d]) for d in DIFFICULTIES), _("total"), _("per paper")]]
     for topic in topics:
         counts = [available.get((topic, d), 0) for d in DIFFICULTIES]
         rows.append([f"{topic} {names[topic]}", *map(str, counts), str(sum(counts)), str(quota.topics.get(topic, 0))])
     column_sums = [sum(available.get((t, d), 0) for t in topics) for d in DIFFICULTIES]
-    rows.append(["all topics", *map(str, column_sums), str(sum(column_sums)), str(quota.count)])
-    rows.append(["per paper", *(str(quota.difficulties.get(d, 0)) for d in DIFFICULTIES), str(quota.count), ""])
+    rows.append([_("all topics"), *map(str, column_sums), str(sum(column_sums)), str(quota.count)])
+    rows.append([_("per paper"), *(str(quota.difficulties.get(d, 0)) for d in DIFFICULTIES), str(quota.count), ""])
     return rows
 
 

@@ -16,8 +16,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from papergen.bank.model import Bank
+from papergen.files import schema_error_message
+from papergen.i18n import N_, _, ngettext
 
-__all__ = ["Severity", "Problem", "ValidationReport", "schema_problems", "json_path"]
+__all__ = ["Severity", "Problem", "ValidationReport", "schema_problems", "json_path", "labelled"]
 
 Severity = Literal["error", "warning"]
 
@@ -45,7 +47,19 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path} [{self.item_id}]" if self.item_id else self.path
-        return f"{where}: {self.message}"
+        return _("{where}: {problem}").format(where=where, problem=self.message)
+
+    def labelled(self) -> str:
+        """``error: <problem>`` or ``warning: <problem>``, in the language in use."""
+        return labelled(self.severity, self)
+
+
+_SEVERITY_LINES = {"error": N_("error: {problem}"), "warning": N_("warning: {problem}")}
+
+
+def labelled(severity: Severity, problem: object) -> str:
+    """``error: <problem>`` or ``warning: <problem>``, in the language in use."""
+    return _(_SEVERITY_LINES[severity]).format(problem=problem)
 
 
 @dataclass
@@ -87,16 +101,16 @@ class ValidationReport:
     def summary(self) -> str:
         """One line: ``<source>: <n> errors, <n> warnings in <n> items``."""
         errors, warnings = len(self.errors), len(self.warnings)
-        return (
-            f"{self.source}: {errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)} in {self.item_count} item{'s' * (self.item_count != 1)}"
+        return _("{source}: {errors}, {warnings} in {items}").format(
+            source=self.source,
+            errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+            warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
+            items=ngettext("{n} item", "{n} items", self.item_count).format(n=self.item_count),
         )
 
 
-_ANSWER_HELP = (
-    'not a valid answer: write one label "A"-"F" (single), a list of labels (multi) '
-    "or true/false (judge)"
-)
+_ANSWER_HELP = N_('not a valid answer: write one label "A"-"F" (single), a list of labels (multi) '
+                  "or true/false (judge) (got {value})")
 
 
 def json_path(loc: tuple[int | str, ...]) -> str:
@@ -127,7 +141,7 @@ def schema_problems(exc: ValidationError, data: object) -> list[Problem]:
             if loc[:3] not in answered:
                 answered.add(loc[:3])
                 value = _value_at(data, loc[:3])
-                problems.append(Problem("error", json_path(loc[:3]), item_id, f"{_ANSWER_HELP} (got {_show(value)})"))
+                problems.append(Problem("error", json_path(loc[:3]), item_id, _(_ANSWER_HELP).format(value=_show(value))))
             continue
         problems.append(Problem("error", json_path(loc), item_id, _schema_message(err, loc)))
     return problems
@@ -137,10 +151,11 @@ def _schema_message(err: Any, loc: tuple[int | str, ...]) -> str:
     if err["type"] == "extra_forbidden":
         return _unknown_key_message(loc)
     if err["type"] == "missing":
-        return f'missing required key "{loc[-1]}"' if loc else "missing value"
+        return _('missing required key "{key}"').format(key=loc[-1]) if loc else _("missing value")
     value = err.get("input")
-    got = "" if isinstance(value, (dict, list)) else f" (got {_show(value)})"
-    return f"{err['msg']}{got}"
+    if isinstance(value, (dict, list)):
+        return schema_error_message(err)
+    return _("{problem} (got {value})").format(problem=schema_error_message(err), value=_show(value))
 
 
 def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
@@ -148,8 +163,11 @@ def _unknown_key_message(loc: tuple[int | str, ...]) -> str:
     model = _model_at(loc[:-1])
     allowed = list(model.model_fields) if model else []
     close = difflib.get_close_matches(key, allowed, n=1)
-    hint = f'; did you mean "{close[0]}"?' if close else (f" (allowed: {', '.join(allowed)})" if allowed else "")
-    return f'unknown key "{key}"{hint}'
+    if close:
+        return _('unknown key "{key}"; did you mean "{close}"?').format(key=key, close=close[0])
+    if allowed:
+        return _('unknown key "{key}" (allowed: {allowed})').format(key=key, allowed=", ".join(allowed))
+    return _('unknown key "{key}"').format(key=key)
 
 
 def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from papergen.bank.model import REVIEW_STATUSES, Bank, Item, ReviewStatus
 from papergen.bank.problems import Problem
+from papergen.i18n import N_, _
 
 __all__ = [
     "DRAWABLE_STATUSES",
@@ -39,6 +40,9 @@ DEFAULT_MIN_STATUS: ReviewStatus = "draft"
 """Default minimum status of ``build``: a bank nobody has approved yet stays buildable, and its papers say so."""
 
 _STATUS_NAMES = {"draft": "草稿", "reviewed": "已复核", "approved": "已审定", "retired": "已停用"}
+_STATUS_LABELS = {"draft": N_("草稿 draft"), "reviewed": N_("已复核 reviewed"), "approved": N_("已审定 approved"),
+                  "retired": N_("已停用 retired")}
+"""Each status as the command line shows it: Chinese and English in English, Chinese alone in Chinese."""
 
 
 def is_drawable(item: Item, min_status: ReviewStatus = DEFAULT_MIN_STATUS) -> bool:
@@ -70,7 +74,9 @@ def status_counts(items: Iterable[Item]) -> dict[str, int]:
 def format_status_counts(items: Iterable[Item]) -> str:
     """One line such as ``审核状态 status: 草稿 draft 500, 已复核 reviewed 100, ...``."""
     counts = status_counts(items)
-    return "审核状态 status: " + ", ".join(f"{_STATUS_NAMES[s]} {s} {n}" for s, n in counts.items())
+    # Translators: the separator between the entries of a list
+    shown = _(", ").join(f"{_(_STATUS_LABELS[s])} {n}" for s, n in counts.items())
+    return _("审核状态 status: {counts}").format(counts=shown)
 
 
 def review_notice(items: Iterable[Item]) -> str | None:
@@ -91,21 +97,25 @@ def review_problems(index: int, item: Item) -> Iterator[Problem]:
     """Errors of an item's review record: a status must be backed by a review, a retirement by a reason."""
     where = f"items[{index}]"
     if item.status == "retired" and not item.retired_reason:
-        yield Problem("error", f"{where}.retired_reason", item.id, 'a retired item needs "retired_reason"')
+        yield Problem("error", f"{where}.retired_reason", item.id, _("a retired item needs \"retired_reason\""))
     if item.status != "retired" and item.retired_reason:
         yield Problem(
             "error", f"{where}.retired_reason", item.id,
-            f'only a retired item has a "retired_reason" (status is {item.status}); set "status": "retired" or remove it',
+            _(
+                "only a retired item has a \"retired_reason\" (status is {status}); set \"status\": \"retired\" or "
+                "remove it").format(status=item.status),
         )
     if item.status in ("reviewed", "approved"):
         backing = [r for r in item.reviews if r.status == item.status or r.status == "approved"]
         if not backing:
             yield Problem(
                 "error", f"{where}.status", item.id,
-                f'status "{item.status}" needs a review with that status in "reviews" (got none)',
+                _("status \"{status}\" needs a review with that status in \"reviews\" (got none)").format(
+                        status=item.status),
             )
         elif not any(r.key_reference for r in backing):
             yield Problem(
                 "error", f"{where}.reviews", item.id,
-                f'a "{item.status}" item needs the reference its key was checked against ("key_reference")',
+                _("a \"{status}\" item needs the reference its key was checked against (\"key_reference\")").format(
+                        status=item.status),
             )

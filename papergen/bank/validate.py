@@ -30,8 +30,8 @@ from pydantic import ValidationError
 
 from papergen.bank.io import read_bank_json
 from papergen.errors import BankError
-from papergen.bank.model import OPTION_LABELS, Bank, Item, normalise_stem
-from papergen.bank.cues import CueParams, CuePair, cue_pairs, longest_option_cue, suggest_group_patch
+from papergen.bank.model import OPTION_LABELS, Bank, Item, normalise_stem, type_name
+from papergen.bank.cues import CueParams, CuePair, cue_kind_name, cue_pairs, longest_option_cue, suggest_group_patch
 from papergen.bank.problems import Problem, ValidationReport, schema_problems
 from papergen.bank.review import review_problems
 from papergen.bank.similarity import SimilarityParams, near_duplicate_pairs
@@ -39,6 +39,7 @@ from papergen.bank.figures import figure_problems
 from papergen.bank.wording import WordingParams, unseen_material_problems
 from papergen.exam import PaperFormat, Section
 from papergen.files import wrong_kind_message
+from papergen.i18n import N_, _
 
 __all__ = [
     "Problem",
@@ -136,7 +137,7 @@ def validate_bank_file(
         If the file cannot be read or is not JSON.
     """
     data, _ = read_bank_json(path)
-    wrong = wrong_kind_message(path, data, "question bank")
+    wrong = wrong_kind_message(path, data, N_("question bank"))
     if wrong:
         raise BankError(wrong)
     try:
@@ -242,7 +243,8 @@ def _topic_problems(codes: dict[int, str]) -> list[Problem]:
     for index, code in codes.items():
         if code in first:
             problems.append(
-                Problem("error", f"topics[{index}].code", None, f'topic code "{code}" repeats topics[{first[code]}]')
+                Problem("error", f"topics[{index}].code", None, _('topic code "{code}" repeats topics[{first}]').format(
+                    code=code, first=first[code]))
             )
         first.setdefault(code, index)
     return problems
@@ -279,12 +281,13 @@ def _item_problems(
     for problems in checks:
         yield from problems
     if item.topic not in topic_codes:
-        known = ", ".join(sorted(topic_codes)) or "none"
-        yield _error(index, item, ".topic", f'unknown topic code "{item.topic}" (bank topics: {known})')
+        known = ", ".join(sorted(topic_codes)) or _("none")
+        yield _error(index, item, ".topic", _("unknown topic code \"{topic}\" (bank topics: {known})").format(
+                topic=item.topic, known=known))
     if item.provenance.kind == "authored" and not item.provenance.quote:
         yield _error(
             index, item, ".provenance.quote",
-            "an authored item needs the verbatim source passage it tests; add provenance.quote",
+            _("an authored item needs the verbatim source passage it tests; add provenance.quote"),
         )
 
 
@@ -301,16 +304,18 @@ def _answer_problems(index: int, item: Item, params: ValidationParams) -> Iterat
     absent = [label for label in item.answer_labels if label not in item.labels]
     if absent and item.type != "judge":
         shown = ", ".join(_show(a) for a in absent)
-        yield _error(index, item, ".answer", f"{shown} not among the options ({', '.join(item.labels) or 'none'})")
+        yield _error(index, item, ".answer", _("{shown} not among the options ({options})").format(
+                shown=shown, options=", ".join(item.labels) or _("none")))
 
 
 def _answer_shape(item: Item, params: ValidationParams) -> str | None:
     """What is wrong with the form of an item's answer for its type, if anything."""
     answer = item.answer
     if item.type == "judge" and not isinstance(answer, bool):
-        return f"a true/false answer is true (对) or false (错) (got {_show(answer)})"
+        return _("a true/false answer is true (对) or false (错) (got {answer})").format(answer=_show(answer))
     if item.type == "single" and not isinstance(answer, str):
-        return f'a single-choice answer is one label such as "B" (got {_show(answer)})'
+        return _("a single-choice answer is one label such as \"B\" (got {answer})").format(
+                answer=_show(answer))
     if item.type == "multi":
         return _multi_answer_shape(answer, params)
     return None
@@ -318,13 +323,15 @@ def _answer_shape(item: Item, params: ValidationParams) -> str | None:
 
 def _multi_answer_shape(answer: object, params: ValidationParams) -> str | None:
     if not isinstance(answer, list):
-        return f'a multiple-choice answer is a list of labels such as ["A", "C"] (got {_show(answer)})'
+        return _("a multiple-choice answer is a list of labels such as [\"A\", \"C\"] (got {answer})").format(
+                answer=_show(answer))
     if len(set(answer)) != len(answer):
-        return f"the answer repeats a label (got {_show(answer)})"
+        return _("the answer repeats a label (got {answer})").format(answer=_show(answer))
     if len(answer) < params.min_multi_answers:
         return (
-            f"a multiple-choice answer names at least {params.min_multi_answers} labels (got {_show(answer)}); "
-            "an item with one right option is single-choice"
+            _(
+                "a multiple-choice answer names at least {least} labels (got {answer}); an item with "
+                "one right option is single-choice").format(least=params.min_multi_answers, answer=_show(answer))
         )
     return None
 
@@ -334,16 +341,19 @@ def _option_problems(index: int, item: Item, texts: _Normalised, params: Validat
     count = len(item.options)
     if item.type == "judge":
         if count:
-            yield _error(index, item, ".options", f"true/false items carry no options (got {count}); remove them")
+            yield _error(index, item, ".options", _("true/false items carry no options (got {count}); remove them").format(
+                    count=count))
         return
     least = params.min_single_options if item.type == "single" else params.min_multi_options
     if count < least:
-        yield _error(index, item, ".options", f"a {item.type} item needs at least {least} options (got {count})")
+        yield _error(index, item, ".options", _("a {type} item needs at least {least} options (got {count})").format(
+                type=type_name(item.type), least=least, count=count))
     expected = OPTION_LABELS[:count]
     if item.labels != expected:
         yield _error(
             index, item, ".options",
-            f"option labels must run {', '.join(expected)} in order without repeats (got {', '.join(item.labels)})",
+            _("option labels must run {expected} in order without repeats (got {labels})").format(
+                    expected=', '.join(expected), labels=', '.join(item.labels)),
         )
     yield from _pin_problems(index, item)
     yield from _same_text_problems(index, item, texts)
@@ -357,7 +367,8 @@ def _pin_problems(index: int, item: Item) -> Iterator[Problem]:
         first = item.options[pinned[0]]
         yield _error(
             index, item, f".options[{pinned[0]}].pinned",
-            f"pinned option {first.label} is followed by an unpinned option; pinned options must be the last ones",
+            _("pinned option {label} is followed by an unpinned option; pinned options must be the last ones").format(
+                    label=first.label),
         )
 
 
@@ -365,7 +376,8 @@ def _same_text_problems(index: int, item: Item, texts: _Normalised) -> Iterator[
     seen: dict[str, str] = {}
     for i, (option, key) in enumerate(zip(item.options, texts.options)):
         if key in seen:
-            message = f"option {option.label} repeats the text of option {seen[key]}"
+            message = _("option {label} repeats the text of option {other}").format(
+                    label=option.label, other=seen[key])
             yield _error(index, item, f".options[{i}].text", message)
         seen.setdefault(key, option.label)
 
@@ -373,14 +385,16 @@ def _same_text_problems(index: int, item: Item, texts: _Normalised) -> Iterator[
 def _few_options_warning(index: int, item: Item, texts: _Normalised) -> Problem:
     if set(texts.options) <= _TRUE_FALSE_OPTIONS:
         shown = "/".join(o.text for o in item.options)
-        message = f"the options are {shown}: a true/false question; make it a judge item"
+        message = _("the options are {shown}: a true/false question; make it a judge item").format(
+                shown=shown)
     else:
         count = len(item.options)
-        message = f"only {count} options, so a guess is right {1 / count:.0%} of the time; add distractors"
+        message = _("only {count} options, so a guess is right {chance:.0%} of the time; add distractors").format(
+                count=count, chance=1 / count)
     return _warning(index, item, ".options", message)
 
 
-_SOURCE_TRIM = (
+_SOURCE_TRIM = N_(
     " (a source question: note the dropped options in provenance.changes, "
     "or list the question in the bank's exclusions with the reason)"
 )
@@ -394,11 +408,13 @@ def _format_problems(index: int, item: Item, sections: Sequence[Section]) -> Ite
     for section in sections:
         if section.type == item.type and len(item.options) > section.options:
             extra = len(item.options) - section.options
-            how = _SOURCE_TRIM if item.provenance.kind == "source" else ""
+            how = _(_SOURCE_TRIM) if item.provenance.kind == "source" else ""
             yield _error(
                 index, item, ".options",
-                f"{len(item.options)} options, but section {section.key} prints {section.options}; "
-                f"drop {extra} or use a format that prints more{how}",
+                _(
+                    "{count} options, but section {key} prints {options}; drop {extra} or use a format that prints "
+                    "more{how}").format(
+                        count=len(item.options), key=section.key, options=section.options, extra=extra, how=how),
             )
 
 
@@ -410,12 +426,14 @@ def _citation_problems(index: int, item: Item) -> Iterator[Problem]:
         if _CITES_LETTERS.search(option.text):
             yield _warning(
                 index, item, f".options[{i}].text",
-                f'option {option.label} cites other options ({_show(option.text)}); set "no_shuffle": true on the item',
+                _("option {label} cites other options ({text}); set \"no_shuffle\": true on the item").format(
+                        label=option.label, text=_show(option.text)),
             )
         elif _CITES_ALL.search(option.text) and not option.pinned:
             yield _warning(
                 index, item, f".options[{i}].text",
-                f'option {option.label} refers to the options above ({_show(option.text)}); set "pinned": true on it',
+                _("option {label} refers to the options above ({text}); set \"pinned\": true on it").format(
+                        label=option.label, text=_show(option.text)),
             )
 
 
@@ -444,7 +462,8 @@ def _glyph_problems(index: int, item: Item, unprintable: frozenset[str]) -> Iter
         missing = [ch for ch in dict.fromkeys(text) if ch in unprintable]
         if missing:
             shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing)
-            yield _error(index, item, where, f"the bundled font cannot print {shown}; replace them")
+            yield _error(index, item, where, _("the bundled font cannot print {shown}; replace them").format(
+                    shown=shown))
 
 
 # ---------------------------------------------------------------- across items
@@ -454,7 +473,8 @@ def _duplicate_id_problems(entries: Iterable[tuple[int, Item]]) -> Iterator[Prob
     first: dict[str, int] = {}
     for index, item in entries:
         if item.id in first:
-            yield _error(index, item, ".id", f'id "{item.id}" is already used by items[{first[item.id]}]')
+            yield _error(index, item, ".id", _("id \"{id}\" is already used by items[{first}]").format(
+                    id=item.id, first=first[item.id]))
         first.setdefault(item.id, index)
 
 
@@ -474,13 +494,15 @@ def _duplicate_question_problems(
     for members in groups.values():
         first_index, first = members[0]
         for index, item in members[1:]:
-            ref = f"item {first.id} (items[{first_index}])"
+            ref = _("item {id} (items[{index}])").format(id=first.id, index=first_index)
             if texts[index].answer_key(item) == texts[first_index].answer_key(first):
-                message = f"the same question as {ref}; remove one"
+                message = _("the same question as {ref}; remove one").format(ref=ref)
             else:
                 message = (
-                    f"the same question as {ref} with a different answer "
-                    f"({first.id}: {_show_answer(first)}, this: {_show_answer(item)}); correct the wrong one"
+                    _(
+                        "the same question as {ref} with a different answer ({id}: {first}, this: {item}); correct the "
+                        "wrong one").format(
+                            ref=ref, id=first.id, first=_show_answer(first), item=_show_answer(item))
                 )
             yield _error(index, item, ".stem", message)
 
@@ -507,8 +529,10 @@ def _near_duplicate_problems(
             continue
         yield _warning(
             index_b, b, ".stem",
-            f"nearly the same question as item {a.id} (items[{index_a}], {similarity:.0%} similar) "
-            'outside a shared enemy group; give both one "enemy_group" or reword one',
+            _(
+                "nearly the same question as item {id} (items[{index}], {similarity:.0%} similar) outside a "
+                "shared enemy group; give both one \"enemy_group\" or reword one").format(
+                    id=a.id, index=index_a, similarity=similarity),
         )
 
 
@@ -518,7 +542,8 @@ def _enemy_group_problems(entries: Sequence[tuple[int, Item]]) -> Iterator[Probl
         if item.enemy_group is not None and sizes[item.enemy_group] == 1:
             yield _warning(
                 index, item, ".enemy_group",
-                f'enemy group "{item.enemy_group}" has no other member; remove it or add the items it cues',
+                _("enemy group \"{group}\" has no other member; remove it or add the items it cues").format(
+                        group=item.enemy_group),
             )
 
 
@@ -528,7 +553,8 @@ def _missing_type_problems(entries: Sequence[tuple[int, Item]], paper_format: Pa
         if section.type not in present:
             yield Problem(
                 "error", "items", None,
-                f"format {paper_format.id} section {section.key} needs {section.type} items; the bank has none",
+                _("format {format} section {key} needs {type} items; the bank has none").format(
+                        format=paper_format.id, key=section.key, type=type_name(section.type)),
             )
 
 
@@ -548,9 +574,10 @@ def _cue_problems(
             continue  # reported as an exact duplicate
         yield _warning(
             index_b, b, ".stem",
-            f"gives away or is given away by item {a.id} (items[{index_a}], {pair.kind}: {pair.detail}) "
-            'outside a shared enemy group; give both one "enemy_group" '
-            "(papergen validate --suggest-groups FILE writes the patch) or reword one",
+            _(
+                "gives away or is given away by item {id} (items[{index}], {kind}: {detail}) outside a shared "
+                "enemy group; give both one \"enemy_group\" (papergen validate --suggest-groups FILE writes the "
+                "patch) or reword one").format(id=a.id, index=index_a, kind=cue_kind_name(pair.kind), detail=pair.detail),
         )
 
 
@@ -563,9 +590,11 @@ def _longest_option_problems(entries: Sequence[tuple[int, Item]], params: Valida
     if z >= params.longest_option_z:
         yield Problem(
             "warning", "items", None,
-            f"the key is the strictly longest option in {cue.longest_keyed} of {cue.items} single-choice items "
-            f"({cue.share:.0%}; chance {cue.chance:.0%}, z = {z:.1f}): test-wise candidates guess the longest; "
-            "lengthen distractors or shorten keys",
+            _(
+                "the key is the strictly longest option in {longest} of {items} single-choice items "
+                "({share:.0%}; chance {chance:.0%}, z = {z:.1f}): test-wise candidates guess the longest; "
+                "lengthen distractors or shorten keys").format(
+                    longest=cue.longest_keyed, items=cue.items, share=cue.share, chance=cue.chance, z=z),
         )
 
 
@@ -596,5 +625,6 @@ def write_group_patch(bank: Bank, path: str | Path, params: ValidationParams = V
     try:
         Path(path).write_text(json.dumps(patch, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     except OSError as exc:
-        raise BankError(f"{path}: cannot write the enemy-group patch ({exc.strerror})") from exc
+        raise BankError(_("{path}: cannot write the enemy-group patch ({reason})").format(
+                path=path, reason=exc.strerror)) from exc
     return len(patch) // 2

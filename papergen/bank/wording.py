@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from papergen.bank.model import Item
 from papergen.bank.problems import Problem
+from papergen.i18n import _
 
 __all__ = ["WordingParams", "unseen_material_problems"]
 
@@ -52,15 +53,17 @@ def unseen_material_problems(index: int, item: Item, params: WordingParams = Wor
         if cited:
             yield Problem(
                 "warning", f"items[{index}]{where}", item.id,
-                f"cites material the candidate never sees (“{cited.group()}”); "
-                "state what is tested in the item itself",
+                _(
+                    "cites material the candidate never sees (“{group}”); state what is tested in the item "
+                    "itself").format(group=cited.group()),
             )
             return
     named = _NAMES_CASE.search(item.stem)
     if named and len(item.stem) < params.case_text_min_chars:
         yield Problem(
             "warning", f"items[{index}].stem", item.id,
-            f"names a case (“{named.group()}”) but carries no case text "
-            f"({len(item.stem)} characters, at least {params.case_text_min_chars} expected); "
-            "put the facts the question needs into the stem",
+            _(
+                "names a case (“{group}”) but carries no case text ({count} characters, at least "
+                "{least} expected); put the facts the question needs into the stem").format(
+                    group=named.group(), count=len(item.stem), least=params.case_text_min_chars),
         )

@@ -13,7 +13,7 @@ import importlib
 import click
 
 from papergen import __version__
-from papergen.cli.common import CONTEXT_SETTINGS, lang_option
+from papergen.cli.common import CONTEXT_SETTINGS, lang_option, speak
 from papergen.cli.common import LocalisedGroup as _LocalisedGroup
 from papergen.i18n import N_
 
@@ -43,6 +43,12 @@ COMMANDS = {
 
 class _LazyGroup(_LocalisedGroup):
     """A click group that imports a command's module only when the command is looked up."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra) -> click.Context:
+        """Start each run in the environment's language (``-h`` may end the run before ``--lang`` is read)."""
+        speak(None)
+        return super().make_context(info_name, args, parent, **extra)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Every command name, sorted."""

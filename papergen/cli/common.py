@@ -26,14 +26,31 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 def speak(lang: str | None) -> str:
     """Use ``lang`` (None: the environment's) for papergen's messages and click's own, here and in workers.
 
+    The variables set for that are put back as they were by the next call, unless something else changed
+    them since: a ``--lang`` given to one command does not carry over to the next in the same process.
+
     Returns the language now in use.
     """
+    for variable, (before, ours) in list(_SET.items()):
+        if os.environ.get(variable) == ours:
+            os.environ.pop(variable, None) if before is None else os.environ.__setitem__(variable, before)
+    _SET.clear()
     chosen = set_language(lang)
-    os.environ["PAPERGEN_LANG"] = chosen  # worker processes speak it too
-    os.environ["LANGUAGE"] = chosen  # click's words: gettext's default domain, below
+    if lang:
+        _set_variable("PAPERGEN_LANG", chosen)  # worker processes speak it too
+    _set_variable("LANGUAGE", chosen)  # click's words: gettext's default domain, below
     gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
     gettext.textdomain(DOMAIN)
     return chosen
+
+
+_SET: dict[str, tuple[str | None, str]] = {}
+"""Environment variables :func:`speak` set: name -> (value before, value set)."""
+
+
+def _set_variable(name: str, value: str) -> None:
+    _SET[name] = (os.environ.get(name), value)
+    os.environ[name] = value
 
 
 def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -64,12 +81,13 @@ def _translated_help(command: click.Command, ctx: click.Context | None = None) -
             setattr(owner, attribute, text)
 
 
-def _english_help(option: click.Option | None, fresh: bool) -> click.Option | None:
-    """The ``-h`` option, its help in English (if ``fresh``ly made) to be translated when shown like every other.
+def _english_help_option(command: click.Command, ctx: click.Context) -> click.Option | None:
+    """``command``'s help option, its help kept in English so that each page shows it in the language in use.
 
-    click writes that help in the language in use when it first makes the option and keeps the option,
-    so a later help page in the other language would repeat it.
+    click makes the option once, in the language of that moment, and keeps it.
     """
+    fresh = command._help_option is None  # noqa: SLF001 - click's cache of the option
+    option = click.Command.get_help_option(command, ctx)
     if fresh and option is not None:
         option.help = N_("Show this message and exit.")
     return option
@@ -79,8 +97,7 @@ class LocalisedCommand(click.Command):
     """A command whose help page is translated when shown."""
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        fresh = self._help_option is None
-        return _english_help(super().get_help_option(ctx), fresh)
+        return _english_help_option(self, ctx)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self, ctx):
@@ -97,8 +114,7 @@ class LocalisedGroup(click.Group):
     command_class = LocalisedCommand
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        fresh = self._help_option is None
-        return _english_help(super().get_help_option(ctx), fresh)
+        return _english_help_option(self, ctx)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self, ctx):

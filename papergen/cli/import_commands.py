@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from papergen.cli.common import CONTEXT_SETTINGS, reports_errors
+from papergen.cli.common import command, reports_errors
+from papergen.i18n import N_, _
 from papergen.importers import (
     ImportedBank,
     SourceOptions,
@@ -29,36 +30,52 @@ def _print_report(imported: ImportedBank, out: Path) -> None:
     for counts in result.files:
         click.echo(counts.summary())
     for problem in result.problems:
-        click.echo(f"  {problem.severity}: {problem}")
+        click.echo(f"  {problem.labelled()}")
     for excluded in result.excluded:
-        click.echo(f"  excluded {excluded.item_id} ({excluded.where}): {excluded.reason}")
+        click.echo("  " + _("excluded {item} ({where}): {reason}").format(
+            item=excluded.item_id, where=excluded.where, reason=excluded.reason))
     for line in left_out_lines(result):
         click.echo(f"  {line}")
     click.echo(result.accounting())
     for note in imported.notes:
         click.echo(note)
     types = Counter(item.type for item in imported.bank.items)
-    shown = ", ".join(f"{t} {types.get(t, 0)}" for t in ("single", "multi", "judge"))
     if imported.written:
-        click.echo(f"wrote {len(imported.bank.items)} items ({shown}) to {out}")
+        click.echo(_("wrote {count} items (single {single}, multi {multi}, judge {judge}) to {path}").format(
+            count=len(imported.bank.items), single=types.get("single", 0), multi=types.get("multi", 0),
+            judge=types.get("judge", 0), path=out))
     else:
-        click.echo(f"nothing written to {out}")
+        click.echo(_("nothing written to {path}").format(path=out))
 
 
-@click.command("import", context_settings=CONTEXT_SETTINGS)
+@command("import", help=N_("""Import exam questions into a bank from text, Word, Excel/CSV, GIFT, Aiken, Moodle XML or JSON.
+
+    The format of each source is recognised from its content.  Only
+    questions whose answer the source states are imported; every block
+    left out is listed with file, line and reason (knowledge text, essay,
+    fill-in, no answer, malformed, conflicting key, excluded), and the
+    counts add up to the blocks read.  The exit status is 1 when a source
+    gives no question.  Without --topics, items are sorted by the bundled
+    keyword table, or into one 未分类 topic.
+
+    \b
+    Example:
+      papergen import seeds/*.txt --topics topics.json --format formats/cs-180.json \\
+          --exclude banks/sources/customer-service-exclusions.json --skipped skipped.csv \\
+          --out banks/customer-service.json"""))
 @click.argument("sources", nargs=-1, required=True, type=_FILE)
-@click.option("--out", required=True, type=_OUT, help="Bank file to write.")
-@click.option("--topics", "topics_path", type=_FILE, help="Topics file (a bank, or {id, title, version, topics}); default: the bundled keyword table's topics, else 未分类.")
-@click.option("--merge-into", type=_FILE, help="Existing bank to add the questions to (its items stay first).")
-@click.option("--exclude", "exclusions_path", type=_FILE, help="Exclusion list {exclusions: [{id, reason}]}.")
-@click.option("--format", "format_path", type=_FILE, help="Paper format; items with more options than it prints are left out.")
-@click.option("--bank-id", help="Bank id (default: from --topics or --merge-into).")
-@click.option("--title", help="Bank title (default: from --topics or --merge-into).")
-@click.option("--id-prefix", help="Prefix of item ids (default: the initials of the bank id).")
-@click.option("--skipped", "skipped_path", type=_OUT, help="CSV file listing every block left out (file, line, number, reason).")
-@click.option("--encoding", help="Encoding of the text sources, e.g. gb18030 (default: detected per file).")
-@click.option("--columns", help="Map a table's columns to roles, e.g. 'stem=题目内容,answer=正确选项,A=选项一'.")
-@click.option("--mapping", "mapping_path", type=_FILE, help="Mapping file naming a JSON bank's question list and fields.")
+@click.option("--out", required=True, type=_OUT, help=N_("Bank file to write."))
+@click.option("--topics", "topics_path", type=_FILE, help=N_("Topics file (a bank, or {id, title, version, topics}); default: the bundled keyword table's topics, else 未分类."))
+@click.option("--merge-into", type=_FILE, help=N_("Existing bank to add the questions to (its items stay first)."))
+@click.option("--exclude", "exclusions_path", type=_FILE, help=N_("Exclusion list {exclusions: [{id, reason}]}."))
+@click.option("--format", "format_path", type=_FILE, help=N_("Paper format; items with more options than it prints are left out."))
+@click.option("--bank-id", help=N_("Bank id (default: from --topics or --merge-into)."))
+@click.option("--title", help=N_("Bank title (default: from --topics or --merge-into)."))
+@click.option("--id-prefix", help=N_("Prefix of item ids (default: the initials of the bank id)."))
+@click.option("--skipped", "skipped_path", type=_OUT, help=N_("CSV file listing every block left out (file, line, number, reason)."))
+@click.option("--encoding", help=N_("Encoding of the text sources, e.g. gb18030 (default: detected per file)."))
+@click.option("--columns", help=N_("Map a table's columns to roles, e.g. 'stem=题目内容,answer=正确选项,A=选项一'."))
+@click.option("--mapping", "mapping_path", type=_FILE, help=N_("Mapping file naming a JSON bank's question list and fields."))
 @reports_errors
 def import_questions(
     sources: tuple[Path, ...],
@@ -75,22 +92,7 @@ def import_questions(
     columns: str | None,
     mapping_path: Path | None,
 ) -> None:
-    """Import exam questions into a bank from text, Word, Excel/CSV, GIFT, Aiken, Moodle XML or JSON.
-
-    The format of each source is recognised from its content.  Only
-    questions whose answer the source states are imported; every block
-    left out is listed with file, line and reason (knowledge text, essay,
-    fill-in, no answer, malformed, conflicting key, excluded), and the
-    counts add up to the blocks read.  The exit status is 1 when a source
-    gives no question.  Without --topics, items are sorted by the bundled
-    keyword table, or into one 未分类 topic.
-
-    \b
-    Example:
-      papergen import seeds/*.txt --topics topics.json --format formats/cs-180.json \\
-          --exclude banks/sources/customer-service-exclusions.json --skipped skipped.csv \\
-          --out banks/customer-service.json
-    """
+    """Import questions from ``sources`` into the bank ``out`` and print what was taken and left out."""
     imported = import_to_bank_file(
         sources,
         out,
@@ -110,18 +112,14 @@ def import_questions(
     _print_report(imported, out)
     if skipped_path is not None:
         write_left_out_csv(imported.result, skipped_path)
-        click.echo(f"wrote {len(imported.result.left_out())} left-out blocks to {skipped_path}")
+        click.echo(_("wrote {count} left-out blocks to {path}").format(
+            count=len(imported.result.left_out()), path=skipped_path))
     empty = empty_sources_message(imported.result.files)
     if empty:
         raise click.ClickException(empty)
 
 
-@click.command("export-moodle", context_settings=CONTEXT_SETTINGS)
-@click.argument("bank", type=_FILE)
-@click.option("--out", required=True, type=_OUT, help="Moodle XML file to write.")
-@reports_errors
-def export_moodle_command(bank: Path, out: Path) -> None:
-    """Export a bank as a Moodle XML question file, one category per topic.
+@command("export-moodle", help=N_("""Export a bank as a Moodle XML question file, one category per topic.
 
     The same as papergen export --to moodle, which also writes GIFT, Aiken
     and Excel.
@@ -129,6 +127,12 @@ def export_moodle_command(bank: Path, out: Path) -> None:
     \b
     Example:
       papergen export-moodle banks/customer-service.json --out customer-service.xml
-    """
+    """))
+@click.argument("bank", type=_FILE)
+@click.option("--out", required=True, type=_OUT, help=N_("Moodle XML file to write."))
+@reports_errors
+def export_moodle_command(bank: Path, out: Path) -> None:
+    """Write ``bank`` as Moodle XML to ``out`` and print how many questions went out."""
     items = export_bank_file(bank, out, "moodle").bank.items
-    click.echo(f"wrote {len(items)} questions in {len({i.topic for i in items})} categories to {out}")
+    click.echo(_("wrote {count} questions in {categories} categories to {path}").format(
+        count=len(items), categories=len({i.topic for i in items}), path=out))

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from papergen.errors import FormatError
 from papergen.files import load_json_model
+from papergen.i18n import N_, _
 
 __all__ = [
     "DEFAULT_BOOKLET_INSTRUCTIONS",
@@ -145,13 +146,14 @@ class PaperFormat(_Model):
     def _check(self) -> "PaperFormat":
         keys = [s.key for s in self.sections]
         if len(set(keys)) != len(keys):
-            raise ValueError(f"section keys repeat (got {keys})")
+            raise ValueError(_("section keys repeat (got {keys})").format(keys=keys))
         if self.total_points is not None and abs(self.computed_total - self.total_points) > 1e-9:
             raise ValueError(
-                f"total_points is {self.total_points} but sections add up to {self.computed_total}"
+                _("total_points is {total_points} but sections add up to {computed_total}").format(
+                        total_points=self.total_points, computed_total=self.computed_total)
             )
         if not any(v > 0 for v in self.difficulty_mix.values()):
-            raise ValueError("difficulty_mix needs at least one positive share")
+            raise ValueError(_("difficulty_mix needs at least one positive share"))
         return self
 
     @property
@@ -169,7 +171,8 @@ class PaperFormat(_Model):
         for s in self.sections:
             if s.key == key:
                 return s
-        raise FormatError(f"format {self.id}: no section {key!r} (has {[s.key for s in self.sections]})")
+        raise FormatError(_("format {format}: no section {key!r} (has {keys})").format(
+                format=self.id, key=key, keys=[s.key for s in self.sections]))
 
     def numbering(self) -> list[tuple[Section, int]]:
         """(section, question number) for every question, numbers 1..N in print order."""
@@ -215,8 +218,11 @@ def wording_problems(fmt: PaperFormat) -> list[str]:
     for where, line in lines:
         named = [word for word in _TOOL_WORDS if word in line.replace(MARKING_TOOL, "")]
         if named:
-            problems.append(f"format {fmt.id}: {where} names the marking tool itself (got {line!r}); write "
-                            f"{MARKING_TOOL} and set wording.marking_tool (now {fmt.wording.marking_tool!r})")
+            problems.append(_(
+                "format {format}: {where} names the marking tool itself (got {line!r}); write {placeholder} and set "
+                "wording.marking_tool (now {marking_tool!r})").format(
+                    format=fmt.id, where=where, line=line, placeholder=MARKING_TOOL,
+                    marking_tool=fmt.wording.marking_tool))
     return problems
 
 
@@ -228,4 +234,4 @@ def load_format(path: str | Path) -> PaperFormat:
     FormatError
         Naming the file and the JSON path of every problem.
     """
-    return load_json_model(path, PaperFormat, FormatError, "paper format")
+    return load_json_model(path, PaperFormat, FormatError, N_("paper format"))

@@ -39,6 +39,7 @@ from papergen.errors import ManifestError
 from papergen.files import load_json_model, write_text
 from papergen.exam.paper import JUDGE_LABELS, Paper
 from papergen.exam.format import PaperFormat, Section
+from papergen.i18n import N_, _
 
 __all__ = [
     "KeyQuestion",
@@ -65,7 +66,7 @@ _CHOICE_LABELS = "ABCDEF"
 _POINTS_TOLERANCE = 1e-6
 """Largest difference, in points, between a key's total and the format's full marks."""
 
-_HOW_TO_CORRECT = ("correct a key only with 'papergen rescore RESULTS --key key.json --corrections fixes.json', "
+_HOW_TO_CORRECT = N_("correct a key only with 'papergen rescore RESULTS --key key.json --corrections fixes.json', "
                    "which writes the next version (key.v2.json)")
 
 
@@ -146,7 +147,8 @@ class ExamManifest(_Model):
             if v.variant == name:
                 return v
         raise ManifestError(
-            f"exam {self.exam_id}: no variant {name!r} (has {[v.variant for v in self.variants]})"
+            _("exam {exam}: no variant {name!r} (has {variants})").format(
+                    exam=self.exam_id, name=name, variants=[v.variant for v in self.variants])
         )
 
 
@@ -208,12 +210,15 @@ def key_problems(manifest: ExamManifest, layout: SheetLayout | None = None) -> l
             section = expected.get(q.number)
             if section is not None:
                 options = printed.get(q.number) or _format_options(section)
-                problems += [f"variant {variant.variant} question {q.number}: {p}"
+                problems += [_("variant {variant} question {number}: {problem}").format(
+                        variant=variant.variant, number=q.number, problem=p)
                              for p in _question_problems(q, section, options)]
         total = sum(q.points for q in variant.questions)
         if math.isfinite(total) and abs(total - manifest.format.computed_total) > _POINTS_TOLERANCE:
-            problems.append(f"variant {variant.variant}: points add up to {total:g}, the format's full marks "
-                            f"are {manifest.format.computed_total:g}")
+            problems.append(_(
+                "variant {variant}: points add up to {total:g}, the format's full marks are "
+                "{computed_total:g}").format(
+                    variant=variant.variant, total=total, computed_total=manifest.format.computed_total))
     return problems
 
 
@@ -228,15 +233,18 @@ def check_key(manifest: ExamManifest, where: str, layout: SheetLayout | None = N
     """
     if manifest.digest is not None and manifest.digest != key_digest(manifest):
         raise ManifestError(
-            f"{where}: the key was changed after papergen wrote it (digest recorded {manifest.digest[:12]}, "
-            f"content gives {key_digest(manifest)[:12]}); restore the file papergen wrote; {_HOW_TO_CORRECT}"
+            _(
+                "{where}: the key was changed after papergen wrote it (digest recorded {digest}, content gives "
+                "{content}); restore the file papergen wrote; {how}").format(
+                    where=where, digest=manifest.digest[:12], content=key_digest(manifest)[:12], how=_(_HOW_TO_CORRECT))
         )
     problems = key_problems(manifest, layout)
     if problems:
         shown = "; ".join(problems[:_MOST_PROBLEMS])
-        more = f"; and {len(problems) - _MOST_PROBLEMS} more" if len(problems) > _MOST_PROBLEMS else ""
-        raise ManifestError(f"{where}: the key does not fit format {manifest.format.id}: {shown}{more}; "
-                            f"rebuild the exam, or {_HOW_TO_CORRECT}")
+        hidden = len(problems) - _MOST_PROBLEMS
+        more = _("; and {count} more").format(count=hidden) if hidden > 0 else ""
+        raise ManifestError(_("{where}: the key does not fit format {format}: {shown}{more}; rebuild the exam, or {how}").format(
+            where=where, format=manifest.format.id, shown=shown, more=more, how=_(_HOW_TO_CORRECT)))
 
 
 def _numbering_problems(variant: VariantKey, count: int) -> list[str]:
@@ -244,10 +252,13 @@ def _numbering_problems(variant: VariantKey, count: int) -> list[str]:
     missing = sorted(set(range(1, count + 1)) - set(numbers))
     repeated = sorted(n for n, times in numbers.items() if times > 1)
     extra = sorted(n for n in numbers if n > count)
-    where = f"variant {variant.variant}"
-    return ([f"{where}: question numbers missing (got no {_numbers_text(missing)})"] if missing else []) + \
-           ([f"{where}: question numbers repeated ({_numbers_text(repeated)})"] if repeated else []) + \
-           ([f"{where}: question numbers beyond the format's {count} ({_numbers_text(extra)})"] if extra else [])
+    where = _("variant {variant}").format(variant=variant.variant)
+    return ([_("{where}: question numbers missing (got no {missing})").format(
+            where=where, missing=_numbers_text(missing))] if missing else []) + \
+           ([_("{where}: question numbers repeated ({repeated})").format(
+                   where=where, repeated=_numbers_text(repeated))] if repeated else []) + \
+           ([_("{where}: question numbers beyond the format's {count} ({extra})").format(
+                   where=where, count=count, extra=_numbers_text(extra))] if extra else [])
 
 
 def _numbers_text(numbers: list[int]) -> str:
@@ -261,20 +272,24 @@ def _format_options(section: Section) -> tuple[str, ...]:
 def _question_problems(q: KeyQuestion, section: Section, options: tuple[str, ...]) -> list[str]:
     problems = []
     if (q.section, q.type) != (section.key, section.type):
-        problems.append(f"is in section {q.section!r} ({q.type}), the format has {section.key!r} ({section.type})")
+        problems.append(_("is in section {section!r} ({type}), the format has {key!r} ({format_type})").format(
+                section=q.section, type=q.type, key=section.key, format_type=section.type))
     if not math.isfinite(q.points) or q.points < 0:
-        problems.append(f"points must be a number >= 0 (got {q.points})")
+        problems.append(_("points must be a number >= 0 (got {points})").format(points=q.points))
     if q.type != "judge" and q.permutation:
         if len(q.permutation) > len(options) or len(set(q.permutation)) != len(q.permutation):
-            problems.append(f"permutation must list at most {len(options)} distinct options (got {q.permutation})")
+            problems.append(_("permutation must list at most {count} distinct options (got {permutation})").format(
+                    count=len(options), permutation=q.permutation))
         options = options[: len(q.permutation)]  # an item with fewer options prints fewer
     for what, answer in [("answer", q.answer), *(("also_accept", a) for a in q.also_accept)]:
         wrong = [label for label in answer if label not in options]
         if wrong:
-            problems.append(f"{what} {''.join(wrong)!r} is not a printed option (options {', '.join(options)})")
+            problems.append(_("{what} {wrong!r} is not a printed option (options {options})").format(
+                    what=what, wrong=''.join(wrong), options=', '.join(options)))
         elif not answer or len(set(answer)) != len(answer) or (q.type != "multi" and len(answer) != 1):
-            problems.append(f"{what} must be {'one option' if q.type != 'multi' else 'distinct options'} "
-                            f"(got {answer})")
+            wanted = _("{what} must be one option (got {answer})") if q.type != "multi" else _(
+                "{what} must be distinct options (got {answer})")
+            problems.append(wanted.format(what=what, answer=answer))
     return problems
 
 
@@ -314,7 +329,7 @@ def manifest_from_papers(
     report can break scores down by topic without the bank.
     """
     if not papers:
-        raise ManifestError("cannot write a key manifest for an exam with no variants")
+        raise ManifestError(_("cannot write a key manifest for an exam with no variants"))
     first = papers[0]
     variants = []
     for paper in papers:
@@ -359,7 +374,7 @@ def save_manifest(manifest: ExamManifest, path: str | Path) -> None:
     ManifestError
         If the file cannot be written.
     """
-    write_text(path, seal_manifest(manifest).model_dump_json(indent=1) + "\n", ManifestError, "key manifest")
+    write_text(path, seal_manifest(manifest).model_dump_json(indent=1) + "\n", ManifestError, N_("key manifest"))
 
 
 def load_manifest(path: str | Path) -> ExamManifest:
@@ -371,6 +386,6 @@ def load_manifest(path: str | Path) -> ExamManifest:
         Naming the file and each problem's JSON path; or a key edited after
         papergen wrote it; or a key that does not fit its format.
     """
-    manifest = load_json_model(path, ExamManifest, ManifestError, "key manifest", most_problems=_MOST_PROBLEMS)
+    manifest = load_json_model(path, ExamManifest, ManifestError, N_("key manifest"), most_problems=_MOST_PROBLEMS)
     check_key(manifest, str(path))
     return manifest

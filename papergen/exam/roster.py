@@ -29,6 +29,7 @@ from pathlib import Path
 from papergen.errors import RosterError
 from papergen.files import decode_text
 from papergen.exam.manifest import Candidate
+from papergen.i18n import _
 
 __all__ = ["RosterEntry", "assign_variants", "load_roster", "read_roster"]
 
@@ -59,7 +60,8 @@ def _read_rows(path: Path, encoding: str | None) -> list[tuple[int, list[str]]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise RosterError(f"{path}: cannot read roster ({exc.strerror})") from exc
+        raise RosterError(_("{path}: cannot read roster ({reason})").format(
+                path=path, reason=exc.strerror)) from exc
     text = decode_text(raw, path, RosterError, encoding=encoding)
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = []
@@ -78,14 +80,17 @@ def _columns(path: Path, line: int, header: list[str]) -> dict[str, int]:
         if key is None:
             unknown.append(title)
         elif key in columns:
-            raise RosterError(f"{path}: line {line}: column {key!r} appears twice (got {header})")
+            raise RosterError(_("{path}: line {line}: column {key!r} appears twice (got {header})").format(
+                    path=path, line=line, key=key, header=header))
         else:
             columns[key] = index
     missing = [c for c in REQUIRED if c not in columns]
     if unknown or missing:
         raise RosterError(
-            f"{path}: line {line}: header must name the columns number, name[, variant][, room][, seat] "
-            f"(got {header}; unknown {unknown}, missing {missing})"
+            _(
+                "{path}: line {line}: header must name the columns number, name[, variant][, room][, seat] (got "
+                "{header}; unknown {unknown}, missing {missing})").format(
+                    path=path, line=line, header=header, unknown=unknown, missing=missing)
         )
     return columns
 
@@ -99,14 +104,17 @@ def _entry(line: int, row: list[str], columns: dict[str, int]) -> RosterEntry:
 
 
 def _row_problems(path: Path, entry: RosterEntry, max_digits: int | None) -> list[str]:
-    where = f"{path}: line {entry.line}"
+    where = _("{path}: line {line}").format(path=path, line=entry.line)
     problems = []
     if not entry.number.isdigit() or not entry.number.isascii():
-        problems.append(f"{where}: candidate number must be digits only (got {entry.number!r})")
+        problems.append(_("{where}: candidate number must be digits only (got {number!r})").format(
+                where=where, number=entry.number))
     elif max_digits is not None and len(entry.number) > max_digits:
-        problems.append(f"{where}: candidate number has more than {max_digits} digits (got {entry.number!r})")
+        problems.append(_("{where}: candidate number has more than {max_digits} digits (got {number!r})").format(
+                where=where, max_digits=max_digits, number=entry.number))
     if not entry.name:
-        problems.append(f"{where}: candidate name is empty (number {entry.number!r})")
+        problems.append(_("{where}: candidate name is empty (number {number!r})").format(
+                where=where, number=entry.number))
     return problems
 
 
@@ -130,14 +138,16 @@ def read_roster(path: str | Path, *, max_digits: int | None = None, encoding: st
     path = Path(path)
     rows = _read_rows(path, encoding)
     if not rows:
-        raise RosterError(f"{path}: the roster is empty; expected a header row and one row per candidate")
+        raise RosterError(_("{path}: the roster is empty; expected a header row and one row per candidate").format(
+                path=path))
     columns = _columns(path, rows[0][0], rows[0][1])
     entries = [_entry(n, row, columns) for n, row in rows[1:]]
     if not entries:
-        raise RosterError(f"{path}: the roster has a header but no candidates")
+        raise RosterError(_("{path}: the roster has a header but no candidates").format(path=path))
     problems = [p for e in entries for p in _row_problems(path, e, max_digits)]
     repeated = [number for number, count in Counter(e.number for e in entries).items() if count > 1 and number]
-    problems += [f"{path}: candidate number {number} appears more than once" for number in repeated]
+    problems += [_("{path}: candidate number {number} appears more than once").format(
+            path=path, number=number) for number in repeated]
     if problems:
         raise RosterError("\n".join(problems))
     return entries
@@ -151,7 +161,8 @@ def assign_variants(entries: Sequence[RosterEntry], variants: Sequence[str], *, 
     RosterError
         If a row names a variant the exam does not have.
     """
-    unknown = [f"{source}: line {e.line}: variant {e.variant!r} is not one of {list(variants)}"
+    unknown = [_("{source}: line {line}: variant {variant!r} is not one of {variants}").format(
+            source=source, line=e.line, variant=e.variant, variants=list(variants))
                for e in entries if e.variant and e.variant not in variants]
     if unknown:
         raise RosterError("\n".join(unknown))

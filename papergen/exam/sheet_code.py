@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from papergen.i18n import _
 
 __all__ = ["SheetCode", "encode_sheet_code", "decode_sheet_code", "SheetCodeError", "exam_checksum"]
 
@@ -46,7 +47,8 @@ def encode_sheet_code(code: SheetCode) -> str:
     """The QR payload of a sheet."""
     for name in ("exam_id", "variant", "checksum", "candidate"):
         if "|" in getattr(code, name):
-            raise SheetCodeError(f"sheet code {name} may not contain '|' (got {getattr(code, name)!r})")
+            raise SheetCodeError(_("sheet code {name} may not contain '|' (got {code!r})").format(
+                    name=name, code=getattr(code, name)))
     return "|".join((_PREFIX, code.exam_id, code.variant, code.checksum, code.candidate))
 
 
@@ -60,8 +62,10 @@ def decode_sheet_code(payload: str) -> SheetCode:
     """
     parts = payload.split("|")
     if len(parts) != 5 or parts[0] != _PREFIX:
-        raise SheetCodeError(f"QR code is not a papergen sheet code (got {payload[:40]!r})")
-    _, exam_id, variant, checksum, candidate = parts
+        raise SheetCodeError(_("QR code is not a papergen sheet code (got {payload!r})").format(
+                payload=payload[:40]))
+    _prefix, exam_id, variant, checksum, candidate = parts
     if not exam_id or len(checksum) != 8:
-        raise SheetCodeError(f"QR code lacks exam or checksum (got {payload[:40]!r})")
+        raise SheetCodeError(_("QR code lacks exam or checksum (got {payload!r})").format(
+                payload=payload[:40]))
     return SheetCode(exam_id, variant, checksum, candidate)

@@ -37,6 +37,7 @@ from omr.layout import (
 from papergen.errors import FormatError
 from papergen.exam.format import PaperFormat, Section
 from papergen.files import write_json
+from papergen.i18n import N_, _
 
 __all__ = [
     "AUTO_LAYOUT",
@@ -193,13 +194,15 @@ def design_layout(
             layout = _assemble(fmt, paper, (width, height), header, shelves, variants, design)
             problems = readability_problems(layout, design)
             if problems:
-                raise FormatError(f"format {fmt.id}: the generated sheet breaks readability rules: "
-                                  + "; ".join(problems))
+                raise FormatError(_("format {format}: the generated sheet breaks readability rules: {problems}").format(
+                    format=fmt.id, problems=_("; ").join(problems)))
             return layout
     raise FormatError(
-        f"format {fmt.id}: {fmt.question_count} questions do not fit an A3 answer sheet "
-        f"(sections {', '.join(f'{s.key} {s.count}×{s.options}' for s in fmt.sections)}); "
-        "split the paper or write a layout file"
+        _(
+            "format {format}: {count} questions do not fit an A3 answer sheet (sections {sections}); split "
+            "the paper or write a layout file").format(
+                format=fmt.id, count=fmt.question_count,
+                sections=", ".join(f"{s.key} {s.count}×{s.options}" for s in fmt.sections))
     )
 
 
@@ -369,7 +372,7 @@ def save_layout(layout: SheetLayout, path: str | Path) -> Path:
     FormatError
         If the file cannot be written.
     """
-    return write_json(path, layout.model_dump(mode="json", exclude_none=True), FormatError, "sheet layout")
+    return write_json(path, layout.model_dump(mode="json", exclude_none=True), FormatError, N_("sheet layout"))
 
 
 # -- readability ------------------------------------------------------------------------
@@ -386,19 +389,25 @@ def readability_problems(layout: SheetLayout, design: SheetDesign = DEFAULT_DESI
     d, bubble = design, layout.bubble
     problems = []
     if bubble.width_mm < d.min_bubble_mm[0] or bubble.height_mm < d.min_bubble_mm[1]:
-        problems.append(f"bubble {bubble.width_mm:g} x {bubble.height_mm:g} mm is smaller than "
-                        f"{d.min_bubble_mm[0]:g} x {d.min_bubble_mm[1]:g} mm")
+        problems.append(_("bubble {width:g} x {height:g} mm is smaller than {min_width:g} x {min_height:g} mm").format(
+            width=bubble.width_mm, height=bubble.height_mm, min_width=d.min_bubble_mm[0], min_height=d.min_bubble_mm[1]))
     for block in layout.blocks:
         if block.option_pitch_mm - bubble.width_mm < d.min_clear_gap_mm:
-            problems.append(f"block {block.label}: option pitch {block.option_pitch_mm:g} mm leaves less than "
-                            f"{d.min_clear_gap_mm:g} mm between bubbles")
+            problems.append(_(
+                "block {label}: option pitch {option_pitch_mm:g} mm leaves less than {min_clear_gap_mm:g} mm "
+                "between bubbles").format(
+                    label=block.label, option_pitch_mm=block.option_pitch_mm, min_clear_gap_mm=d.min_clear_gap_mm))
         if block.count > 1 and block.row_pitch_mm - bubble.height_mm < d.min_clear_gap_mm:
-            problems.append(f"block {block.label}: row pitch {block.row_pitch_mm:g} mm leaves less than "
-                            f"{d.min_clear_gap_mm:g} mm between rows")
+            problems.append(_(
+                "block {label}: row pitch {row_pitch_mm:g} mm leaves less than {min_clear_gap_mm:g} mm between "
+                "rows").format(
+                    label=block.label, row_pitch_mm=block.row_pitch_mm, min_clear_gap_mm=d.min_clear_gap_mm))
     grid = layout.candidate_id
     if grid.col_pitch_mm - bubble.width_mm < d.min_clear_gap_mm or grid.row_pitch_mm - bubble.height_mm < d.min_clear_gap_mm:
-        problems.append(f"准考证号 grid pitch {grid.col_pitch_mm:g} x {grid.row_pitch_mm:g} mm leaves less than "
-                        f"{d.min_clear_gap_mm:g} mm between its bubbles")
+        problems.append(_(
+            "准考证号 grid pitch {col_pitch_mm:g} x {row_pitch_mm:g} mm leaves less than {min_clear_gap_mm:g} mm "
+            "between its bubbles").format(
+                col_pitch_mm=grid.col_pitch_mm, row_pitch_mm=grid.row_pitch_mm, min_clear_gap_mm=d.min_clear_gap_mm))
     problems.extend(_keep_out_problems(layout, d))
     problems.extend(_overlap_problems(layout))
     return problems
@@ -407,20 +416,24 @@ def readability_problems(layout: SheetLayout, design: SheetDesign = DEFAULT_DESI
 def _keep_out_problems(layout: SheetLayout, d: SheetDesign) -> list[str]:
     half_w, half_h = layout.bubble.width_mm / 2, layout.bubble.height_mm / 2
     f, qr = layout.fiducials, layout.qr
-    zones = [(f"corner mark at ({x:g}, {y:g}) mm", x - f.size_mm / 2, y - f.size_mm / 2,
+    zones = [(_("corner mark at ({x:g}, {y:g}) mm").format(x=x, y=y), x - f.size_mm / 2, y - f.size_mm / 2,
               x + f.size_mm / 2, y + f.size_mm / 2) for x, y in f.centres_mm]
     m = qr.search_margin_mm
-    zones.append(("QR search window", qr.x_mm - m, qr.y_mm - m, qr.x_mm + qr.size_mm + m, qr.y_mm + qr.size_mm + m))
-    points = [(f"question {s.question} {s.option}", s.x_mm, s.y_mm) for s in layout.bubbles()]
-    points += [(f"{row.label} bubble {k + 1}", x, y) for row in layout.marks for k, (x, y) in enumerate(row.centres())]
-    points += [(f"准考证号 digit {c + 1} value {v}", x, y) for c, v, x, y in layout.digit_bubbles()]
+    zones.append((_("QR search window"), qr.x_mm - m, qr.y_mm - m, qr.x_mm + qr.size_mm + m, qr.y_mm + qr.size_mm + m))
+    points = [(_("question {number} {option}").format(number=s.question, option=s.option), s.x_mm, s.y_mm)
+              for s in layout.bubbles()]
+    points += [(_("{row} bubble {index}").format(row=row.label, index=k + 1), x, y)
+               for row in layout.marks for k, (x, y) in enumerate(row.centres())]
+    points += [(_("准考证号 digit {digit} value {value}").format(digit=c + 1, value=v), x, y)
+               for c, v, x, y in layout.digit_bubbles()]
     problems = []
     for name, x0, y0, x1, y1 in zones:
         clear = d.quiet_zone_mm
         near = [p for p in points if x0 - clear < p[1] + half_w and p[1] - half_w < x1 + clear
                 and y0 - clear < p[2] + half_h and p[2] - half_h < y1 + clear]
         if near:
-            problems.append(f"{near[0][0]} lies within {clear:g} mm of the {name} ({len(near)} bubbles)")
+            problems.append(_("{near} lies within {clear:g} mm of the {name} ({count} bubbles)").format(
+                    near=near[0][0], clear=clear, name=name, count=len(near)))
     return problems
 
 
@@ -434,5 +447,5 @@ def _overlap_problems(layout: SheetLayout) -> list[str]:
     problems = []
     for a, b in itertools.combinations(boxes, 2):
         if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]:
-            problems.append(f"blocks {a[0]} and {b[0]} overlap")
+            problems.append(_("blocks {a} and {b} overlap").format(a=a[0], b=b[0]))
     return problems

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from papergen.bank.model import Bank, Item
 from papergen.importers.records import Origin, Record, choice_record, skipped_record
+from papergen.i18n import _
 
 __all__ = ["looks_like_aiken", "aiken_records", "AikenText", "write_aiken"]
 
@@ -35,10 +36,10 @@ def _question(lines: list[tuple[int, str]], number: str) -> Record:
     answer = next((m for _, text in lines if (m := _ANSWER.match(text))), None)
     if answer is None:
         loose = any(_ANSWER_LOOSE.match(text) for _, text in lines)
-        message = "the ANSWER line is not 'ANSWER: <letter>'" if loose else "no ANSWER line"
+        message = _("the ANSWER line is not 'ANSWER: <letter>'") if loose else _("no ANSWER line")
         return skipped_record("malformed" if loose else "no_answer", message, number, first_line)
     stem_lines, options = [], []
-    for _, text in lines:
+    for _number, text in lines:
         option = _OPTION.match(text)
         if option and len(options) == ord(option.group(1)) - ord("A"):
             options.append(option.group(2))

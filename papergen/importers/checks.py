@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from papergen.render.glyphs import missing_glyphs
 from papergen.importers.merge import Candidate
 from papergen.importers.result import ImportProblem
+from papergen.i18n import _
 
 __all__ = ["glyph_warnings"]
 
@@ -26,7 +27,8 @@ def glyph_warnings(candidates: Sequence[Candidate]) -> list[ImportProblem]:
         missing = [ch for ch in dict.fromkeys(texts[id(candidate)]) if ch in unprintable]
         if missing:
             shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing)
-            message = f"the bundled font cannot print {shown}; they would print as nothing"
+            message = _("the bundled font cannot print {shown}; they would print as nothing").format(
+                    shown=shown)
             item = candidate.item
             problems.append(ImportProblem(candidate.document, candidate.line, item.provenance.number, message, "warning", item.id))
     return problems

@@ -37,6 +37,7 @@ from papergen.bank.similarity import bigrams, jaccard
 from papergen.errors import ImportTextError
 from papergen.importers.normalise import content_key, fold_vocabulary
 from papergen.files import read_json
+from papergen.i18n import N_, _
 
 __all__ = [
     "TopicKeywords",
@@ -73,7 +74,8 @@ class TopicKeywords:
         default = self.default if self.default in codes else None
         if default is None:
             raise ImportTextError(
-                f"topic keywords: default topic {self.default!r} is not a bank topic (got {', '.join(codes)})"
+                _("topic keywords: default topic {default!r} is not a bank topic (got {codes})").format(
+                        default=self.default, codes=', '.join(codes))
             )
         return TopicKeywords(weights, default)
 
@@ -93,15 +95,18 @@ def parse_topic_keywords(data: object, where: str) -> TopicKeywords:
         If the data has another shape or the default names no topic of the table.
     """
     if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
-        raise ImportTextError(f"{where}: expected {{\"default\": code, \"topics\": {{code: {{keyword: weight}}}}}}")
+        raise ImportTextError(_("{where}: expected {{\"default\": code, \"topics\": {{code: {{keyword: weight}}}}}}").format(
+                where=where))
     weights: dict[str, dict[str, float]] = {}
     for code, table in data["topics"].items():
         if not isinstance(table, dict) or not all(isinstance(w, (int, float)) and w > 0 for w in table.values()):
-            raise ImportTextError(f"{where}: topics.{code}: keywords map to positive weights (got {table!r})")
+            raise ImportTextError(_("{where}: topics.{code}: keywords map to positive weights (got {table!r})").format(
+                    where=where, code=code, table=table))
         weights[str(code)] = {fold_vocabulary(k): float(w) for k, w in table.items()}
     default = data.get("default")
     if not isinstance(default, str) or default not in weights:
-        raise ImportTextError(f"{where}: default: must name one of the topics (got {default!r})")
+        raise ImportTextError(_("{where}: default: must name one of the topics (got {default!r})").format(
+                where=where, default=default))
     return TopicKeywords(weights, default)
 
 
@@ -113,7 +118,7 @@ def load_topic_keywords(path: str | Path) -> TopicKeywords:
     ImportTextError
         If the file cannot be read or has another shape.
     """
-    return parse_topic_keywords(read_json(path, ImportTextError, "topic keywords"), str(path))
+    return parse_topic_keywords(read_json(path, ImportTextError, N_("topic keywords")), str(path))
 
 
 def bundled_topic_keywords() -> TopicKeywords:

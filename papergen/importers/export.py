@@ -29,6 +29,7 @@ from papergen.errors import ImportTextError
 from papergen.importers.aiken import write_aiken
 from papergen.importers.gift import write_gift
 from papergen.importers.moodle import export_moodle
+from papergen.i18n import _
 
 __all__ = ["EXPORT_FORMATS", "CARRIES", "XLSX_COLUMNS", "Exported", "write_xlsx", "export_bank", "export_bank_file"]
 
@@ -94,14 +95,15 @@ def write_xlsx(bank: Bank, path: str | Path) -> None:
     try:
         book.save(path)
     except OSError as exc:
-        raise ImportTextError(f"{path}: cannot write the workbook ({exc.strerror})") from exc
+        raise ImportTextError(_("{path}: cannot write the workbook ({reason})").format(
+                path=path, reason=exc.strerror)) from exc
 
 
 def _write_text(path: str | Path, text: str) -> None:
     try:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise ImportTextError(f"{path}: cannot write ({exc.strerror})") from exc
+        raise ImportTextError(_("{path}: cannot write ({reason})").format(path=path, reason=exc.strerror)) from exc
 
 
 def _aiken(bank: Bank, path: str | Path) -> list[Item]:
@@ -127,20 +129,24 @@ def export_bank(bank: Bank, path: str | Path, to: str) -> Exported:
         If the format is unknown or the file cannot be written.
     """
     if to not in _WRITERS:
-        raise ImportTextError(f"export: unknown format {to!r}; use one of {', '.join(EXPORT_FORMATS)}")
+        raise ImportTextError(_("export: unknown format {to!r}; use one of {formats}").format(
+                to=to, formats=', '.join(EXPORT_FORMATS)))
     left_out = _WRITERS[to](bank, path) or []
     exported = Exported(bank, len(bank.items) - len(left_out), list(left_out))
     lost = sorted({"explanation", "id", "difficulty", "topic"} - CARRIES[to])
     if lost:
-        exported.notes.append(f"{to} does not hold {', '.join(lost)}: they are not written")
+        exported.notes.append(_("{to} does not hold {lost}: they are not written").format(
+                to=to, lost=', '.join(lost)))
     pictured = [item.id for item in bank.items if item.figures and item not in left_out]
     if pictured:
         shown = ", ".join(pictured[:_SHOWN_IDS]) + (", …" if len(pictured) > _SHOWN_IDS else "")
-        exported.notes.append(f"{to} export does not carry figures: {len(pictured)} items need theirs added by hand "
-                              f"({shown}); the files are in the bank's figures folder")
+        exported.notes.append(_(
+            "{to} export does not carry figures: {count} items need theirs added by hand ({shown}); the "
+            "files are in the bank's figures folder").format(to=to, count=len(pictured), shown=shown))
     if left_out:
         shown = ", ".join(i.id for i in left_out[:_SHOWN_IDS]) + (", …" if len(left_out) > _SHOWN_IDS else "")
-        exported.notes.append(f"{to} cannot hold multiple-choice items: {len(left_out)} left out ({shown})")
+        exported.notes.append(_("{to} cannot hold multiple-choice items: {count} left out ({shown})").format(
+                to=to, count=len(left_out), shown=shown))
     return exported
 
 

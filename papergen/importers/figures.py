@@ -17,6 +17,7 @@ from papergen.bank.figures import MIN_FIGURE_PX, describe_figure
 from papergen.bank.model import Figure
 from papergen.importers.merge import Candidate
 from papergen.importers.result import ImportProblem
+from papergen.i18n import _
 
 __all__ = ["attach_figures"]
 
@@ -27,13 +28,14 @@ def attach_figures(
     """The candidate with its pictures as figures, and a warning for each picture that cannot be one.
 
     ``pictures`` are (name, bytes) pairs; ``where`` says where they were found
-    (``"question text"``, ``"paragraph 12"``), for messages.
+    (``"question text"``, ``"paragraph 12"``; translated here), for messages.
     """
     figures, data, problems = list(candidate.item.figures), dict(candidate.figure_data), []
     for name, picture in pictures:
         figure, why = _figure(picture)
         if figure is None:
-            message = f"picture {name} in the {where} {why}; save it as PNG and add it to the item's figures"
+            message = _("picture {name} in the {where} {why}; save it as PNG and add it to the item's figures").format(
+                name=name, where=_(where), why=why)
             problems.append(ImportProblem(candidate.document, candidate.line or None, candidate.item.provenance.number,
                                           message, "warning", candidate.item.id))
         elif figure.sha256 not in data:
@@ -53,9 +55,9 @@ def _figure(picture: bytes) -> tuple[Figure | None, str]:
             image.load()
             width, height = image.size
     except ValueError:
-        return None, f"is not PNG or JPEG ({picture[:4]!r}…)"
+        return None, _("is not PNG or JPEG ({head!r}…)").format(head=picture[:4])
     except (OSError, UnidentifiedImageError) as exc:
-        return None, f"is not a readable picture ({exc})"
+        return None, _("is not a readable picture ({reason})").format(reason=exc)
     if min(width, height) < MIN_FIGURE_PX:
-        return None, f"is only {width}×{height} px"
+        return None, _("is only {width}×{height} px").format(width=width, height=height)
     return figure, ""

@@ -32,6 +32,7 @@ from papergen.errors import ImportTextError
 from papergen.importers.records import Origin, Record, choice_record, judge_record, judge_word, skipped_record
 from papergen.importers.table import TYPE_OF, name_key
 from papergen.files import read_json
+from papergen.i18n import N_, _
 
 __all__ = ["MAPPING_KEYS", "DEFAULT_KEYS", "load_mapping", "json_records"]
 
@@ -63,12 +64,14 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     ImportTextError
         If the file cannot be read or names an unknown key.
     """
-    data = read_json(path, ImportTextError, "mapping")
+    data = read_json(path, ImportTextError, N_("mapping file"))
     if not isinstance(data, dict):
-        raise ImportTextError(f"{path}: a mapping is a JSON object such as {{\"stem\": \"title\"}}")
+        raise ImportTextError(_("{path}: a mapping is a JSON object such as {{\"stem\": \"title\"}}").format(
+                path=path))
     unknown = sorted(set(data) - set(MAPPING_KEYS))
     if unknown:
-        raise ImportTextError(f"{path}: unknown mapping key {unknown[0]!r}; keys: {', '.join(MAPPING_KEYS)}")
+        raise ImportTextError(_("{path}: unknown mapping key {unknown!r}; keys: {keys}").format(
+                path=path, unknown=unknown[0], keys=', '.join(MAPPING_KEYS)))
     return data
 
 
@@ -166,7 +169,8 @@ def _record(obj: dict[str, Any], number: str, line: int, mapping: Mapping[str, A
     raw_type = _field(obj, "type", mapping)
     kind = (mapping.get("types") or {}).get(str(raw_type)) or (TYPE_OF.get(name_key(raw_type)) if raw_type is not None else None)
     if raw_type is not None and kind is None:
-        return skipped_record("malformed", f"unknown question type {raw_type!r}; map it with \"types\"", number, line)
+        return skipped_record("malformed", _("unknown question type {type!r}; map it with \"types\"").format(
+                type=raw_type), number, line)
     if kind in ("fill_in", "essay"):
         return skipped_record(kind, None, number, line)
     stem, answer = str(_field(obj, "stem", mapping) or ""), _field(obj, "answer", mapping)
@@ -175,14 +179,16 @@ def _record(obj: dict[str, Any], number: str, line: int, mapping: Mapping[str, A
     if not options:
         truth = answer if isinstance(answer, bool) else judge_word(str(answer)) if answer is not None else None
         if answer is not None and truth is None:
-            return skipped_record("malformed", f"true/false answer {answer!r} is not 对/错 or a boolean", number, line)
+            return skipped_record("malformed", _("true/false answer {answer!r} is not 对/错 or a boolean").format(
+                    answer=answer), number, line)
         return judge_record(stem, truth, origin)
     letters = flagged if answer is None else _letters(answer)
     truth = judge_word(str(answer)) if letters is None and not isinstance(answer, list) else None
     if truth is not None:  # 对 / 错 for a true/false question printed with options 对 / 错
         letters = [OPTION_LABELS[k] for k, text in enumerate(options) if judge_word(text) == truth]
     if letters is None:
-        return skipped_record("malformed", f"the answer {answer!r} is not option letters (numbers do not say whether 0 or 1 is A)", number, line)
+        return skipped_record("malformed", _("the answer {answer!r} is not option letters (numbers do not say whether 0 or 1 is A)").format(
+                answer=answer), number, line)
     return choice_record(stem, options, letters, origin, kind=kind if kind in ("single", "multi") else None)
 
 
@@ -198,7 +204,8 @@ def json_records(text: str, where: str, mapping: Mapping[str, Any] | None = None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportTextError(f"{where}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
+        raise ImportTextError(_("{where}:{line}: not valid JSON ({reason})").format(
+                where=where, line=exc.lineno, reason=exc.msg)) from exc
     keys = _find_list(data, mapping)
     items: Any = data
     for key in keys or ():
@@ -206,12 +213,15 @@ def json_records(text: str, where: str, mapping: Mapping[str, Any] | None = None
     if keys is None or not isinstance(items, list):
         shown = ", ".join(list(data)[:8]) if isinstance(data, dict) else type(data).__name__
         raise ImportTextError(
-            f"{where}: no list of questions found (top-level keys: {shown}); "
-            "name it and its fields in a mapping file, e.g. {\"items\": \"data.list\", \"stem\": \"title\"}, given with --mapping"
+            _(
+                "{where}: no list of questions found (top-level keys: {shown}); name it and its fields in a "
+                "mapping file, e.g. {{\"items\": \"data.list\", \"stem\": \"title\"}}, given with --mapping").format(
+                    where=where, shown=shown)
         )
     lines = _element_lines(text, keys)
     return [
         _record(obj, str(k), lines[k - 1], mapping) if isinstance(obj, dict)
-        else skipped_record("malformed", f"not a question object (got {type(obj).__name__})", str(k), lines[k - 1])
+        else skipped_record("malformed", _("not a question object (got {type})").format(
+                type=type(obj).__name__), str(k), lines[k - 1])
         for k, obj in enumerate(items, start=1)
     ]

@@ -26,6 +26,7 @@ from papergen.bank.similarity import SimilarityParams, connected_groups, near_du
 from papergen.importers.items import question_key
 from papergen.importers.normalise import content_key
 from papergen.importers.result import ImportProblem, LeftOut
+from papergen.i18n import _
 
 __all__ = ["Candidate", "MergeOutcome", "merge_candidates", "assign_enemy_groups"]
 
@@ -90,10 +91,11 @@ def _conflict(group: list[Candidate]) -> tuple[Candidate | None, list[ImportProb
     listing = ", ".join(f"{c.location} {_show(c.item)}" for c in group)
     if len(verified_answers) == 1 and len(answers) > 1:
         keep = verified[0]
-        message = f"printings disagree on the answer ({listing}); kept the self-checking key {keep.location}"
+        message = _("printings disagree on the answer ({listing}); kept the self-checking key {location}").format(
+                listing=listing, location=keep.location)
         return keep, [ImportProblem(keep.document, keep.line, keep.item.provenance.number, message, "warning", keep.item.id)]
     first = group[0]
-    message = f"printings disagree on the answer ({listing}); left out"
+    message = _("printings disagree on the answer ({listing}); left out").format(listing=listing)
     return None, [ImportProblem(first.document, first.line, first.item.provenance.number, message, "error", first.item.id)]
 
 
@@ -131,7 +133,8 @@ def _id_collisions(items: Sequence[Item]) -> list[ImportProblem]:
     problems = []
     for item in items:
         if item.id in seen:
-            message = f"two different questions hash to the same id {item.id}; rename one by hand"
+            message = _("two different questions hash to the same id {id}; rename one by hand").format(
+                    id=item.id)
             problems.append(ImportProblem(item.provenance.document, None, item.provenance.number, message, "error", item.id))
         seen.setdefault(item.id, item)
     return problems

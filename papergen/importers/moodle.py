@@ -42,6 +42,7 @@ from papergen.importers.parse import ParsedQuestion, SkipReason
 from papergen.importers.records import Origin, Record, choice_record, judge_record, read_records, skipped_record
 from papergen.importers.result import FileCounts, ImportProblem, ImportResult
 from papergen.importers.text import item_settings
+from papergen.i18n import _
 
 __all__ = ["is_moodle_xml", "read_moodle_records", "read_moodle_candidates", "import_moodle", "export_moodle"]
 
@@ -112,7 +113,8 @@ def _stem_pictures(q: ET.Element) -> tuple[tuple[tuple[str, bytes], ...], list[s
         if data:
             pictures.append((name, data))
         else:
-            notes.append(f"the question text shows {src[:60]!r}, which the file does not carry; add the picture by hand")
+            notes.append(_("the question text shows {src!r}, which the file does not carry; add the picture by hand").format(
+                    src=src[:60]))
     return tuple(pictures), notes
 
 
@@ -127,8 +129,9 @@ def _base64(encoded: str | None) -> bytes | None:
 def _option_image_notes(q: ET.Element) -> list[str]:
     """A note when answers show pictures: the bank prints figures under stems only."""
     shown = [src for answer in q.findall("answer") for src in _IMAGE.findall(answer.findtext("text") or "")]
-    return [f"{len(shown)} picture(s) in the options are not kept (figures print under the stem only); "
-            "check the options read without them"] if shown else []
+    return [_(
+        "{count} picture(s) in the options are not kept (figures print under the stem only); check the "
+        "options read without them").format(count=len(shown))] if shown else []
 
 
 def _fraction(answer: ET.Element) -> float:
@@ -145,18 +148,20 @@ def _right_answers(answers: list[ET.Element], single: bool) -> tuple[list[str], 
         return [_LABELS[i] for i, f in enumerate(fractions) if f > 0], []
     right = [_LABELS[i] for i, f in enumerate(fractions) if f >= 100 - 1e-6]
     partial = [f"{_LABELS[i]} {f:g}%" for i, f in enumerate(fractions) if 0 < f < 100 - 1e-6]
-    notes = [f"partial credit ({', '.join(partial)}) is not kept: only the 100 % answer counts"] if partial and right else []
+    notes = [_("partial credit ({partial}) is not kept: only the 100 % answer counts").format(
+            partial=', '.join(partial))] if partial and right else []
     return right or [_LABELS[i] for i, f in enumerate(fractions) if f > 0], notes
 
 
 def _multichoice(q: ET.Element, origin: Origin) -> Record:
     answers = q.findall("answer")
     if len(answers) > len(_LABELS):
-        return skipped_record("malformed", f"{len(answers)} answers (need 2-{len(_LABELS)})", origin.number, origin.line)
+        return skipped_record("malformed", _("{count} answers (need 2-{most})").format(
+                count=len(answers), most=len(_LABELS)), origin.number, origin.line)
     single = (q.findtext("single") or "true").strip().lower() in ("true", "1")
     right, notes = _right_answers(answers, single)
     if not single and len(right) == 1:
-        notes.append("marked multiple-answer with one right answer: imported as single choice")
+        notes.append(_("marked multiple-answer with one right answer: imported as single choice"))
     stem, options = _html_text(q.find("questiontext")), [_html_text(a) for a in answers]
     record = choice_record(stem, options, right, origin, kind="single" if single else None)
     return _with_pictures(_noted(record, notes + _option_image_notes(q)), q)
@@ -179,7 +184,8 @@ def _truefalse(q: ET.Element, origin: Origin) -> Record:
     right = [a for a in q.findall("answer") if _fraction(a) > 0]
     word = (right[0].findtext("text") or "").strip().lower() if len(right) == 1 else ""
     if word not in _TRUE_WORDS:
-        message = f"true/false question without one right answer true/false (got {word!r})"
+        message = _("true/false question without one right answer true/false (got {word!r})").format(
+                word=word)
         return skipped_record("malformed", message, origin.number, origin.line)
     return _with_pictures(judge_record(_html_text(q.find("questiontext")), _TRUE_WORDS[word], origin), q)
 
@@ -189,15 +195,17 @@ def _parse_root(path: Path) -> tuple[ET.Element, list[int]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportTextError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise ImportTextError(_("{path}: cannot read ({reason})").format(path=path, reason=exc.strerror)) from exc
     start = len(raw) - len(raw.lstrip(b"\xef\xbb\xbf \t\r\n"))
     try:
         root = ET.fromstring(raw[start:])
     except ET.ParseError as exc:
         line = exc.position[0] + raw.count(b"\n", 0, start)
-        raise ImportTextError(f"{path}:{line}: not readable Moodle XML ({exc})") from exc
+        raise ImportTextError(_("{path}:{line}: not readable Moodle XML ({reason})").format(
+                path=path, line=line, reason=exc)) from exc
     if root.tag != "quiz":
-        raise ImportTextError(f"{path}: root element is <{root.tag}>, not <quiz>; export questions as Moodle XML")
+        raise ImportTextError(_("{path}: root element is <{tag}>, not <quiz>; export questions as Moodle XML").format(
+                path=path, tag=root.tag))
     text = raw.decode("utf-8", errors="replace")
     lines = [text.count("\n", 0, m.start()) + 1 for m in _QUESTION_TAG.finditer(text)]
     return root, lines
@@ -227,7 +235,7 @@ def read_moodle_records(path: str | Path) -> list[Record]:
         elif kind == "truefalse":
             records.append(_truefalse(q, origin))
         else:
-            message = None if kind in _SKIP_TYPES else f"unknown question type {kind!r}"
+            message = None if kind in _SKIP_TYPES else _("unknown question type {kind!r}").format(kind=kind)
             records.append(skipped_record(_SKIP_TYPES.get(kind, "malformed"), message, str(number), line))
     return records
 

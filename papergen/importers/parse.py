@@ -37,6 +37,7 @@ from papergen.importers.markers import (
 from papergen.importers.normalise import content_key, display_text
 from papergen.importers.segment import Block, KeyEntry, Section, SectionKind
 from papergen.importers.source import SourceText
+from papergen.i18n import N_, _
 
 __all__ = [
     "SkipReason",
@@ -278,8 +279,8 @@ class _Parts:
     def no_answer_note(self) -> str:
         """Why no key was found, for the report."""
         if self.own_only:
-            return "only the candidate's own answer (我的答案) is printed, not the right one"
-        return "no answer is given"
+            return _("only the candidate's own answer (我的答案) is printed, not the right one")
+        return _("no answer is given")
 
 
 def _cut(src: SourceText, start: int, end: int) -> _Parts:
@@ -325,8 +326,9 @@ def parse_block(src: SourceText, block: Block, params: ParseParams = ParseParams
     if isinstance(outcome, ParsedQuestion) and block.next_number is not None:
         return Skipped(
             "malformed",
-            f"numbering jumps from {block.number} to {block.next_number}: lines are missing, "
-            "so this question may be joined to another's options",
+            _(
+                "numbering jumps from {number} to {next_number}: lines are missing, so this question may be "
+                "joined to another's options").format(number=block.number, next_number=block.next_number),
             block.number,
             line,
         )
@@ -384,11 +386,11 @@ def _choice(
         stem_raw = src.text[start : stem_answer.start()] + "( )" + src.text[stem_answer.end() : run[0][1]]
     stem = display_text(_STEM_TAIL.sub("", strip_stem_noise(stem_raw)))
     if _content_chars(stem) < params.min_stem_chars:
-        return _skip("malformed", f"the stem is missing or too short ({stem!r})", number, line)
+        return _skip("malformed", _("the stem is missing or too short ({stem!r})").format(stem=stem), number, line)
     if any(not o.text for o in options):
-        return _skip("malformed", "an option has no text", number, line)
+        return _skip("malformed", _("an option has no text"), number, line)
     if any(a.trailing and find_option_run(a.trailing, 0, len(a.trailing)) for a in parts.answers):
-        return _skip("malformed", "a second set of options follows the answer: two questions ran together", number, line)
+        return _skip("malformed", _("a second set of options follows the answer: two questions ran together"), number, line)
     truth = _judge_option_values(options)
     if truth is not None and section.kind not in ("single", "multi"):
         return _judge_by_options(stem, truth, parts, key, number, line, section)
@@ -423,12 +425,13 @@ def _judge_by_options(
             values.append(stated.judge)
         elif stated.letters:
             if len(stated.letters) != 1 or stated.letters[0] not in truth:
-                return _skip("malformed", f"true/false answer {', '.join(stated.letters)} names no option 对/错", number, line)
+                return _skip("malformed", _("true/false answer {letters} names no option 对/错").format(
+                        letters=', '.join(stated.letters)), number, line)
             values.append(truth[stated.letters[0]])
     if not values:
         return _skip("no_answer", parts.no_answer_note, number, line)
     if len(set(values)) > 1:
-        return _skip("malformed", "the source marks this statement both true and false", number, line)
+        return _skip("malformed", _("the source marks this statement both true and false"), number, line)
     judge_section = replace(section, kind="judge")
     return ParsedQuestion("judge", stem, (), values[0], parts.explanation, False, number, line, judge_section)
 
@@ -456,7 +459,7 @@ def make_question(
     number: int | None,
     line: int,
     stray_answer: StatedAnswer = StatedAnswer(),
-    no_answer_note: str = "no answer is given",
+    no_answer_note: str = N_("no answer is given"),
 ) -> Outcome:
     """A choice question from its parts, or why it cannot be one.
 
@@ -466,19 +469,20 @@ def make_question(
     if not sources:
         if stray_answer.judge is not None or stray_answer.free_text:
             got = "对/错" if stray_answer.judge is not None else stray_answer.free_text
-            return _skip("malformed", f"the answer is not an option letter (got {got!r})", number, line)
-        return _skip("no_answer", no_answer_note, number, line)
+            return _skip("malformed", _("the answer is not an option letter (got {got!r})").format(got=got), number, line)
+        return _skip("no_answer", _(no_answer_note), number, line)
     answers = {s.letters for s in sources}
     if len(answers) > 1:
         shown = " vs ".join(_labels_text(a or ()) for a in sorted(answers, key=str))
-        return _skip("malformed", f"the source gives conflicting answers ({shown})", number, line)
+        return _skip("malformed", _("the source gives conflicting answers ({shown})").format(shown=shown), number, line)
     letters = sources[0].letters or ()
     labels = tuple(o.label for o in options)
     absent = [a for a in letters if a not in labels]
     if absent:
         return _skip(
             "malformed",
-            f"answer {_labels_text(tuple(absent))} is not among the options ({_labels_text(labels)})",
+            _("answer {absent} is not among the options ({labels})").format(
+                    absent=_labels_text(tuple(absent)), labels=_labels_text(labels)),
             number,
             line,
         )
@@ -503,17 +507,17 @@ def _check_printed(sources: list[StatedAnswer], options: list[ParsedOption]) -> 
             verified = True
         else:
             return False, (
-                f"the answer reads {source.letters[0]} ({source.printed_text}) "
-                f"but option {source.letters[0]} is {by_label[source.letters[0]]!r}"
+                _("the answer reads {letter} ({printed}) but option {letter} is {text!r}").format(
+                    letter=source.letters[0], printed=source.printed_text, text=by_label[source.letters[0]])
             )
     return verified, None
 
 
 def _choice_type(kind: SectionKind, count: int) -> QuestionType | Skipped:
     if kind == "single" and count != 1:
-        return Skipped("malformed", f"{count} answers in a single-choice section", None, 0)
+        return Skipped("malformed", _("{count} answers in a single-choice section").format(count=count), None, 0)
     if kind == "multi" and count < 2:
-        return Skipped("malformed", "one answer in a multiple-choice section", None, 0)
+        return Skipped("malformed", _("one answer in a multiple-choice section"), None, 0)
     return "single" if count == 1 else "multi"
 
 
@@ -532,7 +536,7 @@ def _no_options(
     if kind in ("judge", "unknown"):
         return _judge(src, start, parts, section, key, number, line, params)
     if _BLANK.search(body) or _STEM_ANSWER.search(body):
-        return _skip("malformed", "the options are missing", number, line)
+        return _skip("malformed", _("the options are missing"), number, line)
     return _skip("knowledge", None, number, line)
 
 
@@ -555,11 +559,12 @@ def _judge(
         has_blank = _BLANK.search(body[: statement_end - start])
         return _skip("fill_in" if has_blank else "knowledge", None, number, line)
     if _content_chars(statement) < params.min_stem_chars:
-        return _skip("malformed", f"the statement is missing or too short ({statement!r})", number, line)
+        return _skip("malformed", _("the statement is missing or too short ({statement!r})").format(
+                statement=statement), number, line)
     if not values:
         return _skip("no_answer", parts.no_answer_note, number, line)
     if len(set(values)) > 1:
-        return _skip("malformed", "the source marks this statement both true and false", number, line)
+        return _skip("malformed", _("the source marks this statement both true and false"), number, line)
     if any(a.letters for a in parts.answers):
-        return _skip("malformed", "a true/false statement with an option-letter answer", number, line)
+        return _skip("malformed", _("a true/false statement with an option-letter answer"), number, line)
     return ParsedQuestion("judge", statement, (), values[0], parts.explanation, False, number, line, section)

@@ -34,6 +34,7 @@ from papergen.importers.source import decode_text, read_source, source_from_text
 from papergen.importers.table import csv_rows, find_header, read_csv_records, read_xlsx_sheets
 from papergen.importers.text import TextParams, read_candidates
 from papergen.importers.word import DocxContent, read_docx
+from papergen.i18n import N_, _
 
 __all__ = ["FORMATS", "SourceOptions", "FileRead", "detect_format", "read_file"]
 
@@ -42,8 +43,8 @@ FORMATS = ("text", "moodle", "xlsx", "docx", "json", "csv", "gift", "aiken")
 
 _SNIFF_BYTES = 8192
 _KNOWN_BINARIES = {
-    b"\xd0\xcf\x11\xe0": "an old Office file (.doc or .xls); save it as .docx or .xlsx",
-    b"%PDF": "a PDF; copy its text into a .txt file, or save it as .docx",
+    b"\xd0\xcf\x11\xe0": N_("an old Office file (.doc or .xls); save it as .docx or .xlsx"),
+    b"%PDF": N_("a PDF; copy its text into a .txt file, or save it as .docx"),
 }
 """Magic numbers of files people try, and what to do with them."""
 
@@ -68,14 +69,16 @@ def _zip_format(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportTextError(f"{path}: a damaged ZIP file ({exc})") from exc
+        raise ImportTextError(_("{path}: a damaged ZIP file ({reason})").format(path=path, reason=exc)) from exc
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "word/document.xml" in names:
         return "docx"
     raise ImportTextError(
-        f"{path}: a ZIP file that is neither an Excel workbook nor a Word document "
-        f"(found {', '.join(sorted(names)[:3])} …); supported formats: {SUPPORTED_FORMATS}"
+        _(
+            "{path}: a ZIP file that is neither an Excel workbook nor a Word document (found {names} …); "
+            "supported formats: {formats}").format(
+                path=path, names=', '.join(sorted(names)[:3]), formats=_(SUPPORTED_FORMATS))
     )
 
 
@@ -115,12 +118,13 @@ def detect_format(path: str | Path, encoding: str | None = None, columns: Mappin
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except OSError as exc:
-        raise ImportTextError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise ImportTextError(_("{path}: cannot read ({reason})").format(path=path, reason=exc.strerror)) from exc
     if head.startswith(b"PK\x03\x04"):
         return _zip_format(path)
     for magic, advice in _KNOWN_BINARIES.items():
         if head.startswith(magic):
-            raise ImportTextError(f"{path}: {advice}; supported formats: {SUPPORTED_FORMATS}")
+            raise ImportTextError(_("{path}: {advice}; supported formats: {formats}").format(
+                    path=path, advice=_(advice), formats=_(SUPPORTED_FORMATS)))
     if is_moodle_xml(path):
         return "moodle"
     return _text_format(decode_text(path, path.read_bytes(), encoding).lstrip("\ufeff"), columns or {})
@@ -136,15 +140,19 @@ def _attach_pictures(found: FileRead, content: DocxContent) -> None:
         owner = next((c for c in reversed(candidates) if c.line <= line), None)
         if owner is None:
             found[2].append(ImportProblem(found[1].document, line, None,
-                                          f"paragraph {line} holds a picture before the first question; not kept",
+                                          _(
+                                              "paragraph {line} holds a picture before the first question; "
+                                              "not kept").format(line=line),
                                           "warning"))
             continue
-        owners[owner.item.id], problems = attach_figures(owners[owner.item.id], [(name, blob)], f"paragraph {line}")
+        owners[owner.item.id], problems = attach_figures(owners[owner.item.id], [(name, blob)], _("paragraph {line}").format(line=line))
         found[2].extend(problems)
     for line in content.picture_lines:
         owner = next((c for c in reversed(candidates) if c.line <= line), None)
         if line not in with_blob and owner is not None:
-            message = f"paragraph {line} holds a picture whose file cannot be read; add it to the item's figures by hand"
+            message = _(
+                "paragraph {line} holds a picture whose file cannot be read; add it to the item's figures by "
+                "hand").format(line=line)
             found[2].append(ImportProblem(owner.document, owner.line, owner.item.provenance.number, message, "warning",
                                           owner.item.id))
     found[0][:] = [owners.get(c.item.id, c) for c in found[0]]

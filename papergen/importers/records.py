@@ -28,8 +28,9 @@ from papergen.importers.markers import JUDGE_WORDS
 from papergen.importers.merge import Candidate
 from papergen.importers.normalise import join_lines
 from papergen.importers.parse import Outcome, ParsedOption, ParsedQuestion, Skipped, SkipReason
-from papergen.importers.result import FileCounts, ImportProblem
+from papergen.importers.result import FileCounts, ImportProblem, reason_name
 from papergen.importers.segment import Section
+from papergen.i18n import N_, _
 
 __all__ = [
     "Origin",
@@ -134,20 +135,22 @@ def _choice_problem(
 ) -> tuple[SkipReason, str] | None:
     """Why a choice question cannot be an item, if it cannot."""
     if not stem:
-        return "malformed", "the question text is empty"
+        return "malformed", _("the question text is empty")
     if not 2 <= len(texts) <= len(OPTION_LABELS):
-        return "malformed", f"{len(texts)} options (need 2-{len(OPTION_LABELS)})"
+        return "malformed", _("{count} options (need 2-{most})").format(
+                count=len(texts), most=len(OPTION_LABELS))
     if not all(texts):
-        return "malformed", "an option has no text"
+        return "malformed", _("an option has no text")
     if not letters:
-        return "no_answer", "no answer is given"
+        return "no_answer", _("no answer is given")
     absent = [a for a in letters if a not in labels]
     if absent:
-        return "malformed", f"answer {', '.join(absent)} is not among the options ({', '.join(labels)})"
+        return "malformed", _("answer {absent} is not among the options ({labels})").format(
+                absent=', '.join(absent), labels=', '.join(labels))
     if kind == "single" and len(letters) != 1:
-        return "malformed", f"{len(letters)} answers to a single-choice question"
+        return "malformed", _("{count} answers to a single-choice question").format(count=len(letters))
     if kind == "multi" and len(letters) < 2:
-        return "malformed", "one answer to a multiple-choice question"
+        return "malformed", _("one answer to a multiple-choice question")
     return None
 
 
@@ -155,9 +158,9 @@ def judge_record(stem: str, answer: bool | None, origin: Origin) -> Record:
     """A true/false question; ``answer`` None means the source gives none."""
     stem = tidy(stem)
     if not stem:
-        return skipped_record("malformed", "the statement is empty", origin.number, origin.line)
+        return skipped_record("malformed", _("the statement is empty"), origin.number, origin.line)
     if answer is None:
-        return skipped_record("no_answer", "no answer is given", origin.number, origin.line)
+        return skipped_record("no_answer", _("no answer is given"), origin.number, origin.line)
     return _record(ParsedQuestion("judge", stem, (), answer, None, False, None, 0, _section("judge", None)), origin)
 
 
@@ -213,7 +216,8 @@ def read_records(
         if isinstance(outcome, Skipped):
             counts.skip(outcome.reason, outcome.line or None, number, outcome.message)
             if outcome.message:
-                problems.append(ImportProblem(document, outcome.line or None, number, f"{outcome.reason}: {outcome.message}"))
+                problems.append(ImportProblem(document, outcome.line or None, number, _("{reason}: {problem}").format(
+                    reason=reason_name(outcome.reason), problem=outcome.message)))
             continue
         item = build_item(outcome, document=document, settings=settings)
         update = _kept_fields(record.kept, topics)
@@ -221,7 +225,7 @@ def read_records(
             item = item.model_copy(update=update)
         counts.parsed[item.type] += 1
         candidate, picture_problems = attach_figures(Candidate(item, False, document, outcome.line), record.pictures,
-                                                     "question text")
+                                                     N_("question text"))
         candidates.append(candidate)
         problems += picture_problems
         problems += [ImportProblem(document, outcome.line or None, number, w, "warning", item.id) for w in outcome.warnings]

@@ -9,7 +9,8 @@ from pathlib import Path
 from papergen.errors import ImportTextError
 from papergen.files import write_csv
 from papergen.importers.formats import SUPPORTED_FORMATS
-from papergen.importers.result import FileCounts, ImportResult, LeftOut
+from papergen.i18n import _
+from papergen.importers.result import FileCounts, ImportResult, LeftOut, reason_name
 
 __all__ = [
     "LEFT_OUT_COLUMNS",
@@ -31,7 +32,8 @@ def left_out_lines(result: ImportResult) -> list[str]:
     lines = []
     for (document, reason), entries in groups.items():
         places = [str(e.line) if e.line else f"#{e.number}" if e.number else "?" for e in entries]
-        lines.append(f"left out {reason} {len(entries)}: {document}:{', '.join(places)}")
+        lines.append(_("left out {reason} {count}: {document}:{places}").format(
+            reason=reason_name(reason), count=len(entries), document=document, places=", ".join(places)))
     return lines
 
 
@@ -60,7 +62,5 @@ def empty_sources_message(files: Sequence[FileCounts]) -> str | None:
     empty = empty_sources(files)
     if not empty:
         return None
-    return (
-        f"no question with its answer found in {', '.join(empty)}; "
-        f"supported formats: {SUPPORTED_FORMATS}"
-    )
+    return _("no question with its answer found in {sources}; supported formats: {formats}").format(
+        sources=", ".join(empty), formats=_(SUPPORTED_FORMATS))

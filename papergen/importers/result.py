@@ -6,9 +6,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from papergen.bank.model import Item
+from papergen.bank.model import Item, type_name
+from papergen.bank.problems import labelled
+from papergen.i18n import _, pgettext
 
-__all__ = ["SKIP_REASONS", "HELD_OUT_REASONS", "LeftOut", "ImportProblem", "FileCounts", "Exclusion", "ImportResult"]
+__all__ = [
+    "SKIP_REASONS", "HELD_OUT_REASONS", "LeftOut", "ImportProblem", "FileCounts", "Exclusion", "ImportResult",
+    "reason_name", "type_name",
+]
 
 SKIP_REASONS = ("knowledge", "essay", "fill_in", "no_answer", "malformed")
 """Why source text yields no item.
@@ -40,6 +45,17 @@ in_bank
 """
 
 
+def reason_name(reason: str) -> str:
+    """A reason of :data:`SKIP_REASONS` or :data:`HELD_OUT_REASONS` as a person reads it, in the language in use."""
+    names = {
+        "knowledge": pgettext("left out", "knowledge"), "essay": pgettext("left out", "essay"),
+        "fill_in": pgettext("left out", "fill_in"), "no_answer": pgettext("left out", "no_answer"),
+        "malformed": pgettext("left out", "malformed"), "conflict": pgettext("left out", "conflict"),
+        "excluded": pgettext("left out", "excluded"), "in_bank": pgettext("left out", "in_bank"),
+    }
+    return names.get(reason, reason)
+
+
 @dataclass(frozen=True)
 class LeftOut:
     """A block of a source that became no item: where it is and why."""
@@ -68,9 +84,14 @@ class ImportProblem:
 
     def __str__(self) -> str:
         where = f"{self.document}:{self.line}" if self.line else self.document
-        number = f" item {self.number}" if self.number else ""
+        if self.number:
+            where = _("{where} item {number}").format(where=where, number=self.number)
         ident = f" [{self.item_id}]" if self.item_id else ""
-        return f"{where}{number}{ident}: {self.message}"
+        return _("{where}: {problem}").format(where=where + ident, problem=self.message)
+
+    def labelled(self) -> str:
+        """``error: <problem>`` or ``warning: <problem>``, in the language in use."""
+        return labelled(self.severity, self)
 
 
 @dataclass
@@ -111,13 +132,12 @@ class FileCounts:
 
     def summary(self) -> str:
         """One line: ``name: 113 blocks: parsed 41 (single 38, …); skipped 72 (knowledge 27, …)``."""
-        parsed = ", ".join(f"{k} {v}" for k, v in self.parsed.items())
-        skipped = ", ".join(f"{k} {v}" for k, v in self.skipped.items())
-        dup = f"; {self.duplicates} repeated" if self.duplicates else ""
-        return (
-            f"{self.document}: {self.blocks_seen} blocks: parsed {self.parsed_total} ({parsed}); "
-            f"skipped {self.skipped_total} ({skipped}){dup}"
-        )
+        parsed = _(", ").join(f"{type_name(k)} {v}" for k, v in self.parsed.items())
+        skipped = _(", ").join(f"{reason_name(k)} {v}" for k, v in self.skipped.items())
+        line = _("{document}: {blocks} blocks: parsed {parsed} ({types}); skipped {skipped} ({reasons})").format(
+            document=self.document, blocks=self.blocks_seen, parsed=self.parsed_total, types=parsed,
+            skipped=self.skipped_total, reasons=skipped)
+        return line + (_("; {count} repeated").format(count=self.duplicates) if self.duplicates else "")
 
 
 @dataclass(frozen=True)
@@ -163,8 +183,8 @@ class ImportResult:
         repeated = sum(f.duplicates for f in self.files)
         added = len(self.items) if self.added is None else self.added
         held = Counter(entry.reason for entry in self.held_out)
-        held_text = ", ".join(f"{reason} {held[reason]}" for reason in HELD_OUT_REASONS)
-        return (
-            f"{parsed + skipped} blocks = {parsed} questions + {skipped} skipped; "
-            f"{parsed} questions = {added} items + {repeated} repeated + {len(self.held_out)} held out ({held_text})"
-        )
+        held_text = _(", ").join(f"{reason_name(reason)} {held[reason]}" for reason in HELD_OUT_REASONS)
+        return _("{blocks} blocks = {parsed} questions + {skipped} skipped; {parsed} questions = {added} items + "
+                 "{repeated} repeated + {held} held out ({reasons})").format(
+                     blocks=parsed + skipped, parsed=parsed, skipped=skipped, added=added, repeated=repeated,
+                     held=len(self.held_out), reasons=held_text)

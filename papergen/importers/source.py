@@ -12,6 +12,7 @@ from papergen.files import decode_text as decode_text_as
 from papergen.importers.formats import SUPPORTED_FORMATS
 from papergen.importers.markers import is_page_header
 from papergen.importers.normalise import fold_vocabulary, normalise_source
+from papergen.i18n import _
 
 __all__ = ["ENCODING_NAMES", "SourceText", "detect_encoding", "decode_text", "read_source", "source_from_text"]
 
@@ -64,7 +65,8 @@ def source_from_text(name: str, raw: str) -> SourceText:
 
 def _binary_error(path: Path, raw: bytes) -> ImportTextError:
     return ImportTextError(
-        f"{path}: not a text file (starts with {raw[:8]!r}); supported formats: {SUPPORTED_FORMATS}"
+        _("{path}: not a text file (starts with {raw!r}); supported formats: {formats}").format(
+                path=path, raw=raw[:8], formats=_(SUPPORTED_FORMATS))
     )
 
 
@@ -96,6 +98,7 @@ def read_source(path: str | Path, encoding: str | None = None) -> SourceText:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportTextError(f"{path}: cannot read source ({exc.strerror})") from exc
+        raise ImportTextError(_("{path}: cannot read source ({reason})").format(
+                path=path, reason=exc.strerror)) from exc
     text = decode_text(path, raw, encoding)
     return source_from_text(path.name, text.lstrip("\ufeff"))

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from papergen.bank.figures import store_figure
 from papergen.bank.io import format_validation_errors, load_bank, save_bank
-from papergen.bank.model import Bank, Item, Topic
+from papergen.bank.model import Bank, Item, Topic, type_name
 from papergen.errors import ImportTextError
 from papergen.importers.checks import glyph_warnings
 from papergen.importers.classify import TopicKeywords, bundled_topic_keywords, parse_topic_keywords
@@ -22,6 +22,7 @@ from papergen.importers.text import item_settings
 from papergen.importers.topics import keyword_topics, settle_topics
 from papergen.exam import PaperFormat, load_format
 from papergen.files import read_json
+from papergen.i18n import N_, _
 
 __all__ = [
     "BankHeader",
@@ -59,9 +60,10 @@ def load_bank_header(path: str | Path) -> BankHeader:
         If the file cannot be read or its topics are invalid.
     """
     path = Path(path)
-    data = read_json(path, ImportTextError, "topics")
+    data = read_json(path, ImportTextError, N_("topics file"))
     if not isinstance(data, dict) or not isinstance(data.get("topics"), list) or not data["topics"]:
-        raise ImportTextError(f"{path}: topics: expected a non-empty list of {{code, name, weight}}")
+        raise ImportTextError(_("{path}: topics: expected a non-empty list of {{code, name, weight}}").format(
+                path=path))
     raw_topics = [dict(t) if isinstance(t, dict) else t for t in data["topics"]]
     keyword_tables = {str(t.get("code")): t.pop("keywords") for t in raw_topics if isinstance(t, dict) and "keywords" in t}
     try:
@@ -94,17 +96,19 @@ def load_exclusions(path: str | Path) -> dict[str, str]:
     ImportTextError
         If the file cannot be read, an entry lacks an id or reason, or an id repeats.
     """
-    data = read_json(path, ImportTextError, "exclusions")
+    data = read_json(path, ImportTextError, N_("exclusion list"))
     entries = data.get("exclusions") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        raise ImportTextError(f"{path}: exclusions: expected a list of {{id, reason}}")
+        raise ImportTextError(_("{path}: exclusions: expected a list of {{id, reason}}").format(path=path))
     out: dict[str, str] = {}
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict) or not entry.get("id") or not entry.get("reason"):
-            raise ImportTextError(f"{path}: exclusions[{index}]: needs an id and a reason (got {entry!r})")
+            raise ImportTextError(_("{path}: exclusions[{index}]: needs an id and a reason (got {entry!r})").format(
+                    path=path, index=index, entry=entry))
         key = f"{entry['id']}@{entry['where']}" if entry.get("where") else str(entry["id"])
         if key in out:
-            raise ImportTextError(f"{path}: exclusions[{index}]: {key} is listed twice")
+            raise ImportTextError(_("{path}: exclusions[{index}]: {key} is listed twice").format(
+                    path=path, index=index, key=key))
         out[key] = str(entry["reason"])
     return out
 
@@ -129,7 +133,7 @@ def _exclude(candidates: list[Candidate], exclusions: Mapping[str, str]) -> tupl
         if reason is None:
             kept.append(candidate)
         else:
-            excluded.append(Exclusion(candidate.item.id, f"exclusion list: {reason}", candidate.location, candidate.line))
+            excluded.append(Exclusion(candidate.item.id, _("exclusion list: {reason}").format(reason=reason), candidate.location, candidate.line))
     return kept, excluded
 
 
@@ -144,7 +148,8 @@ def _fit_format(items: list[Item], limits: Mapping[str, int], format_id: str) ->
     for item in items:
         limit = limits.get(item.type)
         if limit is not None and len(item.options) > limit:
-            reason = f"format {format_id}: {item.type} items print at most {limit} options (has {len(item.options)})"
+            reason = _("format {format}: {type} items print at most {limit} options (has {count})").format(
+                    format=format_id, type=type_name(item.type), limit=limit, count=len(item.options))
             excluded.append(Exclusion(item.id, reason, f"{item.provenance.document}#{item.provenance.number}"))
         else:
             kept.append(item)
@@ -161,7 +166,8 @@ def _merge_into(existing: Bank | None, items: list[Item]) -> tuple[list[Item], l
     for item in items:
         key = question_key(item.stem, [o.text for o in item.options])
         if item.id in ids or key in keys:
-            message = f"the bank already has this question as {keys.get(key, item.id)}; not added again"
+            message = _("the bank already has this question as {key}; not added again").format(
+                    key=keys.get(key, item.id))
             problems.append(ImportProblem(item.provenance.document, None, item.provenance.number, message, "warning", item.id))
             continue
         out.append(item)
@@ -184,7 +190,8 @@ def _held_out(excluded: list[Exclusion], merge_problems: list[ImportProblem], li
 
 def _stale_exclusions(exclusions: Mapping[str, str], seen: set[str]) -> list[ImportProblem]:
     return [
-        ImportProblem("exclusion list", None, None, f"{item_id} matches no imported question; remove the entry", "warning")
+        ImportProblem(_("exclusion list"), None, None, _("{item_id} matches no imported question; remove the entry").format(
+                item_id=item_id), "warning")
         for item_id in exclusions
         if item_id not in seen
     ]
@@ -352,6 +359,7 @@ def save_imported(imported: ImportedBank, out: str | Path) -> None:
         try:
             store_figure(imported.figure_data[sha], out)
         except OSError as exc:
-            raise ImportTextError(f"{out}: cannot write a figure file beside the bank ({exc.strerror})") from exc
+            raise ImportTextError(_("{path}: cannot write a figure file beside the bank ({reason})").format(
+                    path=out, reason=exc.strerror)) from exc
     save_bank(imported.bank, out)
     imported.written = True

@@ -27,6 +27,7 @@ from papergen.bank.model import OPTION_LABELS
 from papergen.errors import ImportTextError
 from papergen.importers.records import Origin, Record, choice_record, judge_record, judge_word, skipped_record, tidy
 from papergen.importers.source import decode_text
+from papergen.i18n import _
 
 __all__ = [
     "COLUMN_NAMES",
@@ -93,9 +94,11 @@ def parse_columns(spec: str) -> dict[str, str]:
     for part in filter(None, (p.strip() for p in re.split(r"[,，]", spec))):
         role, sep, header = (x.strip() for x in part.partition("="))
         if not sep or not header:
-            raise ImportTextError(f"--columns: {part!r} is not role=header (e.g. stem=题目内容)")
+            raise ImportTextError(_("--columns: {part!r} is not role=header (e.g. stem=题目内容)").format(
+                    part=part))
         if role not in ROLES:
-            raise ImportTextError(f"--columns: unknown role {role!r}; roles: {', '.join(ROLES)}")
+            raise ImportTextError(_("--columns: unknown role {role!r}; roles: {roles}").format(
+                    role=role, roles=', '.join(ROLES)))
         mapping[role] = header
     return mapping
 
@@ -163,7 +166,8 @@ def _row_record(row: Sequence[object], roles: Mapping[str, int], line: int) -> R
     number = fields.get("number") or None
     kind = TYPE_OF.get(name_key(fields["type"])) if fields.get("type") else None
     if fields.get("type") and kind is None:
-        return skipped_record("malformed", f"unknown question type {fields['type']!r}", number, line)
+        return skipped_record("malformed", _("unknown question type {type!r}").format(
+                type=fields['type']), number, line)
     if kind in ("fill_in", "essay"):
         return skipped_record(kind, None, number, line)
     kept = {k: fields[k] for k in ("id", "difficulty", "topic") if fields.get(k)}
@@ -172,14 +176,16 @@ def _row_record(row: Sequence[object], roles: Mapping[str, int], line: int) -> R
     truth = judge_word(answer) if answer else None
     if not options and kind in (None, "judge"):
         if answer and truth is None:
-            return skipped_record("malformed", f"true/false answer {answer!r} is not 对/错", number, line)
+            return skipped_record("malformed", _("true/false answer {answer!r} is not 对/错").format(
+                    answer=answer), number, line)
         return judge_record(stem, truth, origin)
     if truth is not None and not _LETTERS.match(answer):
         letters = [OPTION_LABELS[i] for i, text in enumerate(options) if judge_word(text) == truth]
     else:
         letters = _answer_letters(answer, options) if answer else []
     if letters is None:
-        return skipped_record("malformed", f"the answer {answer!r} is neither option letters nor an option's text", number, line)
+        return skipped_record("malformed", _("the answer {answer!r} is neither option letters nor an option's text").format(
+                answer=answer), number, line)
     return choice_record(stem, options, letters, origin, kind=kind if kind in ("single", "multi") else None)
 
 
@@ -195,8 +201,10 @@ def table_records(rows: Sequence[Sequence[object]], where: str, columns: Mapping
     if found is None:
         names = "/".join(COLUMN_NAMES["stem"][:2]) + " and " + "/".join(COLUMN_NAMES["answer"][:2])
         raise ImportTextError(
-            f"{where}: no header row with {names} columns in the first {_HEADER_ROWS} rows; "
-            "name them, or map yours with --columns stem=…,answer=…"
+            _(
+                "{where}: no header row with {names} columns in the first {rows} rows; name them, or map "
+                "yours with --columns stem=…,answer=…").format(
+                    where=where, names=names, rows=_HEADER_ROWS)
         )
     header, roles = found
     records = []
@@ -228,7 +236,7 @@ def read_csv_records(path: str | Path, columns: Mapping[str, str] | None = None,
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportTextError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise ImportTextError(_("{path}: cannot read ({reason})").format(path=path, reason=exc.strerror)) from exc
     text = decode_text(path, raw, encoding).lstrip("\ufeff")
     return table_records(csv_rows(text), str(path), columns)
 
@@ -247,7 +255,7 @@ def read_xlsx_sheets(path: str | Path, columns: Mapping[str, str] | None = None)
     try:  # a file object: openpyxl would refuse a name not ending in .xlsx
         workbook = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportTextError(f"{path}: not a readable Excel workbook ({exc})") from exc
+        raise ImportTextError(_("{path}: not a readable Excel workbook ({reason})").format(path=path, reason=exc)) from exc
     found, errors = False, []
     try:
         for sheet in workbook.worksheets:
@@ -262,4 +270,5 @@ def read_xlsx_sheets(path: str | Path, columns: Mapping[str, str] | None = None)
     finally:
         workbook.close()
     if not found:
-        raise ImportTextError(errors[0] if errors else f"{path}: the workbook has no sheet")
+        raise ImportTextError(errors[0] if errors else _("{path}: the workbook has no sheet").format(
+                path=path))

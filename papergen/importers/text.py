@@ -19,7 +19,7 @@ from papergen.importers.parse import (
     Skipped,
     parse_block,
 )
-from papergen.importers.result import FileCounts, ImportProblem, ImportResult
+from papergen.importers.result import FileCounts, ImportProblem, ImportResult, reason_name
 from papergen.importers.segment import (
     Section,
     SegmentParams,
@@ -32,6 +32,7 @@ from papergen.importers.unnumbered import (
     parse_line_lists,
     parse_questionnaire,
 )
+from papergen.i18n import _
 
 __all__ = ["TextParams", "read_outcomes", "read_candidates", "import_text", "item_settings"]
 
@@ -67,7 +68,8 @@ def _problem_for(src: SourceText, skipped: Skipped) -> ImportProblem | None:
     if skipped.reason not in ("no_answer", "malformed") or not skipped.message:
         return None
     number = None if skipped.number is None else str(skipped.number)
-    return ImportProblem(src.name, skipped.line, number, f"{skipped.reason}: {skipped.message}")
+    return ImportProblem(src.name, skipped.line, number, _("{reason}: {problem}").format(
+        reason=reason_name(skipped.reason), problem=skipped.message))
 
 
 def read_candidates(
@@ -95,7 +97,7 @@ def _warnings(src: SourceText, question: ParsedQuestion, item_id: str) -> list[I
     number = None if question.number is None else str(question.number)
     notes = list(question.warnings)
     if has_traditional(question.stem + "".join(o.text for o in question.options)):
-        notes.append("printed in traditional characters; the bank keeps them as printed")
+        notes.append(_("printed in traditional characters; the bank keeps them as printed"))
     return [ImportProblem(src.name, question.line, number, note, "warning", item_id) for note in notes]
 
 

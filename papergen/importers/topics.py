@@ -7,6 +7,7 @@ from papergen.errors import ImportTextError
 from papergen.importers.classify import TopicKeywords, topic_matches
 from papergen.files import read_json
 from papergen.resources import bundled_bank_path
+from papergen.i18n import N_, _
 
 __all__ = ["UNSORTED_TOPIC", "KEYWORD_BANK", "keyword_topics", "settle_topics"]
 
@@ -25,7 +26,7 @@ def keyword_topics() -> tuple[Topic, ...]:
         If the bundled bank cannot be read.
     """
     path = bundled_bank_path(KEYWORD_BANK)
-    data = read_json(path, ImportTextError, "bank")
+    data = read_json(path, ImportTextError, N_("bank"))
     return tuple(Topic.model_validate(t) for t in data["topics"])
 
 
@@ -42,14 +43,19 @@ def settle_topics(bank: Bank, keywords: TopicKeywords) -> tuple[Bank, str]:
     if matched:
         codes = sorted({i.topic for i in bank.items})
         note = (
-            f"no --topics: {matched} of {total} items matched the bundled keyword table and were sorted into the "
-            f"{KEYWORD_BANK} topics ({', '.join(codes)}); the other {total - matched} got its default topic "
-            f"{keywords.default}; give --topics to use your own"
+            _(
+                "no --topics: {matched} of {total} items matched the bundled keyword table and were sorted into "
+                "the {table} topics ({codes}); the other {other} got its default topic {default}; give "
+                "--topics to use your own").format(
+                    matched=matched, total=total, table=KEYWORD_BANK, codes=', '.join(codes), other=total - matched,
+                    default=keywords.default)
         )
         return bank, note
     items = [i.model_copy(update={"topic": UNSORTED_TOPIC.code}) for i in bank.items]
     note = (
-        f"no --topics: no item matched the bundled keyword table, so all {total} items got the one topic "
-        f"{UNSORTED_TOPIC.code} {UNSORTED_TOPIC.name}; give --topics to sort them"
+        _(
+            "no --topics: no item matched the bundled keyword table, so all {total} items got the one topic "
+            "{code} {name}; give --topics to sort them").format(
+                total=total, code=UNSORTED_TOPIC.code, name=UNSORTED_TOPIC.name)
     )
     return bank.model_copy(update={"topics": [UNSORTED_TOPIC], "items": items}), note

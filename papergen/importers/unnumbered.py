@@ -34,6 +34,7 @@ from papergen.importers.parse import (
 )
 from papergen.importers.segment import Section
 from papergen.importers.source import SourceText
+from papergen.i18n import _
 
 __all__ = ["is_questionnaire", "parse_questionnaire", "parse_line_lists"]
 
@@ -107,7 +108,7 @@ def parse_questionnaire(src: SourceText, section: Section, params: ParseParams =
         line = src.line_at(stem_start if src.text[stem_start:run.start()].strip() else run.start())
         starts = _option_starts(src, run.end(), end, params)
         if len(starts) < 2:
-            outcomes.append(Skipped("malformed", "fewer than two options after the '*' mark", None, line))
+            outcomes.append(Skipped("malformed", _("fewer than two options after the '*' mark"), None, line))
             stem_start = run.end()
             continue
         options, run_end, estimated = _run_options(src, starts, end)
@@ -116,7 +117,7 @@ def parse_questionnaire(src: SourceText, section: Section, params: ParseParams =
         stem_start = run_end
     tail = display_text(src.text[stem_start : section.end])
     if runs and tail:
-        outcomes.append(Skipped("malformed", f"a question without options ({tail[:30]}…)", None, src.line_at(stem_start)))
+        outcomes.append(Skipped("malformed", _("a question without options ({tail}…)").format(tail=tail[:30]), None, src.line_at(stem_start)))
     return outcomes
 
 
@@ -132,9 +133,9 @@ def _question(
 ) -> Outcome:
     stem = display_text(src.text[stem_start:stem_end])
     if len(stem) < params.min_stem_chars:
-        return Skipped("malformed", f"the stem is missing or too short ({stem!r})", None, line)
+        return Skipped("malformed", _("the stem is missing or too short ({stem!r})").format(stem=stem), None, line)
     if any(not text for text, _ in options):
-        return Skipped("malformed", "an option has no text", None, line)
+        return Skipped("malformed", _("an option has no text"), None, line)
     letters = tuple(_LABELS[i] for i, (_, right) in enumerate(options) if right)
     parsed = [ParsedOption(_LABELS[i], text) for i, (text, _) in enumerate(options)]
     sources = [StatedAnswer(letters=letters)] if letters else []
@@ -142,7 +143,8 @@ def _question(
         options=parsed, stem=stem, sources=sources, section=section, explanation=None, number=None, line=line
     )
     if estimated and isinstance(outcome, ParsedQuestion):
-        note = f"option {parsed[-1].label} runs into the next question; its end was estimated ({parsed[-1].text!r})"
+        note = _("option {label} runs into the next question; its end was estimated ({text!r})").format(
+                label=parsed[-1].label, text=parsed[-1].text)
         outcome = replace(outcome, warnings=outcome.warnings + (note,))
     return outcome
 
@@ -187,7 +189,7 @@ def _line_question(
     answers, own, answer_lines = _answer_lines(src, lines, j)
     stem = display_text(strip_stem_noise(src.text[lines[i][0] : lines[i][1]]))
     line = src.line_at(lines[i][0])
-    note = "only the candidate's own answer (我的答案) is printed, not the right one" if own and not answers else "no answer is given"
+    note = _("only the candidate's own answer (我的答案) is printed, not the right one") if own and not answers else _("no answer is given")
     outcome = make_question(
         options=options, stem=stem, sources=[a for a in answers if a.letters], section=section, explanation=None,
         number=None, line=line, stray_answer=answers[0] if answers else StatedAnswer(), no_answer_note=note,

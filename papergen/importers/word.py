@@ -24,6 +24,7 @@ from typing import Any
 from papergen.errors import ImportTextError
 from papergen.importers.records import Record
 from papergen.importers.table import find_header, table_records
+from papergen.i18n import _
 
 __all__ = ["DocxContent", "read_docx"]
 
@@ -149,7 +150,8 @@ def read_docx(path: str | Path) -> DocxContent:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds for a damaged file
-        raise ImportTextError(f"{path}: not a readable Word .docx document ({exc})") from exc
+        raise ImportTextError(_("{path}: not a readable Word .docx document ({reason})").format(
+                path=path, reason=exc)) from exc
     numbering, lines, content = _Numbering(document), [], DocxContent("")
     for block in _blocks(document):
         if hasattr(block, "rows"):

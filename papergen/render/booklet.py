@@ -48,6 +48,7 @@ from papergen.render.text import (
 from papergen.render.glyphs import serif_covers
 from papergen.render.typography import print_text
 from papergen.wording import format_points
+from papergen.i18n import _
 
 __all__ = ["BookletStyle", "body_face", "render_booklet", "options_per_line"]
 
@@ -140,29 +141,34 @@ def render_booklet(
 
 def _booklet_texts(paper: Paper) -> Iterator[tuple[str, str]]:
     fmt = paper.format
-    yield "format title", fmt.title
-    yield "exam id", paper.exam_id
+    yield _("format title"), fmt.title
+    yield _("exam id"), paper.exam_id
     yield "variant", paper.variant
     for i, line in enumerate(fmt.booklet_instructions()):
-        yield f"format instructions[{i}]", line
+        yield _("format instructions[{index}]").format(index=i), line
     for section in fmt.sections:
-        yield f"section {section.key} title", section.title
-        yield f"section {section.key} instructions", section.instructions
+        yield _("section {key} title").format(key=section.key), section.title
+        yield _("section {key} instructions").format(key=section.key), section.instructions
     for q in paper.questions:
-        yield f"item {q.item_id} (question {q.number}) stem", q.stem
+        yield _("item {item} (question {number}) stem").format(item=q.item_id, number=q.number), q.stem
         for option in q.options:
-            yield f"item {q.item_id} (question {q.number}) option {option.label}", option.text
+            yield _("item {item} (question {number}) option {label}").format(
+                item=q.item_id, number=q.number, label=option.label), option.text
         for k, figure in enumerate(q.figures):
             if figure.caption:
-                yield f"item {q.item_id} (question {q.number}) figure {k + 1} caption", figure.caption
+                yield _("item {item} (question {number}) figure {figure} caption").format(
+                    item=q.item_id, number=q.number, figure=k + 1), figure.caption
 
 
 def _check_height(flowable: Unsplittable, question: PaperQuestion, style: BookletStyle, where: str) -> None:
     height = flowable.wrap(style.frame_width_pt, style.frame_height_pt)[1]
     if height > style.frame_height_pt:
         raise RenderError(
-            f"{where}: item {question.item_id} (question {question.number}) is taller than a page "
-            f"(got {height:.0f} pt, page holds {style.frame_height_pt:.0f} pt); shorten the stem or options"
+            _(
+                "{where}: item {item} (question {number}) is taller than a page (got {height:.0f} pt, page "
+                "holds {page:.0f} pt); shorten the stem or options").format(
+                    where=where, item=question.item_id, number=question.number, height=height,
+                    page=style.frame_height_pt)
         )
 
 
@@ -314,7 +320,8 @@ def _question_flowable(
         indent = text_width_pt(question_label(question.number), style.text_size_pt)
         caption = TextStyle(style.text_size_pt - 1, style.text_leading_pt - 2, align="centre")
         parts += figure_flowables(question.figures, figure_root, width_pt=style.frame_width_pt - 2 * indent,
-                                  caption=caption, where=f"{where}: item {question.item_id} (question {question.number})")
+                                  caption=caption, where=_("{where}: item {item} (question {number})").format(
+                                      where=where, item=question.item_id, number=question.number))
     parts.extend(_option_flowables(question, style, face))
     flowable = Unsplittable(parts, space_after_pt=style.question_gap_pt)
     _check_height(flowable, question, style, where)

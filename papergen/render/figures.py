@@ -20,6 +20,7 @@ from papergen.errors import RenderError
 from papergen.exam import PaperFigure
 from papergen.render.fonts import CjkParagraph, TextStyle, markup, paragraph_style
 from papergen.render.units import PT_PER_MM
+from papergen.i18n import _
 
 __all__ = ["NATURAL_DPI", "figure_flowables"]
 
@@ -52,7 +53,8 @@ def figure_flowables(
         If a figure file is missing, differs from the recorded SHA-256, or is not a picture.
     """
     if figures and root is None:
-        raise RenderError(f"{where}: has figures but the bank's folder is unknown; build from the bank file")
+        raise RenderError(_("{where}: has figures but the bank's folder is unknown; build from the bank file").format(
+                where=where))
     parts: list[Flowable] = []
     for figure in figures:
         path = Path(root) / Path(*figure.path.split("/"))  # type: ignore[arg-type]
@@ -71,12 +73,15 @@ def _checked_size(path: Path, figure: PaperFigure, where: str) -> tuple[int, int
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RenderError(f"{where}: figure {figure.path} cannot be read ({exc.strerror}); looked for {path}") from exc
+        raise RenderError(_("{where}: figure {path} cannot be read ({reason}); looked for {looked}").format(
+                where=where, path=figure.path, reason=exc.strerror, looked=path)) from exc
     if hashlib.sha256(data).hexdigest() != figure.sha256:
-        raise RenderError(f"{where}: figure {figure.path} differs from the file the bank recorded (sha256); "
-                          "run papergen validate on the bank")
+        raise RenderError(_(
+            "{where}: figure {path} differs from the file the bank recorded (sha256); run papergen validate "
+            "on the bank").format(where=where, path=figure.path))
     try:
         with PilImage.open(path) as picture:
             return picture.size
     except (OSError, UnidentifiedImageError) as exc:
-        raise RenderError(f"{where}: figure {figure.path} is not a readable picture ({exc})") from exc
+        raise RenderError(_("{where}: figure {path} is not a readable picture ({reason})").format(
+                where=where, path=figure.path, reason=exc)) from exc

@@ -41,6 +41,7 @@ from papergen.render.glyphs import missing_glyphs
 from papergen.render.linebreak import NO_LINE_START, split_cjk_line
 from papergen.render.units import PT_PER_MM
 from papergen.resources import font_path, serif_font_path
+from papergen.i18n import _
 
 __all__ = [
     "FONT_NAME",
@@ -253,7 +254,7 @@ class GlyphProblem:
     def describe(self) -> str:
         """One line: where, and the characters with their code points."""
         chars = ", ".join(f"{ch!r} U+{ord(ch):04X}" for ch in self.characters)
-        return f"{self.where}: the font has no glyph for {chars}"
+        return _("{where}: the font has no glyph for {chars}").format(where=self.where, chars=chars)
 
 
 def glyph_problems(texts: Iterable[tuple[str, str]]) -> list[GlyphProblem]:
@@ -285,6 +286,8 @@ def require_glyphs(texts: Iterable[tuple[str, str]], *, document: str) -> None:
     if problems:
         listed = "; ".join(p.describe() for p in problems)
         raise RenderError(
-            f"{document}: {len(problems)} text(s) use characters the bundled font cannot draw: "
-            f"{listed}; replace them with characters of GB 2312 / common CJK or fix the item"
+            _(
+                "{document}: {count} text(s) use characters the bundled font cannot draw: {listed}; replace them "
+                "with characters of GB 2312 / common CJK or fix the item").format(
+                    document=document, count=len(problems), listed=listed)
         )

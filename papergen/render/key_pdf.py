@@ -34,6 +34,7 @@ from papergen.render.fonts import (
 from papergen.render.text import chinese_numeral
 from papergen.wording import JUDGE_TEXT, answer_text, format_points
 from papergen.render.units import mm_to_pt
+from papergen.i18n import _
 
 __all__ = ["KeyStyle", "render_key"]
 
@@ -118,14 +119,16 @@ def render_key(manifest: ExamManifest, path: str | Path, *, style: KeyStyle = DE
 
 def _key_texts(manifest: ExamManifest) -> Iterator[tuple[str, str]]:
     yield "title", manifest.title
-    yield "exam id", manifest.exam_id
+    yield _("exam id"), manifest.exam_id
     for section in manifest.format.sections:
-        yield f"section {section.key} title", section.title
+        yield _("section {key} title").format(key=section.key), section.title
     for variant in manifest.variants:
-        yield f"variant {variant.variant} name", variant.variant
+        yield _("variant {variant} name").format(variant=variant.variant), variant.variant
         for q in variant.questions:
-            yield f"variant {variant.variant} question {q.number} item id", q.item_id
-            yield f"variant {variant.variant} question {q.number} answer", _answer_text(q)
+            yield _("variant {variant} question {number} item id").format(
+                    variant=variant.variant, number=q.number), q.item_id
+            yield _("variant {variant} question {number} answer").format(
+                    variant=variant.variant, number=q.number), _answer_text(q)
 
 
 # -- one variant ---------------------------------------------------------------

@@ -26,6 +26,7 @@ from papergen.render.document import PdfInfo, new_canvas
 from papergen.render.fonts import glyph_problems, register_font
 from papergen.render.sheet_style import DEFAULT_STYLE, SheetStyle, SheetWording
 from papergen.render.units import PageSpace
+from papergen.i18n import _
 
 __all__ = ["SheetPrint", "SheetStyle", "SheetWording", "render_sheets", "sheet_fit_warnings"]
 
@@ -91,7 +92,8 @@ def render_sheets(
         problem of every sheet is listed.
     """
     if not sheets:
-        raise RenderError(f"{path}: no answer sheets to render (got 0); pass at least one SheetPrint")
+        raise RenderError(_("{path}: no answer sheets to render (got 0); pass at least one SheetPrint").format(
+                path=path))
     register_font()
     _check_sheets(layout, sheets, style, path)
     space = PageSpace(layout.page_width_mm, layout.page_height_mm)
@@ -130,7 +132,8 @@ def sheet_fit_warnings(
             value = values.get(box.key, "")
             note = parts.fit_field_value(box, value, style).describe(value) if value else ""
             if note:
-                warnings.append(f"{_sheet_name(index, sheet)} {box.key} {value[:20]!r}: {note}")
+                warnings.append(_("{sheet} {field} {value!r}: {note}").format(
+                    sheet=_sheet_name(index, sheet), field=box.key, value=value[:20], note=note))
     return warnings
 
 
@@ -139,8 +142,11 @@ def _field_values(sheet: SheetPrint) -> dict[str, str]:
     return {"name": sheet.candidate_name, "room": sheet.room, "seat": sheet.seat}
 
 def _sheet_name(index: int, sheet: SheetPrint) -> str:
-    who = f"candidate {sheet.candidate_number}" if sheet.candidate_number else f"variant {sheet.variant}"
-    return f"sheet {index + 1} ({who})"
+    if sheet.candidate_number:
+        who = _("candidate {number}").format(number=sheet.candidate_number)
+    else:
+        who = _("variant {variant}").format(variant=sheet.variant)
+    return _("sheet {index} ({who})").format(index=index + 1, who=who)
 
 
 def _instructions(sheet: SheetPrint, style: SheetStyle) -> tuple[str, ...]:
@@ -162,10 +168,10 @@ def _sheet_texts(sheet: SheetPrint, style: SheetStyle, name: str) -> Iterator[tu
 
 def _layout_texts(layout: SheetLayout) -> Iterator[tuple[str, str]]:
     for block in layout.blocks:
-        yield f"layout {layout.id} block {block.label}", block.label + "".join(block.printed)
+        yield _("layout {layout} block {label}").format(layout=layout.id, label=block.label), block.label + "".join(block.printed)
     for text_field in layout.fields:
-        yield f"layout {layout.id} field {text_field.key}", text_field.label
-    yield f"layout {layout.id} candidate_id label", layout.candidate_id.label
+        yield _("layout {layout} field {key}").format(layout=layout.id, key=text_field.key), text_field.label
+    yield _("layout {layout} candidate_id label").format(layout=layout.id), layout.candidate_id.label
 
 
 def _check_sheets(
@@ -180,12 +186,13 @@ def _check_sheets(
         number = sheet.candidate_number
         if number and (not number.isdigit() or len(number) > layout.candidate_id.digits):
             problems.append(
-                f"{name}: candidate number must be at most {layout.candidate_id.digits} digits "
-                f"(got {number!r})"
+                _("{name}: candidate number must be at most {digits} digits (got {number!r})").format(
+                        name=name, digits=layout.candidate_id.digits, number=number)
             )
     problems.extend(p.describe() for p in glyph_problems(texts))
     if problems:
-        raise RenderError(f"{path}: {len(problems)} problem(s): {'; '.join(problems)}")
+        raise RenderError(_("{path}: {count} problem(s): {problems}").format(
+            path=path, count=len(problems), problems=_("; ").join(problems)))
 
 
 # -- pages ---------------------------------------------------------------------

@@ -31,6 +31,7 @@ from papergen.render.sheet_draw import (
 )
 from papergen.render.sheet_style import DIGIT_VALUES, LEGEND_ROWS, SheetStyle
 from papergen.render.units import PT_PER_MM, PageSpace, mm_to_pt
+from papergen.i18n import _
 
 __all__ = [
     "draw_fiducials",
@@ -115,9 +116,10 @@ class FittedText:
     def describe(self, original: str) -> str:
         """What fitting did, for a warning (empty when the value fits as it is)."""
         if self.cut:
-            return (f"{len(original)} characters do not fit the box: printed at {self.size_pt:g} pt and cut "
-                    f"to {len(self.text) - 1} characters")
-        return f"shrunk to {self.size_pt:.1f} pt to fit the box" if self.shrunk else ""
+            return (_(
+                "{count} characters do not fit the box: printed at {size:g} pt and cut to {kept} "
+                "characters").format(count=len(original), size=self.size_pt, kept=len(self.text) - 1))
+        return _("shrunk to {size:.1f} pt to fit the box").format(size=self.size_pt) if self.shrunk else ""
 
 
 _ELLIPSIS = "…"
@@ -260,10 +262,11 @@ def _fit_paragraphs(
             return list(zip(paragraphs, heights, strict=True))
         size -= style.instructions_size_step_pt
     raise RenderError(
-        f"layout {layout.id}: the instructions do not fit the instructions box "
-        f"(got {len(lines)} lines for "
-        f"{layout.instructions.width_mm:g} x {layout.instructions.height_mm:g} mm "
-        f"at {style.instructions_min_size_pt:g} pt); shorten them or enlarge the box"
+        _(
+            "layout {layout}: the instructions do not fit the instructions box (got {count} lines for "
+            "{width:g} x {height:g} mm at {size:g} pt); shorten them or enlarge the box").format(
+                layout=layout.id, count=len(lines), width=layout.instructions.width_mm,
+                height=layout.instructions.height_mm, size=style.instructions_min_size_pt)
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from papergen.exam.format import Wording
+from papergen.i18n import _
 
 __all__ = [
     "SheetStyle",
@@ -40,7 +41,7 @@ class SheetWording:
     def texts(self) -> list[tuple[str, str]]:
         """Every text with its field name, for the glyph check."""
         return [
-            (f"sheet wording {name}", "".join(value) if isinstance(value, tuple) else value)
+            (_("sheet wording {name}").format(name=name), "".join(value) if isinstance(value, tuple) else value)
             for name, value in self.__dict__.items()
         ]
 

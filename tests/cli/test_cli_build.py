@@ -87,3 +87,13 @@ def test_build_help_starts_with_a_verb_and_ends_with_an_example():
     help_text = result.output.split("Options:")[0]
     assert help_text.split("\n", 2)[2].lstrip().startswith("Assemble an exam")
     assert help_text.rstrip().endswith("--out exam/ --roster candidates.csv")
+
+
+def test_build_summary_speaks_chinese_under_lang_zh(bank_file, tmp_path):
+    out = tmp_path / "exam"
+    result = run("--lang", "zh", "build", bank_file, "--format", "cs-180", "--variants", 2, "--seed", 7, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert f"已写出 {out / 'key.json'}" in result.output
+    assert "考试 cs-180-7：2 套试卷，0 名考生" in result.output
+    assert "A 卷：single A 35 B 35 C 35 D 35，最长连续相同答案 3；judge 对" in result.output
+    assert "wrote" not in result.output and "longest run" not in result.output

@@ -120,3 +120,17 @@ def test_commands_have_help_ending_with_an_example():
         result = _run(command, "-h")
         assert result.exit_code == 0
         assert "Example:" in result.output and f"papergen {command}" in result.output
+
+
+def test_import_report_speaks_chinese_under_lang_zh_and_english_by_default(tmp_path):
+    sources = [str(FIXTURES / "answer_after_options.txt"), str(FIXTURES / "malformed.txt")]
+    args = ["import", *sources, "--topics", str(FIXTURES / "topics.json")]
+    english = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "en.json")])  # first: --lang zh stays set
+    chinese = CliRunner().invoke(main, ["--lang", "zh", *args, "--out", str(tmp_path / "zh.json")])
+    assert "answer_after_options.txt：11 个文本块：读出试题 10 道（单选题 10，多选题 0，判断题 0）" in chinese.output
+    assert "错误：malformed.txt:3 第 1 题：格式不全：答案 E 不在选项中（A, B, C, D）" in chinese.output
+    assert "已将 10 道试题（单选题 10，多选题 0，判断题 0）写入" in chinese.output
+    assert "错误：在 malformed.txt 中没有找到带答案的试题；支持的格式：纯文本" in chinese.output
+    assert "parsed" not in chinese.output and "blocks" not in chinese.output
+    assert "answer_after_options.txt: 11 blocks: parsed 10 (single 10, multi 0, judge 0)" in english.output
+    assert "error: malformed.txt:3 item 1: malformed: answer E is not among the options (A, B, C, D)" in english.output

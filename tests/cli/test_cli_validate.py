@@ -107,3 +107,15 @@ def test_commands_have_help_ending_with_an_example(command):
     assert result.exit_code == 0
     example = result.output.split("Example:")[1]
     assert example.lstrip().startswith(f"papergen {command}")
+
+
+def test_validate_speaks_chinese_under_lang_zh_and_english_by_default(make_item, make_bank_data, write_json):
+    bank = write_json("bad.json", make_bank_data([make_item("s1", answer="E"), make_item("s2")]))
+    english = _run("validate", bank)  # first: --lang zh stays set for the rest of the process
+    chinese = _run("--lang", "zh", "validate", bank)
+    assert chinese.exit_code == english.exit_code == 1
+    assert "错误：items[0].answer [s1]：\"E\" 不在选项中（A, B, C, D）" in chinese.output
+    assert "审核状态：草稿 2，已复核 0，已审定 0，已停用 0" in chinese.output
+    assert f"{bank}：2 道试题中有 1 个错误、0 个警告" in chinese.output
+    assert 'error: items[0].answer [s1]: "E" not among the options (A, B, C, D)' in english.output
+    assert f"{bank}: 1 error, 0 warnings in 2 items" in english.output
