@@ -64,8 +64,23 @@ def _translated_help(command: click.Command, ctx: click.Context | None = None) -
             setattr(owner, attribute, text)
 
 
+def _english_help(option: click.Option | None, made_now: bool) -> click.Option | None:
+    """The help option, its help set back to English when click has just made it, to be translated when shown.
+
+    click makes the option once per command, its help translated then: kept as
+    made, a page shown in Chinese first would show it in Chinese ever after.
+    """
+    if option is not None and made_now:
+        option.help = N_("Show this message and exit.")
+    return option
+
+
 class LocalisedCommand(click.Command):
     """A command whose help page is translated when shown."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        made_now = self._help_option is None
+        return _english_help(super().get_help_option(ctx), made_now)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self, ctx):
@@ -80,6 +95,10 @@ class LocalisedGroup(click.Group):
     """A command group whose help page, and its commands' one-line summaries, are translated when shown."""
 
     command_class = LocalisedCommand
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        made_now = self._help_option is None
+        return _english_help(super().get_help_option(ctx), made_now)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self, ctx):
