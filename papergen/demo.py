@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from papergen.errors import SimulationError
 from papergen.i18n import N_, _, ngettext
 from papergen.grading import GradeSummary, grade_batch
 from papergen.report.run import ReportRun, write_reports
+from papergen.report.wording import columns
 from papergen.resources import bundled_bank_path, bundled_format_path
 from papergen.simulate import SimExtras, SimResult, simulate_scans
 
@@ -234,13 +234,8 @@ class _Tally:
 
 def _aligned(rows: list[tuple[str, Path]]) -> list[str]:
     """``"  name   folder"`` lines with the folders lined up (a Chinese character is two columns wide)."""
-    width = max(_columns(name) for name, _folder in rows) + 3
-    return [f"  {name}{' ' * (width - _columns(name))}{folder}" for name, folder in rows]
-
-
-def _columns(text: str) -> int:
-    """Terminal columns of ``text``: two for a wide (CJK) character, one for any other."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    width = max(columns(name) for name, _folder in rows) + 3
+    return [f"  {name}{' ' * (width - columns(name))}{folder}" for name, folder in rows]
 
 
 def _extras_note(extras: SimExtras, simulation: SimResult) -> str:

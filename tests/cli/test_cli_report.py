@@ -46,7 +46,7 @@ def test_report_writes_every_output_of_every_exam(results):
     assert names == ["item-analysis-CS2026A.csv", "report-CS2026A.html", "report-CS2026A.pdf",
                      "results-CS2026A.xlsx", "slips-CS2026A.html", "slips-CS2026A.pdf"]
     assert "Exams: CS2026A" in result.output
-    assert "及格线 55" in (results / "reports" / "report-CS2026A.html").read_text(encoding="utf-8")
+    assert "pass mark 55" in (results / "reports" / "report-CS2026A.html").read_text(encoding="utf-8")
 
 
 def test_report_format_html_only_writes_no_pdf(results):
