@@ -188,9 +188,9 @@ def unsettled_warnings(store: Store, results: Path) -> list[str]:
     counts = flag_counts(store)
     warnings = []
     if counts.total:
-        warnings.append(_("{questions} questions, {numbers} candidate numbers and {set_aside} set-aside sheets "
-                          "still need review ({total} flags not settled): scores may still change; settle them "
-                          "with 'papergen review {results}'").format(
+        warnings.append(_("still to review: questions {questions}, candidate numbers {numbers}, set-aside sheets "
+                          "{set_aside} ({total} flags in all): scores may still change; settle them with "
+                          "'papergen review {results}'").format(
             questions=counts.questions, numbers=counts.identity, set_aside=counts.set_aside, total=counts.total,
             results=results))
     decided = sum(1 for s in store.graded_sheets() if s.decisions)
