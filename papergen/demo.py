@@ -129,7 +129,9 @@ class DemoResult:
             _("Exam {exam}: {variants} variants of {questions} questions, built from the bundled bank").format(
                 exam=self.build.exam_id, variants=len(self.build.papers),
                 questions=len(self.build.papers[0].questions)),
-            _("Simulated {candidates} candidates: {pages} scanned pages in {files} files{extras}").format(
+            ngettext("Simulated {candidates} candidates: {pages} scanned pages in {files} file{extras}",
+                     "Simulated {candidates} candidates: {pages} scanned pages in {files} files{extras}",
+                     len(self.simulation.files)).format(
                 candidates=self.simulation.sheets, pages=self.simulation.pages, files=len(self.simulation.files),
                 extras=_extras_note(self.params.extras, self.simulation)),
             _("Graded {sheets} ({flagged} flagged for review), {blanks}, {problems} set aside with a reason "

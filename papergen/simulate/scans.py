@@ -37,7 +37,7 @@ from papergen.assembly.rng import derive_random, stream_digest
 from papergen.bank.io import load_bank
 from papergen.bank.model import Bank
 from papergen.errors import BankError, FormatError, SimulationError
-from papergen.i18n import _
+from papergen.i18n import _, ngettext
 from papergen.exam import ExamManifest, load_manifest, manifest_layout
 from papergen.files import write_json
 from papergen.render import GENERIC, GENERIC_SHEET_PDF, exam_sheet_print, render_sheets
@@ -136,7 +136,9 @@ class SimResult:
     def describe(self) -> list[str]:
         """Human-readable lines for the command line: what was simulated and where it went."""
         return [
-            _("Simulated {candidates} candidates of exam {exam}: {pages} pages in {files} files ({seconds} s)").format(
+            ngettext("Simulated {candidates} candidates of exam {exam}: {pages} pages in {files} file ({seconds} s)",
+                     "Simulated {candidates} candidates of exam {exam}: {pages} pages in {files} files ({seconds} s)",
+                     len(self.files)).format(
                 candidates=self.sheets, exam=self.exam_id, pages=self.pages, files=len(self.files),
                 seconds=f"{self.elapsed_s:.1f}"),
             _("Scans: {folder}").format(folder=self.scans_dir),
