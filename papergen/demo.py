@@ -26,12 +26,25 @@ from papergen.simulate.accuracy import AccuracyReport, ScoreCheck, accuracy_from
 from papergen.bank.io import load_bank
 from papergen.build import BuildResult, build_exam
 from papergen.errors import SimulationError
+from papergen.i18n import N_, _, ngettext
 from papergen.grading import GradeSummary, grade_batch
 from papergen.report.run import ReportRun, write_reports
+from papergen.report.wording import columns
 from papergen.resources import bundled_bank_path, bundled_format_path
 from papergen.simulate import SimExtras, SimResult, simulate_scans
 
-__all__ = ["DemoParams", "DemoResult", "run_demo"]
+__all__ = ["DemoParams", "DemoResult", "run_demo", "STEPS"]
+
+STEPS = {
+    "build": N_("Building the exam from the bundled bank"),
+    "simulate": N_("Simulating the candidates' scanned sheets"),
+    "grade": N_("Grading the scans"),
+    "report": N_("Writing the reports"),
+}
+"""The demo's steps, as :func:`run_demo` names them to its progress callback."""
+
+StepProgress = Callable[[str, int, int], None]
+"""``(step label, done, total)``."""
 
 
 @dataclass(frozen=True)
@@ -110,23 +123,34 @@ class DemoResult:
         """A friendly summary: what was made, how grading went, where to look."""
         g, s, acc = self.grading, self.scores, self.accuracy
         problems = len(g.refused) + len(g.quarantined) + len(g.not_a_sheet) + len(g.errors)
+        folders = [(_("exam papers"), self.exam_dir), (_("scans"), self.scans_dir),
+                   (_("results (CSV)"), self.results_dir), (_("reports"), self.reports_dir)]
         return [
-            f"Exam {self.build.exam_id}: {len(self.build.papers)} variants of "
-            f"{len(self.build.papers[0].questions)} questions, built from the bundled bank",
-            f"Simulated {self.simulation.sheets} candidates: {self.simulation.pages} scanned pages in "
-            f"{len(self.simulation.files)} files{_extras_note(self.params.extras, self.simulation)}",
-            f"Graded {_count(g.graded, 'sheet')} ({g.flagged} flagged for review), {_count(len(g.blank), 'blank page')}, "
-            f"{_count(problems, 'page')} set aside with a reason (see review.csv)",
-            f"Checked against the truth: {s.unflagged_equal} of {_count(s.unflagged, 'unflagged sheet')} scored "
-            f"exactly as the candidates meant; {_count(acc.overall.misread, 'bubble')} misread without a flag "
-            f"out of {acc.overall.bubbles}",
+            _("Exam {exam}: {variants} variants of {questions} questions, built from the bundled bank").format(
+                exam=self.build.exam_id, variants=len(self.build.papers),
+                questions=len(self.build.papers[0].questions)),
+            ngettext("Simulated {candidates} candidates: {pages} scanned pages in {files} file{extras}",
+                     "Simulated {candidates} candidates: {pages} scanned pages in {files} files{extras}",
+                     len(self.simulation.files)).format(
+                candidates=self.simulation.sheets, pages=self.simulation.pages, files=len(self.simulation.files),
+                extras=_extras_note(self.params.extras, self.simulation)),
+            _("Graded {sheets} ({flagged} flagged for review), {blanks}, {problems} set aside with a reason "
+              "(see review.csv)").format(
+                sheets=ngettext("{n} sheet", "{n} sheets", g.graded).format(n=g.graded), flagged=g.flagged,
+                blanks=ngettext("{n} blank page", "{n} blank pages", len(g.blank)).format(n=len(g.blank)),
+                problems=ngettext("{n} page", "{n} pages", problems).format(n=problems)),
+            _("Checked against the truth: {equal} of {sheets} scored exactly as the candidates meant; {misread} "
+              "misread without a flag out of {bubbles}").format(
+                equal=s.unflagged_equal,
+                sheets=ngettext("{n} unflagged sheet", "{n} unflagged sheets", s.unflagged).format(n=s.unflagged),
+                misread=ngettext("{n} bubble", "{n} bubbles", acc.overall.misread).format(n=acc.overall.misread),
+                bubbles=acc.overall.bubbles),
             "",
-            f"  exam papers     {self.exam_dir}",
-            f"  scans           {self.scans_dir}",
-            f"  results (CSV)   {self.results_dir}",
-            f"  reports         {self.reports_dir}",
-            f"Done in {self.elapsed_s:.0f} s.  Open {self._first_report()} in a browser, or grade the scans "
-            f"yourself: papergen grade {self.scans_dir} --key {self.exam_dir / 'key.json'} --out <folder>",
+            *_aligned(folders),
+            _("Done in {seconds} s.  Open {report} in a browser, or grade the scans yourself: "
+              "papergen grade {scans} --key {key} --out <folder>").format(
+                seconds=f"{self.elapsed_s:.0f}", report=self._first_report(), scans=self.scans_dir,
+                key=self.exam_dir / "key.json"),
         ]
 
     def _first_report(self) -> Path:
@@ -136,7 +160,7 @@ class DemoResult:
 
 
 def run_demo(out_dir: str | Path, *, candidates: int = 30, seed: int = 7, params: DemoParams = DemoParams(),
-             progress: Callable[[str], None] | None = None) -> DemoResult:
+             progress: StepProgress | None = None) -> DemoResult:
     """Build an exam, simulate a sitting's scans, grade them and write exports and reports.
 
     Parameters
@@ -150,7 +174,8 @@ def run_demo(out_dir: str | Path, *, candidates: int = 30, seed: int = 7, params
     params : DemoParams
         Bank, format, variants and simulation settings.
     progress : callable, optional
-        Called with a short line as each step starts.
+        Called with ``(label, done, total)``: the step's label (translated,
+        from :data:`STEPS`) and how far it is, as each step starts and moves on.
 
     Returns
     -------
@@ -164,21 +189,21 @@ def run_demo(out_dir: str | Path, *, candidates: int = 30, seed: int = 7, params
         From a stage that fails (bank, format, assembly, rendering, grading).
     """
     started = time.perf_counter()
-    say = progress or (lambda line: None)
+    step = _steps(progress)
     out = _empty_folder(Path(out_dir))
     workers = params.worker_count()
     bank_path = bundled_bank_path(params.bank_id)
-    say("Building the exam from the bundled bank")
+    step("build")(0, 1)
     built = build_exam(bank_path, bundled_format_path(params.format_id), out_dir=out / "exam",
                        variants=params.variants, seed=seed, workers=workers)
-    say(f"Simulating {candidates} candidates and their scans")
+    step("build")(1, 1)
     simulation = simulate_scans(out / "exam", out, candidates=candidates, seed=seed, profile=params.profile,
-                                mix=params.mix, extras=params.extras, bank=load_bank(bank_path), workers=workers)
-    say("Grading the scans")
+                                mix=params.mix, extras=params.extras, bank=load_bank(bank_path), workers=workers,
+                                progress=step("simulate"))
     results = out / "results"
-    grading = grade_batch([simulation.scans_dir], [built.manifest], results)
-    say("Writing the reports")
-    reports = write_reports(results, out / "reports", bank=load_bank(bank_path))
+    graded = _Tally(step("grade"), simulation.pages)
+    grading = grade_batch([simulation.scans_dir], [built.manifest], results, progress=graded.add)
+    reports = write_reports(results, out / "reports", bank=load_bank(bank_path), progress=step("report"))
     return DemoResult(
         out_dir=out, exam_dir=out / "exam", scans_dir=simulation.scans_dir, truth_dir=simulation.truth_dir,
         results_dir=results, reports_dir=out / "reports", build=built, simulation=simulation, grading=grading,
@@ -187,9 +212,32 @@ def run_demo(out_dir: str | Path, *, candidates: int = 30, seed: int = 7, params
     )
 
 
-def _count(n: int, noun: str) -> str:
-    """``"1 sheet"``, ``"2 sheets"``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def _steps(progress: StepProgress | None) -> Callable[[str], Callable[[int, int], None]]:
+    """``step(name)``: the ``(done, total)`` callback of one step of :data:`STEPS`, reporting to ``progress``."""
+    def step(name: str) -> Callable[[int, int], None]:
+        if progress is None:
+            return lambda done, total: None
+        return lambda done, total: progress(_(STEPS[name]), done, total)
+    return step
+
+
+@dataclass
+class _Tally:
+    """Counts grading's one-per-page ticks into ``(done, total)`` calls."""
+
+    report: Callable[[int, int], None]
+    total: int
+    done: int = 0
+
+    def add(self, pages: int) -> None:
+        self.done += pages
+        self.report(self.done, self.total)
+
+
+def _aligned(rows: list[tuple[str, Path]]) -> list[str]:
+    """``"  name   folder"`` lines with the folders lined up (a Chinese character is two columns wide)."""
+    width = max(columns(name) for name, _folder in rows) + 3
+    return [f"  {name}{' ' * (width - columns(name))}{folder}" for name, folder in rows]
 
 
 def _extras_note(extras: SimExtras, simulation: SimResult) -> str:
@@ -199,15 +247,16 @@ def _extras_note(extras: SimExtras, simulation: SimResult) -> str:
     back of every sheet, besides the extra backs asked for.
     """
     backs = simulation.pages - simulation.sheets - extras.foreign_sheets
-    parts = [(backs, "blank back", "blank backs"),
-             (extras.foreign_sheets, "sheet of another exam", "sheets of another exam"),
-             (extras.folded_sheets, "folded sheet", "folded sheets")]
-    named = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
-    return f" (with {', '.join(named)})" if named else ""
+    foreign, folded = extras.foreign_sheets, extras.folded_sheets
+    named = [text.format(n=n) for n, text in (
+        (backs, ngettext("{n} blank back", "{n} blank backs", backs)),
+        (foreign, ngettext("{n} sheet of another exam", "{n} sheets of another exam", foreign)),
+        (folded, ngettext("{n} folded sheet", "{n} folded sheets", folded))) if n]
+    return _(" (with {things})").format(things=_(", ").join(named)) if named else ""
 
 
 def _empty_folder(out: Path) -> Path:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise SimulationError(f"{out}: folder is not empty; run the demo into a new folder")
+        raise SimulationError(_("{folder}: folder is not empty; run the demo into a new folder").format(folder=out))
     out.mkdir(parents=True, exist_ok=True)
     return out

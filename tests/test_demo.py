@@ -12,13 +12,19 @@ from papergen.errors import SimulationError
 from papergen.bank import load_bank
 from papergen.files import CSV_ENCODING
 from papergen.grading import open_results
+from papergen.i18n import using_language
 from papergen.report import exam_report
 from papergen.resources import bundled_bank_path
 
 
+PROGRESS: list[tuple[str, int, int]] = []
+"""What the module's demo told its progress callback."""
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    return run_demo(tmp_path_factory.mktemp("demo") / "out", candidates=5, seed=11, params=DemoParams(workers=1))
+    return run_demo(tmp_path_factory.mktemp("demo") / "out", candidates=5, seed=11, params=DemoParams(workers=1),
+                    progress=lambda label, done, total: PROGRESS.append((label, done, total)))
 
 
 def test_the_demo_writes_the_exam_the_scans_the_results_and_the_reports(demo):
@@ -61,6 +67,28 @@ def test_the_summary_says_where_everything_is(demo):
     assert f"Graded {demo.grading.graded} sheets" in text
 
 
+def test_the_summary_speaks_chinese_with_the_folders_lined_up(demo):
+    with using_language("zh"):
+        lines = demo.summary_lines()
+    assert lines[2].startswith(f"已评分 {demo.grading.graded} 张答题卡（")
+    folders = [line for line in lines if line.startswith("  ")]
+    assert [line.split()[0] for line in folders] == ["试卷", "扫描件", "成绩（CSV）", "报告"]
+    starts = {line.index(str(folder)) + sum(c > "\u2e7f" for c in line[:line.index(str(folder))])
+              for line, folder in zip(folders, (demo.exam_dir, demo.scans_dir, demo.results_dir, demo.reports_dir))}
+    assert len(starts) == 1  # the same column on a terminal, a Chinese character being two columns wide
+    assert lines[-1].startswith("用时 ") and "papergen grade" in lines[-1]
+
+
+def test_each_step_tells_its_progress_in_order_up_to_its_total(demo):
+    labels = list(dict.fromkeys(label for label, _, _ in PROGRESS))
+    assert labels == ["Building the exam from the bundled bank", "Simulating the candidates' scanned sheets",
+                      "Grading the scans", "Writing the reports"]
+    for label in labels:
+        steps = [(done, total) for name, done, total in PROGRESS if name == label]
+        assert [done for done, _ in steps] == sorted(done for done, _ in steps)
+        assert steps[-1][0] == steps[-1][1] > 0, (label, steps)
+
+
 def test_the_demo_refuses_a_folder_that_is_not_empty(tmp_path):
     (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(SimulationError, match="folder is not empty; run the demo into a new folder"):
@@ -78,8 +106,8 @@ def _blank_backs(n: int) -> str:
 
 def test_the_demo_report_numbers_its_parts_without_gaps_and_needs_no_bank_for_topics(demo):
     page = next(demo.reports_dir.glob("report-*.html")).read_text(encoding="utf-8")
-    numbers = "".join(re.findall(r"<h2>([一二三四五六七八九十])、", page))
-    assert numbers == "一二三四五六七八九十"[: len(numbers)] and len(numbers) >= 7
+    numbers = [int(n) for n in re.findall(r"<h2>(\d+)\. ", page)]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 7
     names = load_bank(bundled_bank_path("customer-service")).topic_names()
     with open_results(demo.results_dir) as store:
         [exam_id] = store.manifests()

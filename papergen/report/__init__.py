@@ -20,6 +20,8 @@ annotate
     Scanned sheets overlaid with what was read and how it was scored.
 tables
     The item-analysis CSV and the XLSX workbook of scores and item analysis.
+rescore_text
+    What a rescore changed, as lines for the command line.
 run
     ``papergen report``: every output for every exam of a results folder.
 
@@ -33,6 +35,7 @@ from papergen.report.cohort import Cohort, CohortItem, ExcludedSheet, build_coho
 from papergen.report.html_report import render_report_html, report_html
 from papergen.report.item_analysis import AnalysisParams, CohortAnalysis, ItemAnalysis, analyse_cohort
 from papergen.report.pdf_report import render_report_pdf
+from papergen.report.rescore_text import rescore_lines
 from papergen.report.run import (
     REPORT_FORMATS,
     ReportRun,
@@ -68,6 +71,7 @@ __all__ = [
     "render_report_pdf",
     "render_slips_html",
     "render_slips_pdf",
+    "rescore_lines",
     "report_html",
     "summarise_cohort",
     "write_exam_exports",

@@ -24,6 +24,7 @@ from papergen.bank.model import OPTION_LABELS, Bank
 from papergen.errors import ReportError
 from papergen.exam import ExamManifest, KeyQuestion, PaperFormat
 from papergen.grading import DUPLICATE_SCAN, GradedSheet, QuestionScore, Store, printed_to_bank
+from papergen.i18n import _
 
 __all__ = [
     "CohortItem",
@@ -212,10 +213,12 @@ def load_cohort(store: Store, exam_id: str, *, bank: Bank | None = None) -> Coho
     manifest = store.manifest(exam_id)
     if manifest is None:
         known = sorted(store.manifests())
-        raise ReportError(f"{store.path}: no exam {exam_id!r} in the results store (has {known})")
+        raise ReportError(_("{path}: no exam {exam!r} in the results store (has {known})").format(
+            path=store.path, exam=exam_id, known=known))
     sheets = store.graded_sheets(exam_id)
     if not sheets:
-        raise ReportError(f"{store.path}: exam {exam_id}: no graded sheet yet; grade scans first")
+        raise ReportError(_("{path}: exam {exam}: no graded sheet yet; grade scans first").format(
+            path=store.path, exam=exam_id))
     return build_cohort(manifest, sheets, bank=bank)
 
 
@@ -230,7 +233,7 @@ def build_cohort(manifest: ExamManifest, sheets: Sequence[GradedSheet], *, bank:
     """
     kept, excluded = _drop_second_copies(sheets)
     if not kept:
-        raise ReportError(f"exam {manifest.exam_id}: no graded sheet to report on")
+        raise ReportError(_("exam {exam}: no graded sheet to report on").format(exam=manifest.exam_id))
     items = _cohort_items(manifest, bank)
     column = {it.item_id: i for i, it in enumerate(items)}
     by_variant = {v.variant: v for v in manifest.variants}
@@ -242,8 +245,10 @@ def build_cohort(manifest: ExamManifest, sheets: Sequence[GradedSheet], *, bank:
     for row, sheet in enumerate(kept):
         key = by_variant.get(sheet.score.variant)
         if key is None:
-            raise ReportError(f"exam {manifest.exam_id}: {sheet.page.source} page {sheet.page.page_no}: variant "
-                              f"{sheet.score.variant!r} is not in the key (has {sorted(by_variant)})")
+            raise ReportError(_("exam {exam}: {file} page {page}: variant {variant!r} is not in the key "
+                                "(has {known})").format(exam=manifest.exam_id, file=sheet.page.source,
+                                                        page=sheet.page.page_no, variant=sheet.score.variant,
+                                                        known=sorted(by_variant)))
         _fill_row(row, sheet, key.questions, items, column, points, marked, presented)
     return _assemble(manifest, items, kept, excluded, points, marked, presented, bank)
 
@@ -304,12 +309,15 @@ def _cohort_items(manifest: ExamManifest, bank: Bank | None) -> tuple[CohortItem
                 continue
             if ((known.key, known.also_accept, known.dropped, known.awarded)
                     != (item.key, item.also_accept, item.dropped, item.awarded)):
-                problems.append(f"item {q.item_id}: variant {variant.variant} question {q.number} has key "
-                                f"{''.join(item.key)}, another variant {''.join(known.key)}")
+                problems.append(_("item {item}: variant {variant} question {question} has key {key}, another "
+                                  "variant {other}").format(item=q.item_id, variant=variant.variant,
+                                                            question=q.number, key="".join(item.key),
+                                                            other="".join(known.key)))
             known.numbers[variant.variant] = q.number
             known.permutations.update(item.permutations)
     if problems:
-        raise ReportError(f"exam {manifest.exam_id}: the key is inconsistent across variants: {'; '.join(problems)}")
+        raise ReportError(_("exam {exam}: the key is inconsistent across variants: {problems}").format(
+            exam=manifest.exam_id, problems="; ".join(problems)))
     order = {s.key: i for i, s in enumerate(manifest.format.sections)}
     variants = sorted(v.variant for v in manifest.variants)
 

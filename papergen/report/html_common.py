@@ -57,14 +57,14 @@ def esc(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def html_page(title: str, body: str, *, css: str = BASE_CSS) -> str:
+def html_page(title: str, body: str, *, css: str = BASE_CSS, lang: str = "zh-CN") -> str:
     """A complete HTML5 document (UTF-8) with the given title, inline styles and body markup.
 
     The styles start with the embedded font (see :mod:`papergen.report.webfont`), subset to the
-    characters of ``title`` and ``body``.
+    characters of ``title`` and ``body``; ``lang`` is the page's language (``"zh-CN"``, ``"en"``).
     """
     return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<!DOCTYPE html>\n<html lang=\"{esc(lang)}\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{esc(title)}</title>\n"
         f"<style>{font_face_css(title + body)}{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )

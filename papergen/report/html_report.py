@@ -9,19 +9,24 @@ from papergen.report.charts import ChartStyle
 from papergen.report.html_common import esc, html_page, html_pairs_table, html_table, svg_chart, write_html
 from papergen.report.report_charts import ReportCharts, report_charts
 from papergen.report.report_text import (
-    DEFINITIONS,
-    MISKEY_NOTE,
     TextTable,
     correction_lines,
     d_chart_title,
+    definitions,
     excluded_lines,
     facts_line,
+    html_lang,
     item_table,
+    miskey_note,
     miskey_table,
+    no_correction_note,
+    no_miskey_note,
+    notes_title,
     p_chart_title,
     part_headings,
     pending_note,
     report_title,
+    row_legend,
     score_chart_title,
     section_table,
     small_sample_note,
@@ -47,7 +52,7 @@ class ReportHtmlStyle:
 
 
 def report_html(report: CohortReport, *, style: ReportHtmlStyle = ReportHtmlStyle()) -> str:
-    """The cohort report as a complete HTML document (a string)."""
+    """The cohort report as a complete HTML document (a string), in the language in use."""
     charts = report_charts(report, chart=style.chart, small_chart=style.small_chart)
     headings = part_headings(report)
     sections = [
@@ -55,9 +60,9 @@ def report_html(report: CohortReport, *, style: ReportHtmlStyle = ReportHtmlStyl
         _overview(report, charts, headings),
         _quality(report, charts, headings),
         f"<h2>{esc(headings['items'])}</h2>\n{_warnings([small_sample_note(report)])}"
-        "<p class=\"note\">浅红底：疑似答案有误；浅黄底：区分度低、过易或过难。</p>\n" + _table(item_table(report)),
+        f"<p class=\"note\">{esc(row_legend())}</p>\n" + _table(item_table(report)),
     ]
-    return html_page(report_title(report), "\n".join(sections))
+    return html_page(report_title(report), "\n".join(sections), lang=html_lang())
 
 
 def render_report_html(report: CohortReport, path: str | Path, *,
@@ -98,16 +103,16 @@ def _quality(report: CohortReport, charts: ReportCharts, headings: dict[str, str
              svg_chart(charts.discrimination, label=d_chart_title()), f"<h2>{esc(headings['miskeys'])}</h2>"]
     suspects = miskey_table(report)
     if suspects.rows:
-        parts += [_table(suspects), f"<p class=\"note\">{esc(MISKEY_NOTE)}</p>"]
+        parts += [_table(suspects), f"<p class=\"note\">{esc(miskey_note())}</p>"]
     else:
-        parts.append("<p>未发现疑似答案有误的试题。</p>")
+        parts.append(f"<p>{esc(no_miskey_note())}</p>")
     parts.append(f"<h2>{esc(headings['corrections'])}</h2>")
-    parts += [f"<p>{esc(line)}</p>" for line in correction_lines(report)] or ["<p>本次成绩未经答案更正。</p>"]
+    parts += [f"<p>{esc(line)}</p>" for line in correction_lines(report)] or [f"<p>{esc(no_correction_note())}</p>"]
     if "excluded" in headings:
         parts.append(f"<h2>{esc(headings['excluded'])}</h2>")
         parts += [f"<p>{esc(line)}</p>" for line in excluded_lines(report)]
-    parts.append("<h2>说明</h2>")  # not numbered: the definitions, not a part of the results
-    parts += [f"<p class=\"note\">{esc(line)}</p>" for line in DEFINITIONS]
+    parts.append(f"<h2>{esc(notes_title())}</h2>")  # not numbered: the definitions, not a part of the results
+    parts += [f"<p class=\"note\">{esc(line)}</p>" for line in definitions()]
     return "\n".join(parts)
 
 

@@ -44,9 +44,11 @@ from typing import Literal
 
 import numpy as np
 
+from papergen.i18n import N_
 from papergen.report.cohort import Cohort, CohortItem
 
 __all__ = [
+    "WHOLE_PAPER",
     "AnalysisParams",
     "OptionCounts",
     "ItemAnalysis",
@@ -69,6 +71,9 @@ __all__ = [
 ItemFlag = Literal["negative_discrimination", "distractor_beats_key", "low_discrimination", "too_easy", "too_hard"]
 MISKEY_FLAGS: frozenset[str] = frozenset({"negative_discrimination", "distractor_beats_key"})
 """Flags that make an item a miskey suspect."""
+
+WHOLE_PAPER = N_("Whole paper")
+"""The title of the reliability of every item together (English; translate it where shown)."""
 
 
 @dataclass(frozen=True)
@@ -181,7 +186,7 @@ class Reliability:
     scope : str
         ``"total"`` or a section key.
     title : str
-        Printed name of the scope.
+        Printed name of the scope: the section's title, or :data:`WHOLE_PAPER` (English, translated when shown).
     form : str
         Variants whose sheets it was computed over, e.g. ``"A, B"``.
     coefficient : {'KR-20', 'alpha'}
@@ -487,7 +492,7 @@ def _reliabilities(cohort: Cohort) -> list[Reliability]:
     patterns: dict[bytes, list[int]] = {}
     for row in range(cohort.size):
         patterns.setdefault((cohort.presented[row] & scored).tobytes(), []).append(row)
-    scopes = [("total", "全卷", None)] + [(s.key, s.title, s.key) for s in cohort.format.sections]
+    scopes = [("total", WHOLE_PAPER, None)] + [(s.key, s.title, s.key) for s in cohort.format.sections]
     for rows in patterns.values():
         rows_arr = np.array(rows, dtype=np.intp)
         columns = np.flatnonzero(cohort.presented[rows[0]] & scored)

@@ -9,10 +9,13 @@ string in the bundled font so no unembedded standard font is referenced.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from papergen.render.data_table import TableLook
@@ -26,6 +29,7 @@ from papergen.render.fonts import (
     paragraph_style,
     register_font,
 )
+from papergen.i18n import language
 from papergen.report.charts import Chart
 
 __all__ = [
@@ -35,6 +39,7 @@ __all__ = [
     "heading",
     "title_line",
     "note",
+    "paragraph",
 ]
 
 
@@ -144,4 +149,26 @@ def note(text: str, style: PageStyle, *, size_pt: float | None = None, align: st
     size = size_pt or style.note_size_pt
     leading = style.note_leading_pt * size / style.note_size_pt
     grey_level = style.note_grey if size_pt is None else 0.0
-    return CjkParagraph(markup(text), paragraph_style(TextStyle(size, leading, align=align, grey=grey_level)))
+    return paragraph(text, paragraph_style(TextStyle(size, leading, align=align, grey=grey_level)))
+
+
+def paragraph(text: str, style: ParagraphStyle) -> Flowable:
+    """``text`` (plain) as a paragraph: Chinese wraps between any two characters, English between words.
+
+    English wrapping applies only while papergen speaks English, so Chinese documents keep their layout.
+    """
+    english = language() == "en" and _mostly_latin(text)
+    return CjkParagraph(markup(text), _between_words(style) if english else style)
+
+
+def _mostly_latin(text: str) -> bool:
+    """True if fewer than a quarter of the letters of ``text`` are wide (CJK) characters."""
+    letters = [c for c in text if not c.isspace()]
+    wide = sum(1 for c in letters if unicodedata.east_asian_width(c) in "WF")
+    return bool(letters) and 4 * wide < len(letters)
+
+
+@cache
+def _between_words(style: ParagraphStyle) -> ParagraphStyle:
+    """``style`` wrapping lines at spaces (reportlab's CJK wrapping would break English words anywhere)."""
+    return ParagraphStyle(f"{style.name}-words", parent=style, wordWrap=None)

@@ -24,9 +24,7 @@ from reportlab.platypus import (
 from papergen.render.data_table import TableLook, data_table
 from papergen.render.document import PdfInfo, build_document, running_decorator
 from papergen.render.fonts import (
-    CjkParagraph,
     TextStyle,
-    markup,
     paragraph_style,
     register_font,
     require_glyphs,
@@ -37,22 +35,29 @@ from papergen.report.pdf_common import (
     chart_drawing,
     heading,
     note,
+    paragraph,
     pairs_table,
     title_line,
 )
 from papergen.report.report_charts import ReportCharts, report_charts
 from papergen.report.report_text import (
-    DEFINITIONS,
-    MISKEY_NOTE,
     TextTable,
     correction_lines,
+    definitions,
     excluded_lines,
     facts_line,
     item_table,
+    miskey_note,
     miskey_table,
+    no_correction_note,
+    no_miskey_note,
+    notes_title,
+    page_footer,
     part_headings,
     pending_note,
     report_title,
+    row_legend,
+    running_header,
     section_table,
     small_sample_note,
     summary_rows,
@@ -125,16 +130,16 @@ def render_report_pdf(report: CohortReport, path: str | Path, *, style: ReportPd
     story = [*_overview(report, charts, headings, style), Spacer(0, style.gap_pt),
              *_quality(report, charts, headings, style), PageBreak(), *_items(report, headings, style)]
     info = PdfInfo(title=report_title(report), subject=f"exam {report.cohort.exam_id} cohort report")
-    decorate = running_decorator(report_title(report), f"考试编号 {report.cohort.exam_id}", style.page)
+    decorate = running_decorator(report_title(report), running_header(report), style.page, footer_text=page_footer)
     return build_document(story, path, style.page, decorate=decorate, info=info)
 
 
 def _texts(report: CohortReport) -> Iterator[tuple[str, str]]:
     yield "title", report_title(report)
     yield "facts", facts_line(report)
-    for number, line in enumerate(DEFINITIONS, start=1):
+    for number, line in enumerate(definitions(), start=1):
         yield f"note {number}", line
-    yield "notes", topic_note(report) + small_sample_note(report) + pending_note(report) + MISKEY_NOTE
+    yield "notes", topic_note(report) + small_sample_note(report) + pending_note(report) + miskey_note()
     for table in (section_table(report), topic_table(report), miskey_table(report), item_table(report)):
         for row in table.rows:
             yield f"table row {row[0]}", "".join(row)
@@ -195,13 +200,13 @@ def _quality(report: CohortReport, charts: ReportCharts, headings: dict[str, str
     title = heading(headings["miskeys"], page)
     if suspects.rows:
         flowables.append(KeepTogether([title, _table(suspects, style.miskey_columns_mm, style, style.miskey_table)]))
-        flowables.append(note(MISKEY_NOTE, page))
+        flowables.append(note(miskey_note(), page))
     else:
-        flowables += [title, note("未发现疑似答案有误的试题。", page, size_pt=page.body_size_pt)]
-    flowables += _listing(headings["corrections"], correction_lines(report), "本次成绩未经答案更正。", style)
+        flowables += [title, note(no_miskey_note(), page, size_pt=page.body_size_pt)]
+    flowables += _listing(headings["corrections"], correction_lines(report), no_correction_note(), style)
     if "excluded" in headings:
         flowables += _listing(headings["excluded"], excluded_lines(report), "", style)
-    flowables += [Spacer(0, style.gap_pt), heading("说明", page), *[note(line, page) for line in DEFINITIONS]]
+    flowables += [Spacer(0, style.gap_pt), heading(notes_title(), page), *[note(line, page) for line in definitions()]]
     return flowables
 
 
@@ -217,11 +222,10 @@ def _listing(title: str, lines: list[str], empty: str, style: ReportPdfStyle) ->
 
 def _items(report: CohortReport, headings: dict[str, str], style: ReportPdfStyle) -> list[Flowable]:
     page = style.page
-    legend = "浅红底：疑似答案有误；浅黄底：区分度低、过易或过难。"
     return [
         heading(headings["items"], page),
         *_notes([small_sample_note(report)], page),
-        note(legend, page),
+        note(row_legend(), page),
         _table(item_table(report), style.item_columns_mm, style, style.item_table),
     ]
 
@@ -232,7 +236,7 @@ def _table(table: TextTable, columns_mm: tuple[float, ...], style: ReportPdfStyl
     widths = [w * scale for w in columns_mm]
     cell = paragraph_style(TextStyle(look.size_pt, look.size_pt * style.leading_ratio))
     wrapped = {i for i, how in enumerate(table.align) if how == "LEFT"}
-    rows = [[CjkParagraph(markup(text), cell) if i in wrapped and text else text for i, text in enumerate(row)]
+    rows = [[paragraph(text, cell) if i in wrapped and text else text for i, text in enumerate(row)]
             for row in table.rows]
     backgrounds = [style.mark_colour(m) for m in table.marks] if table.marks else None
     return data_table(table.header, rows, widths, look=look, align=table.align, row_backgrounds=backgrounds)

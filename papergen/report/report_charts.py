@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from papergen.report.charts import Chart, ChartStyle, bar_chart
-from papergen.report.report_text import d_chart_title, p_chart_title, score_chart_title
+from papergen.report.report_text import cut_marker, d_chart_title, p_chart_title, score_chart_title
 from papergen.report.summary import CohortReport
 
 __all__ = ["ReportCharts", "report_charts"]
@@ -44,7 +44,7 @@ def report_charts(report: CohortReport, *, chart: ChartStyle, small_chart: Chart
     weak = report.analysis.params.low_discrimination
     return ReportCharts(
         scores=bar_chart(scores.labels(), scores.counts.tolist(), title=score_chart_title(report),
-                         marker=(report.cut_position, f"及格线 {report.cut:g}"), style=chart),
+                         marker=(report.cut_position, cut_marker(report)), style=chart),
         difficulty=bar_chart(p_values.labels(), p_values.counts.tolist(), title=p_chart_title(), style=small_chart),
         discrimination=bar_chart([b.label for b in bands], [b.count for b in bands], title=d_chart_title(),
                                  highlight=[b.high <= weak for b in bands], style=small_chart),

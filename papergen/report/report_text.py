@@ -13,13 +13,14 @@ from papergen.render.columns import column_major_rows
 from papergen.report.cohort import CohortItem
 from papergen.report.item_analysis import ItemAnalysis, OptionCounts
 from papergen.report.summary import CohortReport, sheet_cut
+from papergen.i18n import N_, _, language, ngettext, pgettext
 from papergen.report.wording import (
     DASH,
-    TYPE_TEXT,
     decimal,
     flags_text,
     percent,
     points,
+    type_text,
 )
 from papergen.wording import JUDGE_TEXT, answer_text
 
@@ -29,6 +30,8 @@ __all__ = [
     "PART_TITLES",
     "part_headings",
     "report_title",
+    "running_header",
+    "page_footer",
     "facts_line",
     "summary_pairs",
     "summary_rows",
@@ -45,12 +48,18 @@ __all__ = [
     "topic_note",
     "small_sample_note",
     "pending_note",
-    "MISKEY_NOTE",
-    "DEFINITIONS",
+    "miskey_note",
+    "no_miskey_note",
+    "no_correction_note",
+    "row_legend",
+    "notes_title",
+    "definitions",
     "option_counts_text",
     "score_chart_title",
+    "cut_marker",
     "p_chart_title",
     "d_chart_title",
+    "html_lang",
 ]
 
 SUMMARY_COLUMNS = 2
@@ -59,38 +68,77 @@ SUMMARY_COLUMNS = 2
 RowMark = Literal["", "miskey", "weak"]
 """How a table row is highlighted: a miskey suspect, a weak item, or not at all."""
 
-DEFINITIONS = (
-    "难度P：答对率（有部分得分时为平均得分率），越大越容易。",
-    ("区分度D：按总分排序，高分组（前27%）与低分组（后27%）的难度之差；D≥0.4 优，0.3–0.4 良，0.2–0.3 尚可，"
-     "<0.2 差，负值表示低分考生反而答得更好。"),
-    "点二列相关r：该题得分与“总分减去该题得分”的相关系数（已校正）。",
-    ("信度：同分值的对错题用KR-20，分值不同（全卷）用Cronbach α；标准差按总体公式（除以N）计算；"
-     "测量标准误SEM = 标准差 × √(1 − 信度)。"),
-    ("疑似答案有误：区分度为负，或高分组中选择某个干扰项的人数比选择正确答案的人数多出高分组人数的10%以上；"
-     "请核对答案后再决定是否更正。"),
-    ("题号按试卷代号列出（如 A12 B87 表示A卷第12题、B卷第87题）。“答案”按各卷印在试卷上的选项字母列出"
-     "（如“A卷C　B卷A”表示A卷印为C、B卷印为A；各卷相同时只列一次），与答案页和答案更正所用的字母一致；"
-     "“题库答案”和选项分布按题库中的选项字母（打乱选项前的顺序）列出，选项分布为选择该项的人数，* 为正确选项。"),
+_DEFINITIONS = (
+    N_("Difficulty P: the share of candidates answering correctly (the mean share of the points where partial "
+       "credit is given); the larger, the easier."),
+    N_("Discrimination D: with candidates ranked by total, the difficulty in the upper group (top 27%) minus "
+       "that in the lower group (bottom 27%); D ≥ 0.4 excellent, 0.3–0.4 good, 0.2–0.3 fair, <0.2 poor; a "
+       "negative value means weaker candidates did better."),
+    N_("Point-biserial r: the correlation of an item's points with the total minus that item's points "
+       "(corrected)."),
+    N_("Reliability: KR-20 for right-or-wrong items of equal points, Cronbach's α where points differ (the whole "
+       "paper); the standard deviation uses the population formula (divided by N); standard error of "
+       "measurement SEM = SD × √(1 − reliability)."),
+    N_("Suspected miskey: negative discrimination, or more of the upper group choosing one distractor than the "
+       "key, by over 10% of the upper group; check the key before deciding whether to correct it."),
+    N_("Questions are numbered per variant (A12 B87: question 12 of variant A, question 87 of variant B). "
+       '"Key" gives the option letters printed on each variant ("A:C B:A": printed C on variant A, A on '
+       "variant B; given once when every variant prints the same), the letters of the key page and of key "
+       "corrections; \"Bank key\" and the option counts use the bank's letters (the order before shuffling); an "
+       "option count is the candidates choosing it, * marks the correct option."),
 )
-
-MISKEY_NOTE = ("“答案”和“高分组首选”（高分组选得最多的选项）为各卷印在试卷上的字母，更正答案时按它们填写；"
-               "“题库答案”和高分组、低分组选择按题库字母列出，"
-               "选项后的 * 表示答案所列的正确选项。")
-"""Printed under the table of miskey suspects."""
+"""The report's notes on its statistics, printed after the results."""
 
 PART_TITLES = {
-    "overview": "总体情况",
-    "sections": "各题型得分",
-    "topics": "各知识点得分",
-    "quality": "试题质量",
-    "miskeys": "疑似答案有误的试题",
-    "corrections": "答案更正记录",
-    "excluded": "未计入统计的答题卡",
-    "items": "逐题分析",
+    "overview": N_("Overview"),
+    "sections": N_("Scores by section"),
+    "topics": N_("Scores by topic"),
+    "quality": N_("Item quality"),
+    "miskeys": N_("Items with a suspected miskey"),
+    "corrections": N_("Record of key corrections"),
+    "excluded": N_("Sheets left out of the statistics"),
+    "items": N_("Item by item"),
 }
 """The report's parts in print order (the same in the PDF and the HTML page)."""
 
 _NUMERALS = "一二三四五六七八九十"
+
+
+def html_lang() -> str:
+    """The ``lang`` of a report page in the language in use: ``"zh-CN"`` or ``"en"``."""
+    return "zh-CN" if language() == "zh" else "en"
+
+
+def definitions() -> list[str]:
+    """The notes on the report's statistics, in the language in use."""
+    return [_(text) for text in _DEFINITIONS]
+
+
+def miskey_note() -> str:
+    """Printed under the table of miskey suspects."""
+    return _('"Key" and "Upper pick" (the option the upper group chose most) are the letters printed '
+             "on each variant: write key corrections with them; \"Bank key\" and the upper and lower groups' "
+             "choices use the bank's letters, and * after an option marks a correct option of the key.")
+
+
+def no_miskey_note() -> str:
+    """Printed instead of the table of miskey suspects when there is none."""
+    return _("No item with a suspected miskey was found.")
+
+
+def no_correction_note() -> str:
+    """Printed instead of the key corrections when there was none."""
+    return _("These scores have had no key correction.")
+
+
+def row_legend() -> str:
+    """What the highlighted rows of the item table mean."""
+    return _("Light red: suspected miskey; light yellow: low discrimination, too easy or too hard.")
+
+
+def notes_title() -> str:
+    """The heading of the notes on the statistics (not numbered: not a part of the results)."""
+    return _("Notes")
 
 
 @dataclass(frozen=True)
@@ -110,21 +158,33 @@ def part_headings(report: CohortReport) -> dict[str, str]:
     show, except the sheets left out, printed only when there are some.
     """
     parts = [part for part in PART_TITLES if part != "excluded" or report.cohort.excluded]
-    return {part: f"{_NUMERALS[i]}、{PART_TITLES[part]}" for i, part in enumerate(parts)}
+    chinese = language() == "zh"
+    return {part: _("{number}. {title}").format(number=_NUMERALS[i] if chinese else i + 1, title=_(PART_TITLES[part]))
+            for i, part in enumerate(parts)}
 
 
 def report_title(report: CohortReport) -> str:
     """The report's title line."""
-    return f"{report.title}　成绩分析报告"
+    return _("{title}: score report").format(title=report.title)
+
+
+def running_header(report: CohortReport) -> str:
+    """The exam named at the right of every page's header."""
+    return _("Exam id {exam}").format(exam=report.cohort.exam_id)
+
+
+def page_footer(page: int, pages: int) -> str:
+    """A page's footer, ``"第2页 共5页"``."""
+    return _("Page {page} of {pages}").format(page=page, pages=pages)
 
 
 def facts_line(report: CohortReport) -> str:
     """Exam id, variants, bank, format and the data's date on one line."""
     m = report.cohort.manifest
-    variants = "、".join(v.variant for v in m.variants)
     as_of = report.data_as_of.replace("T", " ").replace("+00:00", " UTC")
-    return (f"考试编号 {m.exam_id}　试卷代号 {variants}　题库 {m.bank_id} {m.bank_version}　"
-            f"试卷格式 {m.format.id}　数据截至 {as_of}")
+    return _("Exam id {exam} · variants {variants} · bank {bank} {version} · format {format} · data as of {as_of}"
+             ).format(exam=m.exam_id, variants=_(", ").join(v.variant for v in m.variants), bank=m.bank_id,
+                      version=m.bank_version, format=m.format.id, as_of=as_of)
 
 
 def summary_pairs(report: CohortReport) -> list[tuple[str, str]]:
@@ -132,28 +192,30 @@ def summary_pairs(report: CohortReport) -> list[tuple[str, str]]:
     d = report.distribution
     rel = report.analysis.total_reliability()
     passed = int(report.settled_passes.sum())
-    rel_label = f"信度（{_coefficient_text(rel.coefficient)}）" if rel else "信度"
+    rel_label = _("Reliability ({coefficient})").format(coefficient=_coefficient_text(rel.coefficient)) if rel \
+        else _("Reliability")
     return [
-        ("参考人数", str(report.cohort.size)),
-        ("满分", points(report.full_marks)),
-        ("平均分", decimal(d.mean, 1)),
-        ("标准差", decimal(d.sd, 1)),
-        ("中位数", points(d.median)),
-        ("最高分 / 最低分", f"{points(d.maximum)} / {points(d.minimum)}"),
-        ("及格线", _cut_text(report)),
-        ("及格人数（及格率）", f"{passed}（{percent(report.pass_rate)}）"),
-        ("及格与否待复核", str(int(report.pending.sum()))),
+        (_("Candidates sitting"), str(report.cohort.size)),
+        (_("Full marks"), points(report.full_marks)),
+        (_("Mean"), decimal(d.mean, 1)),
+        (_("Standard deviation"), decimal(d.sd, 1)),
+        (_("Median"), points(d.median)),
+        (_("Highest / lowest"), f"{points(d.maximum)} / {points(d.minimum)}"),
+        (_("Pass mark"), _cut_text(report)),
+        (_("Passed (pass rate)"), _("{passed} ({rate})").format(passed=passed, rate=percent(report.pass_rate))),
+        (_("Pass awaiting review"), str(int(report.pending.sum()))),
         (rel_label, decimal(rel.value) if rel else DASH),
-        ("测量标准误", decimal(rel.sem, 1) if rel else DASH),
-        ("待复核答题卡", str(report.review_sheets)),
-        ("重复扫描（未计入）", str(len(report.cohort.excluded))),
+        (_("Standard error (SEM)"), decimal(rel.sem, 1) if rel else DASH),
+        (_("Sheets needing review"), str(report.review_sheets)),
+        (_("Duplicates left out"), str(len(report.cohort.excluded))),
     ]
 
 
 def _cut_text(report: CohortReport) -> str:
     """The cut score, with the pass marks in proportion when dropped questions lowered a sheet's maximum."""
-    _, cuts = _dropped_maxima(report)
-    return f"{points(report.cut)}（作废题目后 {cuts}）" if cuts else points(report.cut)
+    _maxima, cuts = _dropped_maxima(report)
+    cut = points(report.cut)
+    return _("{cut} ({cuts} after dropped questions)").format(cut=cut, cuts=cuts) if cuts else cut
 
 
 def summary_rows(report: CohortReport) -> list[list[str]]:
@@ -167,10 +229,11 @@ def section_table(report: CohortReport) -> TextTable:
     rows = []
     for group in report.sections:
         rel = reliabilities.get(group.key)
+        reliability = _("{value} ({coefficient})").format(value=decimal(rel.value),
+                                                          coefficient=_coefficient_text(rel.coefficient))
         rows.append((group.title, str(group.items), points(group.max_points), decimal(group.mean_points, 1),
-                     decimal(group.sd_points, 1), percent(group.share),
-                     f"{decimal(rel.value)}（{_coefficient_text(rel.coefficient)}）" if rel else DASH))
-    header = ("题型", "题数", "满分", "平均分", "标准差", "得分率", "信度")
+                     decimal(group.sd_points, 1), percent(group.share), reliability if rel else DASH))
+    header = (_("Section"), _("Items"), _("Full marks"), _("Mean"), _("SD"), _("Score rate"), _("Reliability"))
     return TextTable(header, tuple(rows), ("LEFT",) + ("CENTER",) * 6)
 
 
@@ -180,25 +243,26 @@ def topic_table(report: CohortReport) -> TextTable:
         (g.key, g.title, str(g.items), points(g.max_points), decimal(g.mean_points, 1), percent(g.share))
         for g in report.topics
     )
-    return TextTable(("代码", "知识点", "题数", "分值", "平均得分", "得分率"), rows,
-                     ("CENTER", "LEFT", "CENTER", "CENTER", "CENTER", "CENTER"))
+    header = (_("Code"), _("Topic"), _("Items"), _("Points"), _("Mean points"), _("Score rate"))
+    return TextTable(header, rows, ("CENTER", "LEFT", "CENTER", "CENTER", "CENTER", "CENTER"))
 
 
 def topic_note(report: CohortReport) -> str:
     """Why the topic table is empty; ``""`` when it has rows."""
     if report.topics:
         return ""
-    return ("本考试的答案文件（key.json）未记录各题的知识点；生成报告时用 --bank 指定本考试的题库，"
-            "即可按知识点统计。")
+    return _("The exam's key (key.json) records no topic for its questions; give the exam's bank with --bank "
+             "when writing the report to get scores by topic.")
 
 
 def small_sample_note(report: CohortReport) -> str:
     """A warning when item statistics rest on few candidates; ``""`` otherwise."""
     if not report.small_sample_warning:
         return ""
-    return (f"注意：每题作答人数最少只有 {report.fewest_candidates} 人（少于 {report.small_sample} 人），"
-            "难度、区分度、信度和“疑似答案有误”的判断受个别考生影响大，仅供参考；"
-            "不要仅凭本报告更正答案或淘汰试题。")
+    return _("Note: as few as {fewest} candidates answered an item (fewer than {small}); difficulty, "
+             "discrimination, reliability and the suspected miskeys swing with single candidates and are only "
+             "indicative; do not correct the key or retire items on this report alone.").format(
+        fewest=report.fewest_candidates, small=report.small_sample)
 
 
 def pending_note(report: CohortReport) -> str:
@@ -206,14 +270,17 @@ def pending_note(report: CohortReport) -> str:
     pending = int(report.pending.sum())
     if not pending:
         return ""
-    return (f"{pending} 名考生有题目待人工复核，复核结果可能决定其是否及格，现暂不判定，未计入及格人数；"
-            "复核后重新生成报告。")
+    return ngettext(
+        "{n} candidate has questions awaiting review whose outcome may decide the pass: not judged yet and not "
+        "counted as passed; write the report again after the review.",
+        "{n} candidates have questions awaiting review whose outcome may decide their pass: not judged yet and "
+        "not counted as passed; write the report again after the review.", pending).format(n=pending)
 
 
 def printed_key_text(item: CohortItem) -> str:
     """The key (with answers also accepted after ``/``) as printed on each variant.
 
-    ``"C"`` when every variant prints the same letters, else ``"A卷C　B卷A"``.
+    ``"C"`` when every variant prints the same letters, else ``"A卷C　B卷A"`` (``"A: C · B: A"``).
     """
     return printed_text(item, [item.key, *item.also_accept])
 
@@ -224,7 +291,8 @@ def printed_text(item: CohortItem, answers: Sequence[Sequence[str]]) -> str:
                    for v in sorted(item.numbers)}
     if len(set(per_variant.values())) == 1:
         return next(iter(per_variant.values()))
-    return "　".join(f"{v}卷{text}" for v, text in per_variant.items())
+    return pgettext("between variants", " ").join(
+        _("{variant}:{answer}").format(variant=v, answer=text) for v, text in per_variant.items())
 
 
 def upper_choice_text(a: ItemAnalysis) -> str:
@@ -248,7 +316,8 @@ def miskey_table(report: CohortReport) -> TextTable:
          option_counts_text(a.options, "upper"), option_counts_text(a.options, "lower"), flags_text(a.flags))
         for a in report.analysis.miskey_suspects
     )
-    header = ("题号", "题目编号", "答案", "题库答案", "P", "D", "r", "高分组首选", "高分组选择", "低分组选择", "原因")
+    header = (_("Questions"), _("Item"), _("Key"), _("Bank key"), "P", "D", "r", _("Upper pick"),
+              _("Upper group's choices"), _("Lower group's choices"), _("Why"))
     return TextTable(header, rows, ("LEFT", "LEFT", "LEFT", "CENTER") + ("CENTER",) * 3 + ("LEFT",) * 4)
 
 
@@ -258,7 +327,8 @@ def item_table(report: CohortReport) -> TextTable:
     for a in report.analysis.items:
         rows.append(_item_row(a))
         marks.append(_row_mark(a))
-    header = ("题号", "题目编号", "题型", "答案", "题库答案", "P", "D", "r", "未答", "多涂", "选项分布", "标记")
+    header = (_("Questions"), _("Item"), _("Type"), _("Key"), _("Bank key"), "P", "D", "r", _("Blank"),
+              _("Multi"), _("Option counts"), _("Flags"))
     # numbers per variant ("A1 B108 C24 D56"), ids and printed keys per variant wrap: they are left-aligned
     align = ("LEFT", "LEFT", "CENTER", "LEFT") + ("CENTER",) * 6 + ("LEFT", "LEFT")
     return TextTable(header, tuple(rows), align, tuple(marks))
@@ -266,11 +336,10 @@ def item_table(report: CohortReport) -> TextTable:
 
 def _item_row(a: ItemAnalysis) -> tuple[str, ...]:
     item = a.item
-    keys = (item.label, item.item_id, TYPE_TEXT.get(item.type, item.type), printed_key_text(item),
-            bank_key_text(item))
+    keys = (item.label, item.item_id, type_text(item.type), printed_key_text(item), bank_key_text(item))
     if item.dropped or item.awarded:
         return (*keys, DASH, DASH, DASH, percent(a.blank_rate, 0), _multi_rate(a),
-                option_counts_text(a.options, "all"), "已作废" if item.dropped else "已送分")
+                option_counts_text(a.options, "all"), _("Dropped") if item.dropped else _("Awarded to all"))
     return (*keys, decimal(a.p_value), decimal(a.discrimination), decimal(a.point_biserial),
             percent(a.blank_rate, 0), _multi_rate(a), option_counts_text(a.options, "all"), flags_text(a.flags))
 
@@ -301,51 +370,68 @@ def option_counts_text(counts: OptionCounts, group: Literal["all", "upper", "low
 def correction_lines(report: CohortReport) -> list[str]:
     """One line per key correction applied to the store, then what dropped and awarded questions do to the marks."""
     lines = [
-        f"{r.at.replace('T', ' ').replace('+00:00', ' UTC')}　{r.reason}：重新评分 {r.sheets} 份，"
-        f"{len(r.total_changes)} 份总分变化"
+        _("{at}  {reason}: {sheets} sheets rescored, {changed} totals changed").format(
+            at=r.at.replace("T", " ").replace("+00:00", " UTC"), reason=r.reason, sheets=r.sheets,
+            changed=len(r.total_changes))
         for r in report.rescores
     ]
     dropped = [it.label for it in report.cohort.items if it.dropped]
     awarded = [it.label for it in report.cohort.items if it.awarded]
     if dropped:
         full, cuts = _dropped_maxima(report)
-        lines.append(f"作废 {len(dropped)} 题（{'、'.join(dropped)}）：不计分，每份答卷的满分减去其分值"
-                     f"（{points(report.full_marks)} → {full}），及格线按比例降低（{points(report.cut)} → {cuts}），"
-                     "及格所需的得分率不变。")
+        lines.append(ngettext(
+            "{n} question dropped ({questions}): not scored; each sheet's full marks lose its points ({full} → "
+            "{maxima}) and the pass mark falls in proportion ({cut} → {cuts}): the share needed to pass stays the "
+            "same.",
+            "{n} questions dropped ({questions}): not scored; each sheet's full marks lose their points ({full} → "
+            "{maxima}) and the pass mark falls in proportion ({cut} → {cuts}): the share needed to pass stays the "
+            "same.", len(dropped)).format(
+            n=len(dropped), questions=_(", ").join(dropped), full=points(report.full_marks), maxima=full,
+            cut=points(report.cut), cuts=cuts))
     if awarded:
-        lines.append(f"送分 {len(awarded)} 题（{'、'.join(awarded)}）：所有考生得该题分数，"
-                     f"满分（{points(report.full_marks)}）和及格线（{points(report.cut)}）不变。")
+        lines.append(ngettext(
+            "{n} question awarded to all ({questions}): every candidate gets its points; the full marks ({full}) "
+            "and the pass mark ({cut}) stay as they were.",
+            "{n} questions awarded to all ({questions}): every candidate gets their points; the full marks ({full}) "
+            "and the pass mark ({cut}) stay as they were.", len(awarded)).format(
+            n=len(awarded), questions=_(", ").join(awarded), full=points(report.full_marks), cut=points(report.cut)))
     return lines
 
 
 def _dropped_maxima(report: CohortReport) -> tuple[str, str]:
     """The sheets' maxima below the full marks and their pass marks in proportion (``"99.5"``, ``"59.7"``)."""
     maxima = sorted({float(m) for m in report.cohort.max_totals if m < report.full_marks})
-    return "、".join(points(m) for m in maxima), "、".join(points(sheet_cut(report, m)) for m in maxima)
+    return _(", ").join(points(m) for m in maxima), _(", ").join(points(sheet_cut(report, m)) for m in maxima)
 
 
 def excluded_lines(report: CohortReport) -> list[str]:
     """One line per graded sheet left out of the statistics."""
     return [
-        f"{e.sheet.page.source} 第{e.sheet.page.page_no}页（准考证号 {e.sheet.page.candidate}）与 "
-        f"{e.duplicate_of.page.source} 第{e.duplicate_of.page.page_no}页为同一答题卡的重复扫描，只计一次"
+        _("{file} page {page} (candidate {candidate}) and {other} page {other_page} are scans of the same sheet; "
+          "counted once").format(file=e.sheet.page.source, page=e.sheet.page.page_no, candidate=e.sheet.page.candidate,
+                                 other=e.duplicate_of.page.source, other_page=e.duplicate_of.page.page_no)
         for e in report.cohort.excluded
     ]
 
 
 def score_chart_title(report: CohortReport) -> str:
     """Title of the score histogram."""
-    return f"成绩分布（人数；虚线为及格线 {points(report.cut)} 分）"
+    return _("Scores (candidates; dashed line: pass mark {cut})").format(cut=points(report.cut))
+
+
+def cut_marker(report: CohortReport) -> str:
+    """The label of the pass mark's line on the score histogram."""
+    return _("pass mark {cut}").format(cut=f"{report.cut:g}")
 
 
 def p_chart_title() -> str:
     """Title of the difficulty histogram."""
-    return "难度P分布（题数）"
+    return _("Difficulty P (items)")
 
 
 def d_chart_title() -> str:
     """Title of the discrimination bands chart."""
-    return "区分度D分级（题数）"
+    return _("Discrimination D bands (items)")
 
 
 def _coefficient_text(coefficient: str) -> str:

@@ -9,7 +9,7 @@ still written.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from papergen.report.summary import CohortReport, ReportParams, summarise_cohort
 from papergen.report.tables import file_part, write_item_analysis_csv, write_workbook
 from papergen.files import make_folder
 from papergen.grading import Store, flag_counts, open_results
+from papergen.i18n import _, ngettext
 
 __all__ = ["REPORT_FORMATS", "ReportRun", "write_reports", "write_exam_exports", "exam_report", "parse_formats",
            "unsettled_warnings"]
@@ -33,6 +34,8 @@ __all__ = ["REPORT_FORMATS", "ReportRun", "write_reports", "write_exam_exports",
 REPORT_FORMATS = ("pdf", "html")
 """Formats of the cohort report and the slips."""
 
+Progress = Callable[[int, int], None]
+"""A progress callback: ``(done, total)``."""
 
 
 @dataclass
@@ -47,13 +50,14 @@ class ReportRun:
 
     def describe(self) -> list[str]:
         """Human-readable lines for the command line."""
-        lines = [f"Warning: {w}" for w in self.warnings]
-        lines += [f"Exams: {', '.join(self.exams) or 'none'}"]
-        lines += [f"Written: {p}" for p in self.written]
+        lines = [_("Warning: {warning}").format(warning=w) for w in self.warnings]
+        lines += [_("Exams: {exams}").format(exams=", ".join(self.exams) or _("none"))]
+        lines += [_("Written: {path}").format(path=p) for p in self.written]
         for exam, summary in self.annotated.items():
-            lines.append(f"Annotated {exam}: {len(summary.written)} files, {len(summary.problems)} pages not annotated")
+            lines.append(_("Annotated {exam}: {files} files, {problems} pages not annotated").format(
+                exam=exam, files=len(summary.written), problems=len(summary.problems)))
             lines += [f"  {p}" for p in summary.problems]
-        lines += [f"Problem: {p}" for p in self.problems]
+        lines += [_("Problem: {problem}").format(problem=p) for p in self.problems]
         return lines
 
 
@@ -68,8 +72,8 @@ def parse_formats(text: str) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
     unknown = [f for f in formats if f not in REPORT_FORMATS]
     if unknown or not formats:
-        raise ReportError(f"report: unknown format {', '.join(unknown) or '(none)'} (got {text!r}); "
-                          f"choose from {', '.join(REPORT_FORMATS)}")
+        raise ReportError(_("report: unknown format {unknown} (got {value!r}); choose from {known}").format(
+            unknown=", ".join(unknown) or _("(none)"), value=text, known=", ".join(REPORT_FORMATS)))
     return formats
 
 
@@ -84,8 +88,9 @@ def exam_report(store: Store, exam_id: str, *, cut: float | None = None, bank: B
     """
     manifest = store.manifest(exam_id)
     if bank is not None and manifest is not None and bank.id != manifest.bank_id:
-        raise ReportError(f"exam {exam_id}: the bank given is {bank.id!r}, the exam was built from "
-                          f"{manifest.bank_id!r}; pass the exam's bank with --bank or leave it out")
+        raise ReportError(_("exam {exam}: the bank given is {bank!r}, the exam was built from {built!r}; pass "
+                            "the exam's bank with --bank or leave it out").format(
+            exam=exam_id, bank=bank.id, built=manifest.bank_id))
     cohort = load_cohort(store, exam_id, bank=bank)
     return summarise_cohort(cohort, cut=cut, rescores=tuple(store.rescore_history(exam_id)), params=params)
 
@@ -114,6 +119,7 @@ def write_reports(
     bank: Bank | None = None,
     layout: SheetLayout | str | Path | None = None,
     answers: AnswerDetail = "none",
+    progress: Progress | None = None,
 ) -> ReportRun:
     """Write every report of every exam of a results folder into ``out_dir``.
 
@@ -138,6 +144,8 @@ def write_reports(
     answers : {'none', 'missed', 'all'}
         What the slips list: missed questions without the correct answers
         (keeps a bank meant for reuse unexposed), with them, or every question.
+    progress : callable, optional
+        Called with ``(done, total)`` files written, over all exams, as each is written.
 
     Returns
     -------
@@ -158,18 +166,20 @@ def write_reports(
         run = ReportRun()
         run.exams = sorted(store.manifests())
         if not run.exams:
-            raise ReportError(f"{store.path}: no exam graded yet; run 'papergen grade' first")
+            raise ReportError(_("{path}: no exam graded yet; run 'papergen grade' first").format(path=store.path))
+        files = _Files(progress, len(run.exams), _files_per_exam(formats))
         for exam_id in run.exams:
             try:
                 report = exam_report(store, exam_id, cut=cut, bank=bank)
-                run.written += _write_exam(report, out, formats, answers)
+                run.written += _write_exam(report, out, formats, answers, files)
                 if annotate:
                     run.annotated[exam_id] = _annotate(store, report, out, annotate_as, layout, results)
             except PapergenError as exc:
                 run.problems.append(str(exc))
+            files.exam_done()
         run.warnings = unsettled_warnings(store, results)
     if not run.written:
-        raise ReportError("report: nothing written: " + "; ".join(run.problems))
+        raise ReportError(_("report: nothing written: {problems}").format(problems="; ".join(run.problems)))
     return run
 
 
@@ -178,27 +188,72 @@ def unsettled_warnings(store: Store, results: Path) -> list[str]:
     counts = flag_counts(store)
     warnings = []
     if counts.total:
-        warnings.append(f"待复核 {counts.questions} 题、{counts.identity} 个考号、{counts.set_aside} 张搁置答题卡 "
-                        f"({counts.total} flags not settled): scores may still change; settle them with "
-                        f"'papergen review {results}'")
+        warnings.append(_("still to review: questions {questions}, candidate numbers {numbers}, set-aside sheets "
+                          "{set_aside} ({total} flags in all): scores may still change; settle them with "
+                          "'papergen review {results}'").format(
+            questions=counts.questions, numbers=counts.identity, set_aside=counts.set_aside, total=counts.total,
+            results=results))
     decided = sum(1 for s in store.graded_sheets() if s.decisions)
     if decided:
-        warnings.append(f"{decided} sheets' scores include reviewers' decisions (scores.csv column 'decisions')")
+        warnings.append(ngettext("{n} sheet's score includes reviewers' decisions (scores.csv column 'decisions')",
+                                 "{n} sheets' scores include reviewers' decisions (scores.csv column 'decisions')",
+                                 decided).format(n=decided))
     return warnings
 
 
-def _write_exam(report: CohortReport, out: Path, formats: tuple[str, ...], answers: AnswerDetail) -> list[Path]:
+def _files_per_exam(formats: tuple[str, ...]) -> int:
+    """Files written per exam: report and slips per format, the item-analysis CSV and the workbook."""
+    return 2 * len(formats) + 2
+
+
+@dataclass
+class _Files:
+    """Counts the files written over all exams into ``(done, total)`` calls of a progress callback."""
+
+    progress: Progress | None
+    exams: int
+    per_exam: int
+    exam: int = 0
+    in_exam: int = 0
+
+    def __post_init__(self) -> None:
+        self._tell()
+
+    def wrote(self, path: Path) -> Path:
+        """Count ``path`` written; returns it."""
+        self.in_exam += 1
+        self._tell()
+        return path
+
+    def exam_done(self) -> None:
+        """Count an exam's files as done, written or not (one exam's problem does not stall the count)."""
+        before = self._done()
+        self.exam, self.in_exam = self.exam + 1, 0
+        if self._done() != before:
+            self._tell()
+
+    def _done(self) -> int:
+        return min(self.exam * self.per_exam + self.in_exam, self.exams * self.per_exam)
+
+    def _tell(self) -> None:
+        if self.progress is not None:
+            self.progress(self._done(), self.exams * self.per_exam)
+
+
+def _write_exam(report: CohortReport, out: Path, formats: tuple[str, ...], answers: AnswerDetail,
+                files: _Files) -> list[Path]:
     stem = file_part(report.cohort.exam_id)
     written = []
     if "pdf" in formats:
         render_report_pdf(report, out / f"report-{stem}.pdf")
+        written.append(files.wrote(out / f"report-{stem}.pdf"))
         render_slips_pdf(report, out / f"slips-{stem}.pdf", answers=answers)
-        written += [out / f"report-{stem}.pdf", out / f"slips-{stem}.pdf"]
+        written.append(files.wrote(out / f"slips-{stem}.pdf"))
     if "html" in formats:
-        written.append(render_report_html(report, out / f"report-{stem}.html"))
-        written.append(render_slips_html(report, out / f"slips-{stem}.html", answers=answers))
-    written.append(write_item_analysis_csv(report, out))
-    written.append(write_workbook(report, out))
+        written.append(files.wrote(render_report_html(report, out / f"report-{stem}.html")))
+        written.append(files.wrote(render_slips_html(report, out / f"slips-{stem}.html", answers=answers)))
+    written.append(files.wrote(write_item_analysis_csv(report, out)))
+    written.append(files.wrote(write_workbook(report, out)))
     return written
 
 

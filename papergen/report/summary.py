@@ -12,6 +12,7 @@ from typing import Literal
 import numpy as np
 
 from papergen.errors import ReportError
+from papergen.i18n import _
 from papergen.report.cohort import Cohort
 from papergen.report.item_analysis import AnalysisParams, CohortAnalysis, analyse_cohort
 from papergen.report.stats import (
@@ -210,7 +211,8 @@ def summarise_cohort(
     full = cohort.format.computed_total
     cut_points = default_cut(cohort, params) if cut is None else float(cut)
     if not 0 <= cut_points <= full:
-        raise ReportError(f"exam {cohort.exam_id}: cut score must lie in 0..{full:g} (got {cut_points:g})")
+        raise ReportError(_("exam {exam}: cut score must lie in 0..{full} (got {cut})").format(
+            exam=cohort.exam_id, full=f"{full:g}", cut=f"{cut_points:g}"))
     analysis = analyse_cohort(cohort, params.analysis)
     p_values = np.array([a.p_value for a in analysis.items], dtype=np.float64)
     return CohortReport(

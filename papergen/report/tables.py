@@ -4,7 +4,8 @@ Both are computed from one :class:`~papergen.report.summary.CohortReport`,
 so their numbers equal the PDF's.  Column names and meanings are listed in
 ``docs/exports.md``.  The CSV uses the machine names (the ``key`` of each
 column), UTF-8 with a byte order mark like the grading exports; the
-workbook uses the Chinese headings, and holds numbers as numbers.
+workbook uses headings and sheet names in the language in use (Chinese:
+成绩, 题目分析, 概况, 答案更正), and holds numbers as numbers.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from openpyxl.utils import get_column_letter
 
 from papergen.errors import ReportError
 from papergen.files import SPREADSHEET_HINT, write_atomically, write_csv
+from papergen.i18n import N_, _
 from papergen.wording import format_points
-from papergen.report.item_analysis import ItemAnalysis
+from papergen.report.item_analysis import WHOLE_PAPER, ItemAnalysis
 from papergen.report.report_text import option_counts_text, pending_note, small_sample_note, summary_pairs
+from papergen.report.wording import columns as text_columns
 from papergen.report.summary import CohortReport
 
 __all__ = [
@@ -49,60 +52,83 @@ CHOICE_OPTIONS = ("A", "B", "C", "D", "E", "F")
 
 @dataclass(frozen=True)
 class Column:
-    """One export column: machine name (CSV header) and Chinese heading (workbook)."""
+    """One export column: machine name (CSV header) and heading (workbook).
+
+    ``title`` is English, marked for the catalogue and translated when the
+    workbook is written (:meth:`heading`).
+    """
 
     key: str
     title: str
 
+    def heading(self) -> str:
+        """The heading in the language in use."""
+        return _(self.title)
+
+
+class OptionColumn(Column):
+    """The count of one option's choosers: its heading names the option."""
+
+    def heading(self) -> str:
+        return _(self.title).format(option=self.key.removeprefix("option_"))
+
+
+class SectionColumn(Column):
+    """A format section's points, headed by the format's own title of the section."""
+
+    def heading(self) -> str:
+        return self.title
+
 
 ITEM_COLUMNS: tuple[Column, ...] = (
-    Column("exam_id", "考试编号"),
-    Column("item_id", "题目编号"),
-    Column("section", "题型代码"),
-    Column("type", "题型"),
-    Column("topic", "知识点"),
-    Column("questions", "题号"),
-    Column("printed_key", "答案"),
-    Column("key", "题库答案"),
-    Column("points", "分值"),
-    Column("dropped", "已作废"),
-    Column("candidates", "作答人数"),
-    Column("p_value", "难度P"),
-    Column("p_upper", "高分组P"),
-    Column("p_lower", "低分组P"),
-    Column("discrimination", "区分度D"),
-    Column("point_biserial", "点二列r"),
-    Column("blank_rate", "未答率"),
-    Column("multi_rate", "多涂率"),
-    *(Column(f"option_{label}", f"选{label}人数") for label in CHOICE_OPTIONS),
-    Column("option_true", "选对人数"),
-    Column("option_false", "选错人数"),
-    Column("upper_choices", "高分组选择"),
-    Column("lower_choices", "低分组选择"),
-    Column("miskey_suspect", "疑似答案有误"),
-    Column("flags", "标记"),
+    Column("exam_id", N_("Exam id")),
+    Column("item_id", N_("Item")),
+    Column("section", N_("Section code")),
+    Column("type", N_("Type")),
+    Column("topic", N_("Topic")),
+    Column("questions", N_("Questions")),
+    Column("printed_key", N_("Key")),
+    Column("key", N_("Bank key")),
+    Column("points", N_("Points")),
+    Column("dropped", N_("Dropped")),
+    Column("candidates", N_("Candidates answering")),
+    Column("p_value", N_("Difficulty P")),
+    Column("p_upper", N_("Upper group P")),
+    Column("p_lower", N_("Lower group P")),
+    Column("discrimination", N_("Discrimination D")),
+    Column("point_biserial", N_("Point-biserial r")),
+    Column("blank_rate", N_("Blank rate")),
+    Column("multi_rate", N_("Multiple-mark rate")),
+    *(OptionColumn(f"option_{label}", N_("Chose {option}")) for label in CHOICE_OPTIONS),
+    Column("option_true", N_("Chose true (对)")),
+    Column("option_false", N_("Chose false (错)")),
+    Column("upper_choices", N_("Upper group's choices")),
+    Column("lower_choices", N_("Lower group's choices")),
+    Column("miskey_suspect", N_("Suspected miskey")),
+    Column("flags", N_("Flags")),
 )
 """Columns of the item analysis, one row per item (see docs/exports.md)."""
 
 SCORE_COLUMNS_HEAD: tuple[Column, ...] = (
-    Column("candidate", "准考证号"),
-    Column("name", "姓名"),
-    Column("exam_id", "考试编号"),
-    Column("variant", "试卷代号"),
+    Column("candidate", N_("Candidate number")),
+    Column("name", N_("Name")),
+    Column("exam_id", N_("Exam id")),
+    Column("variant", N_("Variant")),
 )
 SCORE_COLUMNS_TAIL: tuple[Column, ...] = (
-    Column("total", "总分"),
-    Column("max", "满分"),
-    Column("percent", "得分率"),
-    Column("passed", "及格"),
-    Column("review", "待复核"),
-    Column("file", "文件"),
-    Column("page", "页"),
+    Column("total", N_("Total")),
+    Column("max", N_("Full marks")),
+    Column("percent", N_("Score rate")),
+    Column("passed", N_("Passed")),
+    Column("review", N_("Needs review")),
+    Column("file", N_("File")),
+    Column("page", N_("Page")),
 )
 """Score columns around one column per format section (titled by the section)."""
 
 Cell = str | int | float | None
-_PASSED_TEXT = {"pass": "是", "fail": "否", "pending": "待复核"}
+_PASSED_TEXT = {"pass": N_("Yes"), "fail": N_("No"), "pending": N_("Pending review")}
+"""The passed column's values, translated when written."""
 _CSV_DECIMALS = 4
 
 
@@ -156,7 +182,7 @@ def _joined(answers) -> str:
 
 def score_columns(report: CohortReport) -> list[Column]:
     """The score columns: identity, one per format section, total and the rest."""
-    sections = [Column(s.key, s.title) for s in report.cohort.format.sections]
+    sections = [SectionColumn(s.key, s.title) for s in report.cohort.format.sections]
     return [*SCORE_COLUMNS_HEAD, *sections, *SCORE_COLUMNS_TAIL]
 
 
@@ -173,7 +199,7 @@ def score_rows(report: CohortReport) -> list[list[Cell]]:
         rows.append([
             sheet.page.candidate or "", name, cohort.exam_id, sheet.score.variant,
             *(by_key.get(k) for k in keys),
-            sheet.score.total, sheet.score.max_total, share, _PASSED_TEXT[verdict],
+            sheet.score.total, sheet.score.max_total, share, _(_PASSED_TEXT[verdict]),
             "; ".join(p for p in (flags, review) if p), sheet.page.source, sheet.page.page_no,
         ])
     return rows
@@ -215,7 +241,7 @@ _DECIMAL_KEYS = frozenset({"discrimination", "point_biserial"})
 
 
 def write_workbook(report: CohortReport, out_dir: str | Path) -> Path:
-    """Write ``results-<exam>.xlsx`` (sheets 成绩, 题目分析, 概况, 答案更正) into ``out_dir``.
+    """Write ``results-<exam>.xlsx`` (sheets 成绩, 题目分析, 概况, 答案更正 in Chinese) into ``out_dir``.
 
     Written to a temporary file, then renamed, so a reader never sees half a workbook.
 
@@ -227,13 +253,13 @@ def write_workbook(report: CohortReport, out_dir: str | Path) -> Path:
     path = Path(out_dir) / workbook_name(report.cohort.exam_id)
     book = Workbook()
     scores = book.active
-    scores.title = "成绩"
+    scores.title = _("Scores")
     _fill_sheet(scores, score_columns(report), score_rows(report))
-    analysis = book.create_sheet("题目分析")
+    analysis = book.create_sheet(_("Item analysis"))
     _fill_sheet(analysis, ITEM_COLUMNS, item_analysis_rows(report),
                 highlight=[a.miskey_suspect for a in report.analysis.items])
-    _fill_overview(book.create_sheet("概况"), report)
-    _fill_corrections(book.create_sheet("答案更正"), report)
+    _fill_overview(book.create_sheet(_("Summary")), report)
+    _fill_corrections(book.create_sheet(_("Key corrections")), report)
     _no_formulas(book)
     return write_atomically(path, book.save, ReportError, hint=SPREADSHEET_HINT)
 
@@ -249,7 +275,8 @@ def _no_formulas(book: Workbook) -> None:
 
 def _fill_sheet(sheet, columns: Sequence[Column], rows: Sequence[Sequence[Cell]],
                 highlight: Sequence[bool] = ()) -> None:
-    sheet.append([c.title for c in columns])
+    headings = [c.heading() for c in columns]
+    sheet.append(headings)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
@@ -258,7 +285,7 @@ def _fill_sheet(sheet, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]
         if index < len(highlight) and highlight[index]:
             for cell in sheet[index + 2]:
                 cell.fill = _MISKEY_FILL
-    for position, column in enumerate(columns, start=1):
+    for position, (column, heading) in enumerate(zip(columns, headings), start=1):
         letter = get_column_letter(position)
         if column.key in _PERCENT_KEYS:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
@@ -266,13 +293,13 @@ def _fill_sheet(sheet, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]
         elif column.key in _DECIMAL_KEYS:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
                 cell.number_format = "0.00"
-        sheet.column_dimensions[letter].width = _column_width(column.title)
+        sheet.column_dimensions[letter].width = _column_width(heading)
     sheet.freeze_panes = "A2"
 
 
 def _column_width(title: str) -> int:
-    """Column width in characters: room for the (double-width Chinese) heading, within limits."""
-    return max(_MIN_WIDTH, min(_MAX_WIDTH, 2 * len(title) + 2))
+    """Column width in characters: room for the heading (a Chinese character is two wide), within limits."""
+    return max(_MIN_WIDTH, min(_MAX_WIDTH, text_columns(title) + 2))
 
 
 def _xlsx_cell(value: Cell) -> Cell:
@@ -285,16 +312,17 @@ def _xlsx_cell(value: Cell) -> Cell:
 
 
 def _fill_overview(sheet, report: CohortReport) -> None:
-    sheet.append(["项目", "数值"])
+    sheet.append([_("Figure"), _("Value")])
     for label, value in summary_pairs(report):
         sheet.append([label, value])
     for line in (pending_note(report), small_sample_note(report)):
         if line:
-            sheet.append(["注意", line])
+            sheet.append([_("Note"), line])
     sheet.append([])
-    sheet.append(["信度范围", "试卷代号", "系数", "数值", "题数", "人数", "标准差", "测量标准误"])
+    sheet.append([_("Reliability of"), _("Variant"), _("Coefficient"), _("Value"), _("Items"), _("Candidates"),
+                  _("SD"), _("SEM")])
     for r in report.analysis.reliability:
-        sheet.append([r.title, r.form, r.coefficient, _xlsx_cell(r.value), r.items, r.candidates,
+        sheet.append([_(WHOLE_PAPER) if r.scope == "total" else r.title, r.form, r.coefficient, _xlsx_cell(r.value), r.items, r.candidates,
                       _xlsx_cell(r.sd), _xlsx_cell(r.sem)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -303,7 +331,7 @@ def _fill_overview(sheet, report: CohortReport) -> None:
 
 
 def _fill_corrections(sheet, report: CohortReport) -> None:
-    sheet.append(["时间", "原因", "重新评分份数", "分数变化份数"])
+    sheet.append([_("When"), _("Reason"), _("Sheets rescored"), _("Scores changed")])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for r in report.rescores:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import math
 
+import unicodedata
+
+from papergen.i18n import N_, _, pgettext
 from papergen.wording import format_points
 
 __all__ = [
     "FLAG_TEXT",
     "STATUS_TEXT",
-    "TYPE_TEXT",
     "VERDICT_TEXT",
+    "type_text",
+    "columns",
     "percent",
     "decimal",
     "points",
@@ -22,13 +26,13 @@ DASH = "—"
 """Printed where a statistic is undefined (NaN)."""
 
 FLAG_TEXT = {
-    "negative_discrimination": "区分度为负",
-    "distractor_beats_key": "高分组多选干扰项",
-    "low_discrimination": "区分度低",
-    "too_easy": "过易",
-    "too_hard": "过难",
+    "negative_discrimination": N_("negative D"),
+    "distractor_beats_key": N_("distractor beats key"),
+    "low_discrimination": N_("low D"),
+    "too_easy": N_("too easy"),
+    "too_hard": N_("too hard"),
 }
-"""Item-analysis flags as printed."""
+"""Item-analysis flags as printed (translated by :func:`flags_text`)."""
 
 STATUS_TEXT = {
     "correct": "正确",
@@ -40,8 +44,11 @@ STATUS_TEXT = {
 }
 """Question outcomes as printed on slips."""
 
-TYPE_TEXT = {"single": "单选", "judge": "判断", "multi": "多选"}
-"""Item types as printed in tables."""
+def type_text(item_type: str) -> str:
+    """An item type as printed in tables (``"单选"``, ``"single"``); an unknown type as it is."""
+    names = {"single": pgettext("item type", "single"), "judge": pgettext("item type", "T/F"),
+             "multi": pgettext("item type", "multi")}
+    return names.get(item_type, item_type)
 
 VERDICT_TEXT = {"pass": "及格", "fail": "不及格", "pending": "待复核后确定"}
 """A candidate's result as printed on slips and in the workbook."""
@@ -62,8 +69,19 @@ def points(value: float) -> str:
 
 
 def flags_text(flags: tuple[str, ...]) -> str:
-    """Item flags as printed, joined by ``"、"``."""
-    return "、".join(FLAG_TEXT.get(f, f) for f in flags)
+    """Item flags as printed, joined by ``"、"`` (``", "`` in English)."""
+    return _(", ").join(_(FLAG_TEXT[f]) if f in FLAG_TEXT else f for f in flags)
+
+
+def columns(text: str) -> int:
+    """Columns ``text`` takes on a terminal or in a spreadsheet: two per wide (CJK) character, one per other.
+
+    Examples
+    --------
+    >>> columns("scans"), columns("扫描件"), columns("成绩（CSV）")
+    (5, 6, 11)
+    """
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _undefined(value: float) -> bool:

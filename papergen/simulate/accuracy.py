@@ -37,6 +37,7 @@ from omr.read import read_sheet
 from omr.result import MarkState, QuestionRead, SheetRead
 from omr.scan_io import iter_pages
 from papergen.errors import SimulationError
+from papergen.i18n import _
 from papergen.grading import POINT_DECIMALS, SheetScore, open_results, score_sheet
 from papergen.simulate.truth import TruthFile, TruthPage, TruthQuestion, load_truth_dir
 
@@ -313,8 +314,9 @@ def compare_page(report: AccuracyReport, file: str, truth: TruthPage, read: Shee
     for question in truth.questions:
         got = reads.get(question.number)
         if got is None:
-            raise SimulationError(f"{file} page {truth.page}: the read has no question {question.number}; "
-                                  "the scans and the truth are of different layouts")
+            raise SimulationError(_("{file} page {page}: the read has no question {question}; "
+                                    "the scans and the truth are of different layouts").format(
+                file=file, page=truth.page, question=question.number))
         _compare_question(report, file, truth, question, got)
 
 
@@ -417,9 +419,10 @@ def read_scan_files(scans_dir: str | Path, truth_dir: str | Path, layout: SheetL
     """
     truths = load_truth_dir(truth_dir)
     jobs = [(Path(scans_dir) / name, truth) for name, truth in truths.items()]
-    missing = [str(path) for path, _ in jobs if not path.is_file()]
+    missing = [str(path) for path, _truth in jobs if not path.is_file()]
     if missing:
-        raise SimulationError(f"{scans_dir}: {len(missing)} scan files of the truth are missing (e.g. {missing[0]})")
+        raise SimulationError(_("{folder}: {n} scan files of the truth are missing (e.g. {example})").format(
+            folder=scans_dir, n=len(missing), example=missing[0]))
     report = AccuracyReport()
     if workers <= 1 or len(jobs) < 2:
         parts = [_read_file(path, truth, layout) for path, truth in jobs]
@@ -435,7 +438,8 @@ def _read_file(path: Path, truth: TruthFile, layout: SheetLayout) -> AccuracyRep
     report = AccuracyReport()
     pages = list(iter_pages([path]))
     if len(pages) != len(truth.pages):
-        raise SimulationError(f"{path}: has {len(pages)} pages, its truth {len(truth.pages)}")
+        raise SimulationError(_("{path}: has {pages} pages, its truth {truth}").format(
+            path=path, pages=len(pages), truth=len(truth.pages)))
     for page, page_truth in zip(pages, truth.pages, strict=True):
         if page.image is None:
             read = SheetRead(status="quarantined", reason=f"cannot decode the page: {page.error}")
@@ -471,8 +475,8 @@ def accuracy_from_store(results_dir: str | Path, truth_dir: str | Path) -> Accur
 def _truth_of(truths: Mapping[str, TruthFile], source: str, page_no: int) -> TruthPage:
     truth = truths.get(Path(source).name)
     if truth is None or not 1 <= page_no <= len(truth.pages):
-        raise SimulationError(f"{source} page {page_no}: no truth for this page; "
-                              "compare against the truth folder of the simulation that wrote the scans")
+        raise SimulationError(_("{file} page {page}: no truth for this page; compare against the truth folder "
+                                "of the simulation that wrote the scans").format(file=source, page=page_no))
     return truth.pages[page_no - 1]
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from omr.synth import Scan, binarise, capture
 from papergen.errors import SimulationError
+from papergen.i18n import _
 
 __all__ = [
     "CaptureProfile",
@@ -121,12 +122,13 @@ class CaptureProfile:
 
     def __post_init__(self) -> None:
         if self.file_format not in FILE_FORMATS:
-            raise SimulationError(f"capture profile {self.name}: unknown file format (got {self.file_format!r}); "
-                                  f"use one of {', '.join(FILE_FORMATS)}")
+            raise SimulationError(_("capture profile {name}: unknown file format (got {value!r}); use one of {known}")
+                                  .format(name=self.name, value=self.file_format, known=", ".join(FILE_FORMATS)))
         bitonal_format = self.file_format in ("pdf-g4", "tiff-g4")
         if bitonal_format != (self.bitonal_threshold is not None):
-            raise SimulationError(f"capture profile {self.name}: G4 formats need a bitonal_threshold and grey "
-                                  f"formats none (got {self.file_format}, {self.bitonal_threshold})")
+            raise SimulationError(_("capture profile {name}: G4 formats need a bitonal_threshold and grey formats none "
+                                    "(got {format}, {threshold})").format(
+                name=self.name, format=self.file_format, threshold=self.bitonal_threshold))
 
     @property
     def bitonal(self) -> bool:
@@ -266,8 +268,8 @@ def capture_profile(name: str) -> CaptureProfile:
     try:
         return PROFILES[name]
     except KeyError:
-        raise SimulationError(f"unknown capture profile (got {name!r}); "
-                              f"use one of {', '.join(profile_names())}") from None
+        raise SimulationError(_("unknown capture profile (got {value!r}); use one of {known}").format(
+            value=name, known=", ".join(profile_names()))) from None
 
 
 def mixed_profile(rng: random.Random) -> CaptureProfile:

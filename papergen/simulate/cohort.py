@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from papergen.assembly.rng import derive_random
 from papergen.bank.model import Bank
 from papergen.errors import SimulationError
+from papergen.i18n import _
 from papergen.exam import ExamManifest, KeyQuestion
 
 __all__ = [
@@ -202,8 +203,8 @@ def item_models(manifest: ExamManifest, p_values: Mapping[str, float], *, seed: 
     models: dict[str, ItemModel] = {}
     for question in _unique_items(manifest):
         if question.item_id not in p_values:
-            raise SimulationError(f"exam {manifest.exam_id}: item {question.item_id} has no p-value; "
-                                  "pass the bank the exam was built from")
+            raise SimulationError(_("exam {exam}: item {item} has no p-value; pass the bank the exam was built from")
+                                  .format(exam=manifest.exam_id, item=question.item_id))
         rng = derive_random(seed, manifest.exam_id, "", f"item:{question.item_id}")
         models[question.item_id] = _item_model(question, p_values[question.item_id], rng, params)
     return models
@@ -240,8 +241,9 @@ def candidate_numbers(count: int, digits: int, *, seed: int, exam_id: str,
     """
     free = digits - len(params.number_prefix)
     if free < 1 or count > 10 ** free:
-        raise SimulationError(f"exam {exam_id}: cannot number {count} candidates with {digits} digits "
-                              f"after the prefix {params.number_prefix!r}")
+        raise SimulationError(_("exam {exam}: cannot number {count} candidates with {digits} digits after the "
+                                "prefix {prefix!r}").format(exam=exam_id, count=count, digits=digits,
+                                                            prefix=params.number_prefix))
     rng = derive_random(seed, exam_id, "", "candidate-numbers")
     serials = sorted(rng.sample(range(10 ** free), count))
     return [f"{params.number_prefix}{serial:0{free}d}" for serial in serials]
@@ -300,11 +302,13 @@ def simulate_cohort(manifest: ExamManifest, count: int, *, seed: int, digits: in
 def _seats(manifest: ExamManifest, count: int, *, seed: int, digits: int,
            params: CohortParams) -> list[tuple[str, str, str]]:
     if count < 1:
-        raise SimulationError(f"exam {manifest.exam_id}: number of candidates must be at least 1 (got {count})")
+        raise SimulationError(_("exam {exam}: number of candidates must be at least 1 (got {count})").format(
+            exam=manifest.exam_id, count=count))
     if manifest.candidates:
         if count > len(manifest.candidates):
-            raise SimulationError(f"exam {manifest.exam_id}: {count} candidates asked for, the roster has "
-                                  f"{len(manifest.candidates)}; ask for fewer or extend the roster")
+            raise SimulationError(_("exam {exam}: {count} candidates asked for, the roster has {roster}; ask for "
+                                    "fewer or extend the roster").format(
+                exam=manifest.exam_id, count=count, roster=len(manifest.candidates)))
         return [(c.number, c.name, c.variant) for c in manifest.candidates[:count]]
     numbers = candidate_numbers(count, digits, seed=seed, exam_id=manifest.exam_id, params=params)
     variants = [v.variant for v in manifest.variants]

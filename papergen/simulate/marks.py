@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from omr.layout import SheetLayout
 from omr.synth import SheetMarks
 from papergen.errors import SimulationError
+from papergen.i18n import _
 from papergen.simulate.cohort import SimCandidate
 
 __all__ = ["MarkMix", "MARK_MIXES", "mark_mix", "mark_sheet", "ODD_KINDS", "FILL_KINDS"]
@@ -72,8 +73,9 @@ class MarkMix:
                                                  "stray_dot_rate", "digit_odd_rate", "digit_blank_rate")}
         bad = {k: v for k, v in rates.items() if not 0.0 <= v <= 1.0}
         if bad or len(self.odd_weights) != len(ODD_KINDS) or min(self.odd_weights) < 0 or sum(self.odd_weights) <= 0:
-            raise SimulationError(f"mark mix {self.name!r}: rates must lie in [0, 1] and odd_weights be "
-                                  f"{len(ODD_KINDS)} non-negative numbers (got {bad or list(self.odd_weights)})")
+            raise SimulationError(_("mark mix {name!r}: rates must lie in [0, 1] and odd_weights be {n} non-negative "
+                                    "numbers (got {value})").format(
+                name=self.name, n=len(ODD_KINDS), value=bad or list(self.odd_weights)))
 
     def for_bitonal(self) -> "MarkMix":
         """This mix with no light fills: a bitonal capture turns them white, and no reader could see them."""
@@ -103,7 +105,8 @@ def mark_mix(name: str) -> MarkMix:
     try:
         return MARK_MIXES[name]
     except KeyError:
-        raise SimulationError(f"unknown mark mix (got {name!r}); use one of {', '.join(MARK_MIXES)}") from None
+        raise SimulationError(_("unknown mark mix (got {value!r}); use one of {known}").format(
+            value=name, known=", ".join(MARK_MIXES))) from None
 
 
 def mark_sheet(candidate: SimCandidate, layout: SheetLayout, mix: MarkMix, rng: random.Random) -> SheetMarks:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -37,6 +37,7 @@ from papergen.assembly.rng import derive_random, stream_digest
 from papergen.bank.io import load_bank
 from papergen.bank.model import Bank
 from papergen.errors import BankError, FormatError, SimulationError
+from papergen.i18n import _, ngettext
 from papergen.exam import ExamManifest, load_manifest, manifest_layout
 from papergen.files import write_json
 from papergen.render import GENERIC, GENERIC_SHEET_PDF, exam_sheet_print, render_sheets
@@ -66,6 +67,9 @@ FOREIGN_EXAM_ID = "other-exam"
 """Exam id printed on sheets of 'another exam' mixed into a batch."""
 FOLDED_PROFILE = "folded"
 _RASTER_CACHE = 8
+
+Progress = Callable[[int, int], None]
+"""A progress callback: ``(done, total)``."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,18 @@ class SimResult:
     seed: int
     profile: str
     elapsed_s: float
+
+    def describe(self) -> list[str]:
+        """Human-readable lines for the command line: what was simulated and where it went."""
+        return [
+            ngettext("Simulated {candidates} candidates of exam {exam}: {pages} pages in {files} file ({seconds} s)",
+                     "Simulated {candidates} candidates of exam {exam}: {pages} pages in {files} files ({seconds} s)",
+                     len(self.files)).format(
+                candidates=self.sheets, exam=self.exam_id, pages=self.pages, files=len(self.files),
+                seconds=f"{self.elapsed_s:.1f}"),
+            _("Scans: {folder}").format(folder=self.scans_dir),
+            _("Truth: {folder}").format(folder=self.truth_dir),
+        ]
 
 
 @dataclass(frozen=True)
@@ -219,6 +235,7 @@ def simulate_scans(
     layout: SheetLayout | str | Path | None = None,
     cohort: CohortParams = CohortParams(),
     workers: int = 1,
+    progress: Progress | None = None,
 ) -> SimResult:
     """Simulate a sitting's scans of a built exam, with ground truth beside every file.
 
@@ -250,6 +267,8 @@ def simulate_scans(
         Ability and response model.
     workers : int
         Processes making files in parallel.
+    progress : callable, optional
+        Called with ``(done, total)`` page jobs (a sheet and its back, if any) as each is made.
 
     Returns
     -------
@@ -272,8 +291,8 @@ def simulate_scans(
     source = _open_exam(exam, out / SHEETS_DIR, layout)
     manifest = source.manifest
     if extras.absent_sheets and source.layout.mark_row("absent") is None:
-        raise SimulationError(f"extras: layout {source.layout.id} has no 缺考 mark, so it cannot carry "
-                              f"{extras.absent_sheets} absent sheets; use a generated layout")
+        raise SimulationError(_("extras: layout {layout} has no 缺考 mark, so it cannot carry {n} absent sheets; "
+                                "use a generated layout").format(layout=source.layout.id, n=extras.absent_sheets))
     p_values = item_p_values(manifest, bank if bank is not None else _bundled_bank(manifest), cohort)
     people = simulate_cohort(manifest, candidates, seed=seed, digits=source.layout.candidate_id.digits,
                              p_values=p_values, params=cohort)
@@ -281,7 +300,7 @@ def simulate_scans(
     foreign = _foreign_sheet(manifest, source.layout, out / SHEETS_DIR, seed) if extras.foreign_sheets else None
     units = _units(source, items, chosen, mark_style, foreign, seed=seed)
     context = _Context(source.layout, scans_dir, truth_dir, seed, mark_style.name)
-    files = _run_units(units, context, workers)
+    files = _run_units(units, context, workers, progress)
     _write_index(out, manifest, people, files, seed=seed, profile=profile, mix=mark_style, extras=extras)
     return SimResult(
         exam_id=manifest.exam_id, out_dir=out, scans_dir=scans_dir, truth_dir=truth_dir,
@@ -300,11 +319,12 @@ def _prepare(out: Path) -> tuple[Path, Path]:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise SimulationError(f"{folder}: cannot create the output folder ({exc.strerror})") from exc
+            raise SimulationError(_("{folder}: cannot create the output folder ({reason})").format(
+                folder=folder, reason=exc.strerror)) from exc
         stale = sorted(p for p in folder.iterdir() if p.is_file())
         if stale:
-            raise SimulationError(f"{folder}: folder already holds {len(stale)} files (e.g. {stale[0].name}); "
-                                  "simulate into a new or empty folder")
+            raise SimulationError(_("{folder}: folder already holds {n} files (e.g. {example}); simulate into a new "
+                                    "or empty folder").format(folder=folder, n=len(stale), example=stale[0].name))
     return scans_dir, truth_dir
 
 
@@ -315,7 +335,8 @@ def _open_exam(exam: str | Path | ExamManifest, sheets_dir: Path, layout: SheetL
         path = Path(exam)
         key = path / KEY_JSON if path.is_dir() else path
         if not key.is_file():
-            raise SimulationError(f"{path}: no {KEY_JSON} found; pass an exam folder written by 'papergen build'")
+            raise SimulationError(_("{path}: no {key} found; pass an exam folder written by 'papergen build'").format(
+                path=path, key=KEY_JSON))
         manifest, exam_dir = load_manifest(key), key.parent
     sheet_layout = _exam_layout(manifest, layout)
     sheets = _built_sheets(exam_dir, manifest) if exam_dir is not None else {}
@@ -331,14 +352,15 @@ def _exam_layout(manifest: ExamManifest, layout: SheetLayout | str | Path | None
         else:
             sheet_layout = load_layout(layout) if layout is not None else manifest_layout(manifest)
     except FileNotFoundError:
-        raise SimulationError(f"exam {manifest.exam_id}: layout {manifest.layout_id!r} is not bundled; "
-                              "pass its file with layout=") from None
+        raise SimulationError(_("exam {exam}: layout {layout!r} is not bundled; pass its file with layout=").format(
+            exam=manifest.exam_id, layout=manifest.layout_id)) from None
     except (LayoutError, FormatError) as exc:
-        raise SimulationError(f"exam {manifest.exam_id}: {exc}") from exc
+        raise SimulationError(_("exam {exam}: {problem}").format(exam=manifest.exam_id, problem=exc)) from exc
     if sheet_layout.sha256 != manifest.layout_sha256:
-        raise SimulationError(f"exam {manifest.exam_id}: layout {sheet_layout.id} is not the one the sheets were "
-                              f"printed with (sha256 {sheet_layout.sha256[:12]}, key says "
-                              f"{manifest.layout_sha256[:12]}); pass the build's layout file")
+        raise SimulationError(_("exam {exam}: layout {layout} is not the one the sheets were printed with (sha256 "
+                                "{sha}, key says {key_sha}); pass the build's layout file").format(
+            exam=manifest.exam_id, layout=sheet_layout.id, sha=sheet_layout.sha256[:12],
+            key_sha=manifest.layout_sha256[:12]))
     return sheet_layout
 
 
@@ -357,8 +379,8 @@ def _built_sheets(exam_dir: Path, manifest: ExamManifest) -> dict[tuple[str, str
             sheets.update({(variant.variant, c.number): SheetRef(personal, i) for i, c in enumerate(roster)})
     missing = [v.variant for v in manifest.variants if (v.variant, "") not in sheets]
     if sheets and missing and (GENERIC, "") not in sheets:
-        raise SimulationError(f"{exam_dir}: no answer sheet for variant(s) {', '.join(missing)} "
-                              "(sheet-<variant>.pdf); rebuild the exam")
+        raise SimulationError(_("{folder}: no answer sheet for variant(s) {variants} (sheet-<variant>.pdf); "
+                                "rebuild the exam").format(folder=exam_dir, variants=", ".join(missing)))
     return sheets
 
 
@@ -410,10 +432,12 @@ def _bundled_bank(manifest: ExamManifest) -> Bank | None:
 def _check_counts(candidates: int, extras: SimExtras) -> None:
     counts = asdict(extras)
     if candidates < 1:
-        raise SimulationError(f"simulate: number of candidates must be at least 1 (got {candidates})")
+        raise SimulationError(_("simulate: number of candidates must be at least 1 (got {count})").format(
+            count=candidates))
     if min(counts.values()) < 0 or extras.folded_sheets > candidates or extras.blank_backs > candidates:
-        raise SimulationError(f"extras: counts must be >= 0 and folded sheets and blank backs at most the "
-                              f"{candidates} candidates (got {counts})")
+        raise SimulationError(_("extras: counts must be >= 0 and folded sheets and blank backs at most the "
+                                "{candidates} candidates (got {counts})").format(candidates=candidates,
+                                                                                counts=counts))
 
 
 # -- planning ------------------------------------------------------------------
@@ -503,17 +527,31 @@ def _unit(profile: CaptureProfile, jobs: tuple[_PageJob, ...], counters: dict[st
 # -- making files --------------------------------------------------------------
 
 
-def _run_units(units: Sequence[_Unit], context: _Context, workers: int) -> dict[str, int]:
+def _run_units(units: Sequence[_Unit], context: _Context, workers: int,
+               progress: Progress | None = None) -> dict[str, int]:
     """Make every page (in worker processes when ``workers > 1``) and write the files in order.
 
     Returns file name -> pages, in batch order.
     """
     jobs = [job for unit in units for job in unit.pages]
-    formats = [unit.file_format for unit in units for _ in unit.pages]
+    formats = [unit.file_format for unit in units for _job in unit.pages]
     if workers <= 1 or len(jobs) < 2:
-        return _write_units(units, map(_deliver, jobs, [context] * len(jobs), formats), context)
+        delivered = map(_deliver, jobs, [context] * len(jobs), formats)
+        return _write_units(units, _counted(delivered, len(jobs), progress), context)
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        return _write_units(units, pool.map(_deliver, jobs, [context] * len(jobs), formats), context)
+        delivered = pool.map(_deliver, jobs, [context] * len(jobs), formats)
+        return _write_units(units, _counted(delivered, len(jobs), progress), context)
+
+
+def _counted(delivered: Iterator[list[_Delivered]], total: int,
+             progress: Progress | None) -> Iterator[list[_Delivered]]:
+    """``delivered``, calling ``progress(done, total)`` as each page job arrives."""
+    if progress is not None:
+        progress(0, total)
+    for done, pages in enumerate(delivered, start=1):
+        if progress is not None:
+            progress(done, total)
+        yield pages
 
 
 def _write_units(units: Sequence[_Unit], delivered: Iterator[list[_Delivered]], context: _Context) -> dict[str, int]:
@@ -561,10 +599,11 @@ def _raster(pdf: str, index: int, dpi: float) -> np.ndarray:
     try:
         document = pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:
-        raise SimulationError(f"{pdf}: cannot open the sheet PDF ({exc})") from exc
+        raise SimulationError(_("{pdf}: cannot open the sheet PDF ({reason})").format(pdf=pdf, reason=exc)) from exc
     try:
         if index >= len(document):
-            raise SimulationError(f"{pdf}: has {len(document)} pages, the sheet is page {index + 1}; rebuild the exam")
+            raise SimulationError(_("{pdf}: has {pages} pages, the sheet is page {page}; rebuild the exam").format(
+                pdf=pdf, pages=len(document), page=index + 1))
         bitmap = document[index].render(scale=dpi / 72.0, grayscale=True)
         image = np.array(bitmap.to_numpy(), dtype=np.uint8)
     finally:

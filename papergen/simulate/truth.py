@@ -22,6 +22,7 @@ from omr.layout import SheetLayout
 from omr.result import PageStatus
 from omr.synth import KIND_TRUTH, KindTruth, SheetMarks
 from papergen.errors import SimulationError
+from papergen.i18n import _
 from papergen.files import write_text
 
 __all__ = [
@@ -162,11 +163,13 @@ def load_truth(path: str | Path) -> TruthFile:
     try:
         return TruthFile.model_validate_json(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SimulationError(f"{path}: cannot read truth file ({exc.strerror})") from exc
+        raise SimulationError(_("{path}: cannot read truth file ({reason})").format(path=path, reason=exc.strerror)) \
+            from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "<root>"
-        raise SimulationError(f"{path}: not a truth file: {where}: {first['msg']}") from exc
+        raise SimulationError(_("{path}: not a truth file: {where}: {problem}").format(
+            path=path, where=where, problem=first["msg"])) from exc
 
 
 def load_truth_dir(truth_dir: str | Path) -> dict[str, TruthFile]:
@@ -180,6 +183,7 @@ def load_truth_dir(truth_dir: str | Path) -> dict[str, TruthFile]:
     folder = Path(truth_dir)
     files = sorted(folder.glob(f"*{TRUTH_SUFFIX}")) if folder.is_dir() else []
     if not files:
-        raise SimulationError(f"{folder}: no truth files found; pass the truth folder of a simulation")
+        raise SimulationError(_("{folder}: no truth files found; pass the truth folder of a simulation").format(
+            folder=folder))
     truths = [load_truth(path) for path in files]
     return {truth.file: truth for truth in truths}

@@ -18,6 +18,7 @@ import numpy as np
 
 from omr.synth import PdfPage, encode_scan_image, write_pdf, write_tiff
 from papergen.errors import SimulationError
+from papergen.i18n import _
 from papergen.files import write_atomically
 from papergen.simulate.capture import PageCapture
 
@@ -75,9 +76,11 @@ def write_scan_file(path: Path, images: Sequence[np.ndarray], captures: Sequence
         For an unknown format, no pages, or several pages in a single-image format.
     """
     if file_format not in FILE_EXTENSIONS or not images or len(images) != len(captures):
-        raise SimulationError(f"{path}: cannot write {len(images)} pages as {file_format!r}")
+        raise SimulationError(_("{path}: cannot write {pages} pages as {format!r}").format(
+            path=path, pages=len(images), format=file_format))
     if len(images) != 1 and file_format not in ("pdf-jpeg", "pdf-g4", "tiff-g4"):
-        raise SimulationError(f"{path}: a {file_format} file holds one page (got {len(images)})")
+        raise SimulationError(_("{path}: a {format} file holds one page (got {pages})").format(
+            path=path, format=file_format, pages=len(images)))
     return write_atomically(path, lambda tmp: _write_pages(tmp, images, captures, file_format), SimulationError,
                             "scan file")
 

@@ -35,15 +35,18 @@ def test_demo_passes_its_options_to_run_demo_and_prints_progress_and_summary(tmp
 
     def fake_run_demo(out_dir, *, candidates, seed, progress):
         calls.append((out_dir, candidates, seed))
-        progress("Building the exam from the bundled bank")
+        progress("Building the exam from the bundled bank", 0, 1)
+        progress("Building the exam from the bundled bank", 1, 1)
+        progress("Grading the scans", 3, 5)
         return FakeDemo()
 
     monkeypatch.setattr(demo_command, "run_demo", fake_run_demo)
     result = run("demo", str(tmp_path / "first"), "--candidates", "2", "--seed", "3")
     assert result.exit_code == 0, result.output
     assert calls == [(tmp_path / "first", 2, 3)]
-    assert result.output.splitlines() == ["Building the exam from the bundled bank ...", "", "Graded 2 sheets",
-                                          "  results (CSV)   somewhere/results"]
+    assert result.stdout.splitlines() == ["", "Graded 2 sheets", "  results (CSV)   somewhere/results"]
+    # not a terminal: each step's label once, on stderr, so piped output stays the summary alone
+    assert result.stderr.splitlines() == ["Building the exam from the bundled bank", "Grading the scans"]
 
 
 def test_demo_defaults_to_a_papergen_demo_folder_30_candidates_and_seed_7(tmp_path, monkeypatch):
@@ -89,3 +92,12 @@ def test_help_starts_with_a_verb_and_ends_with_an_example(command):
     lines = [line.strip() for line in result.output.splitlines() if line.strip()]
     assert lines[1].split()[0] in {"Build", "Simulate"}
     assert f"papergen {command} " in result.output.split("Example:")[1]
+
+
+def test_simulate_speaks_chinese_and_shows_progress_on_stderr(exam_dir, tmp_path):
+    result = run("--lang", "zh", "simulate", str(exam_dir), "--out", str(tmp_path / "sim"), "--candidates", "2",
+                 "--seed", "4", "--profile", "feeder-150")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("已模拟考试 ") and "名考生" in result.stdout
+    assert f"扫描件：{tmp_path / 'sim' / 'scans'}" in result.stdout
+    assert result.stderr.splitlines() == ["正在模拟扫描页"]

@@ -46,7 +46,7 @@ def test_report_writes_every_output_of_every_exam(results):
     assert names == ["item-analysis-CS2026A.csv", "report-CS2026A.html", "report-CS2026A.pdf",
                      "results-CS2026A.xlsx", "slips-CS2026A.html", "slips-CS2026A.pdf"]
     assert "Exams: CS2026A" in result.output
-    assert "及格线 55" in (results / "reports" / "report-CS2026A.html").read_text(encoding="utf-8")
+    assert "pass mark 55" in (results / "reports" / "report-CS2026A.html").read_text(encoding="utf-8")
 
 
 def test_report_format_html_only_writes_no_pdf(results):
@@ -148,7 +148,7 @@ def test_writeback_refuses_a_bank_no_exam_was_built_from(results, make_bank):
 def test_every_report_command_has_help_ending_in_an_example(command):
     result = CliRunner().invoke(main, [command.name, "-h"])
     assert result.exit_code == 0
-    doc = command.callback.__doc__ or command.help or ""
+    doc = command.help or ""
     first = doc.strip().split()[0]
     assert first[0].isupper() and first.lower() in {"write", "correct"}
     assert f"papergen {command.name} " in doc.split("\b")[-1]
@@ -170,3 +170,33 @@ def test_the_old_report_format_option_says_what_it_is_now(results):
     result = run("report", results / "results", "--out", results / "reports", "--format", "html")
     assert result.exit_code == 2
     assert "report --format html: this option is now --outputs html" in result.output
+
+
+def _fixes(results):
+    fixes = results / "fixes.json"
+    fixes.write_text(json.dumps({"reason": "第7题答案应为B", "corrections": [
+        {"variant": "A", "question": 7, "answer": "B"}]}, ensure_ascii=False), encoding="utf-8")
+    return fixes
+
+
+def test_rescore_speaks_chinese_under_lang_zh(results):
+    result = CliRunner().invoke(main, ["--lang", "zh", "rescore", str(results / "results"), "--key",
+                                       str(results / "key.json"), "--corrections", str(_fixes(results))])
+    assert result.exit_code == 0, result.output
+    assert f"新答案文件：{results / 'key.v2.json'}" in result.output
+    assert f"A 卷第 7 题（{MISKEY_ITEM}）：A → B" in result.output
+    assert re.search(r"已重新评分 24 份：\d+ 份总分变化，\d+ 份不变", result.output)
+    assert re.search(r"（考号 \d+）：[\d.]+ → [\d.]+ 分", result.output)
+    assert "请重新运行 'papergen report'" in result.output
+    assert "Rescored" not in result.output and "points" not in result.output
+
+
+def test_report_shows_its_progress_on_stderr_in_the_language_chosen(results):
+    english = run("report", results / "results", "--out", results / "en", "--outputs", "html")
+    chinese = run("--lang", "zh", "report", results / "results", "--out", results / "zh", "--outputs", "html")
+    assert english.exit_code == chinese.exit_code == 0, english.output + chinese.output
+    # not a terminal: the bar's label once, on stderr; stdout keeps only the files written
+    assert english.stderr.splitlines() == ["Writing the reports"]
+    assert chinese.stderr.splitlines() == ["正在生成报告"]
+    assert "Writing the reports" not in english.stdout
+    assert "已写入：" in chinese.stdout and "Written:" not in chinese.stdout

@@ -21,6 +21,7 @@ from papergen.grading import (
     rescore_results,
     Store,
 )
+from papergen.i18n import using_language
 from papergen.report.html_report import report_html
 from papergen.report.run import exam_report, write_exam_exports
 
@@ -179,7 +180,8 @@ def test_the_report_after_a_rescore_lists_the_correction(results):
     with Store.open(results / "results" / STORE_FILENAME) as store:
         report = exam_report(store, MANIFEST.exam_id)
     assert [r.reason for r in report.rescores] == ["第7题答案应为B"]
-    page = report_html(report)
+    with using_language("zh"):
+        page = report_html(report)
     assert "第7题答案应为B：重新评分 30 份" in page and "本次成绩未经答案更正" not in page
 
 

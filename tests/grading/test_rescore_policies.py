@@ -13,6 +13,7 @@ from omr.result import MarkState, QuestionRead
 from papergen.exam.manifest import save_manifest
 from papergen.grading import STORE_FILENAME, Corrections, Store, apply_corrections, rescore_results
 from papergen.grading.scoring import score_question
+from papergen.i18n import using_language
 from papergen.report.html_report import report_html
 from papergen.report.run import exam_report
 from papergen.report.slips import slips_of
@@ -75,7 +76,8 @@ def test_rescore_after_a_drop_lists_only_changed_totals_and_states_the_policy(re
 def test_the_report_and_slips_after_a_drop_give_the_pass_mark_in_proportion(results):
     _rescore(results, {"variant": "A", "question": QUESTION, "drop": True})
     report = _report(results)
-    page = report_html(report)
+    with using_language("zh"):
+        page = report_html(report)
     assert "每份答卷的满分减去其分值（100 → 99.5），及格线按比例降低（60 → 59.7）" in page
     assert "60（作废题目后 59.7）" in page
     slip = slips_of(report)[0]
@@ -90,7 +92,9 @@ def test_rescore_after_an_award_keeps_full_marks_and_pass_mark(results):
                in line for line in lines)
     assert all(c.new_total == c.old_total + 0.5 for c in outcome.rescore.total_changes)
     report = _report(results)
-    row = next(r for r in report_html(report).split("<tr>") if MISKEY_ITEM in r and "已送分" in r)
+    with using_language("zh"):
+        page = report_html(report)
+    row = next(r for r in page.split("<tr>") if MISKEY_ITEM in r and "已送分" in r)
     assert "—" in row
-    assert "满分（100）和及格线（60）不变" in report_html(report)
+    assert "满分（100）和及格线（60）不变" in page
     assert all(q.number != QUESTION for s in slips_of(report) if s.variant == "A" for q in s.questions)

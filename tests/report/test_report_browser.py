@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from papergen.i18n import using_language
 from papergen.report.html_report import report_html
 from papergen.report.slips import slips_html
 from papergen.resources import font_path
@@ -158,7 +159,8 @@ def _recognised(glyphs: list[tuple[str, np.ndarray]]) -> list[bool]:
                                                   ("slips", "table.pairs")])
 def test_chinese_renders_in_the_embedded_font_and_not_without_it(browser, report, system_has_chinese_font,
                                                                   which, selector, tmp_path):
-    html = report_html(report) if which == "report" else slips_html(report)
+    with using_language("zh"):  # the report in Chinese, as the slips always are
+        html = report_html(report) if which == "report" else slips_html(report)
     region, glyphs = _render(browser, html, selector, tmp_path)
     distinct = {char for char, _ in glyphs}
     assert len(distinct) >= 4, f"too few Chinese characters in {selector} to tell glyphs apart: {distinct}"

@@ -34,7 +34,7 @@ def test_charts_draw_one_bar_per_histogram_bin_in_the_requested_sizes(report):
 def test_score_chart_marks_the_cut_with_a_dashed_line(report):
     charts = report_charts(report, chart=CHART, small_chart=SMALL)
     assert [line.dash > 0 for line in charts.scores.lines].count(True) == 1
-    assert any(text.text == f"及格线 {report.cut:g}" for text in charts.scores.texts)
+    assert any(text.text == f"pass mark {report.cut:g}" for text in charts.scores.texts)
 
 
 def test_discrimination_bands_below_the_low_threshold_print_darker(report):

@@ -34,6 +34,7 @@ from omr.read import layout_to_image_points
 from papergen.bank.model import Bank
 from papergen.errors import ReportError
 from papergen.grading import STORE_FILENAME, QuestionScore, SectionScore, SheetScore, Store, grade_batch
+from papergen.i18n import using_language
 from papergen.report.annotate import (
     AnnotateStyle,
     BubbleBox,
@@ -61,11 +62,13 @@ COUNT = 40
 
 @pytest.fixture(scope="module")
 def outputs(report, tmp_path_factory):
+    """The outputs in Chinese, as a Chinese exam centre reads them."""
     out = tmp_path_factory.mktemp("out")
-    render_report_pdf(report, out / "report.pdf")
-    render_slips_pdf(report, out / "slips.pdf")
-    write_item_analysis_csv(report, out)
-    write_workbook(report, out)
+    with using_language("zh"):
+        render_report_pdf(report, out / "report.pdf")
+        render_slips_pdf(report, out / "slips.pdf")
+        write_item_analysis_csv(report, out)
+        write_workbook(report, out)
     return out
 
 
@@ -103,7 +106,8 @@ class _Collector(HTMLParser):
 
 
 def test_html_report_holds_the_tables_and_inline_charts_and_nothing_external(report):
-    page = report_html(report)
+    with using_language("zh"):
+        page = report_html(report)
     parsed = _Collector()
     parsed.feed(page)
     assert parsed.tags.count("table") >= 4 and parsed.tags.count("svg") == 3
@@ -162,7 +166,8 @@ def test_workbook_opens_with_scores_and_item_analysis(outputs, report):
     assert "单项选择题" in scores[0] and "总分" in scores[0]
     assert len(scores) == COUNT + 1
     items = list(book["题目分析"].iter_rows(values_only=True))
-    assert items[0] == tuple(c.title for c in ITEM_COLUMNS)
+    with using_language("zh"):
+        assert items[0] == tuple(c.heading() for c in ITEM_COLUMNS)
     p_column = items[0].index("难度P")
     assert items[1][p_column] == pytest.approx(report.analysis.items[0].p_value)
 
@@ -173,7 +178,7 @@ def test_workbook_keeps_formula_like_names_as_text_and_numbers_as_numbers(tmp_pa
     candidates[1] = candidates[1].model_copy(update={"name": "王\x01小明\x1b"})
     manifest = cs_manifest(candidates=candidates)
     path = build_store(tmp_path, manifest, simulate_answers(manifest, 4))
-    with Store.open(path) as store:
+    with Store.open(path) as store, using_language("zh"):
         write_workbook(exam_report(store, "CS2026A"), tmp_path)
     sheet = load_workbook(tmp_path / "results-CS2026A.xlsx")["成绩"]
     cells = [cell for row in sheet.iter_rows() for cell in row]
@@ -324,13 +329,16 @@ def test_report_breaks_scores_down_by_the_banks_topics(store_path, make_bank, ma
     first, second = with_topics.topics
     assert (first.key, first.title, first.items, second.items) == ("01", "客户服务概述", 90, 90)
     assert first.max_points + second.max_points == 100
-    assert "三、各知识点得分" in report_html(with_topics) and "客户投诉处理" in report_html(with_topics)
+    with using_language("zh"):
+        assert "三、各知识点得分" in report_html(with_topics) and "客户投诉处理" in report_html(with_topics)
 
 
 def test_exports_doc_describes_every_column():
     doc = (Path(__file__).parents[2] / "docs" / "exports.md").read_text(encoding="utf-8")
     columns = [*ITEM_COLUMNS, *SCORE_COLUMNS_HEAD, *SCORE_COLUMNS_TAIL]
     missing = [c.key for c in columns if f"`{c.key}`" not in doc and not c.key.startswith("option_")]
+    with using_language("zh"):
+        missing += [c.heading() for c in columns if c.heading() not in doc and not c.key.startswith("option_")]
     missing += [c.title for c in columns if c.title not in doc and not c.key.startswith("option_")]
     assert not missing
     assert "`option_A` … `option_F`" in doc and "`option_true`, `option_false`" in doc

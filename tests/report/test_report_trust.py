@@ -8,11 +8,13 @@ import dataclasses
 import io
 import re
 
+import pytest
 from openpyxl import load_workbook
 from pdf_inspect import page_texts, squash
 from sim_cohort import MISKEY_ITEM
 
 from papergen.grading import DUPLICATE_SCAN, Flag
+from papergen.i18n import using_language
 from papergen.report.cohort import build_cohort
 from papergen.report.html_report import report_html
 from papergen.report.pdf_report import render_report_pdf
@@ -23,6 +25,13 @@ from papergen.report.tables import write_item_analysis_csv, write_workbook
 
 COUNT = 40
 NUMERALS = "一二三四五六七八九十"
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    """These tests read the wording a Chinese exam centre reads: in Chinese."""
+    with using_language("zh"):
+        yield
 
 
 def _headings(page: str) -> list[str]:

@@ -175,14 +175,16 @@ def test_the_queue_lists_open_sheets_with_their_items(sitting):
 
 def test_report_warns_while_flags_remain_and_says_when_scores_include_decisions(sitting):
     results, scans = sitting
-    with open_store(results) as store:
+    with open_store(results) as store, using_language("zh"):
         [warning] = unsettled_warnings(store, results)
         assert "待复核 2 题、1 个考号、1 张搁置答题卡" in warning
         from papergen.grading import NewDecision
 
         store.record_decisions([NewDecision("answer", "D", sha256=sha_of(scans, FLAGGED), question=4)], who="a")
         warnings = unsettled_warnings(store, results)
-    assert "待复核 1 题" in warnings[0] and "1 sheets' scores include reviewers' decisions" in warnings[1]
+    assert "待复核 1 题" in warnings[0] and "1 张答题卡的成绩含复核人的复核决定" in warnings[1]
+    with open_store(results) as store:
+        assert "1 sheet's score includes reviewers' decisions" in unsettled_warnings(store, results)[1]
 
 
 def test_the_review_command_applies_a_file_and_prints_the_reconciliation(sitting, tmp_path):

@@ -320,3 +320,12 @@ def test_a_folder_without_a_key_is_refused(tmp_path):
 def test_more_folded_sheets_than_candidates_is_refused(exam_dir, tmp_path):
     with pytest.raises(SimulationError, match="folded sheets and blank backs at most the 1 candidates"):
         simulate_scans(exam_dir, tmp_path / "sim", candidates=1, seed=1, extras=SimExtras(folded_sheets=2))
+
+
+def test_progress_counts_every_page_job_up_to_the_total(exam_dir, tmp_path):
+    calls = []
+    result = simulate_scans(exam_dir, tmp_path / "sim", candidates=3, seed=2, profile="feeder-150",
+                            extras=SimExtras(foreign_sheets=1), progress=lambda done, total: calls.append((done, total)))
+    total = calls[0][1]
+    assert calls == [(done, total) for done in range(total + 1)]
+    assert total == result.sheets + 1  # each candidate's sheet and the foreign sheet, a job each
