@@ -13,7 +13,8 @@ import importlib
 import click
 
 from papergen import __version__
-from papergen.cli.common import CONTEXT_SETTINGS, lang_option, speak
+from papergen.cli.common import CONTEXT_SETTINGS, lang_option
+from papergen.cli.common import speak as _speak
 from papergen.cli.common import LocalisedGroup as _LocalisedGroup
 from papergen.i18n import N_
 
@@ -47,7 +48,7 @@ class _LazyGroup(_LocalisedGroup):
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra) -> click.Context:
         """Start each run in the environment's language (``-h`` may end the run before ``--lang`` is read)."""
-        speak(None)
+        _speak(None)
         return super().make_context(info_name, args, parent, **extra)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
