@@ -44,9 +44,9 @@ from papergen.assembly import (
 from papergen.bank.io import bank_sha256, load_bank
 from papergen.bank.blueprint import load_blueprint_overrides
 from papergen.bank.model import Bank, ReviewStatus
-from papergen.bank.review import DEFAULT_MIN_STATUS, live_bank, review_notice
+from papergen.bank.review import DEFAULT_MIN_STATUS, live_bank, notice_text, review_notice
 from papergen.errors import FormatError, ManifestError, RenderError
-from papergen.i18n import _, ngettext
+from papergen.i18n import _, ngettext, os_error_reason
 from papergen.exam.layout import layout_error_message
 from papergen.exam import (
     ExamManifest,
@@ -113,7 +113,7 @@ class BuildResult:
             lines.append(_("variant {variant}: {sections}").format(
                 variant=variant, sections=_("; ").join(s.describe() for s in sections)))
         if self.manifest.review_notice:
-            lines.append(_("注意 notice: {notice}").format(notice=self.manifest.review_notice))
+            lines.append(_("Notice: {notice}").format(notice=notice_text(self.manifest.review_notice)))
         return lines
 
 
@@ -252,7 +252,7 @@ def check_out_dir(out_dir: str | Path, exam_id: str, *, force: bool = False) -> 
             shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
         except OSError as exc:
             raise RenderError(_("{path}: cannot remove it to empty {folder} ({reason})").format(
-                path=entry, folder=out, reason=exc.strerror)) from exc
+                path=entry, folder=out, reason=os_error_reason(exc))) from exc
 
 
 def _versions() -> dict[str, str]:
@@ -306,7 +306,7 @@ def _write_outputs(
         staging = Path(tempfile.mkdtemp(prefix=".papergen-build-", dir=out_dir))
     except OSError as exc:
         raise RenderError(_("{folder}: cannot write the exam files there ({reason})").format(
-            folder=out_dir, reason=exc.strerror)) from exc
+            folder=out_dir, reason=os_error_reason(exc))) from exc
     try:
         save_manifest(manifest, staging / KEY_JSON)
         names = [KEY_JSON]

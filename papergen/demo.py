@@ -148,9 +148,9 @@ class DemoResult:
             "",
             *_aligned(folders),
             _("Done in {seconds} s.  Open {report} in a browser, or grade the scans yourself: "
-              "papergen grade {scans} --key {key} --out <folder>").format(
+              "papergen grade {scans} --key {key} --out {folder}").format(
                 seconds=f"{self.elapsed_s:.0f}", report=self._first_report(), scans=self.scans_dir,
-                key=self.exam_dir / "key.json"),
+                key=self.exam_dir / "key.json", folder=_("<folder>")),
         ]
 
     def _first_report(self) -> Path:

@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from papergen.errors import PapergenError
-from papergen.i18n import N_, _, language
+from papergen.i18n import N_, _, language, os_error_reason
 
 __all__ = [
     "TEXT_ENCODINGS",
@@ -117,7 +117,8 @@ def read_json(path: str | Path, error: type[PapergenError], what: str) -> object
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise error(_("{path}: cannot read {what} ({reason})").format(path=path, what=_(what), reason=exc.strerror)) from exc
+        raise error(_("{path}: cannot read {what} ({reason})").format(
+                path=path, what=_(what), reason=os_error_reason(exc))) from exc
     return parse_json(raw, path, error)
 
 
@@ -425,7 +426,7 @@ def write_atomically(
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             message = _("{path}: cannot write {what} ({reason})") if what else _("{path}: cannot write ({reason})")
-            message = message.format(path=path, what=_(what), reason=exc.strerror or exc)
+            message = message.format(path=path, what=_(what), reason=os_error_reason(exc))
             raise error(message + (_(hint) if hint else "")) from exc
         raise
     return path
@@ -545,5 +546,5 @@ def make_folder(folder: str | Path, error: type[PapergenError], what: str, *,
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise error(_("{folder}: cannot create {what} ({reason})").format(
-            folder=folder, what=_(what), reason=exc.strerror) + (_(hint) if hint else "")) from exc
+            folder=folder, what=_(what), reason=os_error_reason(exc)) + (_(hint) if hint else "")) from exc
     return folder

@@ -161,3 +161,32 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def pgettext(context: str, message: str) -> str:
     """``message`` in the language in use, where the same English word needs different translations."""
     return _translations(language()).pgettext(context, message)
+
+
+_OS_ERRORS = {
+    "ENOENT": N_("No such file or directory"), "EACCES": N_("Permission denied"),
+    "EPERM": N_("Operation not permitted"),
+    "EISDIR": N_("Is a directory"), "ENOTDIR": N_("Not a directory"), "ENOSPC": N_("No space left on device"),
+    "EROFS": N_("Read-only file system"), "EEXIST": N_("File exists"), "EBUSY": N_("Device or resource busy"),
+    "ENAMETOOLONG": N_("File name too long"), "EIO": N_("Input/output error"), "ENOTEMPTY": N_("Directory not empty"),
+    "EADDRINUSE": N_("Address already in use"), "EADDRNOTAVAIL": N_("Cannot assign requested address"),
+    "EDQUOT": N_("Disk quota exceeded"), "EMFILE": N_("Too many open files"),
+}
+"""The system's words for the file errors people meet (errno name -> message), in English as the system says them."""
+
+
+def os_error_reason(exc: BaseException) -> str:
+    """What went wrong with a file, in the language in use (the system's own words are English).
+
+    Examples
+    --------
+    >>> with using_language("zh"):
+    ...     os_error_reason(FileNotFoundError(2, "No such file or directory"))
+    '没有这个文件或文件夹'
+    """
+    import errno
+
+    name = errno.errorcode.get(getattr(exc, "errno", None) or -1, "")
+    if name in _OS_ERRORS:
+        return _(_OS_ERRORS[name])
+    return getattr(exc, "strerror", None) or str(exc)

@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from papergen.errors import AssemblyError
-from papergen.i18n import _
+from papergen.i18n import _, os_error_reason
 from papergen.exam import Paper
 
 __all__ = ["ExposureLimits", "ExposureRule", "Ledger", "LedgerEntry", "exposure_limits", "ledger_entry"]
@@ -139,7 +139,7 @@ class Ledger:
         except OSError as exc:
             raise AssemblyError(_(
                 "{path}: cannot append to the usage ledger ({reason}); add this line by hand: {line}").format(
-                    path=self.path, reason=exc.strerror, line=line)) from exc
+                    path=self.path, reason=os_error_reason(exc), line=line)) from exc
 
     def _append_line(self, line: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,10 +16,10 @@ from itertools import combinations
 
 from papergen.assembly.plan import PaperPlan, SectionPlan
 from papergen.assembly.rules import AssemblyRules, letter_bounds
-from papergen.bank.model import OPTION_LABELS, Bank, Item
+from papergen.bank.model import OPTION_LABELS, Bank, Item, type_name
 from papergen.bank.similarity import near_duplicate_pairs
 from papergen.errors import AssemblyError
-from papergen.i18n import _
+from papergen.i18n import _, language
 from papergen.wording import JUDGE_TEXT
 from papergen.exam import Paper, PaperQuestion
 
@@ -47,7 +47,8 @@ class SectionBalance:
         else:
             names = JUDGE_TEXT if self.type == "judge" else {}
             keys = " ".join(f"{names.get(k, k)} {n}" for k, n in self.keys.items())
-        return _("{section} {keys}, longest run {run}").format(section=self.section, keys=keys, run=self.longest_run)
+        section = type_name(self.type) if language() == "zh" else self.section  # 单选题 in Chinese, the key in English
+        return _("{section} {keys}, longest run {run}").format(section=section, keys=keys, run=self.longest_run)
 
 
 def longest_run(keys: Sequence[object]) -> int:

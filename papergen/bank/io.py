@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from papergen.bank.model import Bank
 from papergen.errors import BankError
 from papergen.files import parse_json, schema_error_message, write_text, wrong_kind_message
-from papergen.i18n import N_, _
+from papergen.i18n import N_, _, os_error_reason
 
 __all__ = ["load_bank", "save_bank", "bank_sha256", "format_validation_errors"]
 
@@ -42,7 +42,8 @@ def read_bank_json(path: str | Path) -> tuple[object, str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise BankError(_("{path}: cannot read bank ({reason})").format(path=path, reason=exc.strerror)) from exc
+        raise BankError(_("{path}: cannot read bank ({reason})").format(
+                path=path, reason=os_error_reason(exc))) from exc
     return parse_json(raw, path, BankError), hashlib.sha256(raw).hexdigest()
 
 

@@ -37,7 +37,7 @@ from papergen.bank.flow import FlowNetwork
 from papergen.bank.model import Bank, Item, difficulty_name, type_name
 from papergen.bank.blueprint import DIFFICULTIES, Blueprint, SectionBlueprint, make_blueprint
 from papergen.exam import PaperFormat, Section
-from papergen.i18n import N_, _, ngettext
+from papergen.i18n import N_, _, language, ngettext
 
 __all__ = [
     "CapacityReport",
@@ -200,10 +200,15 @@ def _max_papers(section: Section, quota: SectionBlueprint, pool: _Pool) -> tuple
 
 def _shortfall(section: Section, quota: SectionBlueprint, pool: _Pool, papers: int) -> str | None:
     """None when ``papers`` papers can be filled, else the limiting constraint in words."""
-    message = _flow_shortfall(section.key, quota, pool, papers)
+    message = _flow_shortfall(_section_name(section), quota, pool, papers)
     if message is None and section.type == "judge":
         message = _key_shortfall(section, pool, papers)
     return message
+
+
+def _section_name(section: Section) -> str:
+    """How a shortfall names a section: its printed title in Chinese, its key (``single``) in English."""
+    return section.title if language() == "zh" else section.key
 
 
 def _flow_shortfall(key: str, quota: SectionBlueprint, pool: _Pool, papers: int) -> str | None:
@@ -286,7 +291,7 @@ def _key_shortfall(section: Section, pool: _Pool, papers: int) -> str | None:
     for word, need, have in ((N_("true (对)"), min_true, pool.true_keys), (N_("false (错)"), min_false, pool.false_keys)):
         if papers * need > have:
             return _("section {section}, {word} keys: {need}, bank has {have}").format(
-                section=section.key, word=_(word), need=_need(papers, papers * need), have=have)
+                section=_section_name(section), word=_(word), need=_need(papers, papers * need), have=have)
     return None
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from papergen.bank.model import REVIEW_STATUSES, Bank, Item, ReviewStatus
 from papergen.bank.problems import Problem
-from papergen.i18n import N_, _
+from papergen.i18n import N_, _, language
 
 __all__ = [
     "DRAWABLE_STATUSES",
@@ -77,6 +77,28 @@ def format_status_counts(items: Iterable[Item]) -> str:
     # Translators: the separator between the entries of a list
     shown = _(", ").join(f"{_(_STATUS_LABELS[s])} {n}" for s, n in counts.items())
     return _("审核状态 status: {counts}").format(counts=shown)
+
+
+def notice_text(notice: str) -> str:
+    """A stored :func:`review_notice` in the language in use: its Chinese part, or its English one.
+
+    >>> from papergen.i18n import using_language
+    >>> notice = "本次组卷含 2 道未经学科专家审定（approved）的试题：草稿（draft）2 道。正式考试前须由鉴定中心学科专家审定；" \\
+    ...          "not approved: 2 items below 'approved' (draft 2)"
+    >>> notice_text(notice)
+    "not approved: 2 items below 'approved' (draft 2)"
+    >>> with using_language("zh"):
+    ...     notice_text(notice)[-17:]
+    '正式考试前须由鉴定中心学科专家审定'
+    """
+    chinese, separator, english = notice.partition(_NOTICE_SEPARATOR)
+    if not separator:
+        return notice
+    return chinese if language() == "zh" else _NOTICE_SEPARATOR.lstrip("；") + english
+
+
+_NOTICE_SEPARATOR = "；not approved: "
+"""Between the Chinese and the English part of a review notice (both are kept in key.json)."""
 
 
 def review_notice(items: Iterable[Item]) -> str | None:

@@ -39,7 +39,7 @@ from papergen.bank.figures import figure_problems
 from papergen.bank.wording import WordingParams, unseen_material_problems
 from papergen.exam import PaperFormat, Section
 from papergen.files import wrong_kind_message
-from papergen.i18n import N_, _
+from papergen.i18n import N_, _, os_error_reason
 
 __all__ = [
     "Problem",
@@ -626,5 +626,5 @@ def write_group_patch(bank: Bank, path: str | Path, params: ValidationParams = V
         Path(path).write_text(json.dumps(patch, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     except OSError as exc:
         raise BankError(_("{path}: cannot write the enemy-group patch ({reason})").format(
-                path=path, reason=exc.strerror)) from exc
+                path=path, reason=os_error_reason(exc))) from exc
     return len(patch) // 2

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from omr.layout import LayoutError, SheetLayout, load_layout
 from papergen.errors import FormatError, GradeError
 from papergen.files import validation_problems
-from papergen.i18n import _
+from papergen.i18n import _, os_error_reason
 from papergen.exam.manifest import ExamManifest
 from papergen.exam.sheet_design import design_layout, is_generated_layout_id
 from papergen.resources import bundled_layout_path
@@ -119,7 +119,7 @@ def layout_error_message(exc: LayoutError, path: str | Path) -> str:
     """
     cause = exc.__cause__
     if isinstance(cause, OSError):
-        return _("{path}: cannot read the layout ({reason})").format(path=path, reason=cause.strerror or cause)
+        return _("{path}: cannot read the layout ({reason})").format(path=path, reason=os_error_reason(cause))
     if isinstance(cause, json.JSONDecodeError):
         return _("{path}: not valid JSON (line {line}, column {column}: {reason})").format(
             path=path, line=cause.lineno, column=cause.colno, reason=cause.msg)

@@ -29,7 +29,7 @@ from pathlib import Path
 from papergen.errors import RosterError
 from papergen.files import decode_text
 from papergen.exam.manifest import Candidate
-from papergen.i18n import _
+from papergen.i18n import _, os_error_reason
 
 __all__ = ["RosterEntry", "assign_variants", "load_roster", "read_roster"]
 
@@ -61,7 +61,7 @@ def _read_rows(path: Path, encoding: str | None) -> list[tuple[int, list[str]]]:
         raw = path.read_bytes()
     except OSError as exc:
         raise RosterError(_("{path}: cannot read roster ({reason})").format(
-                path=path, reason=exc.strerror)) from exc
+                path=path, reason=os_error_reason(exc))) from exc
     text = decode_text(raw, path, RosterError, encoding=encoding)
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = []

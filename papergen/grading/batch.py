@@ -41,6 +41,7 @@ from papergen.errors import GradeError, ManifestError, ReportError, StoreError
 from papergen.exam import ExamManifest, check_key, checksum_mismatches, key_digest, resolve_layout
 from papergen.grading.exports import write_exports
 from papergen.grading.identify import Refusal, identify_sheet
+from papergen.grading.labels import reader_reason
 from papergen.grading.records import (
     DUPLICATE_CANDIDATE,
     DUPLICATE_SCAN,
@@ -134,7 +135,8 @@ class PageProblem:
     reason: str
 
     def __str__(self) -> str:
-        return _("{source} page {page}: {reason}").format(source=self.source, page=self.page, reason=self.reason)
+        return _("{source} page {page}: {reason}").format(source=self.source, page=self.page,
+                                                          reason=reader_reason(self.reason))
 
 
 @dataclass

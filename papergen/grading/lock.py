@@ -24,7 +24,7 @@ from pathlib import Path
 
 from papergen.errors import GradeError
 from papergen.files import make_folder
-from papergen.i18n import _
+from papergen.i18n import _, os_error_reason
 
 __all__ = ["LOCK_FILENAME", "LockParams", "results_lock"]
 
@@ -94,7 +94,7 @@ def _create(path: Path, content: dict[str, object]) -> bool:
         return False
     except OSError as exc:
         raise GradeError(_("{path}: cannot create the results lock ({error}); choose another --out").format(
-            path=path, error=exc.strerror)) from exc
+            path=path, error=os_error_reason(exc))) from exc
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(json.dumps(content))
     return True

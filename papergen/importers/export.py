@@ -29,7 +29,7 @@ from papergen.errors import ImportTextError
 from papergen.importers.aiken import write_aiken
 from papergen.importers.gift import write_gift
 from papergen.importers.moodle import export_moodle
-from papergen.i18n import _
+from papergen.i18n import _, os_error_reason
 
 __all__ = ["EXPORT_FORMATS", "CARRIES", "XLSX_COLUMNS", "Exported", "write_xlsx", "export_bank", "export_bank_file"]
 
@@ -96,14 +96,15 @@ def write_xlsx(bank: Bank, path: str | Path) -> None:
         book.save(path)
     except OSError as exc:
         raise ImportTextError(_("{path}: cannot write the workbook ({reason})").format(
-                path=path, reason=exc.strerror)) from exc
+                path=path, reason=os_error_reason(exc))) from exc
 
 
 def _write_text(path: str | Path, text: str) -> None:
     try:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise ImportTextError(_("{path}: cannot write ({reason})").format(path=path, reason=exc.strerror)) from exc
+        raise ImportTextError(_("{path}: cannot write ({reason})").format(
+                path=path, reason=os_error_reason(exc))) from exc
 
 
 def _aiken(bank: Bank, path: str | Path) -> list[Item]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from papergen.i18n import N_, _
+from papergen.i18n import N_
 
 __all__ = ["SUPPORTED_FORMATS"]
 

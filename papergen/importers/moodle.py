@@ -42,7 +42,7 @@ from papergen.importers.parse import ParsedQuestion, SkipReason
 from papergen.importers.records import Origin, Record, choice_record, judge_record, read_records, skipped_record
 from papergen.importers.result import FileCounts, ImportProblem, ImportResult
 from papergen.importers.text import item_settings
-from papergen.i18n import _
+from papergen.i18n import _, os_error_reason
 
 __all__ = ["is_moodle_xml", "read_moodle_records", "read_moodle_candidates", "import_moodle", "export_moodle"]
 
@@ -195,7 +195,8 @@ def _parse_root(path: Path) -> tuple[ET.Element, list[int]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportTextError(_("{path}: cannot read ({reason})").format(path=path, reason=exc.strerror)) from exc
+        raise ImportTextError(_("{path}: cannot read ({reason})").format(
+                path=path, reason=os_error_reason(exc))) from exc
     start = len(raw) - len(raw.lstrip(b"\xef\xbb\xbf \t\r\n"))
     try:
         root = ET.fromstring(raw[start:])

@@ -34,7 +34,7 @@ from papergen.importers.source import decode_text, read_source, source_from_text
 from papergen.importers.table import csv_rows, find_header, read_csv_records, read_xlsx_sheets
 from papergen.importers.text import TextParams, read_candidates
 from papergen.importers.word import DocxContent, read_docx
-from papergen.i18n import N_, _
+from papergen.i18n import N_, _, os_error_reason
 
 __all__ = ["FORMATS", "SourceOptions", "FileRead", "detect_format", "read_file"]
 
@@ -118,7 +118,8 @@ def detect_format(path: str | Path, encoding: str | None = None, columns: Mappin
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except OSError as exc:
-        raise ImportTextError(_("{path}: cannot read ({reason})").format(path=path, reason=exc.strerror)) from exc
+        raise ImportTextError(_("{path}: cannot read ({reason})").format(
+                path=path, reason=os_error_reason(exc))) from exc
     if head.startswith(b"PK\x03\x04"):
         return _zip_format(path)
     for magic, advice in _KNOWN_BINARIES.items():

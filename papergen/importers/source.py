@@ -12,7 +12,7 @@ from papergen.files import decode_text as decode_text_as
 from papergen.importers.formats import SUPPORTED_FORMATS
 from papergen.importers.markers import is_page_header
 from papergen.importers.normalise import fold_vocabulary, normalise_source
-from papergen.i18n import _
+from papergen.i18n import _, os_error_reason
 
 __all__ = ["ENCODING_NAMES", "SourceText", "detect_encoding", "decode_text", "read_source", "source_from_text"]
 
@@ -99,6 +99,6 @@ def read_source(path: str | Path, encoding: str | None = None) -> SourceText:
         raw = path.read_bytes()
     except OSError as exc:
         raise ImportTextError(_("{path}: cannot read source ({reason})").format(
-                path=path, reason=exc.strerror)) from exc
+                path=path, reason=os_error_reason(exc))) from exc
     text = decode_text(path, raw, encoding)
     return source_from_text(path.name, text.lstrip("\ufeff"))

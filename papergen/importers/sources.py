@@ -22,7 +22,7 @@ from papergen.importers.text import item_settings
 from papergen.importers.topics import keyword_topics, settle_topics
 from papergen.exam import PaperFormat, load_format
 from papergen.files import read_json
-from papergen.i18n import N_, _
+from papergen.i18n import N_, _, os_error_reason
 
 __all__ = [
     "BankHeader",
@@ -360,6 +360,6 @@ def save_imported(imported: ImportedBank, out: str | Path) -> None:
             store_figure(imported.figure_data[sha], out)
         except OSError as exc:
             raise ImportTextError(_("{path}: cannot write a figure file beside the bank ({reason})").format(
-                    path=out, reason=exc.strerror)) from exc
+                    path=out, reason=os_error_reason(exc))) from exc
     save_bank(imported.bank, out)
     imported.written = True

@@ -27,7 +27,7 @@ from papergen.bank.model import OPTION_LABELS
 from papergen.errors import ImportTextError
 from papergen.importers.records import Origin, Record, choice_record, judge_record, judge_word, skipped_record, tidy
 from papergen.importers.source import decode_text
-from papergen.i18n import _
+from papergen.i18n import _, os_error_reason
 
 __all__ = [
     "COLUMN_NAMES",
@@ -236,7 +236,8 @@ def read_csv_records(path: str | Path, columns: Mapping[str, str] | None = None,
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportTextError(_("{path}: cannot read ({reason})").format(path=path, reason=exc.strerror)) from exc
+        raise ImportTextError(_("{path}: cannot read ({reason})").format(
+                path=path, reason=os_error_reason(exc))) from exc
     text = decode_text(path, raw, encoding).lstrip("\ufeff")
     return table_records(csv_rows(text), str(path), columns)
 

@@ -20,7 +20,7 @@ from papergen.errors import RenderError
 from papergen.exam import PaperFigure
 from papergen.render.fonts import CjkParagraph, TextStyle, markup, paragraph_style
 from papergen.render.units import PT_PER_MM
-from papergen.i18n import _
+from papergen.i18n import _, os_error_reason
 
 __all__ = ["NATURAL_DPI", "figure_flowables"]
 
@@ -74,7 +74,7 @@ def _checked_size(path: Path, figure: PaperFigure, where: str) -> tuple[int, int
         data = path.read_bytes()
     except OSError as exc:
         raise RenderError(_("{where}: figure {path} cannot be read ({reason}); looked for {looked}").format(
-                where=where, path=figure.path, reason=exc.strerror, looked=path)) from exc
+                where=where, path=figure.path, reason=os_error_reason(exc), looked=path)) from exc
     if hashlib.sha256(data).hexdigest() != figure.sha256:
         raise RenderError(_(
             "{where}: figure {path} differs from the file the bank recorded (sha256); run papergen validate "

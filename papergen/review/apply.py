@@ -35,7 +35,7 @@ from papergen.grading import (
 )
 from papergen.grading.exports import review_headings
 from papergen.grading.labels import status_label
-from papergen.i18n import LANGUAGES, _, using_language
+from papergen.i18n import _, LANGUAGES, os_error_reason, using_language
 from papergen.review.sitting import RosterPerson, Sitting, reconcile
 
 __all__ = ["ApplyResult", "apply_review_csv"]
@@ -91,7 +91,7 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ReviewError(_("{path}: cannot read ({error})").format(path=path, error=exc.strerror)) from exc
+        raise ReviewError(_("{path}: cannot read ({error})").format(path=path, error=os_error_reason(exc))) from exc
     text = decode_text(raw, path, ReviewError)  # Excel and WPS may save it back as GBK or UTF-16
     reader = csv.reader(io.StringIO(text, newline=""))
     names = _column_names()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from papergen.errors import ReviewError
-from papergen.i18n import _
+from papergen.i18n import _, os_error_reason
 from papergen.review.app import ReviewConfig, create_app
 from papergen.review.sitting import RosterPerson
 
@@ -45,7 +45,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise ReviewError(_("review: cannot listen on {host}:{port} ({error}); choose another --port").format(
-            host=host, port=port, error=exc.strerror)) from exc
+            host=host, port=port, error=os_error_reason(exc))) from exc
     return sock
 
 

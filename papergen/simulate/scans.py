@@ -37,7 +37,7 @@ from papergen.assembly.rng import derive_random, stream_digest
 from papergen.bank.io import load_bank
 from papergen.bank.model import Bank
 from papergen.errors import BankError, FormatError, SimulationError
-from papergen.i18n import _, ngettext
+from papergen.i18n import _, ngettext, os_error_reason
 from papergen.exam import ExamManifest, load_manifest, manifest_layout
 from papergen.files import write_json
 from papergen.render import GENERIC, GENERIC_SHEET_PDF, exam_sheet_print, render_sheets
@@ -320,7 +320,7 @@ def _prepare(out: Path) -> tuple[Path, Path]:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise SimulationError(_("{folder}: cannot create the output folder ({reason})").format(
-                folder=folder, reason=exc.strerror)) from exc
+                folder=folder, reason=os_error_reason(exc))) from exc
         stale = sorted(p for p in folder.iterdir() if p.is_file())
         if stale:
             raise SimulationError(_("{folder}: folder already holds {n} files (e.g. {example}); simulate into a new "

@@ -22,7 +22,7 @@ from omr.layout import SheetLayout
 from omr.result import PageStatus
 from omr.synth import KIND_TRUTH, KindTruth, SheetMarks
 from papergen.errors import SimulationError
-from papergen.i18n import _
+from papergen.i18n import _, os_error_reason
 from papergen.files import write_text
 
 __all__ = [
@@ -163,7 +163,8 @@ def load_truth(path: str | Path) -> TruthFile:
     try:
         return TruthFile.model_validate_json(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SimulationError(_("{path}: cannot read truth file ({reason})").format(path=path, reason=exc.strerror)) \
+        raise SimulationError(_("{path}: cannot read truth file ({reason})").format(
+                path=path, reason=os_error_reason(exc))) \
             from exc
     except ValidationError as exc:
         first = exc.errors()[0]
