@@ -122,9 +122,12 @@ def test_build_command_prints_the_notice(reviewed_bank, tmp_path):
     args = ["build", str(reviewed_bank), "--format", "cs-180", "--seed", "2", "--out", str(tmp_path)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert "注意 notice: 本次组卷含" in result.output
+    assert "Notice: not approved: " in result.output and "本次组卷" not in result.output
+    chinese = CliRunner().invoke(main, ["--lang", "zh", *args[:-1], str(tmp_path / "zh")])
+    assert chinese.exit_code == 0, chinese.output
+    assert "注意：本次组卷含" in chinese.output and "not approved" not in chinese.output
     result = CliRunner().invoke(main, [*args, "--min-status", "approved"])
-    assert result.exit_code == 0 and "notice" not in result.output
+    assert result.exit_code == 0 and "Notice" not in result.output
 
 
 def test_shipped_bank_holds_no_approved_item():

@@ -95,5 +95,5 @@ def test_build_summary_speaks_chinese_under_lang_zh(bank_file, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"已写出 {out / 'key.json'}" in result.output
     assert "考试 cs-180-7：2 套试卷，0 名考生" in result.output
-    assert "A 卷：single A 35 B 35 C 35 D 35，最长连续相同答案 3；judge 对" in result.output
+    assert "A 卷：单选题 A 35 B 35 C 35 D 35，最长连续相同答案 3；判断题 对" in result.output
     assert "wrote" not in result.output and "longest run" not in result.output
