@@ -22,7 +22,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date as Date
@@ -285,20 +285,37 @@ def _render_key(manifest: ExamManifest, folder: Path) -> str:
     return KEY_PDF
 
 
-def _render_all(jobs: Sequence[_VariantJob], manifest: ExamManifest, folder: Path, workers: int) -> list[str]:
-    """Render every variant and the key, in worker processes when ``workers > 1``; the file names."""
+def _render_all(jobs: Sequence[_VariantJob], manifest: ExamManifest, folder: Path, workers: int,
+                progress: Callable[[int, int], None] | None = None) -> list[str]:
+    """Render every variant and the key, in worker processes when ``workers > 1``; the file names.
+
+    ``progress(done, total)`` is called as each variant, then the key, is done (``total``: variants + 1).
+    """
+    total = len(jobs) + 1
+    tick = progress or (lambda done, total: None)
+    names: list[str] = []
     if workers <= 1 or not jobs:
-        return [name for job in jobs for name in _render_variant(job)] + [_render_key(manifest, folder)]
+        for done, job in enumerate(jobs, 1):
+            names += _render_variant(job)
+            tick(done, total)
+        names.append(_render_key(manifest, folder))
+        tick(total, total)
+        return names
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs) + 1)) as pool:
         key = pool.submit(_render_key, manifest, folder)
-        names = [name for names in pool.map(_render_variant, jobs) for name in names]
-        return names + [key.result()]
+        for done, rendered in enumerate(pool.map(_render_variant, jobs), 1):
+            names += rendered
+            tick(done, total)
+        names.append(key.result())
+        tick(total, total)
+        return names
 
 
 def _write_outputs(
     out_dir: Path, papers: Sequence[Paper], manifest: ExamManifest, layout: SheetLayout, workers: int,
     figure_root: Path,
     sheet: SheetKind = "per-variant",
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Render everything into a staging folder, then move it into ``out_dir``."""
     try:
@@ -326,7 +343,7 @@ def _write_outputs(
             )
             for paper in papers
         ]
-        names += _render_all(jobs, manifest, staging, workers)
+        names += _render_all(jobs, manifest, staging, workers, progress)
         for name in names:
             os.replace(staging / name, out_dir / name)
     finally:
@@ -361,6 +378,7 @@ def build_exam(
     min_status: ReviewStatus = DEFAULT_MIN_STATUS,
     sheet: SheetKind = "per-variant",
     force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Assemble an exam and write its key, booklets, answer sheets and key PDF into ``out_dir``.
 
@@ -394,6 +412,9 @@ def build_exam(
         the variant (roster sheets stay personalised either way).
     force : bool
         Empty an ``out_dir`` holding another exam's files instead of refusing it.
+    progress : callable, optional
+        ``progress(done, total)`` as the papers are rendered: each variant (with its roster's sheets),
+        then the key.
 
     Raises
     ------
@@ -425,7 +446,8 @@ def build_exam(
     )
     warnings = sheet_fit_warnings(layout, [exam_sheet_print(manifest, c.variant, c) for c in manifest.candidates])
     check_out_dir(out_dir, manifest.exam_id, force=force)
-    files = _write_outputs(Path(out_dir), papers, manifest, layout, workers, Path(bank_path).resolve().parent, sheet)
+    files = _write_outputs(Path(out_dir), papers, manifest, layout, workers, Path(bank_path).resolve().parent, sheet,
+                           progress)
     if ledger is not None:
         ledger.append(ledger_entry(papers, date=sitting_date, mode=mode))
     return BuildResult(manifest.exam_id, Path(out_dir), tuple(files), tuple(papers), manifest, tuple(warnings))

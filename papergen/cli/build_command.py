@@ -10,6 +10,7 @@ from papergen.assembly import ExposureRule
 from papergen.bank import DEFAULT_MIN_STATUS, DRAWABLE_STATUSES
 from papergen.build import build_exam, write_format_layout
 from papergen.cli.common import command, reports_errors
+from papergen.cli.progress import progress_bar
 from papergen.i18n import N_, _
 from papergen.resources import format_file
 
@@ -64,8 +65,10 @@ def exposure_rule(exclude_last: int, max_overlap: float | None, overlap_last: in
 def build(bank: Path, format_ref: str, exclude_last: int, max_overlap: float | None, overlap_last: int,
           **options) -> None:
     """Build the exam from ``bank`` into ``--out`` and print the files written and the key balance."""
-    result = build_exam(bank, format_file(format_ref), exposure=exposure_rule(exclude_last, max_overlap, overlap_last),
-                        **options)
+    with progress_bar(_("Rendering the papers")) as progress:
+        result = build_exam(bank, format_file(format_ref),
+                            exposure=exposure_rule(exclude_last, max_overlap, overlap_last), progress=progress,
+                            **options)
     for line in result.summary():
         click.echo(line)
     for warning in result.warnings:

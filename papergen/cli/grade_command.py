@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -61,7 +62,7 @@ def grade(inputs: tuple[Path, ...], keys: tuple[Path, ...], out_dir: Path, layou
     """Grade the scans into a results folder (see ``GRADE_HELP``)."""
     manifests = [load_manifest(path) for path in keys]
     total = grading.count_input_pages(inputs, out_dir)
-    with click.progressbar(length=total, label=_("Grading"), show_pos=True) as bar:
+    with click.progressbar(length=total, label=_("Grading"), show_pos=True, file=sys.stderr) as bar:
         summary = grading.grade_batch(inputs, manifests, out_dir, layout=layout, progress=bar.update,
                                        jobs=jobs or os.cpu_count() or 1)
     for line in summary.describe():

@@ -97,3 +97,20 @@ def test_build_summary_speaks_chinese_under_lang_zh(bank_file, tmp_path):
     assert "考试 cs-180-7：2 套试卷，0 名考生" in result.output
     assert "A 卷：单选题 A 35 B 35 C 35 D 35，最长连续相同答案 3；判断题 对" in result.output
     assert "wrote" not in result.output and "longest run" not in result.output
+
+
+def test_build_shows_its_progress_on_stderr_and_reports_each_variant(bank_file, tmp_path):
+    result = run("--lang", "zh", "build", bank_file, "--format", "cs-180", "--variants", 2, "--seed", 7,
+                 "--out", tmp_path / "exam")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["正在排版试卷"]  # not a terminal: the bar's label once
+    assert "正在排版试卷" not in result.stdout
+
+
+def test_build_exam_calls_progress_per_variant_then_the_key(bank_file, tmp_path):
+    from papergen.build import build_exam
+
+    seen: list[tuple[int, int]] = []
+    build_exam(bank_file, bundled_format_path("cs-180"), out_dir=tmp_path / "exam", variants=3, seed=7,
+               progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
