@@ -93,36 +93,29 @@ def _english_help_option(command: click.Command, ctx: click.Context) -> click.Op
     return option
 
 
-class LocalisedCommand(click.Command):
-    """A command whose help page is translated when shown."""
+class _LocalisedHelp:
+    """Help pages translated when shown: mixed into click's command classes (before them)."""
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        return _english_help_option(self, ctx)
+        return _english_help_option(self, ctx)  # type: ignore[arg-type]
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _translated_help(self, ctx):
-            super().format_help(ctx, formatter)
+        with _translated_help(self, ctx):  # type: ignore[arg-type]
+            super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        with _translated_help(self):
-            return super().get_short_help_str(limit)
+        with _translated_help(self):  # type: ignore[arg-type]
+            return super().get_short_help_str(limit)  # type: ignore[misc]
 
 
-class LocalisedGroup(click.Group):
+class LocalisedCommand(_LocalisedHelp, click.Command):
+    """A command whose help page is translated when shown."""
+
+
+class LocalisedGroup(_LocalisedHelp, click.Group):
     """A command group whose help page, and its commands' one-line summaries, are translated when shown."""
 
     command_class = LocalisedCommand
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        return _english_help_option(self, ctx)
-
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _translated_help(self, ctx):
-            super().format_help(ctx, formatter)
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        with _translated_help(self):
-            return super().get_short_help_str(limit)
 
 
 def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
