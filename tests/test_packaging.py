@@ -33,3 +33,12 @@ def test_bundled_files_resolve():
     assert bundled_format_path("cs-180").is_file()
     assert bundled_layout_path("a4-180").is_file()
     assert font_path().stat().st_size > 1_000_000
+
+
+def test_the_compiled_catalogues_are_package_data():
+    import fnmatch
+
+    patterns = _pyproject()["tool"]["setuptools"]["package-data"]["papergen"]
+    catalogues = [p.relative_to(ROOT / "papergen").as_posix() for p in (ROOT / "papergen" / "locale").rglob("*.mo")]
+    assert catalogues, "no compiled catalogue: run tools/catalogue.py"
+    assert all(any(fnmatch.fnmatch(c, pattern) for pattern in patterns) for c in catalogues)
