@@ -66,7 +66,7 @@ from papergen.grading import (
     write_exports,
 )
 from papergen.files import csv_encoding
-from papergen.grading.labels import status_label
+from papergen.grading.labels import reader_reason, status_label
 from papergen.i18n import _, language, using_language
 from papergen.resources import font_path
 from papergen.review.images import PagePicture, ScanPictures
@@ -500,8 +500,8 @@ def _counts_json(store: Store) -> dict[str, int]:
 
 def _page_json(page: PageRow) -> dict[str, Any]:
     return {"page_id": page.page_id, "sha256": page.sha256, "source": page.source, "file": Path(page.source).name,
-            "page_no": page.page_no, "status": page.status, "reason": page.reason, "exam_id": page.exam_id,
-            "variant": page.variant, "candidate": page.candidate}
+            "page_no": page.page_no, "status": page.status, "reason": reader_reason(page.reason),
+            "exam_id": page.exam_id, "variant": page.variant, "candidate": page.candidate}
 
 
 def _sheet_json(items: SheetItems) -> dict[str, Any]:

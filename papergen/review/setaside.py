@@ -34,7 +34,7 @@ from papergen.grading import (
     score_with_decisions,
 )
 from papergen.grading.identify import roster_flags
-from papergen.grading.labels import status_label
+from papergen.grading.labels import reader_reason, status_label
 
 __all__ = ["SetAsideOutcome", "register_by_corners", "key_in_by_hand", "KEYED_IN_NOTE"]
 
@@ -188,5 +188,5 @@ def _outcome(store: Store, page_id: int) -> SetAsideOutcome:
     score = store.sheet_score(page_id)
     flagged = len(score.review_questions) + len(store.page_flags(page_id)) if score is not None else 0
     reason = page.reason or store.sheet_read(page_id).reason
-    return SetAsideOutcome(page_id, page.status, reason, page.candidate, flagged)
+    return SetAsideOutcome(page_id, page.status, reader_reason(reason), page.candidate, flagged)
 

@@ -13,6 +13,7 @@ from review_sitting import SCAN_DPI, TORN, scanned_sitting
 from starlette.testclient import TestClient
 
 from omr.layout import MM_PER_INCH
+from papergen.i18n import using_language
 from papergen.review.app import TOKEN_HEADER, ReviewConfig, create_app
 
 TOKEN = "test-token"
@@ -181,3 +182,12 @@ def test_a_page_not_graded_can_be_looked_at(fresh):
     assert client.get(f"/api/page/{refused['page_id']}").json()["status"] == "refused"
     preview = client.get(f"/img/page/{refused['page_id']}")
     assert preview.status_code == 200 and preview.content[:2] == b"\xff\xd8"  # a JPEG
+
+
+def test_a_set_aside_sheet_gives_the_readers_reason_in_the_workstations_language(results):
+    client, _ = client_for(results)
+    english = client.get("/api/summary").json()["set_aside"][0]["reason"]
+    with using_language("zh"):
+        chinese = client.get("/api/summary").json()["set_aside"][0]["reason"]
+    assert "fiducials found" in english and "top-left" in english
+    assert "定位标记" in chinese and "左上" in chinese and "fiducials" not in chinese
