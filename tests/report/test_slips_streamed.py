@@ -5,9 +5,9 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 from pdf_inspect import page_texts
 
-import papergen.render.document as document
-import papergen.report.slips as slips
-from papergen.report.slips import SlipStyle, render_slips_pdf
+from papergen.render import document
+from papergen.report import slips
+from papergen.report.slips import SlipStyle, render_slips_html, render_slips_pdf, slips_html
 
 COUNT = 6
 
@@ -52,3 +52,9 @@ def test_a_settled_page_is_written_before_the_document_ends(tmp_path, monkeypatc
     canvas.save()
     assert held == [0, 0, 1, 2, 3]
     assert decorated == [(1, 1), (2, 2), (3, 5), (4, 5), (5, 5)]
+
+
+def test_the_slips_html_file_is_the_document_slips_html_builds(report, tmp_path):
+    path = render_slips_html(report, tmp_path / "slips.html", answers="missed")
+    assert path.read_text(encoding="utf-8") == slips_html(report, answers="missed")
+    assert path.read_text(encoding="utf-8").count('<section class="slip"') == COUNT
