@@ -17,7 +17,7 @@ from papergen.files import write_atomically, write_text
 from papergen.report.charts import Chart, ChartLine
 from papergen.report.webfont import FONT_FAMILY, font_face_css
 
-__all__ = ["html_page", "html_table", "html_pairs_table", "svg_chart", "esc", "write_html", "BASE_CSS"]
+__all__ = ["html_page", "html_table", "html_pairs_table", "svg_chart", "esc", "write_html", "write_html_sections", "BASE_CSS"]
 
 FONT_STACK = f'"{FONT_FAMILY}", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif'
 """CSS font families, the embedded subset first: system fonts only serve characters it lacks."""
