@@ -46,12 +46,15 @@ def test_a_settled_page_is_written_before_the_document_ends(tmp_path, monkeypatc
                                             document.PdfInfo(title="t", subject="s"), settled=lambda: 3)
     canvas = maker(str(tmp_path / "x.pdf"))
     for _ in range(5):
-        canvas.drawString(10, 10, "x")
+        canvas.drawString(10, 30, f"page {len(held) + 1}")
         canvas.showPage()
         held.append(len(canvas._finished_pages))
+    written = canvas._doc.Pages.pages
+    assert [page.stream is None for page in written] == [True, True]  # compressed as soon as written
     canvas.save()
     assert held == [0, 0, 1, 2, 3]
     assert decorated == [(1, 1), (2, 2), (3, 5), (4, 5), (5, 5)]
+    assert [text.strip() for text in page_texts(tmp_path / "x.pdf")] == [f"page {n}" for n in range(1, 6)]
 
 
 def test_the_slips_html_file_is_the_document_slips_html_builds(report, tmp_path):
