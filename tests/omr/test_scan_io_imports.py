@@ -36,8 +36,9 @@ def test_jpeg_files_load_pillow_for_their_headers_but_not_pdfium(tmp_path):
 
 
 def test_a_pdf_loads_pdfium(tmp_path):
-    from omr import synth
     import numpy as np
+
+    from omr import synth
 
     synth.write_pdf(tmp_path / "a.pdf", [synth.PdfPage(np.full((400, 300), 200, np.uint8), 100.0)])
     assert "pypdfium2" in _loaded(tmp_path)
