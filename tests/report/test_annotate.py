@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
 from PIL import Image
-from sim_cohort import cs_layout, cs_manifest, omr_synth, roster, simulate_answers
+from sim_cohort import cs_layout, graded_scans
 
 from papergen.errors import ReportError
-from papergen.exam.sheet_code import SheetCode, encode_sheet_code
-from papergen.grading import STORE_FILENAME, QuestionScore, SectionScore, SheetScore, Store, grade_batch
+from papergen.grading import STORE_FILENAME, QuestionScore, SectionScore, SheetScore, Store
 from papergen.report.annotate import AnnotateStyle, BubbleBox, annotate_sheets, draw_annotations
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Three graded synthetic scans, the second one upside down."""
-    synth = omr_synth()
     root = tmp_path_factory.mktemp("annotate")
-    manifest = cs_manifest(candidates=roster(3))
-    layout = cs_layout()
-    (root / "scans").mkdir()
-    for i, (candidate, variant, marks) in enumerate(simulate_answers(manifest, 3)):
-        qr = encode_sheet_code(SheetCode(manifest.exam_id, variant, manifest.variant(variant).checksum, candidate))
-        sheet = synth.SheetMarks(answers={q: {o: "pen" for o in s} for q, s in marks.items() if s},
-                                 digits=synth.candidate_marks(candidate))
-        page = synth.draw_sheet(layout, dpi=150, qr_text=qr, marks=sheet, seed=i)
-        scan = synth.Scan(skew_deg=0.8, margin_mm=5, quarter_turns=2 * (i == 1), noise_sigma=2)
-        cv2.imwrite(str(root / "scans" / f"s{i}.jpg"), synth.capture(page, 150, scan, seed=i))
-    grade_batch([root / "scans"], [manifest], root / "results")
+    graded_scans(root, 3, suffix=".jpg", skew_deg=0.8, quarter_turns=lambda i: 2 * (i == 1))
     with Store.open(root / "results" / STORE_FILENAME) as store:
         return store.graded_sheets(), {s.page.page_id: store.sheet_read(s.page.page_id) for s in store.graded_sheets()}
 
