@@ -16,7 +16,8 @@ the same run:
   against the reader alone (page extraction + ``read_sheet``), each the
   fastest of ``--rounds`` interleaved rounds;
 - ``--jobs``: sheets per second of ``grade_batch(jobs=N)`` over four files
-  against ``jobs=1`` on the same files, starting the workers included
+  against ``jobs=1`` on the same files, each in a fresh process as
+  ``papergen grade`` runs (see ``JOBS_DRIVER``), starting the workers included
   (target >= 1.8 on 2 cores), beside the speed-up the machine gives pure CPU
   work on as many processes at that moment (its floor: on a busy machine
   neither reaches N), and the storing parent's CPU time per page;
@@ -36,6 +37,7 @@ machine slow every column, the ratios less so.
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import random
@@ -164,14 +166,31 @@ def machine_speed_up(jobs: int, units: int = 4_000_000) -> float:
     return one / many
 
 
-def several_workers(files: list[Path], count: int, manifest: ExamManifest, layout: SheetLayout, out: Path,
-                    jobs: int) -> tuple[float, float, float]:
+JOBS_DRIVER = """
+import json, sys, time
+from papergen.exam.manifest import load_manifest
+from papergen.grading import grade_batch
+key, out, jobs, *files = sys.argv[1:]
+cpu, started = time.process_time(), time.perf_counter()
+grade_batch(files, [load_manifest(key)], out, jobs=int(jobs))
+print(json.dumps([time.perf_counter() - started, time.process_time() - cpu]))
+"""
+"""Grades the files in a fresh process run with ``-c``, as ``papergen grade`` does: spawned workers of this
+script would import it again (drawing, PDF writing, the annotator: about 1 s before their first page)."""
+
+
+def several_workers(files: list[Path], count: int, key: Path, out: Path, jobs: int) -> tuple[float, float, float]:
     """Sheets per second of grade_batch over four files with 1 and with ``jobs`` processes (start included),
     and the storing parent's CPU seconds per page with ``jobs`` (its share of the work that does not spread)."""
-    single = 1 / per_page_s(lambda: grade_batch(files, [manifest], out / "one", layout=layout), count)
-    cpu = time.process_time()
-    multi = 1 / per_page_s(lambda: grade_batch(files, [manifest], out / "many", layout=layout, jobs=jobs), count)
-    return single, multi, (time.process_time() - cpu) / count
+    def run(n: int, folder: str) -> tuple[float, float]:
+        done = subprocess.run([sys.executable, "-c", JOBS_DRIVER, str(key), str(out / folder), str(n), *map(str, files)],
+                              cwd=REPO, check=True, capture_output=True, text=True)
+        seconds, cpu = json.loads(done.stdout.strip().splitlines()[-1])
+        return seconds, cpu
+
+    single, _ = run(1, "one")
+    multi, parent = run(jobs, "many")
+    return count / single, count / multi, parent / count
 
 
 def annotate_costs(batch: Batch, layout: SheetLayout, results: Path, out: Path) -> dict[str, float]:
@@ -283,8 +302,7 @@ def main() -> None:
               f" {'of machine':>10} {'parent CPU ms':>13}   sheets/s")
         for n, batch in enumerate(batches):
             files = write_files(base, args.jobs_pages, args.dpi, batch.name, folder / f"jobs-{n}")
-            single, multi, parent = several_workers(files, args.jobs_pages, manifest, layout,
-                                                    folder / f"jobs-out-{n}", args.jobs)
+            single, multi, parent = several_workers(files, args.jobs_pages, key, folder / f"jobs-out-{n}", args.jobs)
             machine = machine_speed_up(args.jobs)
             print(f"{batch.name:<18} {single:>10.1f} {multi:>12.1f} {multi / single:>9.2f} {machine:>8.2f}"
                   f" {multi / single / machine:>10.2f} {parent * 1e3:>13.2f}")
