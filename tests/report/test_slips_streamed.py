@@ -61,3 +61,22 @@ def test_the_slips_html_file_is_the_document_slips_html_builds(report, tmp_path)
     path = render_slips_html(report, tmp_path / "slips.html", answers="missed")
     assert path.read_text(encoding="utf-8") == slips_html(report, answers="missed")
     assert path.read_text(encoding="utf-8").count('<section class="slip"') == COUNT
+
+
+def test_pages_compressed_as_written_make_the_file_reportlab_makes_when_saving(tmp_path, monkeypatch):
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph
+
+    def story():
+        style = getSampleStyleSheet()["Normal"]
+        return [flowable for n in range(4) for flowable in
+                [*([PageBreak()] if n else []), *(Paragraph(f"第{n}部分 line {k} " * 8, style) for k in range(70))]]
+
+    page = document.PageFrame()
+    decorate = document.running_decorator("左", "右", page)
+    info = document.PdfInfo(title="t", subject="s")
+    early = document.build_document(story(), tmp_path / "early.pdf", page, decorate=decorate, info=info)
+    monkeypatch.setattr(document, "_compress_now", lambda page: None)
+    late = document.build_document(story(), tmp_path / "late.pdf", page, decorate=decorate, info=info)
+    assert early == late > 4
+    assert (tmp_path / "early.pdf").read_bytes() == (tmp_path / "late.pdf").read_bytes()
