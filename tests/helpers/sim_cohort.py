@@ -203,15 +203,13 @@ def omr_synth() -> ModuleType:
     return module
 
 
-def graded_scans(root: Path, count: int, *, suffix: str, skew_deg: float,
-                 quarter_turns: Callable[[int], int]) -> ExamManifest:
-    """``count`` synthetic scans of simulated candidates in ``root/scans`` (150 dpi), graded into ``root/results``.
+def write_scans(root: Path, count: int, *, suffix: str, skew_deg: float,
+                quarter_turns: Callable[[int], int]) -> ExamManifest:
+    """``count`` synthetic scans of simulated candidates in ``root/scans`` (150 dpi); returns their exam's key.
 
     ``quarter_turns(i)`` turns scan ``i`` (e.g. upside down); ``suffix`` chooses the file format by name.
     """
     import cv2
-
-    from papergen.grading import grade_batch
 
     synth = omr_synth()
     manifest = cs_manifest(candidates=roster(count))
@@ -224,5 +222,4 @@ def graded_scans(root: Path, count: int, *, suffix: str, skew_deg: float,
         page = synth.draw_sheet(layout, dpi=150, qr_text=qr, marks=sheet, seed=i)
         scan = synth.Scan(skew_deg=skew_deg, margin_mm=5, quarter_turns=quarter_turns(i), noise_sigma=2)
         cv2.imwrite(str(root / "scans" / f"s{i}{suffix}"), synth.capture(page, 150, scan, seed=i))
-    grade_batch([root / "scans"], [manifest], root / "results")
     return manifest

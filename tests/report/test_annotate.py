@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
-from sim_cohort import cs_layout, graded_scans
+from sim_cohort import cs_layout, write_scans
 
 from papergen.errors import ReportError
-from papergen.grading import STORE_FILENAME, QuestionScore, SectionScore, SheetScore, Store
+from papergen.grading import STORE_FILENAME, QuestionScore, SectionScore, SheetScore, Store, grade_batch
 from papergen.report.annotate import AnnotateStyle, BubbleBox, annotate_sheets, draw_annotations
 
 
@@ -16,7 +16,8 @@ from papergen.report.annotate import AnnotateStyle, BubbleBox, annotate_sheets, 
 def graded(tmp_path_factory):
     """Three graded synthetic scans, the second one upside down."""
     root = tmp_path_factory.mktemp("annotate")
-    graded_scans(root, 3, suffix=".jpg", skew_deg=0.8, quarter_turns=lambda i: 2 * (i == 1))
+    manifest = write_scans(root, 3, suffix=".jpg", skew_deg=0.8, quarter_turns=lambda i: 2 * (i == 1))
+    grade_batch([root / "scans"], [manifest], root / "results")
     with Store.open(root / "results" / STORE_FILENAME) as store:
         return store.graded_sheets(), {s.page.page_id: store.sheet_read(s.page.page_id) for s in store.graded_sheets()}
 

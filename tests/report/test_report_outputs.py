@@ -25,15 +25,15 @@ from sim_cohort import (
     build_store,
     cs_layout,
     cs_manifest,
-    graded_scans,
     roster,
     simulate_answers,
+    write_scans,
 )
 
 from omr.read import layout_to_image_points
 from papergen.bank.model import Bank
 from papergen.errors import ReportError
-from papergen.grading import STORE_FILENAME, QuestionScore, SectionScore, SheetScore, Store
+from papergen.grading import STORE_FILENAME, QuestionScore, SectionScore, SheetScore, Store, grade_batch
 from papergen.report.annotate import (
     AnnotateStyle,
     BubbleBox,
@@ -227,7 +227,8 @@ def test_annotations_colour_marks_keys_review_and_dropped_questions():
 def scanned(tmp_path_factory):
     """Two skewed synthetic scans (one upside down) graded with the real reader."""
     root = tmp_path_factory.mktemp("scans")
-    graded_scans(root, 2, suffix=".png", skew_deg=1.2, quarter_turns=lambda i: 2 * i)
+    manifest = write_scans(root, 2, suffix=".png", skew_deg=1.2, quarter_turns=lambda i: 2 * i)
+    grade_batch([root / "scans"], [manifest], root / "results")
     return root
 
 
