@@ -13,11 +13,11 @@ from html import escape
 from pathlib import Path
 
 from papergen.errors import ReportError
-from papergen.files import write_atomically, write_text
+from papergen.files import write_text
 from papergen.report.charts import Chart, ChartLine
 from papergen.report.webfont import FONT_FAMILY, font_face_css
 
-__all__ = ["html_page", "html_table", "html_pairs_table", "svg_chart", "esc", "write_html", "write_html_sections", "BASE_CSS"]
+__all__ = ["html_page", "html_table", "html_pairs_table", "svg_chart", "esc", "write_html", "BASE_CSS"]
 
 FONT_STACK = f'"{FONT_FAMILY}", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif'
 """CSS font families, the embedded subset first: system fonts only serve characters it lacks."""
@@ -63,43 +63,11 @@ def html_page(title: str, body: str, *, css: str = BASE_CSS) -> str:
     The styles start with the embedded font (see :mod:`papergen.report.webfont`), subset to the
     characters of ``title`` and ``body``.
     """
-    head, tail = _page_ends(title, title + body, css)
-    return f"{head}{body}{tail}"
-
-
-def write_html_sections(path: str | Path, title: str, sections: Sequence[str], what: str, *,
-                        css: str = BASE_CSS) -> Path:
-    """Write ``html_page(title, "\\n".join(sections), css=css)`` without joining it into one string.
-
-    For documents of many sections (a slip per candidate): the file is the
-    same, while memory holds the sections once instead of several copies.
-
-    Raises
-    ------
-    ReportError
-        If the file cannot be written; the message names the file and ``what`` it holds.
-    """
-    characters = set(title)
-    for section in sections:
-        characters.update(section)
-    head, tail = _page_ends(title, "".join(characters), css)
-
-    def write(tmp: Path) -> None:
-        with tmp.open("w", encoding="utf-8") as handle:
-            handle.write(head)
-            for index, section in enumerate(sections):
-                handle.write(f"\n{section}" if index else section)
-            handle.write(tail)
-
-    return write_atomically(path, write, ReportError, what)
-
-
-def _page_ends(title: str, text: str, css: str) -> tuple[str, str]:
-    """The document before and after the body, its font subset to the characters of ``text``."""
-    head = ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{esc(title)}</title>\n"
-            f"<style>{font_face_css(text)}{css}</style>\n</head>\n<body>\n")
-    return head, "\n</body>\n</html>\n"
+    return (
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{esc(title)}</title>\n"
+        f"<style>{font_face_css(title + body)}{css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
 
 
 def html_table(

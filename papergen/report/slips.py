@@ -34,14 +34,7 @@ from papergen.errors import ReportError
 from papergen.render.data_table import TableLook, data_table, group_dividers
 from papergen.render.document import PdfInfo, build_document, running_decorator, streamed_story
 from papergen.render.fonts import register_font, require_glyphs
-from papergen.report.html_common import (
-    BASE_CSS,
-    esc,
-    html_page,
-    html_pairs_table,
-    html_table,
-    write_html_sections,
-)
+from papergen.report.html_common import BASE_CSS, esc, html_page, html_pairs_table, html_table, write_html
 from papergen.report.pdf_common import (
     PageStyle,
     heading,
@@ -351,20 +344,10 @@ section.slip:last-child { page-break-after: auto; break-after: auto; }
 table.questions td, table.questions th { min-width: 2.5em; }
 """ + "".join(f"table.q{n} td:nth-child({n}n+1), table.q{n} th:nth-child({n}n+1) {{ border-left: 2px solid #000; }}\n"
               for n in sorted({len(h) for h in _QUESTION_HEADINGS.values()}))
-_HTML_CSS = BASE_CSS + _SLIP_CSS
 
 
 def slips_html(report: CohortReport, *, answers: AnswerDetail = "none", style: SlipStyle = SlipStyle()) -> str:
     """Every slip in one HTML document; each slip prints on its own page (questions side by side as in the PDF)."""
-    return html_page(_html_title(report), "\n".join(_slip_sections(report, answers, style)), css=_HTML_CSS)
-
-
-def _html_title(report: CohortReport) -> str:
-    return f"{report.title} 成绩单"
-
-
-def _slip_sections(report: CohortReport, answers: AnswerDetail, style: SlipStyle) -> list[str]:
-    """Each slip's ``<section>``."""
     parts = []
     for slip in slips_of(report, answers=answers):
         sections = html_table(_SECTION_HEADINGS, [(t, points(p), points(m)) for t, p, m in slip.sections])
@@ -375,7 +358,7 @@ def _slip_sections(report: CohortReport, answers: AnswerDetail, style: SlipStyle
             f"{html_pairs_table(_info_rows(slip))}\n<h2>各题型得分</h2>\n{sections}\n"
             f"<h2>{esc(_list_heading(slip))}</h2>\n{listed}\n{notes}\n</section>"
         )
-    return parts
+    return html_page(f"{report.title} 成绩单", "\n".join(parts), css=BASE_CSS + _SLIP_CSS)
 
 
 def _question_table_html(slip: Slip, style: SlipStyle) -> str:
@@ -392,5 +375,4 @@ def render_slips_html(report: CohortReport, path: str | Path, *, answers: Answer
     ReportError
         If the file cannot be written, or ``answers`` is not one of :data:`ANSWER_DETAILS`.
     """
-    sections = _slip_sections(report, answers, SlipStyle())  # written one by one: 10,000 slips hold ~60 MB
-    return write_html_sections(path, _html_title(report), sections, "the slips", css=_HTML_CSS)
+    return write_html(path, slips_html(report, answers=answers), "the slips")

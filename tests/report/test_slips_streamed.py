@@ -1,4 +1,4 @@
-"""The slips PDF is written slip by slip: the same document as one held whole until saved."""
+"""The slips PDF is written slip by slip, its pages encoded as written: the same document as one held whole."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pdf_inspect import page_texts
 
 from papergen.render import document
 from papergen.report import slips
-from papergen.report.slips import SlipStyle, render_slips_html, render_slips_pdf, slips_html
+from papergen.report.slips import SlipStyle, render_slips_pdf
 
 COUNT = 6
 
@@ -55,12 +55,6 @@ def test_a_settled_page_is_written_before_the_document_ends(tmp_path, monkeypatc
     assert held == [0, 0, 1, 2, 3]
     assert decorated == [(1, 1), (2, 2), (3, 5), (4, 5), (5, 5)]
     assert [text.strip() for text in page_texts(tmp_path / "x.pdf")] == [f"page {n}" for n in range(1, 6)]
-
-
-def test_the_slips_html_file_is_the_document_slips_html_builds(report, tmp_path):
-    path = render_slips_html(report, tmp_path / "slips.html", answers="missed")
-    assert path.read_text(encoding="utf-8") == slips_html(report, answers="missed")
-    assert path.read_text(encoding="utf-8").count('<section class="slip"') == COUNT
 
 
 def test_pages_compressed_as_written_make_the_file_reportlab_makes_when_saving(tmp_path, monkeypatch):
