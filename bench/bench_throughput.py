@@ -16,12 +16,15 @@ the same run:
   against the reader alone (page extraction + ``read_sheet``), each the
   fastest of ``--rounds`` interleaved rounds;
 - ``--jobs``: sheets per second of ``grade_batch(jobs=N)`` over four files
-  against ``jobs=1`` on the same files, starting the workers included
+  against ``jobs=1`` on the same files, each in a fresh process as
+  ``papergen grade`` runs (see ``JOBS_DRIVER``), starting the workers included
   (target >= 1.8 on 2 cores), beside the speed-up the machine gives pure CPU
   work on as many processes at that moment (its floor: on a busy machine
-  neither reaches N);
+  neither reaches N), and the storing parent's CPU time per page;
 - annotated sheets: ``annotate_sheets`` per page as JPEG, PNG and PDF, less
-  the bare decode of the page (target <= 15 ms);
+  the bare decode of the page (target <= 15 ms), and the CPU time of the
+  JPEG run less that of decoding (all threads: files are encoded on a
+  writer thread while the next page is drawn);
 - start-up: ``papergen grade`` on an empty folder against ``python -c pass``
   (target <= 0.3 s);
 - ``--big N``: peak resident memory of ``papergen grade`` on N pages, exports
@@ -34,6 +37,7 @@ machine slow every column, the ratios less so.
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import random
@@ -162,22 +166,46 @@ def machine_speed_up(jobs: int, units: int = 4_000_000) -> float:
     return one / many
 
 
-def several_workers(files: list[Path], count: int, manifest: ExamManifest, layout: SheetLayout, out: Path,
-                    jobs: int) -> tuple[float, float]:
-    """Sheets per second of grade_batch over four files with 1 and with ``jobs`` processes (start included)."""
-    single = 1 / per_page_s(lambda: grade_batch(files, [manifest], out / "one", layout=layout), count)
-    multi = 1 / per_page_s(lambda: grade_batch(files, [manifest], out / "many", layout=layout, jobs=jobs), count)
-    return single, multi
+JOBS_DRIVER = """
+import json, sys, time
+from papergen.exam.manifest import load_manifest
+from papergen.grading import grade_batch
+key, out, jobs, *files = sys.argv[1:]
+cpu, started = time.process_time(), time.perf_counter()
+grade_batch(files, [load_manifest(key)], out, jobs=int(jobs))
+print(json.dumps([time.perf_counter() - started, time.process_time() - cpu]))
+"""
+"""Grades the files in a fresh process run with ``-c``, as ``papergen grade`` does: spawned workers of this
+script would import it again (drawing, PDF writing, the annotator: about 1 s before their first page)."""
+
+
+def several_workers(files: list[Path], count: int, key: Path, out: Path, jobs: int) -> tuple[float, float, float]:
+    """Sheets per second of grade_batch over four files with 1 and with ``jobs`` processes (start included),
+    and the storing parent's CPU seconds per page with ``jobs`` (its share of the work that does not spread)."""
+    def run(n: int, folder: str) -> tuple[float, float]:
+        done = subprocess.run([sys.executable, "-c", JOBS_DRIVER, str(key), str(out / folder), str(n), *map(str, files)],
+                              cwd=REPO, check=True, capture_output=True, text=True)
+        seconds, cpu = json.loads(done.stdout.strip().splitlines()[-1])
+        return seconds, cpu
+
+    single, _ = run(1, "one")
+    multi, parent = run(jobs, "many")
+    return count / single, count / multi, parent / count
 
 
 def annotate_costs(batch: Batch, layout: SheetLayout, results: Path, out: Path) -> dict[str, float]:
-    """Seconds per page of annotating the batch's graded pages as JPEG, PNG and PDF, and of decoding them."""
+    """Seconds per page of annotating the batch's graded pages as JPEG, PNG and PDF, and of decoding them;
+    ``"jpeg cpu"``: CPU seconds per page of the JPEG run less those of decoding (all threads counted)."""
     with Store.open(results / STORE_FILENAME) as store:
         sheets = store.graded_sheets()
+        cpu = time.process_time()
         costs = {"decode": per_page_s(lambda: [d() for d in batch.decoders], len(batch.decoders))}
+        decode_cpu = (time.process_time() - cpu) / len(batch.decoders)
         for kind in ("jpeg", "png", "pdf"):
+            cpu = time.process_time()
             costs[kind] = per_page_s(lambda: annotate_sheets(sheets, layout, out / kind, annotate_as=kind,
                                                              stored_reads=store.sheet_read), len(sheets))
+            costs[f"{kind} cpu"] = (time.process_time() - cpu) / len(sheets) - decode_cpu
     return costs
 
 
@@ -257,28 +285,29 @@ def main() -> None:
             print(f"{batch.name:<18} {decode * 1e3:>9.1f} {read * 1e3:>8.1f} {grade * 1e3:>9.1f} "
                   f"{grade / decode:>12.2f} {grade / read:>10.2f}")
         print(f"\nannotated sheets, per page beyond decode (target <= 15 ms; {load()})\n")
-        print(f"{'format':<18} {'decode ms':>9} {'jpeg ms':>8} {'png ms':>8} {'pdf ms':>8}")
+        print(f"{'format':<18} {'decode ms':>9} {'jpeg ms':>8} {'png ms':>8} {'pdf ms':>8} {'jpeg CPU ms':>11}")
         for n, batch in enumerate(batches):
             costs = annotate_costs(batch, layout, folder / f"one-{n}" / "round-0", folder / f"annotated-{n}")
             beyond = {kind: (costs[kind] - costs["decode"]) * 1e3 for kind in ("jpeg", "png", "pdf")}
             print(f"{batch.name:<18} {costs['decode'] * 1e3:>9.1f} {beyond['jpeg']:>8.1f} {beyond['png']:>8.1f} "
-                  f"{beyond['pdf']:>8.1f}")
+                  f"{beyond['pdf']:>8.1f} {costs['jpeg cpu'] * 1e3:>11.1f}")
+        print("(wall time; files are encoded on a writer thread while the next page is drawn, so on a busy "
+              "machine the CPU column, all threads counted, is the steadier figure)")
         if args.skip_jobs:
             return
         base = make_pages(layout, manifest, 8, args.dpi, seed=100, candidates=False)
         print(f"\n--jobs {args.jobs}: {args.jobs_pages} pages in 4 files, worker start included "
               f"({load()}; {os.cpu_count()} cores)\n")
         print(f"{'format':<18} {'1 process':>10} {f'{args.jobs} processes':>12} {'speed-up':>9} {'machine':>8}"
-              f" {'of machine':>10}   sheets/s")
+              f" {'of machine':>10} {'parent CPU ms':>13}   sheets/s")
         for n, batch in enumerate(batches):
             files = write_files(base, args.jobs_pages, args.dpi, batch.name, folder / f"jobs-{n}")
-            single, multi = several_workers(files, args.jobs_pages, manifest, layout, folder / f"jobs-out-{n}",
-                                            args.jobs)
+            single, multi, parent = several_workers(files, args.jobs_pages, key, folder / f"jobs-out-{n}", args.jobs)
             machine = machine_speed_up(args.jobs)
             print(f"{batch.name:<18} {single:>10.1f} {multi:>12.1f} {multi / single:>9.2f} {machine:>8.2f}"
-                  f" {multi / single / machine:>10.2f}")
+                  f" {multi / single / machine:>10.2f} {parent * 1e3:>13.2f}")
         print("(machine: the speed-up of pure CPU work on as many processes, measured right after; "
-              "of machine = speed-up / machine)")
+              "of machine = speed-up / machine; parent CPU: the storing process's CPU per page, exports included)")
         print(f"\n{load()} after the timings")
 
 

@@ -14,21 +14,33 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PIL import BmpImagePlugin, Image, ImageMode, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
 from omr.reasons import reason
 from omr.scan_page import info_dpi
 
+if TYPE_CHECKING:
+    from PIL import Image
+
 __all__ = ["ScanBudget", "DEFAULT_BUDGET", "ImageHeader", "read_image_header", "frame_header"]
 
-_HEADER_READERS = {
-    "jpeg": JpegImagePlugin.JpegImageFile,
-    "png": PngImagePlugin.PngImageFile,
-    "webp": WebPImagePlugin.WebPImageFile,
-    "bmp": BmpImagePlugin.BmpImageFile,
-}  # the format classes themselves: Image.open would refuse sizes by Pillow's own limit, not this budget
+
+
+@cache
+def _header_readers() -> dict[str, type]:
+    """Pillow's format classes themselves (Image.open would refuse sizes by Pillow's own limit, not this
+    budget); imported on first use, so a run without image files never loads Pillow's plugins."""
+    from PIL import BmpImagePlugin, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
+
+    return {
+        "jpeg": JpegImagePlugin.JpegImageFile,
+        "png": PngImagePlugin.PngImageFile,
+        "webp": WebPImagePlugin.WebPImageFile,
+        "bmp": BmpImagePlugin.BmpImageFile,
+    }
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,7 @@ def read_image_header(data: bytes, kind: str) -> ImageHeader:
     Exception
         Whatever Pillow raises for a header it cannot parse (``SyntaxError``, ``OSError``, ``ValueError``...).
     """
-    with _HEADER_READERS[kind](io.BytesIO(data)) as image:
+    with _header_readers()[kind](io.BytesIO(data)) as image:
         return frame_header(image)
 
 
@@ -133,6 +145,8 @@ def frame_header(image: Image.Image) -> ImageHeader:
 
 
 def _bytes_per_pixel(mode: str) -> int:
+    from PIL import ImageMode
+
     try:
         described = ImageMode.getmode(mode)
     except KeyError:  # a raw mode Pillow does not describe: assume the widest common one (RGBA, 8 bits)

@@ -27,8 +27,6 @@ import numpy as np
 
 from omr.scan_budget import DEFAULT_BUDGET, ScanBudget, read_image_header
 from omr.scan_page import PageImage, describe, error_page
-from omr.scan_pdf import count_pdf_pages, pdf_pages
-from omr.scan_tiff import count_tiff_pages, tiff_pages
 
 __all__ = ["PageImage", "ScanBudget", "iter_pages", "count_pages", "sniff_kind", "DEFAULT_BUDGET",
            "DEFAULT_RENDER_DPI"]
@@ -139,8 +137,12 @@ def _file_pages(path: Path, render_dpi: float, budget: ScanBudget) -> Iterator[P
     if kind is None:
         yield error_page(path, 1, f"{path}: not a PDF or image file (content starts {_head_repr(path)})")
     elif kind == "pdf":
+        from omr.scan_pdf import pdf_pages  # pdfium loads only for a batch with PDFs (0.05 s)
+
         yield from pdf_pages(path, render_dpi, budget)
     elif kind == "tiff":
+        from omr.scan_tiff import tiff_pages
+
         yield from tiff_pages(path, budget)
     else:
         yield _image_file_page(path, kind, budget)
@@ -150,8 +152,12 @@ def _count_file_pages(path: Path) -> int:
     try:
         kind = sniff_kind(_read_head(path))
         if kind == "pdf":
+            from omr.scan_pdf import count_pdf_pages
+
             return count_pdf_pages(path)
         if kind == "tiff":
+            from omr.scan_tiff import count_tiff_pages
+
             return count_tiff_pages(path)
     except Exception:  # counting is best effort: the page iteration reports the problem
         return 1

