@@ -8,7 +8,7 @@ import click
 
 from papergen.bank import load_bank
 from papergen.cli.common import command, csv_encoding_option, reports_errors
-from papergen.cli.progress import progress_bar
+from papergen.cli.progress import progress_steps
 from papergen.grading import EXIT_EXPORTS_FAILED, rescore_results
 from papergen.i18n import N_, _
 from papergen.report import ANSWER_DETAILS, rescore_lines, write_exam_exports, write_reports
@@ -56,10 +56,13 @@ def report(results_dir: Path, out_dir: Path, cut: float | None, formats: str, ol
            annotate_as: str, bank_path: Path | None, layout: Path | None, answers: str) -> None:
     """Write every report of every exam of RESULTS_DIR (see :data:`REPORT_HELP`)."""
     bank = load_bank(bank_path) if bank_path is not None else None
-    with progress_bar(_("Writing the reports")) as progress:
+    with progress_steps() as steps:
         run = write_reports(results_dir, out_dir, cut=cut, formats=formats.split(","), annotate=annotate,
-                            annotate_as=annotate_as, bank=bank, layout=layout, answers=answers,  # type: ignore[arg-type]
-                            progress=progress)
+                            annotate_as=annotate_as, bank=bank, layout=layout,
+                            answers=answers,  # type: ignore[arg-type]
+                            progress=lambda done, total: steps(_("Writing the reports"), done, total),
+                            annotate_progress=lambda done, total: steps(_("Annotating the scans"), done,
+                                                                        total))
     for line in run.describe():
         click.echo(line)
 

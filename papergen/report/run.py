@@ -120,6 +120,7 @@ def write_reports(
     layout: SheetLayout | str | Path | None = None,
     answers: AnswerDetail = "none",
     progress: Progress | None = None,
+    annotate_progress: Progress | None = None,
 ) -> ReportRun:
     """Write every report of every exam of a results folder into ``out_dir``.
 
@@ -146,6 +147,8 @@ def write_reports(
         (keeps a bank meant for reuse unexposed), with them, or every question.
     progress : callable, optional
         Called with ``(done, total)`` files written, over all exams, as each is written.
+    annotate_progress : callable, optional
+        Called with ``(done, total)`` sheets of an exam as each is annotated (a run per exam).
 
     Returns
     -------
@@ -173,7 +176,8 @@ def write_reports(
                 report = exam_report(store, exam_id, cut=cut, bank=bank)
                 run.written += _write_exam(report, out, formats, answers, files)
                 if annotate:
-                    run.annotated[exam_id] = _annotate(store, report, out, annotate_as, layout, results)
+                    run.annotated[exam_id] = _annotate(store, report, out, annotate_as, layout, results,
+                                                       annotate_progress)
             except PapergenError as exc:
                 run.problems.append(str(exc))
             files.exam_done()
@@ -258,10 +262,10 @@ def _write_exam(report: CohortReport, out: Path, formats: tuple[str, ...], answe
 
 
 def _annotate(store: Store, report: CohortReport, out: Path, annotate_as: AnnotateAs,
-              layout: SheetLayout | str | Path | None, results: Path) -> AnnotateSummary:
+              layout: SheetLayout | str | Path | None, results: Path, progress: Progress | None) -> AnnotateSummary:
     cohort = report.cohort
     sheet_layout = resolve_layout([cohort.manifest], layout)
     names = {s.page.candidate or "": n for s, n in zip(cohort.sheets, cohort.names) if n}
     folder = out / f"annotated-{file_part(cohort.exam_id)}"
     return annotate_sheets(cohort.sheets, sheet_layout, folder, names=names, annotate_as=annotate_as,
-                           stored_reads=store.sheet_read, base_dir=results.parent)
+                           stored_reads=store.sheet_read, base_dir=results.parent, progress=progress)

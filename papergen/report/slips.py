@@ -31,6 +31,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 from papergen.render.columns import column_major_rows
 from papergen.exam import ExamManifest
 from papergen.errors import ReportError
+from papergen.i18n import _
 from papergen.render.data_table import TableLook, data_table, group_dividers
 from papergen.render.document import PdfInfo, build_document, running_decorator, streamed_story
 from papergen.render.fonts import register_font, require_glyphs
@@ -155,7 +156,8 @@ def parse_answer_detail(text: str) -> AnswerDetail:
     """
     value = text.strip().lower()
     if value not in ANSWER_DETAILS:
-        raise ReportError(f"slips: unknown answer detail (got {text!r}); choose from {', '.join(ANSWER_DETAILS)}")
+        raise ReportError(_("slips: unknown answer detail (got {text!r}); choose from {choices}").format(
+            text=text, choices=", ".join(ANSWER_DETAILS)))
     return value  # type: ignore[return-value]
 
 

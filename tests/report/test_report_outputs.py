@@ -373,3 +373,15 @@ def test_the_embedded_font_is_a_small_subset_of_the_bundled_font():
     characters = _embedded_font_characters(page)
     assert set("成绩报告客户服务管理师") <= characters and len(characters) < 200
     assert len(page) < 40_000
+
+
+def test_write_reports_tells_the_annotation_progress(scanned, tmp_path):
+    from papergen.report import write_reports
+
+    files, sheets = [], []
+    write_reports(scanned / "results", tmp_path / "reports", formats=["html"], annotate=True, layout=cs_layout(),
+                  progress=lambda done, total: files.append((done, total)),
+                  annotate_progress=lambda done, total: sheets.append((done, total)))
+    assert files[-1] == (4, 4)  # report and slips HTML, item-analysis CSV, workbook
+    assert sheets == [(1, 2), (2, 2)]
+    assert len(list((tmp_path / "reports").glob("annotated-*/*.jpg"))) == 2
