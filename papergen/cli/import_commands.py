@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from papergen.cli.common import command, reports_errors
+from papergen.cli.common import command, csv_encoding_option, reports_errors
 from papergen.i18n import N_, _
 from papergen.importers import (
     ImportedBank,
@@ -76,6 +76,7 @@ def _print_report(imported: ImportedBank, out: Path) -> None:
 @click.option("--encoding", help=N_("Encoding of the text sources, e.g. gb18030 (default: detected per file)."))
 @click.option("--columns", help=N_("Map a table's columns to roles, e.g. 'stem=题目内容,answer=正确选项,A=选项一'."))
 @click.option("--mapping", "mapping_path", type=_FILE, help=N_("Mapping file naming a JSON bank's question list and fields."))
+@csv_encoding_option
 @reports_errors
 def import_questions(
     sources: tuple[Path, ...],

@@ -103,6 +103,19 @@ def test_cli_writes_the_skipped_csv_and_fails_when_a_source_gives_no_question(tm
     assert "knowledge.txt" in skipped.read_text("utf-8-sig")
 
 
+def test_cli_writes_the_skipped_csv_in_gb18030_on_request(tmp_path):
+    out, skipped = tmp_path / "bank.json", tmp_path / "skipped.csv"
+    result = _run(
+        "--lang", "zh", "import", str(FIXTURES / "single_multi_judge.txt"), "--topics", str(FIXTURES / "topics.json"),
+        "--skipped", str(skipped), "--out", str(out), "--csv-encoding", "gb18030",
+    )
+    assert result.exit_code in (0, 3), result.output
+    raw = skipped.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("gb18030")
+    assert "single_multi_judge.txt" in text and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def test_cli_writes_nothing_when_no_source_gives_a_question(tmp_path):
     out, junk = tmp_path / "bank.json", tmp_path / "photo.png"
     junk.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)

@@ -137,7 +137,7 @@ def test_the_workstation_opens_in_the_language_of_the_command(results, lang):
     assert page.status_code == 200 and f'<html lang="zh-CN" data-lang="{lang}">' in page.text
 
 
-@pytest.mark.parametrize("name", ["grade", "merge", "review", "report", "rescore"])
+@pytest.mark.parametrize("name", ["grade", "merge", "review", "report", "rescore", "import"])
 def test_every_command_that_writes_csv_files_takes_their_encoding(name):
     import click
 
