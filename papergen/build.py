@@ -18,6 +18,7 @@ half-written file; the usage ledger gets its line only after that.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -294,21 +295,19 @@ def _render_all(jobs: Sequence[_VariantJob], manifest: ExamManifest, folder: Pat
     total = len(jobs) + 1
     tick = progress or (lambda done, total: None)
     names: list[str] = []
-    if workers <= 1 or not jobs:
-        for done, job in enumerate(jobs, 1):
-            names += _render_variant(job)
-            tick(done, total)
-        names.append(_render_key(manifest, folder))
-        tick(total, total)
-        return names
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs) + 1)) as pool:
-        key = pool.submit(_render_key, manifest, folder)
-        for done, rendered in enumerate(pool.map(_render_variant, jobs), 1):
+    with contextlib.ExitStack() as stack:
+        if workers > 1 and jobs:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=min(workers, total)))
+            key = pool.submit(_render_key, manifest, folder)
+            variants = pool.map(_render_variant, jobs)
+        else:
+            key, variants = None, map(_render_variant, jobs)
+        for done, rendered in enumerate(variants, 1):
             names += rendered
             tick(done, total)
-        names.append(key.result())
-        tick(total, total)
-        return names
+        names.append(key.result() if key is not None else _render_key(manifest, folder))
+    tick(total, total)
+    return names
 
 
 def _write_outputs(

@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import errno
 import gettext
 import locale
 import os
@@ -184,8 +185,6 @@ def os_error_reason(exc: BaseException) -> str:
     ...     os_error_reason(FileNotFoundError(2, "No such file or directory"))
     '没有这个文件或文件夹'
     """
-    import errno
-
     name = errno.errorcode.get(getattr(exc, "errno", None) or -1, "")
     if name in _OS_ERRORS:
         return _(_OS_ERRORS[name])

@@ -31,9 +31,13 @@ def speak(lang: str | None) -> str:
 
     Returns the language now in use.
     """
-    for variable, (before, ours) in list(_SET.items()):
-        if os.environ.get(variable) == ours:
-            os.environ.pop(variable, None) if before is None else os.environ.__setitem__(variable, before)
+    for variable, (before, ours) in _SET.items():
+        if os.environ.get(variable) != ours:
+            continue  # changed since by someone else: theirs now
+        if before is None:
+            os.environ.pop(variable, None)
+        else:
+            os.environ[variable] = before
     _SET.clear()
     chosen = set_language(lang)
     if lang:
