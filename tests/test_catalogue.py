@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import re
 from pathlib import Path
@@ -28,7 +29,8 @@ MESSAGE_KEYWORDS = {"message", "detail", "reason", "hint", "msg"}
 """Keyword arguments of a message call that carry text."""
 
 
-def _error_names() -> set[str]:
+@functools.cache
+def _error_names() -> frozenset[str]:
     """Every exception class papergen raises to a user: :class:`~papergen.errors.PapergenError` and subclasses."""
     names = {"PapergenError"}
     trees = [ast.parse(p.read_text(encoding="utf-8")) for p in PAPERGEN.rglob("*.py")]
@@ -37,7 +39,7 @@ def _error_names() -> set[str]:
                  if isinstance(node, ast.ClassDef)
                  and any(getattr(b, "id", getattr(b, "attr", None)) in names for b in node.bases)}
         if found <= names:
-            return names
+            return frozenset(names)
         names |= found
 
 
