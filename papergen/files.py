@@ -60,6 +60,7 @@ __all__ = [
     "write_text",
     "write_json",
     "write_csv",
+    "write_csv_files",
     "make_folder",
     "spreadsheet_text",
     "CSV_ENCODING",
@@ -425,11 +426,16 @@ def write_atomically(
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            message = _("{path}: cannot write {what} ({reason})") if what else _("{path}: cannot write ({reason})")
-            message = message.format(path=path, what=_(what), reason=os_error_reason(exc))
-            raise error(message + (_(hint) if hint else "")) from exc
+            raise _write_error(path, exc, error, what, hint) from exc
         raise
     return path
+
+
+def _write_error(path: Path, exc: OSError, error: type[PapergenError], what: str, hint: str) -> PapergenError:
+    """``<path>: cannot write <what> (<reason>)<hint>`` as an ``error``."""
+    message = _("{path}: cannot write {what} ({reason})") if what else _("{path}: cannot write ({reason})")
+    message = message.format(path=path, what=_(what), reason=os_error_reason(exc))
+    return error(message + (_(hint) if hint else ""))
 
 
 def write_text(path: str | Path, text: str, error: type[PapergenError], what: str = "", *, hint: str = "") -> Path:
@@ -521,15 +527,65 @@ def write_csv(
     PapergenError
         Of class ``error``, if the file cannot be written (both encodings hold every character).
     """
+    def fill(add: Sequence[Callable[[Sequence[str]], None]]) -> None:
+        for row in rows:
+            add[0](row)
+
+    return write_csv_files([(path, header)], fill, error, hint=hint, encoding=encoding)[0]
+
+
+def write_csv_files(
+    files: Sequence[tuple[str | Path, Sequence[str]]],
+    fill: Callable[[Sequence[Callable[[Sequence[str]], None]]], None],
+    error: type[PapergenError],
+    *,
+    hint: str = SPREADSHEET_HINT,
+    encoding: str | None = None,
+) -> list[Path]:
+    """Write several CSV files in one pass over what fills them (as :func:`write_csv` writes one).
+
+    ``files`` are ``(path, header)`` pairs; ``fill(add)`` writes the rows,
+    ``add[i](row)`` appending one row to file ``i``, in any interleaving.
+    Each file is written to a temporary file beside it and renamed into place
+    once ``fill`` has returned and every file is complete: if anything fails
+    before, no file is replaced.
+
+    Raises
+    ------
+    PapergenError
+        Of class ``error``, naming the file that cannot be written.
+    """
     codec = CSV_ENCODINGS.get(encoding, encoding) if encoding else csv_encoding()
+    adders: list[Callable[[Sequence[str]], None]] = []
 
-    def write(tmp: Path) -> None:
-        with tmp.open("w", encoding=codec, newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([spreadsheet_text(cell) for cell in header])
-            writer.writerows([spreadsheet_text(cell) for cell in row] for row in rows)
+    def nested(index: int) -> None:
+        if index == len(files):
+            fill(adders)
+            return
+        path, header = Path(files[index][0]), files[index][1]
 
-    return write_atomically(path, write, error, hint=hint)
+        def write(tmp: Path) -> None:
+            with tmp.open("w", encoding=codec, newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow([spreadsheet_text(cell) for cell in header])
+                adders.append(_row_adder(writer, path, error, hint))
+                nested(index + 1)
+
+        write_atomically(path, write, error, hint=hint)
+
+    nested(0)
+    return [Path(path) for path, _header in files]
+
+
+def _row_adder(writer: Any, path: Path, error: type[PapergenError], hint: str) -> Callable[[Sequence[str]], None]:
+    """``add(row)`` for one file of :func:`write_csv_files`: a failed write names that file."""
+    def add(row: Sequence[str]) -> None:
+        try:
+            writer.writerow([spreadsheet_text(cell) for cell in row])
+        except OSError as exc:
+            raise _write_error(path, exc, error, "", hint) from exc
+
+    return add
 
 
 def make_folder(folder: str | Path, error: type[PapergenError], what: str, *,

@@ -32,12 +32,12 @@ review.csv
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from papergen.errors import ReportError
-from papergen.files import write_csv
+from papergen.files import write_csv_files
 from papergen.wording import format_points
 from papergen.exam import ExamManifest
 from papergen.grading.decisions import ABSENT_WORD, Decision, format_answer
@@ -73,6 +73,9 @@ def write_exports(store: Store, out_dir: str | Path, *, roster: Sequence[Any] | 
                   encoding: str | None = None) -> list[Path]:
     """Write scores.csv, responses.csv and review.csv from the store into ``out_dir``.
 
+    The three files are written in one pass over the store's graded sheets
+    (each decoded once, rows streamed from its cursor: memory stays flat);
+    review.csv's rows, one per thing to look at, are sorted before writing.
     ``roster`` (rows with ``number``, ``name``, ``variant``), if given, lists
     its candidates without a graded sheet in review.csv instead of the rosters
     in the exams' keys.  ``encoding`` (``"utf-8"`` or ``"gb18030"``) overrides
@@ -86,43 +89,31 @@ def write_exports(store: Store, out_dir: str | Path, *, roster: Sequence[Any] | 
     Raises
     ------
     ReportError
-        If a file cannot be written (e.g. it is open in a spreadsheet program).
+        If a file cannot be written (e.g. it is open in a spreadsheet program); no file is replaced then.
     """
     out = Path(out_dir)
     manifests = store.manifests()
-    tables = {  # each table is built as it is written: rows stream from the store's cursors
-        SCORES_CSV: lambda: scores_table(store.iter_graded_sheets(), manifests),
-        RESPONSES_CSV: lambda: responses_table(store.iter_graded_sheets(), manifests,
-                                               questions=store.max_question_number()),
-        REVIEW_CSV: lambda: review_table(store.pages(PROBLEM_STATUSES), store.iter_graded_sheets(),
-                                         store.decisions(), manifests, roster),
-    }
-    written = []
-    for name, table in tables.items():
-        header, rows = table()
-        written.append(write_csv(out / name, header, rows, ReportError, encoding=encoding))
-    return written
+    scores = _ScoreRows(manifests)
+    responses = _ResponseRows(manifests, store.max_question_number())
+    review = _ReviewRows(store.pages(PROBLEM_STATUSES), store.decisions(), manifests, roster)
+
+    def fill(add: Sequence[Callable[[Sequence[str]], None]]) -> None:
+        for sheet in store.iter_graded_sheets():
+            add[0](scores.row(sheet))
+            add[1](responses.row(sheet))
+            review.add(sheet)
+        for row in review.rows():
+            add[2](row)
+
+    files = [(out / SCORES_CSV, scores.header), (out / RESPONSES_CSV, responses.header),
+             (out / REVIEW_CSV, _review_header())]
+    return write_csv_files(files, fill, ReportError, encoding=encoding)
 
 
 def scores_table(sheets: Iterable[GradedSheet], manifests: Mapping[str, ExamManifest]) -> Table:
     """Header and rows of scores.csv (see the module docstring); rows come as ``sheets`` are consumed."""
-    sections = _section_columns(manifests.values())
-    names = _roster_names(manifests)
-    header = [*_identity_headings(), *(title for _key, title in sections), pgettext("CSV heading", "total"),
-              pgettext("CSV heading", "max"), pgettext("CSV heading", "flags"), pgettext("CSV heading", "file"),
-              pgettext("CSV heading", "page"), pgettext("CSV heading", "decisions")]
-
-    def rows() -> Iterator[list[str]]:
-        for sheet in sheets:
-            points = {s.key: format_points(s.points) for s in sheet.score.sections}
-            yield [
-                *_identity_cells(sheet.page, names),
-                *(points.get(key, "") for key, _title in sections),
-                format_points(sheet.score.total), format_points(sheet.score.max_total), _flags_cell(sheet),
-                sheet.page.source, str(sheet.page.page_no), str(sheet.decisions),
-            ]
-
-    return header, rows()
+    table = _ScoreRows(manifests)
+    return table.header, map(table.row, sheets)
 
 
 def responses_table(sheets: Iterable[GradedSheet], manifests: Mapping[str, ExamManifest], *,
@@ -132,24 +123,11 @@ def responses_table(sheets: Iterable[GradedSheet], manifests: Mapping[str, ExamM
     ``questions`` is the highest question number of the sheets, if known (the
     store knows it); else the sheets are read once to find it before the rows.
     """
-    count = max((q.number for m in manifests.values() for v in m.variants for q in v.questions), default=0)
-    names = _roster_names(manifests)
     if questions is None:
         sheets = list(sheets)
         questions = max((q.number for s in sheets for q in s.score.questions), default=0)
-    count = max(count, questions)
-    header = [*_identity_headings(), pgettext("CSV heading", "file"), pgettext("CSV heading", "page"),
-              *(str(n) for n in range(1, count + 1))]
-
-    def rows() -> Iterator[list[str]]:
-        for sheet in sheets:
-            cells = {q.number: _response_cell(q) for q in sheet.score.questions}
-            yield [
-                *_identity_cells(sheet.page, names), sheet.page.source, str(sheet.page.page_no),
-                *(cells.get(n, "") for n in range(1, count + 1)),
-            ]
-
-    return header, rows()
+    table = _ResponseRows(manifests, questions)
+    return table.header, map(table.row, sheets)
 
 
 def review_table(pages: Iterable[PageRow], sheets: Iterable[GradedSheet], decisions: Sequence[Decision] = (),
@@ -160,21 +138,80 @@ def review_table(pages: Iterable[PageRow], sheets: Iterable[GradedSheet], decisi
     give the rosters whose candidates without a graded sheet are listed, or
     ``roster`` for every exam when given.  ``sheets`` is read once (a store cursor).
     """
-    header = list(review_headings().values())
-    answers, numbers, absent = _standing_decisions(decisions)
-    rows = [_review_row(p, "", page_reason(p.status, p.reason)) + [""] for p in pages]
-    present = set()
+    table = _ReviewRows(pages, decisions, manifests or {}, roster)
     for sheet in sheets:
-        present.add((sheet.page.exam_id, sheet.page.candidate))
-        number = numbers.get(sheet.page.sha256, "")
-        rows.extend(_review_row(sheet.page, "", flag_reason(f.kind, f.detail)) + [number] for f in sheet.flags)
-        rows.extend(
+        table.add(sheet)
+    return _review_header(), table.rows()
+
+
+class _ScoreRows:
+    """scores.csv: its header, and the row of one graded sheet."""
+
+    def __init__(self, manifests: Mapping[str, ExamManifest]) -> None:
+        self.sections = _section_columns(manifests.values())
+        self.names = _roster_names(manifests)
+        self.header = [*_identity_headings(), *(title for _key, title in self.sections),
+                       pgettext("CSV heading", "total"), pgettext("CSV heading", "max"),
+                       pgettext("CSV heading", "flags"), pgettext("CSV heading", "file"),
+                       pgettext("CSV heading", "page"), pgettext("CSV heading", "decisions")]
+
+    def row(self, sheet: GradedSheet) -> list[str]:
+        points = {s.key: format_points(s.points) for s in sheet.score.sections}
+        return [
+            *_identity_cells(sheet.page, self.names),
+            *(points.get(key, "") for key, _title in self.sections),
+            format_points(sheet.score.total), format_points(sheet.score.max_total), _flags_cell(sheet),
+            sheet.page.source, str(sheet.page.page_no), str(sheet.decisions),
+        ]
+
+
+class _ResponseRows:
+    """responses.csv: its header (one column per question up to the highest of keys and ``questions``),
+    and the row of one graded sheet."""
+
+    def __init__(self, manifests: Mapping[str, ExamManifest], questions: int) -> None:
+        count = max((q.number for m in manifests.values() for v in m.variants for q in v.questions), default=0)
+        self.count = max(count, questions)
+        self.names = _roster_names(manifests)
+        self.header = [*_identity_headings(), pgettext("CSV heading", "file"), pgettext("CSV heading", "page"),
+                       *(str(n) for n in range(1, self.count + 1))]
+
+    def row(self, sheet: GradedSheet) -> list[str]:
+        cells = {q.number: _response_cell(q) for q in sheet.score.questions}
+        return [
+            *_identity_cells(sheet.page, self.names), sheet.page.source, str(sheet.page.page_no),
+            *(cells.get(n, "") for n in range(1, self.count + 1)),
+        ]
+
+
+class _ReviewRows:
+    """review.csv's rows, gathered sheet by sheet: ungraded pages first, then each sheet's flags,
+    questions under review and decided answers; :meth:`rows` sorts them and adds the absentees."""
+
+    def __init__(self, pages: Iterable[PageRow], decisions: Sequence[Decision],
+                 manifests: Mapping[str, ExamManifest], roster: Sequence[Any] | None) -> None:
+        self.answers, self.numbers, self.absent = _standing_decisions(decisions)
+        self.manifests, self.roster = manifests, roster
+        self.found = [_review_row(p, "", page_reason(p.status, p.reason)) + [""] for p in pages]
+        self.present: set[tuple[str | None, str | None]] = set()
+
+    def add(self, sheet: GradedSheet) -> None:
+        self.present.add((sheet.page.exam_id, sheet.page.candidate))
+        number = self.numbers.get(sheet.page.sha256, "")
+        self.found.extend(_review_row(sheet.page, "", flag_reason(f.kind, f.detail)) + [number] for f in sheet.flags)
+        self.found.extend(
             _review_row(sheet.page, str(q.number), _question_reason(q)) + [""] for q in sheet.score.review_questions
         )
-        rows.extend(_decided_rows(sheet, answers))
-    rows.sort(key=lambda r: (r[0], int(r[1]), int(r[5]) if r[5] else 0))
-    rows.extend(_absentee_rows(present, manifests or {}, absent, roster))
-    return header, rows
+        self.found.extend(_decided_rows(sheet, self.answers))
+
+    def rows(self) -> list[list[str]]:
+        rows = sorted(self.found, key=lambda r: (r[0], int(r[1]), int(r[5]) if r[5] else 0))
+        return rows + _absentee_rows(self.present, self.manifests, self.absent, self.roster)
+
+
+def _review_header() -> list[str]:
+    """review.csv's headings in the language in use, in column order."""
+    return list(review_headings().values())
 
 
 def review_headings() -> dict[str, str]:

@@ -10,7 +10,7 @@ import pytest
 from fake_grading import ANSWERS_A, ANSWERS_B, FULL_MARKS, FakeScans, make_manifest, make_read, sheet_qr, with_answers
 from omr.result import SheetRead
 from papergen.errors import ReportError
-from papergen.files import write_csv
+from papergen.files import write_csv, write_csv_files
 from papergen.grading.exports import REVIEW_MARK, write_exports
 from papergen.wording import format_points
 from papergen.grading import STORE_FILENAME, Store, grade_batch, rescore_store
@@ -155,3 +155,37 @@ def _number(text):
     except ValueError:
         return False
     return True
+
+
+def test_several_csv_files_are_written_in_one_pass_and_replaced_together(tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    for path in (first, second):
+        path.write_bytes(b"old")
+
+    def fill(add):
+        for n in range(3):
+            add[n % 2]([str(n), "=1+1"])
+
+    assert write_csv_files([(first, ["x", "y"]), (second, ["z", "w"])], fill, ReportError) == [first, second]
+    assert read_csv(first) == [["x", "y"], ["0", "'=1+1"], ["2", "'=1+1"]]
+    assert read_csv(second) == [["z", "w"], ["1", "'=1+1"]]
+
+    def failing(add):
+        add[0](["new"])
+        raise ValueError("the rows stopped")
+
+    with pytest.raises(ValueError, match="the rows stopped"):
+        write_csv_files([(first, ["x"]), (second, ["z"])], failing, ReportError)
+    assert read_csv(first)[1] == ["0", "'=1+1"] and read_csv(second)[1] == ["1", "'=1+1"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]
+
+
+def test_a_csv_file_that_cannot_be_written_is_named_and_no_other_is_replaced(tmp_path):
+    kept = tmp_path / "kept.csv"
+    kept.write_bytes(b"old")
+    blocked = tmp_path / "blocked.csv"
+    blocked.mkdir()
+    with pytest.raises(ReportError, match="blocked.csv: cannot write"):
+        write_csv_files([(kept, ["x"]), (blocked, ["y"])], lambda add: add[0](["1"]), ReportError)
+    assert kept.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked.csv", "kept.csv"]
