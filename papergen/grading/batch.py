@@ -54,7 +54,7 @@ from papergen.grading.records import (
 from papergen.grading.lock import LockParams, results_lock
 from papergen.grading.rescore import rescore_store
 from papergen.grading.scoring import SheetScore, score_sheet
-from papergen.grading.store import Store, open_results
+from papergen.grading.store import EncodedPage, Store, StoreParams, encode_page, open_results
 from papergen.grading.workers import PageDone, WorkerSetup, input_files, parallel_outcomes
 from papergen.i18n import N_, _
 
@@ -261,6 +261,8 @@ class _Outcome:
     score: SheetScore | None = None
     flags: tuple[Flag, ...] = ()
     related: tuple[tuple[int, Flag], ...] = ()
+    encoded: EncodedPage | None = None
+    """The record's read and the score as stored, when encoded where they were assessed (a worker)."""
 
 
 def default_page_source() -> PageSource:
@@ -393,7 +395,7 @@ def grade_batch(
             run.regrade_refused()
             files = input_files(scans) if jobs > 1 else []
             if len(files) > 1:
-                setup = WorkerSetup(keys, sheet_layout, pages, reader, store.final_hashes())
+                setup = WorkerSetup(keys, sheet_layout, pages, reader, store.final_hashes(), store.params)
                 for item in parallel_outcomes(files, setup, min(jobs, len(files))):
                     run.take(item)
                     if progress is not None and not isinstance(item, str):
@@ -532,7 +534,7 @@ class _Run:
         if started is not None:
             record = replace(record, elapsed_ms=(time.perf_counter() - started) * 1000.0)
         page_id = self.store.save_page(record, batch_id=self.batch_id, score=outcome.score,
-                                       flags=outcome.flags, related=outcome.related)
+                                       flags=outcome.flags, related=outcome.related, encoded=outcome.encoded)
         self.summary.count(record)
         if outcome.flags or (outcome.score is not None and outcome.score.needs_review):
             self.flagged_pages.add(page_id)
@@ -555,6 +557,18 @@ def assess_page(page: PageImageLike, keys: Mapping[str, ExamManifest], layout: S
         outcome = _Outcome(replace(base, reason=_failure(exc)))
     elapsed_ms = (time.perf_counter() - started) * 1000.0
     return replace(outcome, record=replace(outcome.record, elapsed_ms=elapsed_ms))
+
+
+def assess_and_encode(page: PageImageLike, keys: Mapping[str, ExamManifest], layout: SheetLayout, reader: Reader,
+                      params: StoreParams) -> _Outcome:
+    """:func:`assess_page`, with the read and score encoded as the store keeps them and the read left out.
+
+    What a worker sends: the storing process inserts the encoded columns and
+    never handles the page's question reads (about 180 objects) itself.
+    """
+    outcome = assess_page(page, keys, layout, reader)
+    encoded = encode_page(outcome.record.read, outcome.score, params)
+    return replace(outcome, record=replace(outcome.record, read=None), encoded=encoded)
 
 
 def _assess_image(base: PageRecord, page: PageImageLike, keys: Mapping[str, ExamManifest], layout: SheetLayout,

@@ -98,6 +98,8 @@ __all__ = [
     "STORE_FILENAME",
     "StoreParams",
     "Store",
+    "EncodedPage",
+    "encode_page",
     "open_results",
     "manifest_sha256",
 ]
@@ -217,6 +219,40 @@ class StoreParams:
 
     fill_decimals: int = 3
     busy_timeout_ms: int = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedPage:
+    """A page's read and score as the text and numbers the store keeps (see :func:`encode_page`).
+
+    Encoding is most of the cost of storing a page, so with several processes
+    the workers encode and the single storing process only inserts.
+    """
+
+    read: tuple[Any, ...] | None
+    """The page table's read columns (qr_text ... timings), or None for a page without a read."""
+    marks: str | None
+    """The marks table's question reads (JSON), or None for a page without a read."""
+    score: tuple[Any, ...] | None
+    """The score table's columns (variant ... review_count), or None for a page without a score."""
+
+
+def encode_page(read: SheetRead | None, score: SheetScore | None, params: StoreParams = StoreParams()) -> EncodedPage:
+    """The stored form of a page's read and score, ready for :meth:`Store.save_page`."""
+    if read is None:
+        read_columns, marks = None, None
+    else:
+        grid = read.candidate
+        read_columns = (
+            read.qr_text, read.reason,
+            grid.digits if grid else None, _json(list(grid.flags)) if grid else None,
+            _json([list(col) for col in grid.fills]) if grid else None,
+            read.rotation_deg, read.fit_error_px, read.dpi,
+            _json([list(row) for row in read.homography]) if read.homography is not None else None,
+            read.working_dpi, _json(dict(read.timings_ms)),
+        )
+        marks = _encode_marks(read.questions, params.fill_decimals)
+    return EncodedPage(read_columns, marks, _score_columns(score) if score is not None else None)
 
 
 def _sql_errors_named(cls: type) -> type:
@@ -443,6 +479,7 @@ class Store:
         score: SheetScore | None = None,
         flags: Sequence[Flag] = (),
         related: Sequence[tuple[int, Flag]] = (),
+        encoded: EncodedPage | None = None,
     ) -> int:
         """Store one page all-or-nothing (its own transaction, or a savepoint in a group); returns its page id.
 
@@ -461,15 +498,19 @@ class Store:
             Sheet-level flags of this page.
         related : sequence of (page id, Flag)
             Flags to add to other stored pages (e.g. the other half of a duplicate).
+        encoded : EncodedPage, optional
+            ``encode_page(record.read, score)``, when encoded elsewhere (the record's
+            ``read`` may then be None); encoded here if not given.
         """
+        if encoded is None:
+            encoded = encode_page(record.read, score, self.params)
         with self._transaction() as db:
             db.execute("DELETE FROM page WHERE sha256 = ?", (record.sha256,))
-            page_id = _insert_page(db, record, batch_id)
-            if record.read is not None:
-                db.execute("INSERT INTO marks (page_id, questions) VALUES (?, ?)",
-                           (page_id, _encode_marks(record.read.questions, self.params.fill_decimals)))
-            if score is not None:
-                _write_score(db, page_id, score)
+            page_id = _insert_page(db, record, batch_id, encoded.read)
+            if encoded.marks is not None:
+                db.execute("INSERT INTO marks (page_id, questions) VALUES (?, ?)", (page_id, encoded.marks))
+            if encoded.score is not None:
+                _write_score(db, page_id, encoded.score)
             db.executemany(
                 "INSERT INTO flag (page_id, kind, detail) VALUES (?, ?, ?)",
                 [(page_id, f.kind, f.detail) for f in flags] + [(pid, f.kind, f.detail) for pid, f in related],
@@ -583,7 +624,7 @@ class Store:
         old_row = self._db.execute("SELECT manifest_sha256 FROM exam WHERE exam_id = ?", (manifest.exam_id,)).fetchone()
         with self._transaction() as db:
             for page_id, score in scores:
-                _write_score(db, page_id, score)
+                _write_score(db, page_id, _score_columns(score))
             _log_rescore(db, result, old_row["manifest_sha256"] if old_row else None, manifest_sha256(manifest))
             _upsert_manifest(db, manifest)
             for page_id, _ in scores:  # the reviewers' decisions stand over the new key
@@ -788,25 +829,18 @@ def _prepare(connection: sqlite3.Connection, path: Path, params: StoreParams) ->
 # -- writing ---------------------------------------------------------------
 
 
-def _insert_page(db: sqlite3.Connection, record: PageRecord, batch_id: int) -> int:
-    read = record.read
-    grid = read.candidate if read is not None else None
-    timings = dict(read.timings_ms) if read is not None else {}
+_NO_READ = (None, "", None, None, None, None, None, None, None, None, "{}")
+"""The read columns of a page without a read (:class:`EncodedPage`)."""
+
+
+def _insert_page(db: sqlite3.Connection, record: PageRecord, batch_id: int, read: tuple[Any, ...] | None) -> int:
     cursor = db.execute(
         "INSERT INTO page (batch_id, source, page_no, sha256, status, reason, exam_id, variant, candidate, "
         "qr_text, read_reason, grid_digits, grid_flags, grid_fills, rotation_deg, fit_error_px, dpi, "
-        "homography, working_dpi, elapsed_ms, timings, read_at) "
+        "homography, working_dpi, timings, elapsed_ms, read_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            batch_id, record.source, record.page_no, record.sha256, record.status, record.reason,
-            record.exam_id, record.variant, record.candidate,
-            read.qr_text if read else None, read.reason if read else "",
-            grid.digits if grid else None, _json(list(grid.flags)) if grid else None,
-            _json([list(col) for col in grid.fills]) if grid else None,
-            read.rotation_deg if read else None, read.fit_error_px if read else None, read.dpi if read else None,
-            _json([list(row) for row in read.homography]) if read and read.homography is not None else None,
-            read.working_dpi if read else None, record.elapsed_ms, _json(timings), _now(),
-        ),
+        (batch_id, record.source, record.page_no, record.sha256, record.status, record.reason,
+         record.exam_id, record.variant, record.candidate, *(read or _NO_READ), record.elapsed_ms, _now()),
     )
     return int(cursor.lastrowid)
 
@@ -873,17 +907,22 @@ def _tuple_labels(labels: tuple[str, ...]) -> str | tuple[str, ...]:
     return joined if len(joined) == len(labels) and "" not in labels else labels
 
 
-def _write_score(db: sqlite3.Connection, page_id: int, score: SheetScore) -> None:
+def _score_columns(score: SheetScore) -> tuple[Any, ...]:
+    """The score table's columns of a score, from ``variant`` to ``review_count``."""
     sections = [[s.key, s.title, s.points, s.max_points] for s in score.sections]
     questions = [
         [q.number, q.section, _labels(q.marked), _labels(q.answer), q.points, q.max_points, q.status, list(q.review)]
         for q in score.questions
     ]
+    return (score.variant, score.key_checksum, score.total, score.max_total, _json(sections), _json(questions),
+            len(score.review_questions))
+
+
+def _write_score(db: sqlite3.Connection, page_id: int, columns: tuple[Any, ...]) -> None:
     db.execute(
         "INSERT OR REPLACE INTO score (page_id, variant, key_checksum, total, max_total, sections, questions, "
         "review_count, scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (page_id, score.variant, score.key_checksum, score.total, score.max_total, _json(sections),
-         _json(questions), len(score.review_questions), _now()),
+        (page_id, *columns, _now()),
     )
 
 
@@ -1162,8 +1201,8 @@ def _apply_page_decisions(db: sqlite3.Connection, sha256: str) -> None:
         manifest = _parsed_manifest(exam["manifest"])
         marks = db.execute("SELECT questions FROM marks WHERE page_id = ?", (page["id"],)).fetchone()
         read = _sheet_read(page, _decode_marks(marks["questions"]))
-        _write_score(db, page["id"], score_with_decisions(read, manifest.variant(page["variant"]), manifest.format,
-                                                          answers))
+        _write_score(db, page["id"], _score_columns(score_with_decisions(read, manifest.variant(page["variant"]),
+                                                                         manifest.format, answers)))
     effective = len(answers) + int(bool(candidates) and candidates[-1]["after"] is not None)
     db.execute("UPDATE score SET decisions = ? WHERE page_id = ?", (effective, page["id"]))
 

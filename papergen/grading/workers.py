@@ -1,4 +1,4 @@
-"""Grading on several processes: workers decode, read, identify and score; the parent stores.
+"""Grading on several processes: workers decode, read, identify, score and encode; the parent stores.
 
 The unit of work is one scan file: a worker takes the next file, runs the
 page source on it and sends every page's outcome (the read, identity and
@@ -29,6 +29,7 @@ from typing import Any
 
 from omr.layout import SheetLayout
 from papergen.exam import ExamManifest
+from papergen.grading.store import StoreParams
 
 __all__ = ["PageDone", "WorkerSetup", "input_files", "parallel_outcomes"]
 
@@ -45,7 +46,8 @@ class WorkerSetup:
 
     ``pages`` and ``reader`` are None for the omr defaults, else picklable
     callables (module-level functions).  ``known`` holds the content hashes
-    of pages already stored with a final outcome.
+    of pages already stored with a final outcome; ``store`` the store's
+    parameters, as workers encode what it keeps.
     """
 
     keys: Mapping[str, ExamManifest]
@@ -53,6 +55,7 @@ class WorkerSetup:
     pages: Callable[..., Iterable[Any]] | None
     reader: Callable[..., Any] | None
     known: frozenset[str]
+    store: StoreParams
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ def _work(setup: WorkerSetup, tasks: Any, results: Any) -> None:
     """A worker's loop: take files until the ``None`` that ends the queue."""
     import cv2  # one thread per process: the processes are the parallelism
 
-    from papergen.grading.batch import assess_page, default_page_source, default_reader
+    from papergen.grading.batch import assess_and_encode, default_page_source, default_reader
 
     cv2.setNumThreads(1)
     pages = setup.pages or default_page_source()
@@ -163,7 +166,7 @@ def _work(setup: WorkerSetup, tasks: Any, results: Any) -> None:
             for page in pages([Path(path)]):
                 count += 1
                 skipped = page.sha256 in setup.known
-                outcome = None if skipped else assess_page(page, setup.keys, setup.layout, reader)
+                outcome = None if skipped else assess_and_encode(page, setup.keys, setup.layout, reader, setup.store)
                 results.put(_packed(PageDone(index, page.sha256, outcome)))
         except Exception as exc:  # the file's page source stopped: say so, go on with the next file
             error = f"{path}: reading the file stopped after {count} pages ({type(exc).__name__}: {exc})"

@@ -131,6 +131,14 @@ def stored_rows(out):
              [f.kind for f in sheets[p.sha256].flags] if p.sha256 in sheets else None) for p in pages]
 
 
+def stored_reads(out):
+    """Every stored read but its timings (which differ from run to run)."""
+    with Store.open(out / STORE_FILENAME) as store:
+        reads = [store.sheet_read(p.page_id) for p in sorted(store.pages(), key=lambda p: p.page_id)]
+    return [(r.status, r.reason, r.qr_text, r.questions, r.candidate, r.homography, r.rotation_deg, r.dpi,
+             r.working_dpi, r.fit_error_px, sorted(dict(r.timings_ms))) for r in reads]
+
+
 def test_worker_processes_store_what_one_process_stores_in_the_same_order(tmp_path, scan_files, exam):
     manifest, _ = exam
     one = grade_batch([scan_files], [manifest], tmp_path / "one")
@@ -138,6 +146,7 @@ def test_worker_processes_store_what_one_process_stores_in_the_same_order(tmp_pa
     assert (two.pages_seen, two.graded, two.skipped, two.run_errors) == (4, 4, 0, [])
     assert (one.graded, one.flagged) == (two.graded, two.flagged) == (4, 2)
     assert stored_rows(tmp_path / "two") == stored_rows(tmp_path / "one")
+    assert stored_reads(tmp_path / "two") == stored_reads(tmp_path / "one")  # encoded by the workers, the same
     assert [r[1] for r in stored_rows(tmp_path / "two")] == [1, 2, 1, 1]
     assert (tmp_path / "two" / "scores.csv").read_bytes() == (tmp_path / "one" / "scores.csv").read_bytes()
     again = grade_batch([scan_files], [manifest], tmp_path / "two", jobs=2)
