@@ -116,6 +116,14 @@ def one_worker(batch: Batch, layout: SheetLayout, manifest: ExamManifest, out: P
     return decode, read, grade
 
 
+def run_fixed_cost(layout: SheetLayout, manifest: ExamManifest, folder: Path) -> float:
+    """Median seconds of ``grade_batch`` on an empty folder (opening the store, keys, exports), 7 runs."""
+    empty = folder / "empty"
+    empty.mkdir(parents=True)
+    return sorted(per_page_s(lambda: grade_batch([empty], [manifest], folder / f"out-{k}", layout=layout), 1)
+                  for k in range(7))[3]
+
+
 def stamped(base: list[np.ndarray], k: int) -> np.ndarray:
     """Page ``k``: a drawn sheet with a distinct stamp in its corner (outside the sheet), so no two hash alike."""
     image = base[k % len(base)].copy()
@@ -249,16 +257,24 @@ def big_run(layout: SheetLayout, manifest: ExamManifest, key: Path, count: int, 
           f"peak RSS of the largest process {peak_mb:.0f} MB (target < 300 MB)")
 
 
+def positive(text: str) -> int:
+    """An argument that must be a whole number of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sheets", type=int, default=24)
+    parser.add_argument("--sheets", type=positive, default=24)
     parser.add_argument("--dpi", type=float, default=200.0)
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--jobs", type=positive, default=2)
     parser.add_argument("--skip-jobs", action="store_true", help="leave out the --jobs comparison")
-    parser.add_argument("--jobs-pages", type=int, default=600,
+    parser.add_argument("--jobs-pages", type=positive, default=600,
                         help="pages of the --jobs comparison (a real batch: starting the workers, about 1 s, is counted)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the one-worker table")
+    parser.add_argument("--rounds", type=positive, default=3, help="interleaved rounds of the one-worker table")
     parser.add_argument("--big", type=int, default=0, help="pages of the memory run (0: skip it)")
     parser.add_argument("--big-kind", choices=["jpeg", "pdf"], default="jpeg",
                         help="a folder of JPEG files or one PDF of G4 images")
@@ -277,13 +293,17 @@ def main() -> None:
               f"({grade - floor:.2f} s of its own; target <= 0.3 s)")
         print(f"drawing {args.sheets} sheets at {args.dpi:.0f} dpi ...", flush=True)
         batches = write_batches(make_pages(layout, manifest, args.sheets, args.dpi, args.seed), args.dpi, folder)
-        print(f"\none worker, per page ({load()})\n")
+        fixed = run_fixed_cost(layout, manifest, folder / "fixed")
+        print(f"\none worker, per page ({load()}; a run's own cost, grading an empty folder: {fixed * 1e3:.1f} ms)\n")
         print(f"{'format':<18} {'decode ms':>9} {'read ms':>8} {'grade ms':>9} {'grade/decode':>12} "
-              f"{'grade/read':>10}")
+              f"{'grade/read':>10} {'per page/decode':>15}")
         for n, batch in enumerate(batches):
             decode, read, grade = one_worker(batch, layout, manifest, folder / f"one-{n}", args.rounds)
+            marginal = grade - fixed / len(batch.decoders)
             print(f"{batch.name:<18} {decode * 1e3:>9.1f} {read * 1e3:>8.1f} {grade * 1e3:>9.1f} "
-                  f"{grade / decode:>12.2f} {grade / read:>10.2f}")
+                  f"{grade / decode:>12.2f} {grade / read:>10.2f} {marginal / decode:>15.2f}")
+        print(f"(per page: grade less the run's own cost shared by these {args.sheets} pages, what a page adds to a "
+              "long batch)")
         print(f"\nannotated sheets, per page beyond decode (target <= 15 ms; {load()})\n")
         print(f"{'format':<18} {'decode ms':>9} {'jpeg ms':>8} {'png ms':>8} {'pdf ms':>8} {'jpeg CPU ms':>11}")
         for n, batch in enumerate(batches):
