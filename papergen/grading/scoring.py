@@ -194,24 +194,49 @@ def score_sheet(read: SheetRead, key: VariantKey, fmt: PaperFormat) -> SheetScor
         raise GradeError(_("variant {variant}: cannot score a page with status {status} ({reason})").format(
             variant=key.variant, status=repr(read.status), reason=read.reason))
     reads = {q.number: q for q in read.questions}
-    scores = tuple(
-        score_question(q, _question_read(reads, q.number, key.variant), scoring)
-        for q, scoring in _key_plan(key, fmt)
-    )
+    scores = tuple(planned.score(_question_read(reads, planned.question.number, key.variant))
+                   for planned in _key_plan(key, fmt))
     return SheetScore(key.variant, key.checksum, scores, _section_scores(scores, fmt.sections))
 
 
-_PLANS: dict[tuple[int, int], tuple[VariantKey, PaperFormat, tuple[tuple[KeyQuestion, Scoring], ...]]] = {}
+class _Planned:
+    """One key question with its section's rule, and the scores of the marks seen on it so far.
+
+    A question's score depends only on the marks read, the reader's flags and
+    whether a bubble was ambiguous, and a sitting repeats a few of these per
+    question: each is scored once and the (immutable) score shared.
+    """
+
+    __slots__ = ("question", "scoring", "seen")
+    _MOST_SEEN = 256
+    """Outcomes kept per question (beyond, the memo starts afresh)."""
+
+    def __init__(self, question: KeyQuestion, scoring: Scoring) -> None:
+        self.question, self.scoring = question, scoring
+        self.seen: dict[tuple[tuple[str, ...], tuple[str, ...], bool], QuestionScore] = {}
+
+    def score(self, read: QuestionRead) -> QuestionScore:
+        """:func:`score_question` of this question for ``read``."""
+        outcome = (read.marked, read.flags, MarkState.AMBIGUOUS in read.states)
+        score = self.seen.get(outcome)
+        if score is None:
+            if len(self.seen) >= self._MOST_SEEN:
+                self.seen.clear()
+            score = self.seen[outcome] = score_question(self.question, read, self.scoring)
+        return score
+
+
+_PLANS: dict[tuple[int, int], tuple[VariantKey, PaperFormat, tuple[_Planned, ...]]] = {}
 """Key questions by number with their section's rule, per (key, format) pair in use."""
 
 
-def _key_plan(key: VariantKey, fmt: PaperFormat) -> tuple[tuple[KeyQuestion, Scoring], ...]:
+def _key_plan(key: VariantKey, fmt: PaperFormat) -> tuple[_Planned, ...]:
     """The key's questions by number, each with its scoring rule (worked out once per key and format)."""
     cached = _PLANS.get((id(key), id(fmt)))
     if cached is not None and cached[0] is key and cached[1] is fmt:
         return cached[2]
     sections = {q.section: fmt.section(q.section) for q in key.questions}
-    plan = tuple((q, sections[q.section].scoring) for q in sorted(key.questions, key=lambda q: q.number))
+    plan = tuple(_Planned(q, sections[q.section].scoring) for q in sorted(key.questions, key=lambda q: q.number))
     if len(_PLANS) >= 64:
         _PLANS.clear()
     _PLANS[(id(key), id(fmt))] = (key, fmt, plan)
