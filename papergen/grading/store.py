@@ -910,12 +910,30 @@ def _tuple_labels(labels: tuple[str, ...]) -> str | tuple[str, ...]:
 def _score_columns(score: SheetScore) -> tuple[Any, ...]:
     """The score table's columns of a score, from ``variant`` to ``review_count``."""
     sections = [[s.key, s.title, s.points, s.max_points] for s in score.sections]
-    questions = [
-        [q.number, q.section, _labels(q.marked), _labels(q.answer), q.points, q.max_points, q.status, list(q.review)]
-        for q in score.questions
-    ]
-    return (score.variant, score.key_checksum, score.total, score.max_total, _json(sections), _json(questions),
+    questions = "[" + ",".join(map(_question_json, score.questions)) + "]"
+    return (score.variant, score.key_checksum, score.total, score.max_total, _json(sections), questions,
             len(score.review_questions))
+
+
+_QUESTION_JSON: dict[int, tuple[QuestionScore, str]] = {}
+"""The JSON of question scores by ``id``, with the score itself (so the id stays its own)."""
+
+
+def _question_json(q: QuestionScore) -> str:
+    """One question's score as the score table's ``questions`` column holds it (a JSON array).
+
+    Sheets share their question scores (see :func:`~papergen.grading.scoring.score_sheet`),
+    so each is encoded once; the memo starts afresh beyond 65,536 scores.
+    """
+    cached = _QUESTION_JSON.get(id(q))
+    if cached is not None and cached[0] is q:
+        return cached[1]
+    text = _json([q.number, q.section, _labels(q.marked), _labels(q.answer), q.points, q.max_points, q.status,
+                  list(q.review)])
+    if len(_QUESTION_JSON) >= 65_536:
+        _QUESTION_JSON.clear()
+    _QUESTION_JSON[id(q)] = (q, text)
+    return text
 
 
 def _write_score(db: sqlite3.Connection, page_id: int, columns: tuple[Any, ...]) -> None:
