@@ -30,15 +30,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
-
-import numpy as np
+from typing import Any
 
 from omr.layout import SheetLayout
 from omr.result import SheetRead
 from papergen import __version__
 from papergen.errors import GradeError, ManifestError, ReportError, StoreError
 from papergen.exam import ExamManifest, check_key, checksum_mismatches, key_digest, resolve_layout
+from papergen.grading.assess import (Outcome, PageImageLike, PageSource, Reader, assess_page, assess_read,
+                                     default_page_source, default_read, default_reader, failure_reason)
 from papergen.grading.exports import write_exports
 from papergen.grading.identify import Refusal, identify_sheet
 from papergen.grading.labels import reader_reason
@@ -53,8 +53,8 @@ from papergen.grading.records import (
 )
 from papergen.grading.lock import LockParams, results_lock
 from papergen.grading.rescore import rescore_store
-from papergen.grading.scoring import SheetScore, score_sheet
-from papergen.grading.store import EncodedPage, Store, StoreParams, encode_page, open_results
+from papergen.grading.scoring import SheetScore
+from papergen.grading.store import Store, open_results
 from papergen.grading.workers import PageDone, WorkerSetup, input_files, parallel_outcomes
 from papergen.i18n import N_, _
 
@@ -77,27 +77,12 @@ __all__ = [
 ]
 
 
-class PageImageLike(Protocol):
-    """One page of a scan file, as :func:`omr.scan_io.iter_pages` yields it."""
-
-    source: Path
-    page: int
-    image: np.ndarray | None
-    dpi: float | None
-    sha256: str
-    error: str | None
-
-
 EXIT_OK = 0
 """Exit status: every page was graded or deliberately classified (blank, not an answer sheet)."""
 EXIT_ATTENTION = 3
 """Exit status: pages need attention (refused, quarantined, errors, or inputs that could not all be read)."""
 EXIT_EXPORTS_FAILED = 4
 """Exit status: the results are stored but the CSV exports could not be written (takes precedence over 3)."""
-
-PageSource = Callable[[Sequence[Path]], Iterable[PageImageLike]]
-Reader = Callable[..., SheetRead]
-
 
 @dataclass(frozen=True)
 class GradeParams:
@@ -255,35 +240,6 @@ def closing_lines(run_errors: Sequence[str], exports: Sequence[Path]) -> list[st
     return lines
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    record: PageRecord
-    score: SheetScore | None = None
-    flags: tuple[Flag, ...] = ()
-    related: tuple[tuple[int, Flag], ...] = ()
-    encoded: EncodedPage | None = None
-    """The record's read and the score as stored, when encoded where they were assessed (a worker)."""
-
-
-def default_page_source() -> PageSource:
-    """The page source of a real run: :func:`omr.scan_io.iter_pages`."""
-    from omr.scan_io import iter_pages
-
-    return iter_pages
-
-
-def default_reader() -> Reader:
-    """The sheet reader of a real run: :func:`omr.read.read_sheet`."""
-    from omr.read import read_sheet
-
-    return read_sheet
-
-
-def _default_read(image: np.ndarray, layout: SheetLayout, *, dpi: float | None = None) -> SheetRead:
-    """:func:`omr.read.read_sheet`, imported on the first page (an empty run never loads the reader)."""
-    return default_reader()(image, layout, dpi=dpi)
-
-
 def count_input_pages(inputs: Sequence[str | Path], out_dir: str | Path | None = None) -> int:
     """Number of pages in the inputs (for a progress bar): :func:`omr.scan_io.count_pages`.
 
@@ -384,7 +340,7 @@ def grade_batch(
     _check_keys(keys, sheet_layout)
     scans = scan_inputs(inputs, out_dir)
     run_pages = pages if pages is not None else default_page_source()
-    run_reader = reader if reader is not None else _default_read
+    run_reader = reader if reader is not None else default_read
     summary = GradeSummary()
     out = Path(out_dir)
     with results_lock(out, params.lock), open_results(out, create=True) as store:
@@ -427,7 +383,7 @@ def store_assessed(store: Store, batch_id: int, outcomes: Iterable[tuple[PageRec
             if store.has_page(record.sha256):
                 summary.skipped += 1
             else:
-                run.store_outcome(_Outcome(record, score, flags))
+                run.store_outcome(Outcome(record, score, flags))
     return summary
 
 
@@ -462,7 +418,7 @@ class _Run:
             return
         self.store_outcome(item.outcome)
 
-    def store_outcome(self, outcome: _Outcome, started: float | None = None) -> None:
+    def store_outcome(self, outcome: Outcome, started: float | None = None) -> None:
         """Add duplicate flags to an assessed page and store it; never raises for a bad page.
 
         ``started`` (``time.perf_counter()``) times the page to its storing; without it
@@ -476,7 +432,7 @@ class _Run:
             record = outcome.record
             base = PageRecord(record.source, record.page_no, record.sha256, StoredStatus.ERROR,
                               elapsed_ms=record.elapsed_ms)
-            self._save(_Outcome(replace(base, reason=_failure(exc))), started)
+            self._save(Outcome(replace(base, reason=failure_reason(exc))), started)
 
     def set_aside_earlier(self) -> list[PageProblem]:
         """Pages skipped in this run whose stored outcome still needs attention."""
@@ -491,7 +447,7 @@ class _Run:
                 continue
             base = PageRecord(row.source, row.page_no, row.sha256, StoredStatus.REFUSED)
             try:
-                outcome = self._with_duplicates(_assess_read(base, read, self.keys))
+                outcome = self._with_duplicates(assess_read(base, read, self.keys))
             except Exception as exc:  # leave the page refused, say why it stayed so
                 self.summary.run_errors.append(_("{source} page {page}: stays refused ({error})").format(
                     source=row.source, page=row.page_no, error=exc))
@@ -499,7 +455,7 @@ class _Run:
             self._save(outcome, time.perf_counter())
             self.summary.regraded += 1
 
-    def _with_duplicates(self, outcome: _Outcome) -> _Outcome:
+    def _with_duplicates(self, outcome: Outcome) -> Outcome:
         if outcome.score is None:
             return outcome
         own, related = self._duplicate_flags(outcome.record, outcome.score)
@@ -529,7 +485,7 @@ class _Run:
                     candidate=candidate, source=record.source, page=record.page_no))))
         return tuple(own), tuple(related)
 
-    def _save(self, outcome: _Outcome, started: float | None) -> None:
+    def _save(self, outcome: Outcome, started: float | None) -> None:
         record = outcome.record
         if started is not None:
             record = replace(record, elapsed_ms=(time.perf_counter() - started) * 1000.0)
@@ -540,63 +496,6 @@ class _Run:
             self.flagged_pages.add(page_id)
         self.flagged_pages.update(other for other, _ in outcome.related)
         self.summary.flagged = len(self.flagged_pages)
-
-
-def assess_page(page: PageImageLike, keys: Mapping[str, ExamManifest], layout: SheetLayout,
-                reader: Reader) -> _Outcome:
-    """Read, identify and score one page without the store (duplicates are the store's to find).
-
-    Never raises: a page that fails anywhere becomes an ``error`` record with the reason.
-    Its ``elapsed_ms`` is the time the assessment took.
-    """
-    started = time.perf_counter()
-    base = PageRecord(str(page.source), page.page, page.sha256, StoredStatus.ERROR)
-    try:
-        outcome = _assess_image(base, page, keys, layout, reader)
-    except Exception as exc:  # one bad page never aborts the batch
-        outcome = _Outcome(replace(base, reason=_failure(exc)))
-    elapsed_ms = (time.perf_counter() - started) * 1000.0
-    return replace(outcome, record=replace(outcome.record, elapsed_ms=elapsed_ms))
-
-
-def assess_and_encode(page: PageImageLike, keys: Mapping[str, ExamManifest], layout: SheetLayout, reader: Reader,
-                      params: StoreParams) -> _Outcome:
-    """:func:`assess_page`, with the read and score encoded as the store keeps them and the read left out.
-
-    What a worker sends: the storing process inserts the encoded columns and
-    never handles the page's question reads (about 180 objects) itself.
-    """
-    outcome = assess_page(page, keys, layout, reader)
-    encoded = encode_page(outcome.record.read, outcome.score, params)
-    return replace(outcome, record=replace(outcome.record, read=None), encoded=encoded)
-
-
-def _assess_image(base: PageRecord, page: PageImageLike, keys: Mapping[str, ExamManifest], layout: SheetLayout,
-                  reader: Reader) -> _Outcome:
-    if page.error is not None or page.image is None:
-        reason = _("cannot decode the page: {error}").format(error=page.error or _("no image"))
-        return _Outcome(replace(base, status=StoredStatus.QUARANTINED, reason=reason))
-    read = reader(page.image, layout, dpi=page.dpi)
-    return _assess_read(base, read, keys)
-
-
-def _assess_read(base: PageRecord, read: SheetRead, keys: Mapping[str, ExamManifest]) -> _Outcome:
-    if read.status != "read":
-        return _Outcome(replace(base, status=StoredStatus(read.status), reason=read.reason, read=read))
-    identity = identify_sheet(read, keys)
-    if isinstance(identity, Refusal):
-        record = replace(base, status=StoredStatus.REFUSED, reason=identity.reason, read=read,
-                       exam_id=identity.exam_id, variant=identity.variant)
-        return _Outcome(record)
-    score = score_sheet(read, identity.key, identity.manifest.format)
-    record = replace(base, status=StoredStatus.GRADED, reason="", read=read, exam_id=identity.manifest.exam_id,
-                   variant=identity.key.variant, candidate=identity.candidate)
-    return _Outcome(record, score, identity.flags)
-
-
-def _failure(exc: Exception) -> str:
-    """The reason stored for a page whose assessment failed: the exception's class and message."""
-    return f"{type(exc).__name__}: {exc}"
 
 
 def _agreement(score: SheetScore, other: StoredMarks) -> float:
@@ -612,7 +511,7 @@ def _pages_guarded(source: PageSource, paths: list[Path], summary: GradeSummary)
         yield from source(paths)
     except Exception as exc:  # the inputs stopped yielding: keep what was graded, say why
         summary.run_errors.append(_("reading the inputs stopped after {pages} pages ({error})").format(
-            pages=summary.pages_seen, error=_failure(exc)))
+            pages=summary.pages_seen, error=failure_reason(exc)))
 
 
 # -- run setup -----------------------------------------------------------------
@@ -739,7 +638,7 @@ def grade_stored_read(store: Store, page: PageRecord, read: SheetRead, manifests
     summary = GradeSummary()
     run = _Run(store, batch_id, {m.exam_id: m for m in manifests}, layout, default_reader(), params, summary)
     base = PageRecord(page.source, page.page_no, page.sha256, StoredStatus.ERROR)
-    outcome = run._with_duplicates(_assess_read(base, read, run.keys))
+    outcome = run._with_duplicates(assess_read(base, read, run.keys))
     record = replace(outcome.record, elapsed_ms=None)
     return store.save_page(record, batch_id=batch_id, score=outcome.score, flags=outcome.flags,
                            related=outcome.related)

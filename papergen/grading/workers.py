@@ -154,7 +154,7 @@ def _work(setup: WorkerSetup, tasks: Any, results: Any) -> None:
     """A worker's loop: take files until the ``None`` that ends the queue."""
     import cv2  # one thread per process: the processes are the parallelism
 
-    from papergen.grading.batch import assess_and_encode, default_page_source, default_reader
+    from papergen.grading.assess import assess_and_encode, default_page_source, default_reader
 
     cv2.setNumThreads(1)
     pages = setup.pages or default_page_source()
