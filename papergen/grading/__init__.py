@@ -8,71 +8,14 @@ opens a results folder; only grading creates one.  A corrected key rescores
 stored sheets without reading a scan again (:mod:`~papergen.grading.rescore`,
 :mod:`~papergen.grading.corrections`).  The values passed around are in
 :mod:`~papergen.grading.records`.
+
+The names below are loaded on first use (PEP 562): a grading worker that imports
+:mod:`~papergen.grading.assess` does not load exports, rescoring or merging.
 """
 
-from papergen.grading.batch import (
-    EXIT_ATTENTION,
-    EXIT_EXPORTS_FAILED,
-    EXIT_OK,
-    GradeParams,
-    GradeSummary,
-    PageImageLike,
-    PageProblem,
-    count_input_pages,
-    default_page_source,
-    default_reader,
-    grade_batch,
-    grade_stored_read,
-    scan_inputs,
-)
-from papergen.grading.corrections import (
-    Correction,
-    Corrections,
-    ExamExports,
-    KeyChange,
-    RescoreOutcome,
-    apply_corrections,
-    load_corrections,
-    next_version_path,
-    printed_to_bank,
-    rescore_results,
-)
-from papergen.grading.decisions import (
-    ABSENT,
-    ABSENT_WORD,
-    BLANK_WORD,
-    DECISION_KINDS,
-    Decision,
-    DecisionKind,
-    NewDecision,
-    decided_read,
-    format_answer,
-    format_options,
-    parse_answer,
-    parse_candidate,
-    score_with_decisions,
-)
-from papergen.grading.exports import RESPONSES_CSV, REVIEW_CSV, SCORES_CSV, write_exports
-from papergen.grading.lock import LOCK_FILENAME, LockParams, results_lock
-from papergen.grading.identify import Identity, Refusal, identify_sheet
-from papergen.grading.pending import IDENTITY_FLAGS, FlagCounts, flag_counts
-from papergen.grading.merge import MergeSummary, merge_results
-from papergen.grading.records import (
-    DUPLICATE_CANDIDATE,
-    DUPLICATE_SCAN,
-    PROBLEM_STATUSES,
-    Flag,
-    GradedSheet,
-    PageRecord,
-    PageRow,
-    StoredStatus,
-    RescoreResult,
-    ScoreChange,
-    StoredMarks,
-)
-from papergen.grading.rescore import check_rescorable, plan_rescore, rescore_store, score_change
-from papergen.grading.scoring import POINT_DECIMALS, QuestionScore, SectionScore, SheetScore, score_sheet
-from papergen.grading.store import SCHEMA_VERSION, STORE_FILENAME, Store, StoreParams, open_results
+from __future__ import annotations
+
+from papergen import lazy_names
 
 __all__ = [
     "ABSENT",
@@ -152,3 +95,85 @@ __all__ = [
     "score_sheet",
     "write_exports",
 ]
+
+_HOMES = {
+    "ABSENT": "papergen.grading.decisions",
+    "ABSENT_WORD": "papergen.grading.decisions",
+    "BLANK_WORD": "papergen.grading.decisions",
+    "DECISION_KINDS": "papergen.grading.decisions",
+    "Decision": "papergen.grading.decisions",
+    "DecisionKind": "papergen.grading.decisions",
+    "NewDecision": "papergen.grading.decisions",
+    "decided_read": "papergen.grading.decisions",
+    "format_answer": "papergen.grading.decisions",
+    "format_options": "papergen.grading.decisions",
+    "parse_answer": "papergen.grading.decisions",
+    "parse_candidate": "papergen.grading.decisions",
+    "score_with_decisions": "papergen.grading.decisions",
+    "IDENTITY_FLAGS": "papergen.grading.pending",
+    "FlagCounts": "papergen.grading.pending",
+    "flag_counts": "papergen.grading.pending",
+    "grade_stored_read": "papergen.grading.batch",
+    "Correction": "papergen.grading.corrections",
+    "Corrections": "papergen.grading.corrections",
+    "DUPLICATE_CANDIDATE": "papergen.grading.records",
+    "DUPLICATE_SCAN": "papergen.grading.records",
+    "EXIT_ATTENTION": "papergen.grading.batch",
+    "EXIT_EXPORTS_FAILED": "papergen.grading.batch",
+    "EXIT_OK": "papergen.grading.batch",
+    "ExamExports": "papergen.grading.corrections",
+    "Flag": "papergen.grading.records",
+    "GradeParams": "papergen.grading.batch",
+    "GradeSummary": "papergen.grading.batch",
+    "GradedSheet": "papergen.grading.records",
+    "Identity": "papergen.grading.identify",
+    "KeyChange": "papergen.grading.corrections",
+    "LOCK_FILENAME": "papergen.grading.lock",
+    "LockParams": "papergen.grading.lock",
+    "MergeSummary": "papergen.grading.merge",
+    "POINT_DECIMALS": "papergen.grading.scoring",
+    "PROBLEM_STATUSES": "papergen.grading.records",
+    "PageImageLike": "papergen.grading.batch",
+    "PageProblem": "papergen.grading.batch",
+    "PageRecord": "papergen.grading.records",
+    "PageRow": "papergen.grading.records",
+    "StoredStatus": "papergen.grading.records",
+    "QuestionScore": "papergen.grading.scoring",
+    "RESPONSES_CSV": "papergen.grading.exports",
+    "REVIEW_CSV": "papergen.grading.exports",
+    "Refusal": "papergen.grading.identify",
+    "RescoreOutcome": "papergen.grading.corrections",
+    "RescoreResult": "papergen.grading.records",
+    "SCHEMA_VERSION": "papergen.grading.store",
+    "SCORES_CSV": "papergen.grading.exports",
+    "STORE_FILENAME": "papergen.grading.store",
+    "ScoreChange": "papergen.grading.records",
+    "SectionScore": "papergen.grading.scoring",
+    "SheetScore": "papergen.grading.scoring",
+    "Store": "papergen.grading.store",
+    "StoreParams": "papergen.grading.store",
+    "StoredMarks": "papergen.grading.records",
+    "apply_corrections": "papergen.grading.corrections",
+    "check_rescorable": "papergen.grading.rescore",
+    "count_input_pages": "papergen.grading.batch",
+    "default_page_source": "papergen.grading.batch",
+    "default_reader": "papergen.grading.batch",
+    "grade_batch": "papergen.grading.batch",
+    "identify_sheet": "papergen.grading.identify",
+    "load_corrections": "papergen.grading.corrections",
+    "merge_results": "papergen.grading.merge",
+    "next_version_path": "papergen.grading.corrections",
+    "open_results": "papergen.grading.store",
+    "plan_rescore": "papergen.grading.rescore",
+    "printed_to_bank": "papergen.grading.corrections",
+    "rescore_results": "papergen.grading.corrections",
+    "results_lock": "papergen.grading.lock",
+    "rescore_store": "papergen.grading.rescore",
+    "scan_inputs": "papergen.grading.batch",
+    "score_change": "papergen.grading.rescore",
+    "score_sheet": "papergen.grading.scoring",
+    "write_exports": "papergen.grading.exports",
+}
+
+
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)

@@ -636,7 +636,7 @@ def grade_stored_read(store: Store, page: PageRecord, read: SheetRead, manifests
         The page's new id.
     """
     summary = GradeSummary()
-    run = _Run(store, batch_id, {m.exam_id: m for m in manifests}, layout, default_reader(), params, summary)
+    run = _Run(store, batch_id, {m.exam_id: m for m in manifests}, layout, default_read, params, summary)
     base = PageRecord(page.source, page.page_no, page.sha256, StoredStatus.ERROR)
     outcome = run._with_duplicates(assess_read(base, read, run.keys))
     record = replace(outcome.record, elapsed_ms=None)

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from fake_grading import ANSWERS_A, FakeScans, make_manifest, make_read, sheet_qr, small_layout
 from papergen import grading
 from omr.result import SheetRead
-from papergen.grading import EXIT_ATTENTION, EXIT_EXPORTS_FAILED, EXIT_OK, STORE_FILENAME, Store, batch
+from papergen.grading import EXIT_ATTENTION, EXIT_EXPORTS_FAILED, EXIT_OK, STORE_FILENAME, Store, assess, batch
 from papergen.cli import grade_command, main
 from papergen.exam.manifest import save_manifest
 
@@ -22,7 +22,7 @@ def scans(monkeypatch):
     """Fake scans wired into the grading defaults, as omr.scan_io and omr.read would be."""
     fake = FakeScans()
     monkeypatch.setattr(batch, "default_page_source", lambda: fake.iter_pages)
-    monkeypatch.setattr(batch, "default_reader", lambda: fake.read_sheet)
+    monkeypatch.setattr(assess, "default_reader", lambda: fake.read_sheet)
     monkeypatch.setattr(grading, "count_input_pages", lambda inputs, out_dir=None: len(fake.pages))
     return fake
 
