@@ -22,7 +22,6 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from omr.scan_budget import DEFAULT_BUDGET, ScanBudget, read_image_header
@@ -193,6 +192,8 @@ def _image_file_page(path: Path, kind: str, budget: ScanBudget) -> PageImage:
     refusal = budget.refusal(header.width, header.height, header.bytes_per_pixel)
     if refusal is not None:
         return PageImage(path, 1, None, None, digest, f"{path} page 1: {refusal}")
+    import cv2  # loaded with the first image: a run without scans never needs it
+
     try:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
     except cv2.error as exc:

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 __all__ = ["PageImage", "error_page", "describe", "info_dpi", "to_grey", "file_sha256"]
@@ -93,6 +92,8 @@ def info_dpi(info: dict) -> float | None:
 
 def to_grey(image: np.ndarray) -> np.ndarray:
     """A decoded image as uint8 grey, shape (H, W): colour as OpenCV weighs BGR, other depths scaled to 255."""
+    import cv2  # loaded with the first image (see omr.scan_io)
+
     if image.dtype != np.uint8:
         image = cv2.convertScaleAbs(image, alpha=255.0 / max(float(image.max()), 1.0))
     if image.ndim == 3:
