@@ -27,8 +27,8 @@ import numpy as np
 from omr.scan_budget import DEFAULT_BUDGET, ScanBudget, read_image_header
 from omr.scan_page import PageImage, describe, error_page
 
-__all__ = ["PageImage", "ScanBudget", "iter_pages", "count_pages", "sniff_kind", "DEFAULT_BUDGET",
-           "DEFAULT_RENDER_DPI"]
+__all__ = ["PageImage", "ScanBudget", "iter_pages", "iter_file_pages", "count_pages", "count_file_pages",
+           "sniff_kind", "DEFAULT_BUDGET", "DEFAULT_RENDER_DPI"]
 
 DEFAULT_RENDER_DPI = 200.0
 """Resolution at which PDF pages that are not a single scan image are rendered, dpi."""
@@ -84,13 +84,26 @@ def iter_pages(paths: Iterable[str | Path], *, render_dpi: float = DEFAULT_RENDE
         yield from _guarded(path, _file_pages(path, render_dpi, budget))
 
 
+def iter_file_pages(path: str | Path, numbers: range, *, file_digest: str | None = None,
+                    render_dpi: float = DEFAULT_RENDER_DPI, budget: ScanBudget = DEFAULT_BUDGET) -> Iterator[PageImage]:
+    """Yield the pages of one file whose 1-based number is in ``numbers``, as :func:`iter_pages` yields them.
+
+    A part of a long PDF or TIFF, for several processes sharing one file: the pages
+    before the part are not decoded (a TIFF's directories are passed, a PDF's pages
+    opened by index).  ``file_digest`` is the file's SHA-256 if known (a TIFF's page
+    digests are made from it; see :func:`omr.scan_page.file_sha256`).
+    """
+    path = Path(path)
+    yield from _guarded(path, _file_pages(path, render_dpi, budget, numbers, file_digest), numbers.start)
+
+
 def count_pages(paths: Iterable[str | Path]) -> int:
     """Number of pages :func:`iter_pages` will yield for these paths, without decoding images.
 
     Reads only file headers (PDF page tree, TIFF directories); an unreadable file counts as the
     one error page it yields.
     """
-    return sum(_count_file_pages(path) for path in _walk(paths))
+    return sum(count_file_pages(path) for path in _walk(paths))
 
 
 # -- walking and dispatch --------------------------------------------------------------------------
@@ -114,9 +127,10 @@ def _read_head(path: Path) -> bytes:
         return handle.read(_HEAD_BYTES)
 
 
-def _guarded(path: Path, pages: Iterator[PageImage]) -> Iterator[PageImage]:
-    """The file's pages; an unforeseen failure inside a reader ends this file with a failed page, not the batch."""
-    last = 0
+def _guarded(path: Path, pages: Iterator[PageImage], first: int = 1) -> Iterator[PageImage]:
+    """The file's pages from number ``first``; an unforeseen failure inside a reader ends this file with a failed
+    page, not the batch."""
+    last = first - 1
     try:
         for page in pages:
             last = page.page
@@ -127,27 +141,34 @@ def _guarded(path: Path, pages: Iterator[PageImage]) -> Iterator[PageImage]:
         yield error_page(path, last + 1, message)
 
 
-def _file_pages(path: Path, render_dpi: float, budget: ScanBudget) -> Iterator[PageImage]:
+def _file_pages(path: Path, render_dpi: float, budget: ScanBudget, numbers: range | None = None,
+                file_digest: str | None = None) -> Iterator[PageImage]:
+    """Every page of one file, or those numbered in ``numbers`` (1-based)."""
+    if numbers is not None and len(numbers) == 0:
+        return
+    first = numbers.start if numbers is not None else 1
     try:
         kind = sniff_kind(_read_head(path))
     except OSError as exc:
-        yield error_page(path, 1, f"{path}: cannot read file ({exc.strerror or exc})")
+        yield error_page(path, first, f"{path}: cannot read file ({exc.strerror or exc})")
         return
     if kind is None:
-        yield error_page(path, 1, f"{path}: not a PDF or image file (content starts {_head_repr(path)})")
+        yield error_page(path, first, f"{path}: not a PDF or image file (content starts {_head_repr(path)})")
     elif kind == "pdf":
         from omr.scan_pdf import pdf_pages  # pdfium loads only for a batch with PDFs (0.05 s)
 
-        yield from pdf_pages(path, render_dpi, budget)
+        yield from pdf_pages(path, render_dpi, budget, numbers)
     elif kind == "tiff":
         from omr.scan_tiff import tiff_pages
 
-        yield from tiff_pages(path, budget)
-    else:
+        yield from tiff_pages(path, budget, numbers, file_digest=file_digest)
+    elif first == 1:
         yield _image_file_page(path, kind, budget)
 
 
-def _count_file_pages(path: Path) -> int:
+def count_file_pages(path: str | Path) -> int:
+    """Number of pages :func:`iter_pages` yields for one file, from its header (1 for a file it cannot read)."""
+    path = Path(path)
     try:
         kind = sniff_kind(_read_head(path))
         if kind == "pdf":

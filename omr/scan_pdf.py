@@ -60,16 +60,21 @@ class _FileDigest:
         return self._value
 
 
-def pdf_pages(path: Path, render_dpi: float, budget: ScanBudget) -> Iterator[PageImage]:
-    """Yield every page of a PDF in order, opening the document anew every ``budget.pdf_pages_per_open`` pages."""
+def pdf_pages(path: Path, render_dpi: float, budget: ScanBudget, numbers: range | None = None) -> Iterator[PageImage]:
+    """Yield the pages of a PDF in order, opening the document anew every ``budget.pdf_pages_per_open`` pages.
+
+    ``numbers`` (1-based page numbers) limits them to a part of the file; default every page.
+    """
+    first = numbers.start if numbers is not None else 1
     try:
         document, count = _open(path)
     except Exception as exc:  # pdfium raises PdfiumError, ValueError or OSError for broken files
-        yield error_page(path, 1, f"{path}: cannot open PDF ({describe(exc)})")
+        yield error_page(path, first, f"{path}: cannot open PDF ({describe(exc)})")
         return
     file_digest = _FileDigest(path)
-    for start in range(0, count, budget.pdf_pages_per_open):
-        indices = range(start, min(start + budget.pdf_pages_per_open, count))
+    wanted = range(first - 1, count if numbers is None else min(count, numbers.stop - 1))
+    for start in range(wanted.start, wanted.stop, budget.pdf_pages_per_open):
+        indices = range(start, min(start + budget.pdf_pages_per_open, wanted.stop))
         if document is None:
             try:
                 document, _ = _open(path)
@@ -84,6 +89,8 @@ def pdf_pages(path: Path, render_dpi: float, budget: ScanBudget) -> Iterator[Pag
         finally:
             document.close()
             document = None
+    if document is not None:  # no page wanted
+        document.close()
 
 
 def _open(path: Path) -> tuple[pdfium.PdfDocument, int]:

@@ -51,26 +51,34 @@ class _Directory:
     problem: str | None = None
 
 
-def tiff_pages(path: Path, budget: ScanBudget) -> Iterator[PageImage]:
-    """Yield every page of a TIFF file in order, one decoded frame in memory at a time.
+def tiff_pages(path: Path, budget: ScanBudget, numbers: range | None = None, *,
+               file_digest: str | None = None) -> Iterator[PageImage]:
+    """Yield the pages of a TIFF file in order, one decoded frame in memory at a time.
 
     Page digests are SHA-256 of ``"<file sha256>|page <n>"``, whether the page decodes or not.
+    ``numbers`` (1-based page numbers) limits them to a part of the file (the frames before it are
+    passed by their directories, not decoded); ``file_digest``, the file's SHA-256 if already known.
     """
+    first = numbers.start if numbers is not None else 1
     try:
-        file_digest = file_sha256(path)
+        file_digest = file_digest or file_sha256(path)
         handle = path.open("rb")
     except OSError as exc:
-        yield error_page(path, 1, f"{path}: cannot read file ({exc.strerror or exc})")
+        yield error_page(path, first, f"{path}: cannot read file ({exc.strerror or exc})")
         return
     with handle:
         try:
             tiff, damage = _quietly(lambda: TiffImagePlugin.TiffImageFile(handle))
         except Exception as exc:  # any parse failure of the first directory: one error page for the file
-            yield error_page(path, 1, f"{path}: cannot read TIFF ({describe(exc)})")
+            yield error_page(path, first, f"{path}: cannot read TIFF ({describe(exc)})")
             return
         with tiff:
             for step in _directories(tiff, damage):
                 number = step.index + 1
+                if number < first:
+                    continue
+                if numbers is not None and number >= numbers.stop:
+                    return
                 digest = hashlib.sha256(f"{file_digest}|page {number}".encode()).hexdigest()
                 if step.problem is not None:
                     yield PageImage(path, number, None, None, digest, f"{path} page {number}: {step.problem}")
