@@ -55,7 +55,7 @@ from papergen.grading.lock import LockParams, results_lock
 from papergen.grading.rescore import rescore_store
 from papergen.grading.scoring import SheetScore
 from papergen.grading.store import Store, open_results
-from papergen.grading.workers import PageDone, WorkerSetup, input_files, parallel_outcomes
+from papergen.grading.workers import PageDone, WorkerSetup, input_files, parallel_outcomes, worth_sharing
 from papergen.i18n import N_, _
 
 __all__ = [
@@ -318,7 +318,9 @@ def grade_batch(
     jobs : int
         Processes that decode, read and score (see :mod:`~papergen.grading.workers`);
         this process stores.  With several, ``pages`` and ``reader`` must be
-        picklable; one input file, or ``jobs`` 1, grades in this process.
+        picklable; long PDFs and TIFFs are shared out in parts (with the
+        default ``pages``).  One short input file, or ``jobs`` 1, grades in
+        this process.
 
     Returns
     -------
@@ -350,7 +352,7 @@ def grade_batch(
         with store.grouped_writes(params.commit_pages):
             run.regrade_refused()
             files = input_files(scans) if jobs > 1 else []
-            if len(files) > 1:
+            if worth_sharing(files, split=pages is None):
                 setup = WorkerSetup(keys, sheet_layout, pages, reader, store.final_hashes(), store.params)
                 for item in parallel_outcomes(files, setup, min(jobs, len(files))):
                     run.take(item)

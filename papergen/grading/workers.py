@@ -1,14 +1,15 @@
 """Grading on several processes: workers decode, read, identify, score and encode; the parent stores.
 
-The unit of work is one scan file: a worker takes the next file, runs the
-page source on it and sends every page's outcome (the read, identity and
-score, no image) back as soon as it is assessed.  The parent receives them,
-puts them back in input order (file by file, page by page) and stores them
-itself, so the results store keeps one writer, the pages their order, and
-the duplicate checks see every earlier page.  Pages whose content hash is
-already stored are not read by the workers.  While the parent stores one
-file, outcomes of later files finished early wait in its memory (a few tens
-of kilobytes a page).
+The unit of work is one scan file, or a part of a long PDF or TIFF (a
+feeder scanner writes a whole sitting into one file): a worker takes the
+next unit, reads its pages and sends every page's outcome (the read,
+identity and score encoded as stored, no image) back as soon as it is
+assessed.  The parent receives them, puts them back in input order (unit by
+unit, page by page) and stores them itself, so the results store keeps one
+writer, the pages their order, and the duplicate checks see every earlier
+page.  Pages whose content hash is already stored are not read by the
+workers.  While the parent stores one unit, outcomes of later units finished
+early wait in its memory (a few kilobytes a page).
 
 Workers are started with ``spawn`` (no fork of a process holding OpenCV,
 pdfium and SQLite state) and use one OpenCV thread each.
@@ -29,12 +30,18 @@ from typing import Any
 
 from omr.layout import SheetLayout
 from papergen.exam import ExamManifest
+from papergen.grading.assess import default_page_source
 from papergen.grading.store import StoreParams
+from papergen.i18n import _
 
-__all__ = ["PageDone", "WorkerSetup", "input_files", "parallel_outcomes"]
+__all__ = ["PageDone", "WorkUnit", "WorkerSetup", "input_files", "parallel_outcomes", "work_units", "worth_sharing"]
 
 _POLL_S = 1.0
 """How often the parent looks whether its workers are still alive while waiting, seconds."""
+PARTS_PER_JOB = 4
+"""A long file is cut into this many parts per process, so that processes finish close together."""
+MIN_PART_PAGES = 16
+"""No part of a file is shorter than this many pages (each part opens the file anew)."""
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 """Field names of the slotted dataclasses a message carries, by class (empty: pickled the usual way)."""
@@ -59,17 +66,29 @@ class WorkerSetup:
 
 
 @dataclass(frozen=True)
-class PageDone:
-    """One page as a worker sends it: where it is, and its outcome (None if already stored)."""
+class WorkUnit:
+    """What a worker reads at a time: a whole file, or the pages ``numbers`` (1-based) of a long one.
 
-    file_index: int
+    ``file_digest`` is the file's SHA-256 when a part of a TIFF needs it (its page digests are made from it).
+    """
+
+    path: Path
+    numbers: range | None = None
+    file_digest: str | None = None
+
+
+@dataclass(frozen=True)
+class PageDone:
+    """One page as a worker sends it: the unit it belongs to, and its outcome (None if already stored)."""
+
+    unit_index: int
     sha256: str
     outcome: Any
 
 
 @dataclass(frozen=True)
-class _FileDone:
-    file_index: int
+class _UnitDone:
+    unit_index: int
     pages: int
     error: str | None
 
@@ -91,8 +110,51 @@ def input_files(inputs: Sequence[str | Path]) -> list[Path]:
     return files
 
 
+def worth_sharing(files: Sequence[Path], split: bool) -> bool:
+    """Whether several processes can share these files: more than one, or one long enough to cut in parts."""
+    if len(files) != 1:
+        return len(files) > 1
+    if not split:
+        return False
+    from omr.scan_io import count_file_pages
+
+    return count_file_pages(files[0]) >= 2 * MIN_PART_PAGES
+
+
+def work_units(files: Sequence[Path], jobs: int, *, split: bool = True) -> list[WorkUnit]:
+    """The files as units of work, in input order; with ``split``, long PDFs and TIFFs in parts.
+
+    Files are cut only when there are fewer than ``jobs * PARTS_PER_JOB`` of them
+    (many files share out well whole); a file is cut into at most
+    ``jobs * PARTS_PER_JOB`` parts of at least :data:`MIN_PART_PAGES` pages.
+    """
+    if not split or len(files) >= jobs * PARTS_PER_JOB:
+        return [WorkUnit(path) for path in files]
+    from omr.scan_io import count_file_pages, sniff_kind
+    from omr.scan_page import file_sha256
+
+    units: list[WorkUnit] = []
+    for path in files:
+        pages = count_file_pages(path)
+        size = max(MIN_PART_PAGES, -(-pages // (jobs * PARTS_PER_JOB)))
+        if pages < 2 * MIN_PART_PAGES:
+            units.append(WorkUnit(path))
+            continue
+        try:
+            with path.open("rb") as handle:
+                digest = file_sha256(path) if sniff_kind(handle.read(1024)) == "tiff" else None
+        except OSError:  # gone since it was counted: read whole, its page source says why
+            units.append(WorkUnit(path))
+            continue
+        units.extend(WorkUnit(path, range(first, min(first + size, pages + 1)), digest)
+                     for first in range(1, pages + 1, size))
+    return units
+
+
 def parallel_outcomes(files: Sequence[Path], setup: WorkerSetup, jobs: int) -> Iterator[PageDone | str]:
     """Assess the files' pages on ``jobs`` worker processes; yield them in input order.
+
+    The workers start first; the files are cut into units (:func:`work_units`) while they load.
 
     Yields
     ------
@@ -104,15 +166,16 @@ def parallel_outcomes(files: Sequence[Path], setup: WorkerSetup, jobs: int) -> I
     context = multiprocessing.get_context("spawn")
     tasks: Any = context.Queue()
     results: Any = context.Queue(maxsize=256)
-    for index, path in enumerate(files):
-        tasks.put((index, str(path)))
     workers = [context.Process(target=_work, args=(setup, tasks, results), daemon=True) for _ in range(jobs)]
-    for _ in workers:
-        tasks.put(None)
     for worker in workers:
         worker.start()
     try:
-        yield from _in_order(len(files), results, workers)
+        units = work_units(files, jobs, split=setup.pages is None)
+        for index, unit in enumerate(units):
+            tasks.put((index, unit))
+        for _ in workers:
+            tasks.put(None)
+        yield from _in_order(len(units), results, workers)
     finally:
         for worker in workers:
             if worker.is_alive():
@@ -121,9 +184,9 @@ def parallel_outcomes(files: Sequence[Path], setup: WorkerSetup, jobs: int) -> I
 
 
 def _in_order(count: int, results: Any, workers: list[Any]) -> Iterator[PageDone | str]:
-    """Receive the workers' messages and release them file by file."""
+    """Receive the workers' messages and release them unit by unit."""
     waiting: dict[int, deque[PageDone]] = defaultdict(deque)
-    done: dict[int, _FileDone] = {}
+    done: dict[int, _UnitDone] = {}
     current = 0
     while current < count:
         while waiting[current]:
@@ -139,38 +202,56 @@ def _in_order(count: int, results: Any, workers: list[Any]) -> Iterator[PageDone
         except queue.Empty:
             if not any(w.is_alive() for w in workers):
                 codes = ", ".join(str(w.exitcode) for w in workers)
-                yield (f"grading workers stopped (exit codes {codes}) before every file was read; "
-                       f"{count - current} files not graded, run again to grade them")
+                yield _("grading workers stopped (exit codes {codes}) before every page was read; run again to "
+                        "grade the rest").format(codes=codes)
                 return
             continue
         message = pickle.loads(message)
-        if isinstance(message, _FileDone):
-            done[message.file_index] = message
+        if isinstance(message, _UnitDone):
+            done[message.unit_index] = message
         else:
-            waiting[message.file_index].append(message)
+            waiting[message.unit_index].append(message)
 
 
 def _work(setup: WorkerSetup, tasks: Any, results: Any) -> None:
     """A worker's loop: take files until the ``None`` that ends the queue."""
     import cv2  # one thread per process: the processes are the parallelism
 
-    from papergen.grading.assess import assess_and_encode, default_page_source, default_reader
+    from papergen.grading.assess import assess_and_encode, default_reader
 
     cv2.setNumThreads(1)
-    pages = setup.pages or default_page_source()
     reader = setup.reader or default_reader()
     while (task := tasks.get()) is not None:
-        index, path = task
+        index, unit = task
         count, error = 0, None
         try:
-            for page in pages([Path(path)]):
+            for page in _unit_pages(unit, setup):
                 count += 1
                 skipped = page.sha256 in setup.known
                 outcome = None if skipped else assess_and_encode(page, setup.keys, setup.layout, reader, setup.store)
                 results.put(_packed(PageDone(index, page.sha256, outcome)))
-        except Exception as exc:  # the file's page source stopped: say so, go on with the next file
-            error = f"{path}: reading the file stopped after {count} pages ({type(exc).__name__}: {exc})"
-        results.put(_packed(_FileDone(index, count, error)))
+        except Exception as exc:  # the unit's page source stopped: say so, go on with the next unit
+            error = _stopped(unit, count, exc)
+        results.put(_packed(_UnitDone(index, count, error)))
+
+
+def _unit_pages(unit: WorkUnit, setup: WorkerSetup) -> Iterable[Any]:
+    """The pages of one unit of work, from the run's page source (a part: omr's reader of file parts)."""
+    if unit.numbers is None:
+        return (setup.pages or default_page_source())([unit.path])
+    from omr.scan_io import iter_file_pages
+
+    return iter_file_pages(unit.path, unit.numbers, file_digest=unit.file_digest)
+
+
+def _stopped(unit: WorkUnit, count: int, exc: Exception) -> str:
+    """The run's note for a unit whose page source stopped after ``count`` pages."""
+    cause = f"{type(exc).__name__}: {exc}"
+    if unit.numbers is None:
+        return _("{path}: reading the file stopped after {count} pages ({error})").format(
+            path=unit.path, count=count, error=cause)
+    return _("{path} pages {first}-{last}: reading stopped after {count} pages ({error})").format(
+        path=unit.path, first=unit.numbers.start, last=unit.numbers.stop - 1, count=count, error=cause)
 
 
 class _CompactPickler(pickle.Pickler):
@@ -199,7 +280,7 @@ def _init_fields(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields) if all(f.init for f in fields) else ()
 
 
-def _packed(message: PageDone | _FileDone) -> bytes:
+def _packed(message: PageDone | _UnitDone) -> bytes:
     """A worker's message as the bytes the parent unpickles (see :class:`_CompactPickler`)."""
     buffer = io.BytesIO()
     _CompactPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(message)

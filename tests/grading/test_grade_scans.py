@@ -163,3 +163,56 @@ def test_the_worker_walk_is_the_page_source_walk(scan_files, tmp_path):
     (scan_files / ".hidden" / "x.jpg").write_bytes((scan_files / "c.jpg").read_bytes())
     sources = [source for source, _ in itertools.groupby(p.source for p in iter_pages([scan_files, scan_files / "b.jpg"]))]
     assert input_files([scan_files, scan_files / "b.jpg"]) == sources
+
+
+@pytest.fixture(scope="module")
+def long_pdf(tmp_path_factory, layout, exam):
+    """One PDF of 36 sheets, as a feeder scanner writes a sitting: three sheets, each page stamped apart."""
+    manifest, truth = exam
+    wrong = {**truth, **{n: {next_letter(layout, n, truth[n]): "pen"} for n in range(1, 6)}}
+    base = [sheet_image(layout, manifest, truth, "2024000001", seed=21),
+            sheet_image(layout, manifest, wrong, "2024000002", seed=22, skew_deg=0.5),
+            sheet_image(layout, manifest, truth, "2024000003", seed=23, skew_deg=-0.4)]
+    pages = []
+    for k in range(36):
+        page = base[k % 3].copy()
+        page[2:5, 2:5 + k] = 0  # outside the sheet: a distinct page, the same marks
+        pages.append(page)
+    return synth.write_pdf(tmp_path_factory.mktemp("feeder") / "sitting.pdf", [synth.PdfPage(p, DPI) for p in pages])
+
+
+def test_a_long_file_is_shared_out_in_parts_and_stored_as_one_process_stores_it(tmp_path, long_pdf, exam):
+    from papergen.grading.workers import MIN_PART_PAGES, work_units
+
+    units = work_units([long_pdf], 2)
+    assert [(u.numbers.start, u.numbers.stop) for u in units] == [(1, 17), (17, 33), (33, 37)]
+    assert MIN_PART_PAGES == 16 and {u.file_digest for u in units} == {None}  # a PDF's pages hash their images
+    manifest, _ = exam
+    one = grade_batch([long_pdf], [manifest], tmp_path / "one")
+    two = grade_batch([long_pdf], [manifest], tmp_path / "two", jobs=2)
+    assert (two.pages_seen, two.graded, two.run_errors) == (36, 36, [])
+    assert stored_rows(tmp_path / "two") == stored_rows(tmp_path / "one")
+    assert stored_reads(tmp_path / "two") == stored_reads(tmp_path / "one")
+    assert [r[1] for r in stored_rows(tmp_path / "two")] == list(range(1, 37))
+
+
+def test_short_or_many_files_are_units_whole(tmp_path, scan_files):
+    from papergen.grading.workers import input_files, work_units, worth_sharing
+
+    files = input_files([scan_files])
+    assert [u.numbers for u in work_units(files, 2)] == [None] * len(files)
+    assert worth_sharing(files, split=True) and not worth_sharing(files[:1], split=True)
+    assert work_units(files * 8, 2) == [type(work_units(files, 2)[0])(p) for p in files * 8]
+
+
+def test_parts_of_a_tiff_carry_the_file_digest_its_page_digests_are_made_from(tmp_path):
+    from omr.scan_io import iter_file_pages, iter_pages
+    from omr.scan_page import file_sha256
+    from papergen.grading.workers import work_units
+
+    path = synth.write_tiff(tmp_path / "long.tif", [np.full((40, 30), 200 + k % 50, np.uint8) for k in range(40)])
+    units = work_units([path], 2)
+    assert [(u.numbers.start, u.numbers.stop) for u in units] == [(1, 17), (17, 33), (33, 41)]
+    assert {u.file_digest for u in units} == {file_sha256(path)}
+    parts = [p.sha256 for u in units for p in iter_file_pages(u.path, u.numbers, file_digest=u.file_digest)]
+    assert parts == [p.sha256 for p in iter_pages([path])]
