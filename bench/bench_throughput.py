@@ -15,8 +15,9 @@ the same run:
   per page against the bare decode of the same page (target <= 1.3) and
   against the reader alone (page extraction + ``read_sheet``), each the
   fastest of ``--rounds`` interleaved rounds;
-- ``--jobs``: sheets per second of ``grade_batch(jobs=N)`` over four files
-  against ``jobs=1`` on the same files, each in a fresh process as
+- ``--jobs``: sheets per second of ``grade_batch(jobs=N)`` on a folder of
+  JPEG files, one G4 TIFF, one PDF of JPEG and one of G4 images (long files
+  are shared out in parts) against ``jobs=1`` on the same files, each in a fresh process as
   ``papergen grade`` runs (see ``JOBS_DRIVER``), starting the workers included
   (target >= 1.8 on 2 cores), beside the speed-up the machine gives pure CPU
   work on as many processes at that moment (its floor: on a busy machine
@@ -133,22 +134,18 @@ def stamped(base: list[np.ndarray], k: int) -> np.ndarray:
 
 
 def write_files(base: list[np.ndarray], count: int, dpi: float, kind: str, folder: Path) -> list[Path]:
-    """``count`` stamped pages in four files (four folders of JPEGs), as several workers share them."""
+    """``count`` stamped pages as a scanner leaves them: a folder of JPEG files, or one multi-page TIFF or PDF
+    (which grade --jobs shares out in parts)."""
     folder.mkdir(parents=True)
-    files = []
-    for c in range(4):
-        pages = [stamped(base, k) for k in range(c, count, 4)]
-        if kind == "JPEG files":
-            files.append(folder / f"part-{c}")
-            files[-1].mkdir()
-            for n, page in enumerate(pages):
-                (files[-1] / f"{n:06d}.jpg").write_bytes(synth.encode_image(page, ".jpg", quality=85))
-        elif kind == "G4 TIFF":
-            files.append(synth.write_tiff(folder / f"part-{c}.tif", pages, dpi=dpi))
-        else:
-            image = "g4" if "G4" in kind else "jpeg"
-            files.append(synth.write_pdf(folder / f"part-{c}.pdf", [synth.PdfPage(p, dpi, image) for p in pages]))
-    return files
+    pages = (stamped(base, k) for k in range(count))
+    if kind == "JPEG files":
+        for n, page in enumerate(pages):
+            (folder / f"{n:06d}.jpg").write_bytes(synth.encode_image(page, ".jpg", quality=85))
+        return [folder]
+    if kind == "G4 TIFF":
+        return [synth.write_tiff(folder / "sitting.tif", pages, dpi=dpi)]  # bitonal: ~0.5 MB a page held
+    image = "g4" if "G4" in kind else "jpeg"
+    return [synth.write_pdf(folder / "sitting.pdf", [synth.PdfPage(p, dpi, image) for p in pages])]
 
 
 def _burn(count: int) -> int:
@@ -188,7 +185,7 @@ script would import it again (drawing, PDF writing, the annotator: about 1 s bef
 
 
 def several_workers(files: list[Path], count: int, key: Path, out: Path, jobs: int) -> tuple[float, float, float]:
-    """Sheets per second of grade_batch over four files with 1 and with ``jobs`` processes (start included),
+    """Sheets per second of grade_batch over the files with 1 and with ``jobs`` processes (start included),
     and the storing parent's CPU seconds per page with ``jobs`` (its share of the work that does not spread)."""
     def run(n: int, folder: str) -> tuple[float, float]:
         done = subprocess.run([sys.executable, "-c", JOBS_DRIVER, str(key), str(out / folder), str(n), *map(str, files)],
@@ -316,7 +313,7 @@ def main() -> None:
         if args.skip_jobs:
             return
         base = make_pages(layout, manifest, 8, args.dpi, seed=100, candidates=False)
-        print(f"\n--jobs {args.jobs}: {args.jobs_pages} pages in 4 files, worker start included "
+        print(f"\n--jobs {args.jobs}: {args.jobs_pages} pages (a folder of JPEGs, or one file), worker start included "
               f"({load()}; {os.cpu_count()} cores)\n")
         print(f"{'format':<18} {'1 process':>10} {f'{args.jobs} processes':>12} {'speed-up':>9} {'machine':>8}"
               f" {'of machine':>10} {'parent CPU ms':>13}   sheets/s")
