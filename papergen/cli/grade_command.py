@@ -20,8 +20,8 @@ GRADE_HELP = N_("""Read scanned answer sheets, score them against their keys and
     set of scans reads only new pages.  Every page not graded is listed with
     its reason in OUT/review.csv; scores.csv and responses.csv are rewritten
     at the end of every run.  Anything under OUT is never read as a scan.
-    Several files are read in parallel (--jobs), one file per process; the store
-    keeps the input order either way.
+    Several files, or parts of one long PDF or TIFF, are read in parallel
+    (--jobs); the store keeps the input order either way.
 
     \b
     Exit status:
