@@ -354,7 +354,7 @@ def grade_batch(
             files = input_files(scans) if jobs > 1 else []
             if worth_sharing(files, split=pages is None):
                 setup = WorkerSetup(keys, sheet_layout, pages, reader, store.final_hashes(), store.params)
-                for item in parallel_outcomes(files, setup, min(jobs, len(files))):
+                for item in parallel_outcomes(files, setup, jobs):
                     run.take(item)
                     if progress is not None and not isinstance(item, str):
                         progress(1)

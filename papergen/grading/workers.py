@@ -34,7 +34,8 @@ from papergen.grading.assess import default_page_source
 from papergen.grading.store import StoreParams
 from papergen.i18n import _
 
-__all__ = ["PageDone", "WorkUnit", "WorkerSetup", "input_files", "parallel_outcomes", "work_units", "worth_sharing"]
+__all__ = ["PageDone", "WorkUnit", "WorkerSetup", "input_files", "parallel_outcomes", "with_file_digests", "work_units",
+           "worth_sharing"]
 
 _POLL_S = 1.0
 """How often the parent looks whether its workers are still alive while waiting, seconds."""
@@ -127,34 +128,47 @@ def work_units(files: Sequence[Path], jobs: int, *, split: bool = True) -> list[
     Files are cut only when there are fewer than ``jobs * PARTS_PER_JOB`` of them
     (many files share out well whole); a file is cut into at most
     ``jobs * PARTS_PER_JOB`` parts of at least :data:`MIN_PART_PAGES` pages.
+    Only headers are read; a part of a TIFF gets its file digest from :func:`with_file_digests`.
     """
     if not split or len(files) >= jobs * PARTS_PER_JOB:
         return [WorkUnit(path) for path in files]
-    from omr.scan_io import count_file_pages, sniff_kind
-    from omr.scan_page import file_sha256
+    from omr.scan_io import count_file_pages
 
     units: list[WorkUnit] = []
     for path in files:
         pages = count_file_pages(path)
-        size = max(MIN_PART_PAGES, -(-pages // (jobs * PARTS_PER_JOB)))
         if pages < 2 * MIN_PART_PAGES:
             units.append(WorkUnit(path))
             continue
-        try:
-            with path.open("rb") as handle:
-                digest = file_sha256(path) if sniff_kind(handle.read(1024)) == "tiff" else None
-        except OSError:  # gone since it was counted: read whole, its page source says why
-            units.append(WorkUnit(path))
-            continue
-        units.extend(WorkUnit(path, range(first, min(first + size, pages + 1)), digest)
-                     for first in range(1, pages + 1, size))
+        size = max(MIN_PART_PAGES, -(-pages // (jobs * PARTS_PER_JOB)))
+        units.extend(WorkUnit(path, range(first, min(first + size, pages + 1))) for first in range(1, pages + 1, size))
     return units
 
 
-def parallel_outcomes(files: Sequence[Path], setup: WorkerSetup, jobs: int) -> Iterator[PageDone | str]:
-    """Assess the files' pages on ``jobs`` worker processes; yield them in input order.
+def with_file_digests(units: Sequence[WorkUnit]) -> list[WorkUnit]:
+    """The units, each part of a TIFF given its file's SHA-256 (computed once per file, here)."""
+    from omr.scan_io import sniff_kind
+    from omr.scan_page import file_sha256
 
-    The workers start first; the files are cut into units (:func:`work_units`) while they load.
+    digests: dict[Path, str | None] = {}
+    out = []
+    for unit in units:
+        if unit.numbers is not None and unit.path not in digests:
+            try:
+                with unit.path.open("rb") as handle:
+                    digests[unit.path] = file_sha256(unit.path) if sniff_kind(handle.read(1024)) == "tiff" else None
+            except OSError:  # gone since it was counted: each part's page source says so
+                digests[unit.path] = None
+        digest = digests.get(unit.path) if unit.numbers is not None else None
+        out.append(dataclasses.replace(unit, file_digest=digest) if digest else unit)
+    return out
+
+
+def parallel_outcomes(files: Sequence[Path], setup: WorkerSetup, jobs: int) -> Iterator[PageDone | str]:
+    """Assess the files' pages on up to ``jobs`` worker processes; yield them in input order.
+
+    The files are cut into units (:func:`work_units`); the workers start, one per unit at most,
+    and TIFF parts get their file digest while they load.
 
     Yields
     ------
@@ -163,15 +177,16 @@ def parallel_outcomes(files: Sequence[Path], setup: WorkerSetup, jobs: int) -> I
         tied to one page (a file whose page source stopped, a worker that died),
         after which the run goes on with the other files.
     """
+    units = work_units(files, jobs, split=setup.pages is None)
     context = multiprocessing.get_context("spawn")
     tasks: Any = context.Queue()
     results: Any = context.Queue(maxsize=256)
-    workers = [context.Process(target=_work, args=(setup, tasks, results), daemon=True) for _ in range(jobs)]
+    workers = [context.Process(target=_work, args=(setup, tasks, results), daemon=True)
+               for _ in range(min(jobs, len(units)))]
     for worker in workers:
         worker.start()
     try:
-        units = work_units(files, jobs, split=setup.pages is None)
-        for index, unit in enumerate(units):
+        for index, unit in enumerate(with_file_digests(units)):
             tasks.put((index, unit))
         for _ in workers:
             tasks.put(None)

@@ -182,11 +182,11 @@ def long_pdf(tmp_path_factory, layout, exam):
 
 
 def test_a_long_file_is_shared_out_in_parts_and_stored_as_one_process_stores_it(tmp_path, long_pdf, exam):
-    from papergen.grading.workers import MIN_PART_PAGES, work_units
+    from papergen.grading.workers import MIN_PART_PAGES, with_file_digests, work_units
 
     units = work_units([long_pdf], 2)
     assert [(u.numbers.start, u.numbers.stop) for u in units] == [(1, 17), (17, 33), (33, 37)]
-    assert MIN_PART_PAGES == 16 and {u.file_digest for u in units} == {None}  # a PDF's pages hash their images
+    assert MIN_PART_PAGES == 16 and {u.file_digest for u in with_file_digests(units)} == {None}  # PDF: images hashed
     manifest, _ = exam
     one = grade_batch([long_pdf], [manifest], tmp_path / "one")
     two = grade_batch([long_pdf], [manifest], tmp_path / "two", jobs=2)
@@ -208,11 +208,25 @@ def test_short_or_many_files_are_units_whole(tmp_path, scan_files):
 def test_parts_of_a_tiff_carry_the_file_digest_its_page_digests_are_made_from(tmp_path):
     from omr.scan_io import iter_file_pages, iter_pages
     from omr.scan_page import file_sha256
-    from papergen.grading.workers import work_units
+    from papergen.grading.workers import with_file_digests, work_units
 
     path = synth.write_tiff(tmp_path / "long.tif", [np.full((40, 30), 200 + k % 50, np.uint8) for k in range(40)])
-    units = work_units([path], 2)
+    units = with_file_digests(work_units([path], 2))
     assert [(u.numbers.start, u.numbers.stop) for u in units] == [(1, 17), (17, 33), (33, 41)]
     assert {u.file_digest for u in units} == {file_sha256(path)}
     parts = [p.sha256 for u in units for p in iter_file_pages(u.path, u.numbers, file_digest=u.file_digest)]
     assert parts == [p.sha256 for p in iter_pages([path])]
+
+
+def test_one_long_file_keeps_every_process_busy(long_pdf, exam, layout):
+    import multiprocessing
+
+    from papergen.grading.store import StoreParams
+    from papergen.grading.workers import WorkerSetup, parallel_outcomes
+
+    manifest, _ = exam
+    setup = WorkerSetup({manifest.exam_id: manifest}, layout, None, None, frozenset(), StoreParams())
+    outcomes = parallel_outcomes([long_pdf], setup, 2)
+    first = next(outcomes)
+    assert first.outcome is not None and len(multiprocessing.active_children()) == 2
+    assert 1 + sum(1 for _ in outcomes) == 36
