@@ -1,0 +1,279 @@
+"""Check that the reader reads every page exactly as another revision does, and compare their speed.
+
+Run from the repository root (on demand, not in CI)::
+
+    python bench/read_identity.py [--base main] [--rounds 5] [--passes 3] [--pages DIR]
+
+A fixed set of pages (162; drawn once and kept in ``--pages``, by default a folder in the temporary
+directory) is read by the ``omr`` package of ``--base`` (exported with ``git archive``) and by the one of
+this working tree, each in its own process, in ``--rounds`` interleaved rounds.  The pages:
+
+- ``bench-200``, ``bench-300``: the throughput bench's marked, skewed sheets (``make_pages``), 24 each;
+- ``hard``: the accuracy bench's hard pages (dark and washed-out scans, corner squares hollowed into rings
+  by a bitonal driver, a text page, a blank back), 6 of each;
+- ``profile``: every capture profile of the accuracy bench (150-300 dpi, JPEG round trips, bitonal G4,
+  pages turned by 90-270 degrees, phone photos, photocopies, folded sheets) under the ``messy`` mark mix
+  (light fills, half fills, ticks, crosses, erasures, stray dots), 8 each, every third without a dpi;
+- ``light``: light complete fills under every grey profile, 2 per profile.
+
+Every field of every :class:`~omr.result.SheetRead` but ``timings_ms`` must be identical: status, reason,
+QR text, candidate digits, flags and fills, every question's fills, states, marked options, flags and
+confidence, mark rows, rotation, dpi and fit error.  The homography may differ by 1e-9 of its entries'
+size; any other float difference is counted and reported, and fails the check if it reaches 1e-6.
+Exits 1 on any difference.
+
+Speed: each process reads every page once to warm up, then ``--passes`` times; a page's time is its
+median over the passes, and the table gives the median over the pages of each group, for each round, and
+the ``timings_ms`` stages of ``bench-200`` (medians).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import enum
+import pickle
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+PAGES_VERSION = 2
+"""Bump when the page set changes, so a kept folder is drawn afresh."""
+HOMOGRAPHY_TOLERANCE = 1e-9
+"""Allowed difference of a homography entry, relative to its size (at least 1)."""
+FLOAT_TOLERANCE = 1e-6
+"""Largest difference of any other float (fills, confidences, fit error) accepted, and reported."""
+
+
+# -- the pages ---------------------------------------------------------------------------------------
+
+
+def draw_pages() -> list[tuple[str, np.ndarray, float | None]]:
+    """Every page of the check as (group, image, dpi given to the reader)."""
+    from bench_grading import make_manifest
+    from bench_throughput import make_pages
+    from flag_rates import draw_light_sheet, grey_profiles
+    from hard_pages import HARD_CASES, draw_hard_page
+    from omr.layout import load_layout
+    from papergen.exam.format import load_format
+    from papergen.resources import bundled_format_path, bundled_layout_path
+    from papergen.simulate.capture import PROFILES
+
+    layout = load_layout(bundled_layout_path("a4-180"))
+    manifest = make_manifest(layout, load_format(bundled_format_path("cs-180")), random.Random(1))
+    pages: list[tuple[str, np.ndarray, float | None]] = []
+    for dpi in (200.0, 300.0):
+        pages += [(f"bench-{dpi:.0f}", image, dpi) for image in make_pages(layout, manifest, 24, dpi, 1)]
+    for j, case in enumerate(HARD_CASES):
+        for i in range(6):
+            image, dpi, _ = draw_hard_page(layout, case, 104729 + 97 * i + j)
+            pages.append(("hard", image, dpi))
+    for p, name in enumerate(PROFILES):
+        for i in range(8):
+            image, dpi = _profile_page(layout, name, 5000 + 100 * p + i)
+            pages.append(("profile", image, None if i % 3 == 2 else dpi))
+    for p, name in enumerate(grey_profiles()):
+        for i, style in enumerate(("all light", "1 in 10 light")):
+            image, dpi, _ = draw_light_sheet(layout, name, style, 9000 + 10 * p + i)
+            pages.append(("light", image, dpi))
+    return pages
+
+
+def _profile_page(layout, profile: str, seed: int) -> tuple[np.ndarray, float]:
+    """A sheet marked with the ``messy`` mix, delivered as ``profile`` delivers it (JPEG round trip included)."""
+    import cv2
+
+    from omr import synth
+    from papergen.simulate.capture import PROFILES, apply_capture, sample_capture
+    from papergen.simulate.cohort import SimCandidate
+    from papergen.simulate.marks import MARK_MIXES, mark_sheet
+
+    rng = random.Random(seed)
+    answers = {n: tuple(options) for n, options in synth.random_answers(layout, seed).items()}
+    number = "".join(str(rng.randrange(10)) for _ in range(layout.candidate_id.digits))
+    captured = sample_capture(PROFILES[profile], rng)
+    mix = MARK_MIXES["messy"].for_bitonal() if captured.bitonal_threshold is not None else MARK_MIXES["messy"]
+    marks = mark_sheet(SimCandidate(number, "", "A", 0.0, answers), layout, mix, rng)
+    page = synth.draw_sheet(layout, dpi=captured.dpi, marks=marks, seed=seed)
+    image = apply_capture(page, captured, seed)
+    if PROFILES[profile].file_format in ("jpeg", "pdf-jpeg"):
+        _, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, captured.jpeg_quality])
+        image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+    return image, captured.dpi
+
+
+def kept_pages(folder: Path) -> Path:
+    """The pickle of the page set in ``folder``, drawn now unless kept there from an earlier run."""
+    path = folder / f"pages-v{PAGES_VERSION}.pickle"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        pages = draw_pages()
+        with open(path.with_suffix(".tmp"), "wb") as out:
+            pickle.dump(pages, out, protocol=pickle.HIGHEST_PROTOCOL)
+        path.with_suffix(".tmp").rename(path)
+        print(f"drew {len(pages)} pages in {time.perf_counter() - started:.0f} s into {path}", flush=True)
+    return path
+
+
+# -- reading, in a process of its own ----------------------------------------------------------------
+
+
+def plain(value):
+    """A read as nested plain values (dataclasses as dicts without ``timings_ms``, enums as their value)."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "timings_ms"}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return tuple(plain(v) for v in value)
+    return value
+
+
+def run_worker(code: Path, pages_path: Path, layout_path: Path, passes: int, out: Path) -> None:
+    """Read every page with the ``omr`` package under ``code``: plain reads, per-page ms, stage timings."""
+    sys.path.insert(0, str(code))
+    import omr
+    from omr.layout import load_layout
+    from omr.read import read_sheet
+
+    assert Path(omr.__file__).resolve().is_relative_to(code.resolve()), omr.__file__
+    layout = load_layout(layout_path)
+    with open(pages_path, "rb") as f:
+        pages = pickle.load(f)
+    reads = [plain(read_sheet(image, layout, dpi=dpi)) for _, image, dpi in pages]  # also the warm-up
+    times = np.zeros((passes, len(pages)))
+    stages: list[dict[str, float]] = [{} for _ in pages]
+    for p in range(passes):
+        for k, (_, image, dpi) in enumerate(pages):
+            started = time.perf_counter()
+            read = read_sheet(image, layout, dpi=dpi)
+            times[p, k] = (time.perf_counter() - started) * 1e3
+            for stage, ms in read.timings_ms.items():
+                stages[k].setdefault(stage, []).append(ms)
+    with open(out, "wb") as f:
+        pickle.dump({"reads": reads, "ms": np.median(times, axis=0), "stages": stages}, f)
+
+
+def read_with(code: Path, pages_path: Path, layout_path: Path, passes: int, scratch: Path) -> dict:
+    """Run :func:`run_worker` in a fresh process and load what it wrote."""
+    out = scratch / "reads.pickle"
+    subprocess.run([sys.executable, __file__, "--worker", str(code), str(pages_path), str(layout_path),
+                    str(passes), str(out)], check=True, cwd=scratch)
+    with open(out, "rb") as f:
+        return pickle.load(f)
+
+
+# -- comparing ---------------------------------------------------------------------------------------
+
+
+def differences(base, mine, path: str = "") -> tuple[list[str], list[tuple[str, float]]]:
+    """Differences that fail the check, and float differences within :data:`FLOAT_TOLERANCE` (path, size)."""
+    if isinstance(base, dict) and isinstance(mine, dict):
+        if base.keys() != mine.keys():
+            return [f"{path}: fields {sorted(base)} != {sorted(mine)}"], []
+        return _merge([differences(base[k], mine[k], f"{path}.{k}") for k in base])
+    if isinstance(base, tuple) and isinstance(mine, tuple):
+        if len(base) != len(mine):
+            return [f"{path}: {len(base)} != {len(mine)} items"], []
+        return _merge([differences(b, m, f"{path}[{i}]") for i, (b, m) in enumerate(zip(base, mine))])
+    if isinstance(base, float) and isinstance(mine, float) and base != mine:
+        gap = abs(base - mine)
+        if ".homography" in path:
+            return ([] if gap <= HOMOGRAPHY_TOLERANCE * max(1.0, abs(base)) else [f"{path}: {base!r} != {mine!r}"]), []
+        return ([f"{path}: {base!r} != {mine!r}"], []) if gap >= FLOAT_TOLERANCE else ([], [(path, gap)])
+    if type(base) is not type(mine) or base != mine:
+        return [f"{path}: {base!r} != {mine!r}"], []
+    return [], []
+
+
+def _merge(parts: list[tuple[list[str], list[tuple[str, float]]]]) -> tuple[list[str], list[tuple[str, float]]]:
+    return [d for p in parts for d in p[0]], [d for p in parts for d in p[1]]
+
+
+def speed_table(groups: list[str], rounds: list[tuple[dict, dict]]) -> list[str]:
+    """Per group and round, the median per-page ms of the base and of this tree."""
+    lines = [f"{'group':<10}{'pages':>6}  base ms / this tree ms per round (median over pages)"]
+    for group in dict.fromkeys(groups):
+        pick = np.array([g == group for g in groups])
+        cells = [f"{np.median(b['ms'][pick]):6.2f} /{np.median(m['ms'][pick]):6.2f}" for b, m in rounds]
+        lines.append(f"{group:<10}{int(pick.sum()):>6}  " + "   ".join(cells))
+    base = np.median([np.median(b["ms"]) for b, _ in rounds])
+    mine = np.median([np.median(m["ms"]) for _, m in rounds])
+    lines.append(f"all pages: base {base:.2f} ms, this tree {mine:.2f} ms per page (median of rounds)")
+    return lines
+
+
+def stage_table(groups: list[str], group: str, rounds: list[tuple[dict, dict]]) -> list[str]:
+    """Median ``timings_ms`` stage of the pages of ``group``, base and this tree, over every round."""
+    def medians(side: int) -> dict[str, float]:
+        collected: dict[str, list[float]] = {}
+        for pair in rounds:
+            for g, stages in zip(groups, pair[side]["stages"]):
+                if g == group:
+                    for stage, values in stages.items():
+                        collected.setdefault(stage, []).extend(values)
+        return {stage: statistics.median(values) for stage, values in collected.items()}
+
+    base, mine = medians(0), medians(1)
+    return [f"  {stage:<12}{base.get(stage, 0.0):7.2f} ms  ->{mine.get(stage, 0.0):7.2f} ms"
+            for stage in dict.fromkeys([*base, *mine])]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", default="main", help="revision whose omr/ reads the reference")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved base/this-tree rounds")
+    parser.add_argument("--passes", type=int, default=3, help="timed passes over the pages per round")
+    parser.add_argument("--pages", type=Path, default=Path(tempfile.gettempdir()) / "omr-read-identity",
+                        help="folder keeping the drawn pages between runs")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(REPO))
+    from papergen.resources import bundled_layout_path
+
+    pages_path = kept_pages(args.pages)
+    layout_path = Path(bundled_layout_path("a4-180"))
+    with open(pages_path, "rb") as f:
+        groups = [group for group, _, _ in pickle.load(f)]
+    with tempfile.TemporaryDirectory() as scratch:
+        base_code = Path(scratch) / "base"
+        base_code.mkdir()
+        archive = subprocess.run(["git", "archive", args.base, "omr"], cwd=REPO, check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(base_code)], input=archive.stdout, check=True)
+        rounds = []
+        for r in range(args.rounds):
+            base = read_with(base_code, pages_path, layout_path, args.passes, Path(scratch))
+            mine = read_with(REPO, pages_path, layout_path, args.passes, Path(scratch))
+            rounds.append((base, mine))
+            print(f"round {r + 1}: base {np.median(base['ms']):.2f} ms, this tree {np.median(mine['ms']):.2f} ms "
+                  "per page (median)", flush=True)
+    failures, small = differences(tuple(rounds[0][0]["reads"]), tuple(rounds[0][1]["reads"]), "page")
+    print("\n".join(speed_table(groups, rounds)))
+    print("timings_ms of bench-200 (median), base -> this tree:")
+    print("\n".join(stage_table(groups, "bench-200", rounds)))
+    statuses = ", ".join(f"{s} {n}" for s, n in sorted(Counter(r["status"] for r in rounds[0][0]["reads"]).items()))
+    print(f"{len(groups)} pages ({statuses}) read against {args.base}:")
+    if small:
+        print(f"  {len(small)} float differences below {FLOAT_TOLERANCE:g}, largest {max(g for _, g in small):.3g} "
+              f"({small[0][0]} ...)")
+    for line in failures[:40]:
+        print(f"  DIFFERENT {line}")
+    print(f"  {len(failures)} differences" if failures else "  every read identical")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 7 and sys.argv[1] == "--worker":
+        run_worker(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), int(sys.argv[5]), Path(sys.argv[6]))
+    else:
+        sys.exit(main())
