@@ -425,9 +425,9 @@ def _per_bubble_scale(fill: np.ndarray, raw: np.ndarray, table: BubbleTable, lev
         return mark, darkness
     columns = fill[start:].reshape(table.digits, _DIGIT_VALUES)
     best = start + np.arange(table.digits) * _DIGIT_VALUES + columns.argmax(axis=1)
-    grid_mark = float(np.median(fill[best]))
+    grid_mark = _sorted_median(np.sort(fill[best]))
     if grid_mark >= params.min_mark_fill and grid_mark - levels.blank >= params.min_cluster_separation:
-        mark[start:], darkness[start:] = grid_mark, float(np.median(raw[best]))
+        mark[start:], darkness[start:] = grid_mark, _sorted_median(np.sort(raw[best]))
     return mark, darkness
 
 
