@@ -22,9 +22,10 @@ confidence, mark rows, rotation, dpi and fit error.  The homography may differ b
 size; any other float difference is counted and reported, and fails the check if it reaches 1e-6.
 Exits 1 on any difference.
 
-Speed: each process reads every page once to warm up, then ``--passes`` times; a page's time is its
-median over the passes, and the table gives the median over the pages of each group, for each round, and
-the ``timings_ms`` stages of ``bench-200`` (medians).
+Speed: each process reads every page once to warm up, then ``--passes`` times, with OpenCV on one thread
+(as ``papergen grade``'s workers run it); a page's time, wall and this thread's CPU (less disturbed by
+other processes on a busy machine), is its median over the passes; the tables give the median over the
+pages of each group, for each round, and the ``timings_ms`` stages of ``bench-200`` (medians).
 """
 
 from __future__ import annotations
@@ -141,8 +142,11 @@ def plain(value):
 
 
 def run_worker(code: Path, pages_path: Path, layout_path: Path, passes: int, out: Path) -> None:
-    """Read every page with the ``omr`` package under ``code``: plain reads, per-page ms, stage timings."""
+    """Read every page with the ``omr`` package under ``code``: plain reads, per-page wall and CPU ms (this
+    thread's: OpenCV runs on one, as in ``papergen grade``'s workers), stage timings."""
     sys.path.insert(0, str(code))
+    import cv2
+
     import omr
     from omr.layout import load_layout
     from omr.read import read_sheet
@@ -151,18 +155,20 @@ def run_worker(code: Path, pages_path: Path, layout_path: Path, passes: int, out
     layout = load_layout(layout_path)
     with open(pages_path, "rb") as f:
         pages = pickle.load(f)
+    cv2.setNumThreads(1)
     reads = [plain(read_sheet(image, layout, dpi=dpi)) for _, image, dpi in pages]  # also the warm-up
-    times = np.zeros((passes, len(pages)))
-    stages: list[dict[str, float]] = [{} for _ in pages]
+    wall, cpu = np.zeros((passes, len(pages))), np.zeros((passes, len(pages)))
+    stages: list[dict[str, list[float]]] = [{} for _ in pages]
     for p in range(passes):
         for k, (_, image, dpi) in enumerate(pages):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             read = read_sheet(image, layout, dpi=dpi)
-            times[p, k] = (time.perf_counter() - started) * 1e3
+            wall[p, k], cpu[p, k] = time.perf_counter() - started, time.thread_time() - started_cpu
             for stage, ms in read.timings_ms.items():
                 stages[k].setdefault(stage, []).append(ms)
     with open(out, "wb") as f:
-        pickle.dump({"reads": reads, "ms": np.median(times, axis=0), "stages": stages}, f)
+        pickle.dump({"reads": reads, "ms": np.median(wall, axis=0) * 1e3, "cpu_ms": np.median(cpu, axis=0) * 1e3,
+                     "stages": stages}, f)
 
 
 def read_with(code: Path, pages_path: Path, layout_path: Path, passes: int, scratch: Path) -> dict:
@@ -201,16 +207,17 @@ def _merge(parts: list[tuple[list[str], list[tuple[str, float]]]]) -> tuple[list
     return [d for p in parts for d in p[0]], [d for p in parts for d in p[1]]
 
 
-def speed_table(groups: list[str], rounds: list[tuple[dict, dict]]) -> list[str]:
-    """Per group and round, the median per-page ms of the base and of this tree."""
-    lines = [f"{'group':<10}{'pages':>6}  base ms / this tree ms per round (median over pages)"]
+def speed_table(groups: list[str], rounds: list[tuple[dict, dict]], key: str) -> list[str]:
+    """Per group and round, the median per-page ``key`` ("ms" wall, "cpu_ms") of the base and of this tree."""
+    lines = [f"{'group':<10}{'pages':>6}  base / this tree, {key} per page (median over the group's pages), per round"]
     for group in dict.fromkeys(groups):
         pick = np.array([g == group for g in groups])
-        cells = [f"{np.median(b['ms'][pick]):6.2f} /{np.median(m['ms'][pick]):6.2f}" for b, m in rounds]
+        cells = [f"{np.median(b[key][pick]):5.2f} /{np.median(m[key][pick]):5.2f}" for b, m in rounds]
         lines.append(f"{group:<10}{int(pick.sum()):>6}  " + "   ".join(cells))
-    base = np.median([np.median(b["ms"]) for b, _ in rounds])
-    mine = np.median([np.median(m["ms"]) for _, m in rounds])
-    lines.append(f"all pages: base {base:.2f} ms, this tree {mine:.2f} ms per page (median of rounds)")
+    base = np.median([np.median(b[key]) for b, _ in rounds])
+    mine = np.median([np.median(m[key]) for _, m in rounds])
+    lines.append(f"all pages: base {base:.2f}, this tree {mine:.2f} {key} per page (median of rounds, "
+                 f"{100 * (mine / base - 1):+.0f} %)")
     return lines
 
 
@@ -258,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"round {r + 1}: base {np.median(base['ms']):.2f} ms, this tree {np.median(mine['ms']):.2f} ms "
                   "per page (median)", flush=True)
     failures, small = differences(tuple(rounds[0][0]["reads"]), tuple(rounds[0][1]["reads"]), "page")
-    print("\n".join(speed_table(groups, rounds)))
+    print("\n".join(speed_table(groups, rounds, "ms") + speed_table(groups, rounds, "cpu_ms")))
     print("timings_ms of bench-200 (median), base -> this tree:")
     print("\n".join(stage_table(groups, "bench-200", rounds)))
     statuses = ", ".join(f"{s} {n}" for s, n in sorted(Counter(r["status"] for r in rounds[0][0]["reads"]).items()))

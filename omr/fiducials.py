@@ -16,6 +16,7 @@ import itertools
 import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -281,6 +282,7 @@ def choose_fiducials(candidates: list[list[Fiducial]], layout: SheetLayout,
     return best[1]
 
 
+@lru_cache(maxsize=16)
 def _layout_shape(layout: SheetLayout) -> tuple[float, float]:
     """Horizontal/vertical spacing ratio and mean spacing / square side of the layout's fiducials."""
     horizontal, vertical = _sides(np.array(layout.fiducials.centres_mm, dtype=np.float64))

@@ -33,8 +33,10 @@ guesses silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -279,37 +281,53 @@ def measure_bubbles(image: np.ndarray, homography: np.ndarray, table: BubbleTabl
     return BubbleMeasures(darkness, inside_weights, sector_weights, found / np.float32(angles))
 
 
-def _neighbourhood_median(values: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
-    """Per bubble, the median (lower middle) of ``values`` over its neighbours (rows of indices, -1 = none)."""
+def _neighbourhood_median(values: np.ndarray, neighbourhood: "_Neighbourhood") -> np.ndarray:
+    """Per bubble, the median (lower middle) of ``values`` over its neighbours."""
     padded = np.append(values, np.float32(np.inf))  # index -1 reads +inf: sorted past every real value
-    ordered = np.sort(padded[neighbours], axis=1)
-    middle = (np.count_nonzero(neighbours >= 0, axis=1) - 1) // 2
-    return ordered[np.arange(len(values)), middle]
+    ordered = np.sort(padded[neighbourhood.rows], axis=1)
+    return ordered.ravel()[neighbourhood.median_at]
 
 
-def _neighbours(table: BubbleTable, radius_mm: float) -> np.ndarray:
-    """Indices of the bubbles of the same region within ``radius_mm`` of each bubble, itself included,
-    padded with -1: shape (n, most neighbours), cached per table."""
-    key = (id(table), radius_mm)
-    cached = _NEIGHBOURS.get(key)
+class _Neighbourhood(NamedTuple):
+    """Each bubble's neighbours: ``rows`` of indices padded with -1, shape (n, most neighbours), and
+    ``median_at``, shape (n,), the flat index of each row's median once every row is sorted."""
+
+    rows: np.ndarray
+    median_at: np.ndarray
+
+
+def _neighbours(table: BubbleTable, radius_mm: float) -> _Neighbourhood:
+    """The bubbles of the same region within ``radius_mm`` of each bubble, itself included (cached per table)."""
+    return _per_table(table, ("neighbours", radius_mm), lambda: _find_neighbours(table, radius_mm))
+
+
+def _find_neighbours(table: BubbleTable, radius_mm: float) -> _Neighbourhood:
+    centres = table.centres_mm
+    near = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1)) <= radius_mm
+    near &= table.region[:, None] == table.region[None, :]
+    width = int(near.sum(axis=1).max())
+    rows = np.full((len(centres), width), -1, np.int64)
+    for i, row in enumerate(near):
+        found = np.flatnonzero(row)
+        rows[i, :len(found)] = found
+    median_at = np.arange(len(rows)) * width + (np.count_nonzero(rows >= 0, axis=1) - 1) // 2
+    rows.setflags(write=False)
+    median_at.setflags(write=False)
+    return _Neighbourhood(rows, median_at)
+
+
+def _per_table(table: BubbleTable, key: tuple, build: Callable[[], Any]) -> Any:
+    """``build()``, made once per bubble table and ``key`` (tables hold arrays: they are kept by identity)."""
+    cached = _TABLE_CACHE.get((id(table), key))
     if cached is None or cached[0] is not table:
-        centres = table.centres_mm
-        near = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1)) <= radius_mm
-        near &= table.region[:, None] == table.region[None, :]
-        width = int(near.sum(axis=1).max())
-        rows = np.full((len(centres), width), -1, np.int64)
-        for i, row in enumerate(near):
-            found = np.flatnonzero(row)
-            rows[i, :len(found)] = found
-        rows.setflags(write=False)
-        if len(_NEIGHBOURS) >= _NEIGHBOUR_TABLES:
-            _NEIGHBOURS.clear()  # as many tables as bubble_table caches; a new layout set starts afresh
-        cached = _NEIGHBOURS[key] = (table, rows)
+        if len(_TABLE_CACHE) >= _TABLE_CACHE_SIZE:
+            _TABLE_CACHE.clear()  # a few entries per table bubble_table caches; a new layout set starts afresh
+        cached = _TABLE_CACHE[id(table), key] = (table, build())
     return cached[1]
 
 
-_NEIGHBOURS: dict[tuple[int, float], tuple[BubbleTable, np.ndarray]] = {}
-_NEIGHBOUR_TABLES = 16
+_TABLE_CACHE: dict[tuple[int, tuple], tuple[BubbleTable, Any]] = {}
+_TABLE_CACHE_SIZE = 64
 
 
 def _darkness(samples: np.ndarray, paper: np.ndarray, span: np.ndarray) -> np.ndarray:
@@ -381,7 +399,7 @@ def calibrate(measures: BubbleMeasures, table: BubbleTable, params: ReadParams) 
     """Subtract the print, find the sheet's blank and marked levels, classify every bubble."""
     flat, weights = measures.flat, measures.inside_weights
     raw = flat @ weights
-    templates = _blank_templates(measures.darkness, raw, table.group, weights, params)
+    templates = _blank_templates(measures.darkness, raw, table, weights, params)
     base = (templates.reshape(len(templates), -1) @ weights)[table.group]
     fill = np.clip((raw - base) / np.maximum(1.0 - base, 1e-3), 0.0, 1.0)
     ordered = np.sort(fill)
@@ -468,7 +486,7 @@ def _filled(coverage: np.ndarray, rim: np.ndarray, params: ReadParams) -> np.nda
             & (rim[:, 0] >= params.mark_min_rim_floor))
 
 
-def _blank_templates(darkness: np.ndarray, raw: np.ndarray, group: np.ndarray, weights: np.ndarray,
+def _blank_templates(darkness: np.ndarray, raw: np.ndarray, table: BubbleTable, weights: np.ndarray,
                      params: ReadParams) -> np.ndarray:
     """Per print group, the blank bubble's darkness pattern, shape (groups, ny, nx).
 
@@ -477,15 +495,14 @@ def _blank_templates(darkness: np.ndarray, raw: np.ndarray, group: np.ndarray, w
     marks); a group whose pattern is much darker than the lightest group's is mostly marked and falls back
     to its single blankest bubble, then to the lightest group's pattern.
     """
-    count = int(group.max()) + 1
-    order = np.lexsort((raw, group))
-    bounds = np.searchsorted(group[order], np.arange(count + 1))
-    starts = bounds[:-1]
-    keep = np.maximum(1, np.ceil(params.template_share * np.diff(bounds)).astype(np.int64))
-    near = raw[order] <= np.repeat(raw[order[starts]], np.diff(bounds)) + params.template_max_spread
+    starts, sizes, keep = _per_table(table, ("groups", params.template_share),
+                                     lambda: _group_shares(table.group, params.template_share))
+    count = len(starts)
+    order = np.lexsort((raw, table.group))
+    near = raw[order] <= np.repeat(raw[order[starts]], sizes) + params.template_max_spread
     keep = np.minimum(keep, np.add.reduceat(near.astype(np.int64), starts))  # sorted: a prefix of each group
-    blankest = np.concatenate([order[start:start + k] for start, k in zip(starts.tolist(), keep.tolist())])
     offsets = np.concatenate([[0], np.cumsum(keep)[:-1]])
+    blankest = order[np.arange(int(keep.sum())) + np.repeat(starts - offsets, keep)]  # each group's first ``keep``
     templates = (np.add.reduceat(darkness[blankest], offsets, axis=0) / keep[:, None, None]).astype(np.float32)
     single = darkness[order[starts]]
     means = templates.reshape(count, -1) @ weights
@@ -495,6 +512,17 @@ def _blank_templates(darkness: np.ndarray, raw: np.ndarray, group: np.ndarray, w
     still = templates.reshape(count, -1) @ weights > limit
     templates[still] = templates[int(np.argmin(means))]
     return templates
+
+
+def _group_shares(group: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each print group starts among the bubbles sorted by group, its size, and its ``share`` (at least
+    one bubble), each of shape (groups,)."""
+    bounds = np.searchsorted(np.sort(group), np.arange(int(group.max()) + 2))
+    sizes = np.diff(bounds)
+    shares = (bounds[:-1], sizes, np.maximum(1, np.ceil(share * sizes).astype(np.int64)))
+    for array in shares:
+        array.setflags(write=False)
+    return shares
 
 
 def _levels(fill: np.ndarray, raw: np.ndarray, ordered: np.ndarray, split: int, marks: np.ndarray | None,
