@@ -408,8 +408,10 @@ def calibrate(measures: BubbleMeasures, table: BubbleTable, params: ReadParams) 
     coverage, rim = _spread(measures, levels.mark_darkness, params)
     full = (fill >= levels.split) & _filled(coverage, rim, params)
     if levels.confident and np.count_nonzero(full) >= params.min_full_marks:
-        levels = _levels(fill, raw, ordered, split, full, params)  # the typical mark: full fills, not ticks or halves
-        coverage, rim = _spread(measures, levels.mark_darkness, params)
+        typical = _levels(fill, raw, ordered, split, full, params)  # the typical mark: full fills, not ticks or halves
+        if typical.mark_darkness != levels.mark_darkness:  # on most sheets every upper fill is full: the same
+            coverage, rim = _spread(measures, typical.mark_darkness, params)
+        levels = typical
     mark, darkness = _per_bubble_scale(fill, raw, table, levels, params)
     if darkness[-1] != levels.mark_darkness:  # the digit grid has a scale of its own
         coverage, rim = _spread(measures, darkness, params)
