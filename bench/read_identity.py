@@ -5,8 +5,8 @@ Run from the repository root (on demand, not in CI)::
     python bench/read_identity.py [--base main] [--rounds 5] [--passes 3] [--pages DIR]
 
 A fixed set of pages (162; drawn once and kept in ``--pages``, by default a folder in the temporary
-directory) is read by the ``omr`` package of ``--base`` (exported with ``git archive``) and by the one of
-this working tree, each in its own process, in ``--rounds`` interleaved rounds.  The pages:
+directory) is read by the ``omr`` package of ``--base`` (exported with ``git archive`` and imported as
+``omr_base``) and by the one of this working tree, in one process, taking turns page by page.  The pages:
 
 - ``bench-200``, ``bench-300``: the throughput bench's marked, skewed sheets (``make_pages``), 24 each;
 - ``hard``: the accuracy bench's hard pages (dark and washed-out scans, corner squares hollowed into rings
@@ -22,10 +22,12 @@ confidence, mark rows, rotation, dpi and fit error.  The homography may differ b
 size; any other float difference is counted and reported, and fails the check if it reaches 1e-6.
 Exits 1 on any difference.
 
-Speed: each process reads every page once to warm up, then ``--passes`` times, with OpenCV on one thread
-(as ``papergen grade``'s workers run it); a page's time, wall and this thread's CPU (less disturbed by
-other processes on a busy machine), is its median over the passes; the tables give the median over the
-pages of each group, for each round, and the ``timings_ms`` stages of ``bench-200`` (medians).
+Speed: after a short warm-up, ``--rounds`` times ``--passes`` passes over the pages, with OpenCV on one
+thread (as ``papergen grade``'s workers run it).  Within a pass each page is read by both packages back to
+back, the one going first alternating from page to page and pass to pass, so both meet the same load on a
+shared machine and neither gains from the other having brought the page into the cache.  A page's time,
+wall and this thread's CPU, is its median over a round's passes; the tables give the median over the pages
+of each group, per round, and the ``timings_ms`` stages of ``bench-200`` (medians over every read).
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import enum
+import importlib
 import pickle
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -125,7 +129,7 @@ def kept_pages(folder: Path) -> Path:
     return path
 
 
-# -- reading, in a process of its own ----------------------------------------------------------------
+# -- reading both ways in one process -----------------------------------------------------------------
 
 
 def plain(value):
@@ -141,43 +145,47 @@ def plain(value):
     return value
 
 
-def run_worker(code: Path, pages_path: Path, layout_path: Path, passes: int, out: Path) -> None:
-    """Read every page with the ``omr`` package under ``code``: plain reads, per-page wall and CPU ms (this
-    thread's: OpenCV runs on one, as in ``papergen grade``'s workers), stage timings."""
-    sys.path.insert(0, str(code))
-    import cv2
+def import_base(revision: str, folder: Path):
+    """The ``omr`` package of ``revision`` imported as ``omr_base`` (its own imports renamed), its
+    ``read_sheet`` and ``load_layout``."""
+    archive = subprocess.run(["git", "archive", revision, "omr"], cwd=REPO, check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    package = folder / "omr_base"
+    (folder / "omr").rename(package)
+    for source in package.glob("*.py"):
+        source.write_text(re.sub(r"\bomr\.", "omr_base.", source.read_text(encoding="utf-8")), encoding="utf-8")
+    sys.path.insert(0, str(folder))
+    read = importlib.import_module("omr_base.read")
+    layout = importlib.import_module("omr_base.layout")
+    assert Path(read.__file__).resolve().is_relative_to(package.resolve()), read.__file__
+    return read.read_sheet, layout.load_layout
 
-    import omr
-    from omr.layout import load_layout
-    from omr.read import read_sheet
 
-    assert Path(omr.__file__).resolve().is_relative_to(code.resolve()), omr.__file__
-    layout = load_layout(layout_path)
-    with open(pages_path, "rb") as f:
-        pages = pickle.load(f)
-    cv2.setNumThreads(1)
-    reads = [plain(read_sheet(image, layout, dpi=dpi)) for _, image, dpi in pages]  # also the warm-up
-    wall, cpu = np.zeros((passes, len(pages))), np.zeros((passes, len(pages)))
-    stages: list[dict[str, list[float]]] = [{} for _ in pages]
+def read_both(readers: list, pages: list, passes: int) -> list[dict]:
+    """Read every page with each ``(read_sheet, layout)`` of ``readers``, taking turns page by page (which
+    goes first alternates, so neither gains from the other having brought the page into the cache).
+
+    Returns, per reader, the plain reads of the first pass, and per page the median wall and CPU ms over
+    ``passes`` and the stage timings.
+    """
+    wall = np.zeros((len(readers), passes, len(pages)))
+    cpu = np.zeros_like(wall)
+    results = [{"reads": [None] * len(pages), "stages": [{} for _ in pages]} for _ in readers]
     for p in range(passes):
         for k, (_, image, dpi) in enumerate(pages):
-            started, started_cpu = time.perf_counter(), time.thread_time()
-            read = read_sheet(image, layout, dpi=dpi)
-            wall[p, k], cpu[p, k] = time.perf_counter() - started, time.thread_time() - started_cpu
-            for stage, ms in read.timings_ms.items():
-                stages[k].setdefault(stage, []).append(ms)
-    with open(out, "wb") as f:
-        pickle.dump({"reads": reads, "ms": np.median(wall, axis=0) * 1e3, "cpu_ms": np.median(cpu, axis=0) * 1e3,
-                     "stages": stages}, f)
-
-
-def read_with(code: Path, pages_path: Path, layout_path: Path, passes: int, scratch: Path) -> dict:
-    """Run :func:`run_worker` in a fresh process and load what it wrote."""
-    out = scratch / "reads.pickle"
-    subprocess.run([sys.executable, __file__, "--worker", str(code), str(pages_path), str(layout_path),
-                    str(passes), str(out)], check=True, cwd=scratch)
-    with open(out, "rb") as f:
-        return pickle.load(f)
+            turns = range(len(readers)) if (k + p) % 2 == 0 else reversed(range(len(readers)))
+            for r in turns:
+                read_sheet, layout = readers[r]
+                started, started_cpu = time.perf_counter(), time.thread_time()
+                read = read_sheet(image, layout, dpi=dpi)
+                wall[r, p, k], cpu[r, p, k] = time.perf_counter() - started, time.thread_time() - started_cpu
+                if p == 0:
+                    results[r]["reads"][k] = plain(read)
+                for stage, ms in read.timings_ms.items():
+                    results[r]["stages"][k].setdefault(stage, []).append(ms)
+    for r, result in enumerate(results):
+        result["ms"], result["cpu_ms"] = np.median(wall[r], axis=0) * 1e3, np.median(cpu[r], axis=0) * 1e3
+    return results
 
 
 # -- comparing ---------------------------------------------------------------------------------------
@@ -240,27 +248,30 @@ def stage_table(groups: list[str], group: str, rounds: list[tuple[dict, dict]]) 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base", default="main", help="revision whose omr/ reads the reference")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved base/this-tree rounds")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of interleaved passes, a line each")
     parser.add_argument("--passes", type=int, default=3, help="timed passes over the pages per round")
     parser.add_argument("--pages", type=Path, default=Path(tempfile.gettempdir()) / "omr-read-identity",
                         help="folder keeping the drawn pages between runs")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
+    import cv2
+
+    from omr.layout import load_layout
+    from omr.read import read_sheet
     from papergen.resources import bundled_layout_path
 
-    pages_path = kept_pages(args.pages)
+    with open(kept_pages(args.pages), "rb") as f:
+        pages = pickle.load(f)
+    groups = [group for group, _, _ in pages]
     layout_path = Path(bundled_layout_path("a4-180"))
-    with open(pages_path, "rb") as f:
-        groups = [group for group, _, _ in pickle.load(f)]
+    cv2.setNumThreads(1)
     with tempfile.TemporaryDirectory() as scratch:
-        base_code = Path(scratch) / "base"
-        base_code.mkdir()
-        archive = subprocess.run(["git", "archive", args.base, "omr"], cwd=REPO, check=True, capture_output=True)
-        subprocess.run(["tar", "-x", "-C", str(base_code)], input=archive.stdout, check=True)
+        base_read, base_load = import_base(args.base, Path(scratch))
+        readers = [(base_read, base_load(layout_path)), (read_sheet, load_layout(layout_path))]
+        read_both(readers, pages[:8], 1)  # warm-up: caches per layout, first calls into OpenCV
         rounds = []
         for r in range(args.rounds):
-            base = read_with(base_code, pages_path, layout_path, args.passes, Path(scratch))
-            mine = read_with(REPO, pages_path, layout_path, args.passes, Path(scratch))
+            base, mine = read_both(readers, pages, args.passes)
             rounds.append((base, mine))
             print(f"round {r + 1}: base {np.median(base['ms']):.2f} ms, this tree {np.median(mine['ms']):.2f} ms "
                   "per page (median)", flush=True)
@@ -280,7 +291,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 7 and sys.argv[1] == "--worker":
-        run_worker(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), int(sys.argv[5]), Path(sys.argv[6]))
-    else:
-        sys.exit(main())
+    sys.exit(main())
