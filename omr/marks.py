@@ -281,7 +281,7 @@ def measure_bubbles(image: np.ndarray, homography: np.ndarray, table: BubbleTabl
     return BubbleMeasures(darkness, inside_weights, sector_weights, found / np.float32(angles))
 
 
-def _neighbourhood_median(values: np.ndarray, neighbourhood: "_Neighbourhood") -> np.ndarray:
+def _neighbourhood_median(values: np.ndarray, neighbourhood: _Neighbourhood) -> np.ndarray:
     """Per bubble, the median (lower middle) of ``values`` over its neighbours."""
     padded = np.append(values, np.float32(np.inf))  # index -1 reads +inf: sorted past every real value
     ordered = np.sort(padded[neighbourhood.rows], axis=1)
@@ -302,6 +302,7 @@ def _neighbours(table: BubbleTable, radius_mm: float) -> _Neighbourhood:
 
 
 def _find_neighbours(table: BubbleTable, radius_mm: float) -> _Neighbourhood:
+    """:func:`_neighbours`, computed."""
     centres = table.centres_mm
     near = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1)) <= radius_mm
     near &= table.region[:, None] == table.region[None, :]
@@ -445,9 +446,9 @@ def _per_bubble_scale(fill: np.ndarray, raw: np.ndarray, table: BubbleTable, lev
         return mark, darkness
     columns = fill[start:].reshape(table.digits, _DIGIT_VALUES)
     best = start + np.arange(table.digits) * _DIGIT_VALUES + columns.argmax(axis=1)
-    grid_mark = _sorted_median(np.sort(fill[best]))
+    grid_mark = _median(fill[best])
     if grid_mark >= params.min_mark_fill and grid_mark - levels.blank >= params.min_cluster_separation:
-        mark[start:], darkness[start:] = grid_mark, _sorted_median(np.sort(raw[best]))
+        mark[start:], darkness[start:] = grid_mark, _median(raw[best])
     return mark, darkness
 
 
@@ -541,11 +542,16 @@ def _levels(fill: np.ndarray, raw: np.ndarray, ordered: np.ndarray, split: int, 
         if marks is None:  # the upper cluster, ties with the threshold included, is a tail of ``ordered``
             mark = _sorted_median(ordered[np.searchsorted(ordered, threshold):])
         else:
-            mark = _sorted_median(np.sort(fill[upper])) if upper.any() else _sorted_median(ordered[split:])
+            mark = _median(fill[upper]) if upper.any() else _sorted_median(ordered[split:])
         if mark >= params.min_mark_fill and mark - blank >= params.min_cluster_separation:
-            darkness = _sorted_median(np.sort(raw[upper])) if upper.any() else mark
+            darkness = _median(raw[upper]) if upper.any() else mark
             return _Levels(blank, mark, threshold, True, darkness)
     return _Levels(_sorted_median(ordered), params.nominal_mark_fill, np.inf, False, params.nominal_mark_fill)
+
+
+def _median(values: np.ndarray) -> float:
+    """Median of values in any order, as :func:`numpy.median` gives it (a sort costs less for a few hundred)."""
+    return _sorted_median(np.sort(values))
 
 
 def _sorted_median(ordered: np.ndarray) -> float:
