@@ -701,7 +701,7 @@ def _per_question(values: np.ndarray, runs: tuple[tuple[int, int, int], ...]) ->
     """Per-bubble values as one tuple per question (a reshape per run of equally wide questions)."""
     rows: list[tuple] = []
     for first, count, width in runs:
-        rows.extend(map(tuple, values[first:first + count * width].reshape(count, width).tolist()))
+        rows.extend(zip(*values[first:first + count * width].reshape(count, width).T.tolist()))  # tuples at once
     return rows
 
 
