@@ -188,18 +188,23 @@ def _filled_holes(mask: np.ndarray, max_hole_px: float) -> np.ndarray:
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _CLOSING)
     paper = 1 - closed
     count, labels = cv2.connectedComponents(paper, connectivity=4, ltype=_label_type(paper.shape, connectivity=4))
+    if count <= _BYTE_LABELS:  # a sheet's thumbnail has about a hundred regions: byte tables are fastest
+        labels = labels.astype(np.uint8)
     small = (_label_areas(labels, count) <= max_hole_px).astype(np.uint8)
     small[0] = 0  # label 0: the ink itself
+    if labels.dtype == np.uint8:
+        return cv2.LUT(labels, np.pad(small, (0, _BYTE_LABELS - count))) | mask
     return np.take(small, labels) | mask
 
 
 _CLOSING = np.ones((3, 3), np.uint8)
+_BYTE_LABELS = 256
 
 
 def _label_areas(labels: np.ndarray, count: int) -> np.ndarray:
-    """Pixels per label of a label image, shape (count,): a histogram for 16-bit labels (twice as fast as a
+    """Pixels per label of a label image, shape (count,): a histogram for 8- and 16-bit labels (faster than a
     bincount; float32 counts are exact below 2 ** 24 pixels), a bincount otherwise."""
-    if labels.dtype == np.uint16 and labels.size < 2 ** 24:
+    if labels.dtype in (np.uint8, np.uint16) and labels.size < 2 ** 24:
         return cv2.calcHist([labels], [0], None, [count], [0, count]).ravel()
     return np.bincount(labels.ravel(), minlength=count)
 
