@@ -2,7 +2,7 @@
 
 Run from the repository root (on demand, not in CI)::
 
-    python bench/read_identity.py [--base main] [--rounds 5] [--passes 3] [--pages DIR]
+    python bench/read_identity.py [--base main] [--rounds 5] [--passes 3] [--threads 1] [--pages DIR]
 
 A fixed set of pages (162; drawn once and kept in ``--pages``, by default a folder in the temporary
 directory) is read by the ``omr`` package of ``--base`` (exported with ``git archive`` and imported as
@@ -22,8 +22,8 @@ confidence, mark rows, rotation, dpi and fit error.  The homography may differ b
 size and any other float by less than 1e-6: such differences are counted and reported, larger ones fail
 the check.  Exits 1 on any failing difference.
 
-Speed: after a short warm-up, ``--rounds`` times ``--passes`` passes over the pages, with OpenCV on one
-thread (as ``papergen grade``'s workers run it).  Within a pass each page is read by both packages back to
+Speed: after a short warm-up, ``--rounds`` times ``--passes`` passes over the pages, with OpenCV on
+``--threads`` threads (one by default, as ``papergen grade``'s workers run it).  Within a pass each page is read by both packages back to
 back, the one going first alternating from page to page and pass to pass, so both meet the same load on a
 shared machine and neither gains from the other having brought the page into the cache.  A page's time,
 wall and this thread's CPU, is its median over a round's passes; the tables give the median over the pages
@@ -252,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", default="main", help="revision whose omr/ reads the reference")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of interleaved passes, a line each")
     parser.add_argument("--passes", type=int, default=3, help="timed passes over the pages per round")
+    parser.add_argument("--threads", type=int, default=1, help="OpenCV threads (papergen grade's workers use 1)")
     parser.add_argument("--pages", type=Path, default=Path(tempfile.gettempdir()) / "omr-read-identity",
                         help="folder keeping the drawn pages between runs")
     args = parser.parse_args(argv)
@@ -266,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         pages = pickle.load(f)
     groups = [group for group, _, _ in pages]
     layout_path = Path(bundled_layout_path("a4-180"))
-    cv2.setNumThreads(1)
+    cv2.setNumThreads(args.threads)
     with tempfile.TemporaryDirectory() as scratch:
         base_read, base_load = import_base(args.base, Path(scratch))
         readers = [(base_read, base_load(layout_path)), (read_sheet, load_layout(layout_path))]
