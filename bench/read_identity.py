@@ -67,6 +67,7 @@ def draw_pages() -> list[tuple[str, np.ndarray, float | None]]:
     from bench_throughput import make_pages
     from flag_rates import draw_light_sheet, grey_profiles
     from hard_pages import HARD_CASES, draw_hard_page
+
     from omr.layout import load_layout
     from papergen.exam.format import load_format
     from papergen.resources import bundled_format_path, bundled_layout_path

@@ -12,7 +12,13 @@ import pytest
 
 from omr import synth
 from omr.layout import SheetLayout
-from omr.marks import FLAG_ERASURE, _neighbourhood_median, _neighbours, _order_in_groups, bubble_table
+from omr.marks import (
+    FLAG_ERASURE,
+    _neighbourhood_median,
+    _neighbours,
+    _order_in_groups,
+    bubble_table,
+)
 from omr.read import read_sheet
 from omr.result import MarkState, SheetRead
 
