@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import cv2
+import numpy as np
 
 from omr import synth
 from omr.layout import SheetLayout
@@ -206,6 +207,14 @@ LIGHT_STYLES = ("all light", "1 in 10 light")
 
 def read_light_sheet(layout: SheetLayout, profile: str, style: str, seed: int) -> LightResult:
     """Draw, capture and read one sheet with light complete fills (``style`` in :data:`LIGHT_STYLES`)."""
+    image, dpi, answers = draw_light_sheet(layout, profile, style, seed)
+    return _light_outcome(read_sheet(image, layout, dpi=dpi), answers)
+
+
+def draw_light_sheet(layout: SheetLayout, profile: str, style: str,
+                     seed: int) -> tuple[np.ndarray, float, dict[int, dict[str, str]]]:
+    """The delivered image of one light-fill sheet (JPEG round trip where the profile writes JPEG), its dpi
+    and the answers drawn on it."""
     rng = random.Random(seed)
     answers = synth.random_answers(layout, seed, kind="pencil")
     if style == "all light":
@@ -222,8 +231,7 @@ def read_light_sheet(layout: SheetLayout, profile: str, style: str, seed: int) -
     if PROFILES[profile].file_format in ("jpeg", "pdf-jpeg"):
         _, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, capture.jpeg_quality])
         image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
-    read = read_sheet(image, layout, dpi=capture.dpi)
-    return _light_outcome(read, answers)
+    return image, float(capture.dpi), answers
 
 
 def _light_outcome(read: SheetRead, answers: dict[int, dict[str, str]]) -> LightResult:

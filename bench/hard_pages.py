@@ -45,6 +45,13 @@ class HardResult:
 
 def read_hard_page(layout: SheetLayout, case: str, seed: int) -> HardResult:
     """Draw, capture and read one page of ``case`` (one of :data:`HARD_CASES`)."""
+    image, dpi, answers = draw_hard_page(layout, case, seed)
+    read = read_sheet(image, layout, dpi=dpi)
+    return _outcome(read, answers if case not in _EXPECTED else None)
+
+
+def draw_hard_page(layout: SheetLayout, case: str, seed: int) -> tuple[np.ndarray, float, dict[int, dict[str, str]]]:
+    """The captured image of one page of ``case``, its dpi and the answers drawn on it (if a sheet)."""
     rng = random.Random(seed)
     dpi = (150, 200)[seed % 2]
     answers = synth.random_answers(layout, seed, kind=rng.choice(("pen", "pencil")))
@@ -64,8 +71,7 @@ def read_hard_page(layout: SheetLayout, case: str, seed: int) -> HardResult:
     image = synth.capture(page, dpi, scan, seed=seed)
     if case == "ring corners g4":
         image = synth.binarise_adaptive(image, dpi, window_mm=rng.uniform(2.5, 4.0))
-    read = read_sheet(image, layout, dpi=dpi)
-    return _outcome(read, answers if case not in _EXPECTED else None)
+    return image, float(dpi), answers
 
 
 def _outcome(read: SheetRead, answers: dict[int, dict[str, str]] | None) -> HardResult:

@@ -93,12 +93,11 @@ def make_thumbnail(image: np.ndarray, dpi: float, params: ReadParams) -> Thumbna
     cv2.max(paper, 1.0, dst=paper)  # numpy's maximum with a scalar is 4x slower here
     darkness = grey.astype(np.float32)
     darkness /= paper
-    np.subtract(1.0, darkness, out=darkness)
-    np.clip(darkness, 0.0, 1.0, out=darkness)
+    np.subtract(1.0, darkness, out=darkness)  # at most 1; clipped below 0 once, after the contrast
     contrast = _print_contrast(_inner(darkness, thumb_dpi, params), params)
     if contrast > params.min_page_contrast:
-        darkness /= np.float32(contrast)
-        np.clip(darkness, 0.0, 1.0, out=darkness)
+        darkness /= np.float32(contrast)  # a value below 0 stays below 0, one in [0, 1] as if clipped first
+    np.clip(darkness, 0.0, 1.0, out=darkness)
     return Thumbnail(grey=grey, paper=paper, darkness=darkness, scale=scale, dpi=thumb_dpi, contrast=contrast)
 
 
@@ -122,9 +121,11 @@ def _inner(array: np.ndarray, dpi: float, params: ReadParams) -> np.ndarray:
 
 
 def _print_contrast(darkness: np.ndarray, params: ReadParams) -> float:
-    """Darkness at the ``page_ink_percentile`` of the page (a partition, not a sort), in [0, 1]."""
+    """Darkness at the ``page_ink_percentile`` of the page (a partition of a copy, not a sort), clipped to
+    [0, 1]: the percentile of the clipped darkness, as clipping keeps the order."""
     if darkness.size == 0:
         return 0.0
-    flat = darkness.ravel()
+    flat = darkness.flatten()
     k = min(flat.size - 1, int(flat.size * params.page_ink_percentile / 100.0))
-    return float(np.partition(flat, k)[k])
+    flat.partition(k)
+    return min(max(float(flat[k]), 0.0), 1.0)

@@ -33,8 +33,10 @@ guesses silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -279,37 +281,54 @@ def measure_bubbles(image: np.ndarray, homography: np.ndarray, table: BubbleTabl
     return BubbleMeasures(darkness, inside_weights, sector_weights, found / np.float32(angles))
 
 
-def _neighbourhood_median(values: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
-    """Per bubble, the median (lower middle) of ``values`` over its neighbours (rows of indices, -1 = none)."""
+def _neighbourhood_median(values: np.ndarray, neighbourhood: _Neighbourhood) -> np.ndarray:
+    """Per bubble, the median (lower middle) of ``values`` over its neighbours."""
     padded = np.append(values, np.float32(np.inf))  # index -1 reads +inf: sorted past every real value
-    ordered = np.sort(padded[neighbours], axis=1)
-    middle = (np.count_nonzero(neighbours >= 0, axis=1) - 1) // 2
-    return ordered[np.arange(len(values)), middle]
+    ordered = np.sort(padded[neighbourhood.rows], axis=1)
+    return ordered.ravel()[neighbourhood.median_at]
 
 
-def _neighbours(table: BubbleTable, radius_mm: float) -> np.ndarray:
-    """Indices of the bubbles of the same region within ``radius_mm`` of each bubble, itself included,
-    padded with -1: shape (n, most neighbours), cached per table."""
-    key = (id(table), radius_mm)
-    cached = _NEIGHBOURS.get(key)
+class _Neighbourhood(NamedTuple):
+    """Each bubble's neighbours: ``rows`` of indices padded with -1, shape (n, most neighbours), and
+    ``median_at``, shape (n,), the flat index of each row's median once every row is sorted."""
+
+    rows: np.ndarray
+    median_at: np.ndarray
+
+
+def _neighbours(table: BubbleTable, radius_mm: float) -> _Neighbourhood:
+    """The bubbles of the same region within ``radius_mm`` of each bubble, itself included (cached per table)."""
+    return _per_table(table, ("neighbours", radius_mm), lambda: _find_neighbours(table, radius_mm))
+
+
+def _find_neighbours(table: BubbleTable, radius_mm: float) -> _Neighbourhood:
+    """:func:`_neighbours`, computed."""
+    centres = table.centres_mm
+    near = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1)) <= radius_mm
+    near &= table.region[:, None] == table.region[None, :]
+    width = int(near.sum(axis=1).max())
+    rows = np.full((len(centres), width), -1, np.int64)
+    for i, row in enumerate(near):
+        found = np.flatnonzero(row)
+        rows[i, :len(found)] = found
+    median_at = np.arange(len(rows)) * width + (np.count_nonzero(rows >= 0, axis=1) - 1) // 2
+    rows.setflags(write=False)
+    median_at.setflags(write=False)
+    return _Neighbourhood(rows, median_at)
+
+
+def _per_table(table: BubbleTable, key: tuple, build: Callable[[], Any]) -> Any:
+    """``build()``, made once per bubble table and ``key`` (tables hold arrays: they are kept by identity)."""
+    cached = _TABLE_CACHE.get((id(table), key))
     if cached is None or cached[0] is not table:
-        centres = table.centres_mm
-        near = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1)) <= radius_mm
-        near &= table.region[:, None] == table.region[None, :]
-        width = int(near.sum(axis=1).max())
-        rows = np.full((len(centres), width), -1, np.int64)
-        for i, row in enumerate(near):
-            found = np.flatnonzero(row)
-            rows[i, :len(found)] = found
-        rows.setflags(write=False)
-        if len(_NEIGHBOURS) >= _NEIGHBOUR_TABLES:
-            _NEIGHBOURS.clear()  # as many tables as bubble_table caches; a new layout set starts afresh
-        cached = _NEIGHBOURS[key] = (table, rows)
+        if len(_TABLE_CACHE) >= _TABLE_CACHE_SIZE:
+            _TABLE_CACHE.clear()  # a few entries per table bubble_table caches; a new layout set starts afresh
+        cached = _TABLE_CACHE[id(table), key] = (table, build())
     return cached[1]
 
 
-_NEIGHBOURS: dict[tuple[int, float], tuple[BubbleTable, np.ndarray]] = {}
-_NEIGHBOUR_TABLES = 16
+_TABLE_CACHE: dict[tuple[int, tuple], tuple[BubbleTable, Any]] = {}
+_TABLE_CACHE_SIZE = 64
 
 
 def _darkness(samples: np.ndarray, paper: np.ndarray, span: np.ndarray) -> np.ndarray:
@@ -381,7 +400,7 @@ def calibrate(measures: BubbleMeasures, table: BubbleTable, params: ReadParams) 
     """Subtract the print, find the sheet's blank and marked levels, classify every bubble."""
     flat, weights = measures.flat, measures.inside_weights
     raw = flat @ weights
-    templates = _blank_templates(measures.darkness, raw, table.group, weights, params)
+    templates = _blank_templates(measures.darkness, raw, table, weights, params)
     base = (templates.reshape(len(templates), -1) @ weights)[table.group]
     fill = np.clip((raw - base) / np.maximum(1.0 - base, 1e-3), 0.0, 1.0)
     ordered = np.sort(fill)
@@ -390,8 +409,10 @@ def calibrate(measures: BubbleMeasures, table: BubbleTable, params: ReadParams) 
     coverage, rim = _spread(measures, levels.mark_darkness, params)
     full = (fill >= levels.split) & _filled(coverage, rim, params)
     if levels.confident and np.count_nonzero(full) >= params.min_full_marks:
-        levels = _levels(fill, raw, ordered, split, full, params)  # the typical mark: full fills, not ticks or halves
-        coverage, rim = _spread(measures, levels.mark_darkness, params)
+        typical = _levels(fill, raw, ordered, split, full, params)  # the typical mark: full fills, not ticks or halves
+        if typical.mark_darkness != levels.mark_darkness:  # on most sheets every upper fill is full: the same
+            coverage, rim = _spread(measures, typical.mark_darkness, params)
+        levels = typical
     mark, darkness = _per_bubble_scale(fill, raw, table, levels, params)
     if darkness[-1] != levels.mark_darkness:  # the digit grid has a scale of its own
         coverage, rim = _spread(measures, darkness, params)
@@ -425,9 +446,9 @@ def _per_bubble_scale(fill: np.ndarray, raw: np.ndarray, table: BubbleTable, lev
         return mark, darkness
     columns = fill[start:].reshape(table.digits, _DIGIT_VALUES)
     best = start + np.arange(table.digits) * _DIGIT_VALUES + columns.argmax(axis=1)
-    grid_mark = float(np.median(fill[best]))
+    grid_mark = _median(fill[best])
     if grid_mark >= params.min_mark_fill and grid_mark - levels.blank >= params.min_cluster_separation:
-        mark[start:], darkness[start:] = grid_mark, float(np.median(raw[best]))
+        mark[start:], darkness[start:] = grid_mark, _median(raw[best])
     return mark, darkness
 
 
@@ -468,7 +489,7 @@ def _filled(coverage: np.ndarray, rim: np.ndarray, params: ReadParams) -> np.nda
             & (rim[:, 0] >= params.mark_min_rim_floor))
 
 
-def _blank_templates(darkness: np.ndarray, raw: np.ndarray, group: np.ndarray, weights: np.ndarray,
+def _blank_templates(darkness: np.ndarray, raw: np.ndarray, table: BubbleTable, weights: np.ndarray,
                      params: ReadParams) -> np.ndarray:
     """Per print group, the blank bubble's darkness pattern, shape (groups, ny, nx).
 
@@ -477,15 +498,14 @@ def _blank_templates(darkness: np.ndarray, raw: np.ndarray, group: np.ndarray, w
     marks); a group whose pattern is much darker than the lightest group's is mostly marked and falls back
     to its single blankest bubble, then to the lightest group's pattern.
     """
-    count = int(group.max()) + 1
-    order = np.lexsort((raw, group))
-    bounds = np.searchsorted(group[order], np.arange(count + 1))
-    starts = bounds[:-1]
-    keep = np.maximum(1, np.ceil(params.template_share * np.diff(bounds)).astype(np.int64))
-    near = raw[order] <= np.repeat(raw[order[starts]], np.diff(bounds)) + params.template_max_spread
+    starts, sizes, keep = _per_table(table, ("groups", params.template_share),
+                                     lambda: _group_shares(table.group, params.template_share))
+    count = len(starts)
+    order = _order_in_groups(raw, table)
+    near = raw[order] <= np.repeat(raw[order[starts]], sizes) + params.template_max_spread
     keep = np.minimum(keep, np.add.reduceat(near.astype(np.int64), starts))  # sorted: a prefix of each group
-    blankest = np.concatenate([order[start:start + k] for start, k in zip(starts.tolist(), keep.tolist())])
     offsets = np.concatenate([[0], np.cumsum(keep)[:-1]])
+    blankest = order[np.arange(int(keep.sum())) + np.repeat(starts - offsets, keep)]  # each group's first ``keep``
     templates = (np.add.reduceat(darkness[blankest], offsets, axis=0) / keep[:, None, None]).astype(np.float32)
     single = darkness[order[starts]]
     means = templates.reshape(count, -1) @ weights
@@ -495,6 +515,30 @@ def _blank_templates(darkness: np.ndarray, raw: np.ndarray, group: np.ndarray, w
     still = templates.reshape(count, -1) @ weights > limit
     templates[still] = templates[int(np.argmin(means))]
     return templates
+
+
+def _order_in_groups(raw: np.ndarray, table: BubbleTable) -> np.ndarray:
+    """Bubble indices by print group, then by ``raw``, ties in index order: ``np.lexsort((raw, group))``.
+
+    Non-negative float32 values sort as their bit patterns do (-0.0 made +0.0 first), so one stable sort of
+    64-bit keys, the group above those bits, gives the same order at half the cost; other values are
+    lexsorted.
+    """
+    if raw.dtype != np.float32 or not raw.min() >= 0:  # NaN fails the comparison too
+        return np.lexsort((raw, table.group))
+    high = _per_table(table, ("group key",), lambda: table.group.astype(np.uint64) << np.uint64(32))
+    return np.argsort(high | (raw + np.float32(0)).view(np.uint32).astype(np.uint64), kind="stable")
+
+
+def _group_shares(group: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each print group starts among the bubbles sorted by group, its size, and its ``share`` (at least
+    one bubble), each of shape (groups,)."""
+    bounds = np.searchsorted(np.sort(group), np.arange(int(group.max()) + 2))
+    sizes = np.diff(bounds)
+    shares = (bounds[:-1], sizes, np.maximum(1, np.ceil(share * sizes).astype(np.int64)))
+    for array in shares:
+        array.setflags(write=False)
+    return shares
 
 
 def _levels(fill: np.ndarray, raw: np.ndarray, ordered: np.ndarray, split: int, marks: np.ndarray | None,
@@ -511,11 +555,16 @@ def _levels(fill: np.ndarray, raw: np.ndarray, ordered: np.ndarray, split: int, 
         if marks is None:  # the upper cluster, ties with the threshold included, is a tail of ``ordered``
             mark = _sorted_median(ordered[np.searchsorted(ordered, threshold):])
         else:
-            mark = _sorted_median(np.sort(fill[upper])) if upper.any() else _sorted_median(ordered[split:])
+            mark = _median(fill[upper]) if upper.any() else _sorted_median(ordered[split:])
         if mark >= params.min_mark_fill and mark - blank >= params.min_cluster_separation:
-            darkness = _sorted_median(np.sort(raw[upper])) if upper.any() else mark
+            darkness = _median(raw[upper]) if upper.any() else mark
             return _Levels(blank, mark, threshold, True, darkness)
     return _Levels(_sorted_median(ordered), params.nominal_mark_fill, np.inf, False, params.nominal_mark_fill)
+
+
+def _median(values: np.ndarray) -> float:
+    """Median of values in any order, as :func:`numpy.median` gives it (a sort costs less for a few hundred)."""
+    return _sorted_median(np.sort(values))
 
 
 def _sorted_median(ordered: np.ndarray) -> float:
@@ -665,7 +714,7 @@ def _per_question(values: np.ndarray, runs: tuple[tuple[int, int, int], ...]) ->
     """Per-bubble values as one tuple per question (a reshape per run of equally wide questions)."""
     rows: list[tuple] = []
     for first, count, width in runs:
-        rows.extend(map(tuple, values[first:first + count * width].reshape(count, width).tolist()))
+        rows.extend(zip(*values[first:first + count * width].reshape(count, width).T.tolist()))  # tuples at once
     return rows
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -405,14 +406,9 @@ def _least_squares_fit(src: np.ndarray, dst: np.ndarray) -> np.ndarray | None:
 def _locate_anchors(image: np.ndarray, rough: np.ndarray, anchors: np.ndarray, layout: SheetLayout,
                     thumb: Thumbnail, params: ReadParams) -> tuple[np.ndarray, np.ndarray]:
     """Measured anchor centres in layout mm (through ``rough``) and which anchors were found."""
-    p = params.anchor_px_per_mm
-    shape = layout.bubble
-    kernel = _ring_template(shape.width_mm, shape.height_mm, p, params.anchor_ring_mm)
-    half_w = shape.width_mm / 2 + params.anchor_ring_mm + params.anchor_search_mm
-    half_h = shape.height_mm / 2 + params.anchor_ring_mm + params.anchor_search_mm
-    nx, ny = int(round(2 * half_w * p)) | 1, int(round(2 * half_h * p)) | 1
-    step_x, step_y = 2 * half_w / nx, 2 * half_h / ny
-    patches = sample_patches(image, rough, anchors, patch_offsets(half_w, half_h, nx, ny))
+    search = _anchor_search(layout.bubble.width_mm, layout.bubble.height_mm, params)
+    kernel, nx, ny = search.kernel, search.nx, search.ny
+    patches = sample_patches(image, rough, anchors, search.offsets)
     paper = thumb.paper_at(apply_homography(rough, anchors))
     darkness = np.clip((1.0 - patches / paper[:, None, None]) / _print_scale(thumb, params), 0.0, 1.0)
     ty, tx = kernel.shape
@@ -427,8 +423,33 @@ def _locate_anchors(image: np.ndarray, rough: np.ndarray, anchors: np.ndarray, l
     sub_row, sub_col = _subpixel(response, row, col)
     dx = col + sub_col + (tx - 1) / 2 - (nx - 1) / 2
     dy = row + sub_row + (ty - 1) / 2 - (ny - 1) / 2
-    measured = anchors + np.stack([dx * step_x, dy * step_y], axis=1)
+    measured = anchors + np.stack([dx * search.step_x, dy * search.step_y], axis=1)
     return measured, found
+
+
+class _AnchorSearch(NamedTuple):
+    """The window sampled around each anchor: ``offsets`` (ny, nx, 2) mm from its centre, ``step_x`` and
+    ``step_y`` mm between samples, and the outline ``kernel`` matched in it."""
+
+    kernel: np.ndarray
+    offsets: np.ndarray
+    nx: int
+    ny: int
+    step_x: float
+    step_y: float
+
+
+@lru_cache(maxsize=16)
+def _anchor_search(width_mm: float, height_mm: float, params: ReadParams) -> _AnchorSearch:
+    """The anchor search window of a bubble shape (mm) at ``anchor_px_per_mm`` (made once per shape)."""
+    p = params.anchor_px_per_mm
+    kernel = _ring_template(width_mm, height_mm, p, params.anchor_ring_mm)
+    half_w = width_mm / 2 + params.anchor_ring_mm + params.anchor_search_mm
+    half_h = height_mm / 2 + params.anchor_ring_mm + params.anchor_search_mm
+    nx, ny = int(round(2 * half_w * p)) | 1, int(round(2 * half_h * p)) | 1
+    offsets = patch_offsets(half_w, half_h, nx, ny)
+    offsets.setflags(write=False)
+    return _AnchorSearch(kernel, offsets, nx, ny, 2 * half_w / nx, 2 * half_h / ny)
 
 
 def _print_scale(thumb: Thumbnail, params: ReadParams) -> float:

@@ -12,7 +12,13 @@ import pytest
 
 from omr import synth
 from omr.layout import SheetLayout
-from omr.marks import FLAG_ERASURE, _neighbourhood_median, _neighbours, bubble_table
+from omr.marks import (
+    FLAG_ERASURE,
+    _neighbourhood_median,
+    _neighbours,
+    _order_in_groups,
+    bubble_table,
+)
 from omr.read import read_sheet
 from omr.result import MarkState, SheetRead
 
@@ -132,3 +138,14 @@ def test_paper_level_is_the_median_over_neighbours_of_one_printed_region(layout:
                               & (table.region == table.region[i]))
         assert pooled[i] == np.sort(values[near])[(len(near) - 1) // 2]
         assert 4 <= len(near) <= 30
+
+
+@pytest.mark.parametrize("kind", ["uniform", "ties", "tiny", "signed zeros", "negative"])
+def test_bubbles_are_ordered_by_group_then_darkness_as_lexsort_orders_them(layout: SheetLayout, kind: str) -> None:
+    table = bubble_table(layout)
+    rng = np.random.default_rng(len(kind))
+    n = len(table.group)
+    raw = {"uniform": rng.random(n), "ties": np.round(rng.random(n) * 7) / 7, "tiny": rng.random(n) * 1e-40,
+           "signed zeros": np.where(rng.random(n) < 0.5, -0.0, 0.0), "negative": rng.normal(0, 1, n)}[kind]
+    raw = raw.astype(np.float32)
+    assert np.array_equal(_order_in_groups(raw, table), np.lexsort((raw, table.group)))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from omr import fiducials, synth
-from omr.fiducials import _label_type
+from omr.fiducials import _label_areas, _label_type
 from omr.layout import MM_PER_INCH, SheetLayout
 from omr.params import ReadParams
 from omr.register import register_page
@@ -138,6 +138,45 @@ def test_thumbnail_blobs_are_labelled_with_32_bits_where_16_could_overflow() -> 
     dots[::2, ::2] = 1
     count, _, _, _ = cv2.connectedComponentsWithStats(dots, connectivity=8, ltype=_label_type(dots.shape))
     assert count == 66_001
+
+
+def test_thumbnail_paper_regions_are_labelled_with_32_bits_where_16_could_overflow() -> None:
+    assert _label_type((300, 210), connectivity=4) == cv2.CV_16U  # an A4 thumbnail: at most 31,500 regions
+    assert _label_type((300, 440), connectivity=4) == cv2.CV_32S  # 66,000 possible regions
+    board = (np.indices((300, 440)).sum(axis=0) % 2).astype(np.uint8)  # every paper pixel a region of its own
+    count, labels = cv2.connectedComponents(1 - board, connectivity=4, ltype=_label_type(board.shape, connectivity=4))
+    assert count == 66_001
+    assert np.array_equal(_label_areas(labels, count)[1:], np.ones(66_000))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_holes_filled_from_labels_alone_are_those_component_statistics_find(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    shape = (298, 213) if seed % 2 else (420, 330)  # 16-bit and 32-bit labels
+    if seed < 4:  # thousands of regions
+        mask = (rng.random(shape) < rng.uniform(0.2, 0.6)).astype(np.uint8)
+    else:  # rings, frames and strokes on paper: a few dozen regions, as on a sheet's thumbnail
+        mask = np.zeros(shape, np.uint8)
+        for x, y, r in zip(rng.integers(0, shape[1], 40), rng.integers(0, shape[0], 40), rng.integers(2, 12, 40)):
+            cv2.circle(mask, (int(x), int(y)), int(r), 1, int(rng.integers(1, 3)))
+        for x, y in zip(rng.integers(0, shape[1], 10), rng.integers(0, shape[0], 10)):
+            cv2.rectangle(mask, (int(x), int(y)), (int(x) + 30, int(y) + 20), 1, 1)
+    for max_hole_px in (1, 6, 52, 400):
+        closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(1 - closed, connectivity=4, ltype=cv2.CV_32S)
+        small = stats[:, cv2.CC_STAT_AREA] <= max_hole_px
+        small[0] = False
+        expected = np.where(small[labels], 1, mask).astype(np.uint8)
+        filled = fiducials._filled_holes(mask, max_hole_px)
+        assert filled.dtype == np.uint8 and np.array_equal(filled, expected), max_hole_px
+
+
+def test_a_ring_is_filled_and_a_large_paper_region_is_not() -> None:
+    mask = np.zeros((60, 60), np.uint8)
+    cv2.circle(mask, (15, 15), 5, 1, 1)  # a ring: its inside is a small hole
+    cv2.rectangle(mask, (30, 30), (55, 55), 1, 1)  # a frame: its inside is larger than the limit
+    filled = fiducials._filled_holes(mask, 60)
+    assert filled[15, 15] == 1 and filled[42, 42] == 0 and filled[2, 2] == 0
 
 
 def _counting_refines(monkeypatch) -> list:
