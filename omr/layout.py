@@ -18,10 +18,12 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "LayoutError",
@@ -387,6 +389,8 @@ def _reading_layout(layout: SheetLayout) -> SheetLayout:
 
 
 def _pixel_geometry(layout: SheetLayout, dpi: float) -> PixelGeometry:
+    import numpy as np  # loaded with the first page read: a run without scans never needs it
+
     scale = dpi / MM_PER_INCH
     spots = layout.bubbles()
     bubble_xy = np.array([(s.x_mm, s.y_mm) for s in spots], dtype=np.float64) * scale

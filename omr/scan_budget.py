@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from omr.reasons import reason
 from omr.scan_page import info_dpi
 
@@ -145,6 +143,7 @@ def frame_header(image: Image.Image) -> ImageHeader:
 
 
 def _bytes_per_pixel(mode: str) -> int:
+    import numpy as np
     from PIL import ImageMode
 
     try:

@@ -22,8 +22,6 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import numpy as np
-
 from omr.scan_budget import DEFAULT_BUDGET, ScanBudget, read_image_header
 from omr.scan_page import PageImage, describe, error_page
 
@@ -214,6 +212,7 @@ def _image_file_page(path: Path, kind: str, budget: ScanBudget) -> PageImage:
     if refusal is not None:
         return PageImage(path, 1, None, None, digest, f"{path} page 1: {refusal}")
     import cv2  # loaded with the first image: a run without scans never needs it
+    import numpy as np
 
     try:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)

@@ -11,8 +11,10 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["PageImage", "error_page", "describe", "info_dpi", "to_grey", "file_sha256"]
 
@@ -93,6 +95,7 @@ def info_dpi(info: dict) -> float | None:
 def to_grey(image: np.ndarray) -> np.ndarray:
     """A decoded image as uint8 grey, shape (H, W): colour as OpenCV weighs BGR, other depths scaled to 255."""
     import cv2  # loaded with the first image (see omr.scan_io)
+    import numpy as np
 
     if image.dtype != np.uint8:
         image = cv2.convertScaleAbs(image, alpha=255.0 / max(float(image.max()), 1.0))

@@ -11,9 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from omr.layout import SheetLayout
 from omr.result import SheetRead
@@ -23,6 +21,9 @@ from papergen.grading.records import Flag, PageRecord, StoredStatus
 from papergen.grading.scoring import SheetScore, score_sheet
 from papergen.grading.store import EncodedPage, StoreParams, encode_page
 from papergen.i18n import _
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "Outcome",

@@ -64,7 +64,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import numpy as np
 
 from omr.result import CandidateRead, MarkState, QuestionRead, SheetRead
 from papergen.errors import GradeError, NoResultsError, ReviewError, StoreError
@@ -852,6 +851,8 @@ def _encode_marks(questions: Sequence[QuestionRead], decimals: int) -> str:
     (``"scale"``), flattened over the page; states one letter per option;
     option labels a string where every label is one character (see :func:`_labels`).
     """
+    import numpy as np  # loaded with the first page stored (a run without scans never needs it)
+
     scale = 10**decimals
     fills = np.fromiter(chain.from_iterable(q.fills for q in questions), dtype=np.float64)
     confidence = np.fromiter((q.confidence for q in questions), dtype=np.float64, count=len(questions))

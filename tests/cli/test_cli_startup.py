@@ -46,7 +46,7 @@ print(" ".join(sorted(sys.modules)))
 """
 
 
-def test_grading_an_empty_folder_loads_no_image_decoder_and_no_key_corrections(tmp_path):
+def test_grading_an_empty_folder_loads_no_numpy_no_image_decoder_and_no_key_corrections(tmp_path):
     from fake_grading import make_manifest, small_layout
     from papergen.exam.manifest import save_manifest
 
@@ -59,6 +59,6 @@ def test_grading_an_empty_folder_loads_no_image_decoder_and_no_key_corrections(t
     loaded = set(result.stdout.split())
     assert {"papergen.grading.batch", "papergen.grading.store"} <= loaded  # it did grade
     assert (tmp_path / "results" / "scores.csv").is_file()
-    unneeded = {"cv2", "pypdfium2", "PIL", "papergen.grading.corrections", "papergen.grading.merge",
+    unneeded = {"numpy", "cv2", "pypdfium2", "PIL", "papergen.grading.corrections", "papergen.grading.merge",
                 "papergen.bank.model", "papergen.review"}
     assert unneeded & loaded == set()
