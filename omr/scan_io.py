@@ -19,17 +19,20 @@ closed as they are done (:mod:`omr.scan_pdf`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from omr.scan_budget import DEFAULT_BUDGET, ScanBudget, read_image_header
-from omr.scan_page import PageImage, describe, error_page
+from omr.scan_page import PageImage, describe, error_page, skipped_page
 
 __all__ = ["PageImage", "ScanBudget", "iter_pages", "iter_file_pages", "count_pages", "count_file_pages",
            "sniff_kind", "DEFAULT_BUDGET", "DEFAULT_RENDER_DPI"]
 
 DEFAULT_RENDER_DPI = 200.0
 """Resolution at which PDF pages that are not a single scan image are rendered, dpi."""
+
+Skip = Callable[[str], bool]
+"""``skip(sha256) -> bool``: whether a page with this digest need not be decoded (see :func:`iter_pages`)."""
 
 _HEAD_BYTES = 1024  # PDF allows junk before "%PDF-" within the first 1024 bytes
 
@@ -60,7 +63,7 @@ def sniff_kind(head: bytes) -> str | None:
 
 
 def iter_pages(paths: Iterable[str | Path], *, render_dpi: float = DEFAULT_RENDER_DPI,
-               budget: ScanBudget = DEFAULT_BUDGET) -> Iterator[PageImage]:
+               budget: ScanBudget = DEFAULT_BUDGET, skip: Skip | None = None) -> Iterator[PageImage]:
     """Yield every page of the given files and folders, one decoded page at a time.
 
     Parameters
@@ -71,6 +74,9 @@ def iter_pages(paths: Iterable[str | Path], *, render_dpi: float = DEFAULT_RENDE
         Resolution for PDF pages that must be rendered, dpi.
     budget : ScanBudget, optional
         Size limits checked from the headers before a page is decoded.
+    skip : callable, optional
+        ``skip(sha256) -> bool``: a page whose digest it accepts (one already read) is yielded
+        ``skipped``, without decoding its image.
 
     Yields
     ------
@@ -79,20 +85,21 @@ def iter_pages(paths: Iterable[str | Path], *, render_dpi: float = DEFAULT_RENDE
         naming file, page and reason, and the next page follows.
     """
     for path in _walk(paths):
-        yield from _guarded(path, _file_pages(path, render_dpi, budget))
+        yield from _guarded(path, _file_pages(path, render_dpi, budget, skip=skip))
 
 
 def iter_file_pages(path: str | Path, numbers: range, *, file_digest: str | None = None,
-                    render_dpi: float = DEFAULT_RENDER_DPI, budget: ScanBudget = DEFAULT_BUDGET) -> Iterator[PageImage]:
+                    render_dpi: float = DEFAULT_RENDER_DPI, budget: ScanBudget = DEFAULT_BUDGET,
+                    skip: Skip | None = None) -> Iterator[PageImage]:
     """Yield the pages of one file whose 1-based number is in ``numbers``, as :func:`iter_pages` yields them.
 
     A part of a long PDF or TIFF, for several processes sharing one file: the pages
     before the part are not decoded (a TIFF's directories are passed, a PDF's pages
     opened by index).  ``file_digest`` is the file's SHA-256 if known (a TIFF's page
-    digests are made from it; see :func:`omr.scan_page.file_sha256`).
+    digests are made from it; see :func:`omr.scan_page.file_sha256`); ``skip`` as for :func:`iter_pages`.
     """
     path = Path(path)
-    yield from _guarded(path, _file_pages(path, render_dpi, budget, numbers, file_digest), numbers.start)
+    yield from _guarded(path, _file_pages(path, render_dpi, budget, numbers, file_digest, skip), numbers.start)
 
 
 def count_pages(paths: Iterable[str | Path]) -> int:
@@ -140,7 +147,7 @@ def _guarded(path: Path, pages: Iterator[PageImage], first: int = 1) -> Iterator
 
 
 def _file_pages(path: Path, render_dpi: float, budget: ScanBudget, numbers: range | None = None,
-                file_digest: str | None = None) -> Iterator[PageImage]:
+                file_digest: str | None = None, skip: Skip | None = None) -> Iterator[PageImage]:
     """Every page of one file, or those numbered in ``numbers`` (1-based)."""
     if numbers is not None and len(numbers) == 0:
         return
@@ -155,13 +162,13 @@ def _file_pages(path: Path, render_dpi: float, budget: ScanBudget, numbers: rang
     elif kind == "pdf":
         from omr.scan_pdf import pdf_pages  # pdfium loads only for a batch with PDFs (0.05 s)
 
-        yield from pdf_pages(path, render_dpi, budget, numbers)
+        yield from pdf_pages(path, render_dpi, budget, numbers, skip=skip)
     elif kind == "tiff":
         from omr.scan_tiff import tiff_pages
 
-        yield from tiff_pages(path, budget, numbers, file_digest=file_digest)
+        yield from tiff_pages(path, budget, numbers, file_digest=file_digest, skip=skip)
     elif first == 1:
-        yield _image_file_page(path, kind, budget)
+        yield _image_file_page(path, kind, budget, skip)
 
 
 def count_file_pages(path: str | Path) -> int:
@@ -192,8 +199,9 @@ def _head_repr(path: Path) -> str:
 # -- single images ---------------------------------------------------------------------------------
 
 
-def _image_file_page(path: Path, kind: str, budget: ScanBudget) -> PageImage:
-    """Decode a one-page image file (JPEG, PNG, WEBP, BMP) after checking its header against the budget."""
+def _image_file_page(path: Path, kind: str, budget: ScanBudget, skip: Skip | None = None) -> PageImage:
+    """Decode a one-page image file (JPEG, PNG, WEBP, BMP) after checking its header against the budget
+    (unless ``skip`` accepts its digest)."""
     try:
         size = path.stat().st_size
         if size > budget.max_bytes:
@@ -203,6 +211,8 @@ def _image_file_page(path: Path, kind: str, budget: ScanBudget) -> PageImage:
     except OSError as exc:
         return error_page(path, 1, f"{path}: cannot read file ({exc.strerror or exc})")
     digest = hashlib.sha256(data).hexdigest()
+    if skip is not None and skip(digest):
+        return skipped_page(path, 1, digest)
     try:
         header = read_image_header(data, kind)
     except Exception as exc:  # Pillow raises SyntaxError, OSError, ValueError... for a damaged header

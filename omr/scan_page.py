@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["PageImage", "error_page", "describe", "info_dpi", "to_grey", "file_sha256"]
+__all__ = ["PageImage", "error_page", "skipped_page", "describe", "info_dpi", "to_grey", "file_sha256"]
 
 _ADDRESS = re.compile(r"\s*<[^<>]*0x[0-9a-fA-F]+>")
 _CHUNK_BYTES = 1 << 20
@@ -33,7 +33,8 @@ class PageImage:
     page : int
         Page number within the file, from 1.
     image : ndarray of uint8, shape (H, W), or None
-        The page in grey, upright as a viewer shows it; None if it could not be decoded.
+        The page in grey, upright as a viewer shows it; None if it could not be decoded, or was
+        ``skipped``.
     dpi : float or None
         Resolution from the PDF placement or the image metadata; None when the file does not say
         (the reader then estimates it from the fiducial spacing).
@@ -53,6 +54,13 @@ class PageImage:
     dpi: float | None
     sha256: str
     error: str | None = None
+    skipped: bool = False
+    """True when the page source was told to skip this digest: the page was not decoded (``image`` None)."""
+
+
+def skipped_page(path: Path, page: int, digest: str) -> PageImage:
+    """A page not decoded because its digest is one to skip (already read)."""
+    return PageImage(source=path, page=page, image=None, dpi=None, sha256=digest, skipped=True)
 
 
 def error_page(path: Path, page: int, message: str, file_digest: str | None = None) -> PageImage:

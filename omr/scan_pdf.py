@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import cv2
@@ -26,7 +26,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from omr.scan_budget import ScanBudget
-from omr.scan_page import PageImage, describe, error_page, file_sha256, to_grey
+from omr.scan_page import PageImage, describe, error_page, file_sha256, skipped_page, to_grey
 
 __all__ = ["pdf_pages", "count_pdf_pages"]
 
@@ -60,10 +60,12 @@ class _FileDigest:
         return self._value
 
 
-def pdf_pages(path: Path, render_dpi: float, budget: ScanBudget, numbers: range | None = None) -> Iterator[PageImage]:
+def pdf_pages(path: Path, render_dpi: float, budget: ScanBudget, numbers: range | None = None, *,
+              skip: Callable[[str], bool] | None = None) -> Iterator[PageImage]:
     """Yield the pages of a PDF in order, opening the document anew every ``budget.pdf_pages_per_open`` pages.
 
-    ``numbers`` (1-based page numbers) limits them to a part of the file; default every page.
+    ``numbers`` (1-based page numbers) limits them to a part of the file; default every page.  A page
+    whose digest ``skip`` accepts is yielded skipped, not decoded or rendered.
     """
     first = numbers.start if numbers is not None else 1
     try:
@@ -85,7 +87,7 @@ def pdf_pages(path: Path, render_dpi: float, budget: ScanBudget, numbers: range 
                 continue
         try:
             for index in indices:
-                yield _pdf_page(document, path, index, render_dpi, budget, file_digest)
+                yield _pdf_page(document, path, index, (render_dpi, budget, skip), file_digest)
         finally:
             document.close()
             document = None
@@ -116,20 +118,23 @@ def count_pdf_pages(path: Path) -> int:
     return count
 
 
-def _pdf_page(document: pdfium.PdfDocument, path: Path, index: int, render_dpi: float, budget: ScanBudget,
-              file_digest: _FileDigest) -> PageImage:
+def _pdf_page(document: pdfium.PdfDocument, path: Path, index: int,
+              how: tuple[float, ScanBudget, Callable[[str], bool] | None], file_digest: _FileDigest) -> PageImage:
+    """One page; ``how`` is (render dpi, budget, skip) as :func:`pdf_pages` takes them."""
+    render_dpi, budget, skip = how
     try:
         page = document[index]
     except Exception as exc:  # a damaged page object
         message = f"{path} page {index + 1}: cannot open page ({describe(exc)})"
         return error_page(path, index + 1, message, file_digest())
     try:
-        scan = _extract_scan_image(page, budget)
+        scan = _extract_scan_image(page, budget, skip)
         if scan is not None:
             image, dpi, digest = scan
         else:
-            image, dpi = _render_page(page, render_dpi, budget), render_dpi
             digest = hashlib.sha256(f"{file_digest()}|page {index + 1}".encode()).hexdigest()
+            image, dpi = (None, None) if skip is not None and skip(digest) else \
+                (_render_page(page, render_dpi, budget), render_dpi)
     except _OverBudget as exc:
         return error_page(path, index + 1, f"{path} page {index + 1}: {exc}", file_digest())
     except Exception as exc:  # pdfium reports undecodable streams as PdfiumError
@@ -137,6 +142,8 @@ def _pdf_page(document: pdfium.PdfDocument, path: Path, index: int, render_dpi: 
         return error_page(path, index + 1, message, file_digest())
     finally:
         page.close()
+    if image is None:
+        return skipped_page(path, index + 1, digest)
     return PageImage(path, index + 1, image, dpi, digest)
 
 
@@ -164,13 +171,22 @@ def _check_image(image_object: pdfium.PdfImage, budget: ScanBudget) -> None:
         raise _OverBudget(f"embedded {refusal}")
 
 
-def _extract_scan_image(page: pdfium.PdfPage, budget: ScanBudget) -> tuple[np.ndarray, float, str] | None:
-    """The page's single full-page scan image, upright, with its dpi and digest; None if not such a page."""
+def _extract_scan_image(page: pdfium.PdfPage, budget: ScanBudget, skip: Callable[[str], bool] | None = None
+                        ) -> tuple[np.ndarray | None, float | None, str] | None:
+    """The page's single full-page scan image, upright, with its dpi and digest; None if not such a page.
+
+    The digest hashes the encoded image and its placement; if ``skip`` accepts it, the image is not
+    decoded (``(None, None, digest)``).
+    """
     image_object = _full_page_image(page)
     if image_object is None:
         return None
-    _check_image(image_object, budget)
     a, b, c, d, _, _ = (float(v) for v in image_object.get_matrix().get())
+    digest = hashlib.sha256(memoryview(image_object.get_data(decode_simple=False)).cast("B"))  # no copy to bytes
+    digest.update(f"|{a:+.0f}{b:+.0f}{c:+.0f}{d:+.0f}|{page.get_rotation()}".encode())
+    if skip is not None and skip(digest.hexdigest()):
+        return None, None, digest.hexdigest()
+    _check_image(image_object, budget)
     bitmap = image_object.get_bitmap(render=False)
     conversion = _TO_GREY.get(bitmap.format, -1)
     if conversion == -1:
@@ -182,8 +198,6 @@ def _extract_scan_image(page: pdfium.PdfPage, budget: ScanBudget) -> tuple[np.nd
     upright = _upright(grey, (a, b, c, d), page.get_rotation())
     if np.may_share_memory(upright, pixels):  # turning or packing the rows copied it already, else copy once
         upright = upright.copy()
-    digest = hashlib.sha256(memoryview(image_object.get_data(decode_simple=False)).cast("B"))  # no copy to bytes
-    digest.update(f"|{a:+.0f}{b:+.0f}{c:+.0f}{d:+.0f}|{page.get_rotation()}".encode())
     return upright, dpi, digest.hexdigest()
 
 

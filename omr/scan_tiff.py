@@ -32,7 +32,7 @@ import numpy as np
 from PIL import Image, TiffImagePlugin, TiffTags
 
 from omr.scan_budget import ScanBudget, frame_header
-from omr.scan_page import PageImage, describe, error_page, file_sha256, to_grey
+from omr.scan_page import PageImage, describe, error_page, file_sha256, skipped_page, to_grey
 
 __all__ = ["tiff_pages", "count_tiff_pages"]
 
@@ -52,12 +52,13 @@ class _Directory:
 
 
 def tiff_pages(path: Path, budget: ScanBudget, numbers: range | None = None, *,
-               file_digest: str | None = None) -> Iterator[PageImage]:
+               file_digest: str | None = None, skip: Callable[[str], bool] | None = None) -> Iterator[PageImage]:
     """Yield the pages of a TIFF file in order, one decoded frame in memory at a time.
 
     Page digests are SHA-256 of ``"<file sha256>|page <n>"``, whether the page decodes or not.
     ``numbers`` (1-based page numbers) limits them to a part of the file (the frames before it are
-    passed by their directories, not decoded); ``file_digest``, the file's SHA-256 if already known.
+    passed by their directories, not decoded); ``file_digest``, the file's SHA-256 if already known;
+    a page whose digest ``skip`` accepts is yielded skipped, not decoded.
     """
     first = numbers.start if numbers is not None else 1
     try:
@@ -82,6 +83,8 @@ def tiff_pages(path: Path, budget: ScanBudget, numbers: range | None = None, *,
                 digest = hashlib.sha256(f"{file_digest}|page {number}".encode()).hexdigest()
                 if step.problem is not None:
                     yield PageImage(path, number, None, None, digest, f"{path} page {number}: {step.problem}")
+                elif skip is not None and skip(digest):
+                    yield skipped_page(path, number, digest)
                 else:
                     yield _frame_page(tiff, handle, path, (number, digest), budget)
 

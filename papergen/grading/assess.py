@@ -7,6 +7,7 @@ the results store; duplicates are the store's to find.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -68,11 +69,12 @@ class Outcome:
     """The record's read and the score as stored, when encoded where they were assessed (a worker)."""
 
 
-def default_page_source() -> PageSource:
-    """The page source of a real run: :func:`omr.scan_io.iter_pages`."""
+def default_page_source(skip: Callable[[str], bool] | None = None) -> PageSource:
+    """The page source of a real run: :func:`omr.scan_io.iter_pages`; pages whose digest ``skip``
+    accepts (already stored) come without being decoded."""
     from omr.scan_io import iter_pages
 
-    return iter_pages
+    return iter_pages if skip is None else functools.partial(iter_pages, skip=skip)
 
 
 def default_reader() -> Reader:

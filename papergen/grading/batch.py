@@ -341,7 +341,6 @@ def grade_batch(
     sheet_layout = resolve_layout(manifests, layout)
     _check_keys(keys, sheet_layout)
     scans = scan_inputs(inputs, out_dir)
-    run_pages = pages if pages is not None else default_page_source()
     run_reader = reader if reader is not None else default_read
     summary = GradeSummary()
     out = Path(out_dir)
@@ -359,6 +358,7 @@ def grade_batch(
                     if progress is not None and not isinstance(item, str):
                         progress(1)
             else:
+                run_pages = pages if pages is not None else default_page_source(skip=store.has_page)
                 for page in _pages_guarded(run_pages, scans, summary):
                     run.grade_page(page)
                     if progress is not None:

@@ -253,10 +253,10 @@ def _work(setup: WorkerSetup, tasks: Any, results: Any) -> None:
 def _unit_pages(unit: WorkUnit, setup: WorkerSetup) -> Iterable[Any]:
     """The pages of one unit of work, from the run's page source (a part: omr's reader of file parts)."""
     if unit.numbers is None:
-        return (setup.pages or default_page_source())([unit.path])
+        return (setup.pages or default_page_source(skip=setup.known.__contains__))([unit.path])
     from omr.scan_io import iter_file_pages
 
-    return iter_file_pages(unit.path, unit.numbers, file_digest=unit.file_digest)
+    return iter_file_pages(unit.path, unit.numbers, file_digest=unit.file_digest, skip=setup.known.__contains__)
 
 
 def _stopped(unit: WorkUnit, count: int, exc: Exception) -> str:

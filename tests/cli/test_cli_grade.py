@@ -21,7 +21,7 @@ EXAM = make_manifest()
 def scans(monkeypatch):
     """Fake scans wired into the grading defaults, as omr.scan_io and omr.read would be."""
     fake = FakeScans()
-    monkeypatch.setattr(batch, "default_page_source", lambda: fake.iter_pages)
+    monkeypatch.setattr(batch, "default_page_source", lambda skip=None: fake.iter_pages)
     monkeypatch.setattr(assess, "default_reader", lambda: fake.read_sheet)
     monkeypatch.setattr(grading, "count_input_pages", lambda inputs, out_dir=None: len(fake.pages))
     return fake

@@ -230,3 +230,20 @@ def test_one_long_file_keeps_every_process_busy(long_pdf, exam, layout):
     first = next(outcomes)
     assert first.outcome is not None and len(multiprocessing.active_children()) == 2
     assert 1 + sum(1 for _ in outcomes) == 36
+
+
+def test_a_rerun_skips_stored_pages_without_decoding_them(tmp_path, scan_files, exam, monkeypatch):
+    import cv2
+    import pypdfium2 as pdfium
+
+    manifest, _ = exam
+    first = grade_batch([scan_files], [manifest], tmp_path)
+    assert (first.pages_seen, first.graded) == (4, 4)
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("a stored page was decoded again")
+
+    monkeypatch.setattr(cv2, "imdecode", no_decoding)
+    monkeypatch.setattr(pdfium.PdfImage, "get_bitmap", no_decoding)
+    again = grade_batch([scan_files], [manifest], tmp_path)
+    assert (again.pages_seen, again.skipped, again.graded, again.quarantined, again.errors) == (4, 4, 0, [], [])

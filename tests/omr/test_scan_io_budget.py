@@ -287,7 +287,7 @@ def test_folder_with_bad_files_between_good_ones_yields_every_good_page_in_order
 
 def test_unforeseen_failure_inside_a_reader_ends_that_file_with_a_failed_page(tmp_path: Path,
                                                                              monkeypatch) -> None:
-    def failing_tiff_pages(path: Path, budget: ScanBudget, numbers: range | None = None, *,
+    def failing_tiff_pages(path: Path, budget: ScanBudget, numbers: range | None = None, *, skip=None,
                            file_digest: str | None = None) -> Iterator[PageImage]:
         yield PageImage(path, 1, _page("1"), 200.0, "digest-1")
         raise MemoryError("cannot allocate 3 GB")

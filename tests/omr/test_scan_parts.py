@@ -59,3 +59,49 @@ def test_a_part_of_an_unreadable_file_names_its_own_first_page(tmp_path: Path) -
     pages = list(iter_file_pages(path, range(5, 9)))
     assert [p.page for p in pages] == [5]
     assert pages[0].error.startswith(f"{path}: cannot read file")
+
+
+@pytest.fixture(params=["jpeg", "tiff", "pdf-g4", "pdf-jpeg", "pdf-drawn"])
+def scan_set(request, tmp_path: Path) -> list[Path]:
+    pages = [_page(str(i)) for i in range(3)]
+    if request.param == "jpeg":
+        for i, page in enumerate(pages):
+            (tmp_path / f"{i}.jpg").write_bytes(synth.encode_image(page, ".jpg"))
+        return [tmp_path]
+    if request.param == "tiff":
+        return [synth.write_tiff(tmp_path / "batch.tif", pages, dpi=200)]
+    if request.param == "pdf-drawn":  # pages that are rendered, not one scan image each
+        from reportlab.pdfgen.canvas import Canvas
+
+        canvas = Canvas(str(tmp_path / "drawn.pdf"))
+        for i in range(3):
+            canvas.drawString(100, 700, f"page {i}")
+            canvas.showPage()
+        canvas.save()
+        return [tmp_path / "drawn.pdf"]
+    image = "g4" if request.param == "pdf-g4" else "jpeg"
+    return [synth.write_pdf(tmp_path / "batch.pdf", [synth.PdfPage(p, 200, image) for p in pages])]
+
+
+def test_pages_to_skip_come_undecoded_under_the_digests_they_are_stored_by(scan_set, monkeypatch) -> None:
+    whole = list(iter_pages(scan_set))
+    assert all(p.image is not None and not p.skipped for p in whole)
+    known = {whole[0].sha256, whole[2].sha256}
+    again = list(iter_pages(scan_set, skip=known.__contains__))
+    assert [(p.page, p.sha256) for p in again] == [(p.page, p.sha256) for p in whole]
+    assert [p.skipped for p in again] == [True, False, True]
+    assert again[0].image is None and again[0].error is None and again[1].image is not None
+
+
+def test_a_skipped_page_is_never_decoded(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "sheet.jpg"
+    path.write_bytes(synth.encode_image(_page("x"), ".jpg"))
+    digest = next(iter_pages([path])).sha256
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("decoded")
+
+    monkeypatch.setattr(cv2, "imdecode", no_decoding)
+    assert [p.skipped for p in iter_pages([path], skip={digest}.__contains__)] == [True]
+    unskipped = list(iter_pages([path]))  # the replaced decoder is called, and fails the page
+    assert unskipped[0].image is None and "AssertionError: decoded" in unskipped[0].error
