@@ -55,7 +55,7 @@ from papergen.grading.lock import LockParams, results_lock
 from papergen.grading.rescore import rescore_store
 from papergen.grading.scoring import SheetScore
 from papergen.grading.store import Store, open_results
-from papergen.grading.workers import PageDone, WorkerSetup, input_files, parallel_outcomes, worth_sharing
+from papergen.grading.workers import PageDone, WorkerSetup, input_files, parallel_outcomes, work_units
 from papergen.i18n import N_, _
 
 __all__ = [
@@ -350,10 +350,10 @@ def grade_batch(
         run = _Run(store, batch_id, keys, sheet_layout, run_reader, params, summary)
         with store.grouped_writes(params.commit_pages):
             run.regrade_refused()
-            files = input_files(scans) if jobs > 1 else []
-            if worth_sharing(files, split=pages is None):
+            units = work_units(input_files(scans), jobs, split=pages is None) if jobs > 1 else []
+            if len(units) > 1:
                 setup = WorkerSetup(keys, sheet_layout, pages, reader, store.final_hashes(), store.params)
-                for item in parallel_outcomes(files, setup, jobs):
+                for item in parallel_outcomes(units, setup, jobs):
                     run.take(item)
                     if progress is not None and not isinstance(item, str):
                         progress(1)

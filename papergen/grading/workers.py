@@ -34,8 +34,7 @@ from papergen.grading.assess import default_page_source
 from papergen.grading.store import StoreParams
 from papergen.i18n import _
 
-__all__ = ["PageDone", "WorkUnit", "WorkerSetup", "input_files", "parallel_outcomes", "with_file_digests", "work_units",
-           "worth_sharing"]
+__all__ = ["PageDone", "WorkUnit", "WorkerSetup", "input_files", "parallel_outcomes", "with_file_digests", "work_units"]
 
 _POLL_S = 1.0
 """How often the parent looks whether its workers are still alive while waiting, seconds."""
@@ -111,17 +110,6 @@ def input_files(inputs: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def worth_sharing(files: Sequence[Path], split: bool) -> bool:
-    """Whether several processes can share these files: more than one, or one long enough to cut in parts."""
-    if len(files) != 1:
-        return len(files) > 1
-    if not split:
-        return False
-    from omr.scan_io import count_file_pages
-
-    return count_file_pages(files[0]) >= 2 * MIN_PART_PAGES
-
-
 def work_units(files: Sequence[Path], jobs: int, *, split: bool = True) -> list[WorkUnit]:
     """The files as units of work, in input order; with ``split``, long PDFs and TIFFs in parts.
 
@@ -164,11 +152,11 @@ def with_file_digests(units: Sequence[WorkUnit]) -> list[WorkUnit]:
     return out
 
 
-def parallel_outcomes(files: Sequence[Path], setup: WorkerSetup, jobs: int) -> Iterator[PageDone | str]:
-    """Assess the files' pages on up to ``jobs`` worker processes; yield them in input order.
+def parallel_outcomes(units: Sequence[WorkUnit], setup: WorkerSetup, jobs: int) -> Iterator[PageDone | str]:
+    """Assess the pages of the units of work (:func:`work_units`) on up to ``jobs`` worker processes;
+    yield them in input order.
 
-    The files are cut into units (:func:`work_units`); the workers start, one per unit at most,
-    and TIFF parts get their file digest while they load.
+    The workers start, one per unit at most, and TIFF parts get their file digest while they load.
 
     Yields
     ------
@@ -177,7 +165,6 @@ def parallel_outcomes(files: Sequence[Path], setup: WorkerSetup, jobs: int) -> I
         tied to one page (a file whose page source stopped, a worker that died),
         after which the run goes on with the other files.
     """
-    units = work_units(files, jobs, split=setup.pages is None)
     context = multiprocessing.get_context("spawn")
     tasks: Any = context.Queue()
     results: Any = context.Queue(maxsize=256)

@@ -197,11 +197,11 @@ def test_a_long_file_is_shared_out_in_parts_and_stored_as_one_process_stores_it(
 
 
 def test_short_or_many_files_are_units_whole(tmp_path, scan_files):
-    from papergen.grading.workers import input_files, work_units, worth_sharing
+    from papergen.grading.workers import input_files, work_units
 
     files = input_files([scan_files])
     assert [u.numbers for u in work_units(files, 2)] == [None] * len(files)
-    assert worth_sharing(files, split=True) and not worth_sharing(files[:1], split=True)
+    assert len(work_units(files, 2)) == 3 and len(work_units(files[:1], 2)) == 1  # one short file: no workers
     assert work_units(files * 8, 2) == [type(work_units(files, 2)[0])(p) for p in files * 8]
 
 
@@ -222,11 +222,11 @@ def test_one_long_file_keeps_every_process_busy(long_pdf, exam, layout):
     import multiprocessing
 
     from papergen.grading.store import StoreParams
-    from papergen.grading.workers import WorkerSetup, parallel_outcomes
+    from papergen.grading.workers import WorkerSetup, parallel_outcomes, work_units
 
     manifest, _ = exam
     setup = WorkerSetup({manifest.exam_id: manifest}, layout, None, None, frozenset(), StoreParams())
-    outcomes = parallel_outcomes([long_pdf], setup, 2)
+    outcomes = parallel_outcomes(work_units([long_pdf], 2), setup, 2)
     first = next(outcomes)
     assert first.outcome is not None and len(multiprocessing.active_children()) == 2
     assert 1 + sum(1 for _ in outcomes) == 36
