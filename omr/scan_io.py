@@ -19,20 +19,17 @@ closed as they are done (:mod:`omr.scan_pdf`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from omr.scan_budget import DEFAULT_BUDGET, ScanBudget, read_image_header
-from omr.scan_page import PageImage, describe, error_page, skipped_page
+from omr.scan_page import PageImage, Skip, describe, error_page, skipped_page
 
 __all__ = ["PageImage", "ScanBudget", "iter_pages", "iter_file_pages", "count_pages", "count_file_pages",
            "sniff_kind", "DEFAULT_BUDGET", "DEFAULT_RENDER_DPI"]
 
 DEFAULT_RENDER_DPI = 200.0
 """Resolution at which PDF pages that are not a single scan image are rendered, dpi."""
-
-Skip = Callable[[str], bool]
-"""``skip(sha256) -> bool``: whether a page with this digest need not be decoded (see :func:`iter_pages`)."""
 
 _HEAD_BYTES = 1024  # PDF allows junk before "%PDF-" within the first 1024 bytes
 

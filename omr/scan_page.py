@@ -11,12 +11,16 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["PageImage", "error_page", "skipped_page", "describe", "info_dpi", "to_grey", "file_sha256"]
+__all__ = ["PageImage", "Skip", "error_page", "skipped_page", "describe", "info_dpi", "to_grey", "file_sha256"]
+
+Skip = Callable[[str], bool]
+"""``skip(sha256) -> bool``: whether a page with this digest need not be decoded (one already read)."""
 
 _ADDRESS = re.compile(r"\s*<[^<>]*0x[0-9a-fA-F]+>")
 _CHUNK_BYTES = 1 << 20

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -26,7 +26,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from omr.scan_budget import ScanBudget
-from omr.scan_page import PageImage, describe, error_page, file_sha256, skipped_page, to_grey
+from omr.scan_page import PageImage, Skip, describe, error_page, file_sha256, skipped_page, to_grey
 
 __all__ = ["pdf_pages", "count_pdf_pages"]
 
@@ -61,7 +61,7 @@ class _FileDigest:
 
 
 def pdf_pages(path: Path, render_dpi: float, budget: ScanBudget, numbers: range | None = None, *,
-              skip: Callable[[str], bool] | None = None) -> Iterator[PageImage]:
+              skip: Skip | None = None) -> Iterator[PageImage]:
     """Yield the pages of a PDF in order, opening the document anew every ``budget.pdf_pages_per_open`` pages.
 
     ``numbers`` (1-based page numbers) limits them to a part of the file; default every page.  A page
@@ -87,7 +87,7 @@ def pdf_pages(path: Path, render_dpi: float, budget: ScanBudget, numbers: range 
                 continue
         try:
             for index in indices:
-                yield _pdf_page(document, path, index, (render_dpi, budget, skip), file_digest)
+                yield _pdf_page(document, path, index, render_dpi, budget, file_digest, skip)
         finally:
             document.close()
             document = None
@@ -118,10 +118,8 @@ def count_pdf_pages(path: Path) -> int:
     return count
 
 
-def _pdf_page(document: pdfium.PdfDocument, path: Path, index: int,
-              how: tuple[float, ScanBudget, Callable[[str], bool] | None], file_digest: _FileDigest) -> PageImage:
-    """One page; ``how`` is (render dpi, budget, skip) as :func:`pdf_pages` takes them."""
-    render_dpi, budget, skip = how
+def _pdf_page(document: pdfium.PdfDocument, path: Path, index: int, render_dpi: float, budget: ScanBudget,
+              file_digest: _FileDigest, skip: Skip | None) -> PageImage:
     try:
         page = document[index]
     except Exception as exc:  # a damaged page object
@@ -171,7 +169,7 @@ def _check_image(image_object: pdfium.PdfImage, budget: ScanBudget) -> None:
         raise _OverBudget(f"embedded {refusal}")
 
 
-def _extract_scan_image(page: pdfium.PdfPage, budget: ScanBudget, skip: Callable[[str], bool] | None = None
+def _extract_scan_image(page: pdfium.PdfPage, budget: ScanBudget, skip: Skip | None = None
                         ) -> tuple[np.ndarray | None, float | None, str] | None:
     """The page's single full-page scan image, upright, with its dpi and digest; None if not such a page.
 
@@ -182,10 +180,11 @@ def _extract_scan_image(page: pdfium.PdfPage, budget: ScanBudget, skip: Callable
     if image_object is None:
         return None
     a, b, c, d, _, _ = (float(v) for v in image_object.get_matrix().get())
-    digest = hashlib.sha256(memoryview(image_object.get_data(decode_simple=False)).cast("B"))  # no copy to bytes
-    digest.update(f"|{a:+.0f}{b:+.0f}{c:+.0f}{d:+.0f}|{page.get_rotation()}".encode())
-    if skip is not None and skip(digest.hexdigest()):
-        return None, None, digest.hexdigest()
+    hasher = hashlib.sha256(memoryview(image_object.get_data(decode_simple=False)).cast("B"))  # no copy to bytes
+    hasher.update(f"|{a:+.0f}{b:+.0f}{c:+.0f}{d:+.0f}|{page.get_rotation()}".encode())
+    digest = hasher.hexdigest()
+    if skip is not None and skip(digest):
+        return None, None, digest
     _check_image(image_object, budget)
     bitmap = image_object.get_bitmap(render=False)
     conversion = _TO_GREY.get(bitmap.format, -1)
@@ -198,7 +197,7 @@ def _extract_scan_image(page: pdfium.PdfPage, budget: ScanBudget, skip: Callable
     upright = _upright(grey, (a, b, c, d), page.get_rotation())
     if np.may_share_memory(upright, pixels):  # turning or packing the rows copied it already, else copy once
         upright = upright.copy()
-    return upright, dpi, digest.hexdigest()
+    return upright, dpi, digest
 
 
 def _full_page_image(page: pdfium.PdfPage):

@@ -32,7 +32,7 @@ import numpy as np
 from PIL import Image, TiffImagePlugin, TiffTags
 
 from omr.scan_budget import ScanBudget, frame_header
-from omr.scan_page import PageImage, describe, error_page, file_sha256, skipped_page, to_grey
+from omr.scan_page import PageImage, Skip, describe, error_page, file_sha256, skipped_page, to_grey
 
 __all__ = ["tiff_pages", "count_tiff_pages"]
 
@@ -52,7 +52,7 @@ class _Directory:
 
 
 def tiff_pages(path: Path, budget: ScanBudget, numbers: range | None = None, *,
-               file_digest: str | None = None, skip: Callable[[str], bool] | None = None) -> Iterator[PageImage]:
+               file_digest: str | None = None, skip: Skip | None = None) -> Iterator[PageImage]:
     """Yield the pages of a TIFF file in order, one decoded frame in memory at a time.
 
     Page digests are SHA-256 of ``"<file sha256>|page <n>"``, whether the page decodes or not.
