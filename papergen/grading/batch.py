@@ -84,6 +84,7 @@ EXIT_ATTENTION = 3
 EXIT_EXPORTS_FAILED = 4
 """Exit status: the results are stored but the CSV exports could not be written (takes precedence over 3)."""
 
+
 @dataclass(frozen=True)
 class GradeParams:
     """Tunables of a grading run.

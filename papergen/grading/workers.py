@@ -30,7 +30,7 @@ from typing import Any
 
 from omr.layout import SheetLayout
 from papergen.exam import ExamManifest
-from papergen.grading.assess import default_page_source
+from papergen.grading.assess import default_page_source, failure_reason
 from papergen.grading.store import StoreParams
 from papergen.i18n import _
 
@@ -216,7 +216,7 @@ def _in_order(count: int, results: Any, workers: list[Any]) -> Iterator[PageDone
 
 
 def _work(setup: WorkerSetup, tasks: Any, results: Any) -> None:
-    """A worker's loop: take files until the ``None`` that ends the queue."""
+    """A worker's loop: take units of work until the ``None`` that ends the queue."""
     import cv2  # one thread per process: the processes are the parallelism
 
     from papergen.grading.assess import assess_and_encode, default_reader
@@ -248,7 +248,7 @@ def _unit_pages(unit: WorkUnit, setup: WorkerSetup) -> Iterable[Any]:
 
 def _stopped(unit: WorkUnit, count: int, exc: Exception) -> str:
     """The run's note for a unit whose page source stopped after ``count`` pages."""
-    cause = f"{type(exc).__name__}: {exc}"
+    cause = failure_reason(exc)
     if unit.numbers is None:
         return _("{path}: reading the file stopped after {count} pages ({error})").format(
             path=unit.path, count=count, error=cause)
