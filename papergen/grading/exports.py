@@ -53,9 +53,6 @@ __all__ = [
     "REVIEW_CSV",
     "REVIEW_MARK",
     "write_exports",
-    "scores_table",
-    "responses_table",
-    "review_table",
     "review_headings",
 ]
 
@@ -64,9 +61,6 @@ RESPONSES_CSV = "responses.csv"
 REVIEW_CSV = "review.csv"
 REVIEW_MARK = "?"
 """Appended to a response cell whose question is listed for review."""
-
-
-Table = tuple[list[str], Iterable[list[str]]]
 
 
 def write_exports(store: Store, out_dir: str | Path, *, roster: Sequence[Any] | None = None,
@@ -108,40 +102,6 @@ def write_exports(store: Store, out_dir: str | Path, *, roster: Sequence[Any] | 
     files = [(out / SCORES_CSV, scores.header), (out / RESPONSES_CSV, responses.header),
              (out / REVIEW_CSV, _review_header())]
     return write_csv_files(files, fill, ReportError, encoding=encoding)
-
-
-def scores_table(sheets: Iterable[GradedSheet], manifests: Mapping[str, ExamManifest]) -> Table:
-    """Header and rows of scores.csv (see the module docstring); rows come as ``sheets`` are consumed."""
-    table = _ScoreRows(manifests)
-    return table.header, map(table.row, sheets)
-
-
-def responses_table(sheets: Iterable[GradedSheet], manifests: Mapping[str, ExamManifest], *,
-                    questions: int | None = None) -> Table:
-    """Header and rows of responses.csv (see the module docstring).
-
-    ``questions`` is the highest question number of the sheets, if known (the
-    store knows it); else the sheets are read once to find it before the rows.
-    """
-    if questions is None:
-        sheets = list(sheets)
-        questions = max((q.number for s in sheets for q in s.score.questions), default=0)
-    table = _ResponseRows(manifests, questions)
-    return table.header, map(table.row, sheets)
-
-
-def review_table(pages: Iterable[PageRow], sheets: Iterable[GradedSheet], decisions: Sequence[Decision] = (),
-                 manifests: Mapping[str, ExamManifest] | None = None, roster: Sequence[Any] | None = None) -> Table:
-    """Header and rows of review.csv: ungraded pages, sheet flags, questions under review or decided, absentees.
-
-    ``decisions`` is the store's audit trail (oldest first); ``manifests``
-    give the rosters whose candidates without a graded sheet are listed, or
-    ``roster`` for every exam when given.  ``sheets`` is read once (a store cursor).
-    """
-    table = _ReviewRows(pages, decisions, manifests or {}, roster)
-    for sheet in sheets:
-        table.add(sheet)
-    return _review_header(), table.rows()
 
 
 class _ScoreRows:
