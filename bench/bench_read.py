@@ -112,7 +112,7 @@ def write_batches(pages: list[np.ndarray], dpi: float, folder: Path) -> list[Bat
 
 def _chunk_jpegs(jpegs: list[Path]) -> list[Path]:
     folders = []
-    for c in range(CHUNKS):
+    for c in range(min(CHUNKS, len(jpegs))):
         folder = jpegs[0].parent.parent / f"jpeg-chunk-{c}"
         folder.mkdir(exist_ok=True)
         for path in jpegs[c::CHUNKS]:
@@ -123,7 +123,7 @@ def _chunk_jpegs(jpegs: list[Path]) -> list[Path]:
 
 def _chunk(pages: list[np.ndarray], dpi: float, folder: Path, suffix: str) -> list[Path]:
     paths = []
-    for c in range(CHUNKS):
+    for c in range(min(CHUNKS, len(pages))):  # no empty chunk when there are fewer pages than chunks
         part = pages[c::CHUNKS]
         path = folder / f"chunk-{c}.{suffix}"
         if suffix == "tif":

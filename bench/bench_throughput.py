@@ -2,7 +2,8 @@
 
 Run from the repository root::
 
-    python bench/bench_throughput.py [--sheets 24] [--rounds 3] [--dpi 200] [--jobs 2] [--jobs-pages 600] [--seed 1]
+    python bench/bench_throughput.py [--sheets 24] [--rounds 3] [--dpi 200] [--jobs 2] [--jobs-pages 600]
+        [--jobs-rounds 2] [--seed 1]
     python bench/bench_throughput.py --big 10000 [--big-kind jpeg|pdf]   # on demand, not in CI
 
 Synthetic answer sheets of the bundled ``a4-180`` layout, with a QR code of a
@@ -18,10 +19,13 @@ the same run:
 - ``--jobs``: sheets per second of ``grade_batch(jobs=N)`` on a folder of
   JPEG files, one G4 TIFF, one PDF of JPEG and one of G4 images (long files
   are shared out in parts) against ``jobs=1`` on the same files, each in a fresh process as
-  ``papergen grade`` runs (see ``JOBS_DRIVER``), starting the workers included
-  (target >= 1.8 on 2 cores), beside the speed-up the machine gives pure CPU
-  work on as many processes at that moment (its floor: on a busy machine
-  neither reaches N), and the storing parent's CPU time per page;
+  ``papergen grade`` runs (see ``JOBS_DRIVER``), starting the workers included,
+  the fastest of ``--jobs-rounds`` interleaved rounds (target >= 1.8 on 2 cores);
+  beside it the ceiling (N single-thread processes doing the workers' page
+  work, nothing stored and the workers started, against one doing the same:
+  what the machine gives this work), the speed-up the machine gives pure CPU
+  work on as many processes at that moment (on a busy machine neither
+  reaches N), and the storing parent's CPU time per page;
 - annotated sheets: ``annotate_sheets`` per page as JPEG, PNG and PDF, less
   the bare decode of the page (target <= 15 ms), and the CPU time of the
   JPEG run less that of decoding (all threads: files are encoded on a
@@ -155,19 +159,22 @@ def _burn(count: int) -> int:
     return total
 
 
-def machine_speed_up(jobs: int, units: int = 4_000_000) -> float:
-    """How much more pure CPU work ``jobs`` processes do than one, right now (1.0: no free core)."""
+def machine_speed_up(jobs: int, units: int = 4_000_000, samples: int = 3) -> float:
+    """How much more pure CPU work ``jobs`` processes do than one, right now (1.0: no free core); the median of
+    ``samples`` measures, each a fraction of a second (on a shared host one swings from 1.3 to 2.3)."""
     context = multiprocessing.get_context("spawn")
-    started = time.perf_counter()
-    for _ in range(jobs):
-        _burn(units)
-    one = time.perf_counter() - started
+    ratios = []
     with context.Pool(jobs) as pool:
         pool.map(_burn, [10] * jobs)
-        started = time.perf_counter()
-        pool.map(_burn, [units] * jobs)
-        many = time.perf_counter() - started
-    return one / many
+        for _ in range(samples):
+            started = time.perf_counter()
+            for _ in range(jobs):
+                _burn(units)
+            one = time.perf_counter() - started
+            started = time.perf_counter()
+            pool.map(_burn, [units] * jobs, chunksize=1)
+            ratios.append(one / (time.perf_counter() - started))
+    return sorted(ratios)[len(ratios) // 2]
 
 
 JOBS_DRIVER = """
@@ -183,18 +190,74 @@ print(json.dumps([time.perf_counter() - started, time.process_time() - cpu]))
 script would import it again (drawing, PDF writing, the annotator: about 1 s before their first page)."""
 
 
-def several_workers(files: list[Path], count: int, key: Path, out: Path, jobs: int) -> tuple[float, float, float]:
+def several_workers(files: list[Path], count: int, key: Path, out: Path, jobs: int, rounds: int
+                    ) -> tuple[float, float, float]:
     """Sheets per second of grade_batch over the files with 1 and with ``jobs`` processes (start included),
-    and the storing parent's CPU seconds per page with ``jobs`` (its share of the work that does not spread)."""
+    each the fastest of ``rounds`` interleaved rounds, and the storing parent's CPU seconds per page with
+    ``jobs`` in that round (its share of the work that does not spread)."""
     def run(n: int, folder: str) -> tuple[float, float]:
         done = subprocess.run([sys.executable, "-c", JOBS_DRIVER, str(key), str(out / folder), str(n), *map(str, files)],
                               cwd=REPO, check=True, capture_output=True, text=True)
         seconds, cpu = json.loads(done.stdout.strip().splitlines()[-1])
         return seconds, cpu
 
-    single, _ = run(1, "one")
-    multi, parent = run(jobs, "many")
+    singles, multis = [], []
+    for k in range(rounds):
+        order = (1, jobs) if k % 2 == 0 else (jobs, 1)
+        for n in order:
+            (singles if n == 1 else multis).append(run(n, f"{n}-{k}"))
+    single = min(seconds for seconds, _ in singles)
+    multi, parent = min(multis)
     return count / single, count / multi, parent / count
+
+
+_CEILING: dict[str, object] = {}
+"""A ceiling worker's setup (see :func:`_ceiling_start`)."""
+
+
+def _ceiling_start(setup: object) -> None:
+    """A ceiling worker: one OpenCV thread, as grade's workers; the reader loaded before the clock starts."""
+    import cv2
+
+    from papergen.grading.assess import default_reader
+
+    cv2.setNumThreads(1)
+    _CEILING.update(setup=setup, reader=default_reader())
+
+
+def _ceiling_unit(unit: object) -> tuple[float, float, int]:
+    """Assess and encode one unit's pages as a grade worker does, storing nothing: (start, end, pages)."""
+    from papergen.grading.assess import assess_and_encode
+    from papergen.grading.workers import PageDone, _packed, _unit_pages
+
+    setup, started, pages = _CEILING["setup"], time.perf_counter(), 0
+    for page in _unit_pages(unit, setup):
+        outcome = assess_and_encode(page, setup.keys, setup.layout, _CEILING["reader"], setup.store)
+        _packed(PageDone(0, page.sha256, outcome))
+        pages += 1
+    return started, time.perf_counter(), pages
+
+
+def assess_rate(files: list[Path], manifest: ExamManifest, layout: SheetLayout, jobs: int) -> float:
+    """Sheets per second of ``jobs`` single-thread processes that assess the files' pages as grade's workers
+    do (units shared out as grade shares them), with nothing stored and the workers already started.
+
+    With ``jobs`` and with 1, their ratio is the ceiling of ``--jobs`` on this machine at this moment: the
+    speed-up of the page work itself, were starting the workers and storing free.  Wall time runs from the
+    first unit's start to the last one's end (``time.perf_counter`` is one clock for every process on Linux
+    and macOS).
+    """
+    from papergen.grading.batch import _index_manifests
+    from papergen.grading.store import StoreParams
+    from papergen.grading.workers import WorkerSetup, input_files, with_file_digests, work_units
+
+    setup = WorkerSetup(_index_manifests([manifest]), layout, None, None, frozenset(), StoreParams())
+    units = with_file_digests(work_units(input_files(files), jobs))
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs, initializer=_ceiling_start, initargs=(setup,)) as pool:
+        pool.map(time.sleep, [0.5] * jobs, chunksize=1)  # every worker started and loaded
+        spans = pool.map(_ceiling_unit, units, chunksize=1)
+    return sum(n for _, _, n in spans) / (max(e for _, e, _ in spans) - min(s for s, _, _ in spans))
 
 
 def annotate_costs(batch: Batch, layout: SheetLayout, results: Path, out: Path) -> dict[str, float]:
@@ -297,6 +360,8 @@ def main() -> None:
     parser.add_argument("--skip-jobs", action="store_true", help="leave out the --jobs comparison")
     parser.add_argument("--jobs-pages", type=positive, default=600,
                         help="pages of the --jobs comparison (a real batch: starting the workers, about 1 s, is counted)")
+    parser.add_argument("--jobs-rounds", type=positive, default=2,
+                        help="interleaved rounds of the --jobs comparison (each grades every file twice)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=positive, default=3, help="interleaved rounds of the one-worker table")
     parser.add_argument("--big", type=int, default=0, help="pages of the memory run (0: skip it)")
@@ -342,16 +407,22 @@ def main() -> None:
         base = make_pages(layout, manifest, 8, args.dpi, seed=100, candidates=False)
         print(f"\n--jobs {args.jobs}: {args.jobs_pages} pages (a folder of JPEGs, or one file), worker start included "
               f"({load()}; {os.cpu_count()} cores)\n")
-        print(f"{'format':<18} {'1 process':>10} {f'{args.jobs} processes':>12} {'speed-up':>9} {'machine':>8}"
-              f" {'of machine':>10} {'parent CPU ms':>13}   sheets/s")
+        print(f"{'format':<18} {'grade 1':>8} {f'grade {args.jobs}':>8} {'speed-up':>9} {'work 1':>7}"
+              f" {f'work {args.jobs}':>7} {'ceiling':>8} {'machine':>8} {'parent CPU ms':>13}")
         for n, batch in enumerate(batches):
             files = write_files(base, args.jobs_pages, args.dpi, batch.name, folder / f"jobs-{n}")
-            single, multi, parent = several_workers(files, args.jobs_pages, key, folder / f"jobs-out-{n}", args.jobs)
+            single, multi, parent = several_workers(files, args.jobs_pages, key, folder / f"jobs-out-{n}", args.jobs,
+                                                    args.jobs_rounds)
+            work_1, work_n = (assess_rate(files, manifest, layout, procs) for procs in (1, args.jobs))
             machine = machine_speed_up(args.jobs)
-            print(f"{batch.name:<18} {single:>10.1f} {multi:>12.1f} {multi / single:>9.2f} {machine:>8.2f}"
-                  f" {multi / single / machine:>10.2f} {parent * 1e3:>13.2f}")
-        print("(machine: the speed-up of pure CPU work on as many processes, measured right after; "
-              "of machine = speed-up / machine; parent CPU: the storing process's CPU per page, exports included)")
+            print(f"{batch.name:<18} {single:>8.1f} {multi:>8.1f} {multi / single:>9.2f} {work_1:>7.1f} {work_n:>7.1f}"
+                  f" {work_n / work_1:>8.2f} {machine:>8.2f} {parent * 1e3:>13.2f}")
+        print(f"(grade 1, grade {args.jobs}: sheets per second of grade on 1 and {args.jobs} processes, the fastest of "
+              f"{args.jobs_rounds} interleaved rounds; work 1, work {args.jobs}: sheets per second of as many "
+              "single-thread processes doing the workers' page work, nothing stored and the workers already started; "
+              "ceiling: their ratio, what the machine gives this work; machine: the speed-up of pure CPU work on as "
+              "many processes, measured right after; parent CPU: the storing process's CPU per page, exports "
+              "included)")
         print(f"\n{load()} after the timings")
 
 
