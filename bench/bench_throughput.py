@@ -50,6 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -182,33 +183,52 @@ import json, sys, time
 from papergen.exam.manifest import load_manifest
 from papergen.grading import grade_batch
 key, out, jobs, *files = sys.argv[1:]
+stamps = []
 cpu, started = time.process_time(), time.perf_counter()
-grade_batch(files, [load_manifest(key)], out, jobs=int(jobs))
-print(json.dumps([time.perf_counter() - started, time.process_time() - cpu]))
+grade_batch(files, [load_manifest(key)], out, jobs=int(jobs), progress=lambda _: stamps.append(time.perf_counter()))
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+quarter = len(stamps) // 4
+print(json.dumps([seconds, cpu, (len(stamps) - quarter) / (stamps[-1] - stamps[quarter - 1])]))
 """
-"""Grades the files in a fresh process run with ``-c``, as ``papergen grade`` does: spawned workers of this
-script would import it again (drawing, PDF writing, the annotator: about 1 s before their first page)."""
+"""Grades the files in a fresh process run with ``-c``, as ``papergen grade`` does (spawned workers of this
+script would import it again: drawing, PDF writing, the annotator, about 1 s before their first page), and
+prints its wall and CPU seconds and its steady rate: sheets per second from the first quarter's last page
+to the last page (no start, no exports)."""
 
 
-def several_workers(files: list[Path], count: int, key: Path, out: Path, jobs: int, rounds: int
-                    ) -> tuple[float, float, float]:
-    """Sheets per second of grade_batch over the files with 1 and with ``jobs`` processes (start included),
-    each the fastest of ``rounds`` interleaved rounds, and the storing parent's CPU seconds per page with
-    ``jobs`` in that round (its share of the work that does not spread)."""
-    def run(n: int, folder: str) -> tuple[float, float]:
+@dataclass(frozen=True)
+class JobsFigures:
+    """``grade_batch`` on 1 and on N processes, each the fastest of interleaved rounds."""
+
+    single: float
+    """Sheets per second on 1 process, start and exports included."""
+    multi: float
+    """The same on N processes."""
+    single_steady: float
+    """Sheets per second on 1 process once running: from the first quarter's last page to the last page."""
+    multi_steady: float
+    """The same on N processes."""
+    parent_cpu: float
+    """The storing parent's CPU seconds per page on N processes, in its fastest round (work that does not spread)."""
+
+
+def several_workers(files: list[Path], count: int, key: Path, out: Path, jobs: int, rounds: int) -> JobsFigures:
+    """grade_batch over the files with 1 and with ``jobs`` processes in fresh processes, ``rounds`` interleaved
+    rounds of each."""
+    def run(n: int, folder: str) -> tuple[float, float, float]:
         done = subprocess.run([sys.executable, "-c", JOBS_DRIVER, str(key), str(out / folder), str(n), *map(str, files)],
                               cwd=REPO, check=True, capture_output=True, text=True)
-        seconds, cpu = json.loads(done.stdout.strip().splitlines()[-1])
-        return seconds, cpu
+        seconds, cpu, steady = json.loads(done.stdout.strip().splitlines()[-1])
+        return seconds, cpu, steady
 
     singles, multis = [], []
     for k in range(rounds):
         order = (1, jobs) if k % 2 == 0 else (jobs, 1)
         for n in order:
             (singles if n == 1 else multis).append(run(n, f"{n}-{k}"))
-    single = min(seconds for seconds, _ in singles)
-    multi, parent = min(multis)
-    return count / single, count / multi, parent / count
+    multi, parent, _ = min(multis)
+    return JobsFigures(count / min(s[0] for s in singles), count / multi, max(s[2] for s in singles),
+                       max(s[2] for s in multis), parent / count)
 
 
 _CEILING: dict[str, object] = {}
@@ -407,18 +427,19 @@ def main() -> None:
         base = make_pages(layout, manifest, 8, args.dpi, seed=100, candidates=False)
         print(f"\n--jobs {args.jobs}: {args.jobs_pages} pages (a folder of JPEGs, or one file), worker start included "
               f"({load()}; {os.cpu_count()} cores)\n")
-        print(f"{'format':<18} {'grade 1':>8} {f'grade {args.jobs}':>8} {'speed-up':>9} {'work 1':>7}"
+        print(f"{'format':<18} {'grade 1':>8} {f'grade {args.jobs}':>8} {'speed-up':>9} {'steady':>7} {'work 1':>7}"
               f" {f'work {args.jobs}':>7} {'ceiling':>8} {'machine':>8} {'parent CPU ms':>13}")
         for n, batch in enumerate(batches):
             files = write_files(base, args.jobs_pages, args.dpi, batch.name, folder / f"jobs-{n}")
-            single, multi, parent = several_workers(files, args.jobs_pages, key, folder / f"jobs-out-{n}", args.jobs,
-                                                    args.jobs_rounds)
+            grade = several_workers(files, args.jobs_pages, key, folder / f"jobs-out-{n}", args.jobs, args.jobs_rounds)
             work_1, work_n = (assess_rate(files, manifest, layout, procs) for procs in (1, args.jobs))
             machine = machine_speed_up(args.jobs)
-            print(f"{batch.name:<18} {single:>8.1f} {multi:>8.1f} {multi / single:>9.2f} {work_1:>7.1f} {work_n:>7.1f}"
-                  f" {work_n / work_1:>8.2f} {machine:>8.2f} {parent * 1e3:>13.2f}")
+            print(f"{batch.name:<18} {grade.single:>8.1f} {grade.multi:>8.1f} {grade.multi / grade.single:>9.2f}"
+                  f" {grade.multi_steady / grade.single_steady:>7.2f} {work_1:>7.1f} {work_n:>7.1f}"
+                  f" {work_n / work_1:>8.2f} {machine:>8.2f} {grade.parent_cpu * 1e3:>13.2f}")
         print(f"(grade 1, grade {args.jobs}: sheets per second of grade on 1 and {args.jobs} processes, the fastest of "
-              f"{args.jobs_rounds} interleaved rounds; work 1, work {args.jobs}: sheets per second of as many "
+              f"{args.jobs_rounds} interleaved rounds; steady: the speed-up once running, from the first quarter's last "
+              f"page to the last page; work 1, work {args.jobs}: sheets per second of as many "
               "single-thread processes doing the workers' page work, nothing stored and the workers already started; "
               "ceiling: their ratio, what the machine gives this work; machine: the speed-up of pure CPU work on as "
               "many processes, measured right after; parent CPU: the storing process's CPU per page, exports "
