@@ -96,6 +96,14 @@ class GradeParams:
         sheets with the same candidate and variant to count as one sheet scanned
         twice (a rescan agrees on nearly every question; two different sheets
         under one mistyped number agree on far fewer).
+    duplicate_pairs : int
+        Earlier sheets a candidate number is compared with, one flag per pair.
+        A number already on more graded sheets of the exam (a group told to
+        fill in one number, a number printed on a template) gets one flag on
+        each later sheet, with the count, and no comparisons: every page then
+        costs the same however many share the number, and review is not
+        swamped by every pair.  A partly read number shared that widely is
+        neither compared nor flagged.
     commit_pages : int
         Pages stored per transaction.  A commit costs about as much as storing
         a page (0.3-0.4 ms on a laptop disk), so one per page doubles the
@@ -107,6 +115,7 @@ class GradeParams:
     """
 
     duplicate_scan_agreement: float = 0.95
+    duplicate_pairs: int = 5
     commit_pages: int = 50
     lock: LockParams = LockParams()
 
@@ -469,9 +478,18 @@ class _Run:
         candidate = record.candidate or ""
         if not any(ch.isdigit() for ch in candidate):
             return (), ()
+        exam_id = record.exam_id or ""
+        count = self.store.count_candidate_pages(exam_id, candidate)
+        if count > self.params.duplicate_pairs:
+            first = self.store.first_candidate_page(exam_id, candidate)
+            if not candidate.isdigit() or first is None:
+                return (), ()
+            shared = _("candidate number {candidate} also on {count} other pages, the first {source} page {page}")
+            return (Flag(DUPLICATE_CANDIDATE, shared.format(candidate=candidate, count=count, source=first.source,
+                                                            page=first.page_no)),), ()
         own: list[Flag] = []
         related: list[tuple[int, Flag]] = []
-        for other in self.store.marks_for_candidate(record.exam_id or "", candidate):
+        for other in self.store.marks_for_candidate(exam_id, candidate) if count else ():
             share = _agreement(score, other)
             if other.page.variant == record.variant and share >= self.params.duplicate_scan_agreement:
                 same = _("same candidate {candidate}, variant and {share} of answers as {source} page {page}; "

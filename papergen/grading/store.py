@@ -555,6 +555,18 @@ class Store:
         for row in self._db.execute(f"SELECT {_PAGE_COLUMNS} FROM page ORDER BY id"):
             yield _page_row(row)
 
+    def count_candidate_pages(self, exam_id: str, candidate: str) -> int:
+        """How many graded sheets of an exam carry this candidate number."""
+        row = self._db.execute("SELECT count(*) FROM page WHERE status = 'graded' AND exam_id = ? AND candidate = ?",
+                               (exam_id, candidate)).fetchone()
+        return int(row[0])
+
+    def first_candidate_page(self, exam_id: str, candidate: str) -> PageRow | None:
+        """The first graded sheet of an exam stored with this candidate number, if any."""
+        row = self._db.execute(f"SELECT {_PAGE_COLUMNS} FROM page WHERE status = 'graded' AND exam_id = ? "
+                               "AND candidate = ? ORDER BY id LIMIT 1", (exam_id, candidate)).fetchone()
+        return _page_row(row) if row is not None else None
+
     def marks_for_candidate(self, exam_id: str, candidate: str) -> list[StoredMarks]:
         """Graded sheets of an exam carrying this candidate number, with their marks."""
         rows = self._db.execute(

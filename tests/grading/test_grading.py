@@ -223,6 +223,37 @@ def test_two_sheets_with_one_candidate_number_are_both_flagged(tmp_path):
     }
 
 
+def _differing(k):
+    """ANSWERS_A with question k+1 (a single-choice one) changed: two such sheets agree on 8 of 10 questions."""
+    return with_answers(ANSWERS_A, **{f"q{k + 1}": "D" if ANSWERS_A[k + 1] != "D" else "A"})
+
+
+def test_a_number_on_many_sheets_is_flagged_once_a_sheet_past_the_pair_limit(tmp_path):
+    scans = FakeScans()
+    for k in range(5):
+        scans.add(graded_read(_differing(k), candidate="0000000005"))
+    summary = run(scans, tmp_path, params=GradeParams(duplicate_pairs=2))
+    assert summary.flagged == 5
+    flags = [[(f.kind, f.detail) for f in s.flags] for s in stored(tmp_path)[1]]
+    also = "candidate number 0000000005 also on scans/a.pdf page {}".format
+    assert flags == [
+        [(DUPLICATE_CANDIDATE, also(2)), (DUPLICATE_CANDIDATE, also(3))],
+        [(DUPLICATE_CANDIDATE, also(1)), (DUPLICATE_CANDIDATE, also(3))],
+        [(DUPLICATE_CANDIDATE, also(1)), (DUPLICATE_CANDIDATE, also(2))],
+        [(DUPLICATE_CANDIDATE, "candidate number 0000000005 also on 3 other pages, the first scans/a.pdf page 1")],
+        [(DUPLICATE_CANDIDATE, "candidate number 0000000005 also on 4 other pages, the first scans/a.pdf page 1")],
+    ]
+
+
+def test_a_partly_read_number_on_many_sheets_is_not_compared_past_the_pair_limit(tmp_path):
+    scans = FakeScans()
+    for _ in range(4):  # one sheet's marks four times: a rescan of the first while compared
+        scans.add(graded_read(ANSWERS_A, candidate="00000000?5"))
+    run(scans, tmp_path, params=GradeParams(duplicate_pairs=2))
+    rescans = [sum(f.kind == DUPLICATE_SCAN for f in s.flags) for s in stored(tmp_path)[1]]
+    assert rescans == [2, 2, 2, 0]
+
+
 def test_one_sheet_scanned_twice_is_flagged_as_a_duplicate_scan(tmp_path):
     scans = FakeScans()
     scans.add(graded_read(with_answers(ANSWERS_A, q2="C")), name="first scan")
