@@ -14,15 +14,14 @@ tests skip with the reason, unless the ``CI`` variable is set: then they fail.
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import subprocess
 from collections import Counter
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from review_browser import chromium_or_skip
 
 from papergen.i18n import using_language
 from papergen.report.html_report import report_html
@@ -54,21 +53,11 @@ _CHARACTER_BOXES = """el => {
 }"""
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run the browser tests (.ci/run installs chromium)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -r requirements/lock-test.txt)")
-    executable = shutil.which("chromium")
-    if executable is None:
-        _unavailable("no chromium on PATH (apt-get install -y chromium)")
+    executable = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
