@@ -67,7 +67,7 @@ from papergen.grading.records import RescoreResult
 from papergen.grading.lock import results_lock
 from papergen.grading.rescore import plan_rescore
 from papergen.grading.store import Store, open_results
-from papergen.i18n import _
+from papergen.i18n import N_, _
 
 __all__ = [
     "Correction",
@@ -197,7 +197,7 @@ def load_corrections(path: str | Path) -> Corrections:
     ManifestError
         Naming the file and the JSON path of every problem.
     """
-    return load_json_model(path, Corrections, ManifestError, _("corrections file"))
+    return load_json_model(path, Corrections, ManifestError, N_("corrections file"))
 
 
 # -- applying ------------------------------------------------------------------------
@@ -520,7 +520,7 @@ def _write_log(log_path: Path, old_path: Path, old: ExamManifest, new: ExamManif
             for c in result.total_changes
         ],
     }
-    return write_json(log_path, log, ManifestError, _("key change log"))
+    return write_json(log_path, log, ManifestError, N_("key change log"))
 
 
 def _rewrite_exports(store: Store, results: Path, exam_id: str, exam_exports: ExamExports | None) -> tuple[Path, ...]:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from papergen.errors import GradeError
 from papergen.files import make_folder
-from papergen.i18n import _, os_error_reason
+from papergen.i18n import N_, _, os_error_reason
 
 __all__ = ["LOCK_FILENAME", "LockParams", "results_lock"]
 
@@ -61,7 +61,7 @@ def results_lock(folder: str | Path, params: LockParams = LockParams()) -> Itera
         If another live writer holds the lock for longer than ``params.wait_s``
         (naming its process id, host and start time), or the folder cannot be created.
     """
-    path = make_folder(folder, GradeError, _("the output folder")) / LOCK_FILENAME
+    path = make_folder(folder, GradeError, N_("the output folder")) / LOCK_FILENAME
     mine = _acquire(path, params)
     try:
         yield path

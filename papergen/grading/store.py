@@ -90,7 +90,7 @@ from papergen.grading.records import (
 )
 from papergen.grading.labels import status_label
 from papergen.grading.scoring import QuestionScore, SectionScore, SheetScore
-from papergen.i18n import _
+from papergen.i18n import N_, _
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -807,7 +807,7 @@ def open_results(results_dir: str | Path, *, create: bool = False, params: Store
     """
     folder = Path(results_dir)
     if create:
-        make_folder(folder, GradeError, _("the output folder"))
+        make_folder(folder, GradeError, N_("the output folder"))
     elif not (folder / STORE_FILENAME).is_file():
         raise NoResultsError(_("{folder}: no {store} here; give the folder 'papergen grade' wrote").format(
             folder=folder, store=STORE_FILENAME))
