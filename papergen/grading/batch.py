@@ -481,8 +481,8 @@ class _Run:
         exam_id = record.exam_id or ""
         count = self.store.count_candidate_pages(exam_id, candidate)
         if count > self.params.duplicate_pairs:
-            first = self.store.first_candidate_page(exam_id, candidate)
-            if not candidate.isdigit() or first is None:
+            first = self.store.first_candidate_page(exam_id, candidate) if candidate.isdigit() else None
+            if first is None:  # a partly read number: neither compared nor flagged past the limit
                 return (), ()
             shared = _("candidate number {candidate} also on {count} other pages, the first {source} page {page}")
             return (Flag(DUPLICATE_CANDIDATE, shared.format(candidate=candidate, count=count, source=first.source,
