@@ -157,6 +157,8 @@ def detect_encoding(raw: bytes) -> str:
             continue
     if not decoded:
         raise utf8_error
+    if len(decoded) == 1:
+        return next(iter(decoded))
     # GB18030 maps nearly every byte pair, so Big5 text decodes as GB18030 too, into kana, rare and
     # extension characters; take the reading with fewest such characters (GB18030 on a tie).
     return min(decoded, key=lambda encoding: _unlikely_characters(decoded[encoding]))

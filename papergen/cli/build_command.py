@@ -9,7 +9,7 @@ import click
 from papergen.assembly import ExposureRule
 from papergen.bank import DEFAULT_MIN_STATUS, DRAWABLE_STATUSES
 from papergen.build import build_exam, write_format_layout
-from papergen.cli.common import command, reports_errors
+from papergen.cli.common import command, reports_errors, roster_encoding_option
 from papergen.cli.progress import progress_bar
 from papergen.i18n import N_, _
 from papergen.resources import format_file
@@ -44,8 +44,7 @@ def exposure_rule(exclude_last: int, max_overlap: float | None, overlap_last: in
               help=N_("shuffle: same items reordered; parallel: variants share no item."))
 @click.option("--layout", "layout_path", type=FilePath, help=N_("Answer-sheet layout file (default: the format's)."))
 @click.option("--roster", "roster_path", type=FilePath, help=N_("Candidate CSV: number,name[,variant][,room][,seat]."))
-@click.option("--roster-encoding", metavar="ENCODING",
-              help=N_("The roster's encoding, e.g. gb18030 (default: detected: UTF-8, GBK/GB18030, Big5, UTF-16)."))
+@roster_encoding_option
 @click.option("--ledger", "ledger_path", type=FilePath, help=N_("Usage ledger (JSON Lines) to read and append."))
 @click.option("--exclude-last", type=click.IntRange(min=0), default=0, help=N_("Exclude items of the last N sittings."))
 @click.option("--max-overlap", type=click.FloatRange(0, 100), metavar="PCT",
